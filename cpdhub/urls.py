@@ -1,0 +1,27 @@
+from allauth.account.decorators import secure_admin_login
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from hubs.views import home
+
+from . import health
+
+# The admin has no login page of its own: it sends people to allauth's, which is
+# rate-limited and asks for the second factor.
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = f"{settings.COMMUNITY_NAME}: coordinator's admin"
+admin.site.site_title = "CPD Hub admin"
+admin.site.index_title = "Run the community"
+
+urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+    path("", home, name="home"),
+    path("", include("hubs.urls")),
+]
+
+handler403 = "hubs.views.permission_denied"
+handler404 = "hubs.views.page_not_found"
+handler500 = "hubs.views.server_error"

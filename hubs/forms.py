@@ -1,0 +1,92 @@
+from allauth.account.forms import SignupForm as AllauthSignupForm
+from allauth.core import context
+from django import forms
+from django.db import transaction
+
+from .models import Invitation, Phase, Subject, User
+from .services import SignupRefused, invitation_accept, signup_school_for
+
+INVITATION_SESSION_KEY = "cpdhub_invitation_token"
+
+
+def invitation_from_session(request) -> Invitation | None:
+    token = request.session.get(INVITATION_SESSION_KEY) if request is not None else None
+    if not token:
+        return None
+    return Invitation.objects.select_related("school").filter(token=token).first()
+
+
+class SignupForm(AllauthSignupForm):
+    """allauth's sign-up, plus names and job role, open to member schools' staff and invitees."""
+
+    first_name = forms.CharField(
+        max_length=100,
+        label="First name",
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+    )
+    last_name = forms.CharField(
+        max_length=100,
+        label="Last name",
+        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
+    )
+    job_role = forms.ChoiceField(choices=User.JobRole.choices, label="Job role")
+
+    field_order = ["first_name", "last_name", "email", "job_role", "password1", "password2"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.signup_school = None
+        self.invitation = invitation_from_session(context.request)
+        if self.invitation is not None and not self.is_bound:
+            self.initial.setdefault("email", self.invitation.email)
+        self.fields[
+            "email"
+        ].help_text = (
+            "Your school email address. If your address is not a school's, you need an invitation."
+        )
+
+    def clean_email(self):
+        email = super().clean_email()
+        try:
+            self.signup_school = signup_school_for(email, self.invitation)
+        except SignupRefused as refusal:
+            raise forms.ValidationError(str(refusal), code="not_member") from None
+        return email
+
+    def save(self, request):
+        with transaction.atomic():
+            return super().save(request)
+
+    def signup(self, request, user) -> None:
+        """Called by allauth once the user is saved (inside ``save``'s transaction)."""
+        invitation_accept(invitation=self.invitation, user=user)
+        request.session.pop(INVITATION_SESSION_KEY, None)
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(
+        label="Their email address",
+        help_text="They will get an email with a link to join; it works for "
+        "14 days and only for this address.",
+    )
+
+
+class MyDetailsForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["first_name", "last_name", "job_role", "subjects", "phases"]
+        widgets = {
+            "subjects": forms.CheckboxSelectMultiple,
+            "phases": forms.CheckboxSelectMultiple,
+        }
+        help_texts = {
+            "subjects": "The subjects you teach or lead, so we can suggest networks and sessions.",
+            "phases": "The phases you work in.",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["subjects"].queryset = Subject.objects.order_by("name")
+        self.fields["phases"].queryset = Phase.objects.order_by("position")
+        self.fields["subjects"].required = False
+        self.fields["phases"].required = False

@@ -1,0 +1,460 @@
+"""
+The community's structure: hubs, schools, people, subject networks and terms.
+
+School fields follow England's official register of schools (Get Information
+about Schools, GIAS) so that schools can later be imported from its extract.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import secrets
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+
+from .constraints import NonOverlappingDateRange
+
+COORDINATORS_GROUP = "Coordinators"
+
+
+class Phase(models.Model):
+    """A phase of education a person works in or an offer is for (seeded by migration)."""
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=60, unique=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Subject(models.Model):
+    """A curriculum subject (seeded by migration; coordinators may add more)."""
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=80, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Hub(models.Model):
+    """A regional hub: a group of schools that meet and learn together."""
+
+    name = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(unique=True)
+    description = models.TextField(blank=True)
+    leaders = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="led_hubs")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("hubs:hub_detail", kwargs={"slug": self.slug})
+
+
+class School(models.Model):
+    class Phase(models.TextChoices):
+        # GIAS "PhaseOfEducation"
+        NURSERY = "nursery", "Nursery"
+        PRIMARY = "primary", "Primary"
+        MIDDLE_PRIMARY = "middle_primary", "Middle deemed primary"
+        SECONDARY = "secondary", "Secondary"
+        MIDDLE_SECONDARY = "middle_secondary", "Middle deemed secondary"
+        SIXTEEN_PLUS = "16_plus", "16 plus"
+        ALL_THROUGH = "all_through", "All-through"
+        NOT_APPLICABLE = "not_applicable", "Not applicable"
+
+    class EstablishmentType(models.TextChoices):
+        # GIAS "TypeOfEstablishment", the ones a CPD community meets
+        COMMUNITY = "community", "Community school"
+        VOLUNTARY_AIDED = "voluntary_aided", "Voluntary aided school"
+        VOLUNTARY_CONTROLLED = "voluntary_controlled", "Voluntary controlled school"
+        FOUNDATION = "foundation", "Foundation school"
+        ACADEMY_CONVERTER = "academy_converter", "Academy converter"
+        ACADEMY_SPONSOR_LED = "academy_sponsor_led", "Academy sponsor led"
+        FREE_SCHOOL = "free_school", "Free schools"
+        COMMUNITY_SPECIAL = "community_special", "Community special school"
+        FOUNDATION_SPECIAL = "foundation_special", "Foundation special school"
+        ACADEMY_SPECIAL_CONVERTER = "academy_special_converter", "Academy special converter"
+        ACADEMY_SPECIAL_SPONSOR_LED = "academy_special_sponsor_led", "Academy special sponsor led"
+        FREE_SCHOOL_SPECIAL = "free_school_special", "Free schools special"
+        PUPIL_REFERRAL_UNIT = "pupil_referral_unit", "Pupil referral unit"
+        ACADEMY_ALTERNATIVE_PROVISION = "academy_ap", "Academy alternative provision converter"
+        SIXTH_FORM_CENTRE = "sixth_form_centre", "Academy 16-19 converter"
+        OTHER = "other", "Other"
+
+    SPECIAL_TYPES = frozenset(
+        {
+            EstablishmentType.COMMUNITY_SPECIAL,
+            EstablishmentType.FOUNDATION_SPECIAL,
+            EstablishmentType.ACADEMY_SPECIAL_CONVERTER,
+            EstablishmentType.ACADEMY_SPECIAL_SPONSOR_LED,
+            EstablishmentType.FREE_SCHOOL_SPECIAL,
+        }
+    )
+
+    name = models.CharField(max_length=200)
+    urn = models.PositiveIntegerField(
+        "URN", unique=True, help_text="Unique Reference Number from Get Information about Schools."
+    )
+    phase = models.CharField(max_length=20, choices=Phase.choices)
+    establishment_type = models.CharField(max_length=40, choices=EstablishmentType.choices)
+    local_authority = models.CharField(max_length=100, blank=True)
+    postcode = models.CharField(max_length=8, blank=True)
+    pupil_count = models.PositiveIntegerField("number of pupils", null=True, blank=True)
+    fsm_percent = models.DecimalField(
+        "pupils eligible for FSM (%)",
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
+    )
+    day_start = models.TimeField("school day starts", default=datetime.time(8, 45))
+    day_end = models.TimeField("school day ends", default=datetime.time(15, 15))
+    hub = models.ForeignKey(
+        Hub, on_delete=models.SET_NULL, null=True, blank=True, related_name="schools"
+    )
+    cpd_leaders = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="led_schools",
+        verbose_name="CPD leaders",
+    )
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(urn__gte=100000) & Q(urn__lte=999999), name="school_urn_six_digits"
+            ),
+            models.CheckConstraint(
+                condition=Q(fsm_percent__isnull=True)
+                | (Q(fsm_percent__gte=0) & Q(fsm_percent__lte=100)),
+                name="school_fsm_percent_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(day_end__gt=models.F("day_start")), name="school_day_ends_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("hubs:school_detail", kwargs={"urn": self.urn})
+
+    @property
+    def is_special(self) -> bool:
+        return self.establishment_type in self.SPECIAL_TYPES
+
+    def clean(self) -> None:
+        super().clean()
+        if self.postcode:
+            self.postcode = normalise_postcode(self.postcode)
+            if not UK_POSTCODE.match(self.postcode):
+                raise ValidationError({"postcode": "Enter a UK postcode, such as SW1A 1AA."})
+
+
+UK_POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]? [0-9][A-Z]{2}$")
+
+
+def normalise_postcode(value: str) -> str:
+    compact = re.sub(r"\s+", "", value).upper()
+    return f"{compact[:-3]} {compact[-3:]}" if len(compact) > 3 else compact
+
+
+class SchoolDomain(models.Model):
+    """An email domain that belongs to one member school: staff with it may sign up."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="domains")
+    domain = models.CharField(
+        max_length=253, unique=True, help_text="For example ashgrove.sch.uk (no @)."
+    )
+
+    class Meta:
+        ordering = ["domain"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(domain=Lower("domain")) & ~Q(domain__contains="@"),
+                name="school_domain_lowercase_no_at",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.domain
+
+    def clean(self) -> None:
+        self.domain = self.domain.strip().lower().lstrip("@")
+        if not re.fullmatch(r"[a-z0-9-]+(\.[a-z0-9-]+)+", self.domain):
+            raise ValidationError({"domain": "Enter a domain such as ashgrove.sch.uk."})
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra_fields) -> User:
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra_fields) -> User:
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra_fields) -> User:
+        extra_fields["is_staff"] = True
+        extra_fields["is_superuser"] = True
+        return self._create_user(email, password, **extra_fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A member of the community. Email is the login; roles come from relations, not fields."""
+
+    class JobRole(models.TextChoices):
+        TEACHER = "teacher", "Teacher"
+        TA = "ta", "Teaching assistant"
+        HLTA = "hlta", "Higher level teaching assistant"
+        MIDDLE_LEADER = "middle_leader", "Middle leader"
+        SENIOR_LEADER = "senior_leader", "Senior leader"
+        GOVERNOR = "governor", "Governor"
+        SUPPORT_STAFF = "support_staff", "Support staff"
+        OTHER = "other", "Other"
+
+    email = models.EmailField("email address", max_length=254, unique=True)
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    school = models.ForeignKey(
+        School, on_delete=models.PROTECT, null=True, blank=True, related_name="staff"
+    )
+    job_role = models.CharField(max_length=20, choices=JobRole.choices, default=JobRole.TEACHER)
+    subjects = models.ManyToManyField(
+        Subject, blank=True, related_name="teachers", verbose_name="subjects taught"
+    )
+    phases = models.ManyToManyField(Phase, blank=True, related_name="staff")
+    is_staff = models.BooleanField(
+        "admin site access",
+        default=False,
+        help_text="Coordinators have this; it lets them into the admin site.",
+    )
+    is_active = models.BooleanField(default=True)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["first_name", "last_name"]
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        constraints = [
+            # Stored in lower case, so the unique index makes it one account per address.
+            models.CheckConstraint(condition=Q(email=Lower("email")), name="user_email_lowercase"),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def save(self, *args, **kwargs) -> None:
+        self.email = self.email.strip().lower()
+        super().save(*args, **kwargs)
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.first_name
+
+    @cached_property
+    def is_coordinator(self) -> bool:
+        from .permissions import is_coordinator
+
+        return is_coordinator(self)
+
+    @cached_property
+    def led_school_ids(self) -> frozenset[int]:
+        """The schools this person is a CPD leader of (one query, then cached on the instance)."""
+        if not self.pk:
+            return frozenset()
+        return frozenset(self.led_schools.values_list("pk", flat=True))
+
+    @property
+    def is_cpd_leader(self) -> bool:
+        return bool(self.led_school_ids)
+
+
+class SubjectNetwork(models.Model):
+    """A subject network: e.g. every geography lead across the community's primaries."""
+
+    name = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(unique=True)
+    subject = models.ForeignKey(Subject, on_delete=models.PROTECT, related_name="networks")
+    hub = models.ForeignKey(
+        Hub,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="networks",
+        help_text="Leave blank for a network across the whole community.",
+    )
+    description = models.TextField(blank=True)
+    meeting_pattern = models.CharField(
+        max_length=200, blank=True, help_text="For example: meets once a term, online after school."
+    )
+    leads = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="led_networks"
+    )
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="networks")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("hubs:network_detail", kwargs={"slug": self.slug})
+
+
+class TermQuerySet(models.QuerySet):
+    def containing(self, day: datetime.date) -> TermQuerySet:
+        return self.filter(start__lte=day, end__gte=day)
+
+    def current(self, today: datetime.date | None = None) -> Term | None:
+        return self.containing(today or timezone.localdate()).first()
+
+    def upcoming(self, today: datetime.date | None = None) -> TermQuerySet:
+        return self.filter(start__gt=today or timezone.localdate()).order_by("start")
+
+
+class Term(models.Model):
+    """A school term. Terms never overlap (enforced by the database on Postgres)."""
+
+    name = models.CharField(max_length=60, help_text="For example: Autumn 2026.")
+    start = models.DateField()
+    end = models.DateField()
+
+    objects = TermQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gt=models.F("start")), name="term_ends_after_start"
+            ),
+            models.UniqueConstraint(fields=["name"], name="term_name_unique"),
+            NonOverlappingDateRange(
+                start="start",
+                end="end",
+                name="term_no_overlap",
+                violation_error_message="This term overlaps another term.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def academic_year(self) -> str:
+        """The English academic year the term belongs to, e.g. "2026/27" (years start in August)."""
+        first = self.start.year if self.start.month >= 8 else self.start.year - 1
+        return f"{first}/{str(first + 1)[-2:]}"
+
+    def week_of(self, day: datetime.date) -> int:
+        return (day - self.start).days // 7 + 1
+
+    @property
+    def weeks(self) -> int:
+        return (self.end - self.start).days // 7 + 1
+
+
+def _new_invitation_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class InvitationQuerySet(models.QuerySet):
+    def open(self) -> InvitationQuerySet:
+        return self.filter(
+            accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+        )
+
+
+class Invitation(models.Model):
+    """An invitation from a coordinator or CPD leader, for an address that is not a school's."""
+
+    email = models.EmailField(max_length=254)
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="invitations")
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    token = models.CharField(
+        max_length=64, unique=True, default=_new_invitation_token, editable=False
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            # At most one live (not accepted, not revoked) invitation per address.
+            models.UniqueConstraint(
+                Lower("email"),
+                condition=Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="invitation_one_open_per_email",
+            ),
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=models.F("created_at")),
+                name="invitation_expires_after_created",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Invitation for {self.email} to {self.school}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("hubs:invitation_accept", kwargs={"token": self.token})
+
+    @property
+    def is_open(self) -> bool:
+        return (
+            self.accepted_at is None
+            and self.revoked_at is None
+            and self.expires_at > timezone.now()
+        )

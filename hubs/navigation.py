@@ -1,0 +1,42 @@
+"""
+The site's main navigation. Each item names a URL; an item whose URL does not exist
+yet (its app has not landed) is simply not shown, so nothing ever links to a placeholder.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    visible: Callable[[object], bool] = lambda user: True
+
+
+NAV_ITEMS = [
+    NavItem("Directory", "experts:directory"),
+    NavItem("Sessions", "cpd_sessions:list"),
+    NavItem("Portfolio", "portfolios:home"),
+    NavItem("Hubs", "hubs:hub_list"),
+    NavItem("Approvals", "cpd_sessions:approvals", lambda user: user.is_cpd_leader),
+    NavItem("Coordinator", "hubs:coordinator", lambda user: user.is_coordinator),
+]
+
+
+def nav_for(user, path: str) -> list[dict]:
+    if not user.is_authenticated:
+        return []
+    items = []
+    for item in NAV_ITEMS:
+        try:
+            url = reverse(item.url_name)
+        except NoReverseMatch:
+            continue
+        if item.visible(user):
+            items.append({"label": item.label, "url": url, "current": path.startswith(url)})
+    return items

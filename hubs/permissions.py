@@ -1,0 +1,51 @@
+"""
+Who may do what in the community's structure. Plain functions, used by views,
+templates and tests alike. Roles come from relations (DESIGN.md, Roles and permissions).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .models import COORDINATORS_GROUP
+
+if TYPE_CHECKING:
+    from .models import School, SubjectNetwork, User
+
+
+def is_coordinator(user) -> bool:
+    """Community coordinators: the Coordinators group (or a superuser)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    return user.groups.filter(name=COORDINATORS_GROUP).exists()
+
+
+def is_cpd_leader_of(user, school: School | None) -> bool:
+    if school is None or not user.is_authenticated:
+        return False
+    return school.pk in user.led_school_ids
+
+
+def can_invite_to(user, school: School) -> bool:
+    """A CPD leader invites to their own school; a coordinator to any school."""
+    return is_cpd_leader_of(user, school) or (user.is_authenticated and user.is_coordinator)
+
+
+def can_see_school_staff(user, school: School) -> bool:
+    """The staff list (with sign-up state) is for the school's CPD leaders and coordinators."""
+    return can_invite_to(user, school)
+
+
+def can_join_network(user, network: SubjectNetwork) -> bool:
+    """A hub's network is for that hub's schools; a community-wide network is for everyone."""
+    if not user.is_authenticated:
+        return False
+    if network.hub_id is None or user.is_coordinator:
+        return True
+    return user.school is not None and user.school.hub_id == network.hub_id
+
+
+def can_use_admin(user: User) -> bool:
+    return user.is_authenticated and user.is_active and user.is_staff

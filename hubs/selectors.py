@@ -1,0 +1,237 @@
+"""Reads of the community's structure, with their joins decided once, here."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from .models import Hub, Invitation, School, SchoolDomain, SubjectNetwork, Term, User
+
+
+def count_per_row(queryset: QuerySet, group_by: str, counted: str = "*") -> Coalesce:
+    """
+    A correlated COUNT for each outer row (``queryset`` filters on ``OuterRef``), which
+    does not multiply rows the way two joined ``Count`` annotations would.
+    """
+    return Coalesce(
+        Subquery(
+            queryset.order_by()
+            .values(group_by)
+            .annotate(c=Count(counted, distinct=counted != "*"))
+            .values("c")
+        ),
+        0,
+    )
+
+
+def staff_count() -> Coalesce:
+    return count_per_row(User.objects.filter(school=OuterRef("pk"), is_active=True), "school")
+
+
+def hubs_overview() -> QuerySet[Hub]:
+    return Hub.objects.annotate(
+        school_count=count_per_row(School.objects.filter(hub=OuterRef("pk")), "hub"),
+        network_count=count_per_row(SubjectNetwork.objects.filter(hub=OuterRef("pk")), "hub"),
+    ).prefetch_related(Prefetch("leaders", queryset=User.objects.select_related("school")))
+
+
+def schools_with_counts(queryset: QuerySet[School] | None = None) -> QuerySet[School]:
+    queryset = School.objects.all() if queryset is None else queryset
+    return (
+        queryset.select_related("hub")
+        .annotate(staff_count=staff_count())
+        .prefetch_related(Prefetch("cpd_leaders", queryset=User.objects.order_by("last_name")))
+    )
+
+
+def networks_with_counts(
+    queryset: QuerySet[SubjectNetwork] | None = None,
+) -> QuerySet[SubjectNetwork]:
+    queryset = SubjectNetwork.objects.all() if queryset is None else queryset
+    return queryset.select_related("subject", "hub").annotate(
+        member_count=Count("members", distinct=True)
+    )
+
+
+def hub_detail(slug: str) -> Hub:
+    return Hub.objects.prefetch_related(
+        Prefetch("leaders", queryset=User.objects.select_related("school"))
+    ).get(slug=slug)
+
+
+def school_detail(urn: int) -> School:
+    return (
+        School.objects.select_related("hub")
+        .prefetch_related(
+            Prefetch("cpd_leaders", queryset=User.objects.order_by("last_name")), "domains"
+        )
+        .get(urn=urn)
+    )
+
+
+def school_role_counts(school: School) -> list[tuple[str, int]]:
+    """How many active staff of each job role the school has on CPD Hub, in role order."""
+    counts = dict(
+        school.staff.filter(is_active=True)
+        .order_by()
+        .values_list("job_role")
+        .annotate(n=Count("*"))
+    )
+    return [(label, counts[value]) for value, label in User.JobRole.choices if counts.get(value)]
+
+
+def school_staff(school: School) -> QuerySet[User]:
+    """The staff list a CPD leader sees, with whether each person has verified their address."""
+    from allauth.account.models import EmailAddress
+
+    return school.staff.filter(is_active=True).annotate(
+        verified=Exists(EmailAddress.objects.filter(user=OuterRef("pk"), verified=True))
+    )
+
+
+def open_invitations(school: School) -> QuerySet[Invitation]:
+    return school.invitations.open().select_related("invited_by")
+
+
+def network_detail(slug: str) -> SubjectNetwork:
+    return (
+        SubjectNetwork.objects.select_related("subject", "hub")
+        .prefetch_related(
+            Prefetch("leads", queryset=User.objects.select_related("school")),
+            Prefetch("members", queryset=User.objects.select_related("school")),
+        )
+        .get(slug=slug)
+    )
+
+
+@dataclass(frozen=True)
+class TermPosition:
+    term: Term
+    week: int
+    weeks: int
+    days_left: int
+
+
+def term_position(today: datetime.date | None = None) -> TermPosition | None:
+    today = today or timezone.localdate()
+    term = Term.objects.current(today)
+    if term is None:
+        return None
+    return TermPosition(
+        term=term, week=term.week_of(today), weeks=term.weeks, days_left=(term.end - today).days
+    )
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    user: User
+    networks: list[SubjectNetwork]
+    suggested_networks: list[SubjectNetwork]
+    school_leaders: list[User]
+    term: TermPosition | None
+    next_term: Term | None
+    community: dict[str, int]
+    led_schools: list[School]
+
+
+def dashboard_for(user: User) -> Dashboard:
+    user = (
+        User.objects.select_related("school__hub")
+        .prefetch_related("subjects", "phases")
+        .get(pk=user.pk)
+    )
+    my_networks = list(networks_with_counts(user.networks.all()))
+    subject_ids = [subject.pk for subject in user.subjects.all()]
+    suggested: list[SubjectNetwork] = []
+    if subject_ids:
+        nearby = Q(hub__isnull=True)
+        if user.school and user.school.hub_id:
+            nearby |= Q(hub_id=user.school.hub_id)
+        suggested = list(
+            networks_with_counts(
+                SubjectNetwork.objects.filter(nearby, subject__in=subject_ids).exclude(
+                    pk__in=[n.pk for n in my_networks]
+                )
+            )[:4]
+        )
+    leaders = list(user.school.cpd_leaders.order_by("last_name")) if user.school else []
+    today = timezone.localdate()
+    community = {
+        "schools": School.objects.count(),
+        "hubs": Hub.objects.count(),
+        "networks": SubjectNetwork.objects.count(),
+        "staff": User.objects.filter(is_active=True, school__isnull=False).count(),
+    }
+    led = list(
+        schools_with_counts(School.objects.filter(cpd_leaders=user)).annotate(
+            open_invitations=Count(
+                "invitations",
+                filter=Q(
+                    invitations__accepted_at__isnull=True,
+                    invitations__revoked_at__isnull=True,
+                    invitations__expires_at__gt=timezone.now(),
+                ),
+                distinct=True,
+            )
+        )
+    )
+    return Dashboard(
+        user=user,
+        networks=my_networks,
+        suggested_networks=suggested,
+        school_leaders=leaders,
+        term=term_position(today),
+        next_term=Term.objects.upcoming(today).first(),
+        community=community,
+        led_schools=led,
+    )
+
+
+@dataclass(frozen=True)
+class SetupChecks:
+    schools_without_leader: list[School]
+    networks_without_lead: list[SubjectNetwork]
+    hubs_without_leader: list[Hub]
+    schools_without_domain: list[School]
+    current_term: Term | None
+    next_term: Term | None
+
+
+def coordinator_overview() -> tuple[list[School], SetupChecks]:
+    """Participation per school and what still needs setting up in the community."""
+    from allauth.account.models import EmailAddress
+
+    schools = list(
+        schools_with_counts()
+        .annotate(
+            verified_count=count_per_row(
+                EmailAddress.objects.filter(
+                    user__school=OuterRef("pk"), user__is_active=True, verified=True, primary=True
+                ),
+                "user__school",
+            ),
+            network_member_count=count_per_row(
+                SubjectNetwork.members.through.objects.filter(user__school=OuterRef("pk")),
+                "user__school",
+                counted="user",
+            ),
+            has_domain=Exists(SchoolDomain.objects.filter(school=OuterRef("pk"))),
+        )
+        .order_by("hub__name", "name")
+    )
+    today = timezone.localdate()
+    checks = SetupChecks(
+        schools_without_leader=[s for s in schools if not s.cpd_leaders.all()],
+        networks_without_lead=list(
+            SubjectNetwork.objects.filter(leads__isnull=True).order_by("name")
+        ),
+        hubs_without_leader=list(Hub.objects.filter(leaders__isnull=True).order_by("name")),
+        schools_without_domain=[s for s in schools if not s.has_domain],
+        current_term=Term.objects.current(today),
+        next_term=Term.objects.upcoming(today).first(),
+    )
+    return schools, checks

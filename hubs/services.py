@@ -1,0 +1,106 @@
+"""Writes to the community's structure. Each function is one transaction."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from .models import Invitation, School, SchoolDomain, SubjectNetwork, User
+
+
+class SignupRefused(Exception):
+    """Why an address may not sign up, in words for the person trying."""
+
+
+def email_domain(email: str) -> str:
+    return email.rsplit("@", 1)[-1].strip().lower()
+
+
+def refusal_message(email: str) -> str:
+    return (
+        f"Sign-up is open to staff of the community's member schools, and "
+        f"“{email_domain(email)}” is not the email domain of a member school. "
+        f"Sign up with your school email address, or ask your school's CPD leader or the "
+        f"community coordinator ({settings.COORDINATOR_EMAIL}) to send you an invitation."
+    )
+
+
+def signup_school_for(email: str, invitation: Invitation | None = None) -> School:
+    """
+    The school a new account joins: the invitation's, when there is an open one for
+    this very address, else the school whose email domain it is. Anyone else is refused.
+    """
+    if invitation is not None:
+        if not invitation.is_open:
+            raise SignupRefused(
+                "This invitation has expired or has been withdrawn. Ask the person who invited "
+                "you to send a new one."
+            )
+        if invitation.email.lower() != email.strip().lower():
+            raise SignupRefused(
+                f"This invitation is for {invitation.email}. Sign up with that address, or ask "
+                "for an invitation to the address you want to use."
+            )
+        return invitation.school
+    domain = (
+        SchoolDomain.objects.select_related("school").filter(domain=email_domain(email)).first()
+    )
+    if domain is None:
+        raise SignupRefused(refusal_message(email))
+    return domain.school
+
+
+def invitation_accept(*, invitation: Invitation | None, user: User) -> None:
+    """Close the invitation a new account was created with (part of the sign-up transaction)."""
+    if invitation is not None:
+        Invitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True).update(
+            accepted_at=timezone.now(), accepted_user=user
+        )
+
+
+class InvitationError(Exception):
+    pass
+
+
+@transaction.atomic
+def invitation_create(*, school: School, email: str, invited_by: User) -> Invitation:
+    """
+    Invite someone to join ``school``. Replaces an earlier unaccepted invitation for the
+    same address. The caller has checked ``can_invite_to``.
+    """
+    from .tasks import send_invitation
+
+    email = email.strip().lower()
+    if User.objects.filter(email__iexact=email).exists():
+        raise InvitationError(f"{email} already has an account in the community.")
+    now = timezone.now()
+    Invitation.objects.select_for_update().filter(
+        email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True
+    ).update(revoked_at=now)
+    invitation = Invitation.objects.create(
+        email=email,
+        school=school,
+        invited_by=invited_by,
+        created_at=now,
+        expires_at=now + datetime.timedelta(days=settings.INVITATION_VALID_DAYS),
+    )
+    send_invitation.delay_on_commit(invitation.pk)
+    return invitation
+
+
+@transaction.atomic
+def invitation_revoke(*, invitation: Invitation) -> None:
+    Invitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+
+
+def network_join(*, network: SubjectNetwork, user: User) -> None:
+    network.members.add(user)
+
+
+def network_leave(*, network: SubjectNetwork, user: User) -> None:
+    network.members.remove(user)

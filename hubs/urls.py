@@ -1,0 +1,22 @@
+from django.urls import path
+
+from . import views
+
+app_name = "hubs"
+
+urlpatterns = [
+    path("hubs/", views.hub_list, name="hub_list"),
+    path("hubs/<slug:slug>/", views.hub_detail, name="hub_detail"),
+    path("schools/<int:urn>/", views.school_detail, name="school_detail"),
+    path("schools/<int:urn>/invite/", views.school_invite, name="school_invite"),
+    path(
+        "schools/<int:urn>/invitations/<int:pk>/withdraw/",
+        views.invitation_revoke,
+        name="invitation_revoke",
+    ),
+    path("join/<str:token>/", views.invitation_accept, name="invitation_accept"),
+    path("networks/<slug:slug>/", views.network_detail, name="network_detail"),
+    path("networks/<slug:slug>/membership/", views.network_membership, name="network_membership"),
+    path("me/", views.my_details, name="my_details"),
+    path("coordinator/", views.coordinator, name="coordinator"),
+]

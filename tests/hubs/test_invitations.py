@@ -1,0 +1,158 @@
+import pytest
+from django.urls import reverse
+
+from hubs.models import Invitation
+
+pytestmark = pytest.mark.django_db
+
+
+def invite_url(school):
+    return reverse("hubs:school_invite", args=[school.urn])
+
+
+def test_cpd_leader_invites_a_colleague_who_gets_an_email(
+    client, personas, mailoutbox, django_capture_on_commit_callbacks
+):
+    client.force_login(personas.leader)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(invite_url(personas.school), {"email": "Governor@Gmail.test"})
+
+    assert response.status_code == 302
+    invitation = Invitation.objects.get()
+    assert (invitation.email, invitation.school, invitation.invited_by) == (
+        "governor@gmail.test",
+        personas.school,
+        personas.leader,
+    )
+    assert len(mailoutbox) == 1
+    mail = mailoutbox[0]
+    assert mail.to == ["governor@gmail.test"]
+    assert mail.reply_to == [personas.leader.email]
+    assert "Priya Shah has invited you" in mail.subject
+    link = f"/join/{invitation.token}/"
+    assert link in mail.body
+    assert personas.school.name in mail.body
+    html = mail.alternatives[0][0]
+    assert link in html
+    assert 'lang="en-GB"' in html
+    follow = client.get(response["Location"])
+    assert "Invitation sent to governor@gmail.test" in follow.content.decode()
+
+
+def test_coordinator_may_invite_to_any_school(client, personas, django_capture_on_commit_callbacks):
+    client.force_login(personas.coordinator)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(invite_url(personas.other_school), {"email": "peri@music.test"})
+    assert Invitation.objects.get().school == personas.other_school
+
+
+@pytest.mark.parametrize("who", ["owner", "other_leader", "outsider"])
+def test_others_cannot_invite_to_a_school(client, personas, mailoutbox, who):
+    client.force_login(getattr(personas, who))
+    assert client.get(invite_url(personas.school)).status_code == 403
+    response = client.post(invite_url(personas.school), {"email": "x@gmail.test"})
+    assert response.status_code == 403
+    assert not Invitation.objects.exists()
+    assert mailoutbox == []
+
+
+def test_inviting_someone_who_already_has_an_account_says_so(client, personas, mailoutbox):
+    client.force_login(personas.leader)
+    response = client.post(invite_url(personas.school), {"email": personas.colleague.email.upper()})
+    assert response.status_code == 200
+    assert "already has an account" in response.content.decode()
+    assert not Invitation.objects.exists()
+
+
+def test_bad_address_gets_a_message_on_the_form(client, personas):
+    client.force_login(personas.leader)
+    response = client.post(invite_url(personas.school), {"email": "not-an-email"})
+    assert response.status_code == 200
+    assert "Enter a valid email address" in response.content.decode()
+    assert not Invitation.objects.exists()
+
+
+def test_inviting_again_replaces_the_earlier_invitation(
+    client, personas, django_capture_on_commit_callbacks
+):
+    client.force_login(personas.leader)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(invite_url(personas.school), {"email": "gov@gmail.test"})
+        client.post(invite_url(personas.school), {"email": "gov@gmail.test"})
+    assert Invitation.objects.count() == 2
+    assert Invitation.objects.open().count() == 1
+
+
+def test_rolled_back_invitation_sends_nothing(
+    personas, mailoutbox, django_capture_on_commit_callbacks
+):
+    from django.db import transaction
+
+    from hubs.services import invitation_create
+
+    with (  # noqa: PT012
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        invitation_create(
+            school=personas.school, email="gov@gmail.test", invited_by=personas.leader
+        )
+        raise RuntimeError("something later in the request failed")
+    assert not Invitation.objects.exists()
+    assert mailoutbox == []
+
+
+def test_leader_withdraws_an_invitation(client, personas, django_capture_on_commit_callbacks):
+    client.force_login(personas.leader)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(invite_url(personas.school), {"email": "gov@gmail.test"})
+    invitation = Invitation.objects.get()
+    page = client.get(personas.school.get_absolute_url()).content.decode()
+    assert "gov@gmail.test" in page
+
+    url = reverse("hubs:invitation_revoke", args=[personas.school.urn, invitation.pk])
+    assert client.post(url).status_code == 302
+    invitation.refresh_from_db()
+    assert invitation.revoked_at is not None
+    assert not invitation.is_open
+
+
+@pytest.mark.parametrize("who", ["owner", "other_leader"])
+def test_others_cannot_withdraw_an_invitation(client, personas, who):
+    invitation = Invitation.objects.create(
+        email="gov@gmail.test",
+        school=personas.school,
+        invited_by=personas.leader,
+        expires_at="2099-01-01T00:00:00Z",
+    )
+    client.force_login(getattr(personas, who))
+    url = reverse("hubs:invitation_revoke", args=[personas.school.urn, invitation.pk])
+    assert client.post(url).status_code == 403
+    # Through their own school's address, the invitation is simply not there.
+    client.force_login(personas.other_leader)
+    other_url = reverse("hubs:invitation_revoke", args=[personas.other_school.urn, invitation.pk])
+    assert client.post(other_url).status_code == 404
+    invitation.refresh_from_db()
+    assert invitation.is_open
+
+
+def test_withdraw_is_post_only(client, personas):
+    client.force_login(personas.leader)
+    url = reverse("hubs:invitation_revoke", args=[personas.school.urn, 1])
+    assert client.get(url).status_code == 405
+
+
+def test_withdrawn_invitation_email_is_not_sent_late(personas, mailoutbox):
+    """A worker picking up the task after the invitation was withdrawn sends nothing."""
+    from hubs.tasks import send_invitation
+
+    invitation = Invitation.objects.create(
+        email="gov@gmail.test",
+        school=personas.school,
+        invited_by=personas.leader,
+        expires_at="2099-01-01T00:00:00Z",
+    )
+    Invitation.objects.filter(pk=invitation.pk).update(revoked_at="2026-01-01T00:00:00Z")
+    send_invitation(invitation.pk)
+    assert mailoutbox == []

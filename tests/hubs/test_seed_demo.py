@@ -1,0 +1,70 @@
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from hubs.demo import DEMO_PASSWORD
+from hubs.models import Hub, School, SubjectNetwork, Term, User
+
+pytestmark = pytest.mark.django_db
+
+
+def counts():
+    return (
+        Hub.objects.count(),
+        School.objects.count(),
+        User.objects.count(),
+        SubjectNetwork.objects.count(),
+        Term.objects.count(),
+    )
+
+
+def test_seed_demo_builds_the_community_and_is_idempotent(client, capsys):
+    call_command("seed_demo")
+    first = counts()
+    call_command("seed_demo")
+    assert counts() == first
+
+    hubs, schools, users, networks, _ = first
+    assert hubs >= 2
+    assert schools >= 8
+    assert users >= 64
+    assert networks == 3
+    kinds = {(s.phase, s.is_special) for s in School.objects.all()}
+    assert (School.Phase.PRIMARY, False) in kinds
+    assert (School.Phase.SECONDARY, False) in kinds
+    assert any(special for _, special in kinds)
+    assert len(set(User.objects.values_list("job_role", flat=True))) >= 6
+
+    out = capsys.readouterr().out
+    for email in [
+        "coordinator@demo.test",
+        "leader@demo.test",
+        "teacher@demo.test",
+        "expert@demo.test",
+    ]:
+        assert email in out
+        assert client.login(username=email, password=DEMO_PASSWORD), email
+    assert DEMO_PASSWORD in out
+
+
+def test_demo_roles_are_as_documented():
+    call_command("seed_demo")
+    leader = User.objects.get(email="leader@demo.test")
+    first_school = School.objects.order_by("urn").first()
+    assert leader.led_school_ids == {first_school.pk}
+    assert User.objects.get(email="teacher@demo.test").school == first_school
+    assert User.objects.get(email="coordinator@demo.test").is_coordinator
+    assert not User.objects.get(email="teacher@demo.test").is_coordinator
+    # Only the demo accounts can sign in.
+    assert (
+        User.objects.exclude(email__endswith="@demo.test").filter(password__startswith="!").count()
+        >= 60
+    )
+
+
+def test_demo_terms_are_this_academic_year():
+    call_command("seed_demo")
+    today = timezone.localdate()
+    first_year = today.year if today.month >= 8 else today.year - 1
+    names = set(Term.objects.values_list("name", flat=True))
+    assert {f"Autumn {first_year}", f"Spring {first_year + 1}", f"Summer {first_year + 1}"} <= names
