@@ -1,0 +1,92 @@
+"""
+Browser tests: Playwright (Python) driving Debian's Chromium against a live server.
+
+Playwright cannot download its own browser here, so it launches /usr/bin/chromium
+(``CHROMIUM_PATH`` overrides). Screenshots of failing tests land in ``test-results/``.
+Every test here is marked ``e2e`` and runs on a transactional database that is restored
+afterwards (``serialized_rollback``), so reference data survives for the tests that follow.
+"""
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import needs
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls in tests are safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+RESULTS = Path(__file__).resolve().parents[2] / "test-results"
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "/e2e/" in str(item.path):
+            item.add_marker(pytest.mark.e2e)
+            item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM_PATH).exists():
+        needs(f"Chromium at {CHROMIUM_PATH} (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM_PATH, headless=True, args=CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, request, live_server):
+    context = browser.new_context(
+        locale="en-GB", timezone_id="Europe/London", viewport={"width": 1280, "height": 900}
+    )
+    context.set_default_timeout(15_000)
+    tab = context.new_page()
+    tab.base_url = live_server.url
+    yield tab
+    report = getattr(request.node, "report_call", None)
+    if report is not None and report.failed:
+        RESULTS.mkdir(exist_ok=True)
+        name = re.sub(r"[^\w.-]+", "_", request.node.nodeid)
+        tab.screenshot(path=str(RESULTS / f"{name}.png"), full_page=True)
+    context.close()
+
+
+@pytest.fixture
+def demo():
+    """The demo community of ``seed_demo``."""
+    from hubs.demo import seed
+
+    return seed()
+
+
+def sign_in(page, email: str, password: str = "cpd-demo-2026") -> None:
+    page.goto(f"{page.base_url}/accounts/login/")
+    page.get_by_label("Email").fill(email)
+    page.locator("#id_password").fill(password)
+    page.get_by_role("button", name="Sign In").click()
