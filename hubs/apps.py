@@ -8,8 +8,6 @@ class HubsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from .roles import sync_coordinator_permissions
+        from .reference import ensure_reference_data
 
-        post_migrate.connect(
-            sync_coordinator_permissions, dispatch_uid="hubs.coordinator_permissions"
-        )
+        post_migrate.connect(ensure_reference_data, dispatch_uid="hubs.reference_data")

@@ -22,6 +22,7 @@ def run(code_or_args, env_overrides: dict, args=False):
             "SECRET_KEY",
             "ALLOWED_HOSTS",
             "CACHE_URL",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
         }
     }
     env.update(env_overrides)

@@ -3,8 +3,14 @@ Browser tests: Playwright (Python) driving Debian's Chromium against a live serv
 
 Playwright cannot download its own browser here, so it launches /usr/bin/chromium
 (``CHROMIUM_PATH`` overrides). Screenshots of failing tests land in ``test-results/``.
-Every test here is marked ``e2e`` and runs on a transactional database that is restored
-afterwards (``serialized_rollback``), so reference data survives for the tests that follow.
+Each module here declares, statically so that pytest-django sees it when it orders and
+sets up the databases::
+
+    pytestmark = E2E
+
+which marks it ``e2e`` and runs it on a transactional database (the live server reads what
+the test writes). The flush after each such test re-runs ``post_migrate``, which restores
+the reference data (phases, subjects, the Coordinators group: ``hubs/reference.py``).
 """
 
 import os
@@ -32,11 +38,8 @@ CHROMIUM_ARGS = [
 RESULTS = Path(__file__).resolve().parents[2] / "test-results"
 
 
-def pytest_collection_modifyitems(items):
-    for item in items:
-        if "/e2e/" in str(item.path):
-            item.add_marker(pytest.mark.e2e)
-            item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
+E2E = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+DEMO_PASSWORD = "cpd-demo-2026"
 
 
 @pytest.hookimpl(wrapper=True)
@@ -85,7 +88,7 @@ def demo():
     return seed()
 
 
-def sign_in(page, email: str, password: str = "cpd-demo-2026") -> None:
+def sign_in(page, email: str, password: str = DEMO_PASSWORD) -> None:
     page.goto(f"{page.base_url}/accounts/login/")
     page.get_by_label("Email").fill(email)
     page.locator("#id_password").fill(password)

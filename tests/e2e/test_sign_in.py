@@ -2,7 +2,9 @@ import re
 
 from playwright.sync_api import expect
 
-from .conftest import sign_in
+from .conftest import E2E, sign_in
+
+pytestmark = E2E
 
 
 def test_demo_teacher_signs_in_and_sees_the_dashboard(page, demo):
