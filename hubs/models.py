@@ -246,6 +246,18 @@ class User(AbstractBaseUser, PermissionsMixin):
         SUPPORT_STAFF = "support_staff", "Support staff"
         OTHER = "other", "Other"
 
+    # How a count of each role reads: "2 teaching assistants", "3 support staff".
+    JOB_ROLE_PLURALS = {
+        JobRole.TEACHER: "teachers",
+        JobRole.TA: "teaching assistants",
+        JobRole.HLTA: "higher level teaching assistants",
+        JobRole.MIDDLE_LEADER: "middle leaders",
+        JobRole.SENIOR_LEADER: "senior leaders",
+        JobRole.GOVERNOR: "governors",
+        JobRole.SUPPORT_STAFF: "support staff",
+        JobRole.OTHER: "other staff",
+    }
+
     email = models.EmailField("email address", max_length=254, unique=True)
     first_name = models.CharField(max_length=100)
     last_name = models.CharField(max_length=100)

@@ -52,8 +52,13 @@ def networks_with_counts(
     queryset: QuerySet[SubjectNetwork] | None = None,
 ) -> QuerySet[SubjectNetwork]:
     queryset = SubjectNetwork.objects.all() if queryset is None else queryset
+    # A subquery, not Count("members"): on `user.networks` the join is already filtered
+    # to that user, and a joined Count would say "1 member".
     return queryset.select_related("subject", "hub").annotate(
-        member_count=Count("members", distinct=True)
+        member_count=count_per_row(
+            SubjectNetwork.members.through.objects.filter(subjectnetwork=OuterRef("pk")),
+            "subjectnetwork",
+        )
     )
 
 
@@ -73,15 +78,20 @@ def school_detail(urn: int) -> School:
     )
 
 
-def school_role_counts(school: School) -> list[tuple[str, int]]:
-    """How many active staff of each job role the school has on CPD Hub, in role order."""
+def school_role_counts(school: School) -> list[tuple[int, str]]:
+    """How many active staff of each job role the school has on CPD Hub, in role order:
+    [(1, "teacher"), (3, "support staff")]."""
     counts = dict(
         school.staff.filter(is_active=True)
         .order_by()
         .values_list("job_role")
         .annotate(n=Count("*"))
     )
-    return [(label, counts[value]) for value, label in User.JobRole.choices if counts.get(value)]
+    return [
+        (n, label.lower() if n == 1 else User.JOB_ROLE_PLURALS[value])
+        for value, label in User.JobRole.choices
+        if (n := counts.get(value))
+    ]
 
 
 def school_staff(school: School) -> QuerySet[User]:

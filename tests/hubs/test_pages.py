@@ -40,9 +40,10 @@ def test_community_pages_are_for_members(client, url):
 def test_dashboard_shows_my_school_hub_networks_and_term(client, personas):
     TermFactory(name="Autumn 2026", start="2026-09-02", end="2026-12-18")
     network = SubjectNetworkFactory(name="Primary geography network", hub=personas.school.hub)
-    network.members.add(personas.owner)
+    network.members.add(personas.owner, personas.colleague, personas.leader)
     client.force_login(personas.owner)
     page = client.get("/").content.decode()
+    assert "3 members" in page
     assert "Welcome, Sam" in page
     assert "Ashgrove Primary School" in page
     assert "North" in page
@@ -265,3 +266,12 @@ def test_pages_use_uk_english_and_london_time(client, personas):
     assert "Tuesday 5 January 2027" in page
     assert 'lang="en-GB"' in page
     assert SubjectNetwork.objects.count() == 0
+
+
+def test_school_page_counts_roles_in_plain_english(client, personas):
+    UserFactory.create_batch(2, school=personas.school, job_role=User.JobRole.SUPPORT_STAFF)
+    client.force_login(personas.outsider)
+    page = client.get(personas.school.get_absolute_url()).content.decode()
+    assert "2 teachers" in page
+    assert "1 senior leader" in page
+    assert "2 support staff" in page
