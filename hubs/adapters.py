@@ -1,6 +1,7 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from django.conf import settings
 from django.db import transaction
 from django.shortcuts import render
 
@@ -10,6 +11,15 @@ from .services import SignupRefused, invitation_accept, signup_school_for
 
 class AccountAdapter(DefaultAccountAdapter):
     """Email sign-up: the form has already refused non-member addresses and found the school."""
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        # allauth renders its emails without a request: give them the community's name.
+        context = {
+            "community_name": settings.COMMUNITY_NAME,
+            "coordinator_email": settings.COORDINATOR_EMAIL,
+            **context,
+        }
+        super().send_mail(template_prefix, email, context)
 
     def save_user(self, request, user, form, commit=True):
         user = super().save_user(request, user, form, commit=False)

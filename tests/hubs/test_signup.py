@@ -45,7 +45,11 @@ def test_staff_of_a_member_school_sign_up_and_join_it(client, mailoutbox):
     assert not EmailAddress.objects.get(user=user).verified
     assert len(mailoutbox) == 1
     assert mailoutbox[0].to == ["amelia.hughes@ashgrove.sch.uk"]
-    assert "/accounts/confirm-email/" in mailoutbox[0].body
+    mail = mailoutbox[0]
+    assert mail.subject == "[Riverside Schools CPD Community] Confirm your email address"
+    assert mail.body.startswith("Hello Amelia,")
+    assert "To finish joining Riverside Schools CPD Community" in mail.body
+    assert "/accounts/confirm-email/" in mail.body
 
 
 def test_unverified_account_cannot_sign_in(client):
@@ -160,3 +164,16 @@ def test_school_google_sign_in_appears_only_when_configured(client, settings):
         "google": {"APPS": [{"client_id": "id", "secret": "secret", "key": ""}]}
     }
     assert b"Google" in client.get(reverse("account_login")).content
+
+
+def test_repeated_failed_sign_ins_are_throttled(client, personas):
+    url = reverse("account_login")
+    wrong = {"login": personas.owner.email, "password": "not-the-password"}
+    for _ in range(5):
+        assert "_auth_user_id" not in client.post(url, wrong).wsgi_request.session
+    response = client.post(
+        url, {"login": personas.owner.email, "password": "correct-horse-battery"}
+    )
+    # Even the right password is refused while the address is throttled.
+    assert "Too many failed login attempts" in response.content.decode()
+    assert "_auth_user_id" not in client.session

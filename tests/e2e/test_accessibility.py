@@ -1,0 +1,51 @@
+"""
+WCAG 2.2 AA checks with axe-core (vendored in tests/e2e/vendor, MPL-2.0, v4.11) on every main
+page, as each kind of user sees it, at desktop and phone widths. Any violation fails the test
+with the rule, the help text and the offending elements.
+"""
+
+from pathlib import Path
+
+import pytest
+
+from .conftest import E2E, sign_in
+
+pytestmark = E2E
+
+AXE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text()
+PAGES = {
+    None: ["/", "/accounts/login/", "/accounts/signup/"],
+    "teacher@demo.test": [
+        "/", "/hubs/", "/hubs/northgate/", "/schools/148101/", "/networks/primary-geography/",
+        "/me/", "/accounts/email/", "/accounts/2fa/",
+    ],
+    "leader@demo.test": ["/schools/148101/", "/schools/148101/invite/"],
+    "coordinator@demo.test": ["/coordinator/"],
+}  # fmt: skip
+
+
+def axe_violations(page) -> list[str]:
+    page.add_script_tag(content=AXE)
+    result = page.evaluate(
+        """() => axe.run(document, {runOnly: {type: 'tag',
+              values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}})"""
+    )
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} -> "
+        + "; ".join(node["target"][0] for node in v["nodes"][:5])
+        for v in result["violations"]
+    ]
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+@pytest.mark.parametrize("who", list(PAGES))
+def test_pages_have_no_wcag_violations(page, demo, who, width):
+    page.set_viewport_size({"width": width, "height": 900})
+    if who:
+        sign_in(page, who)
+    problems = {}
+    for path in PAGES[who]:
+        page.goto(page.base_url + path)
+        if found := axe_violations(page):
+            problems[path] = found
+    assert problems == {}
