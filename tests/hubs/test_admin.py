@@ -59,3 +59,18 @@ def test_staff_of_a_school_cannot_reach_the_admin(client, personas):
     client.force_login(personas.leader)
     response = client.get("/admin/", follow=True)
     assert response.status_code == 403
+
+
+def test_overlapping_term_in_the_admin_gets_a_clear_message(client, personas):
+    from hubs.models import Term
+    from tests.factories import TermFactory
+
+    TermFactory(name="Autumn 2026", start="2026-09-02", end="2026-12-18")
+    client.force_login(with_totp(personas.coordinator))
+    response = client.post(
+        reverse("admin:hubs_term_add"),
+        {"name": "Spring 2027", "start": "2026-12-01", "end": "2027-03-26"},
+    )
+    assert response.status_code == 200
+    assert "This term overlaps another term." in response.content.decode()
+    assert Term.objects.count() == 1
