@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "allauth.socialaccount.providers.google",
     "allauth.socialaccount.providers.microsoft",
     "hubs",
+    "experts",
 ]
 
 MIDDLEWARE = [

@@ -19,6 +19,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("", home, name="home"),
+    path("experts/", include("experts.urls")),
     path("", include("hubs.urls")),
 ]
 

@@ -1,0 +1,88 @@
+from django import forms
+from django.forms import inlineformset_factory
+
+from hubs.models import Phase, Subject
+
+from .models import ExpertiseArea, ExpertProfile, ProfileArea
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = ExpertProfile
+        fields = [
+            "headline",
+            "bio",
+            "subjects",
+            "phases",
+            "availability",
+            "termly_capacity",
+            "contact_preference",
+            "is_hidden",
+        ]
+        widgets = {
+            "subjects": forms.CheckboxSelectMultiple,
+            "phases": forms.CheckboxSelectMultiple,
+            "contact_preference": forms.RadioSelect,
+            "bio": forms.Textarea(attrs={"rows": 6}),
+        }
+        labels = {"is_hidden": "Hide my profile from the directory for now"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["subjects"].queryset = Subject.objects.order_by("name")
+        self.fields["phases"].queryset = Phase.objects.order_by("position")
+
+
+class ProfileAreaForm(forms.ModelForm):
+    class Meta:
+        model = ProfileArea
+        fields = ["area", "advice", "coaching", "session", "visit"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = ExpertiseArea.objects.order_by("name")
+        self.fields["area"].empty_label = "Choose an area"
+
+    def clean(self):
+        data = super().clean()
+        if data.get("area") and not any(data.get(f) for f in ProfileArea.OFFER_FIELDS):
+            raise forms.ValidationError("Say what you offer in this area: tick at least one.")
+        return data
+
+
+ProfileAreaFormSet = inlineformset_factory(
+    ExpertProfile,
+    ProfileArea,
+    form=ProfileAreaForm,
+    extra=2,
+    can_delete=True,
+    min_num=1,
+    validate_min=True,
+    max_num=12,
+)
+
+
+class ContactForm(forms.Form):
+    area = forms.ModelChoiceField(
+        queryset=ExpertiseArea.objects.none(), required=False, label="About", empty_label="Anything"
+    )
+    message = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=3000,
+        label="Your message",
+        help_text="Say who you are, what you would like help with and when suits you. "
+        "They reply to your email.",
+    )
+
+    def __init__(self, *args, profile: ExpertProfile, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = ExpertiseArea.objects.filter(offers__profile=profile)
+
+
+class HelpedForm(forms.Form):
+    thank_you = forms.CharField(
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="A note about how it went (optional)",
+    )

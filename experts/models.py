@@ -1,0 +1,197 @@
+"""The expert directory: what staff offer each other, and the requests that connect them."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from hubs.models import Phase, Subject, Term
+
+
+class ExpertiseArea(models.Model):
+    """A CPD theme people can offer help with, e.g. questioning or retrieval practice."""
+
+    class Category(models.TextChoices):
+        PEDAGOGY = "pedagogy", "Teaching and learning"
+        CURRICULUM = "curriculum", "Curriculum and subject knowledge"
+        INCLUSION = "inclusion", "Inclusion and SEND"
+        BEHAVIOUR = "behaviour", "Behaviour and wellbeing"
+        LEADERSHIP = "leadership", "Leadership and development"
+        COMMUNITY = "community", "Families and community"
+
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(unique=True)
+    category = models.CharField(max_length=20, choices=Category.choices)
+    synonyms = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Other words people search for, separated by commas "
+        "(e.g. AfL, formative assessment).",
+    )
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def synonym_list(self) -> list[str]:
+        return [s.strip() for s in self.synonyms.split(",") if s.strip()]
+
+
+def term_window_start(today: datetime.date | None = None) -> datetime.date | None:
+    """A profile confirmed on or after this date is live: the start of last term (or this one)."""
+    today = today or timezone.localdate()
+    starts = list(
+        Term.objects.filter(start__lte=today).order_by("-start").values_list("start", flat=True)[:2]
+    )
+    if not starts:
+        return None
+    return starts[-1]
+
+
+class ExpertProfileQuerySet(models.QuerySet):
+    def visible(self, today: datetime.date | None = None) -> ExpertProfileQuerySet:
+        """What others may see: not hidden, the person still active, confirmed this term or last."""
+        qs = self.filter(is_hidden=False, user__is_active=True)
+        since = term_window_start(today)
+        if since is None:
+            return qs.filter(last_confirmed_at__isnull=False)
+        return qs.filter(last_confirmed_at__date__gte=since)
+
+
+class ExpertProfile(models.Model):
+    """One person's offer to the community (the seed's "Top Trump, but not to rank people")."""
+
+    class Contact(models.TextChoices):
+        EMAIL = "email", "Show my email address"
+        FORM = "form", "Contact form only (my address stays private)"
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="expert_profile"
+    )
+    headline = models.CharField(
+        max_length=140,
+        help_text="One line: what you can help with, "
+        "e.g. “Questioning that makes every pupil think”.",
+    )
+    bio = models.TextField(
+        blank=True,
+        help_text="What you have done and what colleagues can ask you about. Markdown is allowed.",
+    )
+    areas = models.ManyToManyField(ExpertiseArea, through="ProfileArea", related_name="profiles")
+    subjects = models.ManyToManyField(Subject, blank=True, related_name="expert_profiles")
+    phases = models.ManyToManyField(Phase, blank=True, related_name="expert_profiles")
+    availability = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="For example: after school on Tuesdays; online or in person.",
+    )
+    termly_capacity = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="After this many contact requests in a term, your profile says you are not "
+        "taking requests. Blank: no limit.",
+    )
+    contact_preference = models.CharField(
+        max_length=10, choices=Contact.choices, default=Contact.FORM
+    )
+    is_hidden = models.BooleanField(
+        default=False, help_text="Hidden profiles are not shown to anyone else."
+    )
+    last_confirmed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ExpertProfileQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["user__last_name", "user__first_name"]
+        indexes = [
+            # The directory lists only profiles confirmed since last term began.
+            models.Index(
+                fields=["last_confirmed_at"],
+                name="expert_confirmed_idx",
+                condition=Q(is_hidden=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user.full_name}: {self.headline}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("experts:profile", kwargs={"pk": self.pk})
+
+    def is_live(self, today: datetime.date | None = None) -> bool:
+        since = term_window_start(today)
+        if self.last_confirmed_at is None:
+            return False
+        return since is None or timezone.localdate(self.last_confirmed_at) >= since
+
+
+class ProfileArea(models.Model):
+    """One area of a profile, with what is offered in it."""
+
+    profile = models.ForeignKey(ExpertProfile, on_delete=models.CASCADE, related_name="offers")
+    area = models.ForeignKey(ExpertiseArea, on_delete=models.CASCADE, related_name="offers")
+    advice = models.BooleanField("advice by email", default=True)
+    coaching = models.BooleanField("coaching or mentoring", default=False)
+    session = models.BooleanField("running a session", default=False)
+    visit = models.BooleanField("hosting a visit or observation", default=False)
+
+    OFFER_FIELDS = ("advice", "coaching", "session", "visit")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["profile", "area"], name="profile_area_once"),
+            models.CheckConstraint(
+                condition=Q(advice=True) | Q(coaching=True) | Q(session=True) | Q(visit=True),
+                name="profile_area_offers_something",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.area} ({', '.join(self.offer_labels)})"
+
+    @property
+    def offer_labels(self) -> list[str]:
+        return [self._meta.get_field(f).verbose_name for f in self.OFFER_FIELDS if getattr(self, f)]
+
+
+class ContactRequest(models.Model):
+    """A message sent to an expert through the directory's form."""
+
+    profile = models.ForeignKey(
+        ExpertProfile, on_delete=models.CASCADE, related_name="contact_requests"
+    )
+    sender = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sent_contact_requests"
+    )
+    area = models.ForeignKey(
+        ExpertiseArea, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    message = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+    helped_at = models.DateTimeField(null=True, blank=True)
+    thank_you = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            # The sender's daily limit and the expert's termly capacity count by time.
+            models.Index(fields=["sender", "created_at"], name="contact_sender_time_idx"),
+            models.Index(fields=["profile", "created_at"], name="contact_profile_time_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=~Q(message=""), name="contact_message_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sender} → {self.profile.user}"

@@ -1,0 +1,63 @@
+"""Writes to the directory. Each function is one transaction."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from hubs.models import User
+
+from .models import ContactRequest, ExpertiseArea, ExpertProfile
+
+DAILY_CONTACT_LIMIT = getattr(settings, "CPDHUB_DAILY_CONTACT_LIMIT", 5)
+
+
+class ContactRefused(Exception):
+    """Why a contact request cannot be sent, in words for the sender."""
+
+
+def profile_confirm(*, profile: ExpertProfile) -> None:
+    ExpertProfile.objects.filter(pk=profile.pk).update(last_confirmed_at=timezone.now())
+
+
+@transaction.atomic
+def contact_request_create(
+    *, profile: ExpertProfile, sender: User, message: str, area: ExpertiseArea | None = None
+) -> ContactRequest:
+    from .selectors import requests_this_term
+    from .tasks import send_contact_request
+
+    # Lock the sender's row so two quick submissions cannot both slip under the daily limit.
+    User.objects.select_for_update().filter(pk=sender.pk).first()
+    since = timezone.now() - datetime.timedelta(days=1)
+    if (
+        ContactRequest.objects.filter(sender=sender, created_at__gte=since).count()
+        >= DAILY_CONTACT_LIMIT
+    ):
+        raise ContactRefused(
+            f"You have sent {DAILY_CONTACT_LIMIT} requests in the last 24 hours, which is the most "
+            "we allow. Please try again tomorrow."
+        )
+    if (
+        profile.termly_capacity is not None
+        and requests_this_term(profile) >= profile.termly_capacity
+    ):
+        raise ContactRefused(
+            f"{profile.user.first_name} is not taking requests this term. Try another colleague, "
+            "or ask the coordinator."
+        )
+    request = ContactRequest.objects.create(
+        profile=profile, sender=sender, message=message.strip(), area=area
+    )
+    send_contact_request.delay_on_commit(request.pk)
+    return request
+
+
+@transaction.atomic
+def contact_mark_helped(*, contact_request: ContactRequest, thank_you: str = "") -> None:
+    ContactRequest.objects.filter(pk=contact_request.pk).update(
+        helped_at=contact_request.helped_at or timezone.now(), thank_you=thank_you.strip()
+    )

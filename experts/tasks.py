@@ -1,0 +1,28 @@
+from celery import shared_task
+
+from cpdhub.mail import absolute_url, send_templated_mail
+
+from .models import ContactRequest
+
+
+@shared_task(
+    name="experts.send_contact_request", autoretry_for=(OSError,), retry_backoff=True, max_retries=5
+)
+def send_contact_request(contact_request_id: int) -> None:
+    request = (
+        ContactRequest.objects.select_related("profile__user", "sender__school", "area")
+        .filter(pk=contact_request_id)
+        .first()
+    )
+    if request is None:
+        return
+    send_templated_mail(
+        "contact_request",
+        to=[request.profile.user.email],
+        reply_to=[request.sender.email],
+        context={
+            "request": request,
+            "profile_url": absolute_url(request.profile.get_absolute_url()),
+            "requests_url": absolute_url("/experts/me/"),
+        },
+    )

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "experts"
+
+urlpatterns = [
+    path("", views.directory, name="directory"),
+    path("me/", views.my_profile, name="me"),
+    path("me/confirm/", views.confirm, name="confirm"),
+    path("requests/<int:pk>/helped/", views.mark_helped, name="mark_helped"),
+    path("<int:pk>/", views.profile, name="profile"),
+    path("<int:pk>/contact/", views.contact, name="contact"),
+]
