@@ -97,12 +97,13 @@ def seed() -> None:
     # Some thanks already earned, so cards show who has helped.
     teacher = User.objects.get(email="teacher@demo.test")
     for profile in ExpertProfile.objects.filter(user__in=staff[:6]):
-        ContactRequest.objects.get_or_create(
+        ContactRequest.objects.update_or_create(
             profile=profile,
             sender=teacher,
             defaults={
                 "message": "Could I pick your brains about this for my Year 4 class?",
-                "helped_at": now,
+                "created_at": now - timezone.timedelta(days=30),
+                "helped_at": now - timezone.timedelta(days=25),
                 "thank_you": "Really useful, thank you.",
             },
         )

@@ -17,8 +17,10 @@ PAGES = {
     None: ["/", "/accounts/login/", "/accounts/signup/"],
     "teacher@demo.test": [
         "/", "/hubs/", "/hubs/northgate/", "/schools/148101/", "/networks/primary-geography/",
-        "/me/", "/accounts/email/", "/accounts/2fa/",
+        "/me/", "/accounts/email/", "/accounts/2fa/", "/experts/", "/experts/?q=questioning",
+        "/experts/?q=nothingmatches", "/experts/me/",
     ],
+    "expert@demo.test": ["/experts/me/"],
     "leader@demo.test": ["/schools/148101/", "/schools/148101/invite/"],
     "coordinator@demo.test": ["/coordinator/"],
 }  # fmt: skip
@@ -40,6 +42,9 @@ def axe_violations(page) -> list[str]:
 @pytest.mark.parametrize("width", [1280, 390])
 @pytest.mark.parametrize("who", list(PAGES))
 def test_pages_have_no_wcag_violations(page, demo, who, width):
+    from experts.demo import seed
+
+    seed()
     page.set_viewport_size({"width": width, "height": 900})
     if who:
         sign_in(page, who)
