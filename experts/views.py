@@ -1,11 +1,14 @@
 """The directory: search, profiles, contact, and my own profile."""
 
+import csv
+
 import markdown
 import nh3
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
@@ -27,11 +30,12 @@ def render_bio(text: str) -> str:
 
 
 def directory(request):
-    base = selectors.with_card_data(ExpertProfile.objects.visible())
-    search = DirectoryFilter(request.GET or None, queryset=base)
-    profiles = base.none() if search.is_bound and not search.is_valid() else search.qs
-    query = search.form.cleaned_data.get("q", "") if search.is_bound and search.is_valid() else ""
-    page = Paginator(selectors.ranked(profiles, query), PAGE_SIZE).get_page(request.GET.get("page"))
+    search, profiles = _filtered(request)
+    invalid = profiles is None
+    query = "" if invalid or not search.is_bound else search.form.cleaned_data.get("q", "")
+    page = Paginator(ExpertProfile.objects.none() if invalid else profiles, PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     context = {
         "filter": search,
         "page": page,
@@ -40,8 +44,69 @@ def directory(request):
         "querystring": _without_page(request),
     }
     template = "experts/_results.html" if request.htmx else "experts/directory.html"
-    status = 400 if search.is_bound and not search.is_valid() else 200
-    return render(request, template, context, status=status)
+    return render(request, template, context, status=400 if invalid else 200)
+
+
+def _filtered(request):
+    """The visible profiles the filters select, ranked, with card data; None if invalid."""
+    search = DirectoryFilter(
+        request.GET or None, queryset=selectors.with_card_data(ExpertProfile.objects.visible())
+    )
+    if search.is_bound and not search.is_valid():
+        return search, None
+    query = search.form.cleaned_data.get("q", "") if search.is_bound else ""
+    return search, selectors.ranked(search.qs, query)
+
+
+def printable(request):
+    """The termly directory as a clear, printable list, filterable by hub and area."""
+    search, profiles = _filtered(request)
+    if profiles is None:
+        return render(request, "experts/print.html", {"filter": search, "profiles": []}, status=400)
+    return render(request, "experts/print.html", {"filter": search, "profiles": profiles})
+
+
+def export_csv(request):
+    _search, profiles = _filtered(request)
+    if profiles is None:
+        return HttpResponse("Those filters are not valid.", status=400, content_type="text/plain")
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="cpd-directory.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        ["Name", "Job role", "School", "Hub", "Headline", "Areas and offers", "Contact", "Profile"]
+    )
+    for expert in profiles:
+        school = expert.user.school
+        writer.writerow(
+            [
+                expert.user.full_name,
+                expert.user.get_job_role_display(),
+                school.name if school else "",
+                school.hub.name if school and school.hub else "",
+                expert.headline,
+                "; ".join(
+                    f"{o.area.name} ({', '.join(o.offer_labels)})" for o in expert.offers.all()
+                ),
+                expert.user.email
+                if expert.contact_preference == ExpertProfile.Contact.EMAIL
+                else "Contact form",
+                request.build_absolute_uri(expert.get_absolute_url()),
+            ]
+        )
+    return response
+
+
+def stale(request):
+    from hubs.permissions import is_coordinator
+
+    if not is_coordinator(request.user):
+        raise PermissionDenied("The list of stale profiles is for the community coordinator.")
+    return render(
+        request,
+        "experts/stale.html",
+        {"profiles": selectors.stale_profiles().order_by("last_confirmed_at")},
+    )
 
 
 def _without_page(request) -> str:
