@@ -177,3 +177,12 @@ def test_seed_demo_adds_a_live_questioning_expert():
     visible = ExpertProfile.objects.visible()
     assert visible.count() >= 35
     assert visible.filter(user__email="expert@demo.test", offers__area__slug="questioning").exists()
+
+
+def test_dashboard_invites_me_to_offer_then_to_confirm(client, personas):
+    client.force_login(personas.owner)
+    assert "Offer your expertise" in client.get("/").content.decode()
+    ExpertProfileFactory(user=personas.owner, last_confirmed_at=None)
+    page = client.get("/").content.decode()
+    assert "Not confirmed this term" in page
+    assert "Confirm my profile for this term" in page
