@@ -8,6 +8,8 @@ class ExpertsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from . import signals
         from .reference import ensure_expertise_areas
 
+        signals.connect()
         post_migrate.connect(ensure_expertise_areas, dispatch_uid="experts.reference_data")

@@ -1,11 +1,12 @@
 """The directory's search box and filters (django-filter)."""
 
 import django_filters
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 
 from hubs.models import Hub, Phase, School, Subject, User
 
 from .models import ExpertiseArea, ExpertProfile, ProfileArea
+from .search import matching, with_vector
 
 OFFER_CHOICES = [
     ("advice", "Advice by email"),
@@ -15,51 +16,27 @@ OFFER_CHOICES = [
 ]
 
 
-def text_search(queryset, words: list[str]):
-    """Each word must appear somewhere: name, headline, bio, school, subjects, areas, synonyms."""
-    for word in words:
-        in_areas = Exists(
-            ProfileArea.objects.filter(profile=OuterRef("pk")).filter(
-                Q(area__name__icontains=word) | Q(area__synonyms__icontains=word)
-            )
-        )
-        in_subjects = Exists(
-            ExpertProfile.subjects.through.objects.filter(
-                expertprofile=OuterRef("pk"), subject__name__icontains=word
-            )
-        )
-        queryset = queryset.filter(
-            Q(user__first_name__icontains=word)
-            | Q(user__last_name__icontains=word)
-            | Q(headline__icontains=word)
-            | Q(bio__icontains=word)
-            | Q(user__school__name__icontains=word)
-            | in_areas
-            | in_subjects
-        )
-    return queryset
-
-
 class DirectoryFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="Search", method="search", max_length=200)
+    # To-many filters are Exists subqueries, so no profile is repeated and no DISTINCT is needed.
     area = django_filters.ModelChoiceFilter(
         queryset=ExpertiseArea.objects.all(),
         to_field_name="slug",
-        field_name="offers__area",
+        method="with_area",
         label="Area",
         empty_label="Any area",
     )
     subject = django_filters.ModelChoiceFilter(
         queryset=Subject.objects.all(),
         to_field_name="slug",
-        field_name="subjects",
+        method="with_subject",
         label="Subject",
         empty_label="Any subject",
     )
     phase = django_filters.ModelChoiceFilter(
         queryset=Phase.objects.all(),
         to_field_name="slug",
-        field_name="phases",
+        method="with_phase",
         label="Phase",
         empty_label="Any phase",
     )
@@ -92,8 +69,24 @@ class DirectoryFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def search(self, queryset, name, value):
-        words = value.split()[:8]
-        return text_search(queryset, words) if words else queryset
+        return matching(with_vector(queryset), value)
+
+    def with_area(self, queryset, name, value):
+        return queryset.filter(
+            Exists(ProfileArea.objects.filter(profile=OuterRef("pk"), area=value))
+        )
+
+    def with_subject(self, queryset, name, value):
+        through = ExpertProfile.subjects.through
+        return queryset.filter(
+            Exists(through.objects.filter(expertprofile=OuterRef("pk"), subject=value))
+        )
+
+    def with_phase(self, queryset, name, value):
+        through = ExpertProfile.phases.through
+        return queryset.filter(
+            Exists(through.objects.filter(expertprofile=OuterRef("pk"), phase=value))
+        )
 
     def offering(self, queryset, name, value):
         offers = ProfileArea.objects.filter(profile=OuterRef("pk"), **{value: True})
@@ -101,9 +94,3 @@ class DirectoryFilter(django_filters.FilterSet):
         if area is not None:
             offers = offers.filter(area=area)
         return queryset.filter(Exists(offers))
-
-    @property
-    def qs(self):
-        # Filtering on a to-many join can repeat a profile; Exists-based filters do not, but
-        # area/subject/phase joins can.
-        return super().qs.distinct()

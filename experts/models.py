@@ -106,6 +106,10 @@ class ExpertProfile(models.Model):
     is_hidden = models.BooleanField(
         default=False, help_text="Hidden profiles are not shown to anyone else."
     )
+    # Everything the search box looks in, as one text (name, headline, bio, school, areas and
+    # their synonyms, subjects), kept up to date by experts/search.py. On Postgres it carries a
+    # full-text GIN index and a trigram GIN index (migration 0002).
+    search_document = models.TextField(blank=True, default="", editable=False)
     last_confirmed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -142,3 +142,28 @@ def test_any_query_string_answers_200_or_400_never_500(params):
 
 def test_directory_is_for_members(client):
     assert client.get(URL).status_code == 302
+
+
+@pytest.mark.postgres
+def test_a_typo_still_finds_the_right_people_on_postgres(client, personas, experts):
+    client.force_login(personas.owner)
+    assert "Owen Bell" in names(client.get(URL, {"q": "questionning"}))
+
+
+@pytest.mark.parametrize("text", ["a & b", "!questioning", "question:*", "'", "(( ||", "-afl"])
+def test_search_syntax_is_never_passed_through_raw(client, personas, experts, text):
+    client.force_login(personas.owner)
+    assert client.get(URL, {"q": text}).status_code == 200
+
+
+def test_search_follows_a_rename_and_new_synonyms(client, personas, experts):
+    from experts.models import ExpertiseArea
+
+    client.force_login(personas.owner)
+    personas.outsider.last_name = "Bellingham"
+    personas.outsider.save()
+    assert names(client.get(URL, {"q": "Bellingham"})) == ["Owen Bellingham"]
+    area = ExpertiseArea.objects.get(slug="questioning")
+    area.synonyms += ", socratic dialogue"
+    area.save()
+    assert names(client.get(URL, {"q": "socratic"})) == ["Owen Bellingham"]

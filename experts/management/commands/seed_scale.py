@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from experts.models import ExpertiseArea, ExpertProfile, ProfileArea
+from experts.search import refresh_documents
 from hubs.models import Hub, Phase, School, SchoolDomain, Subject, User
 
 BATCH = 5000
@@ -172,6 +173,7 @@ class Command(BaseCommand):
                 ProfileArea.objects.bulk_create(offers, batch_size=BATCH)
                 ExpertProfile.subjects.through.objects.bulk_create(subject_rows, batch_size=BATCH)
                 ExpertProfile.phases.through.objects.bulk_create(phase_rows, batch_size=BATCH)
+                refresh_documents([profile.pk for profile in made])  # bulk inserts skip signals
             self.stdout.write(f"  {min(start + BATCH, profiles):,} profiles")
         elapsed = time.monotonic() - started
         self.stdout.write(

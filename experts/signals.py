@@ -1,0 +1,55 @@
+"""Keep each profile's search document in step with everything it is built from."""
+
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from hubs.models import School, User
+
+from .models import ExpertiseArea, ExpertProfile, ProfileArea
+from .search import refresh_documents
+
+
+def _profile_saved(sender, instance, update_fields=None, **kwargs):
+    refresh_documents([instance.pk])
+
+
+def _offer_changed(sender, instance, **kwargs):
+    refresh_documents([instance.profile_id])
+
+
+def _subjects_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    if action in {"post_add", "post_remove", "post_clear"}:
+        refresh_documents((pk_set or []) if reverse else [instance.pk])
+
+
+def _user_saved(sender, instance, update_fields=None, **kwargs):
+    if update_fields is not None and not {"first_name", "last_name", "school"} & set(update_fields):
+        return  # e.g. last_login on every sign-in
+    refresh_documents(ExpertProfile.objects.filter(user=instance).values_list("pk", flat=True))
+
+
+def _area_saved(sender, instance, **kwargs):
+    refresh_documents(
+        ExpertProfile.objects.filter(offers__area=instance).values_list("pk", flat=True)
+    )
+
+
+def _school_saved(sender, instance, **kwargs):
+    refresh_documents(
+        ExpertProfile.objects.filter(user__school=instance).values_list("pk", flat=True)
+    )
+
+
+def connect() -> None:
+    post_save.connect(_profile_saved, sender=ExpertProfile, dispatch_uid="experts.doc.profile")
+    post_save.connect(_offer_changed, sender=ProfileArea, dispatch_uid="experts.doc.offer_saved")
+    post_delete.connect(
+        _offer_changed, sender=ProfileArea, dispatch_uid="experts.doc.offer_deleted"
+    )
+    m2m_changed.connect(
+        _subjects_changed,
+        sender=ExpertProfile.subjects.through,
+        dispatch_uid="experts.doc.subjects",
+    )
+    post_save.connect(_user_saved, sender=User, dispatch_uid="experts.doc.user")
+    post_save.connect(_area_saved, sender=ExpertiseArea, dispatch_uid="experts.doc.area")
+    post_save.connect(_school_saved, sender=School, dispatch_uid="experts.doc.school")
