@@ -11,10 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
-from django.db.models import F, Q, QuerySet, Value
-from django.db.models.functions import Greatest
+from django.db.models import Q, QuerySet
 
 from .models import ExpertProfile, ProfileArea
 
@@ -51,21 +50,25 @@ def refresh_documents(profile_ids: Iterable[int]) -> None:
 
 
 def matching(queryset: QuerySet[ExpertProfile], text: str) -> QuerySet[ExpertProfile]:
-    """Profiles matching the search text, annotated with ``relevance`` (higher is better)."""
+    """
+    Profiles matching the search text. On Postgres: the full-text index first; only when it
+    finds nobody, the trigram index (a typo). Ordering is left to the caller (area matches first).
+    """
     words = text.split()[:8]
     if not words:
-        return queryset.annotate(relevance=Value(0.0))
+        return queryset
     if connection.vendor == "postgresql":
         query = SearchQuery(" ".join(words), search_type="websearch", config="english")
+        found = queryset.filter(search_document_vector=query)
+        if found.exists():
+            return found
         typo = Q()
         for word in words:
             typo &= Q(search_document__trigram_word_similar=word)
-        return queryset.filter(Q(search_document_vector=query) | typo).annotate(
-            relevance=Greatest(SearchRank(F("search_document_vector"), query), Value(0.0))
-        )
+        return queryset.filter(typo)
     for word in words:
         queryset = queryset.filter(search_document__icontains=word)
-    return queryset.annotate(relevance=Value(0.0))
+    return queryset
 
 
 def with_vector(queryset: QuerySet[ExpertProfile]) -> QuerySet[ExpertProfile]:

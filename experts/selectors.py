@@ -50,15 +50,12 @@ def ranked(queryset: QuerySet[ExpertProfile], query: str) -> QuerySet[ExpertProf
     headline_hit = Q()
     for word in words:
         headline_hit |= Q(headline__icontains=word)
-    relevance = F("relevance").desc() if "relevance" in queryset.query.annotations else "pk"
     return queryset.annotate(
         area_match=Exists(ProfileArea.objects.filter(area_hit, profile=OuterRef("pk"))),
         headline_match=Case(
             When(headline_hit, then=Value(1)), default=Value(0), output_field=IntegerField()
         ),
-    ).order_by(
-        F("area_match").desc(), F("headline_match").desc(), relevance, "user__last_name", "pk"
-    )
+    ).order_by(F("area_match").desc(), F("headline_match").desc(), "user__last_name", "pk")
 
 
 def related_areas(query: str, limit: int = 6) -> list[ExpertiseArea]:

@@ -1,5 +1,8 @@
 """Keep each profile's search document in step with everything it is built from."""
 
+import threading
+from contextlib import contextmanager
+
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from hubs.models import School, User
@@ -7,36 +10,58 @@ from hubs.models import School, User
 from .models import ExpertiseArea, ExpertProfile, ProfileArea
 from .search import refresh_documents
 
+_state = threading.local()
+
+
+@contextmanager
+def paused():
+    """For bulk maintenance (seed_scale) that refreshes the documents itself."""
+    _state.paused = True
+    try:
+        yield
+    finally:
+        _state.paused = False
+
+
+def _active() -> bool:
+    return not getattr(_state, "paused", False)
+
 
 def _profile_saved(sender, instance, update_fields=None, **kwargs):
-    refresh_documents([instance.pk])
+    if _active():
+        refresh_documents([instance.pk])
 
 
 def _offer_changed(sender, instance, **kwargs):
-    refresh_documents([instance.profile_id])
+    if _active():
+        refresh_documents([instance.profile_id])
 
 
 def _subjects_changed(sender, instance, action, reverse, pk_set, **kwargs):
-    if action in {"post_add", "post_remove", "post_clear"}:
+    if _active() and action in {"post_add", "post_remove", "post_clear"}:
         refresh_documents((pk_set or []) if reverse else [instance.pk])
 
 
 def _user_saved(sender, instance, update_fields=None, **kwargs):
+    if not _active():
+        return
     if update_fields is not None and not {"first_name", "last_name", "school"} & set(update_fields):
         return  # e.g. last_login on every sign-in
     refresh_documents(ExpertProfile.objects.filter(user=instance).values_list("pk", flat=True))
 
 
 def _area_saved(sender, instance, **kwargs):
-    refresh_documents(
-        ExpertProfile.objects.filter(offers__area=instance).values_list("pk", flat=True)
-    )
+    if _active():
+        refresh_documents(
+            ExpertProfile.objects.filter(offers__area=instance).values_list("pk", flat=True)
+        )
 
 
 def _school_saved(sender, instance, **kwargs):
-    refresh_documents(
-        ExpertProfile.objects.filter(user__school=instance).values_list("pk", flat=True)
-    )
+    if _active():
+        refresh_documents(
+            ExpertProfile.objects.filter(user__school=instance).values_list("pk", flat=True)
+        )
 
 
 def connect() -> None:

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from experts.models import ExpertiseArea, ExpertProfile, ProfileArea
 from experts.search import refresh_documents
+from experts.signals import paused
 from hubs.models import Hub, Phase, School, SchoolDomain, Subject, User
 
 BATCH = 5000
@@ -183,6 +184,10 @@ class Command(BaseCommand):
         )
 
     def remove_previous(self) -> None:
+        with paused():  # nothing to re-index in rows that are going
+            self._remove_previous()
+
+    def _remove_previous(self) -> None:
         ExpertProfile.objects.filter(user__email__endswith=".scale.test").delete()
         User.objects.filter(email__endswith=".scale.test").delete()
         School.objects.filter(urn__gte=900000, hub__slug__startswith="scale-hub-").delete()
