@@ -19,53 +19,10 @@ from django.utils import timezone
 from experts.models import ExpertiseArea, ExpertProfile, ProfileArea
 from experts.search import refresh_documents
 from experts.signals import paused
+from hubs.demo import FIRST_NAMES, LAST_NAMES
 from hubs.models import Hub, Phase, School, SchoolDomain, Subject, User
 
 BATCH = 5000
-FIRST = [
-    "Amelia",
-    "Oliver",
-    "Priya",
-    "Jack",
-    "Aisha",
-    "Harry",
-    "Sophie",
-    "Mohammed",
-    "Emily",
-    "George",
-    "Grace",
-    "Thomas",
-    "Chloe",
-    "James",
-    "Fatima",
-    "William",
-    "Olivia",
-    "Daniel",
-    "Hannah",
-    "Samuel",
-]
-LAST = [
-    "Smith",
-    "Jones",
-    "Taylor",
-    "Brown",
-    "Williams",
-    "Wilson",
-    "Johnson",
-    "Davies",
-    "Patel",
-    "Robinson",
-    "Wright",
-    "Thompson",
-    "Evans",
-    "Walker",
-    "White",
-    "Roberts",
-    "Green",
-    "Hall",
-    "Khan",
-    "Wood",
-]
 WORDS = [
     "questioning",
     "retrieval",
@@ -132,8 +89,8 @@ class Command(BaseCommand):
                     [
                         User(
                             email=f"p{i}@s{schools[i % n_schools].urn}.scale.test",
-                            first_name=rng.choice(FIRST),
-                            last_name=rng.choice(LAST),
+                            first_name=rng.choice(FIRST_NAMES),
+                            last_name=rng.choice(LAST_NAMES),
                             school=schools[i % n_schools],
                             job_role=rng.choice(User.JobRole.values),
                             password=unusable,
