@@ -61,3 +61,40 @@ def contact_mark_helped(*, contact_request: ContactRequest, thank_you: str = "")
     ContactRequest.objects.filter(pk=contact_request.pk).update(
         helped_at=contact_request.helped_at or timezone.now(), thank_you=thank_you.strip()
     )
+
+
+@transaction.atomic
+def area_merge(*, keep: ExpertiseArea, duplicates: list[ExpertiseArea]) -> int:
+    """
+    Fold duplicate areas into ``keep``: their offers move over (combined with an offer the
+    profile already has in ``keep``), contact requests follow, names become synonyms.
+    Returns how many profiles' offers moved.
+    """
+    from .models import ProfileArea
+    from .search import refresh_documents
+
+    moved = 0
+    touched: set[int] = set()
+    words = set(keep.synonym_list)
+    for duplicate in duplicates:
+        if duplicate.pk == keep.pk:
+            continue
+        for offer in ProfileArea.objects.select_for_update().filter(area=duplicate):
+            existing = ProfileArea.objects.filter(profile_id=offer.profile_id, area=keep).first()
+            if existing is None:
+                offer.area = keep
+                offer.save(update_fields=["area"])
+            else:
+                for field in ProfileArea.OFFER_FIELDS:
+                    setattr(existing, field, getattr(existing, field) or getattr(offer, field))
+                existing.save()
+                offer.delete()
+            touched.add(offer.profile_id)
+            moved += 1
+        ContactRequest.objects.filter(area=duplicate).update(area=keep)
+        words |= {duplicate.name, *duplicate.synonym_list}
+        duplicate.delete()
+    keep.synonyms = ", ".join(sorted(words - {keep.name}))
+    keep.save(update_fields=["synonyms"])
+    refresh_documents(touched)
+    return moved
