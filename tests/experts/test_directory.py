@@ -8,7 +8,7 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from experts.models import ExpertProfile
-from tests.factories import TermFactory, UserFactory
+from tests.factories import UserFactory
 
 from .factories import ExpertProfileFactory, offer
 
@@ -65,18 +65,10 @@ def test_filters_by_offer_area_and_hub(client, personas, experts):
     assert names(client.get(URL, {"area": "questioning", "offer": "session"})) == []
 
 
-def test_hidden_stale_and_deactivated_profiles_never_show(client, personas, experts):
+def test_hidden_stale_and_deactivated_profiles_never_show(
+    client, personas, experts, terms_around_today
+):
     questioner, mention, afl = experts
-    TermFactory(
-        name="Last term",
-        start=timezone.localdate() - datetime.timedelta(days=200),
-        end=timezone.localdate() - datetime.timedelta(days=120),
-    )
-    TermFactory(
-        name="This term",
-        start=timezone.localdate() - datetime.timedelta(days=30),
-        end=timezone.localdate() + datetime.timedelta(days=30),
-    )
     ExpertProfile.objects.filter(pk=questioner.pk).update(is_hidden=True)
     ExpertProfile.objects.filter(pk=mention.pk).update(
         last_confirmed_at=timezone.now() - datetime.timedelta(days=300)

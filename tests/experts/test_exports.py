@@ -6,8 +6,6 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories import TermFactory
-
 from .factories import ExpertProfileFactory, offer
 
 pytestmark = pytest.mark.django_db
@@ -48,18 +46,10 @@ def test_csv_with_bad_filters_is_400(client, personas):
     assert client.get(reverse("experts:csv"), {"hub": "nowhere"}).status_code == 400
 
 
-def test_coordinator_sees_stale_profiles_and_nobody_else_does(client, personas, two_hubs):
+def test_coordinator_sees_stale_profiles_and_nobody_else_does(
+    client, personas, two_hubs, terms_around_today
+):
     north, _ = two_hubs
-    TermFactory(
-        name="Last",
-        start=timezone.localdate() - datetime.timedelta(days=200),
-        end=timezone.localdate() - datetime.timedelta(days=120),
-    )
-    TermFactory(
-        name="This",
-        start=timezone.localdate() - datetime.timedelta(days=30),
-        end=timezone.localdate() + datetime.timedelta(days=30),
-    )
     north.last_confirmed_at = timezone.now() - datetime.timedelta(days=365)
     north.save()
     client.force_login(personas.coordinator)
