@@ -243,9 +243,7 @@ LANGUAGES = [("en-gb", "English")]
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
-DATE_FORMAT = "l j F Y"
-DATETIME_FORMAT = "l j F Y, H:i"
-SHORT_DATE_FORMAT = "j M Y"
+# Dates as "Tuesday 3 March 2026, 15:45": cpdhub/formats/en_GB/formats.py.
 FORMAT_MODULE_PATH = ["cpdhub.formats"]
 
 # --- Static files ------------------------------------------------------------------

@@ -16,6 +16,11 @@ OFFER_CHOICES = [
 ]
 
 
+def _has(through, **match) -> Exists:
+    """The profile has a row in one of its many-to-many tables (no join, so no repeats)."""
+    return Exists(through.objects.filter(expertprofile=OuterRef("pk"), **match))
+
+
 class DirectoryFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="Search", method="search", max_length=200)
     # To-many filters are Exists subqueries, so no profile is repeated and no DISTINCT is needed.
@@ -77,16 +82,10 @@ class DirectoryFilter(django_filters.FilterSet):
         )
 
     def with_subject(self, queryset, name, value):
-        through = ExpertProfile.subjects.through
-        return queryset.filter(
-            Exists(through.objects.filter(expertprofile=OuterRef("pk"), subject=value))
-        )
+        return queryset.filter(_has(ExpertProfile.subjects.through, subject=value))
 
     def with_phase(self, queryset, name, value):
-        through = ExpertProfile.phases.through
-        return queryset.filter(
-            Exists(through.objects.filter(expertprofile=OuterRef("pk"), phase=value))
-        )
+        return queryset.filter(_has(ExpertProfile.phases.through, phase=value))
 
     def offering(self, queryset, name, value):
         offers = ProfileArea.objects.filter(profile=OuterRef("pk"), **{value: True})

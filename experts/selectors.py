@@ -16,6 +16,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
+from hubs.models import Term
 from hubs.selectors import count_per_row
 
 from .models import ContactRequest, ExpertiseArea, ExpertProfile, ProfileArea, term_window_start
@@ -83,12 +84,12 @@ def profile_for(pk: int, viewer) -> ExpertProfile:
 
 
 def requests_this_term(profile: ExpertProfile) -> int:
-    since = term_window_start() or timezone.localdate().replace(month=1, day=1)
-    from hubs.models import Term
-
-    current = Term.objects.current()
-    start = current.start if current else since
-    return profile.contact_requests.filter(created_at__date__gte=start).count()
+    """Requests since the latest term began (a holiday counts with the term before it)."""
+    latest = Term.objects.filter(start__lte=timezone.localdate()).order_by("-start").first()
+    requests = profile.contact_requests.all()
+    if latest is not None:
+        requests = requests.filter(created_at__date__gte=latest.start)
+    return requests.count()
 
 
 def stale_profiles() -> QuerySet[ExpertProfile]:

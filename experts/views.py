@@ -10,8 +10,11 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
+
+from hubs.permissions import is_coordinator
 
 from . import permissions, selectors, services
 from .filters import DirectoryFilter
@@ -98,8 +101,6 @@ def export_csv(request):
 
 
 def stale(request):
-    from hubs.permissions import is_coordinator
-
     if not is_coordinator(request.user):
         raise PermissionDenied("The list of stale profiles is for the community coordinator.")
     return render(
@@ -181,8 +182,6 @@ def my_profile(request):
             creating = saved.pk is None
             saved.user = request.user
             if creating:
-                from django.utils import timezone
-
                 saved.last_confirmed_at = timezone.now()
             saved.save()
             form.save_m2m()
