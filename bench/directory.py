@@ -36,6 +36,7 @@ MIX = {
     "one word + hub": {"q": "feedback", "hub": "scale-hub-1"},
     "two words + offer": {"q": "phonics reading", "offer": "coaching"},
     "typo": {"q": "questionning"},
+    "typo, trigram": {"q": "retreival"},
     "area filter alone": {"area": "questioning"},
     "name": {"q": "Priya Patel"},
 }

@@ -115,6 +115,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         {"timeout": 20, "transaction_mode": "IMMEDIATE"}
     )
 IS_POSTGRES = DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql")
+if IS_POSTGRES:
+    # Postgres's JIT compiler costs 20 ms or more on a page's larger queries and saves nothing
+    # on short web queries (measured on the directory's search: bench/directory.py).
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -156,9 +160,10 @@ CELERY_BEAT_SCHEDULE = {
 # --- Authentication: django-allauth ---------------------------------------------
 
 AUTH_USER_MODEL = "hubs.User"
+# Django's and allauth's backends, loading the signed-in person with what every page needs.
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "hubs.backends.ModelBackend",
+    "hubs.backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -107,6 +107,8 @@ def seed() -> None:
                 "thank_you": "Really useful, thank you.",
             },
         )
+        profile.helped_count = profile.contact_requests.filter(helped_at__isnull=False).count()
+        profile.save(update_fields=["helped_count"])
 
 
 def _profile(user, headline, bio, offers, *, contact, availability, now, areas):

@@ -3,10 +3,11 @@
 import django_filters
 from django.db.models import Exists, OuterRef
 
-from hubs.models import Hub, Phase, School, Subject, User
+from hubs.models import User
 
-from .models import ExpertiseArea, ExpertProfile, ProfileArea
-from .search import matching, with_vector
+from .models import ExpertProfile, ProfileArea
+from .search import matching
+from .selectors import directory_choices
 
 OFFER_CHOICES = [
     ("advice", "Advice by email"),
@@ -14,6 +15,8 @@ OFFER_CHOICES = [
     ("session", "Running a session"),
     ("visit", "Hosting a visit or observation"),
 ]
+# Above this many schools the school list shows only the chosen hub's schools.
+SCHOOL_LIST_LIMIT = 100
 
 
 def _has(through, **match) -> Exists:
@@ -22,42 +25,23 @@ def _has(through, **match) -> Exists:
 
 
 class DirectoryFilter(django_filters.FilterSet):
+    """
+    Choices come from one query (selectors.directory_choices) and are checked against it, so
+    the filters cost one query however many are chosen. To-many filters are Exists
+    subqueries: no profile is repeated and no DISTINCT is needed.
+    """
+
     q = django_filters.CharFilter(label="Search", method="search", max_length=200)
-    # To-many filters are Exists subqueries, so no profile is repeated and no DISTINCT is needed.
-    area = django_filters.ModelChoiceFilter(
-        queryset=ExpertiseArea.objects.all(),
-        to_field_name="slug",
-        method="with_area",
-        label="Area",
-        empty_label="Any area",
+    area = django_filters.ChoiceFilter(method="with_area", label="Area", empty_label="Any area")
+    subject = django_filters.ChoiceFilter(
+        method="with_subject", label="Subject", empty_label="Any subject"
     )
-    subject = django_filters.ModelChoiceFilter(
-        queryset=Subject.objects.all(),
-        to_field_name="slug",
-        method="with_subject",
-        label="Subject",
-        empty_label="Any subject",
+    phase = django_filters.ChoiceFilter(method="with_phase", label="Phase", empty_label="Any phase")
+    hub = django_filters.ChoiceFilter(
+        field_name="user__school__hub__slug", label="Hub", empty_label="Any hub"
     )
-    phase = django_filters.ModelChoiceFilter(
-        queryset=Phase.objects.all(),
-        to_field_name="slug",
-        method="with_phase",
-        label="Phase",
-        empty_label="Any phase",
-    )
-    hub = django_filters.ModelChoiceFilter(
-        queryset=Hub.objects.all(),
-        to_field_name="slug",
-        field_name="user__school__hub",
-        label="Hub",
-        empty_label="Any hub",
-    )
-    school = django_filters.ModelChoiceFilter(
-        queryset=School.objects.all(),
-        to_field_name="urn",
-        field_name="user__school",
-        label="School",
-        empty_label="Any school",
+    school = django_filters.ChoiceFilter(
+        field_name="user__school__urn", label="School", empty_label="Any school"
     )
     offer = django_filters.ChoiceFilter(
         choices=OFFER_CHOICES, method="offering", label="Offer", empty_label="Any offer"
@@ -73,23 +57,63 @@ class DirectoryFilter(django_filters.FilterSet):
         model = ExpertProfile
         fields: list[str] = []
 
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        self.search_text: str | None = None
+        choices = directory_choices()
+        for name in ("area", "subject", "phase", "hub", "school"):
+            self.filters[name].extra["choices"] = [
+                (value, label) for value, label, _ in choices[name]
+            ]
+        self._shorten_school_list(choices["school"])
+
+    def _shorten_school_list(self, schools) -> None:
+        """A list of thousands of schools helps nobody: narrow it to the chosen hub's."""
+        if len(schools) <= SCHOOL_LIST_LIMIT:
+            return
+        hub = (self.data or {}).get("hub")
+        chosen = (self.data or {}).get("school")
+        field = self.form.fields["school"]
+        field.widget.choices = [("", "Any school")] + [
+            (value, label)
+            for value, label, in_hub in schools
+            if (hub and in_hub == hub) or value == chosen
+        ]
+        field.help_text = "" if hub else "Choose a hub first to list its schools."
+
+    @property
+    def chosen(self) -> dict[str, str]:
+        """The label of each chosen filter, e.g. {"hub": "North hub"}, for headings."""
+        if not self.is_bound or not self.form.is_valid():
+            return {}
+        return {
+            name: dict(self.form.fields[name].choices).get(value, "")
+            for name, value in self.form.cleaned_data.items()
+            if value and name != "q"
+        }
+
     def search(self, queryset, name, value):
-        return matching(with_vector(queryset), value)
+        return matching(queryset, self.search_text or value)
 
     def with_area(self, queryset, name, value):
         return queryset.filter(
-            Exists(ProfileArea.objects.filter(profile=OuterRef("pk"), area=value))
+            Exists(ProfileArea.objects.filter(profile=OuterRef("pk"), area__slug=value))
         )
 
     def with_subject(self, queryset, name, value):
-        return queryset.filter(_has(ExpertProfile.subjects.through, subject=value))
+        return queryset.filter(_has(ExpertProfile.subjects.through, subject__slug=value))
 
     def with_phase(self, queryset, name, value):
-        return queryset.filter(_has(ExpertProfile.phases.through, phase=value))
+        return queryset.filter(_has(ExpertProfile.phases.through, phase__slug=value))
 
     def offering(self, queryset, name, value):
         offers = ProfileArea.objects.filter(profile=OuterRef("pk"), **{value: True})
         area = self.form.cleaned_data.get("area")
-        if area is not None:
-            offers = offers.filter(area=area)
+        if area:
+            offers = offers.filter(area__slug=area)
         return queryset.filter(Exists(offers))
+
+    def searching_for(self, text: str):
+        """The same filters with other search text (a corrected spelling)."""
+        self.search_text = text
+        return self.filter_queryset(self.queryset.all())

@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -46,25 +48,31 @@ class ExpertiseArea(models.Model):
         return [s.strip() for s in self.synonyms.split(",") if s.strip()]
 
 
+def _term_starts(today: datetime.date):
+    return Term.objects.filter(start__lte=today).order_by("-start").values("start")
+
+
 def term_window_start(today: datetime.date | None = None) -> datetime.date | None:
     """A profile confirmed on or after this date is live: the start of last term (or this one)."""
-    today = today or timezone.localdate()
-    starts = list(
-        Term.objects.filter(start__lte=today).order_by("-start").values_list("start", flat=True)[:2]
-    )
-    if not starts:
-        return None
-    return starts[-1]
+    starts = [row["start"] for row in _term_starts(today or timezone.localdate())[:2]]
+    return starts[-1] if starts else None
+
+
+def term_window_start_expression(today: datetime.date | None = None) -> Coalesce:
+    """term_window_start() inside the query that needs it (no query of its own)."""
+    starts = _term_starts(today or timezone.localdate())
+    return Coalesce(Subquery(starts[1:2]), Subquery(starts[:1]), Value(datetime.date.min))
 
 
 class ExpertProfileQuerySet(models.QuerySet):
     def visible(self, today: datetime.date | None = None) -> ExpertProfileQuerySet:
-        """What others may see: not hidden, the person still active, confirmed this term or last."""
-        qs = self.filter(is_hidden=False, user__is_active=True)
-        since = term_window_start(today)
-        if since is None:
-            return qs.filter(last_confirmed_at__isnull=False)
-        return qs.filter(last_confirmed_at__date__gte=since)
+        """What others may see: not hidden, the person still active, confirmed this term or last
+        (any confirmation at all while no term dates are set)."""
+        return self.filter(
+            is_hidden=False,
+            user__is_active=True,
+            last_confirmed_at__date__gte=term_window_start_expression(today),
+        )
 
 
 class ExpertProfile(models.Model):
@@ -108,8 +116,13 @@ class ExpertProfile(models.Model):
     )
     # Everything the search box looks in, as one text (name, headline, bio, school, areas and
     # their synonyms, subjects), kept up to date by experts/search.py. On Postgres it carries a
-    # full-text GIN index and a trigram GIN index (migration 0002).
+    # full-text vector stored beside it with a GIN index (migration 0005), so a word found in
+    # most profiles never re-parses every document. Its words feed SearchWord (typos).
     search_document = models.TextField(blank=True, default="", editable=False)
+    search_vector = SearchVectorField(null=True, editable=False)
+    # How many colleagues this expert has helped (requests they marked "helped"); counted by
+    # services.contact_mark_helped when it happens, so cards need no count per row.
+    helped_count = models.PositiveIntegerField(default=0, editable=False)
     last_confirmed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -167,6 +180,19 @@ class ProfileArea(models.Model):
     @property
     def offer_labels(self) -> list[str]:
         return [self._meta.get_field(f).verbose_name for f in self.OFFER_FIELDS if getattr(self, f)]
+
+
+class SearchWord(models.Model):
+    """
+    A word that appears in some profile's search document: the vocabulary a misspelt search
+    word is corrected against ("retreival" → "retrieval"). Added to as documents are built;
+    a word no profile uses any more only means a correction that finds nobody.
+    """
+
+    word = models.CharField(max_length=40, unique=True)
+
+    def __str__(self) -> str:
+        return self.word
 
 
 class ContactRequest(models.Model):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import (
     Case,
+    CharField,
     Exists,
     F,
     IntegerField,
@@ -14,30 +15,57 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
-from hubs.models import Term
-from hubs.selectors import count_per_row
+from hubs.models import Hub, Phase, School, Subject, Term
 
-from .models import ContactRequest, ExpertiseArea, ExpertProfile, ProfileArea, term_window_start
+from .models import ExpertiseArea, ExpertProfile, ProfileArea, term_window_start
 
 
 def with_card_data(queryset: QuerySet[ExpertProfile]) -> QuerySet[ExpertProfile]:
-    """What a profile card shows: person, school, hub, offers, and how many people were helped."""
+    """What a profile card shows: person, school, hub, offers (people helped is stored)."""
     return (
         queryset.select_related("user__school__hub")
-        .annotate(
-            helped_count=count_per_row(
-                ContactRequest.objects.filter(profile=OuterRef("pk"), helped_at__isnull=False),
-                "profile",
-            )
-        )
+        # The search text and vector can be long; no card shows them.
+        .defer("search_document", "search_vector")
         .prefetch_related(
             Prefetch(
                 "offers", queryset=ProfileArea.objects.select_related("area").order_by("area__name")
             )
         )
     )
+
+
+def directory_choices() -> dict[str, list[tuple[str, str, str]]]:
+    """
+    The directory filters' choices, in one query: for each kind a list of (value, label,
+    hub slug for a school). Areas, subjects, hubs and schools by name; phases in their order.
+    """
+    text = CharField()
+
+    def rows(queryset, kind: str, value: str, position=None, hub=None):
+        return queryset.order_by().values_list(
+            Value(kind, output_field=text),
+            Cast(value, output_field=text),
+            "name",
+            position if position is not None else Value(0, output_field=IntegerField()),
+            hub if hub is not None else Value("", output_field=text),
+        )
+
+    union = rows(ExpertiseArea.objects.all(), "area", "slug").union(
+        rows(Subject.objects.all(), "subject", "slug"),
+        rows(Phase.objects.all(), "phase", "slug", position=F("position")),
+        rows(Hub.objects.all(), "hub", "slug"),
+        rows(School.objects.all(), "school", "urn", hub=Coalesce("hub__slug", Value(""))),
+        all=True,
+    )
+    choices: dict[str, list[tuple[str, str, str]]] = {
+        kind: [] for kind in ("area", "subject", "phase", "hub", "school")
+    }
+    for kind, value, label, _position, hub in sorted(union, key=lambda r: (r[0], r[3], r[2])):
+        choices[kind].append((value, label, hub))
+    return choices
 
 
 def ranked(queryset: QuerySet[ExpertProfile], query: str) -> QuerySet[ExpertProfile]:

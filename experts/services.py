@@ -6,6 +6,7 @@ import datetime
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from hubs.models import User
@@ -58,9 +59,15 @@ def contact_request_create(
 
 @transaction.atomic
 def contact_mark_helped(*, contact_request: ContactRequest, thank_you: str = "") -> None:
-    ContactRequest.objects.filter(pk=contact_request.pk).update(
-        helped_at=contact_request.helped_at or timezone.now(), thank_you=thank_you.strip()
-    )
+    """Record that the expert helped (once; saying it again only updates the thank-you)."""
+    first_time = ContactRequest.objects.filter(
+        pk=contact_request.pk, helped_at__isnull=True
+    ).update(helped_at=timezone.now())
+    ContactRequest.objects.filter(pk=contact_request.pk).update(thank_you=thank_you.strip())
+    if first_time:
+        ExpertProfile.objects.filter(pk=contact_request.profile_id).update(
+            helped_count=F("helped_count") + 1
+        )
 
 
 @transaction.atomic

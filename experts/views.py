@@ -20,6 +20,7 @@ from . import permissions, selectors, services
 from .filters import DirectoryFilter
 from .forms import ContactForm, HelpedForm, ProfileAreaFormSet, ProfileForm
 from .models import ContactRequest, ExpertProfile
+from .search import corrected as search_corrected
 
 PAGE_SIZE = 20
 
@@ -33,17 +34,22 @@ def render_bio(text: str) -> str:
 
 
 def directory(request):
-    search, profiles = _filtered(request)
+    search, profiles, query = _filtered(request)
     invalid = profiles is None
-    query = "" if invalid or not search.is_bound else search.form.cleaned_data.get("q", "")
-    page = Paginator(ExpertProfile.objects.none() if invalid else profiles, PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    paginator = Paginator(ExpertProfile.objects.none() if invalid else profiles, PAGE_SIZE)
+    correction = None
+    if query and not paginator.count and (correction := search_corrected(query)):
+        # Nobody has those words: search again for the words they were probably meant to be.
+        paginator = Paginator(
+            selectors.ranked(search.searching_for(correction), correction), PAGE_SIZE
+        )
+    page = paginator.get_page(request.GET.get("page"))
     context = {
         "filter": search,
         "page": page,
         "query": query,
-        "related": selectors.related_areas(query) if query and not page.paginator.count else [],
+        "correction": correction,
+        "related": selectors.related_areas(query) if query and not paginator.count else [],
         "querystring": _without_page(request),
     }
     template = "experts/_results.html" if request.htmx else "experts/directory.html"
@@ -51,26 +57,38 @@ def directory(request):
 
 
 def _filtered(request):
-    """The visible profiles the filters select, ranked, with card data; None if invalid."""
+    """The filters, the visible profiles they select, ranked, with card data (None if invalid),
+    and the search text."""
     search = DirectoryFilter(
         request.GET or None, queryset=selectors.with_card_data(ExpertProfile.objects.visible())
     )
     if search.is_bound and not search.is_valid():
-        return search, None
+        return search, None, ""
     query = search.form.cleaned_data.get("q", "") if search.is_bound else ""
-    return search, selectors.ranked(search.qs, query)
+    return search, selectors.ranked(search.qs, query), query
+
+
+def _listed(request):
+    """The printable list and the CSV select as the directory does, spelling corrected too."""
+    search, profiles, query = _filtered(request)
+    correction = (
+        query and profiles is not None and not profiles.exists() and search_corrected(query)
+    )
+    if correction:
+        profiles = selectors.ranked(search.searching_for(correction), correction)
+    return search, profiles
 
 
 def printable(request):
     """The termly directory as a clear, printable list, filterable by hub and area."""
-    search, profiles = _filtered(request)
+    search, profiles = _listed(request)
     if profiles is None:
         return render(request, "experts/print.html", {"filter": search, "profiles": []}, status=400)
     return render(request, "experts/print.html", {"filter": search, "profiles": profiles})
 
 
 def export_csv(request):
-    _search, profiles = _filtered(request)
+    _search, profiles = _listed(request)
     if profiles is None:
         return HttpResponse("Those filters are not valid.", status=400, content_type="text/plain")
     response = HttpResponse(content_type="text/csv; charset=utf-8")

@@ -322,6 +322,9 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def is_cpd_leader(self) -> bool:
+        known = getattr(self, "leads_a_school", None)  # loaded with the user (hubs.backends)
+        if known is not None:
+            return known
         return bool(self.led_school_ids)
 
 

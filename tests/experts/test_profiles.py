@@ -158,6 +158,12 @@ def test_expert_marks_a_request_helped_and_it_shows_on_the_card(client, personas
     assert request.helped_at is not None
     client.force_login(personas.colleague)
     assert "Has helped 1 colleague" in client.get(reverse("experts:directory")).content.decode()
+    # Saying it again (a new thank-you) does not count the same help twice.
+    client.force_login(personas.outsider)
+    client.post(reverse("experts:mark_helped", args=[request.pk]), {"thank_you": "Any time."})
+    expert.refresh_from_db()
+    assert expert.helped_count == 1
+    assert ContactRequest.objects.get(pk=request.pk).thank_you == "Any time."
 
 
 @pytest.mark.parametrize("who", ["owner", "colleague", "other_leader"])

@@ -23,23 +23,27 @@ from hubs.demo import FIRST_NAMES, LAST_NAMES
 from hubs.models import Hub, Phase, School, SchoolDomain, Subject, User
 
 BATCH = 5000
-WORDS = [
-    "questioning",
-    "retrieval",
-    "feedback",
-    "phonics",
-    "behaviour",
-    "oracy",
-    "coaching",
-    "mentoring",
-    "curriculum",
-    "fieldwork",
-    "reading",
-    "writing",
-    "mastery",
-    "inclusion",
-    "routines",
-    "assessment",
+# Profiles read like real ones: a headline and a few sentences about the person's own areas,
+# among ordinary sentences about their work. (A search word then matches the share of people
+# who offer it, as in a real community, not every other profile.)
+HEADLINES = [
+    "Happy to help with {area}",
+    "{Area}: what has worked in my classroom",
+    "Leading {area} across our school",
+    "Ask me about {area}",
+    "Ten years of {area}, glad to share",
+]
+SENTENCES = [
+    "I have taught in three schools across the region.",
+    "I lead a year group and mentor trainee teachers.",
+    "Our department has spent two years refining this.",
+    "I am glad to talk by email or visit your school.",
+    "Most of what I know I learned from colleagues.",
+    "I work part time, so please give me a week to reply.",
+    "I have run twilight sessions for staff in our trust.",
+    "Visitors are welcome to see a lesson in my classroom.",
+    "I completed a national professional qualification last year.",
+    "We have tried this with mixed-attainment classes.",
 ]
 
 
@@ -98,21 +102,22 @@ class Command(BaseCommand):
                         for i in chunk
                     ]
                 )
+                chosen = [rng.sample(areas, rng.randint(1, 3)) for _ in users]
                 made = ExpertProfile.objects.bulk_create(
                     [
                         ExpertProfile(
                             user=user,
-                            headline=f"Happy to help with {rng.choice(WORDS)} and {rng.choice(WORDS)}",
-                            bio=" ".join(rng.choices(WORDS, k=12)),
+                            headline=self.headline(rng, own[0]),
+                            bio=self.bio(rng, own),
                             last_confirmed_at=now,
                             contact_preference=ExpertProfile.Contact.FORM,
                         )
-                        for user in users
+                        for user, own in zip(users, chosen, strict=True)
                     ]
                 )
                 offers, subject_rows, phase_rows = [], [], []
-                for profile in made:
-                    for area in rng.sample(areas, rng.randint(1, 3)):
+                for profile, own in zip(made, chosen, strict=True):
+                    for area in own:
                         offers.append(
                             ProfileArea(
                                 profile=profile, area=area, advice=True, coaching=rng.random() < 0.4
@@ -139,6 +144,16 @@ class Command(BaseCommand):
                 f"{profiles:,} profiles, {n_schools:,} schools, {n_hubs:,} hubs in {elapsed:.1f} s"
             )
         )
+
+    @staticmethod
+    def headline(rng: random.Random, area: ExpertiseArea) -> str:
+        name = area.name.lower()
+        return rng.choice(HEADLINES).format(area=name, Area=area.name)
+
+    @staticmethod
+    def bio(rng: random.Random, own: list[ExpertiseArea]) -> str:
+        names = " and ".join(area.name.lower() for area in own)
+        return " ".join([*rng.sample(SENTENCES, 3), f"I can help with {names}."])
 
     def remove_previous(self) -> None:
         with paused():  # nothing to re-index in rows that are going
