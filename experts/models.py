@@ -70,7 +70,7 @@ class ExpertProfileQuerySet(models.QuerySet):
         (any confirmation at all while no term dates are set)."""
         return self.filter(
             is_hidden=False,
-            user__is_active=True,
+            user_is_active=True,
             last_confirmed_at__date__gte=term_window_start_expression(today),
         )
 
@@ -123,6 +123,12 @@ class ExpertProfile(models.Model):
     # How many colleagues this expert has helped (requests they marked "helped"); counted by
     # services.contact_mark_helped when it happens, so cards need no count per row.
     helped_count = models.PositiveIntegerField(default=0, editable=False)
+    # The person's "last first" name, lower case, kept with the search document: the directory's
+    # order without joining every matching profile to its user before taking a page.
+    sort_name = models.CharField(max_length=150, blank=True, default="", editable=False)
+    # A copy of user.is_active, kept with the search document (experts/signals.py), so the
+    # directory's count and page need not join every matching profile to its user.
+    user_is_active = models.BooleanField(default=True, editable=False)
     last_confirmed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -130,8 +136,12 @@ class ExpertProfile(models.Model):
     objects = ExpertProfileQuerySet.as_manager()
 
     class Meta:
-        ordering = ["user__last_name", "user__first_name"]
+        ordering = ["sort_name", "pk"]
         indexes = [
+            # The directory without search text (browsing, an area filter) walks this in order.
+            models.Index(
+                fields=["sort_name", "id"], name="expert_sort_idx", condition=Q(is_hidden=False)
+            ),
             # The directory lists only profiles confirmed since last term began.
             models.Index(
                 fields=["last_confirmed_at"],

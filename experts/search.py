@@ -24,16 +24,30 @@ VECTOR = SearchVector("search_document", config="english")
 WORD = re.compile(r"[^\W\d_]+(?:['\u2019-][^\W\d_]+)*")
 
 
-def build_documents(profile_ids: Iterable[int]) -> dict[int, str]:
-    """The search text of each profile, in three queries whatever the number of profiles."""
+def sort_name(first: str, last: str) -> str:
+    """How the directory orders people: by last name, then first name, ignoring case."""
+    return f"{last} {first}".strip().lower()[:150]
+
+
+def build_documents(profile_ids: Iterable[int]) -> dict[int, tuple[str, str, bool]]:
+    """Each profile's search text, sort name and whether its person is active, in three
+    queries whatever the number of profiles."""
     ids = list(profile_ids)
     docs: dict[int, list[str]] = {}
-    for pk, first, last, headline, bio, school in ExpertProfile.objects.filter(
+    people: dict[int, tuple[str, bool]] = {}
+    for pk, first, last, active, headline, bio, school in ExpertProfile.objects.filter(
         pk__in=ids
     ).values_list(
-        "pk", "user__first_name", "user__last_name", "headline", "bio", "user__school__name"
+        "pk",
+        "user__first_name",
+        "user__last_name",
+        "user__is_active",
+        "headline",
+        "bio",
+        "user__school__name",
     ):
         docs[pk] = [first, last, headline, school or "", bio]
+        people[pk] = (sort_name(first, last), active)
     for pk, name, synonyms in ProfileArea.objects.filter(profile_id__in=ids).values_list(
         "profile_id", "area__name", "area__synonyms"
     ):
@@ -42,7 +56,9 @@ def build_documents(profile_ids: Iterable[int]) -> dict[int, str]:
         expertprofile_id__in=ids
     ).values_list("expertprofile_id", "subject__name"):
         docs[pk].append(subject)
-    return {pk: " ".join(part for part in parts if part) for pk, parts in docs.items()}
+    return {
+        pk: (" ".join(part for part in parts if part), *people[pk]) for pk, parts in docs.items()
+    }
 
 
 def words_of(text: str) -> set[str]:
@@ -51,15 +67,21 @@ def words_of(text: str) -> set[str]:
 
 
 def refresh_documents(profile_ids: Iterable[int]) -> None:
-    """Rebuild the documents (on Postgres their stored vectors too) and grow the vocabulary."""
+    """Rebuild the documents and what is kept with them (on Postgres the stored vectors), and
+    grow the vocabulary."""
     ids = list(profile_ids)
     for start in range(0, len(ids), 1000):
         batch = build_documents(ids[start : start + 1000])
-        profiles = [ExpertProfile(pk=pk, search_document=text) for pk, text in batch.items()]
-        ExpertProfile.objects.bulk_update(profiles, ["search_document"], batch_size=1000)
+        profiles = [
+            ExpertProfile(pk=pk, search_document=text, sort_name=name, user_is_active=active)
+            for pk, (text, name, active) in batch.items()
+        ]
+        ExpertProfile.objects.bulk_update(
+            profiles, ["search_document", "sort_name", "user_is_active"], batch_size=1000
+        )
         if connection.vendor == "postgresql":
             ExpertProfile.objects.filter(pk__in=list(batch)).update(search_vector=VECTOR)
-        words = set().union(*map(words_of, batch.values())) if batch else set()
+        words = set().union(*(words_of(text) for text, _name, _active in batch.values()))
         SearchWord.objects.bulk_create(
             [SearchWord(word=w) for w in words], batch_size=1000, ignore_conflicts=True
         )

@@ -45,7 +45,9 @@ def _subjects_changed(sender, instance, action, reverse, pk_set, **kwargs):
 def _user_saved(sender, instance, update_fields=None, **kwargs):
     if not _active():
         return
-    if update_fields is not None and not {"first_name", "last_name", "school"} & set(update_fields):
+    if update_fields is not None and not {"first_name", "last_name", "school", "is_active"} & set(
+        update_fields
+    ):
         return  # e.g. last_login on every sign-in
     refresh_documents(ExpertProfile.objects.filter(user=instance).values_list("pk", flat=True))
 

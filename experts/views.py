@@ -36,14 +36,21 @@ def render_bio(text: str) -> str:
 def directory(request):
     search, profiles, query = _filtered(request)
     invalid = profiles is None
-    paginator = Paginator(ExpertProfile.objects.none() if invalid else profiles, PAGE_SIZE)
+    number = _page_number(request)
+    paginator = Paginator(
+        ExpertProfile.objects.none()
+        if invalid
+        else selectors.RankedPages(profiles, query, page=number, size=PAGE_SIZE),
+        PAGE_SIZE,
+    )
     correction = None
     if query and not paginator.count and (correction := search_corrected(query)):
         # Nobody has those words: search again for the words they were probably meant to be.
+        corrected = selectors.ranked(search.searching_for(correction), correction)
         paginator = Paginator(
-            selectors.ranked(search.searching_for(correction), correction), PAGE_SIZE
+            selectors.RankedPages(corrected, correction, page=number, size=PAGE_SIZE), PAGE_SIZE
         )
-    page = paginator.get_page(request.GET.get("page"))
+    page = paginator.get_page(number)
     context = {
         "filter": search,
         "page": page,
@@ -126,6 +133,13 @@ def stale(request):
         "experts/stale.html",
         {"profiles": selectors.stale_profiles().order_by("last_confirmed_at")},
     )
+
+
+def _page_number(request) -> int:
+    try:
+        return max(int(request.GET.get("page", 1)), 1)
+    except ValueError:
+        return 1
 
 
 def _without_page(request) -> str:

@@ -206,3 +206,21 @@ def test_search_follows_a_rename_and_new_synonyms(client, personas, experts):
     area.synonyms += ", socratic dialogue"
     area.save()
     assert names(client.get(URL, {"q": "socratic"})) == ["Owen Bellingham"]
+
+
+def test_paging_in_rank_order_with_the_last_page_for_a_page_too_far(client, personas):
+    client.force_login(personas.owner)
+    for n in range(23):
+        profile = ExpertProfileFactory(user=UserFactory(last_name=f"Zed{n:02d}"))
+        offer(profile, "feedback")
+    area_match = ExpertProfileFactory(user=UserFactory(last_name="Zulu"))
+    offer(area_match, "questioning")
+    mention = ExpertProfileFactory(user=UserFactory(last_name="Able"), bio="Questioning too")
+    offer(mention, "feedback")
+    everyone = names(client.get(URL, {"page": 1})) + names(client.get(URL, {"page": 2}))
+    assert len(everyone) == 25
+    assert everyone[0].endswith("Able")
+    assert names(client.get(URL, {"q": "questioning"}))[0].endswith("Zulu")  # area first
+    assert names(client.get(URL, {"page": 99})) == names(client.get(URL, {"page": 2}))
+    assert len(names(client.get(URL, {"page": 2}))) == 5
+    assert names(client.get(URL, {"page": "abc"})) == names(client.get(URL, {"page": 1}))
