@@ -1,12 +1,19 @@
 import datetime
 
 from django import forms
+from django.db import models
 from django.utils import timezone
 
 from experts.models import ExpertiseArea
 from hubs.models import Hub, Phase, School, Subject, SubjectNetwork, User
 
 from .models import DevelopmentSession, Feedback, ReleaseRequest
+
+
+def _formfield(field, **kwargs):
+    if isinstance(field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+    return field.formfield(**kwargs)
 
 
 class SessionForm(forms.ModelForm):
@@ -39,6 +46,7 @@ class SessionForm(forms.ModelForm):
 
     class Meta:
         model = DevelopmentSession
+        formfield_callback = _formfield
         fields = [
             "title",
             "description",
