@@ -31,7 +31,8 @@ def test_cancelling_a_seat_promotes_the_first_on_the_waitlist(personas):
     assert [b.pk for b in promoted] == [second.pk]
     second.refresh_from_db()
     third.refresh_from_db()
-    assert second.status == S.CONFIRMED and second.waitlist_position is None
+    assert second.status == S.CONFIRMED
+    assert second.waitlist_position is None
     assert third.status == S.WAITLISTED
     assert Booking.objects.filter(session=session, status__in=Booking.HOLDS_SEAT).count() == 1
 
@@ -48,7 +49,8 @@ def test_a_double_click_keeps_one_booking(personas):
     session = SessionFactory(capacity=5)
     first = services.booking_create(session=session, user=personas.owner)
     again = services.booking_create(session=session, user=personas.owner)
-    assert first.created and not again.created
+    assert first.created
+    assert not again.created
     assert again.booking.pk == first.booking.pk
     assert Booking.objects.filter(session=session).count() == 1
 
@@ -58,7 +60,8 @@ def test_rebooking_after_cancelling_reuses_the_one_row(personas):
     booking = book(session, personas.owner)
     services.booking_cancel(booking=booking, by=personas.owner)
     again = book(session, personas.owner)
-    assert again.pk == booking.pk and again.status == S.CONFIRMED
+    assert again.pk == booking.pk
+    assert again.status == S.CONFIRMED
 
 
 def test_database_refuses_a_second_booking_and_a_repeated_waitlist_place(personas):

@@ -70,12 +70,15 @@ def test_filters_kind_format_area_and_date(client, personas):
     client.force_login(personas.owner)
     url = reverse("cpd_sessions:list")
     page = client.get(url, {"kind": "webinar"}).content.decode()
-    assert "Webinar on oracy" in page and "Workshop on phonics" not in page
+    assert "Webinar on oracy" in page
+    assert "Workshop on phonics" not in page
     page = client.get(url, {"area": "oracy", "format": "online"}).content.decode()
-    assert "Webinar on oracy" in page and "Workshop on phonics" not in page
+    assert "Webinar on oracy" in page
+    assert "Workshop on phonics" not in page
     later = (london(30)).date().isoformat()
     page = client.get(url, {"date_from": later}).content.decode()
-    assert "Workshop on phonics" in page and "Webinar on oracy" not in page
+    assert "Workshop on phonics" in page
+    assert "Webinar on oracy" not in page
     assert client.get(url, {"kind": "nonsense"}).status_code == 400
 
 
@@ -87,17 +90,21 @@ def test_suits_me_filters_by_my_phase(client, personas):
     SessionFactory(title="For everyone")
     client.force_login(personas.owner)
     page = client.get(reverse("cpd_sessions:list"), {"suits_me": "on"}).content.decode()
-    assert "For primary" in page and "For everyone" in page
+    assert "For primary" in page
+    assert "For everyone" in page
     assert "For secondary" not in page
 
 
 def test_hub_and_network_filters(client, personas):
     network = SubjectNetworkFactory(name="Geography network", slug="geo")
-    SessionFactory(title="Network meeting", scope="network", network=network, kind="network_meeting")
+    SessionFactory(
+        title="Network meeting", scope="network", network=network, kind="network_meeting"
+    )
     SessionFactory(title="Elsewhere")
     client.force_login(personas.owner)
     page = client.get(reverse("cpd_sessions:list"), {"network": "geo"}).content.decode()
-    assert "Network meeting" in page and "Elsewhere" not in page
+    assert "Network meeting" in page
+    assert "Elsewhere" not in page
     page = client.get(reverse("cpd_sessions:list"), {"hub": personas.school.hub.slug}).content
     assert b"Elsewhere" not in page
 
@@ -137,7 +144,9 @@ def test_expert_proposes_a_series_and_coordinator_publishes(client, personas):
     # Not yet visible to colleagues, nor may they publish it.
     client.force_login(personas.colleague)
     assert client.get(session.get_absolute_url()).status_code == 404
-    assert client.post(reverse("cpd_sessions:publish", kwargs={"pk": session.pk})).status_code == 404
+    assert (
+        client.post(reverse("cpd_sessions:publish", kwargs={"pk": session.pk})).status_code == 404
+    )
     client.force_login(personas.owner)
     response = client.post(reverse("cpd_sessions:publish", kwargs={"pk": session.pk}))
     assert response.status_code == 403
@@ -192,7 +201,9 @@ def test_attendee_list_is_for_leads_and_coordinators(client, personas):
 
 def test_join_link_only_for_confirmed_attendees_and_leads(client, personas):
     session = SessionFactory(
-        format="online", join_link="https://meet.example.test/abc", capacity=1,
+        format="online",
+        join_link="https://meet.example.test/abc",
+        capacity=1,
         leads=[personas.colleague],
     )
     book(session, personas.owner)
@@ -230,7 +241,9 @@ def test_lead_changes_the_time_bumps_sequence_and_tells_everyone(
 def test_outsider_cannot_cancel_a_session(client, personas):
     session = SessionFactory(leads=[personas.colleague])
     client.force_login(personas.outsider)
-    response = client.post(reverse("cpd_sessions:cancel", kwargs={"pk": session.pk}), {"reason": "x"})
+    response = client.post(
+        reverse("cpd_sessions:cancel", kwargs={"pk": session.pk}), {"reason": "x"}
+    )
     assert response.status_code == 403
     assert DevelopmentSession.objects.get(pk=session.pk).status == "published"
 
@@ -242,5 +255,6 @@ def test_dashboard_shows_my_next_sessions(client, personas):
     client.force_login(personas.owner)
     page = client.get("/").content.decode()
     assert "My next sessions" in page
-    assert "Retrieval twilight" in page and "Something I lead" in page
+    assert "Retrieval twilight" in page
+    assert "Something I lead" in page
     assert Booking.objects.count() == 1

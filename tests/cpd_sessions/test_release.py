@@ -67,7 +67,9 @@ def test_request_emails_own_school_leaders_and_holds_a_seat(
     client.force_login(personas.owner)
     with django_capture_on_commit_callbacks(execute=True):
         page = client.post(
-            reverse("cpd_sessions:book", kwargs={"pk": school_hours.pk}), release_post(), follow=True
+            reverse("cpd_sessions:book", kwargs={"pk": school_hours.pk}),
+            release_post(),
+            follow=True,
         ).content.decode()
     assert "Your place is held while your CPD leader decides" in page
     booking = Booking.objects.get()
@@ -103,9 +105,11 @@ def test_leader_approves_confirms_and_charges_the_budget(
     release = ReleaseRequest.objects.get()
     assert booking.status == S.CONFIRMED
     assert release.decision == "approved"
-    assert release.decided_by == personas.leader and release.decided_at is not None
+    assert release.decided_by == personas.leader
+    assert release.decided_at is not None
     budget = CpdBudget.objects.get(user=personas.owner)
-    assert budget.spent == Decimal("192.50") and budget.remaining == Decimal("307.50")
+    assert budget.spent == Decimal("192.50")
+    assert budget.remaining == Decimal("307.50")
     assert mailoutbox[-1].to == [personas.owner.email]
     assert "Release approved" in mailoutbox[-1].subject
 
