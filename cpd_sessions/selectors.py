@@ -241,13 +241,16 @@ def my_next_sessions(user: User, limit: int = 5) -> list[DevelopmentSession]:
     """Sessions I lead or hold a place on (or wait for), soonest first."""
     mine = Q(leads=user) | Q(bookings__user=user, bookings__status__in=Booking.ACTIVE)
     ids = DevelopmentSession.objects.filter(mine).values("pk")
+    # One query: the dashboard shows title, time and my status only.
     return list(
-        with_list_data(
-            DevelopmentSession.objects.filter(pk__in=ids, end__gte=timezone.now())
-            .exclude(status=DevelopmentSession.Status.CANCELLED)
-            .order_by("start", "pk"),
-            user,
-        )[:limit]
+        DevelopmentSession.objects.filter(pk__in=ids, end__gte=timezone.now())
+        .exclude(status=DevelopmentSession.Status.CANCELLED)
+        .annotate(
+            my_status=Subquery(
+                Booking.objects.filter(session=OuterRef("pk"), user=user).values("status")[:1]
+            )
+        )
+        .order_by("start", "pk")[:limit]
     )
 
 

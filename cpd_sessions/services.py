@@ -117,7 +117,6 @@ def _promote(session: DevelopmentSession) -> list[Booking]:
     while _has_free_seat(session):
         nxt = (
             Booking.objects.select_for_update()
-            .select_related("user__school")
             .filter(session=session, status=S.WAITLISTED)
             .order_by("waitlist_position")
             .first()
