@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "allauth.socialaccount.providers.microsoft",
     "hubs",
     "experts",
+    "cpd_sessions",
 ]
 
 MIDDLEWARE = [
@@ -154,6 +155,18 @@ CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions-nightly": {
         "task": "hubs.clear_expired_sessions",
         "schedule": crontab(hour=2, minute=15),
+    },
+    "cpd-sessions-reminders-day-before": {
+        "task": "cpd_sessions.send_reminders",
+        "schedule": crontab(hour=7, minute=30),
+    },
+    "cpd-sessions-feedback-requests": {
+        "task": "cpd_sessions.request_feedback",
+        "schedule": crontab(hour=18, minute=0),
+    },
+    "cpd-sessions-check-minimums": {
+        "task": "cpd_sessions.check_minimums",
+        "schedule": crontab(hour=6, minute=0),
     },
 }
 

@@ -20,6 +20,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", home, name="home"),
     path("experts/", include("experts.urls")),
+    path("sessions/", include("cpd_sessions.urls")),
     path("", include("hubs.urls")),
 ]
 

@@ -1,0 +1,103 @@
+"""
+iCalendar files (RFC 5545) for bookings and the personal feed, built with ``icalendar``.
+
+Each meeting of a session is one VEVENT with a UID that never changes
+(``cpdhub-session-<session>-<date>@<host>``) and the session's SEQUENCE, which goes up
+whenever the time or place changes; a calendar then replaces the old event. A cancelled
+session or booking is sent with METHOD:CANCEL and STATUS:CANCELLED. Times are written in
+UTC, so a calendar in any zone shows the right London time across clock changes.
+"""
+
+from __future__ import annotations
+
+import datetime
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from icalendar import Calendar, Event
+
+from cpdhub.mail import absolute_url
+
+from .models import Booking, DevelopmentSession
+
+PRODID = "-//CPD Hub//Development sessions//EN"
+
+
+def _host() -> str:
+    return urlsplit(settings.SITE_URL).hostname or "cpdhub.local"
+
+
+def uid_for(session: DevelopmentSession, date) -> str:
+    return f"cpdhub-session-{session.pk}-{date.pk}@{_host()}"
+
+
+def is_cancelled(session: DevelopmentSession, booking: Booking | None) -> bool:
+    return session.status == DevelopmentSession.Status.CANCELLED or (
+        booking is not None
+        and booking.status in {Booking.Status.CANCELLED, Booking.Status.DECLINED}
+    )
+
+
+def _events(session, booking, *, show_link: bool, stamp: datetime.datetime) -> list[Event]:
+    cancelled = is_cancelled(session, booking)
+    dates = list(session.dates.all())
+    events = []
+    for index, date in enumerate(dates, start=1):
+        event = Event()
+        event.add("uid", uid_for(session, date))
+        event.add("sequence", session.sequence)
+        event.add("dtstamp", stamp)
+        event.add("dtstart", date.start.astimezone(datetime.UTC))
+        event.add("dtend", date.end.astimezone(datetime.UTC))
+        summary = session.title if len(dates) == 1 else f"{session.title} ({index} of {len(dates)})"
+        event.add("summary", summary)
+        lines = [
+            session.description.strip(),
+            f"Details: {absolute_url(session.get_absolute_url())}",
+        ]
+        if show_link and session.join_link:
+            lines.append(f"Join online: {session.join_link}")
+        event.add("description", "\n\n".join(line for line in lines if line))
+        if session.venue:
+            event.add("location", session.venue)
+        elif session.is_online:
+            event.add("location", "Online")
+        event.add("url", absolute_url(session.get_absolute_url()))
+        if cancelled:
+            event.add("status", "CANCELLED")
+        elif booking is not None and booking.status == Booking.Status.PENDING:
+            event.add("status", "TENTATIVE")
+        else:
+            event.add("status", "CONFIRMED")
+        events.append(event)
+    return events
+
+
+def _calendar(method: str) -> Calendar:
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("method", method)
+    cal.add("x-wr-timezone", "Europe/London")
+    return cal
+
+
+def booking_ics(session: DevelopmentSession, booking: Booking | None, *, show_link: bool) -> bytes:
+    """One booking (or a lead's session) as an .ics file; METHOD:CANCEL once it is off."""
+    cal = _calendar("CANCEL" if is_cancelled(session, booking) else "PUBLISH")
+    stamp = datetime.datetime.now(datetime.UTC)
+    for event in _events(session, booking, show_link=show_link, stamp=stamp):
+        cal.add_component(event)
+    return cal.to_ical()
+
+
+def feed_ics(items, *, name: str) -> bytes:
+    """A subscription feed: cancelled items stay in it with STATUS:CANCELLED."""
+    cal = _calendar("PUBLISH")
+    cal.add("x-wr-calname", name)
+    stamp = datetime.datetime.now(datetime.UTC)
+    for session, booking in items:
+        show_link = booking is None or booking.status == Booking.Status.CONFIRMED
+        for event in _events(session, booking, show_link=show_link, stamp=stamp):
+            cal.add_component(event)
+    return cal.to_ical()

@@ -1,0 +1,450 @@
+"""
+Development sessions for the demo community (idempotent): every kind, past and future, with
+bookings, a waitlist, release requests (one waiting for leader@demo.test, one she approved),
+a consultant whose fee schools share, attendance, feedback and recordings.
+
+Sessions are found by title and their dates are set relative to today, so running it again
+brings the same rows to the same state.
+"""
+
+from __future__ import annotations
+
+import datetime
+import zlib
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from experts.models import ExpertiseArea
+from hubs.models import Hub, School, SubjectNetwork, User
+
+from .models import (
+    Attendance,
+    Booking,
+    Consultant,
+    CpdBudget,
+    DevelopmentSession,
+    Feedback,
+    ReleaseRequest,
+)
+from .services import _set_dates
+
+K, F = DevelopmentSession.Kind, DevelopmentSession.Format
+
+# (title, kind, format, days from today, start, end, meetings, capacity, areas, lead email or
+#  staff index, scope, extra)
+SESSIONS = [
+    (
+        "Hinge questions that show who has understood",
+        K.WORKSHOP,
+        F.IN_PERSON,
+        9,
+        "16:00",
+        "17:30",
+        1,
+        16,
+        ["questioning", "assessment-for-learning"],
+        "expert@demo.test",
+        "community",
+        {},
+    ),
+    (
+        "Maths mastery twilights: bar modelling",
+        K.WORKSHOP,
+        F.IN_PERSON,
+        14,
+        "15:45",
+        "17:15",
+        4,
+        12,
+        ["maths-mastery"],
+        "expert@demo.test",
+        "community",
+        {},
+    ),
+    (
+        "Bar modelling in the classroom (daytime workshop)",
+        K.WORKSHOP,
+        F.IN_PERSON,
+        12,
+        "10:00",
+        "12:00",
+        1,
+        10,
+        ["maths-mastery"],
+        "expert@demo.test",
+        "community",
+        {},
+    ),
+    (
+        "Retrieval practice in five minutes a lesson",
+        K.WEBINAR,
+        F.ONLINE,
+        6,
+        "16:00",
+        "17:00",
+        1,
+        None,
+        ["retrieval-practice"],
+        1,
+        "community",
+        {},
+    ),
+    (
+        "Primary geography network: autumn meeting",
+        K.NETWORK_MEETING,
+        F.HYBRID,
+        20,
+        "16:00",
+        "17:30",
+        1,
+        30,
+        ["subject-knowledge-geography"],
+        2,
+        "network",
+        {"network": "primary-geography"},
+    ),
+    (
+        "Northgate hub meeting",
+        K.HUB_MEETING,
+        F.IN_PERSON,
+        27,
+        "15:45",
+        "17:00",
+        1,
+        40,
+        ["curriculum-design"],
+        "leader@demo.test",
+        "hub",
+        {"hub": "northgate"},
+    ),
+    (
+        "Observe calm routines at Hollins Park",
+        K.PEER_VISIT,
+        F.IN_PERSON,
+        16,
+        "09:00",
+        "11:00",
+        1,
+        3,
+        ["behaviour-management", "autism"],
+        3,
+        "community",
+        {},
+    ),
+    (
+        "Coaching group for new middle leaders",
+        K.COACHING_GROUP,
+        F.ONLINE,
+        8,
+        "16:15",
+        "17:00",
+        3,
+        8,
+        ["coaching", "middle-leadership"],
+        4,
+        "community",
+        {},
+    ),
+    (
+        "Metacognition with an EEF-trained consultant",
+        K.CONSULTANT_LED,
+        F.IN_PERSON,
+        35,
+        "13:00",
+        "16:00",
+        1,
+        30,
+        ["metacognition"],
+        None,
+        "community",
+        {"consultant": True},
+    ),
+    (
+        "Lesson study cycle: reading fluency",
+        K.LESSON_STUDY,
+        F.IN_PERSON,
+        18,
+        "13:30",
+        "15:30",
+        3,
+        6,
+        ["lesson-study", "early-reading-and-phonics"],
+        5,
+        "community",
+        {},
+    ),
+    (
+        "Speed networking: find your CPD partner",
+        K.SPEED_NETWORKING,
+        F.IN_PERSON,
+        22,
+        "16:00",
+        "17:00",
+        1,
+        40,
+        [],
+        "coordinator@demo.test",
+        "community",
+        {},
+    ),
+    # Past sessions, with attendance, feedback and recordings.
+    (
+        "Whole-class feedback that cuts marking",
+        K.WEBINAR,
+        F.ONLINE,
+        -20,
+        "16:00",
+        "17:00",
+        1,
+        None,
+        ["feedback"],
+        6,
+        "community",
+        {"recording": "https://video.demo.test/whole-class-feedback"},
+    ),
+    (
+        "Oracy: structured talk that lifts writing",
+        K.WORKSHOP,
+        F.IN_PERSON,
+        -12,
+        "16:00",
+        "17:30",
+        1,
+        20,
+        ["oracy"],
+        7,
+        "community",
+        {"recording": "https://video.demo.test/oracy"},
+    ),
+    (
+        "Adapting lessons for pupils with SEND",
+        K.WORKSHOP,
+        F.HYBRID,
+        -35,
+        "15:45",
+        "17:15",
+        1,
+        25,
+        ["send"],
+        8,
+        "hub",
+        {"hub": "northgate", "recording": "https://video.demo.test/send"},
+    ),
+]
+
+
+def _when(days: int, hhmm: str, *, week: int = 0) -> datetime.datetime:
+    day = timezone.localdate() + datetime.timedelta(days=days, weeks=week)
+    while day.weekday() >= 5:
+        day += datetime.timedelta(days=1)
+    hour, minute = (int(x) for x in hhmm.split(":"))
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
+
+
+@transaction.atomic
+def seed() -> None:
+    areas = {a.slug: a for a in ExpertiseArea.objects.all()}
+    accounts = {u.email: u for u in User.objects.filter(email__endswith="@demo.test")}
+    staff = list(
+        User.objects.filter(school__isnull=False, is_active=True)
+        .exclude(email__endswith="@demo.test")
+        .select_related("school")
+        .order_by("email")
+    )
+    consultant, _ = Consultant.objects.update_or_create(
+        name="Dr Ruth Adebayo",
+        defaults={
+            "organisation": "Thinking Schools Consultancy",
+            "email": "ruth@consultancy.demo.test",
+            "fee": Decimal("1200.00"),
+        },
+    )
+    millbrook = School.objects.filter(urn=148103).first()
+    hollins = School.objects.filter(urn=148104).first()
+
+    sessions: dict[str, DevelopmentSession] = {}
+    for (
+        title,
+        kind,
+        fmt,
+        days,
+        start,
+        end,
+        meetings,
+        capacity,
+        slugs,
+        lead,
+        scope,
+        extra,
+    ) in SESSIONS:
+        lead_user = accounts.get(lead) if isinstance(lead, str) else staff[lead] if lead else None
+        dates = [(_when(days, start, week=n), _when(days, end, week=n)) for n in range(meetings)]
+        online = fmt in {F.ONLINE, F.HYBRID}
+        past = days < 0
+        session, _ = DevelopmentSession.objects.update_or_create(
+            title=title,
+            defaults={
+                "description": f"{title}. Practical, evidence-informed and ready to use the next day.",
+                "kind": kind,
+                "format": fmt,
+                "scope": scope,
+                "hub": Hub.objects.get(slug=extra["hub"]) if "hub" in extra else None,
+                "network": SubjectNetwork.objects.get(slug=extra["network"])
+                if "network" in extra
+                else None,
+                "venue_school": None
+                if fmt == F.ONLINE
+                else hollins
+                if kind == K.PEER_VISIT
+                else millbrook,
+                "room": "" if fmt == F.ONLINE else "Library",
+                "join_link": "https://meet.demo.test/" + str(zlib.crc32(title.encode()) % 10**6)
+                if online
+                else "",
+                "capacity": capacity,
+                "status": DevelopmentSession.Status.COMPLETED
+                if past
+                else DevelopmentSession.Status.PUBLISHED,
+                "consultant": consultant if "consultant" in extra else None,
+                "fee": consultant.fee if "consultant" in extra else Decimal(0),
+                "cost_split": DevelopmentSession.CostSplit.ATTENDEES,
+                "min_places": 10 if "consultant" in extra else None,
+                "decision_date": (dates[0][0] - datetime.timedelta(days=14)).date()
+                if "consultant" in extra
+                else None,
+                "recording_url": extra.get("recording", ""),
+                "materials": "Slides: https://files.demo.test/slides.pdf" if past else "",
+                "proposed_by": lead_user,
+                "start": dates[0][0],
+                "end": dates[-1][1],
+            },
+        )
+        _set_dates(session, dates)
+        DevelopmentSession.objects.filter(pk=session.pk).update(start=dates[0][0], end=dates[-1][1])
+        session.leads.set([lead_user] if lead_user else [])
+        session.areas.set([areas[s] for s in slugs if s in areas])
+        sessions[title] = session
+
+    # A proposal waiting for the coordinator to publish.
+    proposal, _ = DevelopmentSession.objects.update_or_create(
+        title="Phonics for Key Stage 2 catch-up (proposed)",
+        defaults={
+            "kind": K.WORKSHOP,
+            "format": F.IN_PERSON,
+            "venue_school": millbrook,
+            "capacity": 15,
+            "status": DevelopmentSession.Status.PROPOSED,
+            "proposed_by": staff[9],
+            "start": _when(40, "16:00"),
+            "end": _when(40, "17:00"),
+        },
+    )
+    _set_dates(proposal, [(_when(40, "16:00"), _when(40, "17:00"))])
+    proposal.leads.set([staff[9]])
+
+    teacher, leader = accounts["teacher@demo.test"], accounts["leader@demo.test"]
+    # Bookings: confirmed places, a full peer visit with a waitlist, the consultant day.
+    _book(sessions["Hinge questions that show who has understood"], [teacher, *staff[10:20]])
+    _book(sessions["Retrieval practice in five minutes a lesson"], [teacher, *staff[20:45]])
+    _book(sessions["Maths mastery twilights: bar modelling"], staff[12:22])
+    _book(sessions["Observe calm routines at Hollins Park"], staff[30:37])
+    _book(sessions["Metacognition with an EEF-trained consultant"], staff[0:9])
+    _book(sessions["Primary geography network: autumn meeting"], [teacher])
+
+    # Release time: one request waiting for leader@demo.test, one she approved.
+    now = timezone.now()
+    pending_session = sessions["Lesson study cycle: reading fluency"]
+    _book(pending_session, [teacher], status=Booking.Status.PENDING)
+    ReleaseRequest.objects.update_or_create(
+        booking=Booking.objects.get(session=pending_session, user=teacher),
+        defaults={
+            "cover_lessons": 2,
+            "cover_notes": "Year 4, Thursday afternoons",
+            "supply_cost": Decimal("180.00"),
+            "travel_cost": Decimal("0.00"),
+            "goal": "Improve reading fluency in my Year 4 class (my goal this year)",
+            "decision": ReleaseRequest.Decision.PENDING,
+            "decided_by": None,
+            "decided_at": None,
+            "reason": "",
+        },
+    )
+    visit = sessions["Observe calm routines at Hollins Park"]
+    _book(visit, [teacher])
+    ReleaseRequest.objects.update_or_create(
+        booking=Booking.objects.get(session=visit, user=teacher),
+        defaults={
+            "cover_lessons": 2,
+            "supply_cost": Decimal("90.00"),
+            "travel_cost": Decimal("8.40"),
+            "goal": "Calmer transitions in Year 4",
+            "decision": ReleaseRequest.Decision.APPROVED,
+            "decided_by": leader,
+            "decided_at": now - datetime.timedelta(days=1),
+        },
+    )
+    year = sessions["Hinge questions that show who has understood"].academic_year
+    CpdBudget.objects.update_or_create(
+        user=teacher,
+        academic_year=year,
+        defaults={"allocated": Decimal("400.00"), "spent": Decimal("98.40"), "set_by": leader},
+    )
+
+    # Past sessions: who came, what they thought.
+    for title in (
+        "Whole-class feedback that cuts marking",
+        "Oracy: structured talk that lifts writing",
+        "Adapting lessons for pupils with SEND",
+    ):
+        session = sessions[title]
+        people = [teacher, *staff[40:48]]
+        _book(session, people)
+        for index, booking in enumerate(
+            Booking.objects.filter(session=session, status=Booking.Status.CONFIRMED)
+        ):
+            Attendance.objects.update_or_create(
+                booking=booking,
+                defaults={"present": index % 5 != 4, "marked_by": session.leads.first()},
+            )
+            if index % 5 != 4 and index % 2 == 0:
+                Feedback.objects.update_or_create(
+                    booking=booking,
+                    defaults={
+                        "rating": 5 - index % 3,
+                        "most_useful": "Seeing it modelled with a real class.",
+                        "will_try": "One routine next week, then review with my year partner.",
+                        "comment": "",
+                        "anonymous": index % 4 == 0,
+                    },
+                )
+
+
+def _book(session, people, *, status=None) -> None:
+    """Places in order: seats first, then the waitlist (direct rows: the demo sends no mail)."""
+    existing = set(Booking.objects.filter(session=session).values_list("user_id", flat=True))
+    held = Booking.objects.filter(session=session, status__in=Booking.HOLDS_SEAT).count()
+    last = (
+        Booking.objects.filter(session=session, status=Booking.Status.WAITLISTED)
+        .order_by("-waitlist_position")
+        .values_list("waitlist_position", flat=True)
+        .first()
+        or 0
+    )
+    for person in people:
+        if person.pk in existing:
+            continue
+        if session.capacity is None or held < session.capacity:
+            Booking.objects.create(
+                session=session, user=person, status=status or Booking.Status.CONFIRMED
+            )
+            held += 1
+        else:
+            last += 1
+            Booking.objects.create(
+                session=session,
+                user=person,
+                status=Booking.Status.WAITLISTED,
+                waitlist_position=last,
+            )

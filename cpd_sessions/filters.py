@@ -1,0 +1,97 @@
+"""The session list's filters (django-filter)."""
+
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef, Q
+
+from experts.models import ExpertiseArea
+from hubs.models import Hub, SubjectNetwork
+
+from .models import DevelopmentSession
+
+
+class SessionFilter(django_filters.FilterSet):
+    area = django_filters.ModelChoiceFilter(
+        queryset=ExpertiseArea.objects.all(),
+        to_field_name="slug",
+        method="with_area",
+        label="Area",
+        empty_label="Any area",
+    )
+    kind = django_filters.ChoiceFilter(
+        choices=DevelopmentSession.Kind.choices, label="Kind", empty_label="Any kind"
+    )
+    format = django_filters.ChoiceFilter(
+        choices=DevelopmentSession.Format.choices, label="Format", empty_label="Any format"
+    )
+    hub = django_filters.ModelChoiceFilter(
+        queryset=Hub.objects.all(),
+        to_field_name="slug",
+        method="in_hub",
+        label="Hub",
+        empty_label="Any hub",
+    )
+    network = django_filters.ModelChoiceFilter(
+        queryset=SubjectNetwork.objects.all(),
+        to_field_name="slug",
+        field_name="network",
+        label="Network",
+        empty_label="Any network",
+    )
+    date_from = django_filters.DateFilter(
+        field_name="end",
+        lookup_expr="date__gte",
+        label="From",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    date_to = django_filters.DateFilter(
+        field_name="start",
+        lookup_expr="date__lte",
+        label="To",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    suits_me = django_filters.BooleanFilter(
+        method="suiting", label="Suits me", widget=forms.CheckboxInput
+    )
+
+    class Meta:
+        model = DevelopmentSession
+        fields: list[str] = []
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def with_area(self, queryset, name, value):
+        through = DevelopmentSession.areas.through
+        return queryset.filter(
+            Exists(through.objects.filter(developmentsession=OuterRef("pk"), expertisearea=value))
+        )
+
+    def in_hub(self, queryset, name, value):
+        return queryset.filter(Q(hub=value) | Q(venue_school__hub=value) | Q(network__hub=value))
+
+    def suiting(self, queryset, name, value):
+        """My phase, my subjects and my role: a session for none of them in particular suits too."""
+        if not value or self.user is None:
+            return queryset
+        user = self.user
+        phases = DevelopmentSession.phases.through.objects.filter(developmentsession=OuterRef("pk"))
+        subjects = DevelopmentSession.subjects.through.objects.filter(
+            developmentsession=OuterRef("pk")
+        )
+        my_phases = list(user.phases.values_list("pk", flat=True))
+        my_subjects = list(user.subjects.values_list("pk", flat=True))
+        return queryset.filter(
+            ~Exists(phases) | Exists(phases.filter(phase__in=my_phases)),
+            ~Exists(subjects) | Exists(subjects.filter(subject__in=my_subjects)),
+            Q(job_roles=[]) | Q(job_roles__contains=[user.job_role])
+            if _json_contains_supported()
+            else Q(),
+        )
+
+
+def _json_contains_supported() -> bool:
+    from django.db import connection
+
+    return connection.features.supports_json_field_contains

@@ -1,0 +1,202 @@
+import datetime
+
+from django import forms
+from django.db import models
+from django.utils import timezone
+
+from experts.models import ExpertiseArea
+from hubs.models import Hub, Phase, School, Subject, SubjectNetwork, User
+
+from .models import DevelopmentSession, Feedback, ReleaseRequest
+
+
+def _formfield(field, **kwargs):
+    if isinstance(field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+    return field.formfield(**kwargs)
+
+
+class SessionForm(forms.ModelForm):
+    """Offer (or change) a session. A series is a first date repeated every N weeks."""
+
+    first_date = forms.DateField(
+        label="Date (of the first meeting)", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    start_time = forms.TimeField(
+        label="Starts (London time)", widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    end_time = forms.TimeField(label="Ends", widget=forms.TimeInput(attrs={"type": "time"}))
+    meetings = forms.IntegerField(
+        label="Number of meetings",
+        min_value=1,
+        max_value=12,
+        initial=1,
+        help_text="For a series, e.g. four twilights: booked once, all dates together.",
+    )
+    weeks_apart = forms.IntegerField(
+        label="Weeks between meetings", min_value=1, max_value=8, initial=1, required=False
+    )
+    job_roles = forms.MultipleChoiceField(
+        choices=User.JobRole.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="For these roles",
+        help_text="Leave all unticked if anyone may come.",
+    )
+
+    class Meta:
+        model = DevelopmentSession
+        formfield_callback = _formfield
+        fields = [
+            "title",
+            "description",
+            "kind",
+            "areas",
+            "phases",
+            "subjects",
+            "job_roles",
+            "scope",
+            "hub",
+            "network",
+            "school",
+            "format",
+            "venue_school",
+            "room",
+            "join_link",
+            "capacity",
+            "booking_deadline",
+            "consultant",
+            "fee",
+            "cost_split",
+            "min_places",
+            "min_schools",
+            "decision_date",
+            "recording_url",
+            "materials",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 5}),
+            "materials": forms.Textarea(attrs={"rows": 3}),
+            "areas": forms.CheckboxSelectMultiple,
+            "phases": forms.CheckboxSelectMultiple,
+            "subjects": forms.CheckboxSelectMultiple,
+            "booking_deadline": forms.DateTimeInput(attrs={"type": "datetime-local"}),
+            "decision_date": forms.DateInput(attrs={"type": "date"}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["areas"].queryset = ExpertiseArea.objects.order_by("name")
+        self.fields["phases"].queryset = Phase.objects.order_by("position")
+        self.fields["subjects"].queryset = Subject.objects.order_by("name")
+        self.fields["hub"].queryset = Hub.objects.order_by("name")
+        self.fields["network"].queryset = SubjectNetwork.objects.order_by("name")
+        self.fields["school"].queryset = School.objects.order_by("name")
+        self.fields["venue_school"].queryset = School.objects.order_by("name")
+        self.fields["venue_school"].label = "Venue (school)"
+        instance = self.instance
+        if instance.pk:
+            dates = list(instance.dates.all())
+            first = timezone.localtime(dates[0].start)
+            self.initial.update(
+                first_date=first.date(),
+                start_time=first.time(),
+                end_time=timezone.localtime(dates[0].end).time(),
+                meetings=len(dates),
+                weeks_apart=(
+                    max((dates[1].start - dates[0].start).days // 7, 1) if len(dates) > 1 else 1
+                ),
+            )
+
+    def clean(self):
+        data = super().clean()
+        scope = data.get("scope")
+        target = {"hub": "hub", "network": "network", "school": "school"}.get(scope)
+        if target and not data.get(target):
+            self.add_error(target, f"Choose the {target} this session is for.")
+        for other in {"hub", "network", "school"} - {target}:
+            data[other] = None
+        start, end = data.get("start_time"), data.get("end_time")
+        if start and end and end <= start:
+            self.add_error("end_time", "The session must end after it starts.")
+        if data.get("format") in {"online", "hybrid"} and not data.get("join_link"):
+            self.add_error("join_link", "An online session needs a join link.")
+        if data.get("format") in {"in_person", "hybrid"} and not data.get("venue_school"):
+            self.add_error("venue_school", "Say which school hosts it.")
+        return data
+
+    def dates(self) -> list[tuple[datetime.datetime, datetime.datetime]]:
+        """Each meeting's start and end, made aware in London time (so BST and GMT are right)."""
+        data = self.cleaned_data
+        result = []
+        for n in range(data["meetings"]):
+            day = data["first_date"] + datetime.timedelta(weeks=n * (data.get("weeks_apart") or 1))
+            result.append(
+                (
+                    timezone.make_aware(datetime.datetime.combine(day, data["start_time"])),
+                    timezone.make_aware(datetime.datetime.combine(day, data["end_time"])),
+                )
+            )
+        return result
+
+    def service_fields(self) -> dict:
+        data = dict(self.cleaned_data)
+        for name in ("first_date", "start_time", "end_time", "meetings", "weeks_apart"):
+            data.pop(name, None)
+        return data
+
+
+class ReleaseForm(forms.ModelForm):
+    class Meta:
+        model = ReleaseRequest
+        fields = ["cover_lessons", "cover_notes", "supply_cost", "travel_cost", "fee_share", "goal"]
+        widgets = {"goal": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {
+            "goal": "Which of your development goals, or your school's priorities, this serves.",
+            "fee_share": "Your school's estimated share of a consultant's fee, if there is one.",
+        }
+
+    def clean(self):
+        data = super().clean()
+        for name in ("supply_cost", "travel_cost", "fee_share"):
+            if data.get(name) is not None and data[name] < 0:
+                self.add_error(name, "Enter an amount of £0 or more.")
+        return data
+
+
+class DecideForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", "Approve"), ("decline", "Decline")])
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        label="Reason (required to decline)",
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "decline" and not data.get("reason", "").strip():
+            self.add_error("reason", "Give a reason when you decline, so your colleague knows why.")
+        return data
+
+
+class BudgetForm(forms.Form):
+    allocated = forms.DecimalField(
+        label="Budget for the year (£)", min_value=0, max_digits=9, decimal_places=2
+    )
+
+
+class FeedbackForm(forms.ModelForm):
+    class Meta:
+        model = Feedback
+        fields = ["rating", "most_useful", "will_try", "comment", "anonymous"]
+        widgets = {
+            "rating": forms.RadioSelect(choices=[(i, str(i)) for i in range(1, 6)]),
+            "most_useful": forms.Textarea(attrs={"rows": 2}),
+            "will_try": forms.Textarea(attrs={"rows": 2}),
+            "comment": forms.Textarea(attrs={"rows": 2}),
+        }
+        labels = {"rating": "How useful was it? (1 not useful, 5 very useful)"}
+
+
+class CancelSessionForm(forms.Form):
+    reason = forms.CharField(label="Why is it cancelled?", max_length=300)

@@ -1,0 +1,472 @@
+"""
+Development sessions: offered by staff (or booked from a consultant), booked by staff of
+any school, with a waitlist, release-time approval by the booker's CPD leader, shared cost,
+attendance, feedback, recordings and calendar files.
+
+A session is the unit people book. It meets on one or more dates (``SessionDate``): four
+after-school twilights are one session with four dates, booked once.
+"""
+
+from __future__ import annotations
+
+import datetime
+import secrets
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from experts.models import ExpertiseArea
+from hubs.models import Hub, Phase, School, Subject, SubjectNetwork, User
+
+MONEY = {"max_digits": 9, "decimal_places": 2, "default": Decimal("0.00")}
+
+
+def academic_year_of(day: datetime.date) -> str:
+    """The English academic year a day falls in, e.g. "2026/27" (years start in August)."""
+    first = day.year if day.month >= 8 else day.year - 1
+    return f"{first}/{str(first + 1)[-2:]}"
+
+
+class Consultant(models.Model):
+    """An external consultant or trainer the community books, whose fee schools share."""
+
+    name = models.CharField(max_length=120)
+    organisation = models.CharField(max_length=160, blank=True)
+    email = models.EmailField(blank=True)
+    fee = models.DecimalField(
+        "usual fee (£)",
+        validators=[MinValueValidator(Decimal(0))],
+        help_text="The usual fee for a session; each session may set its own.",
+        **MONEY,
+    )
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(fee__gte=0), name="consultant_fee_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.organisation})" if self.organisation else self.name
+
+
+class SessionQuerySet(models.QuerySet):
+    def visible_to(self, user: User) -> SessionQuerySet:
+        """
+        What a person may see. Published (or past) sessions in their scope; proposed ones only
+        to those who proposed, lead or may publish them. Coordinators see everything.
+        """
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_coordinator:
+            return self
+        school = user.school
+        in_scope = Q(scope=DevelopmentSession.Scope.COMMUNITY)
+        if school is not None:
+            in_scope |= Q(scope=DevelopmentSession.Scope.SCHOOL, school_id=school.pk)
+            if school.hub_id:
+                in_scope |= Q(scope=DevelopmentSession.Scope.HUB, hub_id=school.hub_id)
+                in_scope |= Q(scope=DevelopmentSession.Scope.NETWORK, network__hub_id=school.hub_id)
+        in_scope |= Q(scope=DevelopmentSession.Scope.NETWORK, network__hub__isnull=True)
+        in_scope |= Q(scope=DevelopmentSession.Scope.NETWORK, network__members=user)
+        mine = Q(proposed_by=user) | Q(leads=user)
+        publisher = Q(scope=DevelopmentSession.Scope.HUB, hub__leaders=user) | Q(
+            scope=DevelopmentSession.Scope.NETWORK, network__leads=user
+        )
+        shown = ~Q(status=DevelopmentSession.Status.PROPOSED) & in_scope
+        ids = self.model.objects.filter(shown | mine | publisher).values("pk")
+        return self.filter(pk__in=ids)
+
+    def upcoming(self) -> SessionQuerySet:
+        return self.filter(
+            status=DevelopmentSession.Status.PUBLISHED, end__gte=timezone.now()
+        ).order_by("start", "pk")
+
+
+class DevelopmentSession(models.Model):
+    class Kind(models.TextChoices):
+        WORKSHOP = "workshop", "Workshop"
+        WEBINAR = "webinar", "Webinar"
+        NETWORK_MEETING = "network_meeting", "Subject network meeting"
+        HUB_MEETING = "hub_meeting", "Hub meeting"
+        PEER_VISIT = "peer_visit", "Peer visit or observation"
+        COACHING_GROUP = "coaching_group", "Coaching group"
+        CONSULTANT_LED = "consultant_led", "Consultant-led"
+        LESSON_STUDY = "lesson_study", "Lesson study"
+        SPEED_NETWORKING = "speed_networking", "Speed networking"
+
+    class Scope(models.TextChoices):
+        COMMUNITY = "community", "The whole community"
+        HUB = "hub", "A hub"
+        NETWORK = "network", "A subject network"
+        SCHOOL = "school", "One school"
+
+    class Format(models.TextChoices):
+        IN_PERSON = "in_person", "In person"
+        ONLINE = "online", "Online"
+        HYBRID = "hybrid", "Hybrid"
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", "Proposed"
+        PUBLISHED = "published", "Published"
+        CANCELLED = "cancelled", "Cancelled"
+        COMPLETED = "completed", "Completed"
+
+    class CostSplit(models.TextChoices):
+        ATTENDEES = "attendees", "By confirmed attendees"
+        EQUAL = "equal", "Equally between participating schools"
+
+    title = models.CharField(max_length=160)
+    description = models.TextField(blank=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.WORKSHOP)
+    leads = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="led_sessions"
+    )
+    consultant = models.ForeignKey(
+        Consultant, on_delete=models.PROTECT, null=True, blank=True, related_name="sessions"
+    )
+    areas = models.ManyToManyField(
+        ExpertiseArea, blank=True, related_name="sessions", verbose_name="expertise areas"
+    )
+    phases = models.ManyToManyField(Phase, blank=True, related_name="+")
+    subjects = models.ManyToManyField(Subject, blank=True, related_name="+")
+    job_roles = models.JSONField(
+        default=list, blank=True, help_text="Job roles the session is for; empty means anyone."
+    )
+    scope = models.CharField(max_length=10, choices=Scope.choices, default=Scope.COMMUNITY)
+    hub = models.ForeignKey(Hub, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    network = models.ForeignKey(
+        SubjectNetwork, on_delete=models.CASCADE, null=True, blank=True, related_name="sessions"
+    )
+    school = models.ForeignKey(
+        School, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    format = models.CharField(max_length=10, choices=Format.choices, default=Format.IN_PERSON)
+    venue_school = models.ForeignKey(
+        School, on_delete=models.SET_NULL, null=True, blank=True, related_name="hosted_sessions"
+    )
+    room = models.CharField(max_length=120, blank=True)
+    join_link = models.URLField(
+        "online join link", blank=True, help_text="Shown only to confirmed attendees and leads."
+    )
+    # The first meeting's start and the last meeting's end, kept by services from SessionDate.
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    capacity = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Blank means no limit.", validators=[MinValueValidator(1)]
+    )
+    booking_deadline = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PROPOSED)
+    # Cost shared between schools
+    fee = models.DecimalField(
+        "consultant's fee (£)", validators=[MinValueValidator(Decimal(0))], **MONEY
+    )
+    cost_split = models.CharField(
+        max_length=10, choices=CostSplit.choices, default=CostSplit.ATTENDEES
+    )
+    min_places = models.PositiveIntegerField("minimum places", null=True, blank=True)
+    min_schools = models.PositiveIntegerField("minimum schools", null=True, blank=True)
+    decision_date = models.DateField(
+        null=True,
+        blank=True,
+        help_text="If the minimum is not met by this day, the session is cancelled.",
+    )
+    recording_url = models.URLField("recording link", blank=True)
+    materials = models.TextField(blank=True, help_text="Links to slides and handouts.")
+    # Bumped whenever the time or place changes, so calendars replace the old event.
+    sequence = models.PositiveIntegerField(default=0, editable=False)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="proposed_sessions",
+    )
+    cancel_reason = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = SessionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["start", "pk"]
+        indexes = [
+            # /sessions/: published sessions not yet over, soonest first.
+            models.Index(fields=["status", "end", "start"], name="session_upcoming_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gt=F("start")), name="session_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(capacity__isnull=True) | Q(capacity__gte=1),
+                name="session_capacity_positive",
+            ),
+            models.CheckConstraint(condition=Q(fee__gte=0), name="session_fee_not_negative"),
+            models.CheckConstraint(
+                condition=(
+                    Q(scope="community")
+                    | Q(scope="hub", hub__isnull=False)
+                    | Q(scope="network", network__isnull=False)
+                    | Q(scope="school", school__isnull=False)
+                ),
+                name="session_scope_has_target",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("cpd_sessions:detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_online(self) -> bool:
+        return self.format in {self.Format.ONLINE, self.Format.HYBRID}
+
+    @property
+    def is_past(self) -> bool:
+        return self.end < timezone.now()
+
+    @property
+    def has_started(self) -> bool:
+        return self.start <= timezone.now()
+
+    @property
+    def academic_year(self) -> str:
+        return academic_year_of(timezone.localdate(self.start))
+
+    @property
+    def venue(self) -> str:
+        parts = [p for p in [self.venue_school.name if self.venue_school else "", self.room] if p]
+        return ", ".join(parts)
+
+
+class SessionDate(models.Model):
+    """One meeting of a session (a series has several)."""
+
+    session = models.ForeignKey(DevelopmentSession, on_delete=models.CASCADE, related_name="dates")
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+
+    class Meta:
+        ordering = ["start", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gt=F("start")), name="session_date_ends_after_start"
+            ),
+            models.UniqueConstraint(fields=["session", "start"], name="session_date_unique_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.session}: {timezone.localtime(self.start):%d/%m/%Y %H:%M}"
+
+
+class Booking(models.Model):
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", "Confirmed"
+        PENDING = "pending", "Waiting for release approval"
+        WAITLISTED = "waitlisted", "On the waitlist"
+        CANCELLED = "cancelled", "Cancelled"
+        DECLINED = "declined", "Release declined"
+
+    HOLDS_SEAT = (Status.CONFIRMED, Status.PENDING)
+    ACTIVE = (Status.CONFIRMED, Status.PENDING, Status.WAITLISTED)
+
+    session = models.ForeignKey(
+        DevelopmentSession, on_delete=models.CASCADE, related_name="bookings"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="session_bookings"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices)
+    # Order on the waitlist (1 is next). Unique among a session's waitlisted bookings.
+    waitlist_position = models.PositiveIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    reminder_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    feedback_requested_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [
+            # "My next sessions" and the calendar feed: a person's bookings by status.
+            models.Index(fields=["user", "status"], name="booking_user_status_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "user"], name="booking_one_per_person"),
+            models.UniqueConstraint(
+                fields=["session", "waitlist_position"],
+                condition=Q(status="waitlisted"),
+                name="booking_waitlist_position_unique",
+            ),
+            models.CheckConstraint(
+                condition=(Q(status="waitlisted") & Q(waitlist_position__isnull=False))
+                | (~Q(status="waitlisted") & Q(waitlist_position__isnull=True)),
+                name="booking_waitlist_position_iff_waitlisted",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.session} ({self.get_status_display()})"
+
+    @property
+    def holds_seat(self) -> bool:
+        return self.status in self.HOLDS_SEAT
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in self.ACTIVE
+
+
+class ReleaseRequest(models.Model):
+    """Release time asked of the booker's CPD leader, for a session in school hours."""
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", "Waiting for a decision"
+        APPROVED = "approved", "Approved"
+        DECLINED = "declined", "Declined"
+
+    booking = models.OneToOneField(Booking, on_delete=models.CASCADE, related_name="release")
+    cover_lessons = models.PositiveSmallIntegerField(
+        "lessons needing cover", default=0, validators=[MaxValueValidator(40)]
+    )
+    cover_notes = models.CharField(
+        "cover details",
+        max_length=300,
+        blank=True,
+        help_text="For example: Year 4, Tuesday periods 3 to 5.",
+    )
+    supply_cost = models.DecimalField("supply cost (£)", **MONEY)
+    travel_cost = models.DecimalField("travel cost (£)", **MONEY)
+    fee_share = models.DecimalField("share of the fee (£)", **MONEY)
+    goal = models.TextField("the goal it serves")
+    decision = models.CharField(max_length=10, choices=Decision.choices, default=Decision.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [
+            # A CPD leader's queue: pending requests, oldest first.
+            models.Index(fields=["decision", "created_at"], name="release_queue_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(decision="declined") | ~Q(reason=""),
+                name="release_decline_needs_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(decision="pending") | Q(decided_at__isnull=False),
+                name="release_decided_has_time",
+            ),
+            models.CheckConstraint(
+                condition=Q(supply_cost__gte=0) & Q(travel_cost__gte=0) & Q(fee_share__gte=0),
+                name="release_costs_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Release for {self.booking}"
+
+    @property
+    def total_cost(self) -> Decimal:
+        return self.supply_cost + self.travel_cost + self.fee_share
+
+
+class CpdBudget(models.Model):
+    """A staff member's personal CPD budget for one academic year, set by their CPD leader."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cpd_budgets"
+    )
+    academic_year = models.CharField(max_length=7, help_text="For example 2026/27.")
+    allocated = models.DecimalField("budget (£)", **MONEY)
+    spent = models.DecimalField("charged so far (£)", **MONEY)
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-academic_year"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "academic_year"], name="budget_one_per_year"),
+            models.CheckConstraint(
+                condition=Q(allocated__gte=0) & Q(spent__gte=0), name="budget_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.academic_year}"
+
+    @property
+    def remaining(self) -> Decimal:
+        return self.allocated - self.spent
+
+
+class Attendance(models.Model):
+    """The register: whether a booked person came, marked by a lead or coordinator."""
+
+    booking = models.OneToOneField(Booking, on_delete=models.CASCADE, related_name="attendance")
+    present = models.BooleanField()
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    marked_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.booking.user}: {'present' if self.present else 'absent'}"
+
+
+class Feedback(models.Model):
+    booking = models.OneToOneField(Booking, on_delete=models.CASCADE, related_name="feedback")
+    rating = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+        help_text="1 (not useful) to 5 (very useful).",
+    )
+    most_useful = models.TextField("the most useful part", blank=True)
+    will_try = models.TextField("what I will try", blank=True)
+    comment = models.TextField(blank=True)
+    anonymous = models.BooleanField(
+        "keep my name from the lead", default=False, help_text="The lead sees what you wrote only."
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rating__gte=1) & Q(rating__lte=5), name="feedback_rating_1_to_5"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Feedback on {self.booking.session}"
+
+
+def _new_feed_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class CalendarFeed(models.Model):
+    """A personal, revocable address for a calendar app to subscribe to my sessions."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    token = models.CharField(max_length=64, unique=True, default=_new_feed_token)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Calendar feed of {self.user}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("cpd_sessions:feed", kwargs={"token": self.token})

@@ -1,0 +1,80 @@
+"""Who may do what with development sessions. Plain functions for views, templates and tests."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from experts.models import ExpertProfile
+from hubs.permissions import is_cpd_leader_of
+
+if TYPE_CHECKING:
+    from hubs.models import User
+
+    from .models import Booking, DevelopmentSession, ReleaseRequest
+
+
+def _active(user) -> bool:
+    return user.is_authenticated and user.is_active
+
+
+def is_lead(user, session: DevelopmentSession) -> bool:
+    if not _active(user):
+        return False
+    # Uses the prefetched leads when the selector fetched them.
+    return any(lead.pk == user.pk for lead in session.leads.all())
+
+
+def can_propose(user) -> bool:
+    """Any staff member with a directory profile offers sessions (coordinators too)."""
+    if not _active(user):
+        return False
+    return user.is_coordinator or ExpertProfile.objects.filter(user=user).exists()
+
+
+def can_publish(user, session: DevelopmentSession) -> bool:
+    """A coordinator; or the lead of the hub or network the session is for."""
+    if not _active(user):
+        return False
+    if user.is_coordinator:
+        return True
+    if session.scope == session.Scope.HUB and session.hub_id:
+        return session.hub.leaders.filter(pk=user.pk).exists()
+    if session.scope == session.Scope.NETWORK and session.network_id:
+        return session.network.leads.filter(pk=user.pk).exists()
+    return False
+
+
+def can_edit(user, session: DevelopmentSession) -> bool:
+    return _active(user) and (user.is_coordinator or is_lead(user, session))
+
+
+def can_see_attendees(user, session: DevelopmentSession) -> bool:
+    """Attendee lists and the register are for the session's leads and coordinators."""
+    return can_edit(user, session)
+
+
+can_mark_attendance = can_see_attendees
+
+
+def can_see_join_link(user, session: DevelopmentSession, booking: Booking | None) -> bool:
+    if is_lead(user, session) or (_active(user) and user.is_coordinator):
+        return True
+    return booking is not None and booking.status == booking.Status.CONFIRMED
+
+
+def can_decide_release(user, release: ReleaseRequest) -> bool:
+    """Only a CPD leader of the booker's own school (not even a coordinator)."""
+    return _active(user) and is_cpd_leader_of(user, release.booking.user.school)
+
+
+def can_set_budget(user, person: User) -> bool:
+    return _active(user) and is_cpd_leader_of(user, person.school)
+
+
+def can_give_feedback(user, booking: Booking) -> bool:
+    return (
+        _active(user)
+        and booking.user_id == user.pk
+        and booking.status == booking.Status.CONFIRMED
+        and booking.session.has_started
+    )

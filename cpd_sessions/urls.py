@@ -1,0 +1,28 @@
+from django.urls import path
+
+from . import views
+
+app_name = "cpd_sessions"
+
+urlpatterns = [
+    path("", views.session_list, name="list"),
+    path("new/", views.session_new, name="new"),
+    path("approvals/", views.approvals, name="approvals"),
+    path("approvals/approve/", views.approvals_bulk, name="approvals_bulk"),
+    path("approvals/<int:pk>/decide/", views.release_decide, name="release_decide"),
+    path("approvals/budget/<int:user_id>/", views.budget_set, name="budget_set"),
+    path("recordings/", views.recordings, name="recordings"),
+    path("calendar/", views.calendar_settings, name="calendar"),
+    path("calendar/renew/", views.calendar_renew, name="calendar_renew"),
+    path("calendar/revoke/", views.calendar_revoke, name="calendar_revoke"),
+    path("feed/<str:token>.ics", views.feed, name="feed"),
+    path("<int:pk>/", views.session_detail, name="detail"),
+    path("<int:pk>/edit/", views.session_edit, name="edit"),
+    path("<int:pk>/publish/", views.session_publish, name="publish"),
+    path("<int:pk>/cancel/", views.session_cancel, name="cancel"),
+    path("<int:pk>/book/", views.book, name="book"),
+    path("<int:pk>/cancel-booking/", views.cancel_booking, name="cancel_booking"),
+    path("<int:pk>/attendance/", views.attendance, name="attendance"),
+    path("<int:pk>/feedback/", views.feedback, name="feedback"),
+    path("<int:pk>/calendar.ics", views.session_ics, name="ics"),
+]

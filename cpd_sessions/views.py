@@ -1,0 +1,469 @@
+"""Development sessions: list, offer, one session (book, cancel, .ics), approvals, recordings."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from experts.models import ExpertiseArea
+
+from . import calendar, permissions, selectors, services
+from .filters import SessionFilter
+from .forms import BudgetForm, CancelSessionForm, DecideForm, FeedbackForm, ReleaseForm, SessionForm
+from .models import Booking, CalendarFeed, DevelopmentSession, ReleaseRequest
+
+PAGE_SIZE = 20
+
+
+def _session_or_404(pk: int, user) -> DevelopmentSession:
+    try:
+        return selectors.session_for(pk, user)
+    except DevelopmentSession.DoesNotExist:
+        raise Http404 from None
+
+
+def _querystring(request) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+# --- Listing and offering ---
+
+
+def session_list(request):
+    sessions = SessionFilter(
+        request.GET or None, queryset=selectors.session_list(request.user), user=request.user
+    )
+    invalid = sessions.is_bound and not sessions.is_valid()
+    rows = DevelopmentSession.objects.none() if invalid else sessions.qs
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "cpd_sessions/list.html",
+        {
+            "filter": sessions,
+            "page": page,
+            "querystring": _querystring(request),
+            "may_propose": permissions.can_propose(request.user),
+        },
+        status=400 if invalid else 200,
+    )
+
+
+def session_new(request):
+    if not permissions.can_propose(request.user):
+        raise PermissionDenied(
+            "To offer a session, first add a profile to the directory saying what you can share."
+        )
+    form = SessionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        session = services.session_propose(
+            by=request.user, dates=form.dates(), **form.service_fields()
+        )
+        if permissions.can_publish(request.user, session):
+            services.session_publish(session=session, by=request.user)
+            messages.success(request, "Your session is published: colleagues can book it now.")
+        else:
+            messages.success(
+                request,
+                "Thank you: your session is proposed. The coordinator (or the hub or network "
+                "lead) will publish it.",
+            )
+        return redirect(session)
+    return render(
+        request,
+        "cpd_sessions/form.html",
+        {"form": form, "creating": True},
+        status=400 if form.errors else 200,
+    )
+
+
+def session_edit(request, pk: int):
+    session = _session_or_404(pk, request.user)
+    if not permissions.can_edit(request.user, session):
+        raise PermissionDenied("Only the session's leads or a coordinator can change it.")
+    form = SessionForm(request.POST or None, instance=session)
+    if request.method == "POST" and form.is_valid():
+        fields = form.service_fields()
+        moved = services.session_update(
+            session=DevelopmentSession.objects.get(pk=pk),
+            by=request.user,
+            dates=form.dates(),
+            **fields,
+        )
+        messages.success(
+            request,
+            "Saved. Everyone booked has been told about the change." if moved else "Saved.",
+        )
+        return redirect(session)
+    return render(
+        request,
+        "cpd_sessions/form.html",
+        {"form": form, "session": session, "creating": False},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+def session_publish(request, pk: int):
+    session = _session_or_404(pk, request.user)
+    if not permissions.can_publish(request.user, session):
+        raise PermissionDenied("Only a coordinator, or the lead of this hub or network, publishes.")
+    services.session_publish(session=session, by=request.user)
+    messages.success(request, "Published: colleagues can book it now.")
+    return redirect(session)
+
+
+@require_POST
+def session_cancel(request, pk: int):
+    session = _session_or_404(pk, request.user)
+    if not permissions.can_edit(request.user, session):
+        raise PermissionDenied("Only the session's leads or a coordinator can cancel it.")
+    form = CancelSessionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Say why the session is cancelled: everyone booked will be told.")
+        return redirect(session)
+    services.session_cancel(session=session, by=request.user, reason=form.cleaned_data["reason"])
+    messages.success(request, "The session is cancelled and everyone booked has been told.")
+    return redirect(session)
+
+
+# --- One session ---
+
+
+def session_detail(request, pk: int):
+    session = _session_or_404(pk, request.user)
+    return render(request, "cpd_sessions/detail.html", _detail_context(request, session))
+
+
+def _detail_context(request, session, *, release_form=None, feedback_form=None) -> dict:
+    user = request.user
+    booking = selectors.booking_of(session, user)
+    active = booking is not None and booking.is_active
+    may_edit = permissions.can_edit(user, session)
+    needs_release = (
+        not active
+        and session.status == DevelopmentSession.Status.PUBLISHED
+        and services.session_needs_release(session, user)
+    )
+    if needs_release and release_form is None:
+        release_form = ReleaseForm(
+            initial={"fee_share": selectors.estimated_fee_share(session, user.school)}
+        )
+    shares = []
+    if session.fee:
+        shares = selectors.cost_shares(session)
+        if not may_edit:
+            shares = [s for s in shares if s.school.pk in user.led_school_ids]
+    feedback = getattr(booking, "feedback", None) if booking else None
+    may_feedback = booking is not None and permissions.can_give_feedback(user, booking)
+    if may_feedback and feedback_form is None:
+        feedback_form = FeedbackForm(instance=feedback)
+    return {
+        "session": session,
+        "booking": booking,
+        "active": active,
+        "waitlist_place": selectors.waitlist_place(booking) if booking else None,
+        "clashes": selectors.clashes(session, user) if session.is_past is False else [],
+        "needs_release": needs_release,
+        "release_form": release_form,
+        "show_link": permissions.can_see_join_link(user, session, booking),
+        "may_edit": may_edit,
+        "may_publish": session.status == DevelopmentSession.Status.PROPOSED
+        and permissions.can_publish(user, session),
+        "attendees": selectors.attendees(session) if may_edit else None,
+        "shares": shares,
+        "may_feedback": may_feedback,
+        "feedback_form": feedback_form,
+        "summary": selectors.feedback_summary(session)
+        if may_edit and session.has_started
+        else None,
+        "seats_left": None
+        if session.capacity is None
+        else max(session.capacity - session.seats_taken, 0),
+        "cancel_form": CancelSessionForm(),
+    }
+
+
+@require_POST
+def book(request, pk: int):
+    session = _session_or_404(pk, request.user)
+    release = None
+    release_form = None
+    if services.session_needs_release(session, request.user):
+        release_form = ReleaseForm(request.POST)
+        if not release_form.is_valid():
+            context = _detail_context(request, session, release_form=release_form)
+            return render(request, "cpd_sessions/detail.html", context, status=400)
+        release = release_form.cleaned_data
+    try:
+        result = services.booking_create(session=session, user=request.user, release=release)
+    except services.BookingRefused as refusal:
+        messages.error(request, str(refusal))
+        return redirect(session)
+    booking = result.booking
+    if not result.created:
+        messages.info(request, "You have already booked this session.")
+    elif booking.status == Booking.Status.CONFIRMED:
+        messages.success(request, "You are booked on. We have emailed you the details.")
+    elif booking.status == Booking.Status.PENDING:
+        messages.success(
+            request,
+            "Your place is held while your CPD leader decides on release time. "
+            "We will email you their decision.",
+        )
+    else:
+        messages.success(
+            request,
+            "The session is full, so you are on the waitlist. If a place comes free "
+            "we will email you.",
+        )
+    clashes = selectors.clashes(session, request.user)
+    if clashes and result.created:
+        names = ", ".join(sorted({c.session.title for c in clashes}))
+        messages.warning(request, f"This clashes with another of your sessions: {names}.")
+    return redirect(session)
+
+
+@require_POST
+def cancel_booking(request, pk: int):
+    session = _session_or_404(pk, request.user)
+    booking = get_object_or_404(Booking, session=session, user=request.user)
+    services.booking_cancel(booking=booking, by=request.user)
+    messages.success(request, "Your booking is cancelled.")
+    return redirect(session)
+
+
+@require_POST
+def attendance(request, pk: int):
+    session = _session_or_404(pk, request.user)
+    if not permissions.can_mark_attendance(request.user, session):
+        raise PermissionDenied("Only the session's leads or a coordinator keep the register.")
+    present = [int(v) for v in request.POST.getlist("present") if v.isdigit()]
+    services.attendance_mark(session=session, by=request.user, present_ids=present)
+    messages.success(request, "The register is saved.")
+    return redirect(session)
+
+
+@require_POST
+def feedback(request, pk: int):
+    session = _session_or_404(pk, request.user)
+    booking = get_object_or_404(Booking, session=session, user=request.user)
+    if not permissions.can_give_feedback(request.user, booking):
+        raise PermissionDenied("Feedback is for people who attended.")
+    form = FeedbackForm(request.POST, instance=getattr(booking, "feedback", None))
+    if not form.is_valid():
+        context = _detail_context(request, session, feedback_form=form)
+        return render(request, "cpd_sessions/detail.html", context, status=400)
+    services.feedback_give(booking=booking, by=request.user, **form.cleaned_data)
+    messages.success(request, "Thank you for your feedback.")
+    return redirect(session)
+
+
+def session_ics(request, pk: int):
+    """The .ics of my booking (or, for a lead, of the session)."""
+    session = _session_or_404(pk, request.user)
+    booking = selectors.booking_of(session, request.user)
+    is_lead = permissions.is_lead(request.user, session)
+    if booking is None and not is_lead:
+        raise Http404
+    if booking is not None and booking.status == Booking.Status.WAITLISTED and not is_lead:
+        raise Http404
+    body = calendar.booking_ics(
+        session,
+        None if is_lead else booking,
+        show_link=permissions.can_see_join_link(request.user, session, booking),
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="cpd-session-{session.pk}.ics"'
+    return response
+
+
+# --- Calendar feed ---
+
+
+def calendar_settings(request):
+    feed = CalendarFeed.objects.filter(user=request.user).first()
+    url = request.build_absolute_uri(feed.get_absolute_url()) if feed else None
+    return render(request, "cpd_sessions/calendar.html", {"feed": feed, "feed_url": url})
+
+
+@require_POST
+def calendar_renew(request):
+    services.feed_renew(user=request.user)
+    messages.success(request, "Your calendar address is ready. Any old address no longer works.")
+    return redirect("cpd_sessions:calendar")
+
+
+@require_POST
+def calendar_revoke(request):
+    services.feed_revoke(user=request.user)
+    messages.success(request, "Your calendar address is switched off.")
+    return redirect("cpd_sessions:calendar")
+
+
+@login_not_required
+def feed(request, token: str):
+    """The personal feed a calendar app subscribes to: the token is the only credential."""
+    feed = CalendarFeed.objects.select_related("user").filter(token=token).first()
+    if feed is None or not feed.user.is_active:
+        raise Http404
+    body = calendar.feed_ics(selectors.feed_items(feed.user), name="My CPD sessions")
+    return HttpResponse(body, content_type="text/calendar; charset=utf-8")
+
+
+# --- Approvals (CPD leaders) ---
+
+QUEUE_FILTERS = {
+    "pending": Q(decision=ReleaseRequest.Decision.PENDING, booking__status=Booking.Status.PENDING),
+    "approved": Q(decision=ReleaseRequest.Decision.APPROVED),
+    "declined": Q(decision=ReleaseRequest.Decision.DECLINED),
+    "all": Q(
+        booking__status__in=[
+            Booking.Status.PENDING,
+            Booking.Status.CONFIRMED,
+            Booking.Status.DECLINED,
+        ]
+    )
+    | ~Q(decision=ReleaseRequest.Decision.PENDING),
+}
+
+
+def _leader_only(user) -> None:
+    if not user.is_cpd_leader:
+        raise PermissionDenied("Release-time approvals are for your school's CPD leaders.")
+
+
+def approvals(request):
+    _leader_only(request.user)
+    show = request.GET.get("show", "pending")
+    if show not in QUEUE_FILTERS:
+        show = "pending"
+    queue = selectors.release_queue(request.user).filter(QUEUE_FILTERS[show])
+    q = request.GET.get("q", "").strip()[:100]
+    if q:
+        queue = queue.filter(
+            Q(booking__user__first_name__icontains=q)
+            | Q(booking__user__last_name__icontains=q)
+            | Q(booking__session__title__icontains=q)
+        )
+    releases = list(queue[:200])
+    years = {r.booking.session.academic_year for r in releases}
+    budgets = selectors.budgets_by_user({r.booking.user_id for r in releases}, years)
+    for release in releases:
+        release.budget = budgets.get(
+            (release.booking.user_id, release.booking.session.academic_year)
+        )
+    return render(
+        request,
+        "cpd_sessions/approvals.html",
+        {
+            "releases": releases,
+            "totals": selectors.queue_totals(queue),
+            "show": show,
+            "q": q,
+            "decide_form": DecideForm(),
+            "shares": selectors.school_shares(request.user),
+            "budget_form": BudgetForm(),
+        },
+    )
+
+
+def _release_or_404(request, pk: int) -> ReleaseRequest:
+    _leader_only(request.user)
+    return get_object_or_404(selectors.release_queue(request.user), pk=pk)
+
+
+@require_POST
+def release_decide(request, pk: int):
+    release = _release_or_404(request, pk)
+    form = DecideForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("cpd_sessions:approvals")
+    approve = form.cleaned_data["decision"] == "approve"
+    try:
+        services.release_decide(
+            release=release, by=request.user, approve=approve, reason=form.cleaned_data["reason"]
+        )
+    except services.DecisionRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        name = release.booking.user.full_name
+        messages.success(
+            request,
+            f"Approved: {name} is booked on." if approve else f"Declined: {name} is told why.",
+        )
+    return redirect("cpd_sessions:approvals")
+
+
+@require_POST
+def approvals_bulk(request):
+    _leader_only(request.user)
+    ids = [int(v) for v in request.POST.getlist("release") if v.isdigit()]
+    chosen = list(
+        selectors.release_queue(request.user).filter(QUEUE_FILTERS["pending"], pk__in=ids)
+    )
+    if not chosen:
+        messages.error(request, "Tick the requests you want to approve.")
+        return redirect("cpd_sessions:approvals")
+    try:
+        count = services.releases_approve(releases=chosen, by=request.user)
+    except services.DecisionRefused as refusal:
+        messages.error(request, f"Nothing was approved: {refusal}")
+    else:
+        messages.success(request, f"Approved {count} request{'s' if count != 1 else ''}.")
+    return redirect("cpd_sessions:approvals")
+
+
+@require_POST
+def budget_set(request, user_id: int):
+    _leader_only(request.user)
+    person = get_object_or_404(selectors.users_led_by(request.user), pk=user_id)
+    form = BudgetForm(request.POST)
+    year = request.POST.get("academic_year", "")
+    if not form.is_valid() or len(year) != 7:
+        messages.error(request, "Enter the budget as an amount of £0 or more.")
+    else:
+        services.budget_set(
+            user=person,
+            academic_year=year,
+            allocated=form.cleaned_data["allocated"],
+            by=request.user,
+        )
+        messages.success(request, f"{person.full_name}'s CPD budget for {year} is saved.")
+    return redirect("cpd_sessions:approvals")
+
+
+# --- Recordings ---
+
+
+def recordings(request):
+    sessions = selectors.recordings(request.user)
+    q = request.GET.get("q", "").strip()[:100]
+    area = ExpertiseArea.objects.filter(slug=request.GET.get("area", "")).first()
+    if q:
+        sessions = sessions.filter(Q(title__icontains=q) | Q(description__icontains=q))
+    if area:
+        sessions = sessions.filter(areas=area)
+    page = Paginator(sessions, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "cpd_sessions/recordings.html",
+        {
+            "page": page,
+            "q": q,
+            "area": area,
+            "areas": ExpertiseArea.objects.order_by("name"),
+            "querystring": _querystring(request),
+        },
+    )

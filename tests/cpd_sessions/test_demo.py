@@ -1,0 +1,33 @@
+import pytest
+from django.core.management import call_command
+
+from cpd_sessions.models import Booking, DevelopmentSession, Feedback, ReleaseRequest
+
+pytestmark = pytest.mark.django_db
+
+
+def snapshot():
+    return (
+        DevelopmentSession.objects.count(),
+        sorted(Booking.objects.values_list("session_id", "user_id", "status")),
+        ReleaseRequest.objects.count(),
+        Feedback.objects.count(),
+        sorted(DevelopmentSession.objects.values_list("title", "join_link")),
+    )
+
+
+def test_seed_demo_adds_sessions_of_every_kind_and_is_idempotent():
+    call_command("seed_demo")
+    first = snapshot()
+    call_command("seed_demo")
+    assert snapshot() == first
+    kinds = set(DevelopmentSession.objects.values_list("kind", flat=True))
+    assert kinds == set(DevelopmentSession.Kind.values)
+    assert DevelopmentSession.objects.filter(status="completed").exclude(recording_url="").exists()
+    assert Booking.objects.filter(status="waitlisted").exists()
+    pending = ReleaseRequest.objects.get(decision="pending")
+    assert pending.booking.user.email == "teacher@demo.test"
+    assert ReleaseRequest.objects.filter(
+        decision="approved", decided_by__email="leader@demo.test"
+    ).exists()
+    assert Feedback.objects.exists()
