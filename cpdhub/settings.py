@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "allauth.socialaccount.providers.microsoft",
     "hubs",
     "experts",
+    "portfolios",
 ]
 
 MIDDLEWARE = [
@@ -150,6 +151,10 @@ CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions-nightly": {
         "task": "hubs.clear_expired_sessions",
         "schedule": crontab(hour=2, minute=15),
+    },
+    "ask-impact-follow-ups-daily": {
+        "task": "portfolios.ask_impact_follow_ups",
+        "schedule": crontab(hour=7, minute=30),
     },
 }
 

@@ -20,6 +20,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", home, name="home"),
     path("experts/", include("experts.urls")),
+    path("portfolio/", include("portfolios.urls")),
     path("", include("hubs.urls")),
 ]
 
