@@ -166,7 +166,9 @@ def seed(today: datetime.date | None = None) -> None:
             },
         )
         linked = goals[goal_index] if goal_index is not None else None
-        entry.goals.set([linked] if linked and linked.academic_year == academic_year_of(date) else [])
+        entry.goals.set(
+            [linked] if linked and linked.academic_year == academic_year_of(date) else []
+        )
         if will_try:
             ImpactFollowUp.objects.update_or_create(
                 entry=entry, defaults={"due_on": date + FOLLOW_UP_AFTER}

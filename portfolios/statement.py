@@ -25,9 +25,39 @@ def _join(words: list[str]) -> str:
     return f"{', '.join(words[:-1])} and {words[-1]}"
 
 
+K = Entry.Kind
+# What I did, as the statement says it: (once, several times).
+DOING = {
+    K.SESSION_ATTENDED: ("a session", "{n} sessions"),
+    K.SESSION_LED: ("a session I led", "{n} sessions I led"),
+    K.COACHING_RECEIVED: ("coaching", "{n} coaching conversations"),
+    K.COACHING_GIVEN: ("coaching a colleague", "{n} coaching conversations I led"),
+    K.MENTORING: ("mentoring", "{n} mentoring meetings"),
+    K.OBSERVATION_GIVEN: ("a peer observation I made", "{n} peer observations I made"),
+    K.OBSERVATION_RECEIVED: (
+        "a peer observation of my teaching",
+        "{n} peer observations of my teaching",
+    ),
+    K.RECORDING: ("a recorded session", "{n} recorded sessions"),
+    K.READING: ("reading and research", "{n} pieces of reading and research"),
+    K.ENQUIRY: ("a collaborative enquiry", "{n} collaborative enquiries"),
+    K.VISIT: ("a visit to another school", "{n} visits to other schools"),
+    K.NETWORK: ("a network meeting", "{n} network meetings"),
+    K.OTHER: ("other professional learning", "other professional learning ({n} times)"),
+}
+
+
 def _kind_phrase(kind: str, n: int) -> str:
-    label = Entry.Kind(kind).label.lower()
-    return label if n == 1 else f"{label} ({n} times)"
+    once, several = DOING[Entry.Kind(kind)]
+    return once if n == 1 else several.format(n=n)
+
+
+def _sentence(text: str) -> str:
+    """A reflection as part of a sentence: no full stop, first letter lower-cased."""
+    text = text.strip().rstrip(".")
+    if len(text) > 1 and text[0].isupper() and not text[1].isupper():
+        text = text[0].lower() + text[1:]
+    return text
 
 
 def draft(review: YearInReview, *, name: str = "") -> str:
@@ -57,7 +87,7 @@ def draft(review: YearInReview, *, name: str = "") -> str:
     ]
     impact = impacts[0] if impacts else (answered[0].what_happened if answered else "")
     impact_clause = (
-        f"it has made impact: {impact.rstrip('.')}."
+        f"it has made impact: {_sentence(impact)}."
         if impact
         else "its impact on pupils is still to be seen."
     )
@@ -86,7 +116,7 @@ def draft(review: YearInReview, *, name: str = "") -> str:
             if entry.learned.strip():
                 line += f" I learned: {entry.learned.strip().rstrip('.')}."
             if entry.will_try.strip():
-                line += f" I tried: {entry.will_try.strip().rstrip('.')}."
+                line += f" I set out to try: {_sentence(entry.will_try)}."
             lines.append(line)
     practice = [e.impact_practice.strip() for e in entries if e.impact_practice.strip()]
     if practice or impacts or answered:
