@@ -193,7 +193,7 @@ class EntryForm(OwnedForm):
 
     def clean_links(self):
         links = [line.strip() for line in self.cleaned_data["links"].splitlines() if line.strip()]
-        validate = forms.URLField().clean
+        validate = forms.URLField(assume_scheme="https").clean
         for link in links:
             try:
                 validate(link)
