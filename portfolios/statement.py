@@ -77,7 +77,6 @@ def draft(review: YearInReview, *, name: str = "") -> str:
 
     kinds = Counter(e.kind for e in entries)
     doing = _join([_kind_phrase(kind, n) for kind, n in kinds.most_common()])
-    doing = doing or "reflecting on my practice"
 
     impacts = [e.impact_pupils.strip() for e in entries if e.impact_pupils.strip()]
     answered = [
@@ -92,12 +91,18 @@ def draft(review: YearInReview, *, name: str = "") -> str:
         else "its impact on pupils is still to be seen."
     )
 
-    lines = [
-        f"End-of-year statement {year_label(review.year)}" + (f": {name}" if name else ""),
-        "",
-        f"This year I developed my {developed} by doing {doing}, "
-        f"{_hours(review.hours)} in all; {impact_clause}",
-    ]
+    heading = f"End-of-year statement {year_label(review.year)}" + (f": {name}" if name else "")
+    if entries:
+        opening = (
+            f"This year I developed my {developed} by doing {doing}, "
+            f"{_hours(review.hours)} in all; {impact_clause}"
+        )
+    else:
+        opening = (
+            f"Nothing is logged for {year_label(review.year)} yet. As you add entries to your "
+            "log, this statement drafts itself from them."
+        )
+    lines = [heading, "", opening]
     if goals:
         lines += ["", "My goals"]
         for goal in goals:
