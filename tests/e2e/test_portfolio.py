@@ -42,3 +42,53 @@ def test_teacher_adds_a_goal_logs_an_entry_against_it_and_sees_it_in_the_stateme
     expect(statement).to_contain_text("Read: Powerful Teaching, chapter 2")
     expect(statement).to_contain_text("it has made impact: pupils recalled more key words")
     expect(statement).to_contain_text("Retrieval practice every lesson (active)")
+
+
+def test_portfolio_pages_have_no_wcag_violations(page, demo):
+    from experts.demo import seed as seed_experts
+    from hubs.models import User
+    from portfolios.demo import seed as seed_portfolios
+    from portfolios.models import Entry, Goal, ImpactFollowUp, Need
+
+    from .test_accessibility import axe_violations
+
+    seed_experts()
+    seed_portfolios()
+    teacher = User.objects.get(email="teacher@demo.test")
+    goal = Goal.objects.filter(owner=teacher).first()
+    entry = Entry.objects.filter(owner=teacher).first()
+    follow_up = ImpactFollowUp.objects.filter(entry__owner=teacher).first()
+    need = Need.objects.filter(owner=teacher).first()
+    pages = {
+        "teacher@demo.test": [
+            "/",
+            "/portfolio/",
+            "/portfolio/goals/new/",
+            goal.get_absolute_url(),
+            "/portfolio/log/",
+            "/portfolio/log/new/",
+            entry.get_absolute_url(),
+            f"{entry.get_absolute_url()}edit/",
+            follow_up.get_absolute_url(),
+            "/portfolio/needs/",
+            need.get_absolute_url(),
+            "/portfolio/statement/",
+            "/portfolio/print/",
+            "/portfolio/shared/",
+        ],
+        "leader@demo.test": [
+            "/portfolio/needs/audit/",
+            "/portfolio/shared/",
+            goal.get_absolute_url(),
+        ],
+        "coordinator@demo.test": ["/portfolio/needs/community/"],
+    }
+    problems = {}
+    for who, paths in pages.items():
+        page.context.clear_cookies()
+        sign_in(page, who)
+        for path in paths:
+            page.goto(page.base_url + path)
+            if found := axe_violations(page):
+                problems[f"{who} {path}"] = found
+    assert problems == {}
