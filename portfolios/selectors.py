@@ -112,7 +112,9 @@ def goal_detail(user: User, pk: int) -> Goal:
         .prefetch_related(
             "reviews",
             "shared_with",
-            Prefetch("entries", queryset=Entry.objects.order_by("-date", "-pk")),
+            # Someone the goal is shared with sees the entries under it only if those are
+            # shared with them too; the owner sees them all.
+            Prefetch("entries", queryset=entries_visible_to(user).order_by("-date", "-pk")),
         )
         .get(pk=pk)
     )

@@ -159,6 +159,7 @@ def test_shared_with_a_named_colleague_in_any_school(client, personas, items):
     assert "Secret goal" in client.get("/portfolio/shared/").content.decode()
     # The goal, not the entries under it.
     assert client.get(items["entry"].get_absolute_url()).status_code == 404
+    assert "Secret entry" not in client.get(items["goal"].get_absolute_url()).content.decode()
 
     client.force_login(personas.colleague)
     assert client.get(items["goal"].get_absolute_url()).status_code == 404
