@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "hubs",
     "experts",
     "cpd_sessions",
+    "portfolios",
 ]
 
 MIDDLEWARE = [
@@ -167,6 +168,10 @@ CELERY_BEAT_SCHEDULE = {
     "cpd-sessions-check-minimums": {
         "task": "cpd_sessions.check_minimums",
         "schedule": crontab(hour=6, minute=0),
+    },
+    "ask-impact-follow-ups-daily": {
+        "task": "portfolios.ask_impact_follow_ups",
+        "schedule": crontab(hour=7, minute=30),
     },
 }
 

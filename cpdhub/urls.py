@@ -21,6 +21,7 @@ urlpatterns = [
     path("", home, name="home"),
     path("experts/", include("experts.urls")),
     path("sessions/", include("cpd_sessions.urls")),
+    path("portfolio/", include("portfolios.urls")),
     path("", include("hubs.urls")),
 ]
 

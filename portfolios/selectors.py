@@ -1,0 +1,451 @@
+"""Reads of the portfolio, with their joins decided once, here."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from experts.models import ExpertiseArea, ExpertProfile, ProfileArea
+from hubs.models import User
+from hubs.selectors import count_per_row
+
+from .models import (
+    Entry,
+    EntryAttachment,
+    Goal,
+    GoalReview,
+    ImpactFollowUp,
+    Need,
+    Statement,
+    current_academic_year,
+    year_bounds,
+)
+
+ZERO_HOURS = Decimal("0.00")
+
+
+# --- Who sees what ---------------------------------------------------------------
+
+
+def _shared_q(model, user: User) -> Q:
+    through = model.shared_with.through
+    own_fk = model._meta.model_name  # "goal" or "entry"
+    visible = Q(owner=user) | Q(pk__in=through.objects.filter(user=user).values(f"{own_fk}_id"))
+    if user.led_school_ids:
+        visible |= Q(share_with_leaders=True, owner__school_id__in=user.led_school_ids)
+    return visible
+
+
+def goals_visible_to(user: User) -> QuerySet[Goal]:
+    """Mine, and those shared with me by name or as my school's CPD leader."""
+    return Goal.objects.filter(_shared_q(Goal, user))
+
+
+def entries_visible_to(user: User) -> QuerySet[Entry]:
+    return Entry.objects.filter(_shared_q(Entry, user))
+
+
+def shared_with_me(user: User) -> tuple[list[Goal], list[Entry]]:
+    goals = (
+        goals_visible_to(user)
+        .exclude(owner=user)
+        .select_related("owner__school")
+        .order_by("owner__last_name", "-academic_year", "title")
+    )
+    entries = (
+        entries_visible_to(user)
+        .exclude(owner=user)
+        .select_related("owner__school")
+        .order_by("owner__last_name", "-date")
+    )
+    return list(goals[:200]), list(entries[:200])
+
+
+# --- Goals -------------------------------------------------------------------------
+
+
+def with_progress(goals: QuerySet[Goal]) -> QuerySet[Goal]:
+    """Goals with how many entries and hours went into them, and when last reviewed."""
+    through = Entry.goals.through
+    return goals.annotate(
+        entry_count=count_per_row(through.objects.filter(goal=OuterRef("pk")), "goal"),
+        hours_spent=Coalesce(
+            Subquery(
+                through.objects.filter(goal=OuterRef("pk"))
+                .order_by()
+                .values("goal")
+                .annotate(total=Sum("entry__hours"))
+                .values("total")
+            ),
+            ZERO_HOURS,
+        ),
+        last_review=Subquery(
+            GoalReview.objects.filter(goal=OuterRef("pk")).order_by("-date").values("date")[:1]
+        ),
+    ).prefetch_related(Prefetch("areas", queryset=ExpertiseArea.objects.order_by("name")))
+
+
+def goal_detail(user: User, pk: int) -> Goal:
+    """A goal the user may see, with everything its page shows; DoesNotExist otherwise."""
+    return (
+        with_progress(goals_visible_to(user))
+        .select_related("owner__school")
+        .prefetch_related(
+            "reviews",
+            "shared_with",
+            # Someone the goal is shared with sees the entries under it only if those are
+            # shared with them too; the owner sees them all.
+            Prefetch("entries", queryset=entries_visible_to(user).order_by("-date", "-pk")),
+        )
+        .get(pk=pk)
+    )
+
+
+# --- Entries ---------------------------------------------------------------------
+
+
+def entry_detail(user: User, pk: int) -> Entry:
+    return (
+        entries_visible_to(user)
+        .select_related("owner__school", "follow_up")
+        .prefetch_related(
+            "attachments",
+            "shared_with",
+            Prefetch("goals", queryset=Goal.objects.order_by("title")),
+        )
+        .get(pk=pk)
+    )
+
+
+def my_entries(user: User) -> QuerySet[Entry]:
+    return (
+        Entry.objects.filter(owner=user)
+        .select_related("follow_up")
+        .prefetch_related(Prefetch("goals", queryset=Goal.objects.order_by("title")))
+        .order_by("-date", "-pk")
+    )
+
+
+def hours_in_year(user: User, year: int) -> Decimal:
+    start, end = year_bounds(year)
+    total = Entry.objects.filter(owner=user, date__range=(start, end)).aggregate(
+        total=Sum("hours")
+    )["total"]
+    return total or ZERO_HOURS
+
+
+# --- The impact loop -----------------------------------------------------------------
+
+
+def due_follow_ups(
+    *, user: User | None = None, today: datetime.date | None = None
+) -> QuerySet[ImpactFollowUp]:
+    """Follow-ups whose six weeks are up and that nobody has answered yet."""
+    today = today or timezone.localdate()
+    follow_ups = ImpactFollowUp.objects.filter(due_on__lte=today, answered_at__isnull=True)
+    if user is not None:
+        follow_ups = follow_ups.filter(entry__owner=user)
+    return follow_ups.select_related("entry__owner").order_by("due_on", "pk")
+
+
+def follow_ups_to_ask(today: datetime.date | None = None) -> QuerySet[ImpactFollowUp]:
+    """Due follow-ups nobody has been emailed about yet (the nightly task's list)."""
+    return due_follow_ups(today=today).filter(asked_at__isnull=True, entry__owner__is_active=True)
+
+
+# --- /portfolio/ -------------------------------------------------------------------
+
+
+@dataclass
+class Portfolio:
+    year: int
+    goals: list[Goal]
+    recent_entries: list[Entry]
+    entry_count: int
+    hours: Decimal
+    follow_ups: list[ImpactFollowUp]
+    needs: list[Need]
+    shared_count: int
+
+
+RECENT_ENTRIES = 10
+
+
+def portfolio_home(user: User, today: datetime.date | None = None) -> Portfolio:
+    year = current_academic_year(today)
+    start, end = year_bounds(year)
+    year_entries = Entry.objects.filter(owner=user, date__range=(start, end))
+    totals = year_entries.aggregate(hours=Sum("hours"))
+    shared = (
+        goals_visible_to(user).exclude(owner=user).count()
+        + entries_visible_to(user).exclude(owner=user).count()
+    )
+    return Portfolio(
+        year=year,
+        goals=list(
+            with_progress(
+                Goal.objects.filter(owner=user).filter(
+                    Q(academic_year=year) | Q(status=Goal.Status.ACTIVE)
+                )
+            ).order_by("status", "-academic_year", "title")
+        ),
+        recent_entries=list(my_entries(user)[:RECENT_ENTRIES]),
+        entry_count=year_entries.count(),
+        hours=totals["hours"] or ZERO_HOURS,
+        follow_ups=list(due_follow_ups(user=user, today=today)[:20]),
+        needs=list(
+            Need.objects.filter(owner=user)
+            .select_related("area", "goal")
+            .order_by("status", "-created_at")[:50]
+        ),
+        shared_count=shared,
+    )
+
+
+@dataclass
+class DashboardPanel:
+    goals: list[Goal]
+    follow_ups: list[ImpactFollowUp]
+
+
+def dashboard_panel(user: User) -> DashboardPanel:
+    return DashboardPanel(
+        goals=list(
+            with_progress(Goal.objects.filter(owner=user, status=Goal.Status.ACTIVE)).order_by(
+                "-academic_year", "title"
+            )[:5]
+        ),
+        follow_ups=list(due_follow_ups(user=user)[:5]),
+    )
+
+
+# --- Needs -----------------------------------------------------------------------------
+
+
+@dataclass
+class AreaCount:
+    area: str
+    open: int = 0
+    passed: int = 0
+    met: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.open + self.passed + self.met
+
+
+@dataclass
+class NeedsAudit:
+    by_area: list[AreaCount]
+    needs: list[Need]
+    totals: AreaCount = field(default_factory=lambda: AreaCount(area="All areas"))
+
+
+def _counts_by_area(needs: QuerySet[Need]) -> tuple[list[AreaCount], AreaCount]:
+    rows: dict[str, AreaCount] = {}
+    totals = AreaCount(area="All areas")
+    for area, status, n in (
+        needs.order_by().values_list("area__name", "status").annotate(n=Count("*"))
+    ):
+        row = rows.setdefault(area, AreaCount(area=area))
+        setattr(row, status, getattr(row, status) + n)
+        setattr(totals, status, getattr(totals, status) + n)
+    ordered = sorted(rows.values(), key=lambda r: (-(r.open + r.passed), -r.total, r.area))
+    return ordered, totals
+
+
+def needs_audit(school_ids) -> NeedsAudit:
+    """A CPD leader's school(s): counts by area, and the needs themselves."""
+    needs = Need.objects.filter(owner__school_id__in=list(school_ids), owner__is_active=True)
+    by_area, totals = _counts_by_area(needs)
+    listed = list(
+        needs.select_related("owner__school", "area").order_by(
+            "area__name",
+            Case(
+                When(status=Need.Status.OPEN, then=Value(0)),
+                When(status=Need.Status.PASSED, then=Value(1)),
+                default=Value(2),
+                output_field=IntegerField(),
+            ),
+            Case(
+                When(priority=Need.Priority.HIGH, then=Value(0)),
+                When(priority=Need.Priority.MEDIUM, then=Value(1)),
+                default=Value(2),
+                output_field=IntegerField(),
+            ),
+            "-created_at",
+        )[:500]
+    )
+    return NeedsAudit(by_area=by_area, needs=listed, totals=totals)
+
+
+@dataclass
+class CommunityNeeds:
+    schools: list[str]
+    rows: list[tuple[str, list[int], int]]  # area, count per school (in `schools` order), total
+    passed: list[Need]
+
+
+def community_needs() -> CommunityNeeds:
+    """Open and passed needs across the community, by area and school."""
+    live = Need.objects.filter(
+        status__in=[Need.Status.OPEN, Need.Status.PASSED], owner__is_active=True
+    )
+    grid: dict[str, dict[str, int]] = defaultdict(dict)
+    schools: set[str] = set()
+    for area, school, n in (
+        live.order_by().values_list("area__name", "owner__school__name").annotate(n=Count("*"))
+    ):
+        school = school or "Community team"
+        schools.add(school)
+        grid[area][school] = grid[area].get(school, 0) + n
+    school_list = sorted(schools)
+    rows = [
+        (area, [counts.get(s, 0) for s in school_list], sum(counts.values()))
+        for area, counts in grid.items()
+    ]
+    rows.sort(key=lambda r: (-r[2], r[0]))
+    passed = list(
+        live.filter(status=Need.Status.PASSED)
+        .select_related("owner__school", "area", "decided_by")
+        .order_by("area__name", "-decided_at")[:500]
+    )
+    return CommunityNeeds(schools=school_list, rows=rows, passed=passed)
+
+
+def need_for_leader(user: User, pk: int) -> Need:
+    return Need.objects.select_related("owner__school", "area").get(
+        pk=pk, owner__school_id__in=list(user.led_school_ids)
+    )
+
+
+# --- Suggestions -----------------------------------------------------------------------
+
+
+SUGGESTIONS = 5
+
+
+def suggest_experts(user: User, areas, limit: int = SUGGESTIONS) -> list[ExpertProfile]:
+    """
+    Live experts offering help in these areas: other schools first (the point of a community),
+    then those who work in my phase, then by name. Never me.
+    """
+    area_ids = [a.pk for a in areas]
+    if not area_ids:
+        return []
+    other_school = (
+        ~Q(user__school_id=user.school_id) if user.school_id else Q(user__school__isnull=False)
+    )
+    phase_ids = list(user.phases.values_list("pk", flat=True))
+    profiles = (
+        ExpertProfile.objects.visible()
+        .filter(pk__in=ProfileArea.objects.filter(area_id__in=area_ids).values("profile"))
+        .exclude(user=user)
+        .annotate(
+            other_school=Case(When(other_school, then=Value(1)), default=Value(0)),
+            same_phase=Exists(
+                ExpertProfile.phases.through.objects.filter(
+                    expertprofile=OuterRef("pk"), phase_id__in=phase_ids
+                )
+            ),
+        )
+        .select_related("user__school")
+        .prefetch_related(
+            Prefetch(
+                "offers",
+                queryset=ProfileArea.objects.filter(area_id__in=area_ids).select_related("area"),
+                to_attr="matching_offers",
+            )
+        )
+        .order_by("-other_school", "-same_phase", "user__last_name", "user__first_name", "pk")
+    )
+    return list(profiles[:limit])
+
+
+# --- The statement ---------------------------------------------------------------------
+
+
+@dataclass
+class YearInReview:
+    year: int
+    goals: list[Goal]
+    entries: list[Entry]
+    hours: Decimal
+    saved: Statement | None
+
+
+def year_in_review(user: User, year: int) -> YearInReview:
+    start, end = year_bounds(year)
+    entries = list(
+        Entry.objects.filter(owner=user, date__range=(start, end))
+        .select_related("follow_up")
+        .prefetch_related(
+            Prefetch(
+                "goals",
+                queryset=Goal.objects.prefetch_related("areas").order_by("title"),
+            )
+        )
+        .order_by("date", "pk")
+    )
+    goals = list(
+        Goal.objects.filter(owner=user, academic_year=year)
+        .prefetch_related(Prefetch("areas", queryset=ExpertiseArea.objects.order_by("name")))
+        .order_by("title")
+    )
+    return YearInReview(
+        year=year,
+        goals=goals,
+        entries=entries,
+        hours=sum((e.hours for e in entries), ZERO_HOURS),
+        saved=Statement.objects.filter(owner=user, academic_year=year).first(),
+    )
+
+
+# --- Export ------------------------------------------------------------------------------
+
+
+def whole_portfolio(user: User) -> dict:
+    """Everything I own, loaded in a fixed number of queries, for the export and print pages."""
+    goals = list(
+        Goal.objects.filter(owner=user)
+        .prefetch_related(
+            Prefetch("areas", queryset=ExpertiseArea.objects.order_by("name")),
+            "reviews",
+            Prefetch("shared_with", queryset=User.objects.order_by("email")),
+        )
+        .order_by("-academic_year", "title")
+    )
+    entries = list(
+        Entry.objects.filter(owner=user)
+        .select_related("follow_up")
+        .prefetch_related(
+            Prefetch("goals", queryset=Goal.objects.order_by("title")),
+            Prefetch("attachments", queryset=EntryAttachment.objects.order_by("pk")),
+            Prefetch("shared_with", queryset=User.objects.order_by("email")),
+        )
+        .order_by("-date", "-pk")
+    )
+    needs = list(
+        Need.objects.filter(owner=user).select_related("area", "goal").order_by("-created_at")
+    )
+    statements = list(Statement.objects.filter(owner=user).order_by("-academic_year"))
+    return {"goals": goals, "entries": entries, "needs": needs, "statements": statements}

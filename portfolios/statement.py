@@ -1,0 +1,143 @@
+"""
+The end-of-year statement, drafted from the year's portfolio in the seed's words: "This year I
+developed my … by doing X; it has made impact Y". Plain text, so the owner can edit it freely.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from decimal import Decimal
+
+from .models import Entry, Goal, ImpactFollowUp, year_label
+from .selectors import YearInReview
+
+
+def _hours(value: Decimal) -> str:
+    text = f"{value.normalize():f}"
+    return f"{text} hour{'' if value == 1 else 's'}"
+
+
+def _join(words: list[str]) -> str:
+    if not words:
+        return ""
+    if len(words) == 1:
+        return words[0]
+    return f"{', '.join(words[:-1])} and {words[-1]}"
+
+
+K = Entry.Kind
+# What I did, as the statement says it: (once, several times).
+DOING = {
+    K.SESSION_ATTENDED: ("a session", "{n} sessions"),
+    K.SESSION_LED: ("a session I led", "{n} sessions I led"),
+    K.COACHING_RECEIVED: ("coaching", "{n} coaching conversations"),
+    K.COACHING_GIVEN: ("coaching a colleague", "{n} coaching conversations I led"),
+    K.MENTORING: ("mentoring", "{n} mentoring meetings"),
+    K.OBSERVATION_GIVEN: ("a peer observation I made", "{n} peer observations I made"),
+    K.OBSERVATION_RECEIVED: (
+        "a peer observation of my teaching",
+        "{n} peer observations of my teaching",
+    ),
+    K.RECORDING: ("a recorded session", "{n} recorded sessions"),
+    K.READING: ("reading and research", "{n} pieces of reading and research"),
+    K.ENQUIRY: ("a collaborative enquiry", "{n} collaborative enquiries"),
+    K.VISIT: ("a visit to another school", "{n} visits to other schools"),
+    K.NETWORK: ("a network meeting", "{n} network meetings"),
+    K.OTHER: ("other professional learning", "other professional learning ({n} times)"),
+}
+
+
+def _kind_phrase(kind: str, n: int) -> str:
+    once, several = DOING[Entry.Kind(kind)]
+    return once if n == 1 else several.format(n=n)
+
+
+def _sentence(text: str) -> str:
+    """A reflection as part of a sentence: no full stop, first letter lower-cased."""
+    text = text.strip().rstrip(".")
+    if len(text) > 1 and text[0].isupper() and not text[1].isupper():
+        text = text[0].lower() + text[1:]
+    return text
+
+
+def draft(review: YearInReview, *, name: str = "") -> str:
+    entries, goals = review.entries, review.goals
+    areas: list[str] = []
+    for goal in goals:
+        for area in goal.areas.all():
+            if area.name.lower() not in areas:
+                areas.append(area.name.lower())
+    if not areas:
+        for entry in entries:
+            for goal in entry.goals.all():
+                for area in goal.areas.all():
+                    if area.name.lower() not in areas:
+                        areas.append(area.name.lower())
+    developed = _join(areas) or _join([g.title for g in goals]) or "practice"
+
+    kinds = Counter(e.kind for e in entries)
+    doing = _join([_kind_phrase(kind, n) for kind, n in kinds.most_common()])
+
+    impacts = [e.impact_pupils.strip() for e in entries if e.impact_pupils.strip()]
+    answered = [
+        e.follow_up
+        for e in entries
+        if _has_follow_up(e) and e.follow_up.answered_at and e.follow_up.what_happened
+    ]
+    impact = impacts[0] if impacts else (answered[0].what_happened if answered else "")
+    impact_clause = (
+        f"it has made impact: {_sentence(impact)}."
+        if impact
+        else "its impact on pupils is still to be seen."
+    )
+
+    heading = f"End-of-year statement {year_label(review.year)}" + (f": {name}" if name else "")
+    if entries:
+        opening = (
+            f"This year I developed my {developed} by doing {doing}, "
+            f"{_hours(review.hours)} in all; {impact_clause}"
+        )
+    else:
+        opening = (
+            f"Nothing is logged for {year_label(review.year)} yet. As you add entries to your "
+            "log, this statement drafts itself from them."
+        )
+    lines = [heading, "", opening]
+    if goals:
+        lines += ["", "My goals"]
+        for goal in goals:
+            status = Goal.Status(goal.status).label.lower()
+            line = f"- {goal.title} ({status})"
+            if goal.success_criteria.strip():
+                line += f". Success for pupils: {goal.success_criteria.strip().rstrip('.')}."
+            lines.append(line)
+    if entries:
+        lines += ["", "What I did"]
+        for entry in entries:
+            line = (
+                f"- {entry.date:%-d %B %Y}: {entry.title} "
+                f"({Entry.Kind(entry.kind).label.lower()}, {_hours(entry.hours)})."
+            )
+            if entry.learned.strip():
+                line += f" I learned: {entry.learned.strip().rstrip('.')}."
+            if entry.will_try.strip():
+                line += f" I set out to try: {_sentence(entry.will_try)}."
+            lines.append(line)
+    practice = [e.impact_practice.strip() for e in entries if e.impact_practice.strip()]
+    if practice or impacts or answered:
+        lines += ["", "The impact"]
+        lines += [f"- On my practice: {text.rstrip('.')}." for text in practice]
+        lines += [f"- On pupils: {text.rstrip('.')}." for text in impacts]
+        for follow_up in answered:
+            level = ImpactFollowUp.Level(follow_up.level).label.split(":")[0]
+            lines.append(
+                f"- Six weeks on ({level.lower()}): {follow_up.what_happened.rstrip('.')}."
+            )
+    return "\n".join(lines)
+
+
+def _has_follow_up(entry: Entry) -> bool:
+    try:
+        return entry.follow_up is not None
+    except ImpactFollowUp.DoesNotExist:
+        return False

@@ -1,0 +1,51 @@
+"""Background work for the portfolio. Tasks take ids and load fresh rows."""
+
+import logging
+
+from celery import shared_task
+
+from cpdhub.mail import absolute_url, send_templated_mail
+
+from . import selectors, services
+from .models import ImpactFollowUp
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(name="portfolios.ask_impact_follow_ups")
+def ask_impact_follow_ups() -> int:
+    """
+    Email each follow-up that has come due, once. Each is claimed (marked asked) before its
+    email goes, so two runs at once, or a second run the same day, never ask twice; a failed
+    send gives the claim back for the next run. Returns how many were asked.
+    """
+    asked = 0
+    for follow_up_id in list(selectors.follow_ups_to_ask().values_list("pk", flat=True)[:1000]):
+        if not services.follow_up_claim(follow_up_id=follow_up_id):
+            continue
+        try:
+            send_impact_follow_up(follow_up_id)
+        except OSError:
+            logger.warning("Could not email follow-up %s; will try again", follow_up_id)
+            services.follow_up_unclaim(follow_up_id=follow_up_id)
+        else:
+            asked += 1
+    return asked
+
+
+def send_impact_follow_up(follow_up_id: int) -> None:
+    follow_up = (
+        ImpactFollowUp.objects.select_related("entry__owner").filter(pk=follow_up_id).first()
+    )
+    if follow_up is None or follow_up.answered_at is not None:
+        return
+    send_templated_mail(
+        "impact_follow_up",
+        to=[follow_up.entry.owner.email],
+        context={
+            "follow_up": follow_up,
+            "entry": follow_up.entry,
+            "person": follow_up.entry.owner,
+            "answer_url": absolute_url(follow_up.get_absolute_url()),
+        },
+    )

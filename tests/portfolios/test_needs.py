@@ -1,0 +1,109 @@
+"""CPD needs: mine, my school's audit for the CPD leader, the community's for the coordinator."""
+
+import pytest
+
+from experts.models import ExpertiseArea
+from portfolios.models import Need
+
+from .factories import GoalFactory, NeedFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_record_a_need_linked_to_my_goal(client, personas):
+    goal = GoalFactory(owner=personas.owner)
+    area = ExpertiseArea.objects.get(slug="send")
+    client.force_login(personas.owner)
+    response = client.post(
+        "/portfolio/needs/",
+        {"area": area.pk, "description": "Adapting tasks", "priority": "high", "goal": goal.pk},
+    )
+    assert response.status_code == 302
+    need = Need.objects.get()
+    assert (need.owner, need.area, need.goal, need.status) == (personas.owner, area, goal, "open")
+
+
+def test_a_need_without_a_description_is_refused(client, personas):
+    client.force_login(personas.owner)
+    response = client.post(
+        "/portfolio/needs/",
+        {"area": ExpertiseArea.objects.first().pk, "description": "", "priority": "high"},
+    )
+    assert response.status_code == 400
+    assert not Need.objects.exists()
+
+
+def test_owner_cannot_pass_their_own_need_on(client, personas):
+    need = NeedFactory(owner=personas.owner)
+    client.force_login(personas.owner)
+    response = client.post(
+        f"/portfolio/needs/{need.pk}/",
+        {
+            "area": need.area_id,
+            "description": "x",
+            "priority": "low",
+            "status": "passed",
+        },
+    )
+    assert response.status_code == 400
+    need.refresh_from_db()
+    assert need.status == "open"
+
+
+def test_the_audit_counts_my_schools_needs_by_area(client, personas):
+    questioning = ExpertiseArea.objects.get(slug="questioning")
+    send = ExpertiseArea.objects.get(slug="send")
+    NeedFactory(owner=personas.owner, area=questioning)
+    NeedFactory(owner=personas.colleague, area=questioning)
+    NeedFactory(owner=personas.colleague, area=send, status=Need.Status.MET)
+    NeedFactory(owner=personas.outsider, area=send, description="Other school's need")
+
+    client.force_login(personas.leader)
+    response = client.get("/portfolio/needs/audit/")
+    audit = response.context["audit"]
+    rows = {row.area: (row.open, row.passed, row.met) for row in audit.by_area}
+    assert rows == {"Questioning": (2, 0, 0), "SEND": (0, 0, 1)}
+    assert audit.totals.total == 3
+    assert "Other school&#x27;s need" not in response.content.decode()
+    assert "Other school's need" not in response.content.decode()
+
+
+def test_leader_marks_met_and_passes_on_and_the_coordinator_sees_it(client, personas):
+    need = NeedFactory(owner=personas.owner, description="Help with phonics")
+    client.force_login(personas.leader)
+    client.post(f"/portfolio/needs/{need.pk}/decide/", {"status": "passed"})
+    need.refresh_from_db()
+    assert (need.status, need.decided_by) == ("passed", personas.leader)
+
+    client.force_login(personas.coordinator)
+    page = client.get("/portfolio/needs/community/")
+    assert page.status_code == 200
+    assert "Help with phonics" in page.content.decode()
+    community = page.context["community"]
+    assert community.schools == [personas.school.name]
+    assert community.rows == [("Questioning", [1], 1)]
+
+    client.force_login(personas.leader)
+    client.post(f"/portfolio/needs/{need.pk}/decide/", {"status": "met"})
+    need.refresh_from_db()
+    assert need.status == "met"
+    client.force_login(personas.coordinator)
+    assert client.get("/portfolio/needs/community/").context["community"].rows == []
+
+
+@pytest.mark.parametrize("who", ["owner", "colleague", "outsider", "other_leader", "coordinator"])
+def test_only_the_schools_leader_decides_a_need(client, personas, who):
+    need = NeedFactory(owner=personas.owner)
+    client.force_login(getattr(personas, who))
+    assert client.post(f"/portfolio/needs/{need.pk}/decide/", {"status": "met"}).status_code == 404
+    need.refresh_from_db()
+    assert need.status == "open"
+    assert need.decided_by is None
+
+
+def test_a_bad_decision_changes_nothing(client, personas):
+    need = NeedFactory(owner=personas.owner)
+    client.force_login(personas.leader)
+    client.post(f"/portfolio/needs/{need.pk}/decide/", {"status": "burn"})
+    need.refresh_from_db()
+    assert need.status == "open"

@@ -1,0 +1,157 @@
+"""The end-of-year statement, and the portfolio that goes with me (JSON and print)."""
+
+import datetime
+import json
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from experts.models import ExpertiseArea
+from portfolios.models import ImpactFollowUp, Statement, current_academic_year, year_label
+
+from .factories import EntryFactory, GoalFactory, NeedFactory, follow_up_for
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def year_of_cpd(personas):
+    goal = GoalFactory(owner=personas.owner, title="Questioning for all")
+    goal.areas.set([ExpertiseArea.objects.get(slug="questioning")])
+    today = timezone.localdate()
+    first = EntryFactory(
+        owner=personas.owner,
+        title="Hinge question twilight",
+        date=today,
+        hours=Decimal("1.5"),
+        kind="session_attended",
+        impact_pupils="More pupils answered.",
+        will_try="Mini-whiteboards",
+    )
+    first.goals.add(goal)
+    second = EntryFactory(
+        owner=personas.owner, title="Observed Grace", date=today, hours=Decimal(2), kind="visit"
+    )
+    ImpactFollowUp.objects.filter(pk=follow_up_for(second).pk).update(
+        answered_at=timezone.now(), level="pupils", what_happened="Quiz scores rose", tried=True
+    )
+    return goal
+
+
+def test_the_statement_is_drafted_from_the_years_portfolio(client, personas, year_of_cpd):
+    client.force_login(personas.owner)
+    year = current_academic_year()
+    response = client.get(f"/portfolio/statement/{year}/")
+    text = response.context["text"]
+    assert text.startswith(f"End-of-year statement {year_label(year)}: Sam Whitfield")
+    assert (
+        "This year I developed my questioning by doing a session and a visit to another school, "
+        "3.5 hours in all; it has made impact: more pupils answered." in text
+    )
+    assert "- Questioning for all (active)" in text
+    assert "Hinge question twilight (session attended, 1.5 hours)" in text
+    assert "I set out to try: mini-whiteboards." in text
+    assert "Six weeks on (pupil outcomes): Quiz scores rose." in text
+    assert "@media print" in response.content.decode()
+    assert client.get("/portfolio/statement/").url == f"/portfolio/statement/{year}/"
+
+
+def test_a_year_with_nothing_logged_still_drafts(client, personas):
+    client.force_login(personas.owner)
+    text = client.get(f"/portfolio/statement/{current_academic_year()}/").context["text"]
+    assert f"Nothing is logged for {year_label(current_academic_year())} yet." in text
+
+
+def test_edit_the_statement_then_redraft_it(client, personas, year_of_cpd):
+    client.force_login(personas.owner)
+    url = f"/portfolio/statement/{current_academic_year()}/"
+    assert client.post(url, {"text": "My own words."}).status_code == 302
+    assert Statement.objects.get(owner=personas.owner).text == "My own words."
+    assert client.get(url).context["text"] == "My own words."
+
+    assert client.post(url, {"text": "   "}).status_code == 400
+    assert Statement.objects.get(owner=personas.owner).text == "My own words."
+
+    client.post(url, {"redraft": "1"})
+    assert not Statement.objects.exists()
+    assert "This year I developed my questioning" in client.get(url).context["text"]
+
+
+def test_statements_are_my_own(client, personas, year_of_cpd):
+    Statement.objects.create(
+        owner=personas.owner, academic_year=current_academic_year(), text="Sam's"
+    )
+    client.force_login(personas.leader)
+    page = client.get(f"/portfolio/statement/{current_academic_year()}/").content.decode()
+    assert "Sam&#x27;s" not in page
+    assert "Hinge question twilight" not in page
+    client.post(f"/portfolio/statement/{current_academic_year()}/", {"redraft": "1"})
+    assert Statement.objects.filter(owner=personas.owner).exists()
+
+
+@pytest.mark.parametrize("year", [1999, current_academic_year() + 2, 9999])
+def test_statement_for_an_impossible_year_is_not_found(client, personas, year):
+    client.force_login(personas.owner)
+    assert client.get(f"/portfolio/statement/{year}/").status_code == 404
+
+
+def test_last_years_entries_stay_in_last_years_statement(client, personas):
+    last_year = current_academic_year() - 1
+    EntryFactory(
+        owner=personas.owner,
+        title="Old course",
+        date=datetime.date(last_year + 1, 3, 1),
+    )
+    client.force_login(personas.owner)
+    assert "Old course" in client.get(f"/portfolio/statement/{last_year}/").context["text"]
+    this_year = client.get(f"/portfolio/statement/{current_academic_year()}/")
+    assert "Old course" not in this_year.context["text"]
+
+
+def test_the_json_export_has_my_whole_portfolio_and_nothing_of_anyone_elses(
+    client, personas, year_of_cpd
+):
+    NeedFactory(owner=personas.owner, description="My need")
+    GoalFactory(owner=personas.colleague, title="Colleague's goal").shared_with.add(personas.owner)
+    EntryFactory(owner=personas.colleague, title="Colleague's entry")
+    NeedFactory(owner=personas.colleague, description="Colleague's need")
+    client.force_login(personas.owner)
+
+    response = client.get("/portfolio/export.json")
+    assert response["Content-Type"].startswith("application/json")
+    assert "attachment" in response["Content-Disposition"]
+    data = json.loads(response.content)
+    assert data["format"] == "cpdhub-portfolio"
+    assert data["owner"]["email"] == personas.owner.email
+    assert [g["title"] for g in data["goals"]] == ["Questioning for all"]
+    assert data["goals"][0]["areas"] == ["Questioning"]
+    assert sorted(e["title"] for e in data["entries"]) == [
+        "Hinge question twilight",
+        "Observed Grace",
+    ]
+    hinge = next(e for e in data["entries"] if e["title"] == "Hinge question twilight")
+    assert hinge["goals"] == [year_of_cpd.pk]
+    assert hinge["hours"] == "1.50"
+    observed = next(e for e in data["entries"] if e["title"] == "Observed Grace")
+    assert observed["follow_up"]["what_happened"] == "Quiz scores rose"
+    assert [n["description"] for n in data["needs"]] == ["My need"]
+    assert "Colleague" not in response.content.decode()
+
+
+def test_the_printable_portfolio(client, personas, year_of_cpd):
+    client.force_login(personas.owner)
+    page = client.get("/portfolio/print/").content.decode()
+    assert "Questioning for all" in page
+    assert "Hinge question twilight" in page
+    assert "More pupils answered." in page
+
+
+def test_hours_this_academic_year_on_my_portfolio(client, personas, year_of_cpd):
+    EntryFactory(
+        owner=personas.owner, date=datetime.date(current_academic_year(), 7, 1), hours=10
+    )  # last academic year: not counted
+    client.force_login(personas.owner)
+    response = client.get("/portfolio/")
+    assert response.context["portfolio"].hours == Decimal("3.5")
+    assert "<strong>3.5</strong> hours of CPD" in response.content.decode()
