@@ -91,50 +91,56 @@ def ranked(queryset: QuerySet[ExpertProfile], query: str) -> QuerySet[ExpertProf
 
 class RankedPages:
     """
-    Ranked profiles for a Paginator, each page in two queries however many match:
+    Ranked profiles for a Paginator, a page at a time, with only the page's rows joined to
+    person, school and hub for their cards. (Joining every match before taking a page was
+    most of the cost of a common word at 100,000 profiles: bench/directory.py.)
 
-    1. the ranking over the profile table alone picks the page's ids, with the number of all
-       matches counted in the same pass (``COUNT(*) OVER ()``);
-    2. only those ids are joined to person, school and hub for their cards.
-
-    Joining every match before taking a page, and counting in a separate pass, were most of
-    the cost of a common word at 100,000 profiles (bench/directory.py).
+    With search text, ranking must look at every match anyway, so one pass over the profile
+    table picks the page's ids and counts all matches (``COUNT(*) OVER ()``). Without it the
+    order is the sort-name index, which a page can walk and stop early, so the count is its
+    own query and the page's ids a subquery of the cards' query.
     """
 
     def __init__(self, profiles: QuerySet[ExpertProfile], query: str, *, page: int, size: int):
         self.profiles = profiles
         self.query = query
-        self.size = size
-        self._wanted = slice((page - 1) * size, page * size) if page >= 1 else slice(0, size)
+        self._wanted = slice((page - 1) * size, page * size)
         self._ids: list[int] | None = None
         self._count: int | None = None
 
-    def _rows(self, page: slice) -> list[tuple[int, int]]:
-        return list(
-            self.profiles.annotate(matches=Window(Count("pk"))).values_list("pk", "matches")[page]
-        )
+    def _ranked_ids(self, page: slice) -> list[tuple[int, int]]:
+        counted = self.profiles.annotate(matches=Window(Count("pk")))
+        return list(counted.values_list("pk", "matches")[page])
 
     def count(self) -> int:
-        if self._count is None:
-            rows = self._rows(self._wanted)
-            if rows:
-                self._ids, self._count = [pk for pk, _ in rows], rows[0][1]
-            else:  # past the last page (or nothing matches): the Paginator picks another
-                self._count = self.profiles.count() if self._wanted.start else 0
+        if self._count is not None:
+            return self._count
+        if not self.query:
+            self._count = self.profiles.count()
+            return self._count
+        rows = self._ranked_ids(self._wanted)
+        if rows:
+            self._ids, self._count = [pk for pk, _ in rows], rows[0][1]
+        else:  # past the last page (the Paginator then asks for it), or nothing matches
+            self._count = self.profiles.count() if self._wanted.start else 0
         return self._count
 
     def __len__(self) -> int:
         return self.count()
 
     def __getitem__(self, page: slice) -> list[ExpertProfile]:
+        if page.stop <= page.start:
+            return []
+        cards = with_card_data(ExpertProfile.objects.all())
+        if not self.query:
+            ids = self.profiles.values("pk")[page]
+            return list(cards.filter(pk__in=ids).order_by("sort_name", "pk"))
         if self._ids is not None and page.start == self._wanted.start:
             ids = self._ids[: page.stop - page.start]  # the last page is cut at the count
         else:
-            ids = [pk for pk, _ in self._rows(page)]
-        if not ids:
-            return []
-        cards = {p.pk: p for p in with_card_data(ExpertProfile.objects.filter(pk__in=ids))}
-        return [cards[pk] for pk in ids if pk in cards]
+            ids = [pk for pk, _ in self._ranked_ids(page)]
+        by_id = {profile.pk: profile for profile in cards.filter(pk__in=ids)}
+        return [by_id[pk] for pk in ids if pk in by_id]
 
 
 def related_areas(query: str, limit: int = 6) -> list[ExpertiseArea]:
