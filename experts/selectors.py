@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.db.models import (
     Case,
     CharField,
     Count,
-    Exists,
     F,
     IntegerField,
     OuterRef,
@@ -17,18 +17,27 @@ from django.db.models import (
     When,
     Window,
 )
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Cast, Coalesce, Now
 from django.utils import timezone
 
 from hubs.models import Hub, Phase, School, Subject, Term
+from hubs.selectors import count_per_row
 
 from .models import ExpertiseArea, ExpertProfile, ProfileArea, term_window_start
 
 
 def with_card_data(queryset: QuerySet[ExpertProfile]) -> QuerySet[ExpertProfile]:
-    """What a profile card shows: person, school, hub, offers (people helped is stored)."""
+    """What a profile card shows: person, school, hub, offers, sessions run (people helped is
+    stored on the profile)."""
+    sessions = apps.get_model("cpd_sessions", "DevelopmentSession")
+    run = sessions.objects.filter(
+        leads=OuterRef("user_id"),
+        status__in=[sessions.Status.PUBLISHED, sessions.Status.COMPLETED],
+        start__lt=Now(),
+    )
     return (
         queryset.select_related("user__school__hub")
+        .annotate(sessions_run=count_per_row(run, "leads"))
         # The search text and vector can be long; no card shows them.
         .defer("search_document", "search_vector")
         .prefetch_related(
@@ -81,8 +90,15 @@ def ranked(queryset: QuerySet[ExpertProfile], query: str) -> QuerySet[ExpertProf
     headline_hit = Q()
     for word in words:
         headline_hit |= Q(headline__icontains=word)
+    # "pk IN (offers of the named areas)": one hashed set for the whole query, not a lookup per
+    # matching profile.
+    offering_named_area = ProfileArea.objects.filter(area_hit).values("profile_id")
     return queryset.annotate(
-        area_match=Exists(ProfileArea.objects.filter(area_hit, profile=OuterRef("pk"))),
+        area_match=Case(
+            When(pk__in=offering_named_area, then=Value(1)),
+            default=Value(0),
+            output_field=IntegerField(),
+        ),
         headline_match=Case(
             When(headline_hit, then=Value(1)), default=Value(0), output_field=IntegerField()
         ),

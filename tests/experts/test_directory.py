@@ -224,3 +224,23 @@ def test_paging_in_rank_order_with_the_last_page_for_a_page_too_far(client, pers
     assert names(client.get(URL, {"page": 99})) == names(client.get(URL, {"page": 2}))
     assert len(names(client.get(URL, {"page": 2}))) == 5
     assert names(client.get(URL, {"page": "abc"})) == names(client.get(URL, {"page": 1}))
+
+
+def test_cards_show_sessions_run_not_ones_to_come_or_cancelled(client, personas, experts):
+    from cpd_sessions.models import DevelopmentSession
+    from tests.cpd_sessions.factories import SessionFactory, london
+
+    questioner = experts[0]
+    SessionFactory(leads=[questioner.user], start=london(-10), end=london(-10, 17, 30))
+    SessionFactory(leads=[questioner.user], start=london(-20), end=london(-20, 17, 30))
+    SessionFactory(leads=[questioner.user])  # next week
+    SessionFactory(
+        leads=[questioner.user],
+        start=london(-5),
+        end=london(-5, 17, 30),
+        status=DevelopmentSession.Status.CANCELLED,
+    )
+    client.force_login(personas.owner)
+    page = client.get(URL, {"q": "questioning"}).content.decode()
+    assert "Has run 2 sessions" in page
+    assert "Has run 2 sessions" in client.get(questioner.get_absolute_url()).content.decode()
