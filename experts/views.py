@@ -239,6 +239,7 @@ def my_profile(request):
             "form": form,
             "offers": offers,
             "expert": preview,
+            "expert_is_stale": preview is not None and not preview.is_live(),
             "received": received,
             "helped_form": HelpedForm(),
         },

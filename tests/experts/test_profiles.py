@@ -62,8 +62,14 @@ def test_profile_edit_only_ever_touches_my_own(client, personas):
 def test_confirm_my_profile_for_this_term(client, personas):
     profile = ExpertProfileFactory(user=personas.owner, last_confirmed_at=None)
     client.force_login(personas.owner)
+    assert (
+        "Stale: not confirmed this term or last"
+        in client.get(reverse("experts:me")).content.decode()
+    )
     response = client.post(reverse("experts:confirm"), follow=True)
     assert "confirmed for this term" in response.content.decode()
+    assert "Stale:" not in response.content.decode()
+    assert '<span class="badge badge-ok">Live</span>' in response.content.decode()
     profile.refresh_from_db()
     assert profile.last_confirmed_at is not None
     assert client.get(reverse("experts:confirm")).status_code == 405
