@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from experts.models import ExpertiseArea
-from hubs.models import Hub, School, SubjectNetwork, User
+from hubs.models import Hub, School, SubjectNetwork, Term, User
 
 from .models import (
     Attendance,
@@ -236,7 +236,14 @@ SESSIONS = [
 
 
 def _when(days: int, hhmm: str, *, week: int = 0) -> datetime.datetime:
+    """A weekday ``days`` (and ``week`` weeks) from today, moved out of the holidays into the
+    next term when the term dates say so: nobody runs a twilight on 28 December."""
     day = timezone.localdate() + datetime.timedelta(days=days, weeks=week)
+    terms = list(Term.objects.values_list("start", "end"))
+    if terms and not any(start <= day <= end for start, end in terms):
+        later = [start for start, _end in terms if start > day]
+        if later:
+            day = min(later) + datetime.timedelta(days=7 * week)
     while day.weekday() >= 5:
         day += datetime.timedelta(days=1)
     hour, minute = (int(x) for x in hhmm.split(":"))

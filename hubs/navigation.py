@@ -38,5 +38,10 @@ def nav_for(user, path: str) -> list[dict]:
         except NoReverseMatch:
             continue
         if item.visible(user):
-            items.append({"label": item.label, "url": url, "current": path.startswith(url)})
+            items.append({"label": item.label, "url": url, "current": False})
+    # The current item is the one whose address is the longest start of this page's
+    # (so /sessions/approvals/ is Approvals, not Sessions as well).
+    matching = [item for item in items if path.startswith(item["url"])]
+    if matching:
+        max(matching, key=lambda item: len(item["url"]))["current"] = True
     return items

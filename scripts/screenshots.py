@@ -17,8 +17,24 @@ OUT = Path(sys.argv[2] if len(sys.argv) > 2 else "var/screenshots")
 PASSWORD = "cpd-demo-2026"  # noqa: S105 - the documented demo password
 PAGES = {
     None: ["/", "/accounts/signup/"],
-    "teacher@demo.test": ["/", "/hubs/", "/networks/primary-geography/", "/me/"],
-    "leader@demo.test": ["/", "/schools/148101/", "/schools/148101/invite/"],
+    "teacher@demo.test": [
+        "/",
+        "/hubs/",
+        "/networks/primary-geography/",
+        "/me/",
+        "/experts/?q=questioning",
+        "/experts/?q=retreival",
+        "/sessions/",
+        "/portfolio/",
+    ],
+    "expert@demo.test": ["/experts/me/"],
+    "leader@demo.test": [
+        "/",
+        "/schools/148101/",
+        "/schools/148101/invite/",
+        "/sessions/approvals/",
+        "/portfolio/needs/audit/",
+    ],
     "coordinator@demo.test": ["/coordinator/", "/hubs/northgate/"],
 }
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]

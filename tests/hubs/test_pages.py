@@ -275,3 +275,16 @@ def test_school_page_counts_roles_in_plain_english(client, personas):
     assert "2 teachers" in page
     assert "1 senior leader" in page
     assert "2 support staff" in page
+
+
+def test_navigation_marks_one_current_item_the_most_specific(personas):
+    from django.contrib.auth.models import AnonymousUser
+
+    from hubs.navigation import nav_for
+
+    leader = User.objects.get(pk=personas.leader.pk)  # the personas' CPD leader
+    items = nav_for(leader, "/sessions/approvals/")
+    assert [i["label"] for i in items if i["current"]] == ["Approvals"]
+    assert [i["label"] for i in nav_for(leader, "/sessions/12/")] == [i["label"] for i in items]
+    assert [i["label"] for i in nav_for(leader, "/sessions/12/") if i["current"]] == ["Sessions"]
+    assert nav_for(AnonymousUser(), "/") == []
