@@ -1,4 +1,7 @@
 from django.contrib import admin
+from django.db import models
+from django.urls import reverse
+from django.utils.html import format_html
 
 from .models import (
     Attendance,
@@ -18,9 +21,24 @@ class ConsultantAdmin(admin.ModelAdmin):
     search_fields = ["name", "organisation"]
 
 
+# Moving, cancelling or completing a session tells everyone booked and changes their calendar
+# entries (cpd_sessions.services): once a session exists, the admin shows those fields and
+# links to the session's own edit page, which goes through the services.
+LIFECYCLE_FIELDS = ["start", "end", "status", "capacity"]
+
+
 class SessionDateInline(admin.TabularInline):
     model = SessionDate
     extra = 0
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None
+
+    def has_delete_permission(self, request, obj=None):
+        return obj is None
+
+    def has_add_permission(self, request, obj=None):
+        return obj is None
 
 
 @admin.register(DevelopmentSession)
@@ -31,7 +49,21 @@ class DevelopmentSessionAdmin(admin.ModelAdmin):
     autocomplete_fields = ["leads"]
     filter_horizontal = ["areas", "phases", "subjects"]
     inlines = [SessionDateInline]
-    readonly_fields = ["sequence"]
+    # A link typed without a scheme ("teams.microsoft.com/…") is an https one.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return ["sequence"]
+        return ["sequence", "change_on_site", *LIFECYCLE_FIELDS]
+
+    @admin.display(description="Dates, places and status")
+    def change_on_site(self, obj):
+        return format_html(
+            '<a href="{}">Change them on the session\'s page</a>, which tells everyone booked '
+            "and updates their calendars.",
+            reverse("cpd_sessions:edit", args=[obj.pk]),
+        )
 
 
 @admin.register(Booking)
@@ -63,5 +95,15 @@ class CpdBudgetAdmin(admin.ModelAdmin):
     raw_id_fields = ["user", "set_by"]
 
 
-admin.site.register(Attendance)
+@admin.register(Attendance)
+class AttendanceAdmin(admin.ModelAdmin):
+    # The register is kept by the session's leads on its page (it also logs the session in
+    # each attendee's portfolio); the admin shows it.
+    list_display = ["booking", "present", "marked_by", "marked_at"]
+    readonly_fields = ["booking", "present", "marked_by", "marked_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+
 admin.site.register(Feedback)
