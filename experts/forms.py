@@ -79,10 +79,10 @@ class ContactForm(forms.Form):
         self.fields["area"].queryset = ExpertiseArea.objects.filter(offers__profile=profile)
 
 
-class HelpedForm(forms.Form):
-    thank_you = forms.CharField(
-        required=False,
+class ThankYouForm(forms.Form):
+    note = forms.CharField(
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
-        label="A note about how it went (optional)",
+        label="Say thank you",
+        help_text="Your note and your name appear on their profile, so others see who they help.",
     )

@@ -57,17 +57,27 @@ def contact_request_create(
     return request
 
 
-@transaction.atomic
-def contact_mark_helped(*, contact_request: ContactRequest, thank_you: str = "") -> None:
-    """Record that the expert helped (once; saying it again only updates the thank-you)."""
-    first_time = ContactRequest.objects.filter(
-        pk=contact_request.pk, helped_at__isnull=True
-    ).update(helped_at=timezone.now())
-    ContactRequest.objects.filter(pk=contact_request.pk).update(thank_you=thank_you.strip())
-    if first_time:
+def _helped_once(contact_request: ContactRequest) -> None:
+    """Record the help (the first time only) and count it towards the expert's recognition."""
+    if ContactRequest.objects.filter(pk=contact_request.pk, helped_at__isnull=True).update(
+        helped_at=timezone.now()
+    ):
         ExpertProfile.objects.filter(pk=contact_request.profile_id).update(
             helped_count=F("helped_count") + 1
         )
+
+
+@transaction.atomic
+def contact_mark_helped(*, contact_request: ContactRequest) -> None:
+    """The expert says they helped (saying it twice counts once)."""
+    _helped_once(contact_request)
+
+
+@transaction.atomic
+def contact_thank(*, contact_request: ContactRequest, note: str) -> None:
+    """The colleague who asked leaves a thank-you; being thanked means the expert helped."""
+    ContactRequest.objects.filter(pk=contact_request.pk).update(thank_you=note.strip())
+    _helped_once(contact_request)
 
 
 @transaction.atomic

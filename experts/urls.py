@@ -12,6 +12,7 @@ urlpatterns = [
     path("me/", views.my_profile, name="me"),
     path("me/confirm/", views.confirm, name="confirm"),
     path("requests/<int:pk>/helped/", views.mark_helped, name="mark_helped"),
+    path("requests/<int:pk>/thank/", views.thank, name="thank"),
     path("<int:pk>/", views.profile, name="profile"),
     path("<int:pk>/contact/", views.contact, name="contact"),
 ]

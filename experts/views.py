@@ -18,7 +18,7 @@ from hubs.permissions import is_coordinator
 
 from . import permissions, selectors, services
 from .filters import DirectoryFilter
-from .forms import ContactForm, HelpedForm, ProfileAreaFormSet, ProfileForm
+from .forms import ContactForm, ProfileAreaFormSet, ProfileForm, ThankYouForm
 from .models import ContactRequest, ExpertProfile
 from .search import corrected as search_corrected
 
@@ -168,6 +168,11 @@ def _profile_context(request, expert, form) -> dict:
         "may_contact": permissions.can_contact(request.user, expert),
         "taking_requests": capacity_left is None or capacity_left > 0,
         "is_live": expert.is_live(),
+        "thanks": list(
+            expert.contact_requests.exclude(thank_you="")
+            .select_related("sender__school")
+            .order_by("-helped_at")[:3]
+        ),
     }
 
 
@@ -241,7 +246,10 @@ def my_profile(request):
             "expert": preview,
             "expert_is_stale": preview is not None and not preview.is_live(),
             "received": received,
-            "helped_form": HelpedForm(),
+            "thank_form": ThankYouForm(),
+            "sent": list(
+                request.user.sent_contact_requests.select_related("profile__user", "area")[:20]
+            ),
         },
     )
 
@@ -257,13 +265,25 @@ def confirm(request):
 @require_POST
 def mark_helped(request, pk: int):
     # Scoped to requests made to my own profile: anyone else's is simply not found.
+    contact_request = get_object_or_404(ContactRequest, pk=pk, profile__user=request.user)
+    services.contact_mark_helped(contact_request=contact_request)
+    messages.success(request, "Marked as helped. Thank you for sharing what you know.")
+    return redirect("experts:me")
+
+
+@require_POST
+def thank(request, pk: int):
+    # Scoped to requests I sent: anyone else's is simply not found.
     contact_request = get_object_or_404(
-        ContactRequest.objects.select_related("profile"), pk=pk, profile__user=request.user
+        ContactRequest.objects.select_related("profile__user"), pk=pk, sender=request.user
     )
-    form = HelpedForm(request.POST)
+    form = ThankYouForm(request.POST)
     if form.is_valid():
-        services.contact_mark_helped(
-            contact_request=contact_request, thank_you=form.cleaned_data["thank_you"]
+        services.contact_thank(contact_request=contact_request, note=form.cleaned_data["note"])
+        messages.success(
+            request,
+            f"Thank you sent: it shows on {contact_request.profile.user.first_name}'s profile.",
         )
-        messages.success(request, "Marked as helped. Thank you for sharing what you know.")
+    else:
+        messages.error(request, "Write a few words of thanks (up to 1,000 characters).")
     return redirect("experts:me")

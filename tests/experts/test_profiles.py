@@ -159,17 +159,57 @@ def test_expert_marks_a_request_helped_and_it_shows_on_the_card(client, personas
     offer(expert, "questioning")
     request = ContactRequest.objects.create(profile=expert, sender=personas.owner, message="Help?")
     client.force_login(personas.outsider)
-    client.post(reverse("experts:mark_helped", args=[request.pk]), {"thank_you": "Glad to."})
+    assert "I helped Sam" in client.get(reverse("experts:me")).content.decode()
+    client.post(reverse("experts:mark_helped", args=[request.pk]))
+    client.post(reverse("experts:mark_helped", args=[request.pk]))  # a double click
     request.refresh_from_db()
     assert request.helped_at is not None
-    client.force_login(personas.colleague)
-    assert "Has helped 1 colleague" in client.get(reverse("experts:directory")).content.decode()
-    # Saying it again (a new thank-you) does not count the same help twice.
-    client.force_login(personas.outsider)
-    client.post(reverse("experts:mark_helped", args=[request.pk]), {"thank_you": "Any time."})
     expert.refresh_from_db()
     assert expert.helped_count == 1
-    assert ContactRequest.objects.get(pk=request.pk).thank_you == "Any time."
+    client.force_login(personas.colleague)
+    assert "Has helped 1 colleague" in client.get(reverse("experts:directory")).content.decode()
+
+
+def test_the_colleague_who_asked_says_thank_you_and_it_shows_on_the_profile(client, personas):
+    expert = ExpertProfileFactory(user=personas.outsider)
+    offer(expert, "questioning")
+    request = ContactRequest.objects.create(profile=expert, sender=personas.owner, message="Help?")
+    client.force_login(personas.owner)
+    assert "Say thank you to Owen" in client.get(reverse("experts:me")).content.decode()
+    thank = reverse("experts:thank", args=[request.pk])
+    response = client.post(thank, {"note": "Hinge questions changed my Year 4 maths."}, follow=True)
+    assert "Thank you sent" in response.content.decode()
+    expert.refresh_from_db()
+    assert expert.helped_count == 1  # thanked means helped, counted once
+    client.post(reverse("experts:thank", args=[request.pk]), {"note": "And again, thanks!"})
+    expert.refresh_from_db()
+    assert expert.helped_count == 1
+    client.force_login(personas.colleague)
+    page = client.get(expert.get_absolute_url()).content.decode()
+    assert "What colleagues say" in page
+    assert "And again, thanks!" in page
+    assert "Sam Whitfield" in page
+
+
+def test_an_empty_thank_you_is_refused_with_a_message(client, personas):
+    expert = ExpertProfileFactory(user=personas.outsider)
+    request = ContactRequest.objects.create(profile=expert, sender=personas.owner, message="Help?")
+    client.force_login(personas.owner)
+    response = client.post(reverse("experts:thank", args=[request.pk]), {"note": " "}, follow=True)
+    assert "Write a few words of thanks" in response.content.decode()
+    request.refresh_from_db()
+    assert (request.thank_you, request.helped_at) == ("", None)
+
+
+@pytest.mark.parametrize("who", ["outsider", "colleague", "leader"])
+def test_only_the_sender_can_say_thank_you(client, personas, who):
+    expert = ExpertProfileFactory(user=personas.other_leader)
+    request = ContactRequest.objects.create(profile=expert, sender=personas.owner, message="Help?")
+    client.force_login(getattr(personas, who))
+    response = client.post(reverse("experts:thank", args=[request.pk]), {"note": "Thanks!"})
+    assert response.status_code == 404
+    request.refresh_from_db()
+    assert (request.thank_you, request.helped_at) == ("", None)
 
 
 @pytest.mark.parametrize("who", ["owner", "colleague", "other_leader"])
