@@ -35,7 +35,7 @@ from .models import (
     SessionDate,
     _new_feed_token,
 )
-from .signals import attendance_marked
+from .signals import attendance_marked, feedback_given
 
 S = Booking.Status
 
@@ -523,6 +523,7 @@ def feedback_give(*, booking: Booking, by: User, **answers) -> Feedback:
             if k in answers
         },
     )
+    transaction.on_commit(lambda: feedback_given.send(sender=Feedback, feedback=feedback))
     return feedback
 
 
