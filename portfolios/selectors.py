@@ -129,7 +129,7 @@ def goal_detail(user: User, pk: int) -> Goal:
 def entry_detail(user: User, pk: int) -> Entry:
     return (
         entries_visible_to(user)
-        .select_related("owner__school", "follow_up")
+        .select_related("owner__school", "follow_up", "session")
         .prefetch_related(
             "attachments",
             "shared_with",

@@ -97,6 +97,8 @@ def test_marking_attendance_logs_the_session_once_prefilled_from_feedback(
     assert entry.will_try == "Mini-whiteboards every lesson"
     assert ImpactFollowUp.objects.get(entry=entry).due_on == entry.date + datetime.timedelta(42)
     assert not entry.share_with_leaders  # private like any other entry
+    client.force_login(personas.owner)
+    assert series.get_absolute_url() in client.get(entry.get_absolute_url()).content.decode()
     # The outsider was not marked present: nothing for them. The lead logs "session led".
     assert not Entry.objects.filter(owner=personas.outsider).exists()
     led = Entry.objects.get(owner=personas.colleague)
