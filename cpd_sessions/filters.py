@@ -7,6 +7,7 @@ from django.db.models import Exists, OuterRef, Q
 from experts.models import ExpertiseArea
 from hubs.models import Hub, SubjectNetwork
 
+from .interests import areas_for
 from .models import DevelopmentSession
 
 
@@ -72,7 +73,11 @@ class SessionFilter(django_filters.FilterSet):
         return queryset.filter(Q(hub=value) | Q(venue_school__hub=value) | Q(network__hub=value))
 
     def suiting(self, queryset, name, value):
-        """My phase, my subjects and my role: a session for none of them in particular suits too."""
+        """
+        My phase, my subjects, my role and the areas I am working on (my active goals and open
+        needs in the portfolio, see interests.py): a session for none of them in particular suits
+        too, and someone with no such areas is not filtered by area.
+        """
         if not value or self.user is None:
             return queryset
         user = self.user
@@ -80,14 +85,21 @@ class SessionFilter(django_filters.FilterSet):
         subjects = DevelopmentSession.subjects.through.objects.filter(
             developmentsession=OuterRef("pk")
         )
+        areas = DevelopmentSession.areas.through.objects.filter(developmentsession=OuterRef("pk"))
         my_phases = list(user.phases.values_list("pk", flat=True))
         my_subjects = list(user.subjects.values_list("pk", flat=True))
+        my_areas = areas_for(user)  # a subquery: no query of its own
         return queryset.filter(
             ~Exists(phases) | Exists(phases.filter(phase__in=my_phases)),
             ~Exists(subjects) | Exists(subjects.filter(subject__in=my_subjects)),
             Q(job_roles=[]) | Q(job_roles__contains=[user.job_role])
             if _json_contains_supported()
             else Q(),
+            Q()
+            if my_areas is None
+            else ~Exists(my_areas)
+            | ~Exists(areas)
+            | Exists(areas.filter(expertisearea__in=my_areas)),
         )
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Avg, Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
+from experts.models import ExpertiseArea
 from hubs.models import School, User
 from hubs.selectors import count_per_row
 
@@ -235,6 +237,52 @@ def recordings(user: User) -> QuerySet[DevelopmentSession]:
         .prefetch_related("areas", "leads")
         .order_by("-start", "pk")
     )
+
+
+def _in_areas(queryset: QuerySet[DevelopmentSession], area_ids: Iterable[int]) -> QuerySet:
+    through = DevelopmentSession.areas.through
+    return queryset.filter(
+        Exists(
+            through.objects.filter(developmentsession=OuterRef("pk"), expertisearea__in=area_ids)
+        )
+    )
+
+
+def upcoming_in_areas(user: User, area_ids: Iterable[int], limit: int) -> list[DevelopmentSession]:
+    """
+    Upcoming published sessions the person may see (the list's own scope rules), in any of these
+    areas, soonest first, with their areas: for the portfolio's suggestions. Two queries.
+    """
+    area_ids = list(area_ids)
+    if not area_ids:
+        return []
+    sessions = _in_areas(DevelopmentSession.objects.visible_to(user).upcoming(), area_ids)
+    return list(
+        sessions.select_related("venue_school").prefetch_related(
+            Prefetch("areas", queryset=ExpertiseArea.objects.order_by("name"))
+        )[:limit]
+    )
+
+
+def recordings_in_areas(
+    user: User, area_ids: Iterable[int], limit: int
+) -> list[DevelopmentSession]:
+    """The recordings bank (as the person may see it) in any of these areas, newest first."""
+    area_ids = list(area_ids)
+    if not area_ids:
+        return []
+    return list(_in_areas(recordings(user), area_ids)[:limit])
+
+
+def budget_of(user: User, academic_year: str) -> CpdBudget | None:
+    """
+    A person's CPD budget for the year, if their CPD leader has set one. Approving a release with
+    no budget set makes an empty row to charge (see services.budget_for): that is not a budget.
+    """
+    budget = CpdBudget.objects.filter(user=user, academic_year=academic_year).first()
+    if budget is None or (budget.set_by_id is None and not budget.allocated):
+        return None
+    return budget
 
 
 def my_next_sessions(user: User, limit: int = 5) -> list[DevelopmentSession]:

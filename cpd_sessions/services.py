@@ -35,7 +35,7 @@ from .models import (
     SessionDate,
     _new_feed_token,
 )
-from .signals import attendance_marked
+from .signals import attendance_marked, feedback_given
 
 S = Booking.Status
 
@@ -495,12 +495,14 @@ def attendance_mark(*, session: DevelopmentSession, by: User, present_ids: Itera
     for booking in bookings:
         present = booking.pk in present_ids
         previous = getattr(booking, "attendance", None)
+        # Read before `previous` is updated below: absent → present is "newly present" too.
+        was_present = previous is not None and previous.present
         if previous is None:
             Attendance.objects.create(booking=booking, present=present, marked_by=by, marked_at=now)
         elif previous.present != present:
             previous.present, previous.marked_by, previous.marked_at = present, by, now
             previous.save()
-        if present and (previous is None or not previous.present):
+        if present and not was_present:
             newly_present.append(booking)
     if session.is_past and session.status == DevelopmentSession.Status.PUBLISHED:
         DevelopmentSession.objects.filter(pk=session.pk).update(
@@ -523,6 +525,7 @@ def feedback_give(*, booking: Booking, by: User, **answers) -> Feedback:
             if k in answers
         },
     )
+    transaction.on_commit(lambda: feedback_given.send(sender=Feedback, feedback=feedback))
     return feedback
 
 

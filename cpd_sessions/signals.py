@@ -3,9 +3,15 @@ Signals other apps may listen to, so that this app never imports theirs.
 
 ``attendance_marked(sender=Booking, booking=<Booking>)`` is sent, after the transaction
 commits, each time a lead or coordinator marks a booking as attended. The portfolio app
-connects to it to add a log entry ("attended <session>") for the attendee.
+connects to it to add a log entry ("session attended") for the attendee, and "session led"
+entries for the leads.
+
+``feedback_given(sender=Feedback, feedback=<Feedback>)`` is sent, after the transaction commits,
+each time an attendee gives (or changes) their feedback. The portfolio app fills the empty parts
+of the attendee's entry from it (what was most useful, what I will try).
 """
 
 from django.dispatch import Signal
 
 attendance_marked = Signal()
+feedback_given = Signal()

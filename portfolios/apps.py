@@ -5,3 +5,16 @@ class PortfoliosConfig(AppConfig):
     name = "portfolios"
     verbose_name = "Portfolios"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # The sessions app announces attendance and feedback; the portfolio logs them. A receiver
+        # here (not a call from cpd_sessions.services) keeps cpd_sessions free of any import of
+        # this app: see portfolios/receivers.py for the reasoning.
+        from cpd_sessions.interests import register_area_source
+        from cpd_sessions.signals import attendance_marked, feedback_given
+
+        from . import receivers, selectors
+
+        attendance_marked.connect(receivers.log_attendance, dispatch_uid="portfolios.attendance")
+        feedback_given.connect(receivers.fill_from_feedback, dispatch_uid="portfolios.feedback")
+        register_area_source(selectors.working_on_area_ids)

@@ -171,6 +171,15 @@ class Entry(models.Model):
     # Where the entry came from, when it was made for me (e.g. "session:42" from attendance),
     # so that marking attendance twice does not log it twice.
     source_ref = models.CharField(max_length=60, blank=True, default="", editable=False)
+    # The development session this entry records (attended or led), when it came from one.
+    session = models.ForeignKey(
+        "cpd_sessions.DevelopmentSession",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="portfolio_entries",
+    )
     share_with_leaders = models.BooleanField("share with my school's CPD leader", default=False)
     shared_with = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="entries_shared_with_me"

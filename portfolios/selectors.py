@@ -24,6 +24,8 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from cpd_sessions import selectors as session_selectors
+from cpd_sessions.models import CpdBudget, DevelopmentSession
 from experts.models import ExpertiseArea, ExpertProfile, ProfileArea
 from hubs.models import User
 from hubs.selectors import count_per_row
@@ -38,6 +40,7 @@ from .models import (
     Statement,
     current_academic_year,
     year_bounds,
+    year_label,
 )
 
 ZERO_HOURS = Decimal("0.00")
@@ -126,7 +129,7 @@ def goal_detail(user: User, pk: int) -> Goal:
 def entry_detail(user: User, pk: int) -> Entry:
     return (
         entries_visible_to(user)
-        .select_related("owner__school", "follow_up")
+        .select_related("owner__school", "follow_up", "session")
         .prefetch_related(
             "attachments",
             "shared_with",
@@ -185,6 +188,9 @@ class Portfolio:
     follow_ups: list[ImpactFollowUp]
     needs: list[Need]
     shared_count: int
+    budget: CpdBudget | None = None
+    # For each active goal and open need (in `goals` and `needs` order): sessions and recordings.
+    suggested: list[tuple[Goal | Need, SessionSuggestions]] = field(default_factory=list)
 
 
 RECENT_ENTRIES = 10
@@ -199,25 +205,32 @@ def portfolio_home(user: User, today: datetime.date | None = None) -> Portfolio:
         goals_visible_to(user).exclude(owner=user).count()
         + entries_visible_to(user).exclude(owner=user).count()
     )
+    goals = list(
+        with_progress(
+            Goal.objects.filter(owner=user).filter(
+                Q(academic_year=year) | Q(status=Goal.Status.ACTIVE)
+            )
+        ).order_by("status", "-academic_year", "title")
+    )
+    needs = list(
+        Need.objects.filter(owner=user)
+        .select_related("area", "goal")
+        .order_by("status", "-created_at")[:50]
+    )
+    working_on: list[Goal | Need] = [g for g in goals if g.status == Goal.Status.ACTIVE]
+    working_on += [n for n in needs if n.status == Need.Status.OPEN]
+    found = suggest_sessions(user, {item: _area_ids(item) for item in working_on})
     return Portfolio(
         year=year,
-        goals=list(
-            with_progress(
-                Goal.objects.filter(owner=user).filter(
-                    Q(academic_year=year) | Q(status=Goal.Status.ACTIVE)
-                )
-            ).order_by("status", "-academic_year", "title")
-        ),
+        goals=goals,
         recent_entries=list(my_entries(user)[:RECENT_ENTRIES]),
         entry_count=year_entries.count(),
         hours=totals["hours"] or ZERO_HOURS,
         follow_ups=list(due_follow_ups(user=user, today=today)[:20]),
-        needs=list(
-            Need.objects.filter(owner=user)
-            .select_related("area", "goal")
-            .order_by("status", "-created_at")[:50]
-        ),
+        needs=needs,
         shared_count=shared,
+        budget=session_selectors.budget_of(user, year_label(year)),
+        suggested=[(item, found[item]) for item in working_on if found[item]],
     )
 
 
@@ -379,6 +392,64 @@ def suggest_experts(user: User, areas, limit: int = SUGGESTIONS) -> list[ExpertP
         .order_by("-other_school", "-same_phase", "user__last_name", "user__first_name", "pk")
     )
     return list(profiles[:limit])
+
+
+def working_on_area_ids(user: User) -> QuerySet:
+    """
+    The ids of the areas of my active goals and open needs, unevaluated: the sessions list's
+    "suits me" filter puts it into its own query.
+    """
+    goal_areas = Goal.areas.through.objects.filter(
+        goal__owner=user, goal__status=Goal.Status.ACTIVE
+    ).values("expertisearea_id")
+    need_areas = Need.objects.filter(owner=user, status=Need.Status.OPEN).values("area_id")
+    return ExpertiseArea.objects.filter(Q(pk__in=goal_areas) | Q(pk__in=need_areas)).values("pk")
+
+
+SESSION_SUGGESTIONS = 3
+RECORDING_SUGGESTIONS = 3
+# How many sessions (and recordings) in all of the areas are read, soonest (newest) first, to be
+# shared out between the goals and needs: the queries stay the same however many there are.
+SUGGESTION_POOL = 60
+
+
+@dataclass
+class SessionSuggestions:
+    sessions: list[DevelopmentSession]
+    recordings: list[DevelopmentSession]
+
+    def __bool__(self) -> bool:
+        return bool(self.sessions or self.recordings)
+
+
+def _area_ids(item: Goal | Need) -> set[int]:
+    if isinstance(item, Need):
+        return {item.area_id}
+    return {area.pk for area in item.areas.all()}  # prefetched by the callers
+
+
+def suggest_sessions(user: User, wanted: dict) -> dict:
+    """
+    For each key of ``wanted`` (a goal, a need…) mapped to area ids: upcoming published sessions
+    the person may see in those areas, and recordings in them. Five queries for any number of
+    keys: the sessions app's own selectors read a pool for all the areas at once, shared out here.
+    """
+    all_ids = set().union(*wanted.values()) if wanted else set()
+    if not all_ids:
+        return {key: SessionSuggestions([], []) for key in wanted}
+    pool = session_selectors.upcoming_in_areas(user, all_ids, limit=SUGGESTION_POOL)
+    banked = session_selectors.recordings_in_areas(user, all_ids, limit=SUGGESTION_POOL)
+
+    def matching(sessions, ids, limit):
+        return [s for s in sessions if any(a.pk in ids for a in s.areas.all())][:limit]
+
+    return {
+        key: SessionSuggestions(
+            sessions=matching(pool, ids, SESSION_SUGGESTIONS),
+            recordings=matching(banked, ids, RECORDING_SUGGESTIONS),
+        )
+        for key, ids in wanted.items()
+    }
 
 
 # --- The statement ---------------------------------------------------------------------

@@ -8,7 +8,7 @@ from decimal import Decimal
 from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from experts.models import ExpertiseArea
@@ -196,6 +196,7 @@ def entry_create(
     shared_with: Iterable[User] = (),
     attachment=None,
     source_ref: str = "",
+    session=None,
     **fields,
 ) -> Entry:
     unknown = set(fields) - ENTRY_FIELDS
@@ -209,6 +210,7 @@ def entry_create(
         title=title.strip(),
         hours=hours,
         source_ref=source_ref,
+        session=session,
         **fields,
     )
     _validated_entry(entry, goals)
@@ -270,6 +272,12 @@ def attachment_delete(*, attachment: EntryAttachment) -> None:
     EntryAttachment.objects.filter(pk=attachment.pk).delete()
 
 
+def session_source_ref(session_id: int, kind: str = Entry.Kind.SESSION_ATTENDED) -> str:
+    """The key that makes a session's entry once per person: "session:42" or "session-led:42"."""
+    prefix = "session-led" if kind == Entry.Kind.SESSION_LED else "session"
+    return f"{prefix}:{session_id}"
+
+
 @transaction.atomic
 def entry_create_from_attendance(
     *,
@@ -283,24 +291,52 @@ def entry_create_from_attendance(
     kind: str = Entry.Kind.SESSION_ATTENDED,
 ) -> Entry:
     """
-    The sessions app calls this when attendance is marked: an entry for the attendee, prefilled
-    from their feedback. Marking the same session twice returns the entry already logged.
+    An entry for someone who attended (or led) a session, prefilled from their feedback. Once per
+    person, session and kind: marking the register again (or unmarking and re-marking) returns the
+    entry already logged, untouched, whatever its owner has written in it since.
     """
-    source_ref = f"session:{session.pk}" if session is not None else ""
+    source_ref = session_source_ref(session.pk, kind) if session is not None else ""
     if source_ref:
         existing = Entry.objects.filter(owner=user, source_ref=source_ref).first()
         if existing is not None:
             return existing
-    return entry_create(
-        owner=user,
-        date=date,
-        kind=kind,
-        title=title,
-        hours=hours,
-        learned=learned,
-        will_try=will_try,
-        source_ref=source_ref,
-    )
+    try:
+        # A savepoint: two registers saved at once both get here; the constraint picks one.
+        with transaction.atomic():
+            entry = entry_create(
+                owner=user,
+                date=date,
+                kind=kind,
+                title=title[:200],
+                hours=hours,
+                learned=learned,
+                will_try=will_try,
+                source_ref=source_ref,
+                session=session,
+            )
+    except IntegrityError:
+        if not source_ref:
+            raise
+        return Entry.objects.get(owner=user, source_ref=source_ref)
+    return entry
+
+
+@transaction.atomic
+def entry_fill_from_feedback(*, entry: Entry, learned: str = "", will_try: str = "") -> Entry:
+    """
+    Feedback given after the entry was made: fill what the entry leaves empty, never overwrite
+    what its owner wrote. Something to try now means a follow-up six weeks on.
+    """
+    entry = Entry.objects.select_for_update().get(pk=entry.pk)
+    changed = []
+    for name, value in (("learned", learned), ("will_try", will_try)):
+        if value.strip() and not getattr(entry, name).strip():
+            setattr(entry, name, value.strip())
+            changed.append(name)
+    if changed:
+        entry.save(update_fields=[*changed, "updated_at"])
+        _sync_follow_up(entry)
+    return entry
 
 
 # --- The impact loop ---------------------------------------------------------------

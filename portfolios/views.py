@@ -104,6 +104,11 @@ def goal_detail(request, pk: int):
             "suggestions": selectors.suggest_experts(request.user, goal.areas.all())
             if is_owner
             else [],
+            "session_suggestions": selectors.suggest_sessions(
+                request.user, {goal: {a.pk for a in goal.areas.all()}}
+            )[goal]
+            if is_owner
+            else None,
         },
     )
 
@@ -337,6 +342,9 @@ def need_edit(request, pk: int):
             "form": form,
             "need": need,
             "suggestions": selectors.suggest_experts(request.user, [need.area]),
+            "session_suggestions": selectors.suggest_sessions(request.user, {need: {need.area_id}})[
+                need
+            ],
         },
         status=400 if form.errors else 200,
     )

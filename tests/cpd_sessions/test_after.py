@@ -128,3 +128,25 @@ def test_recordings_query_count_is_bounded(client, personas, count_queries):
     for _ in range(8):
         SessionFactory(recording_url="https://video.example.test/b", leads=[personas.colleague])
     assert count_queries(reverse("cpd_sessions:recordings")) == one
+
+
+def test_marked_absent_then_present_sends_the_signal(
+    client, personas, finished, django_capture_on_commit_callbacks
+):
+    received = []
+
+    def listener(sender, booking, **kwargs):
+        received.append(booking.user)
+
+    attendance_marked.connect(listener)
+    try:
+        owner_booking = Booking.objects.get(user=personas.owner)
+        client.force_login(personas.colleague)
+        url = reverse("cpd_sessions:attendance", kwargs={"pk": finished.pk})
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(url, {"present": []})  # everyone absent: no signal
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(url, {"present": [owner_booking.pk]})  # a mistake corrected
+    finally:
+        attendance_marked.disconnect(listener)
+    assert received == [personas.owner]

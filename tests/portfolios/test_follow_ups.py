@@ -9,6 +9,7 @@ from django.utils import timezone
 from portfolios import selectors, services
 from portfolios.models import Entry, ImpactFollowUp
 from portfolios.tasks import ask_impact_follow_ups
+from tests.cpd_sessions.factories import SessionFactory
 
 from .factories import EntryFactory, follow_up_for
 
@@ -103,8 +104,7 @@ def test_the_follow_up_is_on_my_portfolio_and_I_answer_it(client, personas):
 
 
 def test_attendance_makes_one_entry_whatever_the_number_of_calls(personas):
-    class Session:
-        pk = 42
+    session = SessionFactory()
 
     day = timezone.localdate()
     first = services.entry_create_from_attendance(
@@ -114,19 +114,20 @@ def test_attendance_makes_one_entry_whatever_the_number_of_calls(personas):
         hours=Decimal("1.5"),
         learned="Wait time",
         will_try="Three seconds' wait",
-        session=Session(),
+        session=session,
     )
     again = services.entry_create_from_attendance(
         user=personas.owner,
         title="Twilight: questioning",
         date=day,
         hours=Decimal("1.5"),
-        session=Session(),
+        session=session,
     )
     assert first.pk == again.pk
     assert first.kind == Entry.Kind.SESSION_ATTENDED
     assert first.learned == "Wait time"
     assert first.follow_up.due_on == day + datetime.timedelta(days=42)
+    assert first.session == session
     assert Entry.objects.count() == 1
     # Private like any other entry.
     assert not selectors.entries_visible_to(personas.leader).exists()
