@@ -29,7 +29,7 @@ SUBJECTS = [
 
 # Apps whose admin pages coordinators run. Later apps add their label here; portfolio
 # content stays out (private to its owner, DESIGN.md).
-COORDINATOR_APP_LABELS = ["hubs", "experts", "account", "socialaccount"]
+COORDINATOR_APP_LABELS = ["hubs", "experts", "account", "socialaccount", "notifications"]
 
 
 def ensure_reference_data(**kwargs) -> None:
