@@ -12,6 +12,16 @@ from cpdhub.mail import absolute_url, send_templated_mail
 RETRY = {"autoretry_for": (OSError,), "retry_backoff": True, "max_retries": 5}
 
 
+def booking_mail_key(booking, kind: str) -> str:
+    """The reason an email about a booking goes: one per state the booking reaches."""
+    if kind == "session_reminder":
+        day = timezone.localdate(booking.reminder_sent_at or timezone.now())
+        return f"booking:{booking.pk}:reminder:{day.isoformat()}"
+    if kind == "feedback_request":
+        return f"booking:{booking.pk}"
+    return f"booking:{booking.pk}:{booking.status}:{booking.updated_at.timestamp():.6f}"
+
+
 def _context(booking) -> dict:
     session = booking.session
     return {
@@ -38,7 +48,9 @@ def send_booking_mail(booking_id: int, kind: str) -> None:
         return
     context = _context(booking)
     context["waitlist_place"] = waitlist_place(booking)
-    send_templated_mail(kind, to=[booking.user.email], context=context)
+    send_templated_mail(
+        kind, to=[booking.user.email], context=context, key=booking_mail_key(booking, kind)
+    )
 
 
 @shared_task(name="cpd_sessions.send_release_requested", **RETRY)
@@ -60,7 +72,11 @@ def send_release_requested(booking_id: int) -> None:
     context["release"] = getattr(booking, "release", None)
     context["approvals_url"] = absolute_url("/sessions/approvals/")
     send_templated_mail(
-        "release_requested", to=leaders, reply_to=[booking.user.email], context=context
+        "release_requested",
+        to=leaders,
+        reply_to=[booking.user.email],
+        context=context,
+        key=f"booking:{booking.pk}:release:{booking.updated_at.timestamp():.6f}",
     )
 
 
@@ -73,7 +89,10 @@ def send_session_notice(session_id: int, kind: str) -> None:
         session_id=session_id, status__in=Booking.ACTIVE
     ).select_related("user", "session__venue_school")
     for booking in bookings:
-        send_templated_mail(kind, to=[booking.user.email], context=_context(booking))
+        # One notice per change (the calendar sequence moves with each) or cancellation;
+        # a retried task skips the people it has already told.
+        key = f"session:{session_id}:{booking.session.sequence}"
+        send_templated_mail(kind, to=[booking.user.email], context=_context(booking), key=key)
 
 
 @shared_task(name="cpd_sessions.send_reminders")

@@ -2,8 +2,9 @@
 The one helper that sends the product's email, from a template set:
 ``templates/email/<kind>/{subject.txt,body.txt,body.html}``.
 
-The notifications ledger (issue: "Email that can be trusted") will wrap this so
-every message is recorded once per recipient and reason.
+Every message goes through the notifications ledger (``notifications.services.notify``):
+recorded once per recipient, kind and reason, skipped when the person opted out, claimed
+before sending, so a retried task never sends the same email twice.
 """
 
 from __future__ import annotations
@@ -14,12 +15,39 @@ from django.template.loader import render_to_string
 
 
 def render_email(kind: str, context: dict) -> tuple[str, str, str]:
-    context = {"community_name": settings.COMMUNITY_NAME, **context}
+    context = {
+        "community_name": settings.COMMUNITY_NAME,
+        "preferences_url": absolute_url("/notifications/preferences/"),
+        **context,
+    }
     subject = render_to_string(f"email/{kind}/subject.txt", context)
     subject = " ".join(subject.split())  # one line, whatever the template's whitespace
     text = render_to_string(f"email/{kind}/body.txt", context)
     html = render_to_string(f"email/{kind}/body.html", context)
     return subject, text, html
+
+
+def build_message(
+    kind: str,
+    *,
+    to: list[str],
+    context: dict,
+    reply_to: list[str] | None = None,
+    headers: dict[str, str] | None = None,
+    connection=None,
+) -> EmailMultiAlternatives:
+    subject, text, html = render_email(kind, context)
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=to,
+        reply_to=reply_to,
+        headers=headers,
+        connection=connection,
+    )
+    message.attach_alternative(html, "text/html")
+    return message
 
 
 def send_templated_mail(
@@ -29,18 +57,12 @@ def send_templated_mail(
     context: dict,
     reply_to: list[str] | None = None,
     headers: dict[str, str] | None = None,
+    key: str | None = None,
 ) -> None:
-    subject, text, html = render_email(kind, context)
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=to,
-        reply_to=reply_to,
-        headers=headers,
-    )
-    message.attach_alternative(html, "text/html")
-    message.send()
+    """Send ``kind`` to each address in ``to``, once per ``key`` (see notifications.services)."""
+    from notifications.services import notify
+
+    notify(kind, to=to, context=context, reply_to=reply_to, headers=headers, key=key)
 
 
 def absolute_url(path: str) -> str:

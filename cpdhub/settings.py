@@ -40,6 +40,8 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 COORDINATOR_EMAIL = env.str("CPDHUB_COORDINATOR_EMAIL", default="coordinator@demo.test")
 # Coordinators must use two-factor authentication before they reach /admin/.
 REQUIRE_ADMIN_MFA = env.bool("CPDHUB_REQUIRE_ADMIN_MFA", default=True)
+# The termly digest goes this many school days (Monday to Friday) after the term starts.
+DIGEST_SCHOOL_DAYS_AFTER_TERM_START = env.int("CPDHUB_DIGEST_SCHOOL_DAYS", default=5)
 # How long an invitation to join stays valid.
 INVITATION_VALID_DAYS = env.int("CPDHUB_INVITATION_VALID_DAYS", default=14)
 
@@ -65,6 +67,7 @@ INSTALLED_APPS = [
     "experts",
     "cpd_sessions",
     "portfolios",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -172,6 +175,19 @@ CELERY_BEAT_SCHEDULE = {
     "ask-impact-follow-ups-daily": {
         "task": "portfolios.ask_impact_follow_ups",
         "schedule": crontab(hour=7, minute=30),
+    },
+    # Each runs daily and decides for itself; a second run the same day sends nothing more.
+    "notifications-termly-digest": {
+        "task": "notifications.plan_termly_digest",
+        "schedule": crontab(hour=6, minute=30),
+    },
+    "notifications-term-start-reminders": {
+        "task": "notifications.plan_term_start_reminders",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    "notifications-release-request-nudges": {
+        "task": "notifications.nudge_release_requests",
+        "schedule": crontab(hour=8, minute=0),
     },
 }
 

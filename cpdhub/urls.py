@@ -22,6 +22,7 @@ urlpatterns = [
     path("experts/", include("experts.urls")),
     path("sessions/", include("cpd_sessions.urls")),
     path("portfolio/", include("portfolios.urls")),
+    path("notifications/", include("notifications.urls")),
     path("", include("hubs.urls")),
 ]
 

@@ -19,6 +19,7 @@ def send_contact_request(contact_request_id: int) -> None:
     send_templated_mail(
         "contact_request",
         to=[request.profile.user.email],
+        key=f"contact_request:{request.pk}",
         reply_to=[request.sender.email],
         context={
             "request": request,

@@ -29,7 +29,14 @@ SUBJECTS = [
 
 # Apps whose admin pages coordinators run. Later apps add their label here; portfolio
 # content stays out (private to its owner, DESIGN.md).
-COORDINATOR_APP_LABELS = ["hubs", "experts", "cpd_sessions", "account", "socialaccount"]
+COORDINATOR_APP_LABELS = [
+    "hubs",
+    "experts",
+    "cpd_sessions",
+    "notifications",
+    "account",
+    "socialaccount",
+]
 
 
 def ensure_reference_data(**kwargs) -> None:

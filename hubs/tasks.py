@@ -21,6 +21,7 @@ def send_invitation(invitation_id: int) -> None:
     send_templated_mail(
         "invitation",
         to=[invitation.email],
+        key=f"invitation:{invitation.pk}",
         context={
             "invitation": invitation,
             "accept_url": absolute_url(invitation.get_absolute_url()),

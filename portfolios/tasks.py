@@ -42,6 +42,7 @@ def send_impact_follow_up(follow_up_id: int) -> None:
     send_templated_mail(
         "impact_follow_up",
         to=[follow_up.entry.owner.email],
+        key=f"follow_up:{follow_up.pk}",
         context={
             "follow_up": follow_up,
             "entry": follow_up.entry,

@@ -1,0 +1,112 @@
+"""The coordinator's view of outgoing mail: counts and failures, the digest preview, a test."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import admin, messages
+from django.db.models import Count
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+
+from cpdhub.mail import render_email
+from hubs.models import User
+
+from . import digest, services, tasks
+from .models import Delivery, Preference
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "kind", "key", "email", "status", "attempts", "sent_at"]
+    list_filter = ["status", "kind", "created_at"]
+    search_fields = ["email", "key"]
+    readonly_fields = [f.name for f in Delivery._meta.fields]
+    list_select_related = ["recipient"]
+    date_hierarchy = "created_at"
+    actions = ["retry_failed"]
+    change_list_template = "admin/notifications/delivery/change_list.html"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    @admin.action(description="Try the selected failed deliveries again")
+    def retry_failed(self, request, queryset):
+        ids = list(queryset.filter(status=Delivery.Status.FAILED).values_list("pk", flat=True))
+        services.delivery_retry(delivery_ids=ids)
+        for delivery_id in ids:
+            tasks.deliver.delay_on_commit(delivery_id)
+        self.message_user(request, f"{len(ids)} deliveries queued again.")
+
+    def changelist_view(self, request, extra_context=None):
+        counts: dict[str, dict[str, int]] = {}
+        for kind, status, n in (
+            Delivery.objects.order_by().values_list("kind", "status").annotate(n=Count("*"))
+        ):
+            counts.setdefault(kind, {})[status] = n
+        extra_context = {
+            **(extra_context or {}),
+            "statuses": Delivery.Status.choices,
+            "counts": sorted(counts.items()),
+            "preview_url": reverse("admin:notifications_digest_preview"),
+        }
+        return super().changelist_view(request, extra_context=extra_context)
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("digest/", view(self.digest_preview), name="notifications_digest_preview"),
+            path("digest/test/", view(self.digest_test), name="notifications_digest_test"),
+            *super().get_urls(),
+        ]
+
+    def digest_preview(self, request):
+        """The digest as any person would get it: pick them with ?person=<id> or an email."""
+        if not self.has_view_permission(request):
+            return HttpResponse(status=403)
+        q = request.GET.get("person", "").strip()
+        person = None
+        if q:
+            people = User.objects.filter(email__iexact=q) if "@" in q else None
+            if people is None and q.isdigit():
+                people = User.objects.filter(pk=int(q))
+            person = people.first() if people is not None else None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Preview the termly digest",
+            "q": q,
+            "person": person,
+        }
+        if person is not None:
+            subject, text, html = render_email(
+                "digest", digest.context_for(person, f"test:{person.pk}:preview")
+            )
+            context.update(subject=subject, text=text, html=html)
+        return TemplateResponse(request, "admin/notifications/digest_preview.html", context)
+
+    def digest_test(self, request):
+        """Send the digest as ``person`` would get it to the coordinator's own address."""
+        if request.method != "POST" or not self.has_view_permission(request):
+            return HttpResponse(status=405 if request.method != "POST" else 403)
+        person = get_object_or_404(User, pk=request.POST.get("person"))
+        delivery = services.delivery_record(
+            kind="digest",
+            key=f"test:{person.pk}:{uuid.uuid4().hex[:12]}",
+            email=request.user.email,
+            recipient=request.user,
+        )
+        tasks.deliver.delay_on_commit(delivery.pk)
+        messages.success(
+            request, f"A test digest for {person.full_name} goes to {request.user.email}."
+        )
+        return redirect(f"{reverse('admin:notifications_digest_preview')}?person={person.pk}")
+
+
+@admin.register(Preference)
+class PreferenceAdmin(admin.ModelAdmin):
+    list_display = ["user", "category", "enabled", "updated_at"]
+    list_filter = ["category", "enabled"]
+    search_fields = ["user__email"]
+    raw_id_fields = ["user"]

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class NotificationsConfig(AppConfig):
+    name = "notifications"
+    verbose_name = "Email and notifications"
+    default_auto_field = "django.db.models.BigAutoField"

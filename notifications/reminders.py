@@ -1,0 +1,111 @@
+"""
+Term-start audit reminders and the daily nudge about release requests: whom they go to and
+what each says. Builders return None when there is nothing to say to that person.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from cpd_sessions.models import ReleaseRequest
+from cpdhub.mail import absolute_url
+from experts.models import ExpertProfile
+from hubs.models import School, User
+from portfolios import selectors as portfolio_selectors
+from portfolios.models import Goal, Need
+
+from .planning import subtract_school_days
+
+RELEASE_PENDING_SCHOOL_DAYS = 2
+
+
+# --- Who --------------------------------------------------------------------------------
+
+
+def experts() -> QuerySet[User]:
+    return User.objects.filter(expert_profile__isnull=False)
+
+
+def staff() -> QuerySet[User]:
+    return User.objects.filter(school__isnull=False)
+
+
+def cpd_leaders() -> QuerySet[User]:
+    return User.objects.filter(pk__in=School.cpd_leaders.through.objects.values("user_id"))
+
+
+def overdue_releases(today: datetime.date | None = None) -> QuerySet[ReleaseRequest]:
+    """Release requests still undecided after more than two school days."""
+    today = today or timezone.localdate()
+    cutoff_day = subtract_school_days(today, RELEASE_PENDING_SCHOOL_DAYS)
+    cutoff = timezone.make_aware(datetime.datetime.combine(cutoff_day, datetime.time.min))
+    return ReleaseRequest.objects.filter(
+        decision=ReleaseRequest.Decision.PENDING, created_at__lt=cutoff
+    )
+
+
+def leaders_with_overdue_releases(today: datetime.date | None = None) -> QuerySet[User]:
+    schools = overdue_releases(today).values("booking__user__school_id")
+    return User.objects.filter(
+        pk__in=School.cpd_leaders.through.objects.filter(school_id__in=schools).values("user_id")
+    )
+
+
+# --- What -------------------------------------------------------------------------------
+
+
+def audit_profile_context(user: User, key: str) -> dict | None:
+    from .services import profile_confirm_url
+
+    profile = ExpertProfile.objects.filter(user=user).first()
+    if profile is None:
+        return None
+    return {
+        "person": user,
+        "profile": profile,
+        "confirm_url": profile_confirm_url(profile_id=profile.pk),
+        "edit_url": absolute_url("/experts/me/"),
+    }
+
+
+def audit_portfolio_context(user: User, key: str) -> dict:
+    return {
+        "person": user,
+        "open_goals": Goal.objects.filter(owner=user, status=Goal.Status.ACTIVE).count(),
+        "open_needs": Need.objects.filter(owner=user, status=Need.Status.OPEN).count(),
+        "portfolio_url": absolute_url("/portfolio/"),
+    }
+
+
+def audit_needs_context(user: User, key: str) -> dict | None:
+    school_ids = list(School.objects.filter(cpd_leaders=user).values_list("pk", flat=True))
+    if not school_ids:
+        return None
+    audit = portfolio_selectors.needs_audit(school_ids)
+    return {
+        "person": user,
+        "by_area": audit.by_area[:8],
+        "totals": audit.totals,
+        "audit_url": absolute_url("/portfolio/needs/audit/"),
+        "portfolio_url": absolute_url("/portfolio/"),
+    }
+
+
+def release_nudge_context(user: User, key: str) -> dict | None:
+    school_ids = School.objects.filter(cpd_leaders=user).values("pk")
+    waiting = list(
+        overdue_releases()
+        .filter(booking__user__school_id__in=school_ids)
+        .select_related("booking__user", "booking__session")
+        .order_by("created_at")[:20]
+    )
+    if not waiting:
+        return None
+    return {
+        "person": user,
+        "waiting": waiting,
+        "approvals_url": absolute_url("/sessions/approvals/"),
+    }
