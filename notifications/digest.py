@@ -1,19 +1,22 @@
 """
 The termly digest for one person: what is new for them in the directory and the programme.
-About eight queries a person, whatever the size of the community.
+Built a batch of people at a time: about twenty queries a batch, whatever its size.
 """
 
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import F, Q, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from cpd_sessions.models import DevelopmentSession
 from cpdhub.mail import absolute_url
-from experts.models import ExpertProfile
-from hubs.models import Term, User
+from experts.models import ExpertProfile, ProfileArea
+from hubs.backends import users_for_requests
+from hubs.models import Hub, SubjectNetwork, Term, User
 from portfolios.models import Goal, Need
 
 from .planning import term_slug
@@ -49,58 +52,165 @@ def since_for(term: Term | None) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
-def build(person: User, term: Term | None) -> dict:
-    since = since_for(term)
-    goals = list(
-        Goal.objects.filter(owner=person, status=Goal.Status.ACTIVE).order_by("-created_at")[:10]
-    )
-    goal_areas = Goal.areas.through.objects.filter(
-        goal__owner=person, goal__status=Goal.Status.ACTIVE
-    ).values("expertisearea_id")
-    need_areas = Need.objects.filter(owner=person, status=Need.Status.OPEN).values("area_id")
-    hub_id = person.school.hub_id if person.school_id and person.school else None
+@dataclass
+class _Person:
+    """What the digest needs to know of one recipient, read for a whole batch at once."""
 
-    nearby = Q(offers__area_id__in=goal_areas) | Q(offers__area_id__in=need_areas)
-    if hub_id:
-        nearby |= Q(user__school__hub_id=hub_id)
-    profiles = (
+    user: User
+    hub_id: int | None = None
+    phases: set[int] = field(default_factory=set)
+    subjects: set[int] = field(default_factory=set)
+    networks: set[int] = field(default_factory=set)
+    led_networks: set[int] = field(default_factory=set)
+    led_hubs: set[int] = field(default_factory=set)
+    goals: list[Goal] = field(default_factory=list)
+    areas: set[int] = field(default_factory=set)  # of active goals and open needs
+
+
+def _people(user_ids: list[int]) -> dict[int, _Person]:
+    users = users_for_requests().filter(pk__in=user_ids)
+    people = {u.pk: _Person(user=u, hub_id=u.school.hub_id if u.school else None) for u in users}
+    rows = [
+        (User.phases.through.objects, "phase_id", "phases"),
+        (User.subjects.through.objects, "subject_id", "subjects"),
+        (SubjectNetwork.members.through.objects, "subjectnetwork_id", "networks"),
+        (SubjectNetwork.leads.through.objects, "subjectnetwork_id", "led_networks"),
+        (Hub.leaders.through.objects, "hub_id", "led_hubs"),
+    ]
+    for manager, column, attribute in rows:
+        for user_id, value in manager.filter(user_id__in=people).values_list("user_id", column):
+            getattr(people[user_id], attribute).add(value)
+    goals = (
+        Goal.objects.filter(owner_id__in=people, status=Goal.Status.ACTIVE)
+        .prefetch_related("areas")
+        .order_by("-created_at", "pk")
+    )
+    for goal in goals:
+        person = people[goal.owner_id]
+        person.areas |= {area.pk for area in goal.areas.all()}
+        if len(person.goals) < 10:
+            person.goals.append(goal)
+    needs = Need.objects.filter(owner_id__in=people, status=Need.Status.OPEN)
+    for owner_id, area_id in needs.values_list("owner_id", "area_id"):
+        if area_id:
+            people[owner_id].areas.add(area_id)
+    return people
+
+
+def _newest_experts(since, *, hub_ids: set[int], area_ids: set[int]) -> list[ExpertProfile]:
+    """
+    The newest new-or-refreshed experts of each hub and of each area (EXPERTS + 1 of each, so
+    a person's own profile can be left out): whoever is among a person's six newest "in my
+    hub or my areas" is among these. Two queries for the batch, however many people.
+    """
+    recent = (
         ExpertProfile.objects.visible()
-        .filter(nearby)
         .filter(Q(created_at__gte=since) | Q(last_confirmed_at__gte=since))
-        .exclude(user=person)
         .select_related("user__school")
-        .distinct()
-        .order_by("-created_at", "pk")[:EXPERTS]
+        .defer("search_document", "search_vector", "bio")
     )
-    experts = [{"profile": p, "is_new": p.created_at >= since} for p in profiles]
+    newest = [F("created_at").desc(), F("pk").asc()]
+    by_hub = recent.filter(user__school__hub_id__in=hub_ids).annotate(
+        rank=Window(RowNumber(), partition_by=F("user__school__hub_id"), order_by=newest)
+    )
+    offers = ProfileArea.objects.filter(area_id__in=area_ids, profile__in=recent.values("pk"))
+    by_area = (
+        offers.annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=F("area_id"),
+                order_by=[F("profile__created_at").desc(), F("profile_id").asc()],
+            )
+        )
+        .filter(rank__lte=EXPERTS + 1)
+        .values_list("profile_id", "area_id")
+    )
+    area_rows = list(by_area) if area_ids else []
+    profiles = {p.pk: p for p in by_hub.filter(rank__lte=EXPERTS + 1)} if hub_ids else {}
+    missing = {pk for pk, _ in area_rows} - profiles.keys()
+    profiles |= {p.pk: p for p in recent.filter(pk__in=missing)} if missing else {}
+    for pk, area_id in area_rows:
+        profiles[pk].digest_areas = {*getattr(profiles[pk], "digest_areas", set()), area_id}
+    return list(profiles.values())
 
-    suits = (
-        Q(phases__in=person.phases.all())
-        | Q(subjects__in=person.subjects.all())
-        | Q(areas__in=goal_areas)
-        | Q(areas__in=need_areas)
-    )
-    sessions = list(
-        DevelopmentSession.objects.visible_to(person)
-        .upcoming()
-        .filter(suits)
-        .distinct()
-        .order_by("start", "pk")[:SESSIONS]
+
+def _sessions(*, since) -> tuple[list[DevelopmentSession], list[DevelopmentSession]]:
+    """Upcoming published sessions, and recent recordings, of the whole community: the
+    batch's people are matched to them in Python (``_may_see``)."""
+    with_audience = ("phases", "subjects", "areas", "leads")
+    upcoming = list(
+        DevelopmentSession.objects.upcoming()
+        .select_related("network")
+        .prefetch_related(*with_audience)
     )
     recordings = list(
-        DevelopmentSession.objects.visible_to(person)
-        .exclude(recording_url="")
+        DevelopmentSession.objects.exclude(recording_url="")
         .exclude(status=DevelopmentSession.Status.CANCELLED)
         .filter(start__gte=since)
-        .order_by("-start", "pk")[:RECORDINGS]
+        .select_related("network")
+        .prefetch_related("leads")
+        .order_by("-start", "pk")
     )
-    return {
-        "person": person,
-        "term": term,
-        "experts": experts,
-        "sessions": [(s, absolute_url(s.get_absolute_url())) for s in sessions],
-        "recordings": recordings,
-        "goals": goals,
+    return upcoming, recordings
+
+
+def _may_see(person: _Person, session: DevelopmentSession) -> bool:
+    """DevelopmentSession.objects.visible_to(person), for one session already in memory
+    (tests/notifications check the two agree)."""
+    user = person.user
+    if user.is_coordinator:
+        return True
+    scope = DevelopmentSession.Scope
+    network = session.network
+    in_scope = (
+        session.scope == scope.COMMUNITY
+        or (
+            session.scope == scope.SCHOOL
+            and user.school_id is not None
+            and session.school_id == user.school_id
+        )
+        or (session.scope == scope.HUB and person.hub_id and session.hub_id == person.hub_id)
+        or (
+            session.scope == scope.NETWORK
+            and network is not None
+            and (
+                network.hub_id is None
+                or network.hub_id == person.hub_id
+                or network.pk in person.networks
+            )
+        )
+    )
+    if session.status != DevelopmentSession.Status.PROPOSED and in_scope:
+        return True
+    mine = session.proposed_by_id == user.pk or any(u.pk == user.pk for u in session.leads.all())
+    publisher = (session.scope == scope.HUB and session.hub_id in person.led_hubs) or (
+        session.scope == scope.NETWORK and session.network_id in person.led_networks
+    )
+    return mine or publisher
+
+
+def _suits(person: _Person, session: DevelopmentSession) -> bool:
+    return bool(
+        person.phases & {p.pk for p in session.phases.all()}
+        or person.subjects & {s.pk for s in session.subjects.all()}
+        or person.areas & {a.pk for a in session.areas.all()}
+    )
+
+
+def build_many(user_ids: list[int], term: Term | None) -> dict[int, dict]:
+    """
+    Each person's digest, for a batch of people in a fixed number of queries (about twenty
+    for the batch, whatever its size): their goals, areas and networks, the newest experts
+    of their hubs and areas, the community's upcoming sessions and recordings. Then each
+    person's selection is made in memory.
+    """
+    since = since_for(term)
+    people = _people(user_ids)
+    hubs = {p.hub_id for p in people.values() if p.hub_id}
+    areas = set().union(*(p.areas for p in people.values())) if people else set()
+    experts = _newest_experts(since, hub_ids=hubs, area_ids=areas)
+    upcoming, recordings = _sessions(since=since)
+    links = {
         "directory_url": absolute_url("/experts/"),
         "print_url": absolute_url("/experts/print/"),
         "sessions_url": absolute_url("/sessions/"),
@@ -108,6 +218,33 @@ def build(person: User, term: Term | None) -> dict:
         "portfolio_url": absolute_url("/portfolio/"),
         "site_url": absolute_url("/"),
     }
+    contexts = {}
+    for pk, person in people.items():
+        near = [
+            p
+            for p in experts
+            if p.user_id != pk
+            and (
+                (person.hub_id and p.user.school and p.user.school.hub_id == person.hub_id)
+                or person.areas & getattr(p, "digest_areas", set())
+            )
+        ]
+        near.sort(key=lambda p: (-p.created_at.timestamp(), p.pk))
+        sessions = [s for s in upcoming if _may_see(person, s) and _suits(person, s)]
+        contexts[pk] = {
+            "person": person.user,
+            "term": term,
+            "experts": [{"profile": p, "is_new": p.created_at >= since} for p in near[:EXPERTS]],
+            "sessions": [(s, absolute_url(s.get_absolute_url())) for s in sessions[:SESSIONS]],
+            "recordings": [s for s in recordings if _may_see(person, s)][:RECORDINGS],
+            "goals": person.goals,
+            **links,
+        }
+    return contexts
+
+
+def build(person: User, term: Term | None) -> dict:
+    return build_many([person.pk], term)[person.pk]
 
 
 def context_for(recipient: User, key: str) -> dict | None:
@@ -115,5 +252,9 @@ def context_for(recipient: User, key: str) -> dict | None:
     person = recipient
     if key.startswith("test:"):
         person = User.objects.filter(pk=int(key.split(":")[1])).first() or recipient
-    person = User.objects.select_related("school").get(pk=person.pk)
     return build(person, term_for_key(key))
+
+
+def contexts_for(recipients: list[User], key: str) -> dict[int, dict]:
+    """The batch builder the ledger calls for a batch of digests."""
+    return build_many([r.pk for r in recipients], term_for_key(key))

@@ -253,6 +253,13 @@ def notify(
 Builder = Callable[[User, str], "dict | None"]
 
 
+def batch_builders() -> dict[str, Callable[[list[User], str], dict[int, dict]]]:
+    """Kinds whose contexts are built a batch at a time (a fixed number of queries a batch)."""
+    from . import digest
+
+    return {"digest": digest.contexts_for}
+
+
 def builders() -> dict[str, Builder]:
     from . import digest, reminders
 
@@ -294,16 +301,18 @@ def batch_send(*, kind: str, key: str, user_ids: list[int]) -> BatchResult:
             reason="opted out",
         )
     by_id = {u.pk: u for u in users}
-    todo = list(mine.filter(_claimable()).order_by("pk").values_list("pk", "recipient_id"))
+    todo = list(mine.filter(_claimable()).order_by("pk"))
     if not todo:
         return result
+    batch_build = batch_builders().get(kind)
+    contexts = batch_build([by_id[d.recipient_id] for d in todo], key) if batch_build else None
     connection = get_connection()
     with connection:
-        for delivery_id, user_id in todo:
-            if not delivery_claim(delivery_id=delivery_id):
+        for delivery in todo:
+            if not delivery_claim(delivery_id=delivery.pk):
                 continue  # another worker has it
-            delivery = Delivery.objects.get(pk=delivery_id)
-            context = build(by_id[user_id], key)
+            delivery_id, user_id = delivery.pk, delivery.recipient_id
+            context = contexts.get(user_id) if contexts is not None else build(by_id[user_id], key)
             if context is None:
                 Delivery.objects.filter(pk=delivery_id).update(
                     status=Delivery.Status.SKIPPED, last_error="nothing to send"
