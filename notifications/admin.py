@@ -5,17 +5,48 @@ from __future__ import annotations
 import uuid
 
 from django.contrib import admin, messages
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 
 from cpdhub.mail import render_email
-from hubs.models import User
+from hubs.models import Term, User
 
-from . import digest, services, tasks
+from . import digest, planning, services, tasks
 from .models import Delivery, Preference
+
+
+def deliveries_by_term(terms: int = 4) -> list[dict]:
+    """For the latest terms begun: everything sent, failed or waiting in each, and its digest."""
+    started = list(Term.objects.filter(start__lte=timezone.localdate()).order_by("-start")[:terms])
+    rows = []
+    for term, later in zip(started, [None, *started[:-1]], strict=True):
+        in_term = Q(created_at__date__gte=term.start)
+        if later is not None:
+            in_term &= Q(created_at__date__lt=later.start)
+        digest_key = planning.digest_key(term)
+        rows.append(
+            {
+                "term": term,
+                **Delivery.objects.aggregate(
+                    sent=Count("pk", filter=in_term & Q(status=Delivery.Status.SENT)),
+                    failed=Count("pk", filter=in_term & Q(status=Delivery.Status.FAILED)),
+                    waiting=Count(
+                        "pk",
+                        filter=in_term
+                        & Q(status__in=[Delivery.Status.PENDING, Delivery.Status.SENDING]),
+                    ),
+                    digests=Count("pk", filter=Q(key=digest_key, status=Delivery.Status.SENT)),
+                    digests_failed=Count(
+                        "pk", filter=Q(key=digest_key, status=Delivery.Status.FAILED)
+                    ),
+                ),
+            }
+        )
+    return rows
 
 
 @admin.register(Delivery)
@@ -48,6 +79,7 @@ class DeliveryAdmin(admin.ModelAdmin):
             counts.setdefault(kind, {})[status] = n
         extra_context = {
             **(extra_context or {}),
+            "by_term": deliveries_by_term(),
             "statuses": Delivery.Status.choices,
             "counts": sorted(counts.items()),
             "preview_url": reverse("admin:notifications_digest_preview"),

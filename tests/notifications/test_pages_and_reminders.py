@@ -215,3 +215,18 @@ def test_the_command_dry_run_sends_nothing_and_the_real_run_sends_once(
         Delivery.objects.filter(status="sent").values_list("email", flat=True)
     )
     assert len(mailoutbox) == 6
+
+
+def test_the_coordinator_sees_deliveries_per_term(client, personas, digest_term, mailoutbox):
+    from notifications import services as ledger
+    from notifications.models import Delivery
+
+    ledger.batch_send(
+        kind="digest", key="digest:autumn-2026", user_ids=[personas.owner.pk, personas.colleague.pk]
+    )
+    Delivery.objects.filter(email=personas.colleague.email).update(status=Delivery.Status.FAILED)
+    client.force_login(with_totp(personas.coordinator))
+    page = client.get("/admin/notifications/delivery/").content.decode()
+    assert "By term" in page
+    row = page.split('<th scope="row">Autumn 2026</th>')[1].split("</tr>")[0]
+    assert row == "<td>1</td><td>1</td><td>0</td><td>1</td><td>1</td>"
