@@ -1,3 +1,5 @@
+import hashlib
+
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
@@ -6,6 +8,7 @@ from django.db import transaction
 from django.shortcuts import render
 
 from .forms import INVITATION_SESSION_KEY, invitation_from_session
+from .models import User
 from .services import SignupRefused, invitation_accept, signup_school_for
 
 
@@ -13,13 +16,23 @@ class AccountAdapter(DefaultAccountAdapter):
     """Email sign-up: the form has already refused non-member addresses and found the school."""
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        from notifications.services import send_message_now
+
         # allauth renders its emails without a request: give them the community's name.
         context = {
             "community_name": settings.COMMUNITY_NAME,
             "coordinator_email": settings.COORDINATOR_EMAIL,
             **context,
         }
-        super().send_mail(template_prefix, email, context)
+        message = self.render_mail(template_prefix, email, context)
+        # Account mail is on the ledger like every email (and can never be turned off).
+        body = message.body.encode()
+        send_message_now(
+            kind="account:" + template_prefix.rsplit("/", 1)[-1],
+            message=message,
+            key="sha1:" + hashlib.sha1(body, usedforsecurity=False).hexdigest(),
+            recipient=User.objects.filter(email__iexact=email).first(),
+        )
 
     def save_user(self, request, user, form, commit=True):
         user = super().save_user(request, user, form, commit=False)

@@ -65,11 +65,20 @@ class DeliveryAdmin(admin.ModelAdmin):
 
     @admin.action(description="Try the selected failed deliveries again")
     def retry_failed(self, request, queryset):
-        ids = list(queryset.filter(status=Delivery.Status.FAILED).values_list("pk", flat=True))
+        # Only mail the ledger can build again by itself (digest, reminders, nudges): the rest
+        # was written by the action that sent it (a booking, a contact form) and retried then.
+        failed = queryset.filter(status=Delivery.Status.FAILED)
+        ids = list(failed.filter(kind__in=services.builders()).values_list("pk", flat=True))
         services.delivery_retry(delivery_ids=ids)
         for delivery_id in ids:
             tasks.deliver.delay_on_commit(delivery_id)
-        self.message_user(request, f"{len(ids)} deliveries queued again.")
+        message = f"{len(ids)} deliveries queued again."
+        if others := failed.exclude(pk__in=ids).count():
+            message += (
+                f" {others} cannot be rebuilt here (booking, contact or account emails): "
+                "they were retried by the action that sent them."
+            )
+        self.message_user(request, message)
 
     def changelist_view(self, request, extra_context=None):
         counts: dict[str, dict[str, int]] = {}

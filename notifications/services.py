@@ -247,6 +247,24 @@ def notify(
     return deliveries
 
 
+def send_message_now(*, kind: str, message, key: str, recipient: User | None) -> None:
+    """
+    A message someone else rendered (allauth's sign-in, verification and password emails),
+    sent at once and recorded on the ledger like every other email. Its key is unique to the
+    message (it carries a one-time code or link), so it is never taken for a repeat.
+    """
+    (email,) = message.to
+    delivery = delivery_record(kind=kind, key=key, email=email, recipient=recipient)
+    if not delivery_claim(delivery_id=delivery.pk):
+        return
+    try:
+        message.send()
+    except Exception as exc:
+        delivery_give_back(delivery_id=delivery.pk, error=exc, transient=False)
+        raise
+    delivery_mark_sent(delivery_id=delivery.pk)
+
+
 # --- Ledger-native kinds: the digest, audit reminders, nudges -----------------------------
 
 # kind → builder(user, key) returning the template context, or None for "nothing to say".

@@ -50,6 +50,15 @@ def test_staff_of_a_member_school_sign_up_and_join_it(client, mailoutbox):
     assert mail.body.startswith("Hello Amelia,")
     assert "To finish joining Riverside Schools CPD Community" in mail.body
     assert "/accounts/confirm-email/" in mail.body
+    # On the delivery ledger like every email, as essential mail nobody can turn off.
+    from notifications.models import Delivery
+
+    (delivery,) = Delivery.objects.filter(email=user.email)
+    assert (delivery.kind, delivery.status, delivery.recipient) == (
+        "account:email_confirmation_signup",
+        Delivery.Status.SENT,
+        user,
+    )
 
 
 def test_unverified_account_cannot_sign_in(client):
