@@ -92,9 +92,7 @@ class SessionFilter(django_filters.FilterSet):
         return queryset.filter(
             ~Exists(phases) | Exists(phases.filter(phase__in=my_phases)),
             ~Exists(subjects) | Exists(subjects.filter(subject__in=my_subjects)),
-            Q(job_roles=[]) | Q(job_roles__contains=[user.job_role])
-            if _json_contains_supported()
-            else Q(),
+            Q(job_roles=[]) | _has_role(user.job_role),
             Q()
             if my_areas is None
             else ~Exists(my_areas)
@@ -103,7 +101,11 @@ class SessionFilter(django_filters.FilterSet):
         )
 
 
-def _json_contains_supported() -> bool:
+def _has_role(role: str) -> Q:
+    """The session's audience (a JSON list of roles) includes ``role``. SQLite has no JSON
+    containment: there the list's text holds the role in quotes, which no other role does."""
     from django.db import connection
 
-    return connection.features.supports_json_field_contains
+    if connection.features.supports_json_field_contains:
+        return Q(job_roles__contains=[role])
+    return Q(job_roles__icontains=f'"{role}"')

@@ -95,6 +95,19 @@ def test_suits_me_filters_by_my_phase(client, personas):
     assert "For secondary" not in page
 
 
+def test_suits_me_filters_by_my_job_role_on_every_database(client, personas):
+    from hubs.models import User
+
+    SessionFactory(title="For teachers", job_roles=[User.JobRole.TEACHER])
+    SessionFactory(title="For teaching assistants", job_roles=[User.JobRole.TA])
+    SessionFactory(title="For any role", job_roles=[])
+    client.force_login(personas.owner)  # a teacher
+    page = client.get(reverse("cpd_sessions:list"), {"suits_me": "on"}).content.decode()
+    assert "For teachers" in page
+    assert "For any role" in page
+    assert "For teaching assistants" not in page
+
+
 def test_hub_and_network_filters(client, personas):
     network = SubjectNetworkFactory(name="Geography network", slug="geo")
     SessionFactory(
