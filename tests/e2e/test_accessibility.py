@@ -18,11 +18,13 @@ PAGES = {
     "teacher@demo.test": [
         "/", "/hubs/", "/hubs/northgate/", "/schools/148101/", "/networks/primary-geography/",
         "/me/", "/accounts/email/", "/accounts/2fa/", "/experts/", "/experts/?q=questioning",
-        "/experts/?q=nothingmatches", "/experts/me/",
+        "/experts/?q=nothingmatches", "/experts/?q=retreival", "/experts/me/", "/sessions/",
+        "/sessions/?suits_me=on", "/sessions/recordings/", "/sessions/calendar/",
+        "/notifications/preferences/",
     ],
-    "expert@demo.test": ["/experts/me/"],
-    "leader@demo.test": ["/schools/148101/", "/schools/148101/invite/"],
-    "coordinator@demo.test": ["/coordinator/"],
+    "expert@demo.test": ["/experts/me/", "/sessions/new/"],
+    "leader@demo.test": ["/schools/148101/", "/schools/148101/invite/", "/sessions/approvals/"],
+    "coordinator@demo.test": ["/coordinator/", "/experts/stale/"],
 }  # fmt: skip
 
 
@@ -42,14 +44,23 @@ def axe_violations(page) -> list[str]:
 @pytest.mark.parametrize("width", [1280, 390])
 @pytest.mark.parametrize("who", list(PAGES))
 def test_pages_have_no_wcag_violations(page, demo, who, width):
+    from cpd_sessions.demo import seed as seed_sessions
     from experts.demo import seed
 
     seed()
+    seed_sessions()
     page.set_viewport_size({"width": width, "height": 900})
     if who:
         sign_in(page, who)
+    paths = list(PAGES[who])
+    if who == "teacher@demo.test":  # a session's own page, and an expert's
+        from cpd_sessions.models import DevelopmentSession
+        from experts.models import ExpertProfile
+
+        paths.append(DevelopmentSession.objects.upcoming().first().get_absolute_url())
+        paths.append(ExpertProfile.objects.visible().first().get_absolute_url())
     problems = {}
-    for path in PAGES[who]:
+    for path in paths:
         page.goto(page.base_url + path)
         if found := axe_violations(page):
             problems[path] = found
