@@ -62,6 +62,7 @@ class SessionFilter(django_filters.FilterSet):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        self.form.label_suffix = ""  # labels as on every other form here: "Area", not "Area:"
 
     def with_area(self, queryset, name, value):
         through = DevelopmentSession.areas.through

@@ -66,6 +66,7 @@ class DirectoryFilter(django_filters.FilterSet):
                 (value, label) for value, label, _ in choices[name]
             ]
         self._shorten_school_list(choices["school"])
+        self.form.label_suffix = ""  # "Area", not "Area:", as on every other form here
 
     def _shorten_school_list(self, schools) -> None:
         """A list of thousands of schools helps nobody: narrow it to the chosen hub's."""
