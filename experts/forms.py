@@ -28,7 +28,7 @@ class ProfileForm(forms.ModelForm):
         labels = {"is_hidden": "Hide my profile from the directory for now"}
 
     def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, label_suffix="", **kwargs)
         self.fields["subjects"].queryset = Subject.objects.order_by("name")
         self.fields["phases"].queryset = Phase.objects.order_by("position")
 

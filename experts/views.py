@@ -19,7 +19,7 @@ from hubs.permissions import is_coordinator
 from . import permissions, selectors, services
 from .filters import DirectoryFilter
 from .forms import ContactForm, ProfileAreaFormSet, ProfileForm, ThankYouForm
-from .models import ContactRequest, ExpertProfile
+from .models import ContactRequest, ExpertProfile, ProfileArea
 from .search import corrected as search_corrected
 
 PAGE_SIZE = 20
@@ -243,6 +243,7 @@ def my_profile(request):
         {
             "form": form,
             "offers": offers,
+            "offer_fields": ProfileArea.OFFER_FIELDS,
             "expert": preview,
             "expert_is_stale": preview is not None and not preview.is_live(),
             "received": received,
