@@ -267,10 +267,48 @@ class AreaCount:
 
 
 @dataclass
+class Impact:
+    """How far staff's CPD reached this academic year, in counts only (no one's words)."""
+
+    year: int
+    entries: int
+    hours: Decimal
+    levels: list[tuple[str, int]]  # each level of ImpactFollowUp, in order, with its count
+    answered: int
+
+
+def impact_this_year(school_ids=None, today: datetime.date | None = None) -> Impact:
+    """For a CPD leader's schools (or, with None, the whole community): the year's log in
+    hours and entries, and the six-week follow-ups by the level of impact they report."""
+    year = current_academic_year(today)
+    start, end = year_bounds(year)
+    entries = Entry.objects.filter(date__range=(start, end), owner__is_active=True)
+    if school_ids is not None:
+        entries = entries.filter(owner__school_id__in=list(school_ids))
+    logged = entries.aggregate(n=Count("pk"), hours=Coalesce(Sum("hours"), Decimal(0)))
+    counts = dict(
+        ImpactFollowUp.objects.filter(entry__in=entries, answered_at__isnull=False)
+        .exclude(level="")
+        .order_by()
+        .values_list("level")
+        .annotate(n=Count("pk"))
+    )
+    levels = [(label, counts.get(value, 0)) for value, label in ImpactFollowUp.Level.choices]
+    return Impact(
+        year=year,
+        entries=logged["n"],
+        hours=logged["hours"],
+        levels=levels,
+        answered=sum(counts.values()),
+    )
+
+
+@dataclass
 class NeedsAudit:
     by_area: list[AreaCount]
     needs: list[Need]
     totals: AreaCount = field(default_factory=lambda: AreaCount(area="All areas"))
+    impact: Impact | None = None
 
 
 def _counts_by_area(needs: QuerySet[Need]) -> tuple[list[AreaCount], AreaCount]:
@@ -308,7 +346,9 @@ def needs_audit(school_ids) -> NeedsAudit:
             "-created_at",
         )[:500]
     )
-    return NeedsAudit(by_area=by_area, needs=listed, totals=totals)
+    return NeedsAudit(
+        by_area=by_area, needs=listed, totals=totals, impact=impact_this_year(school_ids)
+    )
 
 
 @dataclass
@@ -316,6 +356,7 @@ class CommunityNeeds:
     schools: list[str]
     rows: list[tuple[str, list[int], int]]  # area, count per school (in `schools` order), total
     passed: list[Need]
+    impact: Impact | None = None
 
 
 def community_needs() -> CommunityNeeds:
@@ -342,7 +383,7 @@ def community_needs() -> CommunityNeeds:
         .select_related("owner__school", "area", "decided_by")
         .order_by("area__name", "-decided_at")[:500]
     )
-    return CommunityNeeds(schools=school_list, rows=rows, passed=passed)
+    return CommunityNeeds(schools=school_list, rows=rows, passed=passed, impact=impact_this_year())
 
 
 def need_for_leader(user: User, pk: int) -> Need:

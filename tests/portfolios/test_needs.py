@@ -107,3 +107,37 @@ def test_a_bad_decision_changes_nothing(client, personas):
     client.post(f"/portfolio/needs/{need.pk}/decide/", {"status": "burn"})
     need.refresh_from_db()
     assert need.status == "open"
+
+
+def test_leaders_see_how_far_their_staffs_cpd_reached_in_counts_never_words(client, personas):
+    from django.utils import timezone
+
+    from .factories import EntryFactory, follow_up_for
+
+    def answered(owner, level, words):
+        follow_up = follow_up_for(EntryFactory(owner=owner, hours="2"))
+        follow_up.answered_at, follow_up.level, follow_up.what_happened = (
+            timezone.now(),
+            level,
+            words,
+        )
+        follow_up.save()
+
+    answered(personas.owner, "pupils", "Year 4 explain their reasoning now")
+    answered(personas.colleague, "use", "I cold call every lesson")
+    answered(personas.outsider, "pupils", "Another school's story")  # not this leader's
+    EntryFactory(owner=personas.owner, hours="1.5")  # logged, no follow-up yet
+
+    client.force_login(personas.leader)
+    page = client.get("/portfolio/needs/audit/").content.decode()
+    assert "3 log entries, 5.5 hours of CPD logged by your staff" in page
+    row = page.split("Pupil outcomes: pupils are doing better</th>")[1].split("</tr>")[0]
+    assert row == "<td>1</td>"
+    assert "All answered</th><td>2</td>" in page
+    assert "Year 4 explain" not in page
+    assert "cold call" not in page
+
+    client.force_login(personas.coordinator)
+    page = client.get("/portfolio/needs/community/").content.decode()
+    assert "All answered</th><td>3</td>" in page
+    assert "Another school's story" not in page
