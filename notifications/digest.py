@@ -24,21 +24,17 @@ from .planning import term_slug
 EXPERTS = 6
 SESSIONS = 5
 RECORDINGS = 4
-_terms: dict[str, Term | None] = {}
 
 
 def term_for_key(key: str) -> Term | None:
-    """The term of ``digest:<slug>`` (or of a ``test:<person>:…`` preview: the current term)."""
-    if key in _terms:
-        return _terms[key]
+    """The term of ``digest:<slug>`` (or of a ``test:<person>:…`` preview: the current term).
+    Read afresh for every batch: one small query, and never a term from before an edit."""
     term = None
     if key.startswith("digest:"):
         slug = key.split(":", 1)[1]
         term = next((t for t in Term.objects.all() if term_slug(t) == slug), None)
     if term is None:
         term = Term.objects.current() or Term.objects.filter(start__lte=timezone.localdate()).last()
-    if key.startswith("digest:"):
-        _terms[key] = term
     return term
 
 
