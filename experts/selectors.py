@@ -178,9 +178,11 @@ def related_areas(query: str, limit: int = 6) -> list[ExpertiseArea]:
 def profile_for(pk: int, viewer) -> ExpertProfile:
     """A profile the viewer may see: any visible one, or their own whatever its state."""
     base = with_card_data(ExpertProfile.objects.all()).prefetch_related("subjects", "phases")
-    return base.filter(Q(pk__in=ExpertProfile.objects.visible().values("pk")) | Q(user=viewer)).get(
-        pk=pk
-    )
+    # The list trusts the profile's copy of the person's active flag (kept by signals); a single
+    # profile also checks the person's own row, so even a bulk update that bypassed the signals
+    # never shows a deactivated colleague's page.
+    visible = Q(pk__in=ExpertProfile.objects.visible().values("pk")) | Q(user=viewer)
+    return base.filter(visible, user__is_active=True).get(pk=pk)
 
 
 def requests_this_term(profile: ExpertProfile) -> int:

@@ -244,3 +244,13 @@ def test_cards_show_sessions_run_not_ones_to_come_or_cancelled(client, personas,
     page = client.get(URL, {"q": "questioning"}).content.decode()
     assert "Has run 2 sessions" in page
     assert "Has run 2 sessions" in client.get(questioner.get_absolute_url()).content.decode()
+
+
+def test_a_person_deactivated_behind_the_signals_back_has_no_profile_page(
+    client, personas, experts
+):
+    from hubs.models import User
+
+    User.objects.filter(pk=personas.outsider.pk).update(is_active=False)  # no save(), no signal
+    client.force_login(personas.owner)
+    assert client.get(experts[0].get_absolute_url()).status_code == 404
