@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.urls import reverse
 from django.utils import timezone
 
 from experts.models import ExpertiseArea
@@ -47,6 +48,26 @@ def session_for(pk: int, user: User) -> DevelopmentSession:
         .prefetch_related("phases", "subjects")
         .get(pk=pk)
     )
+
+
+def leads_with_profiles(session: DevelopmentSession) -> list[tuple[User, str | None]]:
+    """The session's leads, each with their directory profile's address when it is live,
+    so someone interested can read more about them or write to them (one query)."""
+    from experts.models import ExpertProfile
+
+    leads = list(session.leads.all())
+    profiles = dict(
+        ExpertProfile.objects.visible()
+        .filter(user__in=[lead.pk for lead in leads])
+        .values_list("user_id", "pk")
+    )
+    return [
+        (
+            lead,
+            reverse("experts:profile", args=[profiles[lead.pk]]) if lead.pk in profiles else None,
+        )
+        for lead in leads
+    ]
 
 
 def booking_of(session: DevelopmentSession, user: User) -> Booking | None:

@@ -168,6 +168,7 @@ def _detail_context(request, session, *, release_form=None, feedback_form=None) 
         feedback_form = FeedbackForm(instance=feedback)
     return {
         "session": session,
+        "leads": selectors.leads_with_profiles(session),
         "booking": booking,
         "active": active,
         "waitlist_place": selectors.waitlist_place(booking) if booking else None,

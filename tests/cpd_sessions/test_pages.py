@@ -271,3 +271,15 @@ def test_dashboard_shows_my_next_sessions(client, personas):
     assert "Retrieval twilight" in page
     assert "Something I lead" in page
     assert Booking.objects.count() == 1
+
+
+def test_a_session_links_its_lead_to_their_directory_profile(client, personas):
+    from tests.experts.factories import ExpertProfileFactory
+
+    profile = ExpertProfileFactory(user=personas.colleague)
+    session = SessionFactory(leads=[personas.colleague, personas.outsider])  # Owen: no profile
+    client.force_login(personas.owner)
+    page = client.get(session.get_absolute_url()).content.decode()
+    assert f'<a href="{profile.get_absolute_url()}">Amelia Hughes</a>' in page
+    assert "Owen Bell" in page
+    assert ">Owen Bell</a>" not in page
