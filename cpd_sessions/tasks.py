@@ -9,7 +9,9 @@ from django.utils import timezone
 
 from cpdhub.mail import absolute_url, send_templated_mail
 
-RETRY = {"autoretry_for": (OSError,), "retry_backoff": True, "max_retries": 5}
+# Every email goes through the ledger with a key, so running a task twice sends nothing twice:
+# safe to acknowledge late (a worker killed mid-task has it redelivered).
+RETRY = {"autoretry_for": (OSError,), "retry_backoff": True, "max_retries": 5, "acks_late": True}
 
 
 def booking_mail_key(booking, kind: str) -> str:
@@ -95,7 +97,7 @@ def send_session_notice(session_id: int, kind: str) -> None:
         send_templated_mail(kind, to=[booking.user.email], context=_context(booking), key=key)
 
 
-@shared_task(name="cpd_sessions.send_reminders")
+@shared_task(name="cpd_sessions.send_reminders", acks_late=True)
 def send_reminders() -> int:
     """Each morning: people with a confirmed place at a meeting tomorrow (London time)."""
     from .models import Booking, DevelopmentSession
@@ -122,7 +124,7 @@ def send_reminders() -> int:
     return sent
 
 
-@shared_task(name="cpd_sessions.request_feedback")
+@shared_task(name="cpd_sessions.request_feedback", acks_late=True)
 def request_feedback() -> int:
     """After a session ends: ask confirmed attendees (not marked absent) what they thought."""
     from .models import Booking
@@ -148,7 +150,7 @@ def request_feedback() -> int:
     return sent
 
 
-@shared_task(name="cpd_sessions.check_minimums")
+@shared_task(name="cpd_sessions.check_minimums", acks_late=True)
 def check_minimums() -> int:
     """Cancel sessions whose decision date has come without the minimum places or schools."""
     from .models import DevelopmentSession

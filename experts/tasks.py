@@ -6,7 +6,11 @@ from .models import ContactRequest
 
 
 @shared_task(
-    name="experts.send_contact_request", autoretry_for=(OSError,), retry_backoff=True, max_retries=5
+    name="experts.send_contact_request",
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    max_retries=5,
+    acks_late=True,  # idempotent: the ledger's key makes a second run send nothing
 )
 def send_contact_request(contact_request_id: int) -> None:
     request = (

@@ -10,7 +10,11 @@ from .models import Invitation
 
 
 @shared_task(
-    name="hubs.send_invitation", autoretry_for=(OSError,), retry_backoff=True, max_retries=5
+    name="hubs.send_invitation",
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    max_retries=5,
+    acks_late=True,  # idempotent: the ledger's key makes a second run send nothing
 )
 def send_invitation(invitation_id: int) -> None:
     invitation = (

@@ -12,7 +12,7 @@ from .models import ImpactFollowUp
 logger = logging.getLogger(__name__)
 
 
-@shared_task(name="portfolios.ask_impact_follow_ups")
+@shared_task(name="portfolios.ask_impact_follow_ups", acks_late=True)
 def ask_impact_follow_ups() -> int:
     """
     Email each follow-up that has come due, once. Each is claimed (marked asked) before its
