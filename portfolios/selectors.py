@@ -352,9 +352,21 @@ def needs_audit(school_ids) -> NeedsAudit:
 
 
 @dataclass
+class NeedsRow:
+    """One area of the community's needs, against what the community can offer in it."""
+
+    area: str
+    slug: str
+    counts: list[int]  # open and passed needs per school, in CommunityNeeds.schools order
+    total: int
+    experts: int = 0  # live directory profiles offering help in the area
+    sessions: int = 0  # upcoming published sessions in the area
+
+
+@dataclass
 class CommunityNeeds:
     schools: list[str]
-    rows: list[tuple[str, list[int], int]]  # area, count per school (in `schools` order), total
+    rows: list[NeedsRow]
     passed: list[Need]
     impact: Impact | None = None
 
@@ -364,20 +376,45 @@ def community_needs() -> CommunityNeeds:
     live = Need.objects.filter(
         status__in=[Need.Status.OPEN, Need.Status.PASSED], owner__is_active=True
     )
-    grid: dict[str, dict[str, int]] = defaultdict(dict)
+    grid: dict[tuple[str, str], dict[str, int]] = defaultdict(dict)
     schools: set[str] = set()
-    for area, school, n in (
-        live.order_by().values_list("area__name", "owner__school__name").annotate(n=Count("*"))
+    for area, slug, school, n in (
+        live.order_by()
+        .values_list("area__name", "area__slug", "owner__school__name")
+        .annotate(n=Count("*"))
     ):
         school = school or "Community team"
         schools.add(school)
-        grid[area][school] = grid[area].get(school, 0) + n
+        grid[area, slug][school] = grid[area, slug].get(school, 0) + n
     school_list = sorted(schools)
+    # Supply beside demand: who offers help in each area, and what sessions are coming.
+    experts = dict(
+        ProfileArea.objects.filter(profile__in=ExpertProfile.objects.visible().values("pk"))
+        .order_by()
+        .values_list("area__slug")
+        .annotate(n=Count("profile_id", distinct=True))
+    )
+    through = DevelopmentSession.areas.through
+    sessions = dict(
+        through.objects.filter(
+            developmentsession__in=DevelopmentSession.objects.upcoming().values("pk")
+        )
+        .order_by()
+        .values_list("expertisearea__slug")
+        .annotate(n=Count("developmentsession_id", distinct=True))
+    )
     rows = [
-        (area, [counts.get(s, 0) for s in school_list], sum(counts.values()))
-        for area, counts in grid.items()
+        NeedsRow(
+            area=area,
+            slug=slug,
+            counts=[counts.get(s, 0) for s in school_list],
+            total=sum(counts.values()),
+            experts=experts.get(slug, 0),
+            sessions=sessions.get(slug, 0),
+        )
+        for (area, slug), counts in grid.items()
     ]
-    rows.sort(key=lambda r: (-r[2], r[0]))
+    rows.sort(key=lambda r: (-r.total, r.area))
     passed = list(
         live.filter(status=Need.Status.PASSED)
         .select_related("owner__school", "area", "decided_by")

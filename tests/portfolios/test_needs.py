@@ -81,7 +81,14 @@ def test_leader_marks_met_and_passes_on_and_the_coordinator_sees_it(client, pers
     assert "Help with phonics" in page.content.decode()
     community = page.context["community"]
     assert community.schools == [personas.school.name]
-    assert community.rows == [("Questioning", [1], 1)]
+    (row,) = community.rows
+    assert (row.area, row.counts, row.total, row.experts, row.sessions) == (
+        "Questioning",
+        [1],
+        1,
+        0,
+        0,
+    )
 
     client.force_login(personas.leader)
     client.post(f"/portfolio/needs/{need.pk}/decide/", {"status": "met"})
@@ -141,3 +148,23 @@ def test_leaders_see_how_far_their_staffs_cpd_reached_in_counts_never_words(clie
     page = client.get("/portfolio/needs/community/").content.decode()
     assert "All answered</th><td>3</td>" in page
     assert "Another school's story" not in page
+
+
+def test_the_coordinator_sees_needs_against_what_the_community_offers(client, personas):
+    from tests.cpd_sessions.factories import SessionFactory
+    from tests.experts.factories import ExpertProfileFactory, offer
+
+    NeedFactory(owner=personas.owner)  # questioning
+    NeedFactory(owner=personas.outsider, area=ExpertiseArea.objects.get(slug="send"))
+    offer(ExpertProfileFactory(user=personas.colleague), "questioning")
+    offer(ExpertProfileFactory(user=personas.other_leader), "questioning", coaching=True)
+    hidden = ExpertProfileFactory(user=personas.leader, is_hidden=True)
+    offer(hidden, "questioning")  # not offering anything to anyone while hidden
+    SessionFactory().areas.add(ExpertiseArea.objects.get(slug="questioning"))
+    client.force_login(personas.coordinator)
+    page = client.get("/portfolio/needs/community/")
+    rows = {row.area: (row.experts, row.sessions) for row in page.context["community"].rows}
+    assert rows == {"Questioning": (2, 1), "SEND": (0, 0)}
+    html = page.content.decode()
+    assert '/experts/?area=questioning">2<' in html
+    assert "None</span>" in html  # nobody offers SEND: the gap to fill
