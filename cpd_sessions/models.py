@@ -9,7 +9,6 @@ after-school twilights are one session with four dates, booked once.
 
 from __future__ import annotations
 
-import datetime
 import secrets
 from decimal import Decimal
 
@@ -21,15 +20,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from experts.models import ExpertiseArea
+from hubs.academic_year import academic_year_label
 from hubs.models import Hub, Phase, School, Subject, SubjectNetwork, User
 
 MONEY = {"max_digits": 9, "decimal_places": 2, "default": Decimal("0.00")}
-
-
-def academic_year_of(day: datetime.date) -> str:
-    """The English academic year a day falls in, e.g. "2026/27" (years start in August)."""
-    first = day.year if day.month >= 8 else day.year - 1
-    return f"{first}/{str(first + 1)[-2:]}"
 
 
 class Consultant(models.Model):
@@ -238,7 +232,7 @@ class DevelopmentSession(models.Model):
 
     @property
     def academic_year(self) -> str:
-        return academic_year_of(timezone.localdate(self.start))
+        return academic_year_label(timezone.localdate(self.start))
 
     @property
     def venue(self) -> str:

@@ -343,7 +343,3 @@ def feed_items(user: User) -> list[tuple[DevelopmentSession, Booking | None]]:
 
 def users_led_by(leader: User) -> QuerySet[User]:
     return User.objects.filter(school__in=leader.led_school_ids, is_active=True)
-
-
-def prefetch_release_people() -> Prefetch:
-    return Prefetch("booking__user", queryset=User.objects.select_related("school"))

@@ -18,6 +18,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
+from .academic_year import academic_year_of
 from .models import (
     COORDINATORS_GROUP,
     Hub,
@@ -344,10 +345,6 @@ class Community:
     terms: list[Term]
 
 
-def academic_year_start(today: datetime.date) -> int:
-    return today.year if today.month >= 8 else today.year - 1
-
-
 def term_dates(first_year: int) -> list[tuple[str, datetime.date, datetime.date]]:
     """Three terms of the academic year starting in September ``first_year``, plus last summer."""
     y, z = first_year, first_year + 1
@@ -412,7 +409,7 @@ def seed(today: datetime.date | None = None) -> Community:
         schools[urn] = school
 
     terms = []
-    for name, start, end in term_dates(academic_year_start(today)):
+    for name, start, end in term_dates(academic_year_of(today)):
         term = Term.objects.filter(name=name).first() or Term(name=name)
         term.start, term.end = start, end
         term.full_clean()

@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 
+from .academic_year import academic_year_label
 from .constraints import NonOverlappingDateRange
 
 COORDINATORS_GROUP = "Coordinators"
@@ -401,9 +402,8 @@ class Term(models.Model):
 
     @property
     def academic_year(self) -> str:
-        """The English academic year the term belongs to, e.g. "2026/27" (years start in August)."""
-        first = self.start.year if self.start.month >= 8 else self.start.year - 1
-        return f"{first}/{str(first + 1)[-2:]}"
+        """The English academic year the term belongs to, e.g. "2026/27"."""
+        return academic_year_label(self.start)
 
     def week_of(self, day: datetime.date) -> int:
         return (day - self.start).days // 7 + 1

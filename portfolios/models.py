@@ -19,24 +19,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from experts.models import ExpertiseArea
+from hubs.academic_year import academic_year_of, year_label
 
 MAX_HOURS = Decimal(100)
 FOLLOW_UP_AFTER = datetime.timedelta(days=42)  # "six weeks after an entry"
 FIRST_YEAR = 2000
 
 
-def academic_year_of(day: datetime.date) -> int:
-    """The English academic year a date falls in, by its first calendar year (starts in August)."""
-    return day.year if day.month >= 8 else day.year - 1
-
-
 def current_academic_year(today: datetime.date | None = None) -> int:
     return academic_year_of(today or timezone.localdate())
-
-
-def year_label(year: int) -> str:
-    """2026 → "2026/27", the way schools write it (as ``Term.academic_year`` does)."""
-    return f"{year}/{str(year + 1)[-2:]}"
 
 
 def year_bounds(year: int) -> tuple[datetime.date, datetime.date]:

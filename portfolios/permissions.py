@@ -17,31 +17,9 @@ def is_owner(user, item) -> bool:
     return user.is_authenticated and item.owner_id == user.pk
 
 
-def can_edit(user, item) -> bool:
-    """Goals, entries, needs, follow-ups' entries: only the owner changes them."""
-    return is_owner(user, item)
-
-
-def leads_school_of(user, owner) -> bool:
-    return (
-        user.is_authenticated
-        and owner.school_id is not None
-        and owner.school_id in user.led_school_ids
-    )
-
-
-def can_view_shared(user, item, shared_user_ids: set[int]) -> bool:
-    """A goal or entry: its owner, a named colleague, or the owner's CPD leader when shared."""
-    if is_owner(user, item):
-        return True
-    if user.pk in shared_user_ids:
-        return True
-    return item.share_with_leaders and leads_school_of(user, item.owner)
-
-
-def can_decide_need(user, need) -> bool:
-    """The CPD leader of the need's owner's school marks it met or passes it on."""
-    return leads_school_of(user, need.owner)
+# Changing an item (owner only), reading what is shared (selectors._shared_q) and deciding a
+# need (selectors.need_for_leader) are enforced by scoping the querysets, so anyone else
+# simply does not find the item: 404.
 
 
 def can_see_needs_audit(user) -> bool:

@@ -148,14 +148,6 @@ def my_entries(user: User) -> QuerySet[Entry]:
     )
 
 
-def hours_in_year(user: User, year: int) -> Decimal:
-    start, end = year_bounds(year)
-    total = Entry.objects.filter(owner=user, date__range=(start, end)).aggregate(
-        total=Sum("hours")
-    )["total"]
-    return total or ZERO_HOURS
-
-
 # --- The impact loop -----------------------------------------------------------------
 
 
