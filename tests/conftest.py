@@ -135,3 +135,7 @@ def count_queries(client):
         return len(ctx.captured_queries)
 
     return run
+
+
+# WebTest: forms submitted as a browser submits them (tests/webtest.py).
+from .webtest import app  # noqa: E402, F401

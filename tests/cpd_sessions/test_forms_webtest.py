@@ -1,0 +1,318 @@
+"""
+Every sessions form, submitted as a browser submits it (WebTest: the rendered form, its CSRF
+token, its fields by name, its own action). See tests/webtest.py for why.
+"""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from cpd_sessions.models import (
+    Attendance,
+    Booking,
+    CalendarFeed,
+    CpdBudget,
+    DevelopmentSession,
+    Feedback,
+    ReleaseRequest,
+)
+from tests.experts.factories import ExpertProfileFactory
+from tests.webtest import form_for, messages_on, text_of
+
+from .factories import SessionFactory, book, london, release_data
+
+pytestmark = pytest.mark.django_db
+
+S = Booking.Status
+
+
+@pytest.fixture
+def school_hours(personas):
+    """A session at 10:00 on a weekday: inside every school's day, so it needs release."""
+    return SessionFactory(capacity=5, start=london(10, 10, 0), end=london(10, 12, 0))
+
+
+@pytest.fixture
+def finished(personas):
+    """A session that ran yesterday, led by the colleague, with the owner and outsider booked."""
+    session = SessionFactory(leads=[personas.colleague], capacity=10)
+    book(session, personas.owner)
+    book(session, personas.outsider)
+    start = timezone.now() - datetime.timedelta(days=1)
+    DevelopmentSession.objects.filter(pk=session.pk).update(
+        start=start, end=start + datetime.timedelta(hours=1)
+    )
+    session.dates.update(start=start, end=start + datetime.timedelta(hours=1))
+    return DevelopmentSession.objects.get(pk=session.pk)
+
+
+# --- Approvals (a CPD leader) ---
+
+
+def test_bulk_approve_the_ticked_requests(app, personas, school_hours):
+    """The bulk form had no CSRF token: every leader got 403 in a browser."""
+    mine = book(school_hours, personas.owner, release=release_data())
+    colleague = book(school_hours, personas.colleague, release=release_data())
+    page = app.sign_in(personas.leader).get("/sessions/approvals/")
+    form = page.forms["bulk-form"]
+    form["release"] = [str(mine.release.pk)]  # tick one of the two
+    done = form.submit("").follow()
+    assert "Approved 1 request." in messages_on(done)
+    assert Booking.objects.get(pk=mine.pk).status == S.CONFIRMED
+    assert Booking.objects.get(pk=colleague.pk).status == S.PENDING
+
+
+def test_bulk_approve_with_nothing_ticked_says_so(app, personas, school_hours):
+    mine = book(school_hours, personas.owner, release=release_data())
+    page = app.sign_in(personas.leader).get("/sessions/approvals/")
+    done = page.forms["bulk-form"].submit().follow()
+    assert "Tick the requests you want to approve." in messages_on(done)
+    assert Booking.objects.get(pk=mine.pk).status == S.PENDING
+
+
+def test_approve_one_request(app, personas, school_hours):
+    booking = book(school_hours, personas.owner, release=release_data())
+    page = app.sign_in(personas.leader).get("/sessions/approvals/")
+    form = form_for(page, "cpd_sessions:release_decide", pk=booking.release.pk, index=0)
+    assert form["decision"].value == "approve"
+    done = form.submit().follow()
+    assert "Approved: Sam Whitfield is booked on." in messages_on(done)
+    assert Booking.objects.get(pk=booking.pk).status == S.CONFIRMED
+    assert ReleaseRequest.objects.get().decided_by == personas.leader
+
+
+def test_decline_one_request_with_a_reason(app, personas, school_hours):
+    booking = book(school_hours, personas.owner, release=release_data())
+    page = app.sign_in(personas.leader).get("/sessions/approvals/")
+    form = form_for(page, "cpd_sessions:release_decide", pk=booking.release.pk, index=1)
+    assert form["decision"].value == "decline"
+    form["reason"] = "Ofsted week: no cover."
+    done = form.submit().follow()
+    assert "Declined: Sam Whitfield is told why." in messages_on(done)
+    assert Booking.objects.get(pk=booking.pk).status == S.DECLINED
+    assert ReleaseRequest.objects.get().reason == "Ofsted week: no cover."
+
+
+def test_set_a_budget_from_the_approvals_page(app, personas, school_hours):
+    book(school_hours, personas.owner, release=release_data())
+    page = app.sign_in(personas.leader).get("/sessions/approvals/")
+    form = form_for(page, "cpd_sessions:budget_set", user_id=personas.owner.pk)
+    form["allocated"] = "400"
+    done = form.submit().follow()
+    assert "Sam Whitfield's CPD budget" in messages_on(done)
+    budget = CpdBudget.objects.get(user=personas.owner)
+    assert budget.allocated == Decimal(400)
+    assert budget.academic_year == school_hours.academic_year
+
+
+def test_the_approvals_page_is_refused_to_a_teacher(app, personas, school_hours):
+    book(school_hours, personas.owner, release=release_data())
+    response = app.sign_in(personas.owner).get("/sessions/approvals/", status=403)
+    assert not response.forms or "bulk-form" not in response.forms
+
+
+def test_another_schools_leader_sees_no_form_for_my_request(app, personas, school_hours):
+    booking = book(school_hours, personas.owner, release=release_data())
+    page = app.sign_in(personas.other_leader).get("/sessions/approvals/")
+    assert "Sam Whitfield" not in text_of(page)
+    with pytest.raises(AssertionError, match="No form posting"):
+        form_for(page, "cpd_sessions:release_decide", pk=booking.release.pk)
+    assert Booking.objects.get(pk=booking.pk).status == S.PENDING
+
+
+# --- Booking, cancelling, release request ---
+
+
+def test_book_a_place_then_cancel_it(app, personas):
+    session = SessionFactory(capacity=3)
+    page = app.sign_in(personas.owner).get(session.get_absolute_url())
+    done = form_for(page, "cpd_sessions:book", pk=session.pk).submit().follow()
+    assert "You are booked on" in messages_on(done)
+    assert Booking.objects.get().status == S.CONFIRMED
+    done = form_for(done, "cpd_sessions:cancel_booking", pk=session.pk).submit().follow()
+    assert "Your booking is cancelled." in messages_on(done)
+    assert Booking.objects.get().status == S.CANCELLED
+
+
+def test_ask_for_release_and_book(app, personas, school_hours):
+    page = app.sign_in(personas.owner).get(school_hours.get_absolute_url())
+    form = form_for(page, "cpd_sessions:book", pk=school_hours.pk)
+    form["cover_lessons"] = "3"
+    form["cover_notes"] = "Year 4, periods 3 to 5"
+    form["supply_cost"] = "180.00"
+    form["travel_cost"] = "12.50"
+    form["fee_share"] = "0"
+    form["goal"] = "Better questioning in maths"
+    done = form.submit().follow()
+    assert "Your place is held while your CPD leader decides" in messages_on(done)
+    release = ReleaseRequest.objects.get()
+    assert release.booking.status == S.PENDING
+    assert release.cover_lessons == 3
+    assert release.goal == "Better questioning in maths"
+
+
+def test_release_request_left_empty_is_explained_on_the_form(app, personas, school_hours):
+    page = app.sign_in(personas.owner).get(school_hours.get_absolute_url())
+    form = form_for(page, "cpd_sessions:book", pk=school_hours.pk)
+    form["cover_lessons"] = ""
+    form["supply_cost"] = ""
+    response = form.submit(status=400)
+    assert "There is a problem" in text_of(response)
+    assert not Booking.objects.exists()
+
+
+# --- After the session: register and feedback ---
+
+
+def test_lead_keeps_the_register(app, personas, finished):
+    owner_booking = Booking.objects.get(user=personas.owner)
+    page = app.sign_in(personas.colleague).get(finished.get_absolute_url())
+    form = form_for(page, "cpd_sessions:attendance", pk=finished.pk)
+    form.get("present", index=0).checked = False
+    form.get("present", index=1).checked = False
+    for index in range(2):
+        field = form.get("present", index=index)
+        if field._value == str(owner_booking.pk):
+            field.checked = True
+    done = form.submit().follow()
+    assert "The register is saved." in messages_on(done)
+    assert Attendance.objects.get(booking=owner_booking).present
+    assert not Attendance.objects.get(booking__user=personas.outsider).present
+
+
+def test_give_feedback(app, personas, finished):
+    page = app.sign_in(personas.owner).get(finished.get_absolute_url())
+    form = form_for(page, "cpd_sessions:feedback", pk=finished.pk)
+    form["rating"] = "4"
+    form["most_useful"] = "Hinge questions"
+    form["will_try"] = "Exit tickets"
+    form["anonymous"] = True
+    done = form.submit().follow()
+    assert "Thank you for your feedback." in messages_on(done)
+    feedback = Feedback.objects.get()
+    assert feedback.rating == 4
+    assert feedback.anonymous
+    assert feedback.will_try == "Exit tickets"
+
+
+# --- Offering, editing, publishing, cancelling a session ---
+
+
+def fill_session(form, **values):
+    day = london(20).date()
+    defaults = {
+        "title": "Hinge questions in maths",
+        "description": "Quick checks that show who has understood.",
+        "kind": "workshop",
+        "scope": "community",
+        "format": "in_person",
+        "first_date": day.isoformat(),
+        "start_time": "16:00",
+        "end_time": "17:30",
+        "meetings": "4",
+        "weeks_apart": "1",
+        "capacity": "12",
+    }
+    for name, value in (defaults | values).items():
+        form[name] = value
+    return form
+
+
+def test_offer_a_session(app, personas):
+    ExpertProfileFactory(user=personas.owner)
+    page = app.sign_in(personas.owner).get("/sessions/new/")
+    form = fill_session(form_for(page, ""), venue_school=str(personas.school.pk))
+    done = form.submit().follow()
+    assert "your session is proposed" in messages_on(done)
+    session = DevelopmentSession.objects.get()
+    assert session.title == "Hinge questions in maths"
+    assert session.status == DevelopmentSession.Status.PROPOSED
+    assert session.dates.count() == 4
+    assert list(session.leads.all()) == [personas.owner]
+
+
+def test_offer_form_errors_show_on_the_form(app, personas):
+    ExpertProfileFactory(user=personas.owner)
+    page = app.sign_in(personas.owner).get("/sessions/new/")
+    form = fill_session(form_for(page, ""), end_time="15:00", format="online")
+    response = form.submit(status=400)
+    assert "The session must end after it starts." in text_of(response)
+    assert "An online session needs a join link." in text_of(response)
+    assert not DevelopmentSession.objects.exists()
+
+
+def test_coordinator_publishes_a_proposed_session(app, personas):
+    session = SessionFactory(status=DevelopmentSession.Status.PROPOSED, leads=[personas.owner])
+    page = app.sign_in(personas.coordinator).get(session.get_absolute_url())
+    done = form_for(page, "cpd_sessions:publish", pk=session.pk).submit().follow()
+    assert "Published: colleagues can book it now." in messages_on(done)
+    assert DevelopmentSession.objects.get(pk=session.pk).status == "published"
+
+
+def test_lead_edits_a_session_and_adds_a_recording(app, personas):
+    session = SessionFactory(leads=[personas.owner], venue_school=personas.school)
+    page = app.sign_in(personas.owner).get(f"/sessions/{session.pk}/edit/")
+    form = form_for(page, "")
+    assert form["title"].value == session.title
+    form["title"] = "Hinge questions, second run"
+    form["recording_url"] = "https://video.example.org/hinge"
+    done = form.submit().follow()
+    assert "Saved." in messages_on(done)
+    session.refresh_from_db()
+    assert session.title == "Hinge questions, second run"
+    assert session.recording_url == "https://video.example.org/hinge"
+    assert session.dates.count() == 1
+
+
+def test_lead_cancels_the_session_with_a_reason(app, personas):
+    session = SessionFactory(leads=[personas.owner], venue_school=personas.school)
+    book(session, personas.colleague)
+    page = app.sign_in(personas.owner).get(session.get_absolute_url())
+    form = form_for(page, "cpd_sessions:cancel", pk=session.pk)
+    form["reason"] = "The presenter is ill."
+    done = form.submit().follow()
+    assert "The session is cancelled" in messages_on(done)
+    session.refresh_from_db()
+    assert session.status == DevelopmentSession.Status.CANCELLED
+    assert session.cancel_reason == "The presenter is ill."
+
+
+def test_a_colleague_sees_no_form_to_change_someone_elses_session(app, personas):
+    session = SessionFactory(leads=[personas.owner], venue_school=personas.school)
+    page = app.sign_in(personas.colleague).get(session.get_absolute_url())
+    for name in ("cpd_sessions:cancel", "cpd_sessions:attendance", "cpd_sessions:publish"):
+        with pytest.raises(AssertionError, match="No form posting"):
+            form_for(page, name, pk=session.pk)
+    app.get(f"/sessions/{session.pk}/edit/", status=403)
+
+
+# --- Calendar feed and recordings ---
+
+
+def test_make_and_switch_off_my_calendar_address(app, personas):
+    page = app.sign_in(personas.owner).get("/sessions/calendar/")
+    done = form_for(page, "cpd_sessions:calendar_renew").submit().follow()
+    assert "Your calendar address is ready." in messages_on(done)
+    assert CalendarFeed.objects.filter(user=personas.owner).exists()
+    done = form_for(done, "cpd_sessions:calendar_revoke").submit().follow()
+    assert "switched off" in messages_on(done)
+    assert not CalendarFeed.objects.filter(user=personas.owner).exists()
+
+
+def test_search_the_recordings(app, personas):
+    past = london(-10, 16, 0)
+    for title in ("Oracy in the early years", "Fractions on a number line"):
+        SessionFactory(
+            title=title,
+            start=past,
+            end=past + datetime.timedelta(hours=1),
+            recording_url="https://video.example.org/x",
+        )
+    page = app.sign_in(personas.owner).get("/sessions/recordings/")
+    form = page.forms[next(i for i, f in page.forms.items() if f.method.lower() == "get")]
+    form["q"] = "oracy"
+    results = text_of(form.submit())
+    assert "Oracy in the early years" in results
+    assert "Fractions on a number line" not in results
