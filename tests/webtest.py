@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from bs4 import Tag
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
@@ -85,9 +86,10 @@ def messages_on(page: TestResponse) -> str:
     )
 
 
-def text_of(page: TestResponse) -> str:
-    """The page's visible text, whitespace collapsed (so assertions read like what a user sees)."""
-    return re.sub(r"\s+", " ", page.html.get_text(" "))
+def text_of(page: TestResponse | Tag) -> str:
+    """The visible text of a page (or of one element of it), whitespace collapsed."""
+    element = page.html if isinstance(page, TestResponse) else page
+    return re.sub(r"\s+", " ", element.get_text(" "))
 
 
 @pytest.fixture

@@ -1,0 +1,188 @@
+"""
+Accounts and community forms, submitted as a browser submits them (WebTest: the rendered form,
+its CSRF token, its fields by name, its own action): sign up, confirm the address, sign in
+and out, invitations, network membership (plain and htmx), my details. See tests/webtest.py.
+"""
+
+import json
+import re
+
+import pytest
+from allauth.account.models import EmailAddress
+
+from hubs.models import Invitation, Phase, Subject, User
+from tests.factories import (
+    InvitationFactory,
+    SchoolDomainFactory,
+    SchoolFactory,
+    SubjectNetworkFactory,
+)
+from tests.webtest import form_for, messages_on, text_of
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "a-long-unusual-passphrase-42"
+
+
+def fill_signup(form, email: str, **values):
+    fields = {
+        "first_name": "Amelia",
+        "last_name": "Hughes",
+        "email": email,
+        "job_role": User.JobRole.HLTA,
+        "password1": PASSWORD,
+        "password2": PASSWORD,
+    } | values
+    for name, value in fields.items():
+        form[name] = value
+    return form
+
+
+def test_sign_up_confirm_the_address_and_arrive_signed_in(app, mailoutbox):
+    school = SchoolFactory(domain=None)
+    SchoolDomainFactory(school=school, domain="ashgrove.sch.uk")
+    page = app.get("/accounts/signup/")
+    form = form_for(page, "account_signup")
+    fill_signup(form, "Amelia.Hughes@Ashgrove.sch.uk").submit().follow()
+    user = User.objects.get(email="amelia.hughes@ashgrove.sch.uk")
+    assert (user.school, user.job_role) == (school, User.JobRole.HLTA)
+    assert not EmailAddress.objects.get(user=user).verified
+    (link,) = re.findall(r"https?://testserver(/accounts/confirm-email/\S+/)", mailoutbox[0].body)
+    confirm = app.get(link)
+    done = confirm.forms[next(i for i, f in confirm.forms.items() if "confirm" in f.action)]
+    home = done.submit().maybe_follow()
+    assert EmailAddress.objects.get(user=user).verified
+    assert "Sign out" in text_of(home)
+
+
+def test_sign_in_with_the_real_login_form_then_sign_out(app, personas):
+    page = app.get("/accounts/login/")
+    form = form_for(page, "account_login")
+    form["login"] = personas.owner.email
+    form["password"] = "correct-horse-battery"
+    home = form.submit().follow()
+    assert "Sam" in text_of(home.html.select_one(".account-nav"))
+    out = form_for(home, "account_logout").submit().maybe_follow()
+    assert "Sign in" in text_of(out.html.select_one(".account-nav"))
+    app.get("/portfolio/", status=302)  # signed out: sent to sign in
+
+
+def test_a_wrong_password_is_explained_on_the_form(app, personas):
+    form = form_for(app.get("/accounts/login/"), "account_login")
+    form["login"] = personas.owner.email
+    form["password"] = "not-my-password"
+    response = form.submit()
+    assert response.status_code in {200, 400}
+    assert "not correct" in text_of(response)
+
+
+def test_an_invited_governor_signs_up_with_the_invitation(app):
+    invitation = InvitationFactory(email="governor@gmail.test")
+    page = app.get(f"/join/{invitation.token}/")
+    assert invitation.school.name in text_of(page)
+    signup = page.click("Create your account")
+    form = form_for(signup, "account_signup")
+    assert form["email"].value == "governor@gmail.test"
+    fill_signup(form, "governor@gmail.test", job_role=User.JobRole.GOVERNOR).submit()
+    user = User.objects.get(email="governor@gmail.test")
+    assert user.school == invitation.school
+    invitation.refresh_from_db()
+    assert invitation.accepted_user == user
+
+
+def test_leader_invites_then_withdraws(
+    app, personas, mailoutbox, django_capture_on_commit_callbacks
+):
+    page = app.sign_in(personas.leader).get(f"/schools/{personas.school.urn}/invite/")
+    form = form_for(page, "")
+    form["email"] = "Governor@Gmail.test"
+    with django_capture_on_commit_callbacks(execute=True):
+        school_page = form.submit().follow()
+    assert "Invitation sent to governor@gmail.test" in messages_on(school_page)
+    invitation = Invitation.objects.get()
+    assert invitation.invited_by == personas.leader
+    assert [m.to for m in mailoutbox] == [["governor@gmail.test"]]
+    form = form_for(
+        school_page, "hubs:invitation_revoke", urn=personas.school.urn, pk=invitation.pk
+    )
+    done = form.submit().follow()
+    assert "has been withdrawn" in messages_on(done)
+    invitation.refresh_from_db()
+    assert invitation.revoked_at is not None
+
+
+def test_a_bad_invitation_address_is_explained_on_the_form(app, personas):
+    page = app.sign_in(personas.leader).get(f"/schools/{personas.school.urn}/invite/")
+    form = form_for(page, "")
+    form["email"] = "not an address"
+    response = form.submit()
+    assert "There is a problem" in text_of(response)
+    assert not Invitation.objects.exists()
+
+
+def test_a_teacher_gets_no_invitation_form(app, personas):
+    app.sign_in(personas.owner).get(f"/schools/{personas.school.urn}/invite/", status=403)
+    assert not Invitation.objects.exists()
+
+
+def test_join_and_leave_a_network(app, personas):
+    network = SubjectNetworkFactory(name="Maths mastery network")
+    page = app.sign_in(personas.outsider).get(network.get_absolute_url())
+    form = form_for(page, "hubs:network_membership", slug=network.slug)
+    assert form["action"].value == "join"
+    page = form.submit().follow()
+    assert "You have joined Maths mastery network" in messages_on(page)
+    assert network.members.filter(pk=personas.outsider.pk).exists()
+    form = form_for(page, "hubs:network_membership", slug=network.slug)
+    assert form["action"].value == "leave"
+    page = form.submit().follow()
+    assert "You have left Maths mastery network" in messages_on(page)
+    assert not network.members.exists()
+
+
+def test_join_a_network_with_htmx_and_the_pages_csrf_header(app, personas):
+    """htmx posts with the X-CSRFToken header that base.html puts on <body hx-headers>."""
+    network = SubjectNetworkFactory()
+    page = app.sign_in(personas.owner).get(network.get_absolute_url())
+    headers = json.loads(page.html.body["hx-headers"])
+    target = page.html.select_one("#membership form")["hx-post"]
+    response = app.post(target, {"action": "join"}, headers=headers | {"HX-Request": "true"})
+    assert response.text.lstrip().startswith('<div id="membership"')
+    assert "You are a member" in response.text
+    assert network.members.filter(pk=personas.owner.pk).exists()
+
+
+def test_an_outsider_sees_no_join_form_for_another_hubs_network(app, personas):
+    network = SubjectNetworkFactory(name="North geography", hub=personas.school.hub)
+    page = app.sign_in(personas.outsider).get(network.get_absolute_url())
+    with pytest.raises(AssertionError, match="No form posting"):
+        form_for(page, "hubs:network_membership", slug=network.slug)
+    assert not network.members.exists()
+
+
+def test_save_my_details(app, personas):
+    geography = Subject.objects.get(slug="geography")
+    primary = Phase.objects.get(slug="primary")
+    page = app.sign_in(personas.owner).get("/me/")
+    form = form_for(page, "")
+    assert form["first_name"].value == "Sam"
+    assert "school" not in form.fields
+    form["first_name"] = "Samuel"
+    form["job_role"] = User.JobRole.MIDDLE_LEADER
+    form["subjects"] = [str(geography.pk)]
+    form["phases"] = [str(primary.pk)]
+    done = form.submit().follow()
+    assert "Your details have been saved." in messages_on(done)
+    personas.owner.refresh_from_db()
+    assert personas.owner.first_name == "Samuel"
+    assert list(personas.owner.subjects.all()) == [geography]
+    assert list(personas.owner.phases.all()) == [primary]
+
+
+def test_my_details_left_empty_is_explained_on_the_form(app, personas):
+    form = form_for(app.sign_in(personas.owner).get("/me/"), "")
+    form["first_name"] = ""
+    response = form.submit()
+    assert "There is a problem" in text_of(response)
+    personas.owner.refresh_from_db()
+    assert personas.owner.first_name == "Sam"
