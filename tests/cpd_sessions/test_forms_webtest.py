@@ -7,6 +7,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from cpd_sessions.models import (
@@ -57,6 +58,7 @@ def test_bulk_approve_the_ticked_requests(app, personas, school_hours):
     colleague = book(school_hours, personas.colleague, release=release_data())
     page = app.sign_in(personas.leader).get("/sessions/approvals/")
     form = page.forms["bulk-form"]
+    assert form.action == reverse("cpd_sessions:approvals_bulk")
     form["release"] = [str(mine.release.pk)]  # tick one of the two
     done = form.submit("").follow()
     assert "Approved 1 request." in messages_on(done)

@@ -1,0 +1,91 @@
+"""
+Every form a user submits has a WebTest test that submits it as a browser does.
+
+Read from the templates: each posting form's action (a URL name) must be used by a
+tests/**/test_forms_webtest.py file, and each form that posts back to its own page must be
+listed below with the test that walks it. A new form without a browser-style test fails here.
+"""
+
+import re
+from pathlib import Path
+
+from django.conf import settings
+
+TESTS = Path(__file__).parent
+TEMPLATES = Path(settings.BASE_DIR) / "templates"
+
+# Forms with no action (they post back to their own page): template -> the test that submits it.
+SELF_POSTING = {
+    "cpd_sessions/form.html": "cpd_sessions/test_forms_webtest.py::test_offer_a_session",
+    "experts/me.html": "experts/test_forms_webtest.py::test_create_my_profile",
+    "hubs/my_details.html": "hubs/test_forms_webtest.py::test_save_my_details",
+    "hubs/school_invite.html": "hubs/test_forms_webtest.py::test_leader_invites_then_withdraws",
+    "notifications/confirm_profile.html": (
+        "notifications/test_forms_webtest.py::test_confirm_my_profile_signed_out_from_the_emails_link"
+    ),
+    "notifications/preferences.html": (
+        "notifications/test_forms_webtest.py::test_save_my_email_choices"
+    ),
+    "notifications/unsubscribe.html": (
+        "notifications/test_forms_webtest.py::test_confirm_unsubscribe_signed_out_from_the_emails_link"
+    ),
+    "portfolios/entry_form.html": (
+        "portfolios/test_forms_webtest.py::test_log_an_entry_against_a_goal_with_a_file"
+    ),
+    "portfolios/follow_up.html": (
+        "portfolios/test_forms_webtest.py::test_answer_the_six_week_follow_up"
+    ),
+    "portfolios/goal_form.html": (
+        "portfolios/test_forms_webtest.py::test_add_a_goal_shared_with_a_colleague_then_review_it"
+    ),
+    "portfolios/need_form.html": (
+        "portfolios/test_forms_webtest.py::test_record_edit_and_delete_a_need"
+    ),
+    "portfolios/needs.html": "portfolios/test_forms_webtest.py::test_record_edit_and_delete_a_need",
+    "portfolios/statement.html": (
+        "portfolios/test_forms_webtest.py::test_save_my_statement_then_start_again"
+    ),
+}
+
+FORM = re.compile(r"<form\b(?P<attrs>[^>]*)>", re.IGNORECASE)
+POSTS = re.compile(r"""\bmethod\s*=\s*["']?post\b""", re.IGNORECASE)
+ACTION = re.compile(r"""\baction\s*=\s*["']{%\s*url\s+['"](?P<name>[^'"]+)['"]""")
+
+
+def posting_forms() -> list[tuple[str, str | None]]:
+    """(template, URL name of its action or None when it posts to its own page)."""
+    found = []
+    for path in sorted(TEMPLATES.rglob("*.html")):
+        name = path.relative_to(TEMPLATES).as_posix()
+        for match in FORM.finditer(path.read_text(encoding="utf-8")):
+            if POSTS.search(match["attrs"]):
+                action = ACTION.search(match["attrs"])
+                found.append((name, action["name"] if action else None))
+    return found
+
+
+def webtest_sources() -> str:
+    return "\n".join(p.read_text(encoding="utf-8") for p in TESTS.rglob("test_forms_webtest.py"))
+
+
+def test_every_form_action_is_submitted_by_a_webtest_test():
+    sources = webtest_sources()
+    untested = sorted(
+        {
+            f"{template} -> {name}"
+            for template, name in posting_forms()
+            if name and f'"{name}"' not in sources
+        }
+    )
+    assert not untested, f"Posting forms no WebTest test submits: {untested}"
+
+
+def test_every_form_that_posts_to_its_own_page_is_walked_by_a_named_test():
+    templates = {template for template, name in posting_forms() if name is None}
+    assert templates == set(SELF_POSTING), (
+        "Add the new self-posting form (and its WebTest test) to SELF_POSTING, or remove the "
+        f"form that is gone: {templates ^ set(SELF_POSTING)}"
+    )
+    for test in SELF_POSTING.values():
+        path, function = test.split("::")
+        assert f"def {function}(" in (TESTS / path).read_text(encoding="utf-8"), test
