@@ -186,3 +186,46 @@ def test_my_details_left_empty_is_explained_on_the_form(app, personas):
     assert "There is a problem" in text_of(response)
     personas.owner.refresh_from_db()
     assert personas.owner.first_name == "Sam"
+
+
+# --- allauth's own account pages, in our layout ---
+
+
+def test_change_my_password(app, personas):
+    page = app.sign_in(personas.owner).get("/accounts/password/change/")
+    form = form_for(page, "account_change_password")
+    form["oldpassword"] = "correct-horse-battery"
+    form["password1"] = PASSWORD
+    form["password2"] = PASSWORD
+    done = form.submit().maybe_follow()
+    assert "Password successfully changed." in messages_on(done)
+    personas.owner.refresh_from_db()
+    assert personas.owner.check_password(PASSWORD)
+
+
+def test_ask_for_a_password_reset_signed_out(app, personas, mailoutbox):
+    page = app.get("/accounts/password/reset/")
+    form = form_for(page, "account_reset_password")
+    form["email"] = personas.owner.email
+    form.submit().maybe_follow()
+    assert [m.to for m in mailoutbox] == [[personas.owner.email]]
+    (link,) = re.findall(
+        r"https?://testserver(/accounts/password/reset/key/\S+/)", mailoutbox[0].body
+    )
+    page = app.get(link).maybe_follow()
+    form = next(f for f in page.forms.values() if "password1" in f.fields)
+    form["password1"] = PASSWORD
+    form["password2"] = PASSWORD
+    form.submit().maybe_follow()
+    personas.owner.refresh_from_db()
+    assert personas.owner.check_password(PASSWORD)
+
+
+def test_add_a_second_email_address(app, personas, mailoutbox):
+    page = app.sign_in(personas.owner).get("/accounts/email/")
+    form = next(f for f in page.forms.values() if "email" in f.fields and "action_add" in f.fields)
+    form["email"] = "sam.whitfield@example.test"
+    form.submit("action_add").maybe_follow()
+    assert EmailAddress.objects.filter(
+        user=personas.owner, email="sam.whitfield@example.test", verified=False
+    ).exists()
