@@ -11,10 +11,13 @@ Usage::
 
     def test_something(app, personas):
         page = app.sign_in(personas.owner).get("/portfolio/goals/new/")
-        form = form_for(page, "portfolios:goal_new")
-        form["title"] = "Better questioning"
-        done = form.submit().follow()
-        assert "saved" in done
+        form = form_for(page, "")  # the form that posts back to this page
+        form["title"] = "Better questioning"  # a KeyError-like failure if the field is missing
+        done = form.submit().follow()  # 403 if the form has no CSRF token
+        assert "is saved" in messages_on(done)
+
+        page = app.get(f"/portfolio/goals/{goal.pk}/edit/")
+        form_for(page, "portfolios:goal_delete", pk=goal.pk).submit()
 """
 
 from __future__ import annotations
@@ -48,15 +51,12 @@ class BrowserApp(DjangoTestApp):
         )
         return self
 
-    def sign_out(self) -> BrowserApp:
-        self.reset()
-        return self
-
 
 def form_for(page: TestResponse, url_name: str, *, index: int = 0, **kwargs) -> Form:
     """
-    The form on ``page`` that posts to ``reverse(url_name, kwargs=kwargs)``, or, for a form
-    with no action (it posts back to the page itself), pass ``url_name=""``.
+    The ``method="post"`` form on ``page`` that posts to ``reverse(url_name, kwargs=kwargs)``,
+    or, for a form with no action (it posts back to the page itself), pass ``url_name=""``.
+    ``index`` picks among several forms posting to the same place, in page order.
 
     Finding a form by where it posts (not by its position) means a button that posts to the
     wrong place fails here, with the list of what the page does offer.
@@ -65,6 +65,8 @@ def form_for(page: TestResponse, url_name: str, *, index: int = 0, **kwargs) -> 
     page_path = page.request.path
     matches = []
     for form in page.forms.values():
+        if form.method.lower() != "post":
+            continue
         action = form.action or ""
         posts_here = action in ("", page_path)
         if (not target and posts_here) or (target and action == target):
