@@ -11,12 +11,13 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 
-from cpdhub.mail import render_email
 from hubs.models import Term, User
 
 from . import digest, planning, services, tasks
 from .models import Delivery, Preference
+from .rendering import render_email
 
 
 def deliveries_by_term(terms: int = 4) -> list[dict]:
@@ -99,21 +100,34 @@ class DeliveryAdmin(admin.ModelAdmin):
         view = self.admin_site.admin_view
         return [
             path("digest/", view(self.digest_preview), name="notifications_digest_preview"),
+            path(
+                "digest/html/",
+                view(xframe_options_sameorigin(self.digest_preview_html)),
+                name="notifications_digest_preview_html",
+            ),
             path("digest/test/", view(self.digest_test), name="notifications_digest_test"),
             *super().get_urls(),
         ]
+
+    def _preview_person(self, request) -> tuple[str, User | None]:
+        q = request.GET.get("person", "").strip()
+        people = None
+        if "@" in q:
+            people = User.objects.filter(email__iexact=q)
+        elif q.isdigit():
+            people = User.objects.filter(pk=int(q))
+        return q, people.first() if people is not None else None
+
+    def _preview(self, request, person: User) -> tuple[str, str, str]:
+        """The digest as ``person`` gets it, built for the previewer: someone else's private
+        goal titles are left out (see digest.context_for)."""
+        return render_email("digest", digest.context_for(request.user, f"test:{person.pk}:preview"))
 
     def digest_preview(self, request):
         """The digest as any person would get it: pick them with ?person=<id> or an email."""
         if not self.has_view_permission(request):
             return HttpResponse(status=403)
-        q = request.GET.get("person", "").strip()
-        person = None
-        if q:
-            people = User.objects.filter(email__iexact=q) if "@" in q else None
-            if people is None and q.isdigit():
-                people = User.objects.filter(pk=int(q))
-            person = people.first() if people is not None else None
+        q, person = self._preview_person(request)
         context = {
             **self.admin_site.each_context(request),
             "title": "Preview the termly digest",
@@ -121,11 +135,26 @@ class DeliveryAdmin(admin.ModelAdmin):
             "person": person,
         }
         if person is not None:
-            subject, text, html = render_email(
-                "digest", digest.context_for(person, f"test:{person.pk}:preview")
+            subject, text, _ = self._preview(request, person)
+            context.update(
+                subject=subject,
+                text=text,
+                html_url=f"{reverse('admin:notifications_digest_preview_html')}?person={person.pk}",
             )
-            context.update(subject=subject, text=text, html=html)
         return TemplateResponse(request, "admin/notifications/digest_preview.html", context)
+
+    def digest_preview_html(self, request):
+        """The preview's HTML part on its own, for the preview page's frame (same origin only)."""
+        if not self.has_view_permission(request):
+            return HttpResponse(status=403)
+        _, person = self._preview_person(request)
+        if person is None:
+            return HttpResponse("No one found.", status=404, content_type="text/plain")
+        _, _, html = self._preview(request, person)
+        response = HttpResponse(html)
+        # An email is a document, not part of the admin: no scripts, no forms in the frame.
+        response["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src https: data:"
+        return response
 
     def digest_test(self, request):
         """Send the digest as ``person`` would get it to the coordinator's own address."""

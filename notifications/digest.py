@@ -7,19 +7,20 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 from django.db.models import F, Q, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from cpd_sessions.models import DevelopmentSession
-from cpdhub.mail import absolute_url
 from experts.models import ExpertProfile, ProfileArea
 from hubs.backends import users_for_requests
 from hubs.models import Hub, SubjectNetwork, Term, User
 from portfolios.models import Goal, Need
 
 from .planning import term_slug
+from .rendering import absolute_url
 
 EXPERTS = 6
 SESSIONS = 5
@@ -243,12 +244,22 @@ def build(person: User, term: Term | None) -> dict:
     return build_many([person.pk], term)[person.pk]
 
 
+PRIVATE_GOAL = "An open goal (its title is private to its owner)"
+
+
 def context_for(recipient: User, key: str) -> dict | None:
-    """The builder the ledger calls. A ``test:<person id>:…`` key previews someone else's."""
+    """
+    The builder the ledger calls. A ``test:<person id>:…`` key previews someone else's digest
+    for ``recipient`` (the coordinator): their goals are counted, not named, as a goal's title
+    is private to its owner.
+    """
     person = recipient
     if key.startswith("test:"):
         person = User.objects.filter(pk=int(key.split(":")[1])).first() or recipient
-    return build(person, term_for_key(key))
+    context = build(person, term_for_key(key))
+    if person.pk != recipient.pk:
+        context["goals"] = [SimpleNamespace(title=PRIVATE_GOAL) for _ in context["goals"]]
+    return context
 
 
 def contexts_for(recipients: list[User], key: str) -> dict[int, dict]:

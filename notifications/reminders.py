@@ -11,13 +11,13 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from cpd_sessions.models import ReleaseRequest
-from cpdhub.mail import absolute_url
 from experts.models import ExpertProfile
 from hubs.models import School, User
 from portfolios import selectors as portfolio_selectors
 from portfolios.models import Goal, Need
 
 from .planning import subtract_school_days
+from .rendering import absolute_url
 
 RELEASE_PENDING_SCHOOL_DAYS = 2
 

@@ -25,11 +25,11 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from cpdhub.mail import absolute_url, build_message, render_email
 from hubs.models import User
 
 from .kinds import OPTIONAL, Category, category_of
 from .models import Delivery, Preference
+from .rendering import absolute_url, build_message, render_email
 
 logger = logging.getLogger(__name__)
 
