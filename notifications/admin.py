@@ -15,7 +15,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from hubs.models import Term, User
 
-from . import digest, planning, services, tasks
+from . import digest, planning, registry, services, tasks
 from .models import Delivery, Preference
 from .rendering import render_email
 
@@ -66,18 +66,18 @@ class DeliveryAdmin(admin.ModelAdmin):
 
     @admin.action(description="Try the selected failed deliveries again")
     def retry_failed(self, request, queryset):
-        # Only mail the ledger can build again by itself (digest, reminders, nudges): the rest
-        # was written by the action that sent it (a booking, a contact form) and retried then.
+        # Every registered kind is built again from its key; account mail (rendered by allauth
+        # with a one-time code or link) cannot be, and is asked for again by the person.
         failed = queryset.filter(status=Delivery.Status.FAILED)
-        ids = list(failed.filter(kind__in=services.builders()).values_list("pk", flat=True))
+        ids = list(failed.filter(kind__in=registry.names()).values_list("pk", flat=True))
         services.delivery_retry(delivery_ids=ids)
         for delivery_id in ids:
             tasks.deliver.delay_on_commit(delivery_id)
         message = f"{len(ids)} deliveries queued again."
         if others := failed.exclude(pk__in=ids).count():
             message += (
-                f" {others} cannot be rebuilt here (booking, contact or account emails): "
-                "they were retried by the action that sent them."
+                f" {others} cannot be rebuilt here (account emails with a one-time code or "
+                "link): the person asks for a new one."
             )
         self.message_user(request, message)
 

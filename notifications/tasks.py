@@ -6,6 +6,7 @@ mid-task has the message redelivered and the rerun sends only what has not gone.
 
 from __future__ import annotations
 
+import datetime
 import logging
 
 from celery import shared_task
@@ -26,6 +27,15 @@ logger = logging.getLogger(__name__)
 )
 def deliver(delivery_id: int) -> bool:
     return services.deliver_one(delivery_id=delivery_id)
+
+
+@shared_task(name="notifications.sweep_pending", acks_late=True)
+def sweep_pending(older_than_seconds: float | None = None) -> int:
+    """Every minute (beat), and at once after the broker comes back (``older_than_seconds=0``):
+    send what waits on the ledger."""
+    if older_than_seconds is None:
+        return services.sweep_pending()
+    return services.sweep_pending(older_than=datetime.timedelta(seconds=older_than_seconds))
 
 
 @shared_task(name="notifications.send_batch", bind=True, acks_late=True, max_retries=8)

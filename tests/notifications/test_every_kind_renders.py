@@ -19,7 +19,8 @@ from cpd_sessions import tasks as session_tasks
 from cpd_sessions.models import Booking, DevelopmentSession
 from cpd_sessions.selectors import waitlist_place
 from experts.models import ContactRequest, ExpertiseArea
-from notifications import services
+from notifications import registry
+from notifications.models import Delivery
 from notifications.rendering import absolute_url, render_email
 from tests.cpd_sessions.factories import SessionFactory, book, release_data
 from tests.experts.factories import ExpertProfileFactory
@@ -139,9 +140,10 @@ def _ledger_kind(kind: str):
         booking.release.__class__.objects.filter(pk=booking.release.pk).update(
             created_at=timezone.now() - datetime.timedelta(days=10)
         )
-        context = services.builders()[kind](leader, "digest:autumn")
-        assert context is not None, f"{kind}: nothing to say"
-        return context
+        delivery = Delivery(recipient=leader, email=leader.email, kind=kind, key="digest:autumn")
+        email = registry.get(kind).build(delivery)
+        assert email is not None, f"{kind}: nothing to say"
+        return email.context
 
     return make
 
