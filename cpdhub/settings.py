@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "cpd_sessions",
     "portfolios",
     "notifications",
+    "termly",  # after notifications: its admin extends the ledger's
 ]
 
 MIDDLEWARE = [

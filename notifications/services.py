@@ -49,8 +49,6 @@ SWEEP_BATCH = 500
 # What an unreachable broker raises when a task is enqueued (kombu wraps most of it).
 BROKER_ERRORS = (kombu.exceptions.OperationalError, redis.exceptions.ConnectionError, OSError)
 UNSUBSCRIBE_SALT = "notifications.unsubscribe"
-CONFIRM_SALT = "notifications.profile-confirm"
-CONFIRM_MAX_AGE = 60 * 60 * 24 * 120  # a term and a bit
 
 
 # --- Tokens -----------------------------------------------------------------------------
@@ -72,15 +70,6 @@ def read_unsubscribe_token(token: str) -> tuple[int, Category]:
 def unsubscribe_url(*, user_id: int, category: str) -> str:
     token = unsubscribe_token(user_id=user_id, category=category)
     return absolute_url(f"/notifications/unsubscribe/{token}/")
-
-
-def profile_confirm_url(*, profile_id: int) -> str:
-    token = signing.dumps({"p": profile_id}, salt=CONFIRM_SALT)
-    return absolute_url(f"/notifications/confirm-profile/{token}/")
-
-
-def read_profile_confirm_token(token: str) -> int:
-    return int(signing.loads(token, salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE)["p"])
 
 
 # --- Preferences ------------------------------------------------------------------------

@@ -17,10 +17,11 @@ from cpd_sessions.models import DevelopmentSession
 from experts.models import ExpertProfile, ProfileArea
 from hubs.backends import users_for_requests
 from hubs.models import Hub, SubjectNetwork, Term, User
-from portfolios.models import Goal, Need
+from notifications.rendering import absolute_url
+from portfolios import selectors as portfolio_selectors
+from portfolios.models import Goal
 
 from .planning import term_slug
-from .rendering import absolute_url
 
 EXPERTS = 6
 SESSIONS = 5
@@ -77,18 +78,12 @@ def _people(user_ids: list[int]) -> dict[int, _Person]:
     for manager, column, attribute in rows:
         for user_id, value in manager.filter(user_id__in=people).values_list("user_id", column):
             getattr(people[user_id], attribute).add(value)
-    goals = (
-        Goal.objects.filter(owner_id__in=people, status=Goal.Status.ACTIVE)
-        .prefetch_related("areas")
-        .order_by("-created_at", "pk")
-    )
-    for goal in goals:
+    for goal in portfolio_selectors.own_active_goals(list(people)):
         person = people[goal.owner_id]
         person.areas |= {area.pk for area in goal.areas.all()}
         if len(person.goals) < 10:
             person.goals.append(goal)
-    needs = Need.objects.filter(owner_id__in=people, status=Need.Status.OPEN)
-    for owner_id, area_id in needs.values_list("owner_id", "area_id"):
+    for owner_id, area_id in portfolio_selectors.open_need_areas(list(people)):
         if area_id:
             people[owner_id].areas.add(area_id)
     return people
@@ -153,7 +148,7 @@ def _sessions(*, since) -> tuple[list[DevelopmentSession], list[DevelopmentSessi
 
 def _may_see(person: _Person, session: DevelopmentSession) -> bool:
     """DevelopmentSession.objects.visible_to(person), for one session already in memory
-    (tests/notifications check the two agree)."""
+    (tests/termly check the two agree)."""
     user = person.user
     if user.is_coordinator:
         return True

@@ -1,15 +1,17 @@
 """
-The ledger-native kinds built from many apps' data (the digest, the term-start audits, the
-release nudge), registered with the ledger like every other kind.
+The termly kinds, registered with the ledger (notifications/registry.py): the digest (built a
+batch of people at a time), the term-start audits and the release nudge.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from . import digest, registry, reminders
-from .kinds import Category
-from .registry import Email
+from notifications import registry
+from notifications.kinds import Category
+from notifications.registry import Email
+
+from . import digest, reminders
 
 
 def _for_recipient(build: Callable) -> registry.Builder:
