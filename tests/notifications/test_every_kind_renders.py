@@ -1,8 +1,9 @@
 """
 Every email kind, rendered with hostile but ordinary words (an apostrophe, ``<``, ``&``,
 accents, a very long name): the subject and the text part arrive as written, the HTML part
-escaped. The kinds are read from ``templates/email/*/``, so a new kind without a context
-factory here fails this test instead of going unchecked.
+escaped. The kinds are read from ``templates/email/*/``, so a new kind without a factory here
+fails this test instead of going unchecked. Each factory makes real objects and the ledger row
+that would send the email; the context comes from the kind's registered builder, as in a worker.
 """
 
 from __future__ import annotations
@@ -15,14 +16,13 @@ from django.conf import settings
 from django.utils import timezone
 
 from cpd_sessions import services as session_services
-from cpd_sessions import tasks as session_tasks
-from cpd_sessions.models import Booking, DevelopmentSession
-from cpd_sessions.selectors import waitlist_place
+from cpd_sessions.models import Booking, DevelopmentSession, ReleaseRequest
+from cpd_sessions.tasks import booking_mail_key
 from experts.models import ContactRequest, ExpertiseArea
 from notifications import registry
 from notifications.models import Delivery
-from notifications.rendering import absolute_url, render_email
-from tests.cpd_sessions.factories import SessionFactory, book, release_data
+from notifications.rendering import render_email
+from tests.cpd_sessions.factories import SessionFactory, book, london, release_data
 from tests.experts.factories import ExpertProfileFactory
 from tests.factories import InvitationFactory, TermFactory, UserFactory
 from tests.portfolios.factories import EntryFactory, GoalFactory, NeedFactory, follow_up_for
@@ -40,120 +40,101 @@ def person(**kwargs):
     return UserFactory(first_name=MARK, last_name=LONG, **kwargs)
 
 
-def _session_and_booking(**session_kwargs):
-    lead = person()
-    session = SessionFactory(title=f"Maths & English: {MARK}", leads=[lead], **session_kwargs)
-    return session, book(session, person())
+def row(kind: str, key: str, user=None, email: str = "") -> Delivery:
+    """The ledger row a worker would be given for this email."""
+    return Delivery(kind=kind, key=key, recipient=user, email=email or user.email)
 
 
-def _booking_context(booking: Booking) -> dict:
-    context = session_tasks._context(booking)
-    context["waitlist_place"] = waitlist_place(booking)
-    return context
+def _session(**kwargs) -> DevelopmentSession:
+    return SessionFactory(title=f"Maths & English: {MARK}", leads=[person()], **kwargs)
 
 
-def _waitlisted() -> dict:
-    session, _ = _session_and_booking(capacity=1)
-    return _booking_context(book(session, person()))
+def _about_booking(kind: str, **session_kwargs) -> Delivery:
+    session = _session(**session_kwargs)
+    booking = book(session, person())
+    if session.capacity == 1:  # the next one waits
+        booking = book(session, person())
+    return row(kind, booking_mail_key(booking, kind), booking.user)
 
 
-def _release() -> tuple[Booking, DevelopmentSession]:
-    from tests.cpd_sessions.factories import london
-
+def _with_release() -> Booking:
     start = london(7, 10, 0)  # in the school day: release time is asked for
-    session = SessionFactory(
-        title=f"Maths & English: {MARK}", start=start, end=start + datetime.timedelta(hours=2)
-    )
+    session = _session(start=start, end=start + datetime.timedelta(hours=2))
     teacher = person()
     teacher.school.cpd_leaders.add(person(school=teacher.school))
-    booking = session_services.booking_create(
+    return session_services.booking_create(
         session=session,
         user=teacher,
         release=release_data(goal=f"Questions in {MARK}", cover_notes=MARK),
     ).booking
-    return booking, session
 
 
-def _release_requested() -> dict:
-    booking, _ = _release()
-    context = _booking_context(booking)
-    context["release"] = booking.release
-    context["approvals_url"] = absolute_url("/sessions/approvals/")
-    return context
-
-
-def _release_decided() -> dict:
-    booking, _ = _release()
+def _release_requested(kind: str) -> Delivery:
+    booking = _with_release()
     leader = booking.user.school.cpd_leaders.get()
+    key = f"booking:{booking.pk}:release:{booking.updated_at.timestamp():.6f}"
+    return row(kind, key, leader)
+
+
+def _release_decided(kind: str) -> Delivery:
+    booking = _with_release()
     session_services.release_decide(
-        release=booking.release, by=leader, approve=False, reason=f"No cover: {MARK}"
+        release=booking.release,
+        by=booking.user.school.cpd_leaders.get(),
+        approve=False,
+        reason=f"No cover: {MARK}",
     )
     booking = Booking.objects.get(pk=booking.pk)
-    return _booking_context(booking)
+    return row(kind, booking_mail_key(booking, kind), booking.user)
 
 
-def _session_notice() -> dict:
-    session, booking = _session_and_booking()
+def _session_notice(kind: str) -> Delivery:
+    session = _session()
+    booking = book(session, person())
     DevelopmentSession.objects.filter(pk=session.pk).update(cancel_reason=f"Snow & ice: {MARK}")
-    return _booking_context(Booking.objects.get(pk=booking.pk))
+    return row(kind, f"session:{session.pk}:{session.sequence}", booking.user)
 
 
-def _contact_request() -> dict:
+def _contact_request(kind: str) -> Delivery:
     request = ContactRequest.objects.create(
         profile=ExpertProfileFactory(user=person(), headline=MARK),
         sender=person(),
         area=ExpertiseArea.objects.get(slug="questioning"),
         message=f"I'm Sam: {MARK}",
     )
-    return {
-        "request": request,
-        "profile_url": absolute_url(request.profile.get_absolute_url()),
-        "requests_url": absolute_url("/experts/me/"),
-    }
+    return row(kind, f"contact_request:{request.pk}", request.profile.user)
 
 
-def _invitation() -> dict:
+def _invitation(kind: str) -> Delivery:
     invitation = InvitationFactory(invited_by=person())
-    return {"invitation": invitation, "accept_url": absolute_url(invitation.get_absolute_url())}
+    return row(kind, f"invitation:{invitation.pk}", email=invitation.email)
 
 
-def _impact_follow_up() -> dict:
+def _impact_follow_up(kind: str) -> Delivery:
     entry = EntryFactory(owner=person(), title=MARK, will_try=f"Try {MARK}")
-    follow_up = follow_up_for(entry)
-    return {
-        "follow_up": follow_up,
-        "entry": entry,
-        "person": entry.owner,
-        "answer_url": absolute_url(follow_up.get_absolute_url()),
-    }
+    return row(kind, f"follow_up:{follow_up_for(entry).pk}", entry.owner)
 
 
-def _ledger_kind(kind: str):
-    def make() -> dict:
-        today = timezone.localdate()
-        TermFactory(name="Autumn", start=today - datetime.timedelta(days=3), end=today)
-        booking, _ = _release()
-        leader = booking.user.school.cpd_leaders.get()
-        ExpertProfileFactory(user=leader, headline=MARK)
-        GoalFactory(owner=leader, title=MARK)
-        NeedFactory(owner=booking.user, description=MARK)
-        booking.release.__class__.objects.filter(pk=booking.release.pk).update(
-            created_at=timezone.now() - datetime.timedelta(days=10)
-        )
-        delivery = Delivery(recipient=leader, email=leader.email, kind=kind, key="digest:autumn")
-        email = registry.get(kind).build(delivery)
-        assert email is not None, f"{kind}: nothing to say"
-        return email.context
-
-    return make
+def _termly(kind: str) -> Delivery:
+    today = timezone.localdate()
+    TermFactory(name="Autumn", start=today - datetime.timedelta(days=3), end=today)
+    booking = _with_release()
+    leader = booking.user.school.cpd_leaders.get()
+    ExpertProfileFactory(user=leader, headline=MARK)
+    GoalFactory(owner=leader, title=MARK)
+    NeedFactory(owner=booking.user, description=MARK)
+    ReleaseRequest.objects.filter(pk=booking.release.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=10)
+    )
+    return row(kind, "digest:autumn", leader)
 
 
-CONTEXTS = {
-    "booking_confirmed": lambda: _booking_context(_session_and_booking()[1]),
-    "booking_promoted": lambda: _booking_context(_session_and_booking()[1]),
-    "booking_waitlisted": _waitlisted,
-    "feedback_request": lambda: _booking_context(_session_and_booking()[1]),
-    "session_reminder": lambda: _booking_context(_session_and_booking()[1]),
+FACTORIES = {
+    "booking_confirmed": _about_booking,
+    "booking_promoted": _about_booking,
+    "booking_waitlisted": lambda kind: _about_booking(kind, capacity=1),
+    "feedback_request": _about_booking,
+    "session_reminder": _about_booking,
     "session_changed": _session_notice,
     "session_cancelled": _session_notice,
     "release_requested": _release_requested,
@@ -161,21 +142,28 @@ CONTEXTS = {
     "contact_request": _contact_request,
     "invitation": _invitation,
     "impact_follow_up": _impact_follow_up,
-    "digest": _ledger_kind("digest"),
-    "audit_profile": _ledger_kind("audit_profile"),
-    "audit_portfolio": _ledger_kind("audit_portfolio"),
-    "audit_needs": _ledger_kind("audit_needs"),
-    "release_nudge": _ledger_kind("release_nudge"),
+    "digest": _termly,
+    "audit_profile": _termly,
+    "audit_portfolio": _termly,
+    "audit_needs": _termly,
+    "release_nudge": _termly,
 }
 
 
-def test_every_kind_has_a_context_factory():
-    assert set(KINDS) == set(CONTEXTS), "add a context factory for each new email kind"
+def rendered(kind: str) -> tuple[str, str, str]:
+    email = registry.get(kind).build(FACTORIES[kind](kind))
+    assert email is not None, f"{kind}: the builder found nothing to send"
+    return render_email(kind, email.context)
+
+
+def test_every_kind_has_a_factory_and_a_registered_builder():
+    assert set(KINDS) == set(FACTORIES), "add a factory for each new email kind"
+    assert set(KINDS) <= set(registry.names()), "register each kind's builder in its app's ready()"
 
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_text_and_subject_are_not_escaped_and_html_is(db, kind):
-    subject, text, html = render_email(kind, CONTEXTS[kind]())
+    subject, text, html = rendered(kind)
 
     assert MARK in text, f"{kind}: the hostile words do not reach the text part as written"
     for entity in ENTITIES:
@@ -187,5 +175,5 @@ def test_text_and_subject_are_not_escaped_and_html_is(db, kind):
 
 
 def test_the_subject_keeps_an_ampersand_and_apostrophe(db):
-    subject, _, _ = render_email("booking_confirmed", CONTEXTS["booking_confirmed"]())
+    subject, _, _ = rendered("booking_confirmed")
     assert subject == f"You are booked on: Maths & English: {MARK}"
