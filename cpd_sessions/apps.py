@@ -7,3 +7,8 @@ class CpdSessionsConfig(AppConfig):
     label = "cpd_sessions"
     verbose_name = "Development sessions"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import tasks
+
+        tasks.register_emails()

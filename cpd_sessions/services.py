@@ -104,11 +104,11 @@ def _next_waitlist_position(session: DevelopmentSession) -> int:
 
 
 def _mail_on_commit(kind: str, booking_id: int) -> None:
-    transaction.on_commit(lambda: tasks.send_booking_mail.delay(booking_id, kind))
+    tasks.mail_booking(booking_id, kind)  # on the ledger in this transaction; sent after commit
 
 
 def _release_requested_on_commit(booking_id: int) -> None:
-    transaction.on_commit(lambda: tasks.send_release_requested.delay(booking_id))
+    tasks.mail_release_requested(booking_id)  # the same
 
 
 def _promote(session: DevelopmentSession) -> list[Booking]:
@@ -425,10 +425,7 @@ def session_update(
     # A raised capacity frees seats for the waitlist.
     _promote(session)
     if moved and session.status == DevelopmentSession.Status.PUBLISHED:
-        session_id = session.pk
-        transaction.on_commit(
-            lambda: tasks.send_session_notice.delay(session_id, "session_changed")
-        )
+        tasks.mail_session_notice(session.pk, "session_changed")  # sent after commit
     return moved
 
 
@@ -444,8 +441,7 @@ def session_cancel(*, session: DevelopmentSession, by: User | None, reason: str)
     session.cancel_reason = reason.strip()
     session.sequence += 1
     session.save(update_fields=["status", "cancel_reason", "sequence"])
-    session_id = session.pk
-    transaction.on_commit(lambda: tasks.send_session_notice.delay(session_id, "session_cancelled"))
+    tasks.mail_session_notice(session.pk, "session_cancelled")  # sent after commit
 
 
 def minimum_met(session: DevelopmentSession) -> bool:

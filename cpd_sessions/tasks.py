@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import datetime
+import logging
 
 from celery import shared_task
+from django.db import transaction
 from django.utils import timezone
 
-from cpdhub.mail import absolute_url, send_templated_mail
+from notifications import registry
+from notifications.kinds import Category
+from notifications.rendering import absolute_url
+from notifications.services import send_now, send_templated_mail
+
+logger = logging.getLogger(__name__)
 
 # Every email goes through the ledger with a key, so running a task twice sends nothing twice:
 # safe to acknowledge late (a worker killed mid-task has it redelivered).
@@ -35,66 +42,171 @@ def _context(booking) -> dict:
     }
 
 
-@shared_task(name="cpd_sessions.send_booking_mail", **RETRY)
-def send_booking_mail(booking_id: int, kind: str) -> None:
+# --- Recording the email (inside the write's transaction: the ledger is the outbox) -----------
+
+
+def mail_booking(booking_id: int, kind: str, *, enqueue: bool = True) -> list:
     """One email about one booking to the person who booked (confirmed, promoted, …)."""
     from .models import Booking
-    from .selectors import waitlist_place
 
-    booking = (
-        Booking.objects.select_related("user", "session__venue_school", "release__decided_by")
-        .filter(pk=booking_id)
-        .first()
-    )
+    booking = Booking.objects.select_related("user").filter(pk=booking_id).first()
     if booking is None:
-        return
-    context = _context(booking)
-    context["waitlist_place"] = waitlist_place(booking)
-    send_templated_mail(
-        kind, to=[booking.user.email], context=context, key=booking_mail_key(booking, kind)
+        return []
+    return send_templated_mail(
+        kind, to=[booking.user.email], key=booking_mail_key(booking, kind), enqueue=enqueue
     )
 
 
-@shared_task(name="cpd_sessions.send_release_requested", **RETRY)
-def send_release_requested(booking_id: int) -> None:
+def mail_release_requested(booking_id: int, *, enqueue: bool = True) -> list:
     """Tell the booker's own school's CPD leaders that a release request waits for them."""
     from .models import Booking
 
     booking = (
-        Booking.objects.select_related("user__school", "session__venue_school", "release")
+        Booking.objects.select_related("user__school")
         .filter(pk=booking_id, status=Booking.Status.PENDING)
         .first()
     )
     if booking is None or booking.user.school is None:
-        return
+        return []
     leaders = [u.email for u in booking.user.school.cpd_leaders.filter(is_active=True)]
     if not leaders:
-        return
+        return []
+    return send_templated_mail(
+        "release_requested",
+        to=leaders,
+        key=f"booking:{booking.pk}:release:{booking.updated_at.timestamp():.6f}",
+        enqueue=enqueue,
+    )
+
+
+def mail_session_notice(session_id: int, kind: str, *, enqueue: bool = True) -> list:
+    """A change or cancellation: everyone with a place or on the waitlist."""
+    from .models import Booking, DevelopmentSession
+
+    sequence = (
+        DevelopmentSession.objects.filter(pk=session_id).values_list("sequence", flat=True).first()
+    )
+    emails = list(
+        Booking.objects.filter(session_id=session_id, status__in=Booking.ACTIVE).values_list(
+            "user__email", flat=True
+        )
+    )
+    if sequence is None or not emails:
+        return []
+    # One notice per change (the calendar sequence moves with each) or cancellation.
+    key = f"session:{session_id}:{sequence}"
+    return send_templated_mail(kind, to=emails, key=key, enqueue=enqueue)
+
+
+# --- Building the email when it is sent (registered with the ledger) ----------------------
+
+
+def _booking(booking_id: int, **filters):
+    from .models import Booking
+
+    return (
+        Booking.objects.select_related(
+            "user__school", "session__venue_school", "release__decided_by"
+        )
+        .filter(pk=booking_id, **filters)
+        .first()
+    )
+
+
+def booking_email(delivery) -> registry.Email | None:
+    """``booking:<id>:…``: confirmed, waitlisted, promoted, release decided, reminder, feedback."""
+    from .selectors import waitlist_place
+
+    booking = _booking(int(delivery.key.split(":")[1]))
+    if booking is None:
+        return None
+    context = _context(booking)
+    context["waitlist_place"] = waitlist_place(booking)
+    return registry.Email(context)
+
+
+def release_requested_email(delivery) -> registry.Email | None:
+    from .models import Booking
+
+    booking = _booking(int(delivery.key.split(":")[1]), status=Booking.Status.PENDING)
+    if booking is None:
+        return None  # decided or cancelled before the email went
     context = _context(booking)
     context["release"] = getattr(booking, "release", None)
     context["approvals_url"] = absolute_url("/sessions/approvals/")
-    send_templated_mail(
-        "release_requested",
-        to=leaders,
-        reply_to=[booking.user.email],
-        context=context,
-        key=f"booking:{booking.pk}:release:{booking.updated_at.timestamp():.6f}",
+    return registry.Email(context, reply_to=[booking.user.email])
+
+
+def session_notice_email(delivery) -> registry.Email | None:
+    """``session:<id>:<sequence>``: the notice for this recipient's booking."""
+    from .models import Booking
+
+    booking = (
+        Booking.objects.select_related("user", "session__venue_school")
+        .filter(
+            session_id=int(delivery.key.split(":")[1]),
+            status__in=Booking.ACTIVE,
+            user__email__iexact=delivery.email,
+        )
+        .first()
     )
+    return registry.Email(_context(booking)) if booking is not None else None
+
+
+BOOKING_KINDS = {
+    "booking_confirmed": Category.SESSIONS,
+    "booking_waitlisted": Category.SESSIONS,
+    "booking_promoted": Category.SESSIONS,
+    "release_decided": Category.SESSIONS,
+    "session_reminder": Category.REMINDERS,
+    "feedback_request": Category.REMINDERS,
+}
+
+
+def register_emails() -> None:
+    for kind, category in BOOKING_KINDS.items():
+        registry.register(kind, category=category, build=booking_email)
+    registry.register(
+        "release_requested", category=Category.SESSIONS, build=release_requested_email
+    )
+    for kind in ("session_changed", "session_cancelled"):
+        registry.register(kind, category=Category.ESSENTIAL, build=session_notice_email)
+
+
+# --- Tasks ---------------------------------------------------------------------------------
+# The three send_* tasks record and send at once: for tasks queued before the ledger became
+# the outbox, and for the daily jobs below.
+
+
+@shared_task(name="cpd_sessions.send_booking_mail", **RETRY)
+def send_booking_mail(booking_id: int, kind: str) -> None:
+    send_now(mail_booking(booking_id, kind, enqueue=False))
+
+
+@shared_task(name="cpd_sessions.send_release_requested", **RETRY)
+def send_release_requested(booking_id: int) -> None:
+    send_now(mail_release_requested(booking_id, enqueue=False))
 
 
 @shared_task(name="cpd_sessions.send_session_notice", **RETRY)
 def send_session_notice(session_id: int, kind: str) -> None:
-    """A change or cancellation: everyone with a place or on the waitlist, and the leads."""
-    from .models import Booking
+    send_now(mail_session_notice(session_id, kind, enqueue=False))
 
-    bookings = Booking.objects.filter(
-        session_id=session_id, status__in=Booking.ACTIVE
-    ).select_related("user", "session__venue_school")
-    for booking in bookings:
-        # One notice per change (the calendar sequence moves with each) or cancellation;
-        # a retried task skips the people it has already told.
-        key = f"session:{session_id}:{booking.session.sequence}"
-        send_templated_mail(kind, to=[booking.user.email], context=_context(booking), key=key)
+
+def _claim_and_send(claim, booking_id: int, kind: str) -> bool:
+    """Claim the booking and record its email in one transaction, then send it. A failed send
+    leaves the row pending on the ledger for the sweep."""
+    with transaction.atomic():
+        if not claim():
+            return False
+        deliveries = mail_booking(booking_id, kind, enqueue=False)
+    try:
+        send_now(deliveries)
+    except OSError as exc:
+        logger.warning(
+            "Could not send %s for booking %s now (the sweep will): %s", kind, booking_id, exc
+        )
+    return True
 
 
 @shared_task(name="cpd_sessions.send_reminders", acks_late=True)
@@ -114,13 +226,14 @@ def send_reminders() -> int:
     sent = 0
     for booking_id in due.values_list("pk", flat=True).distinct():
         # Claim the row before sending, so a second run does not send again.
-        if (
-            Booking.objects.filter(pk=booking_id)
-            .exclude(reminder_sent_at__gte=timezone.now() - datetime.timedelta(hours=20))
-            .update(reminder_sent_at=timezone.now())
-        ):
-            send_booking_mail.delay(booking_id, "session_reminder")
-            sent += 1
+        def claim(booking_id=booking_id) -> int:
+            return (
+                Booking.objects.filter(pk=booking_id)
+                .exclude(reminder_sent_at__gte=timezone.now() - datetime.timedelta(hours=20))
+                .update(reminder_sent_at=timezone.now())
+            )
+
+        sent += _claim_and_send(claim, booking_id, "session_reminder")
     return sent
 
 
@@ -142,11 +255,13 @@ def request_feedback() -> int:
     )
     sent = 0
     for booking_id in list(due.values_list("pk", flat=True)):
-        if Booking.objects.filter(pk=booking_id, feedback_requested_at__isnull=True).update(
-            feedback_requested_at=now
-        ):
-            send_booking_mail.delay(booking_id, "feedback_request")
-            sent += 1
+
+        def claim(booking_id=booking_id) -> int:
+            return Booking.objects.filter(pk=booking_id, feedback_requested_at__isnull=True).update(
+                feedback_requested_at=now
+            )
+
+        sent += _claim_and_send(claim, booking_id, "feedback_request")
     return sent
 
 

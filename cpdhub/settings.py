@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "cpd_sessions",
     "portfolios",
     "notifications",
+    "termly",  # after notifications: its admin extends the ledger's
 ]
 
 MIDDLEWARE = [
@@ -189,7 +190,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.nudge_release_requests",
         "schedule": crontab(hour=8, minute=0),
     },
+    # The ledger is the outbox: what waits (a broker outage, a lost task) goes within a minute.
+    "notifications-sweep-pending": {
+        "task": "notifications.sweep_pending",
+        "schedule": 60.0,
+    },
 }
+# An unreachable broker fails an enqueue fast (the ledger keeps the email for the sweep)
+# instead of holding the person's request while kombu retries.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
 
 # --- Authentication: django-allauth ---------------------------------------------
 

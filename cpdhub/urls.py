@@ -23,6 +23,7 @@ urlpatterns = [
     path("sessions/", include("cpd_sessions.urls")),
     path("portfolio/", include("portfolios.urls")),
     path("notifications/", include("notifications.urls")),
+    path("notifications/", include("termly.urls")),  # the profile confirm link
     path("", include("hubs.urls")),
 ]
 

@@ -8,8 +8,9 @@ class ExpertsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import signals
+        from . import signals, tasks
         from .reference import ensure_expertise_areas
 
         signals.connect()
+        tasks.register_emails()
         post_migrate.connect(ensure_expertise_areas, dispatch_uid="experts.reference_data")

@@ -29,7 +29,7 @@ def contact_request_create(
     *, profile: ExpertProfile, sender: User, message: str, area: ExpertiseArea | None = None
 ) -> ContactRequest:
     from .selectors import requests_this_term
-    from .tasks import send_contact_request
+    from .tasks import mail_contact_request
 
     # Lock the sender's row so two quick submissions cannot both slip under the daily limit.
     User.objects.select_for_update().filter(pk=sender.pk).first()
@@ -53,7 +53,7 @@ def contact_request_create(
     request = ContactRequest.objects.create(
         profile=profile, sender=sender, message=message.strip(), area=area
     )
-    send_contact_request.delay_on_commit(request.pk)
+    mail_contact_request(request.pk)  # on the ledger with the request; sent after commit
     return request
 
 

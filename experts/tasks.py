@@ -1,8 +1,52 @@
+"""The directory's email: recorded on the ledger in the write's transaction, built when sent."""
+
 from celery import shared_task
 
-from cpdhub.mail import absolute_url, send_templated_mail
+from notifications import registry
+from notifications.kinds import Category
+from notifications.rendering import absolute_url
+from notifications.services import send_now, send_templated_mail
 
 from .models import ContactRequest
+
+
+def mail_contact_request(contact_request_id: int, *, enqueue: bool = True) -> list:
+    """Record the email to the expert (call inside the transaction that made the request)."""
+    email = (
+        ContactRequest.objects.filter(pk=contact_request_id)
+        .values_list("profile__user__email", flat=True)
+        .first()
+    )
+    if email is None:
+        return []
+    return send_templated_mail(
+        "contact_request",
+        to=[email],
+        key=f"contact_request:{contact_request_id}",
+        enqueue=enqueue,
+    )
+
+
+def contact_request_email(delivery) -> registry.Email | None:
+    request = (
+        ContactRequest.objects.select_related("profile__user", "sender__school", "area")
+        .filter(pk=int(delivery.key.split(":")[1]))
+        .first()
+    )
+    if request is None:
+        return None
+    return registry.Email(
+        context={
+            "request": request,
+            "profile_url": absolute_url(request.profile.get_absolute_url()),
+            "requests_url": absolute_url("/experts/me/"),
+        },
+        reply_to=[request.sender.email],
+    )
+
+
+def register_emails() -> None:
+    registry.register("contact_request", category=Category.ESSENTIAL, build=contact_request_email)
 
 
 @shared_task(
@@ -13,21 +57,5 @@ from .models import ContactRequest
     acks_late=True,  # idempotent: the ledger's key makes a second run send nothing
 )
 def send_contact_request(contact_request_id: int) -> None:
-    request = (
-        ContactRequest.objects.select_related("profile__user", "sender__school", "area")
-        .filter(pk=contact_request_id)
-        .first()
-    )
-    if request is None:
-        return
-    send_templated_mail(
-        "contact_request",
-        to=[request.profile.user.email],
-        key=f"contact_request:{request.pk}",
-        reply_to=[request.sender.email],
-        context={
-            "request": request,
-            "profile_url": absolute_url(request.profile.get_absolute_url()),
-            "requests_url": absolute_url("/experts/me/"),
-        },
-    )
+    """Record and send at once (tasks queued before the ledger became the outbox)."""
+    send_now(mail_contact_request(contact_request_id, enqueue=False))

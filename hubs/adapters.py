@@ -7,6 +7,8 @@ from django.conf import settings
 from django.db import transaction
 from django.shortcuts import render
 
+from notifications.services import send_message_now
+
 from .forms import INVITATION_SESSION_KEY, invitation_from_session
 from .models import User
 from .services import SignupRefused, invitation_accept, signup_school_for
@@ -16,8 +18,6 @@ class AccountAdapter(DefaultAccountAdapter):
     """Email sign-up: the form has already refused non-member addresses and found the school."""
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
-        from notifications.services import send_message_now
-
         # allauth renders its emails without a request: give them the community's name.
         context = {
             "community_name": settings.COMMUNITY_NAME,

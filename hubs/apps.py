@@ -8,6 +8,9 @@ class HubsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from . import tasks
         from .reference import ensure_reference_data
+
+        tasks.register_emails()
 
         post_migrate.connect(ensure_reference_data, dispatch_uid="hubs.reference_data")

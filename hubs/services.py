@@ -71,7 +71,7 @@ def invitation_create(*, school: School, email: str, invited_by: User) -> Invita
     Invite someone to join ``school``. Replaces an earlier unaccepted invitation for the
     same address. The caller has checked ``can_invite_to``.
     """
-    from .tasks import send_invitation
+    from .tasks import mail_invitation
 
     email = email.strip().lower()
     if User.objects.filter(email__iexact=email).exists():
@@ -87,7 +87,7 @@ def invitation_create(*, school: School, email: str, invited_by: User) -> Invita
         created_at=now,
         expires_at=now + datetime.timedelta(days=settings.INVITATION_VALID_DAYS),
     )
-    send_invitation.delay_on_commit(invitation.pk)
+    mail_invitation(invitation.pk)  # on the ledger with the invitation; sent after commit
     return invitation
 
 

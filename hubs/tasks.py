@@ -4,9 +4,43 @@ from celery import shared_task
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
-from cpdhub.mail import absolute_url, send_templated_mail
+from notifications import registry
+from notifications.kinds import Category
+from notifications.rendering import absolute_url
+from notifications.services import send_now, send_templated_mail
 
 from .models import Invitation
+
+
+def mail_invitation(invitation_id: int, *, enqueue: bool = True) -> list:
+    """Record the invitation email (call inside the transaction that made the invitation)."""
+    email = Invitation.objects.filter(pk=invitation_id).values_list("email", flat=True).first()
+    if email is None:
+        return []
+    return send_templated_mail(
+        "invitation", to=[email], key=f"invitation:{invitation_id}", enqueue=enqueue
+    )
+
+
+def invitation_email(delivery) -> registry.Email | None:
+    invitation = (
+        Invitation.objects.select_related("school", "invited_by")
+        .filter(pk=int(delivery.key.split(":")[1]))
+        .first()
+    )
+    if invitation is None or not invitation.is_open:
+        return None  # withdrawn or used before the worker got to it: nothing to send
+    return registry.Email(
+        context={
+            "invitation": invitation,
+            "accept_url": absolute_url(invitation.get_absolute_url()),
+        },
+        reply_to=[invitation.invited_by.email] if invitation.invited_by else None,
+    )
+
+
+def register_emails() -> None:
+    registry.register("invitation", category=Category.ESSENTIAL, build=invitation_email)
 
 
 @shared_task(
@@ -17,21 +51,8 @@ from .models import Invitation
     acks_late=True,  # idempotent: the ledger's key makes a second run send nothing
 )
 def send_invitation(invitation_id: int) -> None:
-    invitation = (
-        Invitation.objects.select_related("school", "invited_by").filter(pk=invitation_id).first()
-    )
-    if invitation is None or not invitation.is_open:
-        return  # withdrawn or used before the worker got to it: nothing to send
-    send_templated_mail(
-        "invitation",
-        to=[invitation.email],
-        key=f"invitation:{invitation.pk}",
-        context={
-            "invitation": invitation,
-            "accept_url": absolute_url(invitation.get_absolute_url()),
-        },
-        reply_to=[invitation.invited_by.email] if invitation.invited_by else None,
-    )
+    """Record and send at once (tasks queued before the ledger became the outbox)."""
+    send_now(mail_invitation(invitation_id, enqueue=False))
 
 
 @shared_task(name="hubs.clear_expired_sessions")

@@ -1,52 +1,14 @@
-"""The coordinator's view of outgoing mail: counts and failures, the digest preview, a test."""
+"""The coordinator's view of outgoing mail: counts and failures, "try again". The termly app
+extends it with the counts per term and the digest's preview and test send (termly/admin.py)."""
 
 from __future__ import annotations
 
-import uuid
+from django.contrib import admin
+from django.db import transaction
+from django.db.models import Count
 
-from django.contrib import admin, messages
-from django.db.models import Count, Q
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
-from django.utils import timezone
-
-from cpdhub.mail import render_email
-from hubs.models import Term, User
-
-from . import digest, planning, services, tasks
+from . import registry, services
 from .models import Delivery, Preference
-
-
-def deliveries_by_term(terms: int = 4) -> list[dict]:
-    """For the latest terms begun: everything sent, failed or waiting in each, and its digest."""
-    started = list(Term.objects.filter(start__lte=timezone.localdate()).order_by("-start")[:terms])
-    rows = []
-    for term, later in zip(started, [None, *started[:-1]], strict=True):
-        in_term = Q(created_at__date__gte=term.start)
-        if later is not None:
-            in_term &= Q(created_at__date__lt=later.start)
-        digest_key = planning.digest_key(term)
-        rows.append(
-            {
-                "term": term,
-                **Delivery.objects.aggregate(
-                    sent=Count("pk", filter=in_term & Q(status=Delivery.Status.SENT)),
-                    failed=Count("pk", filter=in_term & Q(status=Delivery.Status.FAILED)),
-                    waiting=Count(
-                        "pk",
-                        filter=in_term
-                        & Q(status__in=[Delivery.Status.PENDING, Delivery.Status.SENDING]),
-                    ),
-                    digests=Count("pk", filter=Q(key=digest_key, status=Delivery.Status.SENT)),
-                    digests_failed=Count(
-                        "pk", filter=Q(key=digest_key, status=Delivery.Status.FAILED)
-                    ),
-                ),
-            }
-        )
-    return rows
 
 
 @admin.register(Delivery)
@@ -65,18 +27,17 @@ class DeliveryAdmin(admin.ModelAdmin):
 
     @admin.action(description="Try the selected failed deliveries again")
     def retry_failed(self, request, queryset):
-        # Only mail the ledger can build again by itself (digest, reminders, nudges): the rest
-        # was written by the action that sent it (a booking, a contact form) and retried then.
+        # Every registered kind is built again from its key; account mail (rendered by allauth
+        # with a one-time code or link) cannot be, and is asked for again by the person.
         failed = queryset.filter(status=Delivery.Status.FAILED)
-        ids = list(failed.filter(kind__in=services.builders()).values_list("pk", flat=True))
+        ids = list(failed.filter(kind__in=registry.names()).values_list("pk", flat=True))
         services.delivery_retry(delivery_ids=ids)
-        for delivery_id in ids:
-            tasks.deliver.delay_on_commit(delivery_id)
+        transaction.on_commit(lambda: services.enqueue_deliveries(ids))  # the sweep, if down
         message = f"{len(ids)} deliveries queued again."
         if others := failed.exclude(pk__in=ids).count():
             message += (
-                f" {others} cannot be rebuilt here (booking, contact or account emails): "
-                "they were retried by the action that sent them."
+                f" {others} cannot be rebuilt here (account emails with a one-time code or "
+                "link): the person asks for a new one."
             )
         self.message_user(request, message)
 
@@ -88,61 +49,10 @@ class DeliveryAdmin(admin.ModelAdmin):
             counts.setdefault(kind, {})[status] = n
         extra_context = {
             **(extra_context or {}),
-            "by_term": deliveries_by_term(),
             "statuses": Delivery.Status.choices,
             "counts": sorted(counts.items()),
-            "preview_url": reverse("admin:notifications_digest_preview"),
         }
         return super().changelist_view(request, extra_context=extra_context)
-
-    def get_urls(self):
-        view = self.admin_site.admin_view
-        return [
-            path("digest/", view(self.digest_preview), name="notifications_digest_preview"),
-            path("digest/test/", view(self.digest_test), name="notifications_digest_test"),
-            *super().get_urls(),
-        ]
-
-    def digest_preview(self, request):
-        """The digest as any person would get it: pick them with ?person=<id> or an email."""
-        if not self.has_view_permission(request):
-            return HttpResponse(status=403)
-        q = request.GET.get("person", "").strip()
-        person = None
-        if q:
-            people = User.objects.filter(email__iexact=q) if "@" in q else None
-            if people is None and q.isdigit():
-                people = User.objects.filter(pk=int(q))
-            person = people.first() if people is not None else None
-        context = {
-            **self.admin_site.each_context(request),
-            "title": "Preview the termly digest",
-            "q": q,
-            "person": person,
-        }
-        if person is not None:
-            subject, text, html = render_email(
-                "digest", digest.context_for(person, f"test:{person.pk}:preview")
-            )
-            context.update(subject=subject, text=text, html=html)
-        return TemplateResponse(request, "admin/notifications/digest_preview.html", context)
-
-    def digest_test(self, request):
-        """Send the digest as ``person`` would get it to the coordinator's own address."""
-        if request.method != "POST" or not self.has_view_permission(request):
-            return HttpResponse(status=405 if request.method != "POST" else 403)
-        person = get_object_or_404(User, pk=request.POST.get("person"))
-        delivery = services.delivery_record(
-            kind="digest",
-            key=f"test:{person.pk}:{uuid.uuid4().hex[:12]}",
-            email=request.user.email,
-            recipient=request.user,
-        )
-        tasks.deliver.delay_on_commit(delivery.pk)
-        messages.success(
-            request, f"A test digest for {person.full_name} goes to {request.user.email}."
-        )
-        return redirect(f"{reverse('admin:notifications_digest_preview')}?person={person.pk}")
 
 
 @admin.register(Preference)

@@ -1,5 +1,7 @@
 """
-Writes to the email ledger, and the sending itself.
+Writes to the email ledger, and the sending itself. The ledger is the outbox: a write that
+sends email records its rows in its own transaction (``send_templated_mail``); a worker is
+asked after commit, and a periodic sweep sends whatever is still waiting.
 
 The life of a delivery: created (or found: a repeat with the same key is a no-op) → skipped
 when the person opted out of its category → claimed by one sender with a conditional UPDATE
@@ -14,30 +16,39 @@ process died before the UPDATE) is the only way a message can go twice.
 from __future__ import annotations
 
 import datetime
-import hashlib
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
+import kombu.exceptions
+import redis.exceptions
+from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.mail import get_connection
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from cpdhub.mail import absolute_url, build_message, render_email
-from hubs.models import User
-
-from .kinds import OPTIONAL, Category, category_of
+from . import registry
+from .kinds import OPTIONAL, Category
 from .models import Delivery, Preference
+from .registry import Email, category_of
+from .rendering import absolute_url, build_message
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractUser as User
 
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
 SENDING_STALE_AFTER = datetime.timedelta(minutes=15)
+# The sweep leaves younger pending rows to the task enqueued when they were written.
+SWEEP_AFTER = datetime.timedelta(seconds=30)
+SWEEP_BATCH = 500
+# What an unreachable broker raises when a task is enqueued (kombu wraps most of it).
+BROKER_ERRORS = (kombu.exceptions.OperationalError, redis.exceptions.ConnectionError, OSError)
 UNSUBSCRIBE_SALT = "notifications.unsubscribe"
-CONFIRM_SALT = "notifications.profile-confirm"
-CONFIRM_MAX_AGE = 60 * 60 * 24 * 120  # a term and a bit
 
 
 # --- Tokens -----------------------------------------------------------------------------
@@ -59,15 +70,6 @@ def read_unsubscribe_token(token: str) -> tuple[int, Category]:
 def unsubscribe_url(*, user_id: int, category: str) -> str:
     token = unsubscribe_token(user_id=user_id, category=category)
     return absolute_url(f"/notifications/unsubscribe/{token}/")
-
-
-def profile_confirm_url(*, profile_id: int) -> str:
-    token = signing.dumps({"p": profile_id}, salt=CONFIRM_SALT)
-    return absolute_url(f"/notifications/confirm-profile/{token}/")
-
-
-def read_profile_confirm_token(token: str) -> int:
-    return int(signing.loads(token, salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE)["p"])
 
 
 # --- Preferences ------------------------------------------------------------------------
@@ -202,49 +204,87 @@ def send_claimed(
     delivery_mark_sent(delivery_id=delivery.pk)
 
 
-def _derived_key(kind: str, context: dict) -> str:
-    """For a caller without a key: the objects the email is about, else a hash of its text."""
-    ids = sorted(
-        f"{value._meta.label_lower}:{value.pk}"
-        for value in context.values()
-        if isinstance(value, models.Model) and value.pk is not None
-    )
-    if ids:
-        return "ctx:" + ",".join(ids)[:190]
-    subject, text, _ = render_email(kind, context)
-    return "sha1:" + hashlib.sha1((subject + text).encode(), usedforsecurity=False).hexdigest()
-
-
-def notify(
-    kind: str,
-    *,
-    to: list[str],
-    context: dict,
-    key: str | None = None,
-    reply_to: list[str] | None = None,
-    headers: dict | None = None,
+def send_templated_mail(
+    kind: str, *, to: Iterable[str], key: str, enqueue: bool = True
 ) -> list[Delivery]:
     """
-    Send ``kind`` now to each address, through the ledger. Meant to run inside a task (every
-    caller's task is retried on OSError): a repeat with the same key sends nothing again.
+    Email ``kind`` to each address, once per ``key``: the ledger is the outbox. Call it inside
+    the transaction of the write the email is about. It writes one pending row per address
+    (a repeat with the same key is a no-op; someone who opted out is skipped) and, once the
+    transaction commits, asks a worker to send each row. A rolled-back write sends nothing.
+    If the broker is unreachable the rows wait, pending, for the sweep: the user's action
+    never fails because of it. The worker builds the email afresh with the kind's registered
+    builder (see registry.py). ``enqueue=False``: the caller sends them itself (send_now).
     """
-    key = key or _derived_key(kind, context)
-    users = {u.email.lower(): u for u in User.objects.filter(email__in=to)}
-    out = _opted_out_ids([u.pk for u in users.values()], category_of(kind))
+    category = registry.get(kind).category
+    addresses = list(dict.fromkeys(to))
+    users = {
+        u.email.lower(): u
+        for u in get_user_model().objects.filter(email__in=addresses, is_active=True)
+    }
+    out = _opted_out_ids([u.pk for u in users.values()], category)
     deliveries = []
-    for email in to:
+    for email in addresses:
         user = users.get(email.lower())
         delivery = delivery_record(kind=kind, key=key, email=email, recipient=user)
-        deliveries.append(delivery)
-        if delivery.status not in (Delivery.Status.PENDING, Delivery.Status.SENDING):
-            continue
-        if user is not None and user.pk in out:
+        if delivery.status == Delivery.Status.PENDING and user is not None and user.pk in out:
             delivery_skip(delivery_ids=[delivery.pk], reason="opted out")
-            continue
-        if not delivery_claim(delivery_id=delivery.pk):
-            continue
-        send_claimed(delivery, context=context, reply_to=reply_to, headers=headers)
+            delivery.status = Delivery.Status.SKIPPED
+        deliveries.append(delivery)
+    pending = [d.pk for d in deliveries if d.status == Delivery.Status.PENDING]
+    if enqueue and pending:
+        transaction.on_commit(lambda: enqueue_deliveries(pending))
     return deliveries
+
+
+_broker_failed = False  # in this process, since the last enqueue that worked
+
+
+def enqueue_deliveries(delivery_ids: list[int]) -> bool:
+    """
+    Ask a worker to send each delivery (after commit). A broker that is down is logged, loudly,
+    and the rows stay pending for the sweep; the first enqueue that works after a failure
+    also asks for a sweep, so what waited goes without waiting for the beat.
+    """
+    global _broker_failed  # one flag per process, by design
+    from .tasks import deliver, sweep_pending  # circular import: tasks import services
+
+    try:
+        for delivery_id in delivery_ids:
+            deliver.delay(delivery_id)
+        if _broker_failed:
+            _broker_failed = False
+            sweep_pending.delay(0)  # everything that waited, however young
+    except BROKER_ERRORS as exc:
+        _broker_failed = True
+        logger.error(
+            "The broker is unreachable: %d email(s) left pending on the ledger for the sweep "
+            "(deliveries %s): %s: %s",
+            len(delivery_ids),
+            delivery_ids,
+            type(exc).__name__,
+            exc,
+        )
+        return False
+    except Exception:  # after commit nothing is gained by failing the person's request
+        _broker_failed = True
+        logger.exception(
+            "Could not enqueue deliveries %s: left pending on the ledger for the sweep",
+            delivery_ids,
+        )
+        return False
+    return True
+
+
+def send_now(deliveries: Iterable[Delivery]) -> int:
+    """
+    Send recorded deliveries here and now (in a worker: a task that has just written them).
+    Raises OSError on a transient failure: that row is pending again, the task's retry or the
+    sweep sends it and the rest; nothing already sent goes twice.
+    """
+    return sum(
+        deliver_one(delivery_id=d.pk) for d in deliveries if d.status == Delivery.Status.PENDING
+    )
 
 
 def send_message_now(*, kind: str, message, key: str, recipient: User | None) -> None:
@@ -265,29 +305,7 @@ def send_message_now(*, kind: str, message, key: str, recipient: User | None) ->
     delivery_mark_sent(delivery_id=delivery.pk)
 
 
-# --- Ledger-native kinds: the digest, audit reminders, nudges -----------------------------
-
-# kind → builder(user, key) returning the template context, or None for "nothing to say".
-Builder = Callable[[User, str], "dict | None"]
-
-
-def batch_builders() -> dict[str, Callable[[list[User], str], dict[int, dict]]]:
-    """Kinds whose contexts are built a batch at a time (a fixed number of queries a batch)."""
-    from . import digest
-
-    return {"digest": digest.contexts_for}
-
-
-def builders() -> dict[str, Builder]:
-    from . import digest, reminders
-
-    return {
-        "digest": digest.context_for,
-        "audit_profile": reminders.audit_profile_context,
-        "audit_portfolio": reminders.audit_portfolio_context,
-        "audit_needs": reminders.audit_needs_context,
-        "release_nudge": reminders.release_nudge_context,
-    }
+# --- Sending: batches, one delivery, the sweep -------------------------------------------
 
 
 @dataclass
@@ -304,9 +322,9 @@ def batch_send(*, kind: str, key: str, user_ids: list[int]) -> BatchResult:
     first transient error (the rest stay pending for the task's retry); run it again and it
     sends only what has not gone.
     """
-    build = builders()[kind]
+    kind_ = registry.get(kind)
     result = BatchResult()
-    users = list(User.objects.filter(pk__in=user_ids, is_active=True).exclude(email=""))
+    users = list(get_user_model().objects.filter(pk__in=user_ids, is_active=True).exclude(email=""))
     Delivery.objects.bulk_create(
         [Delivery(recipient=u, email=u.email, kind=kind, key=key) for u in users],
         ignore_conflicts=True,
@@ -322,7 +340,7 @@ def batch_send(*, kind: str, key: str, user_ids: list[int]) -> BatchResult:
     todo = list(mine.filter(_claimable()).order_by("pk"))
     if not todo:
         return result
-    batch_build = batch_builders().get(kind)
+    batch_build = kind_.build_batch
     contexts = batch_build([by_id[d.recipient_id] for d in todo], key) if batch_build else None
     connection = get_connection()
     with connection:
@@ -330,15 +348,25 @@ def batch_send(*, kind: str, key: str, user_ids: list[int]) -> BatchResult:
             if not delivery_claim(delivery_id=delivery.pk):
                 continue  # another worker has it
             delivery_id, user_id = delivery.pk, delivery.recipient_id
-            context = contexts.get(user_id) if contexts is not None else build(by_id[user_id], key)
-            if context is None:
+            delivery.recipient = by_id[user_id]
+            if contexts is not None:
+                email = Email(contexts[user_id]) if user_id in contexts else None
+            else:
+                email = kind_.build(delivery)
+            if email is None:
                 Delivery.objects.filter(pk=delivery_id).update(
                     status=Delivery.Status.SKIPPED, last_error="nothing to send"
                 )
                 result.skipped += 1
                 continue
             try:
-                send_claimed(delivery, context=context, connection=connection)
+                send_claimed(
+                    delivery,
+                    context=email.context,
+                    reply_to=email.reply_to,
+                    headers=email.headers,
+                    connection=connection,
+                )
             except OSError as exc:
                 logger.warning(
                     "Batch %s %s stopped at delivery %s: %s", kind, key, delivery_id, exc
@@ -350,20 +378,54 @@ def batch_send(*, kind: str, key: str, user_ids: list[int]) -> BatchResult:
 
 
 def deliver_one(*, delivery_id: int) -> bool:
-    """Send one ledger-native delivery (digest, reminder, a test) if still to be sent."""
+    """Send one delivery if still to be sent, built afresh by its kind's builder. True: sent.
+    Raises what the send raised (the row is given back first: see send_claimed)."""
     delivery = Delivery.objects.select_related("recipient").filter(pk=delivery_id).first()
-    if delivery is None or delivery.recipient is None:
+    if delivery is None:
         return False
-    if delivery.recipient_id in _opted_out_ids([delivery.recipient_id], category_of(delivery.kind)):
+    kind = registry.get(delivery.kind)
+    if delivery.recipient_id is not None and delivery.recipient_id in _opted_out_ids(
+        [delivery.recipient_id], kind.category
+    ):
         delivery_skip(delivery_ids=[delivery.pk], reason="opted out")
         return False
     if not delivery_claim(delivery_id=delivery.pk):
         return False
-    context = builders()[delivery.kind](delivery.recipient, delivery.key)
-    if context is None:
+    try:
+        email = kind.build(delivery)
+    except Exception as exc:
+        delivery_give_back(delivery_id=delivery.pk, error=exc, transient=False)
+        raise
+    if email is None:
         Delivery.objects.filter(pk=delivery.pk).update(
             status=Delivery.Status.SKIPPED, last_error="nothing to send"
         )
         return False
-    send_claimed(delivery, context=context)
+    send_claimed(delivery, context=email.context, reply_to=email.reply_to, headers=email.headers)
     return True
+
+
+def sweep_pending(*, older_than: datetime.timedelta = SWEEP_AFTER, limit: int = SWEEP_BATCH) -> int:
+    """
+    Send what waits on the ledger: rows still pending ``older_than`` after they were written
+    (their task was never enqueued, as when the broker was down, or was lost), and rows left
+    "sending" by a worker that died. Each is claimed first (a conditional UPDATE), so two
+    sweeps, or a sweep and the row's own task, never send one row twice. Kinds no app can
+    build again (account mail, rendered by allauth) are left alone. Returns how many went.
+    """
+    cutoff = timezone.now() - older_than
+    ids = list(
+        Delivery.objects.filter(_claimable(), created_at__lte=cutoff, kind__in=registry.names())
+        .order_by("created_at", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    sent = 0
+    for delivery_id in ids:
+        try:
+            sent += deliver_one(delivery_id=delivery_id)
+        except OSError as exc:  # the mail server: the rest wait for the next sweep
+            logger.warning("The sweep stopped at delivery %s: %s", delivery_id, exc)
+            break
+        except Exception:  # one bad row (marked failed) does not hold up the others
+            logger.exception("The sweep could not send delivery %s", delivery_id)
+    return sent

@@ -6,5 +6,4 @@ app_name = "notifications"
 urlpatterns = [
     path("preferences/", views.preferences, name="preferences"),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
-    path("confirm-profile/<str:token>/", views.confirm_profile, name="confirm_profile"),
 ]

@@ -1,18 +1,15 @@
-"""Unsubscribe (signed token, no sign-in), email preferences, the one-click profile confirm."""
+"""Unsubscribe (signed token, no sign-in) and email preferences."""
 
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_not_required
 from django.core import signing
 from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
-
-from experts.models import ExpertProfile
-from experts.services import profile_confirm
-from hubs.models import User
 
 from . import services
 from .kinds import OPTIONAL, Category
@@ -32,7 +29,7 @@ def unsubscribe(request, token: str):
         user_id, category = services.read_unsubscribe_token(token)
     except (signing.BadSignature, KeyError, ValueError, TypeError):
         return _bad_link(request)
-    user = User.objects.filter(pk=user_id).first()
+    user = get_user_model().objects.filter(pk=user_id).first()
     if user is None:
         return _bad_link(request)
     done = False
@@ -61,20 +58,3 @@ def preferences(request):
         "notifications/preferences.html",
         {"choices": [(c, chosen[c.value]) for c in OPTIONAL]},
     )
-
-
-@login_not_required
-@require_http_methods(["GET", "POST"])
-def confirm_profile(request, token: str):
-    try:
-        profile_id = services.read_profile_confirm_token(token)
-    except (signing.BadSignature, KeyError, ValueError, TypeError):
-        return _bad_link(request)
-    profile = ExpertProfile.objects.select_related("user").filter(pk=profile_id).first()
-    if profile is None:
-        return _bad_link(request)
-    done = False
-    if request.method == "POST":
-        profile_confirm(profile=profile)
-        done = True
-    return render(request, "notifications/confirm_profile.html", {"profile": profile, "done": done})

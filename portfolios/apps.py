@@ -13,8 +13,9 @@ class PortfoliosConfig(AppConfig):
         from cpd_sessions.interests import register_area_source
         from cpd_sessions.signals import attendance_marked, feedback_given
 
-        from . import receivers, selectors
+        from . import receivers, selectors, tasks
 
         attendance_marked.connect(receivers.log_attendance, dispatch_uid="portfolios.attendance")
         feedback_given.connect(receivers.fill_from_feedback, dispatch_uid="portfolios.feedback")
         register_area_source(selectors.working_on_area_ids)
+        tasks.register_emails()

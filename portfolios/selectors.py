@@ -590,3 +590,31 @@ def whole_portfolio(user: User) -> dict:
     )
     statements = list(Statement.objects.filter(owner=user).order_by("-academic_year"))
     return {"goals": goals, "entries": entries, "needs": needs, "statements": statements}
+
+
+# --- For the termly mail (termly/): each person's own goals and needs, a batch at a time ----
+
+
+def own_active_goals(owner_ids) -> QuerySet[Goal]:
+    """The active goals of these people, newest first, with their areas: for each owner's own
+    digest only (a goal's title is private to its owner unless shared)."""
+    return (
+        Goal.objects.filter(owner_id__in=owner_ids, status=Goal.Status.ACTIVE)
+        .prefetch_related("areas")
+        .order_by("-created_at", "pk")
+    )
+
+
+def open_need_areas(owner_ids) -> QuerySet:
+    """(owner id, area id) of these people's open needs."""
+    return Need.objects.filter(owner_id__in=owner_ids, status=Need.Status.OPEN).values_list(
+        "owner_id", "area_id"
+    )
+
+
+def open_counts(user: User) -> tuple[int, int]:
+    """How many active goals and open needs a person has (the term-start reminder)."""
+    return (
+        Goal.objects.filter(owner=user, status=Goal.Status.ACTIVE).count(),
+        Need.objects.filter(owner=user, status=Need.Status.OPEN).count(),
+    )

@@ -3,7 +3,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from notifications.planning import subtract_school_days
+from termly.planning import subtract_school_days
 from tests.factories import TermFactory
 
 from .backends import FlakyBackend

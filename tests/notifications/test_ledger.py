@@ -10,9 +10,10 @@ from django.utils import timezone
 from cpd_sessions import services as session_services
 from cpd_sessions.tasks import send_booking_mail, send_session_notice
 from hubs.models import User
-from notifications import planning, services
+from notifications import services
 from notifications.models import Delivery
-from notifications.tasks import plan_termly_digest
+from termly import planning
+from termly.tasks import plan_termly_digest
 from tests.cpd_sessions.factories import SessionFactory, book
 
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,8 @@ from cpdhub.celery import app
 from hubs.models import User
 from notifications import services
 from notifications.models import Delivery
-from notifications.tasks import deliver, plan_termly_digest, send_batch
+from notifications.tasks import deliver, send_batch
+from termly.tasks import plan_termly_digest
 
 WAIT_SECONDS = 30
 

@@ -7,17 +7,19 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 from django.db.models import F, Q, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from cpd_sessions.models import DevelopmentSession
-from cpdhub.mail import absolute_url
 from experts.models import ExpertProfile, ProfileArea
 from hubs.backends import users_for_requests
 from hubs.models import Hub, SubjectNetwork, Term, User
-from portfolios.models import Goal, Need
+from notifications.rendering import absolute_url
+from portfolios import selectors as portfolio_selectors
+from portfolios.models import Goal
 
 from .planning import term_slug
 
@@ -76,18 +78,12 @@ def _people(user_ids: list[int]) -> dict[int, _Person]:
     for manager, column, attribute in rows:
         for user_id, value in manager.filter(user_id__in=people).values_list("user_id", column):
             getattr(people[user_id], attribute).add(value)
-    goals = (
-        Goal.objects.filter(owner_id__in=people, status=Goal.Status.ACTIVE)
-        .prefetch_related("areas")
-        .order_by("-created_at", "pk")
-    )
-    for goal in goals:
+    for goal in portfolio_selectors.own_active_goals(list(people)):
         person = people[goal.owner_id]
         person.areas |= {area.pk for area in goal.areas.all()}
         if len(person.goals) < 10:
             person.goals.append(goal)
-    needs = Need.objects.filter(owner_id__in=people, status=Need.Status.OPEN)
-    for owner_id, area_id in needs.values_list("owner_id", "area_id"):
+    for owner_id, area_id in portfolio_selectors.open_need_areas(list(people)):
         if area_id:
             people[owner_id].areas.add(area_id)
     return people
@@ -152,7 +148,7 @@ def _sessions(*, since) -> tuple[list[DevelopmentSession], list[DevelopmentSessi
 
 def _may_see(person: _Person, session: DevelopmentSession) -> bool:
     """DevelopmentSession.objects.visible_to(person), for one session already in memory
-    (tests/notifications check the two agree)."""
+    (tests/termly check the two agree)."""
     user = person.user
     if user.is_coordinator:
         return True
@@ -243,12 +239,22 @@ def build(person: User, term: Term | None) -> dict:
     return build_many([person.pk], term)[person.pk]
 
 
+PRIVATE_GOAL = "An open goal (its title is private to its owner)"
+
+
 def context_for(recipient: User, key: str) -> dict | None:
-    """The builder the ledger calls. A ``test:<person id>:…`` key previews someone else's."""
+    """
+    The builder the ledger calls. A ``test:<person id>:…`` key previews someone else's digest
+    for ``recipient`` (the coordinator): their goals are counted, not named, as a goal's title
+    is private to its owner.
+    """
     person = recipient
     if key.startswith("test:"):
         person = User.objects.filter(pk=int(key.split(":")[1])).first() or recipient
-    return build(person, term_for_key(key))
+    context = build(person, term_for_key(key))
+    if person.pk != recipient.pk:
+        context["goals"] = [SimpleNamespace(title=PRIVATE_GOAL) for _ in context["goals"]]
+    return context
 
 
 def contexts_for(recipients: list[User], key: str) -> dict[int, dict]:

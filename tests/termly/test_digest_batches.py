@@ -7,7 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from cpd_sessions.models import DevelopmentSession
-from notifications import digest, services
+from notifications import services
+from termly import digest
 from tests.cpd_sessions.factories import SessionFactory
 from tests.experts.factories import ExpertProfileFactory, offer
 from tests.factories import SubjectNetworkFactory, UserFactory

@@ -13,8 +13,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from hubs.models import Term, User
-
-from .models import Delivery
+from notifications.models import Delivery
 
 BATCH_SIZE = 200
 

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from hubs.models import Term
-from notifications import planning, tasks
+from termly import planning, tasks
 
 
 class Command(BaseCommand):

@@ -11,7 +11,8 @@ from cpd_sessions.models import Booking, ReleaseRequest
 from hubs.models import Phase
 from notifications import services
 from notifications.models import Delivery, Preference
-from notifications.tasks import nudge_release_requests, plan_term_start_reminders
+from termly import links
+from termly.tasks import nudge_release_requests, plan_term_start_reminders
 from tests.cpd_sessions.factories import SessionFactory, book, london, release_data
 from tests.experts.factories import ExpertProfileFactory, offer
 from tests.factories import TermFactory
@@ -92,7 +93,7 @@ def test_preferences_need_signing_in_and_save(client, personas):
 
 def test_the_one_click_profile_confirm_works_signed_out(client, personas):
     profile = ExpertProfileFactory(user=personas.owner, last_confirmed_at=None)
-    url = services.profile_confirm_url(profile_id=profile.pk).split("8000", 1)[1]
+    url = links.profile_confirm_url(profile_id=profile.pk).split("8000", 1)[1]
     assert client.get(url).status_code == 200
     profile.refresh_from_db()
     assert profile.last_confirmed_at is None

@@ -11,12 +11,12 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from cpd_sessions.models import ReleaseRequest
-from cpdhub.mail import absolute_url
 from experts.models import ExpertProfile
 from hubs.models import School, User
+from notifications.rendering import absolute_url
 from portfolios import selectors as portfolio_selectors
-from portfolios.models import Goal, Need
 
+from .links import profile_confirm_url
 from .planning import subtract_school_days
 
 RELEASE_PENDING_SCHOOL_DAYS = 2
@@ -58,8 +58,6 @@ def leaders_with_overdue_releases(today: datetime.date | None = None) -> QuerySe
 
 
 def audit_profile_context(user: User, key: str) -> dict | None:
-    from .services import profile_confirm_url
-
     profile = ExpertProfile.objects.filter(user=user).first()
     if profile is None:
         return None
@@ -72,10 +70,11 @@ def audit_profile_context(user: User, key: str) -> dict | None:
 
 
 def audit_portfolio_context(user: User, key: str) -> dict:
+    open_goals, open_needs = portfolio_selectors.open_counts(user)
     return {
         "person": user,
-        "open_goals": Goal.objects.filter(owner=user, status=Goal.Status.ACTIVE).count(),
-        "open_needs": Need.objects.filter(owner=user, status=Need.Status.OPEN).count(),
+        "open_goals": open_goals,
+        "open_needs": open_needs,
         "portfolio_url": absolute_url("/portfolio/"),
     }
 

@@ -1,0 +1,179 @@
+"""
+Every email kind, rendered with hostile but ordinary words (an apostrophe, ``<``, ``&``,
+accents, a very long name): the subject and the text part arrive as written, the HTML part
+escaped. The kinds are read from ``templates/email/*/``, so a new kind without a factory here
+fails this test instead of going unchecked. Each factory makes real objects and the ledger row
+that would send the email; the context comes from the kind's registered builder, as in a worker.
+"""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.utils import timezone
+
+from cpd_sessions import services as session_services
+from cpd_sessions.models import Booking, DevelopmentSession, ReleaseRequest
+from cpd_sessions.tasks import booking_mail_key
+from experts.models import ContactRequest, ExpertiseArea
+from notifications import registry
+from notifications.models import Delivery
+from notifications.rendering import render_email
+from tests.cpd_sessions.factories import SessionFactory, book, london, release_data
+from tests.experts.factories import ExpertProfileFactory
+from tests.factories import InvitationFactory, TermFactory, UserFactory
+from tests.portfolios.factories import EntryFactory, GoalFactory, NeedFactory, follow_up_for
+
+MARK = "Zoë O'Brien <Head> & Co"
+ESCAPED = "Zoë O&#x27;Brien &lt;Head&gt; &amp; Co"
+LONG = "Featherstonehaugh-Cholmondeley-" * 3  # a very long surname, 93 characters
+ENTITIES = ("&#x27;", "&#39;", "&amp;", "&lt;", "&gt;", "&quot;")
+
+EMAIL_TEMPLATES = Path(settings.BASE_DIR) / "templates" / "email"
+KINDS = sorted(p.name for p in EMAIL_TEMPLATES.iterdir() if p.is_dir())
+
+
+def person(**kwargs):
+    return UserFactory(first_name=MARK, last_name=LONG, **kwargs)
+
+
+def row(kind: str, key: str, user=None, email: str = "") -> Delivery:
+    """The ledger row a worker would be given for this email."""
+    return Delivery(kind=kind, key=key, recipient=user, email=email or user.email)
+
+
+def _session(**kwargs) -> DevelopmentSession:
+    return SessionFactory(title=f"Maths & English: {MARK}", leads=[person()], **kwargs)
+
+
+def _about_booking(kind: str, **session_kwargs) -> Delivery:
+    session = _session(**session_kwargs)
+    booking = book(session, person())
+    if session.capacity == 1:  # the next one waits
+        booking = book(session, person())
+    return row(kind, booking_mail_key(booking, kind), booking.user)
+
+
+def _with_release() -> Booking:
+    start = london(7, 10, 0)  # in the school day: release time is asked for
+    session = _session(start=start, end=start + datetime.timedelta(hours=2))
+    teacher = person()
+    teacher.school.cpd_leaders.add(person(school=teacher.school))
+    return session_services.booking_create(
+        session=session,
+        user=teacher,
+        release=release_data(goal=f"Questions in {MARK}", cover_notes=MARK),
+    ).booking
+
+
+def _release_requested(kind: str) -> Delivery:
+    booking = _with_release()
+    leader = booking.user.school.cpd_leaders.get()
+    key = f"booking:{booking.pk}:release:{booking.updated_at.timestamp():.6f}"
+    return row(kind, key, leader)
+
+
+def _release_decided(kind: str) -> Delivery:
+    booking = _with_release()
+    session_services.release_decide(
+        release=booking.release,
+        by=booking.user.school.cpd_leaders.get(),
+        approve=False,
+        reason=f"No cover: {MARK}",
+    )
+    booking = Booking.objects.get(pk=booking.pk)
+    return row(kind, booking_mail_key(booking, kind), booking.user)
+
+
+def _session_notice(kind: str) -> Delivery:
+    session = _session()
+    booking = book(session, person())
+    DevelopmentSession.objects.filter(pk=session.pk).update(cancel_reason=f"Snow & ice: {MARK}")
+    return row(kind, f"session:{session.pk}:{session.sequence}", booking.user)
+
+
+def _contact_request(kind: str) -> Delivery:
+    request = ContactRequest.objects.create(
+        profile=ExpertProfileFactory(user=person(), headline=MARK),
+        sender=person(),
+        area=ExpertiseArea.objects.get(slug="questioning"),
+        message=f"I'm Sam: {MARK}",
+    )
+    return row(kind, f"contact_request:{request.pk}", request.profile.user)
+
+
+def _invitation(kind: str) -> Delivery:
+    invitation = InvitationFactory(invited_by=person())
+    return row(kind, f"invitation:{invitation.pk}", email=invitation.email)
+
+
+def _impact_follow_up(kind: str) -> Delivery:
+    entry = EntryFactory(owner=person(), title=MARK, will_try=f"Try {MARK}")
+    return row(kind, f"follow_up:{follow_up_for(entry).pk}", entry.owner)
+
+
+def _termly(kind: str) -> Delivery:
+    today = timezone.localdate()
+    TermFactory(name="Autumn", start=today - datetime.timedelta(days=3), end=today)
+    booking = _with_release()
+    leader = booking.user.school.cpd_leaders.get()
+    ExpertProfileFactory(user=leader, headline=MARK)
+    GoalFactory(owner=leader, title=MARK)
+    NeedFactory(owner=booking.user, description=MARK)
+    ReleaseRequest.objects.filter(pk=booking.release.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=10)
+    )
+    return row(kind, "digest:autumn", leader)
+
+
+FACTORIES = {
+    "booking_confirmed": _about_booking,
+    "booking_promoted": _about_booking,
+    "booking_waitlisted": lambda kind: _about_booking(kind, capacity=1),
+    "feedback_request": _about_booking,
+    "session_reminder": _about_booking,
+    "session_changed": _session_notice,
+    "session_cancelled": _session_notice,
+    "release_requested": _release_requested,
+    "release_decided": _release_decided,
+    "contact_request": _contact_request,
+    "invitation": _invitation,
+    "impact_follow_up": _impact_follow_up,
+    "digest": _termly,
+    "audit_profile": _termly,
+    "audit_portfolio": _termly,
+    "audit_needs": _termly,
+    "release_nudge": _termly,
+}
+
+
+def rendered(kind: str) -> tuple[str, str, str]:
+    email = registry.get(kind).build(FACTORIES[kind](kind))
+    assert email is not None, f"{kind}: the builder found nothing to send"
+    return render_email(kind, email.context)
+
+
+def test_every_kind_has_a_factory_and_a_registered_builder():
+    assert set(KINDS) == set(FACTORIES), "add a factory for each new email kind"
+    assert set(KINDS) <= set(registry.names()), "register each kind's builder in its app's ready()"
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_text_and_subject_are_not_escaped_and_html_is(db, kind):
+    subject, text, html = rendered(kind)
+
+    assert MARK in text, f"{kind}: the hostile words do not reach the text part as written"
+    for entity in ENTITIES:
+        assert entity not in text, f"{kind}: {entity} in the text part"
+        assert entity not in subject, f"{kind}: {entity} in the subject"
+    assert "\n" not in subject
+    assert ESCAPED in html, f"{kind}: the HTML part does not show the words escaped"
+    assert "<Head>" not in html, f"{kind}: unescaped markup in the HTML part"
+
+
+def test_the_subject_keeps_an_ampersand_and_apostrophe(db):
+    subject, _, _ = rendered("booking_confirmed")
+    assert subject == f"You are booked on: Maths & English: {MARK}"

@@ -1,0 +1,1 @@
+from tests.notifications.conftest import digest_term, flaky, https  # noqa: F401
