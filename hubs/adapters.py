@@ -3,8 +3,10 @@ import hashlib
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from allauth.socialaccount.models import SocialApp
 from django.conf import settings
 from django.db import transaction
+from django.http import Http404
 from django.shortcuts import render
 
 from .forms import INVITATION_SESSION_KEY, invitation_from_session
@@ -45,6 +47,13 @@ class AccountAdapter(DefaultAccountAdapter):
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
     """Google Workspace / Microsoft 365 sign-in: the same membership rule as email sign-up."""
+
+    def get_provider(self, request, provider, client_id=None):
+        # A provider whose credentials are not set (settings: GOOGLE_CLIENT_ID, …) is not here.
+        try:
+            return super().get_provider(request, provider, client_id=client_id)
+        except SocialApp.DoesNotExist:
+            raise Http404("This sign-in option is not set up for the community.") from None
 
     def is_open_for_signup(self, request, sociallogin) -> bool:
         try:

@@ -173,16 +173,3 @@ def test_school_google_sign_in_appears_only_when_configured(client, settings):
         "google": {"APPS": [{"client_id": "id", "secret": "secret", "key": ""}]}
     }
     assert b"Google" in client.get(reverse("account_login")).content
-
-
-def test_repeated_failed_sign_ins_are_throttled(client, personas):
-    url = reverse("account_login")
-    wrong = {"login": personas.owner.email, "password": "not-the-password"}
-    for _ in range(5):
-        assert "_auth_user_id" not in client.post(url, wrong).wsgi_request.session
-    response = client.post(
-        url, {"login": personas.owner.email, "password": "correct-horse-battery"}
-    )
-    # Even the right password is refused while the address is throttled.
-    assert "Too many failed login attempts" in response.content.decode()
-    assert "_auth_user_id" not in client.session
