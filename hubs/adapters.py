@@ -56,8 +56,14 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             raise Http404("This sign-in option is not set up for the community.") from None
 
     def is_open_for_signup(self, request, sociallogin) -> bool:
+        email = sociallogin.user.email or ""
         try:
-            signup_school_for(sociallogin.user.email or "", invitation_from_session(request))
+            if User.objects.with_mailbox(email).exclude(email__iexact=email).exists():
+                raise SignupRefused(
+                    f"An account already uses the mailbox of {email} (without the part after "
+                    "the +). Sign in with that account instead."
+                )
+            signup_school_for(email, invitation_from_session(request))
         except SignupRefused as refusal:
             raise ImmediateHttpResponse(
                 render(request, "account/signup_refused.html", {"reason": str(refusal)}, status=403)

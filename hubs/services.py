@@ -74,8 +74,14 @@ def invitation_create(*, school: School, email: str, invited_by: User) -> Invita
     from .tasks import send_invitation
 
     email = email.strip().lower()
-    if User.objects.filter(email__iexact=email).exists():
+    if User.objects.with_mailbox(email).exists():
         raise InvitationError(f"{email} already has an account in the community.")
+    home = SchoolDomain.objects.select_related("school").filter(domain=email_domain(email)).first()
+    if home is not None and home.school_id != school.pk:
+        # A member school's address belongs to that school: its staff sign up there themselves.
+        raise InvitationError(
+            f"{email} belongs to {home.school.name}; they can sign up there themselves."
+        )
     now = timezone.now()
     Invitation.objects.select_for_update().filter(
         email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True
