@@ -7,3 +7,16 @@ class CpdSessionsConfig(AppConfig):
     label = "cpd_sessions"
     verbose_name = "Development sessions"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from hubs.signals import user_deactivated, user_deleting
+
+        from . import receivers
+
+        # Someone leaving gives their places back (hubs.services.user_deactivate / user_delete).
+        user_deactivated.connect(
+            receivers.cancel_future_bookings, dispatch_uid="cpd_sessions.left.deactivated"
+        )
+        user_deleting.connect(
+            receivers.cancel_future_bookings, dispatch_uid="cpd_sessions.left.deleting"
+        )

@@ -367,3 +367,19 @@ def deliver_one(*, delivery_id: int) -> bool:
         return False
     send_claimed(delivery, context=context)
     return True
+
+
+@transaction.atomic
+def ledger_forget(*, user: User) -> int:
+    """
+    A person's account is being deleted: the ledger keeps that mail was sent (so nothing is sent
+    twice and the counts stay true) but not to whom. Their address becomes ``sha256:<hex>`` of
+    itself, and mail still waiting for them is skipped. Returns the rows changed.
+    """
+    email = user.email.strip().lower()
+    hashed = "sha256:" + hashlib.sha256(email.encode()).hexdigest()
+    rows = Delivery.objects.filter(Q(recipient=user) | Q(email__iexact=email))
+    rows.filter(status=Delivery.Status.PENDING).update(
+        status=Delivery.Status.SKIPPED, last_error="The person's account was deleted."
+    )
+    return rows.update(email=hashed)

@@ -18,3 +18,11 @@ class PortfoliosConfig(AppConfig):
         attendance_marked.connect(receivers.log_attendance, dispatch_uid="portfolios.attendance")
         feedback_given.connect(receivers.fill_from_feedback, dispatch_uid="portfolios.feedback")
         register_area_source(selectors.working_on_area_ids)
+
+        # A deleted account's attachment files leave the disk (hubs.services.user_delete);
+        # a deactivated owner's shares stop showing in the selectors (owner__is_active).
+        from hubs.signals import user_deleting
+
+        user_deleting.connect(
+            receivers.delete_attachment_files, dispatch_uid="portfolios.left.files"
+        )
