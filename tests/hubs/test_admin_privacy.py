@@ -149,3 +149,20 @@ def test_every_admin_whose_delete_page_would_list_portfolio_rows_shows_counts():
     }
     assert "hubs.User" in reaching
     assert all(reaching.values()), reaching
+
+
+def test_adding_a_second_account_for_a_mailbox_gets_a_message(coordinator_client, personas):
+    local, domain = personas.owner.email.split("@")
+    response = coordinator_client.post(
+        reverse("admin:hubs_user_add"),
+        {
+            "email": f"{local}+second@{domain}",
+            "first_name": "Sam",
+            "last_name": "Again",
+            "school": personas.school.pk,
+            "job_role": User.JobRole.TEACHER,
+        },
+    )
+    assert response.status_code == 200
+    assert "An account is already registered with this email address" in response.content.decode()
+    assert not User.objects.filter(last_name="Again").exists()
