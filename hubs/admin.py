@@ -1,5 +1,9 @@
 from collections import Counter
 
+from allauth.account.admin import EmailAddressAdmin
+from allauth.account.models import EmailAddress
+from allauth.socialaccount.admin import SocialAccountAdmin
+from allauth.socialaccount.models import SocialAccount
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import get_deleted_objects
@@ -197,6 +201,12 @@ class UserAdmin(CountsOnDeleteMixin, DjangoUserAdmin):
         )
     ]
 
+    def get_readonly_fields(self, request, obj=None):
+        # Changing someone's address to one's own and then resetting "their" password would be
+        # a way into their account: addresses are the person's to change (/accounts/email/).
+        readonly = list(super().get_readonly_fields(request, obj))
+        return [*readonly, "email"] if obj is not None else readonly
+
     def user_change_password(self, request, id, form_url=""):
         # Django's "change password" page for a user: refused, whoever asks (403).
         raise PermissionDenied("Nobody sets another person's password here.")
@@ -293,3 +303,19 @@ class InvitationAdmin(admin.ModelAdmin):
             services.invitation_revoke(invitation=invitation)
             withdrawn += 1
         self.message_user(request, f"{withdrawn} invitation(s) withdrawn.")
+
+
+# allauth's own admin pages, read-only where an edit would be a way into someone's account:
+# adding an address (or a Google/Microsoft identity) of one's own to another person's account.
+class ReadOnlyMixin:
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+for model, base in [(EmailAddress, EmailAddressAdmin), (SocialAccount, SocialAccountAdmin)]:
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)
+    admin.site.register(model, type(f"ReadOnly{base.__name__}", (ReadOnlyMixin, base), {}))

@@ -166,3 +166,38 @@ def test_adding_a_second_account_for_a_mailbox_gets_a_message(coordinator_client
     assert response.status_code == 200
     assert "An account is already registered with this email address" in response.content.decode()
     assert not User.objects.filter(last_name="Again").exists()
+
+
+def test_coordinator_cannot_point_an_account_at_their_own_mailbox(coordinator_client, personas):
+    """Changing someone's address (then resetting "their" password) would be a way in too."""
+    from allauth.account.models import EmailAddress
+    from allauth.socialaccount.models import SocialAccount
+
+    owner = personas.owner
+    page = coordinator_client.get(reverse("admin:hubs_user_change", args=[owner.pk]))
+    assert 'name="email"' not in page.content.decode()
+    coordinator_client.post(
+        reverse("admin:hubs_user_change", args=[owner.pk]),
+        {
+            "email": "helen.takeover@example.test",
+            "first_name": owner.first_name,
+            "last_name": owner.last_name,
+            "school": owner.school_id,
+            "job_role": owner.job_role,
+            "is_active": "on",
+            "date_joined_0": owner.date_joined.strftime("%d/%m/%Y"),
+            "date_joined_1": owner.date_joined.strftime("%H:%M:%S"),
+        },
+    )
+    assert User.objects.get(pk=owner.pk).email == owner.email
+
+    for model in ["account_emailaddress", "socialaccount_socialaccount"]:
+        assert coordinator_client.get(reverse(f"admin:{model}_add")).status_code == 403
+    address = EmailAddress.objects.get(user=owner)
+    response = coordinator_client.post(
+        reverse("admin:account_emailaddress_change", args=[address.pk]),
+        {"user": owner.pk, "email": "helen.takeover@example.test", "verified": "on"},
+    )
+    assert response.status_code == 403
+    assert EmailAddress.objects.get(pk=address.pk).email == owner.email
+    assert not SocialAccount.objects.exists()
