@@ -5,11 +5,14 @@ The cache holds only what can be lost: allauth's sign-in rate-limit counters (se
 the database). When Redis is down, a page or a sign-in must still work, so every cache call
 answers as an empty cache would and the failure is logged at ERROR, loudly, for the operator.
 ``add`` answers True so that allauth's short cache lock is "taken" rather than waited on.
+After a failure the cache is not tried again for a few seconds, so a Redis that times out
+costs one timeout, not one per cache call of every request.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -18,86 +21,78 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 logger = logging.getLogger("cpdhub.cache")
 
 UNREACHABLE = (RedisConnectionError, RedisTimeoutError, OSError)
-MESSAGE = "cache unreachable: rate limits not applied (%s %s: %s)"
+RETRY_AFTER_SECONDS = 5.0
 
 
 class ResilientRedisCache(RedisCache):
-    def _failed(self, operation: str, key, error: Exception) -> None:
-        logger.error(MESSAGE, operation, key, error)
+    _down_until = 0.0
+
+    def _guard(self, operation: str, fallback, call):
+        if time.monotonic() < self._down_until:
+            return fallback
+        try:
+            return call()
+        except UNREACHABLE as error:
+            self._down_until = time.monotonic() + RETRY_AFTER_SECONDS
+            logger.error(
+                "cache unreachable: rate limits not applied (%s: %s); retrying in %ss",
+                operation,
+                error,
+                RETRY_AFTER_SECONDS,
+            )
+            return fallback
 
     def add(self, key, value, *args, **kwargs):
-        try:
-            return super().add(key, value, *args, **kwargs)
-        except UNREACHABLE as error:
-            self._failed("add", key, error)
-            return True
+        return self._guard(
+            "add", True, lambda: super(ResilientRedisCache, self).add(key, value, *args, **kwargs)
+        )
 
     def get(self, key, default=None, version=None):
-        try:
-            return super().get(key, default, version)
-        except UNREACHABLE as error:
-            self._failed("get", key, error)
-            return default
+        return self._guard(
+            "get", default, lambda: super(ResilientRedisCache, self).get(key, default, version)
+        )
 
     def set(self, key, value, *args, **kwargs):
-        try:
-            return super().set(key, value, *args, **kwargs)
-        except UNREACHABLE as error:
-            self._failed("set", key, error)
-            return None
+        return self._guard(
+            "set", None, lambda: super(ResilientRedisCache, self).set(key, value, *args, **kwargs)
+        )
 
     def touch(self, key, *args, **kwargs):
-        try:
-            return super().touch(key, *args, **kwargs)
-        except UNREACHABLE as error:
-            self._failed("touch", key, error)
-            return False
+        return self._guard(
+            "touch", False, lambda: super(ResilientRedisCache, self).touch(key, *args, **kwargs)
+        )
 
     def delete(self, key, version=None):
-        try:
-            return super().delete(key, version)
-        except UNREACHABLE as error:
-            self._failed("delete", key, error)
-            return False
+        return self._guard(
+            "delete", False, lambda: super(ResilientRedisCache, self).delete(key, version)
+        )
 
     def get_many(self, keys, version=None):
-        try:
-            return super().get_many(keys, version)
-        except UNREACHABLE as error:
-            self._failed("get_many", keys, error)
-            return {}
+        return self._guard(
+            "get_many", {}, lambda: super(ResilientRedisCache, self).get_many(keys, version)
+        )
 
     def has_key(self, key, version=None):
-        try:
-            return super().has_key(key, version)
-        except UNREACHABLE as error:
-            self._failed("has_key", key, error)
-            return False
+        return self._guard(
+            "has_key", False, lambda: super(ResilientRedisCache, self).has_key(key, version)
+        )
 
     def incr(self, key, delta=1, version=None):
-        try:
-            return super().incr(key, delta, version)
-        except UNREACHABLE as error:
-            self._failed("incr", key, error)
-            return delta
+        return self._guard(
+            "incr", delta, lambda: super(ResilientRedisCache, self).incr(key, delta, version)
+        )
 
     def set_many(self, data, *args, **kwargs):
-        try:
-            return super().set_many(data, *args, **kwargs)
-        except UNREACHABLE as error:
-            self._failed("set_many", list(data), error)
-            return list(data)
+        return self._guard(
+            "set_many",
+            list(data),
+            lambda: super(ResilientRedisCache, self).set_many(data, *args, **kwargs),
+        )
 
     def delete_many(self, keys, version=None):
-        try:
-            return super().delete_many(keys, version)
-        except UNREACHABLE as error:
-            self._failed("delete_many", keys, error)
-            return None
+        return self._guard(
+            "delete_many", None, lambda: super(ResilientRedisCache, self).delete_many(keys, version)
+        )
 
     def clear(self):
-        try:
-            return super().clear()
-        except UNREACHABLE as error:
-            self._failed("clear", "*", error)
-            return False
+        return self._guard("clear", False, lambda: super(ResilientRedisCache, self).clear())

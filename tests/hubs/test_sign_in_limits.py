@@ -137,3 +137,16 @@ def test_wrong_password_with_the_cache_unreachable_is_still_refused(client, pers
 def test_sign_in_with_a_provider_that_is_not_set_up_is_not_found(client, provider, path):
     assert client.get(f"/accounts/{provider}/{path}").status_code == 404
     assert client.post(f"/accounts/{provider}/login/").status_code == 404
+
+
+def test_an_unreachable_cache_is_not_retried_on_every_call(settings, caplog):
+    from django.core.cache import cache
+
+    settings.CACHES = DEAD_CACHE
+    with caplog.at_level(logging.ERROR, logger="cpdhub.cache"):
+        assert cache.get("a", "empty") == "empty"
+        assert cache.add("lock", True) is True
+        cache.set("b", 1)
+        assert cache.get("b") is None
+    errors = [r for r in caplog.records if r.name == "cpdhub.cache"]
+    assert len(errors) == 1, [r.getMessage() for r in errors]
