@@ -12,3 +12,14 @@ class CpdSessionsConfig(AppConfig):
         from . import tasks
 
         tasks.register_emails()
+        from hubs.signals import user_deactivated, user_deleting
+
+        from . import receivers
+
+        # Someone leaving gives their places back (hubs.services.user_deactivate / user_delete).
+        user_deactivated.connect(
+            receivers.cancel_future_bookings, dispatch_uid="cpd_sessions.left.deactivated"
+        )
+        user_deleting.connect(
+            receivers.cancel_future_bookings, dispatch_uid="cpd_sessions.left.deleting"
+        )

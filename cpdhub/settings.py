@@ -7,6 +7,7 @@ Celery tasks run in-process, and email is printed to the console. Set
 stack (Postgres, a real Celery worker and beat, SMTP). See README.md.
 """
 
+import os
 from pathlib import Path
 
 import environ
@@ -16,7 +17,19 @@ from django.core.exceptions import ImproperlyConfigured
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
-env = environ.Env()
+
+class Env(environ.Env):
+    """
+    The environment, where an empty variable means "not set": ``DATABASE_URL=`` in a compose
+    ``.env`` file gives the embedded default, not a crash. Every setting below reads through it.
+    """
+
+    def __init__(self, **scheme):
+        super().__init__(**scheme)
+        self.ENVIRON = {name: value for name, value in os.environ.items() if value.strip()}
+
+
+env = Env()
 
 # --- Core -----------------------------------------------------------------
 
@@ -137,9 +150,12 @@ if env.str("CACHE_URL", default=""):
 elif REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Redis down: the cache answers "empty" and logs at ERROR instead of failing sign-in
+            # (it holds only rate-limit counters; sessions are in the database).
+            "BACKEND": "cpdhub.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "cpdhub",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
 else:
@@ -231,11 +247,15 @@ ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_PRESERVE_USERNAME_CASING = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{COMMUNITY_NAME}] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
-# Rate limits (allauth keeps the counters in the cache above).
+# Sessions live in the database, never in the cache: a cache outage signs nobody out.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Rate limits (allauth keeps the counters in the cache above), by the real client address.
+# A whole school signs in from one public IP on an INSET morning, so per-address limits are
+# wide; failures per account are few and expire within minutes (README, "Sign-in limits").
 ACCOUNT_RATE_LIMITS = {
-    "login": "30/m/ip",
-    "login_failed": "10/m/ip,5/5m/key",
-    "signup": "20/m/ip",
+    "login": "300/m/ip",
+    "login_failed": "100/5m/ip,10/5m/key",
+    "signup": "60/m/ip",
     "confirm_email": "1/3m/key",
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
@@ -243,6 +263,12 @@ ACCOUNT_RATE_LIMITS = {
     "manage_email": "10/m/user",
     "reauthenticate": "10/m/user",
 }
+
+# The number of proxies in front of the web process that append to X-Forwarded-For (compose
+# deployment behind one TLS-terminating proxy: 1). 0 ignores the header, which anyone can forge.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("CPDHUB_TRUSTED_PROXY_COUNT", default=0)
+# Or the header a trusted proxy sets to the client's address (e.g. X-Real-IP); unset by default.
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env.str("CPDHUB_TRUSTED_CLIENT_IP_HEADER", default="") or None
 
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = COMMUNITY_NAME

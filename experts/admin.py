@@ -1,11 +1,13 @@
 from django.contrib import admin, messages
 
+from hubs.admin import CountsOnDeleteMixin
+
 from . import services
 from .models import ExpertiseArea, ExpertProfile, ProfileArea
 
 
 @admin.register(ExpertiseArea)
-class ExpertiseAreaAdmin(admin.ModelAdmin):
+class ExpertiseAreaAdmin(CountsOnDeleteMixin, admin.ModelAdmin):
     list_display = ["name", "category", "synonyms"]
     list_filter = ["category"]
     search_fields = ["name", "synonyms", "description"]

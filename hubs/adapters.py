@@ -3,8 +3,10 @@ import hashlib
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from allauth.socialaccount.models import SocialApp
 from django.conf import settings
 from django.db import transaction
+from django.http import Http404
 from django.shortcuts import render
 
 from notifications.services import send_message_now
@@ -46,9 +48,22 @@ class AccountAdapter(DefaultAccountAdapter):
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
     """Google Workspace / Microsoft 365 sign-in: the same membership rule as email sign-up."""
 
-    def is_open_for_signup(self, request, sociallogin) -> bool:
+    def get_provider(self, request, provider, client_id=None):
+        # A provider whose credentials are not set (settings: GOOGLE_CLIENT_ID, …) is not here.
         try:
-            signup_school_for(sociallogin.user.email or "", invitation_from_session(request))
+            return super().get_provider(request, provider, client_id=client_id)
+        except SocialApp.DoesNotExist:
+            raise Http404("This sign-in option is not set up for the community.") from None
+
+    def is_open_for_signup(self, request, sociallogin) -> bool:
+        email = sociallogin.user.email or ""
+        try:
+            if User.objects.with_mailbox(email).exclude(email__iexact=email).exists():
+                raise SignupRefused(
+                    f"An account already uses the mailbox of {email} (without the part after "
+                    "the +). Sign in with that account instead."
+                )
+            signup_school_for(email, invitation_from_session(request))
         except SignupRefused as refusal:
             raise ImmediateHttpResponse(
                 render(request, "account/signup_refused.html", {"reason": str(refusal)}, status=403)

@@ -1,6 +1,17 @@
+from collections import Counter
+
+from allauth.account.admin import EmailAddressAdmin
+from allauth.account.models import EmailAddress
+from allauth.socialaccount.admin import SocialAccountAdmin
+from allauth.socialaccount.models import SocialAccount
+from django import forms
 from django.contrib import admin
+from django.contrib.admin.utils import get_deleted_objects
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.contrib.auth.forms import UserChangeForm
+from django.core.exceptions import PermissionDenied
+from django.db import router, transaction
+from django.utils.text import capfirst
 
 from . import services
 from .models import (
@@ -14,6 +25,35 @@ from .models import (
     Term,
     User,
 )
+
+
+class CountsOnDeleteMixin:
+    """
+    The delete page (and "delete selected") lists what else would go as counts by kind, never
+    by name: the rows a person's deletion cascades into are their private portfolio (goal,
+    entry and need titles, attachment names), which the coordinator is not to read.
+    """
+
+    def get_deleted_objects(self, objs, request):
+        objs = list(objs)
+        _, model_count, perms_needed, protected = get_deleted_objects(
+            objs, request, self.admin_site
+        )
+        chosen = {f"{capfirst(self.opts.verbose_name)}: {obj}" for obj in objs}
+        others = {
+            name: count
+            for name, count in model_count.items()
+            if name != self.opts.verbose_name_plural
+        }
+        summary = sorted(chosen) + [
+            f"{capfirst(name)}: {count}" for name, count in sorted(others.items()) if count
+        ]
+        # Each protected row comes as "Verbose name: <link to it>": keep the kind, count them.
+        protected_counts = Counter(str(row).split(":", 1)[0] for row in protected)
+        protected_summary = [
+            f"{name} ({count})" for name, count in sorted(protected_counts.items())
+        ]
+        return summary, model_count, perms_needed, protected_summary
 
 
 @admin.register(Phase)
@@ -43,7 +83,7 @@ class SchoolInline(admin.TabularInline):
 
 
 @admin.register(Hub)
-class HubAdmin(admin.ModelAdmin):
+class HubAdmin(CountsOnDeleteMixin, admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name", "description"]
     prepopulated_fields = {"slug": ["name"]}
@@ -57,7 +97,7 @@ class SchoolDomainInline(admin.TabularInline):
 
 
 @admin.register(School)
-class SchoolAdmin(admin.ModelAdmin):
+class SchoolAdmin(CountsOnDeleteMixin, admin.ModelAdmin):
     list_display = ["name", "urn", "phase", "establishment_type", "hub", "local_authority"]
     list_filter = ["hub", "phase", "establishment_type", "local_authority"]
     search_fields = ["name", "urn", "postcode", "local_authority", "domains__domain"]
@@ -83,20 +123,36 @@ class SchoolAdmin(admin.ModelAdmin):
     ]
 
 
-class CPDHubUserCreationForm(AdminUserCreationForm):
+class CPDHubUserCreationForm(forms.ModelForm):
+    """
+    A new account has no password the coordinator knows: it gets an unusable one, and the
+    person sets their own from the reset email ("Send a password reset email").
+    """
+
     class Meta:
         model = User
-        fields = ["email", "first_name", "last_name"]
+        fields = ["email", "first_name", "last_name", "school", "job_role"]
+
+    def save(self, commit=True):
+        user = super().save(commit=False)
+        user.set_unusable_password()
+        if commit:
+            user.save()
+            self.save_m2m()
+        return user
 
 
 class CPDHubUserChangeForm(UserChangeForm):
+    # No admin path sets or shows another person's password (not even its hash or a link).
+    password = None
+
     class Meta:
         model = User
-        fields = "__all__"
+        exclude = ["password"]
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(CountsOnDeleteMixin, DjangoUserAdmin):
     form = CPDHubUserChangeForm
     add_form = CPDHubUserCreationForm
     ordering = ["last_name", "first_name"]
@@ -114,15 +170,22 @@ class UserAdmin(DjangoUserAdmin):
     search_fields = ["email", "first_name", "last_name", "school__name"]
     autocomplete_fields = ["school", "subjects", "phases"]
     filter_horizontal = ["groups", "user_permissions"]
+    actions = ["send_password_reset", "deactivate"]
     fieldsets = [
-        (None, {"fields": ["email", "password"]}),
+        (None, {"fields": ["email"]}),
         (
             "Person",
             {"fields": ["first_name", "last_name", "school", "job_role", "subjects", "phases"]},
         ),
         (
             "Access",
-            {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
+            {
+                "fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"],
+                "description": "Switching “active” off is the same as the action “Deactivate "
+                "(left the school)”: bookings are cancelled, networks and roles left, "
+                "shared items hidden. To help someone who cannot sign in, use the action "
+                "“Send a password reset email”.",
+            },
         ),
         ("Dates", {"fields": ["last_login", "date_joined"]}),
     ]
@@ -131,17 +194,60 @@ class UserAdmin(DjangoUserAdmin):
             None,
             {
                 "classes": ["wide"],
-                "fields": [
-                    "email",
-                    "first_name",
-                    "last_name",
-                    "usable_password",
-                    "password1",
-                    "password2",
-                ],
+                "fields": ["email", "first_name", "last_name", "school", "job_role"],
+                "description": "The person sets their own password: after adding them, use "
+                "“Send a password reset email”.",
             },
         )
     ]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Changing someone's address to one's own and then resetting "their" password would be
+        # a way into their account: addresses are the person's to change (/accounts/email/).
+        readonly = list(super().get_readonly_fields(request, obj))
+        return [*readonly, "email"] if obj is not None else readonly
+
+    def user_change_password(self, request, id, form_url=""):
+        # Django's "change password" page for a user: refused, whoever asks (403).
+        raise PermissionDenied("Nobody sets another person's password here.")
+
+    @admin.action(description="Send a password reset email", permissions=["change"])
+    def send_password_reset(self, request, queryset):
+        sent = services.password_reset_send(users=list(queryset), request=request)
+        skipped = queryset.count() - sent
+        message = f"Password reset email sent to {sent} person(s)."
+        if skipped:
+            message += f" {skipped} deactivated account(s) skipped."
+        self.message_user(request, message)
+
+    @admin.action(description="Deactivate (left the school)", permissions=["change"])
+    def deactivate(self, request, queryset):
+        done = 0
+        for user in queryset.filter(is_active=True):
+            services.user_deactivate(user=user, by=request.user)
+            done += 1
+        self.message_user(
+            request,
+            f"{done} account(s) deactivated: future bookings cancelled, networks and roles "
+            "left, open invitations withdrawn, shared items hidden.",
+        )
+
+    def save_model(self, request, obj, form, change):
+        leaving = change and "is_active" in form.changed_data and not obj.is_active
+        if leaving:
+            obj.is_active = True  # the service switches it off, with everything that goes with it
+        super().save_model(request, obj, form, change)
+        if leaving:
+            services.user_deactivate(user=obj, by=request.user)
+            obj.is_active = False
+
+    def delete_model(self, request, obj):
+        services.user_delete(user=obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic(using=router.db_for_write(User)):
+            for user in queryset:
+                services.user_delete(user=user, by=request.user)
 
 
 @admin.register(SubjectNetwork)
@@ -197,3 +303,19 @@ class InvitationAdmin(admin.ModelAdmin):
             services.invitation_revoke(invitation=invitation)
             withdrawn += 1
         self.message_user(request, f"{withdrawn} invitation(s) withdrawn.")
+
+
+# allauth's own admin pages, read-only where an edit would be a way into someone's account:
+# adding an address (or a Google/Microsoft identity) of one's own to another person's account.
+class ReadOnlyMixin:
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+for model, base in [(EmailAddress, EmailAddressAdmin), (SocialAccount, SocialAccountAdmin)]:
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)
+    admin.site.register(model, type(f"ReadOnly{base.__name__}", (ReadOnlyMixin, base), {}))

@@ -1,3 +1,5 @@
+from allauth.account import app_settings as allauth_settings
+from allauth.account.adapter import get_adapter
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from allauth.core import context
 from django import forms
@@ -47,6 +49,12 @@ class SignupForm(AllauthSignupForm):
 
     def clean_email(self):
         email = super().clean_email()
+        if not self.account_already_exists and User.objects.with_mailbox(email).exists():
+            # x+1@school reaches x@school's mailbox: the same account, treated exactly as the
+            # same address is (with enumeration prevention, the mailbox is told by email).
+            if not allauth_settings.PREVENT_ENUMERATION:
+                raise get_adapter().validation_error("email_taken")
+            self.account_already_exists = True
         try:
             self.signup_school = signup_school_for(email, self.invitation)
         except SignupRefused as refusal:

@@ -212,8 +212,44 @@ class SchoolDomain(models.Model):
             raise ValidationError({"domain": "Enter a domain such as ashgrove.sch.uk."})
 
 
+def canonical_email(email: str) -> str:
+    """
+    The mailbox an address reaches: ``local+tag@domain`` is ``local@domain``. One account per
+    mailbox, so a ``+tag`` cannot make a second account (nor a second daily contact limit).
+    """
+    email = email.strip().lower()
+    local, at, domain = email.rpartition("@")
+    if not at:
+        return email
+    return f"{local.split('+', 1)[0]}@{domain}"
+
+
+class CanonicalEmail(models.Func):
+    """``canonical_email`` in SQL, for the unique index and for look-ups that use it."""
+
+    arity = 1
+    output_field = models.CharField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        address, params = compiler.compile(self.source_expressions[0])
+        if connection.vendor == "postgresql":
+            # Everything from the first "+" to the "@": regexp_replace is immutable, so indexable.
+            return f"REGEXP_REPLACE({address}, '\\+[^@]*@', '@')", params
+        plus, at = f"INSTR({address}, '+')", f"INSTR({address}, '@')"
+        sql = (
+            f"CASE WHEN {plus} > 0 AND {plus} < {at} "
+            f"THEN SUBSTR({address}, 1, {plus} - 1) || SUBSTR({address}, {at}) "
+            f"ELSE {address} END"
+        )
+        return sql, tuple(params) * sql.count(address)
+
+
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
+
+    def with_mailbox(self, email: str) -> models.QuerySet[User]:
+        """Accounts whose address reaches the same mailbox as ``email`` (ignoring ``+tag``)."""
+        return self.alias(mailbox=CanonicalEmail("email")).filter(mailbox=canonical_email(email))
 
     def _create_user(self, email: str, password: str | None, **extra_fields) -> User:
         if not email:
@@ -289,6 +325,13 @@ class User(AbstractBaseUser, PermissionsMixin):
         constraints = [
             # Stored in lower case, so the unique index makes it one account per address.
             models.CheckConstraint(condition=Q(email=Lower("email")), name="user_email_lowercase"),
+            # One account per mailbox: x+1@school and x+2@school are x@school.
+            models.UniqueConstraint(
+                CanonicalEmail("email"),
+                name="user_email_canonical_unique",
+                violation_error_message="An account is already registered with this email "
+                "address (an address with +something before the @ counts as the same address).",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -52,3 +52,10 @@ def can_join_network(user, network: SubjectNetwork) -> bool:
 
 def can_use_admin(user: User) -> bool:
     return user.is_authenticated and user.is_active and user.is_staff
+
+
+def can_remove_user(user, person: User) -> bool:
+    """Deactivating or deleting an account: the coordinator, or the person themselves."""
+    if not user.is_authenticated:
+        return False
+    return user.pk == person.pk or is_coordinator(user)

@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import datetime
 
+from allauth.account.forms import ResetPasswordForm
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from .models import Invitation, School, SchoolDomain, SubjectNetwork, User
+from notifications.services import ledger_forget
+
+from . import permissions
+from .models import Hub, Invitation, School, SchoolDomain, SubjectNetwork, User
+from .signals import user_deactivated, user_deleting
 
 
 class SignupRefused(Exception):
@@ -74,8 +81,14 @@ def invitation_create(*, school: School, email: str, invited_by: User) -> Invita
     from .tasks import mail_invitation
 
     email = email.strip().lower()
-    if User.objects.filter(email__iexact=email).exists():
+    if User.objects.with_mailbox(email).exists():
         raise InvitationError(f"{email} already has an account in the community.")
+    home = SchoolDomain.objects.select_related("school").filter(domain=email_domain(email)).first()
+    if home is not None and home.school_id != school.pk:
+        # A member school's address belongs to that school: its staff sign up there themselves.
+        raise InvitationError(
+            f"{email} belongs to {home.school.name}; they can sign up there themselves."
+        )
     now = timezone.now()
     Invitation.objects.select_for_update().filter(
         email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True
@@ -104,3 +117,73 @@ def network_join(*, network: SubjectNetwork, user: User) -> None:
 
 def network_leave(*, network: SubjectNetwork, user: User) -> None:
     network.members.remove(user)
+
+
+def password_reset_send(*, users, request) -> int:
+    """
+    Email each active person allauth's password reset link (through the ledger, like all account
+    mail), so they choose their own password. Returns how many were sent.
+    """
+    sent = 0
+    for user in users:
+        if not user.is_active:
+            continue
+        form = ResetPasswordForm(data={"email": user.email})
+        if form.is_valid():
+            form.save(request)
+            sent += 1
+    return sent
+
+
+# --- Leaving the community ------------------------------------------------------------------
+
+
+def _leave_community(user: User) -> None:
+    """The structure's part of any removal: memberships, leader roles and open invitations."""
+    SubjectNetwork.members.through.objects.filter(user=user).delete()
+    SubjectNetwork.leads.through.objects.filter(user=user).delete()
+    Hub.leaders.through.objects.filter(user=user).delete()
+    School.cpd_leaders.through.objects.filter(user=user).delete()
+    Invitation.objects.filter(
+        Q(invited_by=user) | Q(email__iexact=user.email),
+        accepted_at__isnull=True,
+        revoked_at__isnull=True,
+    ).update(revoked_at=timezone.now())
+
+
+def _check_may_remove(by: User, user: User) -> None:
+    if not permissions.can_remove_user(by, user):
+        raise PermissionDenied("Only the coordinator (or the person themselves) can do this.")
+
+
+@transaction.atomic
+def user_deactivate(*, user: User, by: User) -> User:
+    """
+    Someone has left their school: they can no longer sign in, leave every network and leader
+    role, their open invitations are withdrawn, and each app removes them in its own way
+    (``hubs.signals.user_deactivated``: bookings cancelled, shares hidden, profile hidden).
+    """
+    _check_may_remove(by, user)
+    user = User.objects.select_for_update().get(pk=user.pk)
+    _leave_community(user)
+    if user.is_active:
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+    user_deactivated.send(sender=User, user=user, by=by)
+    return user
+
+
+@transaction.atomic
+def user_delete(*, user: User, by: User) -> None:
+    """
+    Delete an account and every trace of it: the structure's part here, each app's part in
+    its receiver of ``hubs.signals.user_deleting`` (bookings cancelled so the waitlist moves,
+    attachment files removed, the email ledger's address replaced by a hash), then the rows.
+    """
+    _check_may_remove(by, user)
+    user = User.objects.select_for_update().get(pk=user.pk)
+    _leave_community(user)
+    user_deleting.send(sender=User, user=user, by=by)
+    # The ledger sits below every app and listens to none: tell it directly.
+    ledger_forget(user=user)
+    user.delete()

@@ -16,6 +16,7 @@ process died before the UPDATE) is the only way a message can go twice.
 from __future__ import annotations
 
 import datetime
+import hashlib
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -429,3 +430,19 @@ def sweep_pending(*, older_than: datetime.timedelta = SWEEP_AFTER, limit: int = 
         except Exception:  # one bad row (marked failed) does not hold up the others
             logger.exception("The sweep could not send delivery %s", delivery_id)
     return sent
+
+
+@transaction.atomic
+def ledger_forget(*, user: User) -> int:
+    """
+    A person's account is being deleted: the ledger keeps that mail was sent (so nothing is sent
+    twice and the counts stay true) but not to whom. Their address becomes ``sha256:<hex>`` of
+    itself, and mail still waiting for them is skipped. Returns the rows changed.
+    """
+    email = user.email.strip().lower()
+    hashed = "sha256:" + hashlib.sha256(email.encode()).hexdigest()
+    rows = Delivery.objects.filter(Q(recipient=user) | Q(email__iexact=email))
+    rows.filter(status=Delivery.Status.PENDING).update(
+        status=Delivery.Status.SKIPPED, last_error="The person's account was deleted."
+    )
+    return rows.update(email=hashed)

@@ -19,3 +19,11 @@ class PortfoliosConfig(AppConfig):
         feedback_given.connect(receivers.fill_from_feedback, dispatch_uid="portfolios.feedback")
         register_area_source(selectors.working_on_area_ids)
         tasks.register_emails()
+
+        # A deleted account's attachment files leave the disk (hubs.services.user_delete);
+        # a deactivated owner's shares stop showing in the selectors (owner__is_active).
+        from hubs.signals import user_deleting
+
+        user_deleting.connect(
+            receivers.delete_attachment_files, dispatch_uid="portfolios.left.files"
+        )

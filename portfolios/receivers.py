@@ -78,3 +78,11 @@ def fill_from_feedback(sender, feedback: Feedback, **kwargs) -> None:
         services.entry_fill_from_feedback(
             entry=entry, learned=feedback.most_useful, will_try=feedback.will_try
         )
+
+
+# --- A person leaving (hubs.signals) ------------------------------------------------------
+
+
+def delete_attachment_files(sender, user, **kwargs) -> None:
+    """The rows go with the account (cascade); their files go from storage once it commits."""
+    services.attachment_files_forget(owner=user)

@@ -52,10 +52,11 @@ ZERO_HOURS = Decimal("0.00")
 def _shared_q(model, user: User) -> Q:
     through = model.shared_with.through
     own_fk = model._meta.model_name  # "goal" or "entry"
-    visible = Q(owner=user) | Q(pk__in=through.objects.filter(user=user).values(f"{own_fk}_id"))
+    shared = Q(pk__in=through.objects.filter(user=user).values(f"{own_fk}_id"))
     if user.led_school_ids:
-        visible |= Q(share_with_leaders=True, owner__school_id__in=user.led_school_ids)
-    return visible
+        shared |= Q(share_with_leaders=True, owner__school_id__in=user.led_school_ids)
+    # What someone who has left shared is no longer readable by others.
+    return Q(owner=user) | (shared & Q(owner__is_active=True))
 
 
 def goals_visible_to(user: User) -> QuerySet[Goal]:

@@ -272,6 +272,16 @@ def attachment_delete(*, attachment: EntryAttachment) -> None:
     EntryAttachment.objects.filter(pk=attachment.pk).delete()
 
 
+def attachment_files_forget(*, owner: User) -> None:
+    """
+    A person's account is being deleted (its rows go by cascade in the same transaction):
+    their attachment files leave storage once that commits, and stay if it rolls back.
+    """
+    attachments = list(EntryAttachment.objects.filter(entry__owner=owner))
+    if attachments:
+        _delete_files([a.file.name for a in attachments], attachments[0].file.storage)
+
+
 def session_source_ref(session_id: int, kind: str = Entry.Kind.SESSION_ATTENDED) -> str:
     """The key that makes a session's entry once per person: "session:42" or "session-led:42"."""
     prefix = "session-led" if kind == Entry.Kind.SESSION_LED else "session"

@@ -44,6 +44,8 @@ print(json.dumps({
     "cache": settings.CACHES["default"]["BACKEND"],
     "tz": settings.TIME_ZONE,
     "lang": settings.LANGUAGE_CODE,
+    "proxies": settings.ALLAUTH_TRUSTED_PROXY_COUNT,
+    "sessions": settings.SESSION_ENGINE,
 }))
 """
 
@@ -74,7 +76,9 @@ def test_environment_switches_to_postgres_redis_and_smtp():
     assert got["eager"] is False
     assert got["broker"] == "redis://redis:6379/0"
     assert got["email"] == "django.core.mail.backends.smtp.EmailBackend"
-    assert got["cache"] == "django.core.cache.backends.redis.RedisCache"
+    # Redis down must not stop sign-in: the cache degrades and logs (cpdhub/cache.py).
+    assert got["cache"] == "cpdhub.cache.ResilientRedisCache"
+    assert got["sessions"] == "django.contrib.sessions.backends.db"
 
 
 def test_production_refuses_to_start_without_a_secret_key():
@@ -95,3 +99,37 @@ def test_production_settings_pass_the_deploy_check():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_empty_variables_mean_not_set():
+    # A compose .env file often has "DATABASE_URL=" and friends: the embedded defaults apply.
+    empty = dict.fromkeys(
+        [
+            "DATABASE_URL",
+            "REDIS_URL",
+            "EMAIL_URL",
+            "CACHE_URL",
+            "SECRET_KEY",
+            "DEBUG",
+            "ALLOWED_HOSTS",
+            "CONN_MAX_AGE",
+            "CPDHUB_TRUSTED_PROXY_COUNT",
+            "GOOGLE_CLIENT_ID",
+            "MEDIA_ROOT",
+        ],
+        "",
+    )
+    result = run(PRINT_SETTINGS, empty)
+    assert result.returncode == 0, result.stderr
+    got = json.loads(result.stdout.strip().splitlines()[-1])
+    assert got["engine"] == "django.db.backends.sqlite3"
+    assert got["eager"] is True
+    assert got["email"] == "django.core.mail.backends.console.EmailBackend"
+    assert got["cache"] == "django.core.cache.backends.locmem.LocMemCache"
+    assert got["proxies"] == 0
+
+
+def test_proxy_count_comes_from_the_environment():
+    result = run(PRINT_SETTINGS, {"CPDHUB_TRUSTED_PROXY_COUNT": "1"})
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.strip().splitlines()[-1])["proxies"] == 1

@@ -156,3 +156,47 @@ def test_withdrawn_invitation_email_is_not_sent_late(personas, mailoutbox):
     Invitation.objects.filter(pk=invitation.pk).update(revoked_at="2026-01-01T00:00:00Z")
     send_invitation(invitation.pk)
     assert mailoutbox == []
+
+
+def test_cpd_leader_cannot_invite_another_member_schools_staff(
+    client, personas, mailoutbox, django_capture_on_commit_callbacks
+):
+    from tests.factories import SchoolDomainFactory
+
+    personas.other_school.name = "Millbrook Academy"
+    personas.other_school.save()
+    SchoolDomainFactory(school=personas.other_school, domain="millbrook.sch.uk")
+    client.force_login(personas.leader)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(invite_url(personas.school), {"email": "Jo.Bloggs@Millbrook.sch.uk"})
+    assert response.status_code == 200
+    assert (
+        "jo.bloggs@millbrook.sch.uk belongs to Millbrook Academy; they can sign up there "
+        "themselves." in response.content.decode()
+    )
+    assert not Invitation.objects.exists()
+    assert mailoutbox == []
+
+
+def test_the_service_refuses_another_schools_address_for_every_caller(personas):
+    from hubs import services
+    from tests.factories import SchoolDomainFactory
+
+    SchoolDomainFactory(school=personas.other_school, domain="millbrook.sch.uk")
+    with pytest.raises(services.InvitationError, match="belongs to Thornbury High School"):
+        services.invitation_create(
+            school=personas.school, email="jo@millbrook.sch.uk", invited_by=personas.coordinator
+        )
+    # Into its own school the coordinator may still invite (e.g. a new starter before IT).
+    services.invitation_create(
+        school=personas.other_school, email="jo@millbrook.sch.uk", invited_by=personas.coordinator
+    )
+    assert Invitation.objects.get().school == personas.other_school
+
+
+def test_inviting_a_plus_address_of_someone_with_an_account_says_so(client, personas):
+    client.force_login(personas.leader)
+    local, domain = personas.colleague.email.split("@")
+    response = client.post(invite_url(personas.school), {"email": f"{local}+cpd@{domain}"})
+    assert "already has an account" in response.content.decode()
+    assert not Invitation.objects.exists()

@@ -7,7 +7,7 @@ from allauth.account.models import EmailAddress
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.models import SocialLogin
 from django.contrib.sessions.middleware import SessionMiddleware
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
@@ -175,14 +175,58 @@ def test_school_google_sign_in_appears_only_when_configured(client, settings):
     assert b"Google" in client.get(reverse("account_login")).content
 
 
-def test_repeated_failed_sign_ins_are_throttled(client, personas):
-    url = reverse("account_login")
-    wrong = {"login": personas.owner.email, "password": "not-the-password"}
-    for _ in range(5):
-        assert "_auth_user_id" not in client.post(url, wrong).wsgi_request.session
-    response = client.post(
-        url, {"login": personas.owner.email, "password": "correct-horse-battery"}
-    )
-    # Even the right password is refused while the address is throttled.
-    assert "Too many failed login attempts" in response.content.decode()
-    assert "_auth_user_id" not in client.session
+def test_plus_addresses_do_not_make_second_accounts(client, mailoutbox):
+    SchoolDomainFactory(domain="ashgrove.sch.uk")
+    client.post(SIGNUP, signup_data("amelia@ashgrove.sch.uk"))
+    client.logout()
+    mailoutbox.clear()
+
+    for address in ["amelia+1@ashgrove.sch.uk", "Amelia+cpd@Ashgrove.sch.uk"]:
+        response = Client().post(SIGNUP, signup_data(address, first_name="Other"))
+        assert response.status_code in {200, 302}
+    # No second account: the mailbox is told it already has one, as for the same address.
+    assert list(User.objects.values_list("email", flat=True)) == ["amelia@ashgrove.sch.uk"]
+    assert [mail.to for mail in mailoutbox] == [
+        ["amelia+1@ashgrove.sch.uk"],
+        ["amelia+cpd@ashgrove.sch.uk"],
+    ]
+    assert all("already" in mail.body for mail in mailoutbox)
+
+
+def test_plus_address_is_refused_on_the_form_without_enumeration_prevention(client, settings):
+    settings.ACCOUNT_PREVENT_ENUMERATION = False
+    SchoolDomainFactory(domain="ashgrove.sch.uk")
+    client.post(SIGNUP, signup_data("amelia@ashgrove.sch.uk"))
+    client.logout()
+    response = client.post(SIGNUP, signup_data("amelia+2@ashgrove.sch.uk"))
+    assert response.status_code == 200
+    assert "A user is already registered with this email address." in response.content.decode()
+    assert User.objects.count() == 1
+
+
+def test_the_address_typed_is_kept_for_sending(client):
+    SchoolDomainFactory(domain="ashgrove.sch.uk")
+    client.post(SIGNUP, signup_data("amelia+cpd@ashgrove.sch.uk"))
+    assert User.objects.get().email == "amelia+cpd@ashgrove.sch.uk"
+
+
+def test_the_database_refuses_a_second_account_for_one_mailbox(db):
+    from django.db import IntegrityError, transaction
+
+    from tests.factories import UserFactory
+
+    UserFactory(email="sam@ashgrove.sch.uk")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        UserFactory(email="sam+2@ashgrove.sch.uk")
+    assert User.objects.with_mailbox("SAM+anything@ashgrove.sch.uk").count() == 1
+
+
+def test_social_sign_up_for_a_plus_address_of_an_account_is_refused():
+    SchoolDomainFactory(domain="ashgrove.sch.uk")
+    from tests.factories import UserFactory
+
+    UserFactory(email="amelia@ashgrove.sch.uk")
+    plus = SocialLogin(user=User(email="amelia+g@ashgrove.sch.uk"))
+    with pytest.raises(ImmediateHttpResponse) as refusal:
+        SocialAccountAdapter().is_open_for_signup(_social_request(), plus)
+    assert b"Sign in with that account instead" in refusal.value.response.content
