@@ -20,7 +20,7 @@ SELF_POSTING = {
     "experts/me.html": "experts/test_forms_webtest.py::test_create_my_profile",
     "hubs/my_details.html": "hubs/test_forms_webtest.py::test_save_my_details",
     "hubs/school_invite.html": "hubs/test_forms_webtest.py::test_leader_invites_then_withdraws",
-    "notifications/confirm_profile.html": (
+    "termly/confirm_profile.html": (
         "notifications/test_forms_webtest.py::test_confirm_my_profile_signed_out_from_the_emails_link"
     ),
     "notifications/preferences.html": (

@@ -8,6 +8,7 @@ import pytest
 
 from notifications import services
 from notifications.models import Preference
+from termly.links import profile_confirm_url
 from tests.experts.factories import ExpertProfileFactory
 from tests.hubs.test_admin import with_totp
 from tests.webtest import form_for, messages_on, text_of
@@ -45,7 +46,7 @@ def test_confirm_unsubscribe_signed_out_from_the_emails_link(app, personas):
 
 def test_confirm_my_profile_signed_out_from_the_emails_link(app, personas):
     profile = ExpertProfileFactory(user=personas.owner, last_confirmed_at=None)
-    path = "/" + services.profile_confirm_url(profile_id=profile.pk).split("/", 3)[3]
+    path = "/" + profile_confirm_url(profile_id=profile.pk).split("/", 3)[3]
     page = app.get(path)
     assert "Is your profile still right?" in text_of(page)
     done = form_for(page, "").submit()
