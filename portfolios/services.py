@@ -346,12 +346,26 @@ def entry_fill_from_feedback(*, entry: Entry, learned: str = "", will_try: str =
 def follow_up_answer(
     *, follow_up: ImpactFollowUp, tried: bool, level: str, what_happened: str
 ) -> ImpactFollowUp:
+    """
+    "Yes" needs a level and what happened for pupils; "Not yet" needs neither (and keeps neither:
+    a level for something not tried would count in the impact figures).
+    """
     follow_up = ImpactFollowUp.objects.select_for_update().get(pk=follow_up.pk)
-    if level not in ImpactFollowUp.Level.values:
-        raise ValidationError({"level": "Choose how far the impact went."})
+    what_happened = what_happened.strip() if tried else ""
+    if tried and level not in ImpactFollowUp.Level.values:
+        raise ValidationError({"level": "Choose how far the impact has gone."})
+    if tried and not what_happened:
+        raise ValidationError({"what_happened": "Say what happened for pupils."})
+    if len(what_happened) > ImpactFollowUp.WHAT_HAPPENED_MAX:
+        raise ValidationError(
+            {
+                "what_happened": f"Keep this to {ImpactFollowUp.WHAT_HAPPENED_MAX:,} characters "
+                f"or fewer (it has {len(what_happened):,})."
+            }
+        )
     follow_up.tried = tried
-    follow_up.level = level
-    follow_up.what_happened = what_happened.strip()
+    follow_up.level = level if tried else ""
+    follow_up.what_happened = what_happened
     follow_up.answered_at = follow_up.answered_at or timezone.now()
     follow_up.save()
     return follow_up
