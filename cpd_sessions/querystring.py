@@ -57,3 +57,20 @@ def approvals_query(params: QueryDict) -> tuple[str, str, list[str]]:
         return form.cleaned_data["show"] or "pending", form.cleaned_data["q"], []
     show = params.get("show", "")
     return (show if show in ApprovalsQuery.SHOW else "pending"), "", messages_of(form)
+
+
+# A database id: ASCII digits only ("²".isdigit() is true, and int() refuses it), and short
+# enough for a bigint (a 5,000-digit number is a ValueError in int(), a longer one an overflow).
+MAX_ID_DIGITS = 18
+
+
+def id_param(value: str | None) -> int | None:
+    """One id from a query string or form, or None when it is not one."""
+    if value and value.isascii() and value.isdigit() and len(value) <= MAX_ID_DIGITS:
+        return int(value)
+    return None
+
+
+def id_list(values: list[str]) -> list[int]:
+    """The ids among ``values`` (ticked boxes), ignoring anything that is not one."""
+    return [n for n in map(id_param, values) if n is not None]

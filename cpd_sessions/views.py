@@ -288,7 +288,7 @@ def attendance(request, pk: int):
     session = _session_or_404(pk, request.user)
     if not permissions.can_mark_attendance(request.user, session):
         raise PermissionDenied("Only the session's leads or a coordinator keep the register.")
-    present = [int(v) for v in request.POST.getlist("present") if v.isdigit()]
+    present = querystring.id_list(request.POST.getlist("present"))
     try:
         services.attendance_mark(session=session, by=request.user, present_ids=present)
     except services.SessionRefused as refusal:
