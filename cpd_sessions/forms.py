@@ -1,13 +1,45 @@
 import datetime
 
 from django import forms
+from django.core.exceptions import FieldDoesNotExist
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils import timezone
 
 from experts.models import ExpertiseArea
 from hubs.models import Hub, Phase, School, Subject, SubjectNetwork, User
 
-from .models import DevelopmentSession, Feedback, ReleaseRequest
+from . import lifecycle
+from .models import CANCEL_REASON_MAX, DevelopmentSession, Feedback, ReleaseRequest
+
+
+def bound_text(field: forms.CharField, limit: int) -> None:
+    """A text box's limit, named in its help text and in the message when it is passed."""
+    field.max_length = limit
+    field.widget.attrs["maxlength"] = str(limit)
+    if not any(getattr(v, "limit_value", None) == limit for v in field.validators):
+        field.validators.append(MaxLengthValidator(limit))
+    field.error_messages["max_length"] = (
+        f"Keep this to {limit:,} characters or fewer (it has %(show_value)s)."
+    )
+    hint = f"Up to {limit:,} characters."
+    field.help_text = f"{field.help_text} {hint}".strip() if field.help_text else hint
+
+
+def bound_model_texts(form: forms.BaseForm) -> None:
+    """Every text field of a model form gets its model field's limit, worded."""
+    model = form._meta.model
+    for name, field in form.fields.items():
+        if not isinstance(field, forms.CharField) or isinstance(
+            field, forms.URLField | forms.EmailField
+        ):
+            continue
+        try:
+            limit = model._meta.get_field(name).max_length
+        except FieldDoesNotExist:  # a form-only field has no model limit
+            limit = None
+        if limit:
+            bound_text(field, limit)
 
 
 def _formfield(field, **kwargs):
@@ -94,9 +126,12 @@ class SessionForm(forms.ModelForm):
         self.fields["school"].queryset = School.objects.order_by("name")
         self.fields["venue_school"].queryset = School.objects.order_by("name")
         self.fields["venue_school"].label = "Venue (school)"
+        bound_model_texts(self)
         instance = self.instance
+        self.old_dates: list[tuple[datetime.datetime, datetime.datetime]] = []
         if instance.pk:
             dates = list(instance.dates.all())
+            self.old_dates = [(d.start, d.end) for d in dates]
             first = timezone.localtime(dates[0].start)
             self.initial.update(
                 first_date=first.date(),
@@ -123,7 +158,40 @@ class SessionForm(forms.ModelForm):
             self.add_error("join_link", "An online session needs a join link.")
         if data.get("format") in {"in_person", "hybrid"} and not data.get("venue_school"):
             self.add_error("venue_school", "Say which school hosts it.")
+        self._clean_schedule(data)
         return data
+
+    def _clean_schedule(self, data: dict) -> None:
+        """Dates a school would expect: not in the past, not absurd, deadlines before the start."""
+        if self.has_error("first_date") or not all(
+            data.get(name) for name in ("first_date", "start_time", "end_time", "meetings")
+        ):
+            return
+        now = timezone.now()
+        # Years like 0001 or 9999 are refused before any arithmetic, so nothing overflows.
+        if (
+            not (now - lifecycle.HORIZON).date()
+            <= data["first_date"]
+            <= (now + lifecycle.HORIZON).date()
+        ):
+            self.add_error("first_date", "Choose a date within the next two years.")
+            return
+        dates = self.dates()
+        for field, message in lifecycle.check_dates(dates, old=self.old_dates, now=now).items():
+            self.add_error(field, message)
+        probe = DevelopmentSession(
+            start=dates[0][0],
+            booking_deadline=data.get("booking_deadline"),
+            decision_date=data.get("decision_date"),
+            min_places=data.get("min_places"),
+            capacity=data.get("capacity"),
+        )
+        for field, message in probe.schedule_errors().items():
+            if not self.has_error(field):
+                self.add_error(field, message)
+        deadline = data.get("booking_deadline")
+        if deadline and deadline < now and deadline != self.instance.booking_deadline:
+            self.add_error("booking_deadline", "The booking deadline cannot be in the past.")
 
     def dates(self) -> list[tuple[datetime.datetime, datetime.datetime]]:
         """Each meeting's start and end, made aware in London time (so BST and GMT are right)."""
@@ -197,6 +265,14 @@ class FeedbackForm(forms.ModelForm):
         }
         labels = {"rating": "How useful was it? (1 not useful, 5 very useful)"}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bound_model_texts(self)
+
 
 class CancelSessionForm(forms.Form):
-    reason = forms.CharField(label="Why is it cancelled?", max_length=300)
+    reason = forms.CharField(label="Why is it cancelled?", max_length=CANCEL_REASON_MAX)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bound_text(self.fields["reason"], CANCEL_REASON_MAX)

@@ -13,6 +13,7 @@ import secrets
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -24,6 +25,13 @@ from hubs.academic_year import academic_year_label
 from hubs.models import Hub, Phase, School, Subject, SubjectNetwork, User
 
 MONEY = {"max_digits": 9, "decimal_places": 2, "default": Decimal("0.00")}
+
+# Free-text bounds: what a person would write, far below what slows a page. Forms say so in
+# their help text; the model's max_length makes the admin and full_clean keep them too.
+DESCRIPTION_MAX = 5_000
+MATERIALS_MAX = 2_000
+FEEDBACK_TEXT_MAX = 2_000
+CANCEL_REASON_MAX = 300
 
 
 class Consultant(models.Model):
@@ -116,7 +124,7 @@ class DevelopmentSession(models.Model):
         EQUAL = "equal", "Equally between participating schools"
 
     title = models.CharField(max_length=160)
-    description = models.TextField(blank=True)
+    description = models.TextField(blank=True, max_length=DESCRIPTION_MAX)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.WORKSHOP)
     leads = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="led_sessions"
@@ -171,7 +179,9 @@ class DevelopmentSession(models.Model):
         help_text="If the minimum is not met by this day, the session is cancelled.",
     )
     recording_url = models.URLField("recording link", blank=True)
-    materials = models.TextField(blank=True, help_text="Links to slides and handouts.")
+    materials = models.TextField(
+        blank=True, max_length=MATERIALS_MAX, help_text="Links to slides and handouts."
+    )
     # Bumped whenever the time or place changes, so calendars replace the old event.
     sequence = models.PositiveIntegerField(default=0, editable=False)
     proposed_by = models.ForeignKey(
@@ -181,7 +191,7 @@ class DevelopmentSession(models.Model):
         blank=True,
         related_name="proposed_sessions",
     )
-    cancel_reason = models.CharField(max_length=300, blank=True)
+    cancel_reason = models.CharField(max_length=CANCEL_REASON_MAX, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = SessionQuerySet.as_manager()
@@ -202,6 +212,16 @@ class DevelopmentSession(models.Model):
             ),
             models.CheckConstraint(condition=Q(fee__gte=0), name="session_fee_not_negative"),
             models.CheckConstraint(
+                condition=Q(booking_deadline__isnull=True) | Q(booking_deadline__lte=F("start")),
+                name="session_deadline_not_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(min_places__isnull=True)
+                | Q(capacity__isnull=True)
+                | Q(min_places__lte=F("capacity")),
+                name="session_minimum_within_capacity",
+            ),
+            models.CheckConstraint(
                 condition=(
                     Q(scope="community")
                     | Q(scope="hub", hub__isnull=False)
@@ -217,6 +237,28 @@ class DevelopmentSession(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("cpd_sessions:detail", kwargs={"pk": self.pk})
+
+    def clean(self) -> None:
+        """Rules between fields, for the admin and the services (the form shows the same)."""
+        errors = self.schedule_errors()
+        if errors:
+            raise ValidationError(errors)
+
+    def schedule_errors(self) -> dict[str, str]:
+        errors = {}
+        start = self.start
+        if start and self.booking_deadline and self.booking_deadline > start:
+            errors["booking_deadline"] = "The booking deadline must be before the session starts."
+        if start and self.decision_date and self.decision_date >= timezone.localdate(start):
+            errors["decision_date"] = (
+                "The decision date must be before the day of the first meeting, so people "
+                "can be told in time."
+            )
+        if self.min_places and self.capacity and self.min_places > self.capacity:
+            errors["min_places"] = (
+                f"The minimum ({self.min_places}) cannot be more than the places ({self.capacity})."
+            )
+        return errors
 
     @property
     def is_online(self) -> bool:
@@ -426,9 +468,9 @@ class Feedback(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(5)],
         help_text="1 (not useful) to 5 (very useful).",
     )
-    most_useful = models.TextField("the most useful part", blank=True)
-    will_try = models.TextField("what I will try", blank=True)
-    comment = models.TextField(blank=True)
+    most_useful = models.TextField("the most useful part", blank=True, max_length=FEEDBACK_TEXT_MAX)
+    will_try = models.TextField("what I will try", blank=True, max_length=FEEDBACK_TEXT_MAX)
+    comment = models.TextField(blank=True, max_length=FEEDBACK_TEXT_MAX)
     anonymous = models.BooleanField(
         "keep my name from the lead", default=False, help_text="The lead sees what you wrote only."
     )

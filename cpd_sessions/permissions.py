@@ -33,14 +33,23 @@ def can_propose(user) -> bool:
 
 def can_publish(user, session: DevelopmentSession) -> bool:
     """A coordinator; or the lead of the hub or network the session is for."""
+    return can_publish_to(user, scope=session.scope, hub=session.hub, network=session.network)
+
+
+def can_publish_to(user, *, scope: str, hub=None, network=None) -> bool:
+    """
+    May ``user`` publish a session for this audience? Asked on publishing and again on every
+    edit of a published session whose audience changes, so a network lead cannot widen their
+    network's session to a hub or a school that is not theirs.
+    """
     if not _active(user):
         return False
     if user.is_coordinator:
         return True
-    if session.scope == session.Scope.HUB and session.hub_id:
-        return session.hub.leaders.filter(pk=user.pk).exists()
-    if session.scope == session.Scope.NETWORK and session.network_id:
-        return session.network.leads.filter(pk=user.pk).exists()
+    if scope == "hub" and hub is not None:
+        return hub.leaders.filter(pk=user.pk).exists()
+    if scope == "network" and network is not None:
+        return network.leads.filter(pk=user.pk).exists()
     return False
 
 

@@ -16,15 +16,20 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from hubs.models import User
 
-from . import permissions, tasks
+from . import lifecycle, permissions, tasks
+from .lifecycle import SessionRefused
 from .models import (
+    CANCEL_REASON_MAX,
+    DESCRIPTION_MAX,
+    FEEDBACK_TEXT_MAX,
+    MATERIALS_MAX,
     Attendance,
     Booking,
     CalendarFeed,
@@ -35,7 +40,7 @@ from .models import (
     SessionDate,
     _new_feed_token,
 )
-from .signals import attendance_marked, feedback_given
+from .signals import attendance_marked, attendance_unmarked, feedback_given
 
 S = Booking.Status
 
@@ -214,6 +219,7 @@ def booking_cancel(*, booking: Booking, by: User) -> list[Booking]:
     if booking.user_id != by.pk:
         raise PermissionDenied("Only the person who booked can cancel a booking.")
     session = _lock(booking.session)
+    lifecycle.check_booking_cancel(booking, now=timezone.now())
     booking = Booking.objects.select_for_update().get(pk=booking.pk)
     if not booking.is_active:
         return []  # already cancelled (a second click): nothing to do
@@ -353,6 +359,37 @@ M2M_FIELDS = ("areas", "phases", "subjects")
 MOVES = ("format", "venue_school", "room", "join_link")
 
 
+TEXT_LIMITS = {
+    "title": 160,
+    "description": DESCRIPTION_MAX,
+    "materials": MATERIALS_MAX,
+    "room": 120,
+    "cancel_reason": CANCEL_REASON_MAX,
+}
+
+
+def _text_errors(values: dict, limits: dict[str, int]) -> dict[str, str]:
+    return {
+        name: f"Keep this to {limit:,} characters or fewer (it has {len(values[name]):,})."
+        for name, limit in limits.items()
+        if isinstance(values.get(name), str) and len(values[name]) > limit
+    }
+
+
+def _check_session(
+    session: DevelopmentSession,
+    dates: Sequence[tuple[datetime.datetime, datetime.datetime]] | None,
+    old: Sequence[tuple[datetime.datetime, datetime.datetime]] = (),
+) -> None:
+    """The rules the form shows, again here for every other caller (admin, shell, tasks)."""
+    errors = _text_errors(vars(session), TEXT_LIMITS)
+    if dates is not None:
+        errors |= lifecycle.check_dates(dates, old=old, now=timezone.now())
+    errors |= session.schedule_errors()
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def session_propose(
     *,
@@ -371,6 +408,7 @@ def session_propose(
         end=dates[-1][1],
         **{k: v for k, v in fields.items() if k in SESSION_FIELDS},
     )
+    _check_session(session, dates)
     session.save()
     for name in M2M_FIELDS:
         if name in fields:
@@ -386,6 +424,10 @@ def session_propose(
 def session_publish(*, session: DevelopmentSession, by: User) -> None:
     if not permissions.can_publish(by, session):
         raise PermissionDenied("Only a coordinator, or the lead of this hub or network, publishes.")
+    session = _lock(session)
+    if session.status == DevelopmentSession.Status.PUBLISHED:
+        return  # a second click
+    lifecycle.check_transition(session, DevelopmentSession.Status.PUBLISHED, now=timezone.now())
     DevelopmentSession.objects.filter(
         pk=session.pk, status=DevelopmentSession.Status.PROPOSED
     ).update(status=DevelopmentSession.Status.PUBLISHED)
@@ -406,6 +448,23 @@ def session_update(
     if not permissions.can_edit(by, session):
         raise PermissionDenied("Only the session's leads or a coordinator can change it.")
     session = _lock(session)
+    if session.status == DevelopmentSession.Status.CANCELLED:
+        raise SessionRefused(
+            f"This session is {session.get_status_display().lower()}, so it cannot be changed."
+        )
+    audience = ("scope", "hub", "network", "school")
+    if session.status == DevelopmentSession.Status.PUBLISHED and any(
+        name in fields and fields[name] != getattr(session, name) for name in audience
+    ):
+        new = {name: fields.get(name, getattr(session, name)) for name in audience}
+        if not permissions.can_publish_to(
+            by, scope=new["scope"], hub=new["hub"], network=new["network"]
+        ):
+            raise SessionRefused(
+                "This session is published, and only a coordinator (or the lead of that hub or "
+                "network) can publish a session for that audience: ask them to change it."
+            )
+    old_dates = list(session.dates.order_by("start").values_list("start", "end"))
     moved = any(
         name in fields and getattr(session, name) != fields[name]
         for name in MOVES
@@ -416,6 +475,9 @@ def session_update(
             setattr(session, name, value)
     if dates is not None and _set_dates(session, dates):
         moved = True
+    # After the fields and dates are set, so deadlines meet the new first meeting; a refusal
+    # here rolls the whole change back.
+    _check_session(session, sorted(dates) if dates is not None else None, old_dates)
     if moved:
         session.sequence += 1
     session.save()
@@ -437,8 +499,12 @@ def session_cancel(*, session: DevelopmentSession, by: User | None, reason: str)
     session = _lock(session)
     if session.status == DevelopmentSession.Status.CANCELLED:
         return
+    lifecycle.check_transition(session, DevelopmentSession.Status.CANCELLED, now=timezone.now())
+    reason = reason.strip()
+    if errors := _text_errors({"reason": reason}, {"reason": CANCEL_REASON_MAX}):
+        raise ValidationError(errors)
     session.status = DevelopmentSession.Status.CANCELLED
-    session.cancel_reason = reason.strip()
+    session.cancel_reason = reason
     session.sequence += 1
     session.save(update_fields=["status", "cancel_reason", "sequence"])
     tasks.mail_session_notice(session.pk, "session_cancelled")  # sent after commit
@@ -458,6 +524,8 @@ def session_check_minimum(*, session: DevelopmentSession) -> bool:
     session = _lock(session)
     if session.status != DevelopmentSession.Status.PUBLISHED or minimum_met(session):
         return False
+    if session.has_started:
+        return False  # too late to call off: it has begun (a late run of the nightly task)
     parts = []
     if session.min_places:
         parts.append(f"{session.min_places} places")
@@ -482,11 +550,13 @@ def attendance_mark(*, session: DevelopmentSession, by: User, present_ids: Itera
     """
     if not permissions.can_mark_attendance(by, session):
         raise PermissionDenied("Only the session's leads or a coordinator keep the register.")
+    session = _lock(session)
+    lifecycle.check_register(session, now=timezone.now())
     present_ids = set(present_ids)
     bookings = list(
         Booking.objects.filter(session=session, status=S.CONFIRMED).select_related("attendance")
     )
-    newly_present = []
+    newly_present, unmarked = [], []
     now = timezone.now()
     for booking in bookings:
         present = booking.pk in present_ids
@@ -500,12 +570,16 @@ def attendance_mark(*, session: DevelopmentSession, by: User, present_ids: Itera
             previous.save()
         if present and not was_present:
             newly_present.append(booking)
+        elif was_present and not present:
+            unmarked.append(booking)
     if session.is_past and session.status == DevelopmentSession.Status.PUBLISHED:
         DevelopmentSession.objects.filter(pk=session.pk).update(
             status=DevelopmentSession.Status.COMPLETED
         )
     for booking in newly_present:
         transaction.on_commit(lambda b=booking: attendance_marked.send(sender=Booking, booking=b))
+    for booking in unmarked:
+        transaction.on_commit(lambda b=booking: attendance_unmarked.send(sender=Booking, booking=b))
     return len(newly_present)
 
 
@@ -513,6 +587,9 @@ def attendance_mark(*, session: DevelopmentSession, by: User, present_ids: Itera
 def feedback_give(*, booking: Booking, by: User, **answers) -> Feedback:
     if not permissions.can_give_feedback(by, booking):
         raise PermissionDenied("Only someone who attended can give feedback.")
+    texts = ("most_useful", "will_try", "comment")
+    if errors := _text_errors(answers, dict.fromkeys(texts, FEEDBACK_TEXT_MAX)):
+        raise ValidationError(errors)
     feedback, _ = Feedback.objects.update_or_create(
         booking=booking,
         defaults={

@@ -6,6 +6,10 @@ commits, each time a lead or coordinator marks a booking as attended. The portfo
 connects to it to add a log entry ("session attended") for the attendee, and "session led"
 entries for the leads.
 
+``attendance_unmarked(sender=Booking, booking=<Booking>)`` is sent, after the transaction
+commits, when a booking marked present is marked absent again. The portfolio app removes the
+"session attended" entry it derived (or, if its owner has written in it, unlinks it).
+
 ``feedback_given(sender=Feedback, feedback=<Feedback>)`` is sent, after the transaction commits,
 each time an attendee gives (or changes) their feedback. The portfolio app fills the empty parts
 of the attendee's entry from it (what was most useful, what I will try).
@@ -14,4 +18,5 @@ of the attendee's entry from it (what was most useful, what I will try).
 from django.dispatch import Signal
 
 attendance_marked = Signal()
+attendance_unmarked = Signal()
 feedback_given = Signal()

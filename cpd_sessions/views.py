@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse
@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from experts.models import ExpertiseArea
 
-from . import calendar, permissions, selectors, services
+from . import calendar, permissions, querystring, selectors, services
 from .filters import SessionFilter
 from .forms import BudgetForm, CancelSessionForm, DecideForm, FeedbackForm, ReleaseForm, SessionForm
 from .models import Booking, CalendarFeed, DevelopmentSession, ReleaseRequest
@@ -26,6 +26,16 @@ def _session_or_404(pk: int, user) -> DevelopmentSession:
         return selectors.session_for(pk, user)
     except DevelopmentSession.DoesNotExist:
         raise Http404 from None
+
+
+def _errors_to_form(form, error: ValidationError) -> None:
+    """A service's refusal shown on the form's fields (or above it)."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            for e in errors:
+                form.add_error(field if field in form.fields else None, e)
+    else:
+        form.add_error(None, error)
 
 
 def _querystring(request) -> str:
@@ -64,9 +74,15 @@ def session_new(request):
         )
     form = SessionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        session = services.session_propose(
-            by=request.user, dates=form.dates(), **form.service_fields()
-        )
+        try:
+            session = services.session_propose(
+                by=request.user, dates=form.dates(), **form.service_fields()
+            )
+        except ValidationError as error:
+            _errors_to_form(form, error)
+            return render(
+                request, "cpd_sessions/form.html", {"form": form, "creating": True}, status=400
+            )
         if permissions.can_publish(request.user, session):
             services.session_publish(session=session, by=request.user)
             messages.success(request, "Your session is published: colleagues can book it now.")
@@ -92,17 +108,23 @@ def session_edit(request, pk: int):
     form = SessionForm(request.POST or None, instance=session)
     if request.method == "POST" and form.is_valid():
         fields = form.service_fields()
-        moved = services.session_update(
-            session=DevelopmentSession.objects.get(pk=pk),
-            by=request.user,
-            dates=form.dates(),
-            **fields,
-        )
-        messages.success(
-            request,
-            "Saved. Everyone booked has been told about the change." if moved else "Saved.",
-        )
-        return redirect(session)
+        try:
+            moved = services.session_update(
+                session=DevelopmentSession.objects.get(pk=pk),
+                by=request.user,
+                dates=form.dates(),
+                **fields,
+            )
+        except ValidationError as error:
+            _errors_to_form(form, error)
+        except services.SessionRefused as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            messages.success(
+                request,
+                "Saved. Everyone booked has been told about the change." if moved else "Saved.",
+            )
+            return redirect(session)
     return render(
         request,
         "cpd_sessions/form.html",
@@ -116,8 +138,12 @@ def session_publish(request, pk: int):
     session = _session_or_404(pk, request.user)
     if not permissions.can_publish(request.user, session):
         raise PermissionDenied("Only a coordinator, or the lead of this hub or network, publishes.")
-    services.session_publish(session=session, by=request.user)
-    messages.success(request, "Published: colleagues can book it now.")
+    try:
+        services.session_publish(session=session, by=request.user)
+    except services.SessionRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, "Published: colleagues can book it now.")
     return redirect(session)
 
 
@@ -128,10 +154,21 @@ def session_cancel(request, pk: int):
         raise PermissionDenied("Only the session's leads or a coordinator can cancel it.")
     form = CancelSessionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Say why the session is cancelled: everyone booked will be told.")
+        if form.has_error("reason", "max_length"):
+            messages.error(request, f"Why it is cancelled: {form.errors['reason'][0]}")
+        else:
+            messages.error(
+                request, "Say why the session is cancelled: everyone booked will be told."
+            )
         return redirect(session)
-    services.session_cancel(session=session, by=request.user, reason=form.cleaned_data["reason"])
-    messages.success(request, "The session is cancelled and everyone booked has been told.")
+    try:
+        services.session_cancel(
+            session=session, by=request.user, reason=form.cleaned_data["reason"]
+        )
+    except services.SessionRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, "The session is cancelled and everyone booked has been told.")
     return redirect(session)
 
 
@@ -237,8 +274,12 @@ def book(request, pk: int):
 def cancel_booking(request, pk: int):
     session = _session_or_404(pk, request.user)
     booking = get_object_or_404(Booking, session=session, user=request.user)
-    services.booking_cancel(booking=booking, by=request.user)
-    messages.success(request, "Your booking is cancelled.")
+    try:
+        services.booking_cancel(booking=booking, by=request.user)
+    except services.SessionRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, "Your booking is cancelled.")
     return redirect(session)
 
 
@@ -247,9 +288,13 @@ def attendance(request, pk: int):
     session = _session_or_404(pk, request.user)
     if not permissions.can_mark_attendance(request.user, session):
         raise PermissionDenied("Only the session's leads or a coordinator keep the register.")
-    present = [int(v) for v in request.POST.getlist("present") if v.isdigit()]
-    services.attendance_mark(session=session, by=request.user, present_ids=present)
-    messages.success(request, "The register is saved.")
+    present = querystring.id_list(request.POST.getlist("present"))
+    try:
+        services.attendance_mark(session=session, by=request.user, present_ids=present)
+    except services.SessionRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, "The register is saved.")
     return redirect(session)
 
 
@@ -263,7 +308,12 @@ def feedback(request, pk: int):
     if not form.is_valid():
         context = _detail_context(request, session, feedback_form=form)
         return render(request, "cpd_sessions/detail.html", context, status=400)
-    services.feedback_give(booking=booking, by=request.user, **form.cleaned_data)
+    try:
+        services.feedback_give(booking=booking, by=request.user, **form.cleaned_data)
+    except ValidationError as error:
+        _errors_to_form(form, error)
+        context = _detail_context(request, session, feedback_form=form)
+        return render(request, "cpd_sessions/detail.html", context, status=400)
     messages.success(request, "Thank you for your feedback.")
     return redirect(session)
 
@@ -450,8 +500,14 @@ def budget_set(request, user_id: int):
 
 def recordings(request):
     sessions = selectors.recordings(request.user)
-    q = request.GET.get("q", "").strip()[:100]
-    area = ExpertiseArea.objects.filter(slug=request.GET.get("area", "")).first()
+    query = querystring.RecordingsQuery(request.GET)
+    if query.is_valid():
+        q, area = query.cleaned_data["q"], query.cleaned_data["area"]
+    else:
+        q, area = "", None
+        sessions = sessions.none()
+        for error in querystring.messages_of(query):
+            messages.error(request, error)
     if q:
         sessions = sessions.filter(Q(title__icontains=q) | Q(description__icontains=q))
     if area:
@@ -467,4 +523,5 @@ def recordings(request):
             "areas": ExpertiseArea.objects.order_by("name"),
             "querystring": _querystring(request),
         },
+        status=200 if query.is_valid() else 400,
     )

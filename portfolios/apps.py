@@ -11,11 +11,14 @@ class PortfoliosConfig(AppConfig):
         # here (not a call from cpd_sessions.services) keeps cpd_sessions free of any import of
         # this app: see portfolios/receivers.py for the reasoning.
         from cpd_sessions.interests import register_area_source
-        from cpd_sessions.signals import attendance_marked, feedback_given
+        from cpd_sessions.signals import attendance_marked, attendance_unmarked, feedback_given
 
         from . import receivers, selectors, tasks
 
         attendance_marked.connect(receivers.log_attendance, dispatch_uid="portfolios.attendance")
+        attendance_unmarked.connect(
+            receivers.withdraw_attendance, dispatch_uid="portfolios.attendance_unmarked"
+        )
         feedback_given.connect(receivers.fill_from_feedback, dispatch_uid="portfolios.feedback")
         register_area_source(selectors.working_on_area_ids)
         tasks.register_emails()

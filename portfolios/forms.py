@@ -210,6 +210,9 @@ class EntryForm(OwnedForm):
         return data
 
 
+WHAT_HAPPENED_MAX = ImpactFollowUp.WHAT_HAPPENED_MAX
+
+
 class FollowUpForm(forms.ModelForm):
     tried = forms.TypedChoiceField(
         label="Did you try it?",
@@ -230,13 +233,32 @@ class FollowUpForm(forms.ModelForm):
             "what_happened": "What happened for pupils?",
         }
 
+    # Asked only of someone who tried it: "Not yet" needs no level and no account of pupils.
+    IF_TRIED = ("level", "what_happened")
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["level"].required = True
+        self.fields["level"].required = False
         self.fields["level"].choices = ImpactFollowUp.Level.choices
-        self.fields["what_happened"].required = True
+        self.fields["what_happened"].required = False
+        self.fields["what_happened"].max_length = WHAT_HAPPENED_MAX
+        self.fields[
+            "what_happened"
+        ].help_text = f"Only if you tried it. Up to {WHAT_HAPPENED_MAX:,} characters."
+        self.fields["level"].help_text = "Only if you tried it."
         if self.instance.tried is not None:
             self.initial["tried"] = "yes" if self.instance.tried else "no"
+
+    def clean(self):
+        data = super().clean()
+        if data.get("tried") is True:
+            if not data.get("level"):
+                self.add_error("level", "Choose how far the impact has gone.")
+            if not (data.get("what_happened") or "").strip():
+                self.add_error("what_happened", "Say what happened for pupils.")
+        elif data.get("tried") is False:
+            data["level"], data["what_happened"] = "", ""
+        return data
 
 
 class NeedForm(OwnedForm):

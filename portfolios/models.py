@@ -258,6 +258,8 @@ class ImpactFollowUp(models.Model):
         USE = "use", "Use in class: I have changed what I do"
         PUPILS = "pupils", "Pupil outcomes: pupils are doing better"
 
+    WHAT_HAPPENED_MAX = 5_000
+
     entry = models.OneToOneField(Entry, on_delete=models.CASCADE, related_name="follow_up")
     due_on = models.DateField()
     asked_at = models.DateTimeField(null=True, blank=True)
@@ -277,9 +279,10 @@ class ImpactFollowUp(models.Model):
             ),
         ]
         constraints = [
+            # "Not yet" (tried false) is an answer without a level; "Yes" always has one.
             models.CheckConstraint(
-                condition=Q(answered_at__isnull=True) | ~Q(level=""),
-                name="follow_up_answer_has_level",
+                condition=Q(answered_at__isnull=True) | Q(tried=False) | ~Q(level=""),
+                name="follow_up_tried_answer_has_level",
             ),
         ]
 

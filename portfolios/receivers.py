@@ -68,6 +68,20 @@ def log_attendance(sender, booking: Booking, **kwargs) -> None:
             )
 
 
+def withdraw_attendance(sender, booking: Booking, **kwargs) -> None:
+    """Marked absent after being marked present: withdraw the entry the register made."""
+    booking = Booking.objects.select_related("user", "session", "feedback").get(pk=booking.pk)
+    feedback = getattr(booking, "feedback", None)
+    services.entry_withdraw_attendance(
+        user=booking.user,
+        session=booking.session,
+        prefilled={
+            "learned": feedback.most_useful if feedback else "",
+            "will_try": feedback.will_try if feedback else "",
+        },
+    )
+
+
 def fill_from_feedback(sender, feedback: Feedback, **kwargs) -> None:
     """Feedback after the register: fill the empty parts of the attendee's entry, if any."""
     booking = Booking.objects.only("user_id", "session_id").get(pk=feedback.booking_id)

@@ -309,6 +309,10 @@ def entry_create_from_attendance(
     if source_ref:
         existing = Entry.objects.filter(owner=user, source_ref=source_ref).first()
         if existing is not None:
+            if existing.session_id is None and session is not None:
+                # Unlinked when attendance was unmarked (see entry_withdraw_attendance): re-marked.
+                existing.session = session
+                existing.save(update_fields=["session"])
             return existing
     try:
         # A savepoint: two registers saved at once both get here; the constraint picks one.
@@ -329,6 +333,55 @@ def entry_create_from_attendance(
             raise
         return Entry.objects.get(owner=user, source_ref=source_ref)
     return entry
+
+
+def _untouched(entry: Entry, *, title: str, prefilled: dict[str, str]) -> bool:
+    """
+    Is the entry still only what the register (and the feedback) put in it? Any text its owner
+    added, a goal, a file, a share or an answered follow-up makes it theirs.
+    """
+    for name in ("impact_practice", "impact_pupils", "evidence", "links"):
+        if getattr(entry, name).strip():
+            return False
+    for name in ("learned", "will_try"):
+        if getattr(entry, name).strip() not in {"", prefilled.get(name, "").strip()}:
+            return False
+    follow_up = ImpactFollowUp.objects.filter(entry=entry).first()
+    return not (
+        entry.title != title[:200]
+        or entry.share_with_leaders
+        or (follow_up is not None and follow_up.answered_at is not None)
+        or entry.goals.exists()
+        or entry.attachments.exists()
+        or entry.shared_with.exists()
+    )
+
+
+@transaction.atomic
+def entry_withdraw_attendance(
+    *, user: User, session, prefilled: dict[str, str] | None = None
+) -> str:
+    """
+    Attendance unmarked: the "session attended" entry the register made is withdrawn. Deleted if
+    its owner never touched it (it only said they came, which is no longer so); kept but unlinked
+    from the session if they wrote in it, because their words are theirs. It keeps its
+    ``source_ref``, so marking them present again finds this entry instead of adding a second.
+    Returns "deleted", "unlinked" or "" (there was none).
+    """
+    entry = (
+        Entry.objects.select_for_update()
+        .filter(owner=user, source_ref=session_source_ref(session.pk))
+        .first()
+    )
+    if entry is None:
+        return ""
+    if _untouched(entry, title=session.title, prefilled=prefilled or {}):
+        entry.delete()
+        return "deleted"
+    if entry.session_id is not None:
+        entry.session = None
+        entry.save(update_fields=["session"])
+    return "unlinked"
 
 
 @transaction.atomic
@@ -356,12 +409,26 @@ def entry_fill_from_feedback(*, entry: Entry, learned: str = "", will_try: str =
 def follow_up_answer(
     *, follow_up: ImpactFollowUp, tried: bool, level: str, what_happened: str
 ) -> ImpactFollowUp:
+    """
+    "Yes" needs a level and what happened for pupils; "Not yet" needs neither (and keeps neither:
+    a level for something not tried would count in the impact figures).
+    """
     follow_up = ImpactFollowUp.objects.select_for_update().get(pk=follow_up.pk)
-    if level not in ImpactFollowUp.Level.values:
-        raise ValidationError({"level": "Choose how far the impact went."})
+    what_happened = what_happened.strip() if tried else ""
+    if tried and level not in ImpactFollowUp.Level.values:
+        raise ValidationError({"level": "Choose how far the impact has gone."})
+    if tried and not what_happened:
+        raise ValidationError({"what_happened": "Say what happened for pupils."})
+    if len(what_happened) > ImpactFollowUp.WHAT_HAPPENED_MAX:
+        raise ValidationError(
+            {
+                "what_happened": f"Keep this to {ImpactFollowUp.WHAT_HAPPENED_MAX:,} characters "
+                f"or fewer (it has {len(what_happened):,})."
+            }
+        )
     follow_up.tried = tried
-    follow_up.level = level
-    follow_up.what_happened = what_happened.strip()
+    follow_up.level = level if tried else ""
+    follow_up.what_happened = what_happened
     follow_up.answered_at = follow_up.answered_at or timezone.now()
     follow_up.save()
     return follow_up

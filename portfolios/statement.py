@@ -82,7 +82,10 @@ def draft(review: YearInReview, *, name: str = "") -> str:
     answered = [
         e.follow_up
         for e in entries
-        if _has_follow_up(e) and e.follow_up.answered_at and e.follow_up.what_happened
+        if _has_follow_up(e)
+        and e.follow_up.answered_at
+        and e.follow_up.level
+        and e.follow_up.what_happened
     ]
     impact = impacts[0] if impacts else (answered[0].what_happened if answered else "")
     impact_clause = (

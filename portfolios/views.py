@@ -16,6 +16,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from cpd_sessions.querystring import id_param
+
 from . import permissions, selectors, services
 from .export import portfolio_as_data
 from .forms import (
@@ -170,8 +172,8 @@ def _entry_data(form) -> dict:
 
 def entry_new(request):
     form = EntryForm(request.POST or None, request.FILES or None, owner=request.user)
-    goal_pk = request.GET.get("goal")
-    if request.method == "GET" and goal_pk and goal_pk.isdigit():
+    goal_pk = id_param(request.GET.get("goal"))
+    if request.method == "GET" and goal_pk is not None:
         goal = Goal.objects.filter(pk=goal_pk, owner=request.user).first()
         if goal is not None:
             form.initial["goals"] = [goal]
