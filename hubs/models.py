@@ -516,3 +516,23 @@ class Invitation(models.Model):
             and self.revoked_at is None
             and self.expires_at > timezone.now()
         )
+
+
+class Community(models.Model):
+    """
+    The community this install serves: one row, written by ``setup_community`` so that a second
+    run for another community is refused. Pages and emails show CPDHUB_COMMUNITY_NAME (read once
+    at start-up, no query per page); the command says when the two differ.
+    """
+
+    name = models.CharField(max_length=120)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "community"
+        constraints = [
+            models.CheckConstraint(condition=Q(id=1), name="community_single_row"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
