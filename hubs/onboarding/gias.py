@@ -1,0 +1,237 @@
+"""
+Schools from the register (Get Information about Schools, GIAS): a CSV extract, by its own
+column names, matched on URN. The rows go through a django-import-export Resource, which gives
+each row's outcome (new, update, skip, error) and the model validation; the file is streamed in
+batches so a several-MB extract never sits in memory whole. The whole file is one transaction:
+a file with an error, or a dry run, writes nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import BinaryIO
+
+import tablib
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from import_export import fields, resources, widgets
+
+from ..models import Hub, School, SchoolDomain
+from .files import ImportFileError, cell, open_csv_text
+
+URN = "URN"
+NAME = "EstablishmentName"
+TYPE = "TypeOfEstablishment (name)"
+PHASE = "PhaseOfEducation (name)"
+LA = "LA (name)"
+POSTCODE = "Postcode"
+PUPILS = "NumberOfPupils"
+FSM = "PercentageFSM"
+STATUS = "EstablishmentStatus (name)"
+REQUIRED = [URN, NAME, TYPE, PHASE, LA, POSTCODE, PUPILS, FSM, STATUS]
+DOMAIN = "EmailDomain"  # optional: not in the register; a network may add it to its extract
+
+BATCH = 500
+MAX_ERRORS_SHOWN = 50
+
+TYPES = {label.lower(): value for value, label in School.EstablishmentType.choices}
+PHASES = {label.lower(): value for value, label in School.Phase.choices}
+
+
+class SchoolResource(resources.ModelResource):
+    urn = fields.Field(attribute="urn", column_name="urn", widget=widgets.IntegerWidget())
+    hub = fields.Field(attribute="hub", column_name="hub", widget=widgets.ForeignKeyWidget(Hub))
+
+    class Meta:
+        model = School
+        import_id_fields = ["urn"]
+        fields = [
+            "urn",
+            "name",
+            "establishment_type",
+            "phase",
+            "local_authority",
+            "postcode",
+            "pupil_count",
+            "fsm_percent",
+            "hub",
+        ]
+        clean_model_instances = True  # the model's own rules: postcode, FSM 0 to 100
+        skip_unchanged = True
+        report_skipped = True
+
+
+@dataclass
+class GiasResult:
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    closed: int = 0
+    errors: list[str] = field(default_factory=list)
+    error_count: int = 0
+    dry_run: bool = True
+
+    @property
+    def ok(self) -> bool:
+        return not self.error_count
+
+    def add_error(self, message: str) -> None:
+        self.error_count += 1
+        if len(self.errors) < MAX_ERRORS_SHOWN:
+            self.errors.append(message)
+
+    def summary(self) -> str:
+        if not self.ok:
+            return (
+                f"{self.error_count} row(s) have errors, so nothing was imported. "
+                "Correct them and try again."
+            )
+        verb = "would be" if self.dry_run else "were"
+        return (
+            f"{self.new} new school(s) {verb} added and {self.updated} updated; "
+            f"{self.unchanged} unchanged; {self.closed} closed establishment(s) skipped."
+        )
+
+
+def _number(value: str, kind, line: int, column: str, result: GiasResult):
+    if not value or value.upper() in {"SUPP", "NE", "NA", "N/A"}:
+        return ""
+    try:
+        return str(kind(value))
+    except (ValueError, InvalidOperation):
+        result.add_error(f"Line {line}: {column} “{value[:40]}” is not a number.")
+        return None
+
+
+def _clean_row(row: dict, line: int, hub: Hub | None, result: GiasResult) -> dict | None:
+    urn = cell(row.get(URN))
+    if not urn.isdigit() or not 100000 <= int(urn) <= 999999:
+        result.add_error(f"Line {line}: the URN “{urn[:40]}” is not a six-digit number.")
+        return None
+    name = cell(row.get(NAME))
+    if not name or len(name) > 200:
+        result.add_error(f"Line {line} (URN {urn}): the school's name is missing or too long.")
+        return None
+    pupils = _number(cell(row.get(PUPILS)), int, line, PUPILS, result)
+    fsm = _number(cell(row.get(FSM)), Decimal, line, FSM, result)
+    if pupils is None or fsm is None:
+        return None
+    if fsm:
+        fsm = str(Decimal(fsm).quantize(Decimal("0.1")))
+    clean = {
+        "urn": urn,
+        "name": name,
+        "establishment_type": TYPES.get(cell(row.get(TYPE)).lower(), "other"),
+        "phase": PHASES.get(cell(row.get(PHASE)).lower(), School.Phase.NOT_APPLICABLE),
+        "local_authority": cell(row.get(LA))[:100],
+        "postcode": cell(row.get(POSTCODE)),
+        "pupil_count": pupils,
+        "fsm_percent": fsm,
+    }
+    if hub is not None:
+        clean["hub"] = str(hub.pk)
+    return clean
+
+
+def _import_batch(resource, batch, lines, result: GiasResult) -> None:
+    dataset = tablib.Dataset(headers=list(batch[0].keys()))
+    for row in batch:
+        dataset.append([row.get(h, "") for h in dataset.headers])
+    outcome = resource.import_data(dataset, dry_run=False, use_transactions=False)
+    for line, row_result in zip(lines, outcome.rows, strict=True):
+        kind = row_result.import_type
+        if kind == row_result.IMPORT_TYPE_NEW:
+            result.new += 1
+        elif kind == row_result.IMPORT_TYPE_UPDATE:
+            result.updated += 1
+        elif kind == row_result.IMPORT_TYPE_SKIP:
+            result.unchanged += 1
+        elif kind == row_result.IMPORT_TYPE_INVALID:
+            for column, messages in row_result.validation_error.message_dict.items():
+                result.add_error(f"Line {line}: {column.replace('_', ' ')}: {' '.join(messages)}")
+        else:
+            for error in row_result.errors:
+                result.add_error(f"Line {line}: {error.error}")
+    for error in outcome.base_errors:
+        result.add_error(f"The file could not be read: {error.error}")
+
+
+def _set_domains(domains: dict[str, str], result: GiasResult) -> None:
+    schools = dict(School.objects.filter(urn__in=domains).values_list("urn", "pk"))
+    for urn, given in domains.items():
+        candidate = SchoolDomain(domain=given)
+        try:
+            candidate.clean()
+        except ValidationError:
+            result.add_error(f"URN {urn}: “{given[:60]}” is not an email domain (ashgrove.sch.uk).")
+            continue
+        domain = candidate.domain
+        owner = SchoolDomain.objects.filter(domain=domain).values_list("school_id", flat=True)
+        owner = owner.first()
+        if owner is not None and owner != schools.get(int(urn)):
+            result.add_error(f"URN {urn}: the domain {domain} belongs to another school.")
+        elif owner is None and int(urn) in schools:
+            SchoolDomain.objects.create(school_id=schools[int(urn)], domain=domain)
+
+
+def gias_import(*, raw: BinaryIO, hub: Hub | None = None, dry_run: bool = True) -> GiasResult:
+    """
+    Import or refresh schools from a GIAS CSV extract in ``raw`` (bytes). New schools are
+    added, known URNs have their name, size, FSM % and details refreshed, closed establishments
+    are skipped; with ``hub`` every school in the file is put in that hub. ``dry_run``, or any
+    row with an error, writes nothing. Raises ImportFileError for a file that is not a GIAS CSV.
+    """
+    result = GiasResult(dry_run=dry_run)
+    text = open_csv_text(raw)
+    reader = csv.DictReader(text)
+    header = [h.strip() for h in (reader.fieldnames or [])]
+    missing = [name for name in REQUIRED if name not in header]
+    if missing:
+        raise ImportFileError(
+            "This is not a Get Information about Schools extract: it has no "
+            + ", ".join(f"“{m}”" for m in missing)
+            + " column. Download “All establishment data” (CSV) from the register."
+        )
+    reader.fieldnames = header
+    resource = SchoolResource()
+    seen: set[str] = set()
+    domains: dict[str, str] = {}
+    with transaction.atomic():
+        batch, lines = [], []
+        try:
+            for row in reader:
+                line = reader.line_num
+                if not any(cell(v) for k, v in row.items() if k is not None):
+                    continue  # blank line, or a line of commas
+                if cell(row.get(STATUS)).lower() == "closed":
+                    result.closed += 1
+                    continue
+                clean = _clean_row(row, line, hub, result)
+                if clean is None:
+                    continue
+                if clean["urn"] in seen:
+                    result.add_error(f"Line {line}: URN {clean['urn']} is in the file twice.")
+                    continue
+                seen.add(clean["urn"])
+                if cell(row.get(DOMAIN)):
+                    domains[clean["urn"]] = cell(row.get(DOMAIN))
+                batch.append(clean)
+                lines.append(line)
+                if len(batch) >= BATCH:
+                    _import_batch(resource, batch, lines, result)
+                    batch, lines = [], []
+        except csv.Error as error:
+            raise ImportFileError(
+                f"Line {reader.line_num}: this is not a valid CSV file ({error})."
+            ) from None
+        if batch:
+            _import_batch(resource, batch, lines, result)
+        if result.ok and domains:
+            _set_domains(domains, result)
+        if dry_run or not result.ok:
+            transaction.set_rollback(True)
+    if not result.new + result.updated + result.unchanged + result.closed + result.error_count:
+        raise ImportFileError("This file has a header but no schools in it.")
+    return result
