@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import contextlib
 import io
 from typing import BinaryIO
 
@@ -53,7 +54,15 @@ def open_csv_text(raw: BinaryIO, *, max_bytes: int = MAX_UPLOAD_BYTES) -> io.Tex
         )
     encoding = detect_encoding(raw)
     # cp1252 leaves five bytes undefined: replace them rather than fail half-way.
-    return io.TextIOWrapper(raw, encoding=encoding, errors="replace", newline="")
+    return _TextOver(raw, encoding=encoding, errors="replace", newline="")
+
+
+class _TextOver(io.TextIOWrapper):
+    """A text view of the caller's file that leaves it open when the view goes."""
+
+    def close(self) -> None:
+        with contextlib.suppress(ValueError):
+            self.detach()
 
 
 def cell(value: str | None) -> str:
