@@ -59,3 +59,8 @@ def can_remove_user(user, person: User) -> bool:
     if not user.is_authenticated:
         return False
     return user.pk == person.pk or is_coordinator(user)
+
+
+def can_import_staff(user, school: School) -> bool:
+    """Staff lists: a CPD leader for their own school, a coordinator for any school."""
+    return can_invite_to(user, school)

@@ -19,6 +19,9 @@ SELF_POSTING = {
     "cpd_sessions/form.html": "cpd_sessions/test_forms_webtest.py::test_offer_a_session",
     "experts/me.html": "experts/test_forms_webtest.py::test_create_my_profile",
     "hubs/my_details.html": "hubs/test_forms_webtest.py::test_save_my_details",
+    "hubs/import.html": (
+        "hubs/test_onboarding_forms_webtest.py::test_leader_imports_staff_for_their_school"
+    ),
     "hubs/school_invite.html": "hubs/test_forms_webtest.py::test_leader_invites_then_withdraws",
     "termly/confirm_profile.html": (
         "notifications/test_forms_webtest.py::test_confirm_my_profile_signed_out_from_the_emails_link"

@@ -170,10 +170,12 @@ def staff_import(
     if school is None and "school_urn" not in columns.values():
         missing.append(FIELDS["school_urn"])
     if missing:
-        raise ImportFileError(
+        error = ImportFileError(
             "No column was recognised as " + ", ".join(f"“{m}”" for m in missing) + ". "
             "Choose which of your columns it is below, or rename it in the file."
         )
+        error.unmapped = result.unmapped
+        raise error
     index = {name: header.index(column) for column, name in columns.items()}
     schools = (
         {school.urn: school}
