@@ -245,3 +245,17 @@ def coordinator_overview() -> tuple[list[School], SetupChecks]:
         next_term=Term.objects.upcoming(today).first(),
     )
     return schools, checks
+
+
+def closed_invitations(school: School, *, limit: int = 50) -> dict[str, list[Invitation]]:
+    """The school's invitations that are no longer waiting: joined, and expired unanswered."""
+    now = timezone.now()
+    base = school.invitations.select_related("invited_by").order_by("-created_at")
+    return {
+        "joined": list(base.filter(accepted_at__isnull=False)[:limit]),
+        "expired": list(
+            base.filter(accepted_at__isnull=True, revoked_at__isnull=True, expires_at__lte=now)[
+                :limit
+            ]
+        ),
+    }

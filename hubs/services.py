@@ -187,3 +187,20 @@ def user_delete(*, user: User, by: User) -> None:
     # The ledger sits below every app and listens to none: tell it directly.
     ledger_forget(user=user)
     user.delete()
+
+
+def invitation_resend(*, invitations, by: User) -> int:
+    """
+    Send each unanswered invitation again as a fresh one (a new link and expiry; the old link
+    stops working), through ``invitation_create`` and so the ledger. Returns how many were sent.
+    """
+    sent = 0
+    for invitation in invitations:
+        if invitation.accepted_at is not None or invitation.revoked_at is not None:
+            continue
+        try:
+            invitation_create(school=invitation.school, email=invitation.email, invited_by=by)
+        except InvitationError:
+            continue  # they have an account by now, or the address became a member school's
+        sent += 1
+    return sent

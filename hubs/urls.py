@@ -15,6 +15,16 @@ urlpatterns = [
         views.invitation_revoke,
         name="invitation_revoke",
     ),
+    path(
+        "schools/<int:urn>/invitations/<int:pk>/resend/",
+        views.invitation_resend,
+        name="invitation_resend",
+    ),
+    path(
+        "schools/<int:urn>/invitations/resend/",
+        views.invitation_resend,
+        name="invitations_resend_all",
+    ),
     path("join/<str:token>/", views.invitation_accept, name="invitation_accept"),
     path("networks/<slug:slug>/", views.network_detail, name="network_detail"),
     path("networks/<slug:slug>/membership/", views.network_membership, name="network_membership"),

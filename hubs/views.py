@@ -78,6 +78,7 @@ def school_detail(request, urn: int):
             "may_manage": may_manage,
             "staff": selectors.school_staff(school) if may_manage else None,
             "invitations": selectors.open_invitations(school) if may_manage else None,
+            "closed_invitations": selectors.closed_invitations(school) if may_manage else None,
         },
     )
 
@@ -116,6 +117,30 @@ def invitation_revoke(request, urn: int, pk: int):
     invitation = get_object_or_404(Invitation.objects.open(), pk=pk, school=school)
     services.invitation_revoke(invitation=invitation)
     messages.success(request, f"The invitation for {invitation.email} has been withdrawn.")
+    return redirect(school)
+
+
+@require_POST
+def invitation_resend(request, urn: int, pk: int | None = None):
+    """Resend one unanswered invitation (open or expired), or all of the school's."""
+    school = get_object_or_404(School, urn=urn)
+    if not permissions.can_invite_to(request.user, school):
+        raise PermissionDenied(
+            "Only this school's CPD leaders and the coordinator can resend invitations."
+        )
+    unanswered = school.invitations.filter(accepted_at__isnull=True, revoked_at__isnull=True)
+    if pk is not None:
+        unanswered = [get_object_or_404(unanswered, pk=pk)]
+    sent = services.invitation_resend(
+        invitations=unanswered.select_related("school") if pk is None else unanswered,
+        by=request.user,
+    )
+    messages.success(
+        request,
+        f"The invitation for {unanswered[0].email} has been sent again."
+        if pk is not None and sent
+        else f"{sent} invitation(s) sent again.",
+    )
     return redirect(school)
 
 

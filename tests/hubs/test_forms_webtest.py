@@ -229,3 +229,45 @@ def test_add_a_second_email_address(app, personas, mailoutbox):
     assert EmailAddress.objects.filter(
         user=personas.owner, email="sam.whitfield@example.test", verified=False
     ).exists()
+
+
+def test_leader_resends_one_then_all_invitations(
+    app, personas, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Issue 14 item 5: resend one (a new link; the old one stops working) or all, once each."""
+    import datetime
+
+    from django.utils import timezone
+
+    waiting = InvitationFactory(school=personas.school, email="waiting@gmail.test")
+    expired = InvitationFactory(school=personas.school, email="expired@gmail.test")
+    Invitation.objects.filter(pk=expired.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=30),
+        expires_at=timezone.now() - datetime.timedelta(days=1),
+    )
+    page = app.sign_in(personas.leader).get(personas.school.get_absolute_url())
+    assert "expired@gmail.test" in text_of(
+        page.html.find(string="Invitations that expired").parent.find_next("ul")
+    )
+    form = form_for(page, "hubs:invitation_resend", urn=personas.school.urn, pk=waiting.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        page = form.submit().follow()
+    assert "invitation for waiting@gmail.test has been sent again" in messages_on(page)
+    waiting.refresh_from_db()
+    assert waiting.revoked_at is not None  # the old link no longer works
+    assert [m.to for m in mailoutbox] == [["waiting@gmail.test"]]
+    form = form_for(page, "hubs:invitations_resend_all", urn=personas.school.urn)
+    with django_capture_on_commit_callbacks(execute=True):
+        page = form.submit().follow()
+    assert "2 invitation(s) sent again" in messages_on(page)
+    assert Invitation.objects.open().count() == 2
+    assert sorted(m.to[0] for m in mailoutbox[1:]) == ["expired@gmail.test", "waiting@gmail.test"]
+
+
+def test_a_teacher_cannot_resend_invitations(client, personas):
+    invitation = InvitationFactory(school=personas.school, email="w@gmail.test")
+    client.force_login(personas.owner)
+    url = f"/schools/{personas.school.urn}/invitations/{invitation.pk}/resend/"
+    assert client.post(url).status_code == 403
+    assert client.post(f"/schools/{personas.school.urn}/invitations/resend/").status_code == 403
+    assert Invitation.objects.get().revoked_at is None
