@@ -187,6 +187,9 @@ def staff_import(
     }  # tiny table: one per school
     subjects = {s.name.lower(): s for s in Subject.objects.all()}
     seen: dict[str, int] = {}
+    known = set(
+        User.objects.annotate(mailbox=CanonicalEmail("email")).values_list("mailbox", flat=True)
+    )
     with transaction.atomic():
         try:
             for values in reader:
@@ -194,7 +197,7 @@ def staff_import(
                 if not any(v.strip() for v in values):
                     continue
                 row = {n: cell(values[i]) if i < len(values) else "" for n, i in index.items()}
-                result.add(_one_row(row, line, school, schools, domains, subjects, seen, by))
+                result.add(_one_row(row, line, school, schools, domains, subjects, seen, by, known))
         except csv.Error as error:
             raise ImportFileError(
                 f"Line {reader.line_num}: this is not a valid CSV file ({error})."
@@ -206,7 +209,7 @@ def staff_import(
     return result
 
 
-def _one_row(row, line, school, schools, domains, subjects, seen, by) -> StaffRow:
+def _one_row(row, line, school, schools, domains, subjects, seen, by, known) -> StaffRow:
     email = row.get("email", "").lower()
     name = f"{row.get('first_name', '')} {row.get('last_name', '')}".strip()
     out = StaffRow(line=line, email=email, name=name, outcome=Outcome.ERROR)
@@ -249,12 +252,9 @@ def _one_row(row, line, school, schools, domains, subjects, seen, by) -> StaffRo
         return refuse(f"Unknown subject “{unknown[0]}”.")
     chosen = {subjects[s].pk for s in wanted_subjects}
 
-    user = (
-        User.objects.alias(mailbox=CanonicalEmail("email"))
-        .filter(mailbox=mailbox)
-        .prefetch_related("subjects")
-        .first()
-    )
+    user = None
+    if mailbox in known:  # one query for the whole file, not one per row
+        user = User.objects.alias(mailbox=CanonicalEmail("email")).filter(mailbox=mailbox).first()
     if user is not None:
         if user.school_id not in (None, target.pk):
             return refuse("This person is already a member of another school.")
@@ -263,7 +263,7 @@ def _one_row(row, line, school, schools, domains, subjects, seen, by) -> StaffRo
             or user.last_name != row["last_name"]
             or user.job_role != role
             or user.school_id != target.pk
-            or (chosen and chosen != {s.pk for s in user.subjects.all()})
+            or (chosen and chosen != set(user.subjects.values_list("pk", flat=True)))
         )
         if not changed:
             out.outcome = Outcome.UNCHANGED
@@ -285,7 +285,8 @@ def _one_row(row, line, school, schools, domains, subjects, seen, by) -> StaffRo
             school=target,
             job_role=role,
         )
-        user.subjects.set(chosen)
+        if chosen:
+            user.subjects.set(chosen)
         EmailAddress.objects.create(user=user, email=email, primary=True, verified=False)
         out.outcome = Outcome.NEW
         return out
