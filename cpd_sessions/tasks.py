@@ -57,7 +57,14 @@ def send_booking_mail(booking_id: int, kind: str) -> None:
 
 @shared_task(name="cpd_sessions.send_release_requested", **RETRY)
 def send_release_requested(booking_id: int) -> None:
-    """Tell the booker's own school's CPD leaders that a release request waits for them."""
+    """
+    Tell whoever decides it that a release request waits: the booker's school's CPD leaders other
+    than the booker; when there is none, the coordinators (nobody decides their own request).
+    """
+    from django.db.models import Q  # leaf task: models load after apps are ready
+
+    from hubs.models import COORDINATORS_GROUP, User  # leaf task: models load after apps are ready
+
     from .models import Booking
 
     booking = (
@@ -67,7 +74,15 @@ def send_release_requested(booking_id: int) -> None:
     )
     if booking is None or booking.user.school is None:
         return
-    leaders = [u.email for u in booking.user.school.cpd_leaders.filter(is_active=True)]
+    leaders = [
+        u.email
+        for u in booking.user.school.cpd_leaders.filter(is_active=True).exclude(pk=booking.user_id)
+    ]
+    if not leaders:
+        coordinators = User.objects.filter(
+            Q(groups__name=COORDINATORS_GROUP) | Q(is_superuser=True), is_active=True
+        ).exclude(pk=booking.user_id)
+        leaders = sorted({u.email for u in coordinators})
     if not leaders:
         return
     context = _context(booking)
