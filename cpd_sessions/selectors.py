@@ -255,7 +255,8 @@ def _spent_by(
         .values("user_id", "academic_year")
         .annotate(total=Sum("amount", output_field=MONEY_SUM))
     )
-    return {(r["user_id"], r["academic_year"]): Decimal(r["total"]) for r in rows}
+    # Quantised: SQLite sums decimals as floats (98.4000000000000).
+    return {(r["user_id"], r["academic_year"]): Decimal(r["total"]).quantize(PENNY) for r in rows}
 
 
 def budget_spent(user_id: int, academic_year: str) -> Decimal:

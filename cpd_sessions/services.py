@@ -147,7 +147,9 @@ def _settle(booking: Booking, why: str, *, by: User | None = None) -> None:
         return
     session = booking.session
     charged = BudgetEntry.objects.filter(release=release).aggregate(t=Sum("amount"))["t"]
-    delta = _release_owes(release, booking, session) - (charged or Decimal("0.00"))
+    # Quantised: SQLite sums decimals as floats.
+    charged = Decimal(charged or 0).quantize(Decimal("0.01"))
+    delta = _release_owes(release, booking, session) - charged
     if not delta:
         return
     BudgetEntry.objects.create(
