@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from experts.models import ExpertiseArea
-from hubs.academic_year import academic_year_label
+from hubs.academic_year import academic_year_label, validate_year_label
 from hubs.models import Hub, Phase, School, Subject, SubjectNetwork, User
 
 MONEY = {"max_digits": 9, "decimal_places": 2, "default": Decimal("0.00")}
@@ -473,7 +473,9 @@ class CpdBudget(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cpd_budgets"
     )
-    academic_year = models.CharField(max_length=7, help_text="For example 2026/27.")
+    academic_year = models.CharField(
+        max_length=7, help_text="For example 2026/27.", validators=[validate_year_label]
+    )
     allocated = models.DecimalField(
         "budget (£)",
         validators=[MinValueValidator(Decimal(0)), MaxValueValidator(MAX_ALLOCATION)],
@@ -520,7 +522,7 @@ class BudgetEntry(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="budget_entries"
     )
-    academic_year = models.CharField(max_length=7)
+    academic_year = models.CharField(max_length=7, validators=[validate_year_label])
     kind = models.CharField(max_length=10, choices=Kind.choices)
     amount = models.DecimalField(max_digits=9, decimal_places=2)
     release = models.ForeignKey(

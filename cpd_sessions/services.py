@@ -21,6 +21,7 @@ from django.db import transaction
 from django.db.models import Max, Sum
 from django.utils import timezone
 
+from hubs.academic_year import validate_year_label
 from hubs.models import User
 
 from . import lifecycle, permissions, tasks
@@ -452,6 +453,7 @@ def releases_approve(
 def budget_set(*, user: User, academic_year: str, allocated: Decimal, by: User) -> CpdBudget:
     if not permissions.can_set_budget(by, user):
         raise PermissionDenied(permissions.SET_BUDGET_RULE)
+    validate_year_label(academic_year)
     budget = budget_for(user, academic_year, lock=True)
     budget.allocated = allocated
     budget.set_by = by

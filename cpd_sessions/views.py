@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from experts.models import ExpertiseArea
+from hubs.academic_year import parse_year_label
 
 from . import calendar, permissions, querystring, selectors, services
 from .filters import SessionFilter
@@ -399,11 +400,10 @@ def _decider_only(user) -> None:
 
 def approvals(request):
     _decider_only(request.user)
-    show = request.GET.get("show", "pending")
-    if show not in QUEUE_FILTERS:
-        show = "pending"
+    show, q, errors = querystring.approvals_query(request.GET)
+    for error in errors:
+        messages.error(request, error)
     queue = selectors.release_queue(request.user).filter(QUEUE_FILTERS[show])
-    q = request.GET.get("q", "").replace("\x00", "").strip()[:100]
     if q:
         queue = queue.filter(
             Q(booking__user__first_name__icontains=q)
@@ -465,7 +465,7 @@ def release_decide(request, pk: int):
 @require_POST
 def approvals_bulk(request):
     _decider_only(request.user)
-    ids = [int(v) for v in request.POST.getlist("release") if v.isdigit()]
+    ids = querystring.id_list(request.POST.getlist("release"))
     chosen = list(
         selectors.release_queue(request.user).filter(QUEUE_FILTERS["pending"], pk__in=ids)
     )
@@ -498,7 +498,9 @@ def budget_set(request, user_id: int):
     person = get_object_or_404(selectors.users_led_by(request.user), pk=user_id)
     form = BudgetForm(request.POST)
     year = request.POST.get("academic_year", "")
-    if not form.is_valid() or len(year) != 7:
+    if parse_year_label(year) is None:
+        messages.error(request, "Choose the academic year, written as schools do, e.g. 2026/27.")
+    elif not form.is_valid():
         messages.error(request, "Enter the budget as an amount from £0 to £20,000.")
     else:
         services.budget_set(

@@ -7,7 +7,7 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.template import Context, Template
 from django.urls import reverse
 
@@ -320,6 +320,22 @@ def test_a_budget_above_the_bound_is_refused(client, personas, school_hours):
     year = school_hours.academic_year
     page = client.post(url, {"allocated": "20000.01", "academic_year": year}, follow=True)
     assert "from £0 to £20,000" in page.content.decode()
+    assert not CpdBudget.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "year", ["2026/28", "26/27", "\uff12\uff10\uff12\uff16/27", "0001/02", "2026-27", ""]
+)
+def test_a_budget_for_a_year_not_written_yyyy_yy_is_refused(client, personas, year):
+    client.force_login(personas.leader)
+    url = reverse("cpd_sessions:budget_set", kwargs={"user_id": personas.owner.pk})
+    page = client.post(url, {"allocated": "300", "academic_year": year}, follow=True)
+    assert "for example 2026/27" in page.content.decode().replace("e.g.", "for example")
+    assert not CpdBudget.objects.exists()
+    with pytest.raises(ValidationError):
+        services.budget_set(
+            user=personas.owner, academic_year=year, allocated=Decimal(1), by=personas.leader
+        )
     assert not CpdBudget.objects.exists()
 
 
