@@ -3,8 +3,9 @@
 import threading
 from contextlib import contextmanager
 
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
+from cpdhub.markup import render_markdown
 from hubs.models import School, User
 
 from .models import ExpertiseArea, ExpertProfile, ProfileArea
@@ -25,6 +26,13 @@ def paused():
 
 def _active() -> bool:
     return not getattr(_state, "paused", False)
+
+
+def _render_bio(sender, instance, update_fields=None, **kwargs):
+    """Render the bio once, as it is saved (never paused: the page shows only this). A save of
+    some fields only does not touch the bio; one that names "bio" must name "bio_html" too."""
+    if update_fields is None or "bio" in update_fields:
+        instance.bio_html = render_markdown(instance.bio)
 
 
 def _profile_saved(sender, instance, update_fields=None, **kwargs):
@@ -67,6 +75,7 @@ def _school_saved(sender, instance, **kwargs):
 
 
 def connect() -> None:
+    pre_save.connect(_render_bio, sender=ExpertProfile, dispatch_uid="experts.bio.render")
     post_save.connect(_profile_saved, sender=ExpertProfile, dispatch_uid="experts.doc.profile")
     post_save.connect(_offer_changed, sender=ProfileArea, dispatch_uid="experts.doc.offer_saved")
     post_delete.connect(
