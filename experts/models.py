@@ -140,6 +140,9 @@ class ExpertProfile(models.Model):
     # A copy of user.is_active, kept with the search document (experts/signals.py), so the
     # directory's count and page need not join every matching profile to its user.
     user_is_active = models.BooleanField(default=True, editable=False)
+    # Whether the words of search_document are counted in SearchWord.uses (the profile was live
+    # when its document was last built or the vocabulary last rebuilt).
+    in_vocabulary = models.BooleanField(default=False, editable=False)
     last_confirmed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -206,12 +209,16 @@ class ProfileArea(models.Model):
 
 class SearchWord(models.Model):
     """
-    A word that appears in some profile's search document: the vocabulary a misspelt search
-    word is corrected against ("retreival" → "retrieval"). Added to as documents are built;
-    a word no profile uses any more only means a correction that finds nobody.
+    A word of some live profile's search document: the vocabulary a misspelt search word is
+    corrected against ("retreival" → "retrieval"). Only live profiles count (not hidden, person
+    active, confirmed this term or last), so a suggestion never reveals a word of anyone else:
+    ``uses`` counts the live profiles with the word, kept up to date as documents are rebuilt
+    (experts/search.py), and the word goes when it reaches 0. Profiles that go stale without a
+    save (at a term change) leave at the nightly exact rebuild (``rebuild_vocabulary``).
     """
 
     word = models.CharField(max_length=40, unique=True)
+    uses = models.PositiveIntegerField(default=0)
 
     def __str__(self) -> str:
         return self.word

@@ -12,6 +12,7 @@ from django.utils import timezone
 from hubs.models import User
 
 from .models import ContactRequest, ExpertiseArea, ExpertProfile
+from .search import forget_documents, refresh_documents
 
 DAILY_CONTACT_LIMIT = getattr(settings, "CPDHUB_DAILY_CONTACT_LIMIT", 5)
 
@@ -20,8 +21,19 @@ class ContactRefused(Exception):
     """Why a contact request cannot be sent, in words for the sender."""
 
 
+@transaction.atomic
 def profile_confirm(*, profile: ExpertProfile) -> None:
+    """Confirmed for this term: live again if it had gone stale, so its words count again."""
     ExpertProfile.objects.filter(pk=profile.pk).update(last_confirmed_at=timezone.now())
+    refresh_documents([profile.pk])
+
+
+@transaction.atomic
+def vocabulary_forget_profile(profile_id: int) -> None:
+    """Take a profile's words out of the spelling vocabulary now (its person is being removed).
+    Saves and deletes of profiles and users already do this through experts/signals.py; this
+    is for a removal service that changes rows without them (hubs' user removal)."""
+    forget_documents([profile_id])
 
 
 @transaction.atomic

@@ -2,6 +2,7 @@ from celery import shared_task
 
 from cpdhub.mail import absolute_url, send_templated_mail
 
+from . import search
 from .models import ContactRequest
 
 
@@ -31,3 +32,10 @@ def send_contact_request(contact_request_id: int) -> None:
             "requests_url": absolute_url("/experts/me/"),
         },
     )
+
+
+@shared_task(name="experts.rebuild_vocabulary")
+def rebuild_vocabulary() -> int:
+    """Nightly: the spelling vocabulary exactly as the live profiles make it (profiles that went
+    stale at a term change leave it without a save)."""
+    return search.rebuild_vocabulary()
