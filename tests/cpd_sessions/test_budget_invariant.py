@@ -107,12 +107,17 @@ def test_budget_ledger_always_adds_up(personas):
         @rule(s=st.integers(0, 1), places=st.integers(1, 4))
         def change_places(self, s, places):
             session = self._session(s)
-            if session.status == DevelopmentSession.Status.PUBLISHED:
+            # (a minimum above the places is refused by the form and the database alike)
+            if session.status == DevelopmentSession.Status.PUBLISHED and places >= (
+                session.min_places or 0
+            ):
                 services.session_update(session=session, by=personas.coordinator, capacity=places)
 
         @rule(s=st.integers(0, 1), minimum=st.integers(1, 4))
         def minimum_check(self, s, minimum):
-            DevelopmentSession.objects.filter(pk=self.sessions[s].pk).update(min_places=minimum)
+            session = self._session(s)
+            minimum = min(minimum, session.capacity or minimum)
+            DevelopmentSession.objects.filter(pk=session.pk).update(min_places=minimum)
             services.session_check_minimum(session=self._session(s))
 
         @rule(p=st.integers(0, 3), amount=st.sampled_from(["0", "100", "250.50", "2000"]))
