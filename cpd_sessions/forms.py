@@ -1,11 +1,10 @@
 import datetime
 
 from django import forms
-from django.core.exceptions import FieldDoesNotExist
-from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils import timezone
 
+from cpdhub.textbounds import bound_text, worded_limits
 from experts.models import ExpertiseArea
 from hubs.models import Hub, Phase, School, Subject, SubjectNetwork, User
 
@@ -23,35 +22,6 @@ from .models import (
     ReleaseRequest,
 )
 from .money import format_money
-
-
-def bound_text(field: forms.CharField, limit: int) -> None:
-    """A text box's limit, named in its help text and in the message when it is passed."""
-    field.max_length = limit
-    field.widget.attrs["maxlength"] = str(limit)
-    if not any(getattr(v, "limit_value", None) == limit for v in field.validators):
-        field.validators.append(MaxLengthValidator(limit))
-    field.error_messages["max_length"] = (
-        f"Keep this to {limit:,} characters or fewer (it has %(show_value)s)."
-    )
-    hint = f"Up to {limit:,} characters."
-    field.help_text = f"{field.help_text} {hint}".strip() if field.help_text else hint
-
-
-def bound_model_texts(form: forms.BaseForm) -> None:
-    """Every text field of a model form gets its model field's limit, worded."""
-    model = form._meta.model
-    for name, field in form.fields.items():
-        if not isinstance(field, forms.CharField) or isinstance(
-            field, forms.URLField | forms.EmailField
-        ):
-            continue
-        try:
-            limit = model._meta.get_field(name).max_length
-        except FieldDoesNotExist:  # a form-only field has no model limit
-            limit = None
-        if limit:
-            bound_text(field, limit)
 
 
 def _formfield(field, **kwargs):
@@ -138,7 +108,7 @@ class SessionForm(forms.ModelForm):
         self.fields["school"].queryset = School.objects.order_by("name")
         self.fields["venue_school"].queryset = School.objects.order_by("name")
         self.fields["venue_school"].label = "Venue (school)"
-        bound_model_texts(self)
+        worded_limits(self)
         instance = self.instance
         self.old_dates: list[tuple[datetime.datetime, datetime.datetime]] = []
         if instance.pk:
@@ -325,7 +295,7 @@ class FeedbackForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        bound_model_texts(self)
+        worded_limits(self)
 
 
 class CancelSessionForm(forms.Form):

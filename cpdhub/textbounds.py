@@ -32,14 +32,27 @@ class WordedMaxLength(MaxLengthValidator):
             raise ValidationError(too_long(self.limit_value, length), code=self.code)
 
 
+def bound_text(field: forms.CharField, limit: int) -> None:
+    """One text box's limit: the browser stops at it, the help text names it, and the message
+    when it is passed is worded."""
+    field.max_length = limit
+    field.widget.attrs["maxlength"] = str(limit)
+    field.validators = [v for v in field.validators if not isinstance(v, MaxLengthValidator)] + [
+        WordedMaxLength(limit)
+    ]
+    hint = f"Up to {limit:,} characters."
+    if f"{limit:,}" not in str(field.help_text or ""):
+        field.help_text = f"{field.help_text} {hint}".strip() if field.help_text else hint
+
+
 def worded_limits(form: forms.BaseForm) -> None:
-    """Every text field of the form with a max_length says its limit in words."""
+    """Every text field of the form with a max_length (a model form's come from its model)
+    says its limit in words."""
     for field in form.fields.values():
-        if getattr(field, "max_length", None):
-            field.validators = [
-                WordedMaxLength(v.limit_value) if type(v) is MaxLengthValidator else v
-                for v in field.validators
-            ]
+        if isinstance(field, forms.URLField | forms.EmailField):
+            continue  # an address, not prose: its own validator speaks for it
+        if isinstance(field, forms.CharField) and getattr(field, "max_length", None):
+            bound_text(field, field.max_length)
 
 
 def length_check(model: str, field: str, limit: int) -> models.CheckConstraint:
