@@ -6,6 +6,7 @@ from django.utils.html import format_html
 from .models import (
     Attendance,
     Booking,
+    BudgetEntry,
     Consultant,
     CpdBudget,
     DevelopmentSession,
@@ -91,8 +92,26 @@ class ReleaseRequestAdmin(admin.ModelAdmin):
 
 @admin.register(CpdBudget)
 class CpdBudgetAdmin(admin.ModelAdmin):
-    list_display = ["user", "academic_year", "allocated", "spent"]
+    list_display = ["user", "academic_year", "allocated"]
     raw_id_fields = ["user", "set_by"]
+
+
+@admin.register(BudgetEntry)
+class BudgetEntryAdmin(admin.ModelAdmin):
+    """The ledger is written by the booking and release services only: the admin reads it."""
+
+    list_display = ["user", "academic_year", "kind", "amount", "reason", "created_at"]
+    list_filter = ["kind", "academic_year"]
+    search_fields = ["user__email", "reason"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Attendance)

@@ -28,7 +28,7 @@ from .models import (
     Feedback,
     ReleaseRequest,
 )
-from .services import _set_dates
+from .services import _set_dates, _settle
 
 K, F = DevelopmentSession.Kind, DevelopmentSession.Format
 
@@ -356,7 +356,8 @@ def seed() -> None:
     _book(sessions["Hinge questions that show who has understood"], [teacher, *staff[10:20]])
     _book(sessions["Retrieval practice in five minutes a lesson"], [teacher, *staff[20:45]])
     _book(sessions["Maths mastery twilights: bar modelling"], staff[12:22])
-    _book(sessions["Observe calm routines at Hollins Park"], staff[30:37])
+    # The teacher books the peer visit first: the release she has approved is for a held seat.
+    _book(sessions["Observe calm routines at Hollins Park"], [teacher, *staff[30:37]])
     _book(sessions["Metacognition with an EEF-trained consultant"], staff[0:9])
     _book(sessions["Primary geography network: autumn meeting"], [teacher])
 
@@ -379,7 +380,6 @@ def seed() -> None:
         },
     )
     visit = sessions["Observe calm routines at Hollins Park"]
-    _book(visit, [teacher])
     ReleaseRequest.objects.update_or_create(
         booking=Booking.objects.get(session=visit, user=teacher),
         defaults={
@@ -396,8 +396,15 @@ def seed() -> None:
     CpdBudget.objects.update_or_create(
         user=teacher,
         academic_year=year,
-        defaults={"allocated": Decimal("400.00"), "spent": Decimal("98.40"), "set_by": leader},
+        defaults={"allocated": Decimal("400.00"), "set_by": leader},
     )
+    # The ledger: a charge for each approved release whose place is confirmed (as the services
+    # would have written it; settling twice adds nothing, so the demo can be loaded again).
+    approved = Booking.objects.filter(
+        release__decision=ReleaseRequest.Decision.APPROVED
+    ).select_related("session")
+    for booking in approved:
+        _settle(booking, "Release approved", by=leader)
 
     # Past sessions: who came, what they thought.
     for title in (

@@ -1,45 +1,27 @@
 import datetime
 
 from django import forms
-from django.core.exceptions import FieldDoesNotExist
-from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils import timezone
 
+from cpdhub.textbounds import bound_text, worded_limits
 from experts.models import ExpertiseArea
 from hubs.models import Hub, Phase, School, Subject, SubjectNetwork, User
 
 from . import lifecycle
-from .models import CANCEL_REASON_MAX, DevelopmentSession, Feedback, ReleaseRequest
-
-
-def bound_text(field: forms.CharField, limit: int) -> None:
-    """A text box's limit, named in its help text and in the message when it is passed."""
-    field.max_length = limit
-    field.widget.attrs["maxlength"] = str(limit)
-    if not any(getattr(v, "limit_value", None) == limit for v in field.validators):
-        field.validators.append(MaxLengthValidator(limit))
-    field.error_messages["max_length"] = (
-        f"Keep this to {limit:,} characters or fewer (it has %(show_value)s)."
-    )
-    hint = f"Up to {limit:,} characters."
-    field.help_text = f"{field.help_text} {hint}".strip() if field.help_text else hint
-
-
-def bound_model_texts(form: forms.BaseForm) -> None:
-    """Every text field of a model form gets its model field's limit, worded."""
-    model = form._meta.model
-    for name, field in form.fields.items():
-        if not isinstance(field, forms.CharField) or isinstance(
-            field, forms.URLField | forms.EmailField
-        ):
-            continue
-        try:
-            limit = model._meta.get_field(name).max_length
-        except FieldDoesNotExist:  # a form-only field has no model limit
-            limit = None
-        if limit:
-            bound_text(field, limit)
+from .models import (
+    CANCEL_REASON_MAX,
+    MAX_ALLOCATION,
+    MAX_COVER_LESSONS,
+    MAX_GOAL_LENGTH,
+    MAX_RELEASE_TOTAL,
+    MAX_SUPPLY_PER_DAY,
+    MAX_TRAVEL,
+    DevelopmentSession,
+    Feedback,
+    ReleaseRequest,
+)
+from .money import format_money
 
 
 def _formfield(field, **kwargs):
@@ -126,7 +108,7 @@ class SessionForm(forms.ModelForm):
         self.fields["school"].queryset = School.objects.order_by("name")
         self.fields["venue_school"].queryset = School.objects.order_by("name")
         self.fields["venue_school"].label = "Venue (school)"
-        bound_model_texts(self)
+        worded_limits(self)
         instance = self.instance
         self.old_dates: list[tuple[datetime.datetime, datetime.datetime]] = []
         if instance.pk:
@@ -224,11 +206,48 @@ class ReleaseForm(forms.ModelForm):
             "fee_share": "Your school's estimated share of a consultant's fee, if there is one.",
         }
 
+    def __init__(self, *args, days: int = 1, **kwargs):
+        """``days``: how many days the session meets (supply cover is bounded per day)."""
+        super().__init__(*args, **kwargs)
+        self.days = max(days, 1)
+        self.fields["goal"].max_length = MAX_GOAL_LENGTH
+        self.fields["goal"].widget.attrs["maxlength"] = MAX_GOAL_LENGTH
+        supply_max = MAX_SUPPLY_PER_DAY * self.days
+        self.fields["supply_cost"].help_text = (
+            f"At most {format_money(MAX_SUPPLY_PER_DAY)} for each day the session meets "
+            f"({format_money(supply_max)} for this one)."
+        )
+        self.fields["travel_cost"].help_text = f"At most {format_money(MAX_TRAVEL)}."
+        self.fields["fee_share"].help_text = (
+            "Your school's estimated share of a consultant's fee, if there is one. The three "
+            f"costs together are at most {format_money(MAX_RELEASE_TOTAL)}."
+        )
+        self.fields["cover_lessons"].help_text = f"At most {MAX_COVER_LESSONS}."
+        self.fields["goal"].help_text = (
+            "Which of your development goals, or your school's priorities, this serves "
+            f"(at most {MAX_GOAL_LENGTH:,} characters)."
+        )
+
     def clean(self):
         data = super().clean()
         for name in ("supply_cost", "travel_cost", "fee_share"):
             if data.get(name) is not None and data[name] < 0:
                 self.add_error(name, "Enter an amount of £0 or more.")
+        supply = data.get("supply_cost")
+        supply_max = MAX_SUPPLY_PER_DAY * self.days
+        if supply is not None and supply > supply_max:
+            self.add_error(
+                "supply_cost",
+                f"Supply cover is at most {format_money(MAX_SUPPLY_PER_DAY)} for each day the "
+                f"session meets: {format_money(supply_max)} for this one.",
+            )
+        costs = [data.get(n) for n in ("supply_cost", "travel_cost", "fee_share")]
+        if all(c is not None for c in costs) and sum(costs) > MAX_RELEASE_TOTAL:
+            self.add_error(
+                "fee_share",
+                f"The costs come to {format_money(sum(costs))}; one release is at most "
+                f"{format_money(MAX_RELEASE_TOTAL)}.",
+            )
         return data
 
 
@@ -238,6 +257,9 @@ class DecideForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
         label="Reason (required to decline)",
+    )
+    over_budget = forms.BooleanField(
+        required=False, label="Approve anyway, over the person's CPD budget"
     )
 
     def clean(self):
@@ -249,7 +271,13 @@ class DecideForm(forms.Form):
 
 class BudgetForm(forms.Form):
     allocated = forms.DecimalField(
-        label="Budget for the year (£)", min_value=0, max_digits=9, decimal_places=2
+        label="Budget for the year (£)",
+        min_value=0,
+        max_value=MAX_ALLOCATION,
+        max_digits=9,
+        decimal_places=2,
+        help_text="From £0 to £20,000.",
+        error_messages={"max_value": "A CPD budget is at most £20,000 for the year."},
     )
 
 
@@ -267,7 +295,7 @@ class FeedbackForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        bound_model_texts(self)
+        worded_limits(self)
 
 
 class CancelSessionForm(forms.Form):

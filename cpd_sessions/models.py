@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from experts.models import ExpertiseArea
-from hubs.academic_year import academic_year_label
+from hubs.academic_year import academic_year_label, validate_year_label
 from hubs.models import Hub, Phase, School, Subject, SubjectNetwork, User
 
 MONEY = {"max_digits": 9, "decimal_places": 2, "default": Decimal("0.00")}
@@ -33,6 +33,16 @@ MATERIALS_MAX = 2_000
 FEEDBACK_TEXT_MAX = 2_000
 CANCEL_REASON_MAX = 300
 
+# Bounds a real school never exceeds (form validators, help texts and CheckConstraints use these).
+MAX_FEE = Decimal("20000.00")  # a consultant's fee for one session
+MAX_SUPPLY_PER_DAY = Decimal("1000.00")  # supply cover, per day the session meets
+MAX_TRAVEL = Decimal("1000.00")
+MAX_RELEASE_TOTAL = Decimal("5000.00")  # supply + travel + fee share of one release
+MAX_ALLOCATION = Decimal("20000.00")  # one person's CPD budget for a year
+MAX_COVER_LESSONS = 40
+MAX_CAPACITY = 500  # places on one session
+MAX_GOAL_LENGTH = 2000
+
 
 class Consultant(models.Model):
     """An external consultant or trainer the community books, whose fee schools share."""
@@ -42,8 +52,8 @@ class Consultant(models.Model):
     email = models.EmailField(blank=True)
     fee = models.DecimalField(
         "usual fee (£)",
-        validators=[MinValueValidator(Decimal(0))],
-        help_text="The usual fee for a session; each session may set its own.",
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(MAX_FEE)],
+        help_text="The usual fee for a session, at most £20,000; each session may set its own.",
         **MONEY,
     )
 
@@ -51,6 +61,7 @@ class Consultant(models.Model):
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(condition=Q(fee__gte=0), name="consultant_fee_not_negative"),
+            models.CheckConstraint(condition=Q(fee__lte=MAX_FEE), name="consultant_fee_bounded"),
         ]
 
     def __str__(self) -> str:
@@ -160,13 +171,19 @@ class DevelopmentSession(models.Model):
     start = models.DateTimeField()
     end = models.DateTimeField()
     capacity = models.PositiveIntegerField(
-        null=True, blank=True, help_text="Blank means no limit.", validators=[MinValueValidator(1)]
+        null=True,
+        blank=True,
+        help_text="Blank means no limit; at most 500.",
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_CAPACITY)],
     )
     booking_deadline = models.DateTimeField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PROPOSED)
     # Cost shared between schools
     fee = models.DecimalField(
-        "consultant's fee (£)", validators=[MinValueValidator(Decimal(0))], **MONEY
+        "consultant's fee (£)",
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(MAX_FEE)],
+        help_text="At most £20,000.",
+        **MONEY,
     )
     cost_split = models.CharField(
         max_length=10, choices=CostSplit.choices, default=CostSplit.ATTENDEES
@@ -211,6 +228,11 @@ class DevelopmentSession(models.Model):
                 name="session_capacity_positive",
             ),
             models.CheckConstraint(condition=Q(fee__gte=0), name="session_fee_not_negative"),
+            models.CheckConstraint(condition=Q(fee__lte=MAX_FEE), name="session_fee_bounded"),
+            models.CheckConstraint(
+                condition=Q(capacity__isnull=True) | Q(capacity__lte=MAX_CAPACITY),
+                name="session_capacity_bounded",
+            ),
             models.CheckConstraint(
                 condition=Q(booking_deadline__isnull=True) | Q(booking_deadline__lte=F("start")),
                 name="session_deadline_not_after_start",
@@ -369,7 +391,10 @@ class ReleaseRequest(models.Model):
 
     booking = models.OneToOneField(Booking, on_delete=models.CASCADE, related_name="release")
     cover_lessons = models.PositiveSmallIntegerField(
-        "lessons needing cover", default=0, validators=[MaxValueValidator(40)]
+        "lessons needing cover",
+        default=0,
+        validators=[MaxValueValidator(MAX_COVER_LESSONS)],
+        help_text="At most 40.",
     )
     cover_notes = models.CharField(
         "cover details",
@@ -377,10 +402,24 @@ class ReleaseRequest(models.Model):
         blank=True,
         help_text="For example: Year 4, Tuesday periods 3 to 5.",
     )
-    supply_cost = models.DecimalField("supply cost (£)", **MONEY)
-    travel_cost = models.DecimalField("travel cost (£)", **MONEY)
-    fee_share = models.DecimalField("share of the fee (£)", **MONEY)
-    goal = models.TextField("the goal it serves")
+    supply_cost = models.DecimalField(
+        "supply cost (£)",
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(MAX_RELEASE_TOTAL)],
+        help_text="At most £1,000 for each day the session meets.",
+        **MONEY,
+    )
+    travel_cost = models.DecimalField(
+        "travel cost (£)",
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(MAX_TRAVEL)],
+        help_text="At most £1,000.",
+        **MONEY,
+    )
+    fee_share = models.DecimalField(
+        "share of the fee (£)",
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(MAX_RELEASE_TOTAL)],
+        **MONEY,
+    )
+    goal = models.TextField("the goal it serves", max_length=MAX_GOAL_LENGTH)
     decision = models.CharField(max_length=10, choices=Decision.choices, default=Decision.PENDING)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -408,6 +447,12 @@ class ReleaseRequest(models.Model):
                 condition=Q(supply_cost__gte=0) & Q(travel_cost__gte=0) & Q(fee_share__gte=0),
                 name="release_costs_not_negative",
             ),
+            models.CheckConstraint(
+                condition=Q(cover_lessons__lte=MAX_COVER_LESSONS)
+                & Q(travel_cost__lte=MAX_TRAVEL)
+                & Q(supply_cost__lte=MAX_RELEASE_TOTAL - F("travel_cost") - F("fee_share")),
+                name="release_costs_bounded",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -419,14 +464,24 @@ class ReleaseRequest(models.Model):
 
 
 class CpdBudget(models.Model):
-    """A staff member's personal CPD budget for one academic year, set by their CPD leader."""
+    """
+    A staff member's personal CPD budget for one academic year, set by their CPD leader.
+    What has been charged against it is the sum of their ``BudgetEntry`` rows for the year
+    (``selectors.budget_spent``), never a stored running total.
+    """
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cpd_budgets"
     )
-    academic_year = models.CharField(max_length=7, help_text="For example 2026/27.")
-    allocated = models.DecimalField("budget (£)", **MONEY)
-    spent = models.DecimalField("charged so far (£)", **MONEY)
+    academic_year = models.CharField(
+        max_length=7, help_text="For example 2026/27.", validators=[validate_year_label]
+    )
+    allocated = models.DecimalField(
+        "budget (£)",
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(MAX_ALLOCATION)],
+        help_text="At most £20,000 for the year.",
+        **MONEY,
+    )
     set_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -435,17 +490,77 @@ class CpdBudget(models.Model):
         ordering = ["-academic_year"]
         constraints = [
             models.UniqueConstraint(fields=["user", "academic_year"], name="budget_one_per_year"),
+            models.CheckConstraint(condition=Q(allocated__gte=0), name="budget_not_negative"),
             models.CheckConstraint(
-                condition=Q(allocated__gte=0) & Q(spent__gte=0), name="budget_not_negative"
+                condition=Q(allocated__lte=MAX_ALLOCATION), name="budget_allocation_bounded"
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.user} {self.academic_year}"
 
+    # ``spent`` is set by the selectors that load a budget (the sum of the person's ledger).
+    spent: Decimal = Decimal("0.00")
+
     @property
     def remaining(self) -> Decimal:
         return self.allocated - self.spent
+
+
+class BudgetEntry(models.Model):
+    """
+    One line of a person's CPD ledger for an academic year: a charge (positive) when an approved
+    release's place is confirmed, a refund (negative) when that stops being true, or an opening
+    balance carried over from before the ledger. Rows are only ever added, never changed.
+    """
+
+    class Kind(models.TextChoices):
+        CHARGE = "charge", "Charge"
+        REFUND = "refund", "Refund"
+        OPENING = "opening", "Opening balance"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="budget_entries"
+    )
+    academic_year = models.CharField(max_length=7, validators=[validate_year_label])
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    amount = models.DecimalField(max_digits=9, decimal_places=2)
+    release = models.ForeignKey(
+        ReleaseRequest,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="budget_entries",
+    )
+    reason = models.CharField(max_length=200)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name_plural = "budget entries"
+        indexes = [
+            # A person's spend for a year: Sum(amount) over (user, academic_year).
+            models.Index(fields=["user", "academic_year"], name="budget_entry_user_year_idx"),
+        ]
+        constraints = [
+            # Charges add, refunds give back; an opening balance is what was spent before.
+            models.CheckConstraint(
+                condition=(Q(kind="charge") & Q(amount__gt=0))
+                | (Q(kind="refund") & Q(amount__lt=0))
+                | (Q(kind="opening") & Q(amount__gte=0)),
+                name="budget_entry_sign_matches_kind",
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__gte=-MAX_RELEASE_TOTAL) & Q(amount__lte=MAX_ALLOCATION),
+                name="budget_entry_amount_bounded",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} £{self.amount} for {self.user} {self.academic_year}"
 
 
 class Attendance(models.Model):

@@ -71,13 +71,44 @@ def can_see_join_link(user, session: DevelopmentSession, booking: Booking | None
     return booking is not None and booking.status == booking.Status.CONFIRMED
 
 
+DECIDE_RELEASE_RULE = (
+    "Nobody decides their own release time: a request is decided by a CPD leader of the "
+    "person's school, or by a coordinator when the person is that school's only CPD leader."
+)
+SET_BUDGET_RULE = (
+    "Nobody sets their own CPD budget: it is set by a CPD leader of the person's school, or by "
+    "a coordinator when the person is that school's only CPD leader."
+)
+
+
+def _decides_for(user, person: User) -> bool:
+    """
+    Nobody decides for themselves. A person's CPD leader decides for them; a CPD leader's own
+    request goes to another CPD leader of the school, or to a coordinator if there is none.
+    """
+    if not _active(user) or person.pk == user.pk:
+        return False
+    school = person.school
+    if is_cpd_leader_of(user, school):
+        return True
+    if not user.is_coordinator or school is None:
+        return False
+    return not has_other_leader(person)
+
+
+def has_other_leader(person: User) -> bool:
+    """Does the person's school have an active CPD leader other than them?"""
+    if person.school_id is None:
+        return False
+    return person.school.cpd_leaders.filter(is_active=True).exclude(pk=person.pk).exists()
+
+
 def can_decide_release(user, release: ReleaseRequest) -> bool:
-    """Only a CPD leader of the booker's own school (not even a coordinator)."""
-    return _active(user) and is_cpd_leader_of(user, release.booking.user.school)
+    return _decides_for(user, release.booking.user)
 
 
 def can_set_budget(user, person: User) -> bool:
-    return _active(user) and is_cpd_leader_of(user, person.school)
+    return _decides_for(user, person)
 
 
 def can_give_feedback(user, booking: Booking) -> bool:

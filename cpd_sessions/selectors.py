@@ -6,7 +6,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models import (
+    Avg,
+    Count,
+    DecimalField,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
 from django.urls import reverse
 from django.utils import timezone
 
@@ -14,7 +26,15 @@ from experts.models import ExpertiseArea
 from hubs.models import School, User
 from hubs.selectors import count_per_row
 
-from .models import Booking, CpdBudget, DevelopmentSession, Feedback, ReleaseRequest, SessionDate
+from .models import (
+    Booking,
+    BudgetEntry,
+    CpdBudget,
+    DevelopmentSession,
+    Feedback,
+    ReleaseRequest,
+    SessionDate,
+)
 
 PENNY = Decimal("0.01")
 
@@ -190,10 +210,21 @@ def feedback_summary(session: DevelopmentSession) -> FeedbackSummary:
 # --- Approvals ---
 
 
-def release_queue(leader: User) -> QuerySet[ReleaseRequest]:
-    """Requests a CPD leader may decide: their own schools' staff only."""
+def release_queue(user: User) -> QuerySet[ReleaseRequest]:
+    """
+    Requests a person may decide (permissions.can_decide_release, as a query): a CPD leader
+    sees their schools' staff but never themselves; a coordinator sees requests from people
+    whose school has no other CPD leader (a school's only leader, or a school with none).
+    """
+    mine = Q(booking__user__school__in=user.led_school_ids)
+    if user.is_coordinator:
+        other_leader = School.cpd_leaders.through.objects.filter(
+            school_id=OuterRef("booking__user__school_id"), user__is_active=True
+        ).exclude(user_id=OuterRef("booking__user_id"))
+        mine |= Q(booking__user__school__isnull=False) & ~Exists(other_leader)
     return (
-        ReleaseRequest.objects.filter(booking__user__school__in=leader.led_school_ids)
+        ReleaseRequest.objects.filter(mine)
+        .exclude(booking__user=user)
         .select_related(
             "booking__user__school",
             "booking__session__venue_school",
@@ -203,25 +234,97 @@ def release_queue(leader: User) -> QuerySet[ReleaseRequest]:
     )
 
 
+MONEY_SUM = DecimalField(max_digits=12, decimal_places=2)
+
+
 def queue_totals(releases: QuerySet[ReleaseRequest]) -> dict:
+    """Counts and costs of the requests shown. Money is summed as Decimal in the database."""
     totals = releases.aggregate(
         cover=Sum("cover_lessons"),
-        supply=Sum("supply_cost"),
-        travel=Sum("travel_cost"),
-        fees=Sum("fee_share"),
+        cost=Sum(F("supply_cost") + F("travel_cost") + F("fee_share"), output_field=MONEY_SUM),
     )
-    zero = Decimal("0.00")
-    money = (totals["supply"] or zero) + (totals["travel"] or zero) + (totals["fees"] or zero)
-    return {"cover": totals["cover"] or 0, "cost": money, "count": releases.count()}
+    cost = Decimal(totals["cost"] or 0).quantize(PENNY, rounding=ROUND_HALF_UP)
+    return {"cover": totals["cover"] or 0, "cost": cost, "count": releases.count()}
+
+
+def _spent_by(
+    user_ids: Iterable[int], academic_years: Iterable[str]
+) -> dict[tuple[int, str], Decimal]:
+    rows = (
+        BudgetEntry.objects.filter(user_id__in=user_ids, academic_year__in=academic_years)
+        .values("user_id", "academic_year")
+        .annotate(total=Sum("amount", output_field=MONEY_SUM))
+    )
+    # Quantised: SQLite sums decimals as floats (98.4000000000000).
+    return {(r["user_id"], r["academic_year"]): Decimal(r["total"]).quantize(PENNY) for r in rows}
+
+
+def budget_spent(user_id: int, academic_year: str) -> Decimal:
+    """Σ of the person's ledger for the year: what has been charged, net of refunds."""
+    return _spent_by([user_id], [academic_year]).get((user_id, academic_year), Decimal("0.00"))
 
 
 def budgets_by_user(
     user_ids: set[int], academic_years: set[str]
 ) -> dict[tuple[int, str], CpdBudget]:
-    return {
+    """Budgets (set or not: an unset one has allocated 0 and pk None) with ``spent`` filled in."""
+    spent = _spent_by(user_ids, academic_years)
+    found = {
         (b.user_id, b.academic_year): b
         for b in CpdBudget.objects.filter(user_id__in=user_ids, academic_year__in=academic_years)
     }
+    for key, budget in found.items():
+        budget.spent = spent.get(key, Decimal("0.00"))
+    return found
+
+
+def approval_effects(releases: list[ReleaseRequest]) -> dict:
+    """
+    What each approval would do, for the leader deciding: sets ``r.budget`` (allocated, spent,
+    remaining or None when no budget is set), ``r.remaining_after`` and ``r.over_by`` on each
+    request, and returns the totals per school (allocated, spent, remaining, asked). Two queries.
+    """
+    keys = {(r.booking.user_id, r.booking.session.academic_year) for r in releases}
+    budgets = budgets_by_user({k[0] for k in keys}, {k[1] for k in keys})
+    spent = _spent_by({k[0] for k in keys}, {k[1] for k in keys})
+    schools: dict[int, dict] = {}
+    counted: set[tuple[int, str]] = set()
+    zero = Decimal("0.00")
+    for r in releases:
+        key = (r.booking.user_id, r.booking.session.academic_year)
+        budget = budgets.get(key)
+        if budget is not None and budget.set_by_id is None and not budget.allocated:
+            budget = None
+        r.budget = budget
+        r.spent = spent.get(key, zero)
+        pending = r.decision == ReleaseRequest.Decision.PENDING
+        if budget is not None:
+            r.remaining_after = budget.remaining - r.total_cost if pending else budget.remaining
+            r.over_by = max(-r.remaining_after, zero) if pending else zero
+        else:
+            r.remaining_after, r.over_by = None, zero
+        school = r.booking.user.school
+        row = schools.setdefault(
+            school.pk if school else 0,
+            {
+                "school": school,
+                "allocated": zero,
+                "spent": zero,
+                "remaining": zero,
+                "asked": zero,
+            },
+        )
+        if pending:
+            row["asked"] += r.total_cost
+        if key not in counted:
+            counted.add(key)
+            row["spent"] += r.spent
+            if budget is not None:
+                row["allocated"] += budget.allocated
+        row["remaining"] = row["allocated"] - row["spent"]
+    for row in schools.values():
+        row["remaining_after"] = row["remaining"] - row["asked"]
+    return {"schools": list(schools.values())}
 
 
 def school_shares(leader: User) -> list[tuple[DevelopmentSession, Share]]:
@@ -303,6 +406,7 @@ def budget_of(user: User, academic_year: str) -> CpdBudget | None:
     budget = CpdBudget.objects.filter(user=user, academic_year=academic_year).first()
     if budget is None or (budget.set_by_id is None and not budget.allocated):
         return None
+    budget.spent = budget_spent(user.pk, academic_year)
     return budget
 
 
@@ -342,4 +446,14 @@ def feed_items(user: User) -> list[tuple[DevelopmentSession, Booking | None]]:
 
 
 def users_led_by(leader: User) -> QuerySet[User]:
-    return User.objects.filter(school__in=leader.led_school_ids, is_active=True)
+    """People whose budget this person may set (permissions.can_set_budget, as a query)."""
+    people = User.objects.filter(school__in=leader.led_school_ids, is_active=True)
+    if leader.is_coordinator:
+        other_leader = School.cpd_leaders.through.objects.filter(
+            school_id=OuterRef("school_id"), user__is_active=True
+        ).exclude(user_id=OuterRef("pk"))
+        people = User.objects.filter(
+            Q(pk__in=people.values("pk"))
+            | Q(school__isnull=False, is_active=True) & ~Exists(other_leader)
+        )
+    return people.exclude(pk=leader.pk)

@@ -18,9 +18,10 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Sum
 from django.utils import timezone
 
+from hubs.academic_year import validate_year_label
 from hubs.models import User
 
 from . import lifecycle, permissions, tasks
@@ -32,6 +33,7 @@ from .models import (
     MATERIALS_MAX,
     Attendance,
     Booking,
+    BudgetEntry,
     CalendarFeed,
     CpdBudget,
     DevelopmentSession,
@@ -40,6 +42,8 @@ from .models import (
     SessionDate,
     _new_feed_token,
 )
+from .money import format_money
+from .selectors import budget_spent
 from .signals import attendance_marked, attendance_unmarked, feedback_given
 
 S = Booking.Status
@@ -55,6 +59,14 @@ class ReleaseNeeded(BookingRefused):
 
 class DecisionRefused(Exception):
     """Why a release request cannot be decided (already decided, no reason given …)."""
+
+
+class OverBudget(DecisionRefused):
+    """The approval would take the person over their remaining budget: it needs confirming."""
+
+    def __init__(self, message: str, *, over_by: Decimal):
+        super().__init__(message)
+        self.over_by = over_by
 
 
 @dataclass
@@ -116,6 +128,55 @@ def _release_requested_on_commit(booking_id: int) -> None:
     tasks.mail_release_requested(booking_id)  # the same
 
 
+# --- The budget ledger ---
+# A release costs the person's budget exactly while its place is confirmed, the release approved
+# and the session not cancelled. ``_settle`` makes the ledger say so: it adds one charge or one
+# refund row for the difference between what the release should cost now and what its rows
+# already sum to. So a release is never charged twice and never refunded more than it was
+# charged. Callers hold the session's row lock (and the booking's), which serialises them.
+
+
+def _release_owes(release: ReleaseRequest, booking: Booking, session: DevelopmentSession):
+    if (
+        release.decision == ReleaseRequest.Decision.APPROVED
+        and booking.status == S.CONFIRMED
+        and session.status != DevelopmentSession.Status.CANCELLED
+    ):
+        return release.total_cost
+    return Decimal("0.00")
+
+
+def _settle(booking: Booking, why: str, *, by: User | None = None) -> None:
+    """Charge or refund ``booking``'s release so the ledger matches its state (session locked)."""
+    release = ReleaseRequest.objects.filter(booking=booking).first()
+    if release is None:
+        return
+    session = booking.session
+    charged = BudgetEntry.objects.filter(release=release).aggregate(t=Sum("amount"))["t"]
+    # Quantised: SQLite sums decimals as floats.
+    charged = Decimal(charged or 0).quantize(Decimal("0.01"))
+    delta = _release_owes(release, booking, session) - charged
+    if not delta:
+        return
+    BudgetEntry.objects.create(
+        user_id=booking.user_id,
+        academic_year=session.academic_year,
+        kind=BudgetEntry.Kind.CHARGE if delta > 0 else BudgetEntry.Kind.REFUND,
+        amount=delta,
+        release=release,
+        reason=f"{why}: {session.title}"[:200],
+        created_by=by,
+    )
+
+
+def _settle_session(session: DevelopmentSession, why: str, *, by: User | None = None) -> None:
+    """Settle every release of a session (cancelled, or its places changed)."""
+    bookings = Booking.objects.filter(session=session, release__isnull=False)
+    for booking in bookings.select_related("session"):
+        booking.session = session
+        _settle(booking, why, by=by)
+
+
 def _promote(session: DevelopmentSession) -> list[Booking]:
     """Fill free seats from the waitlist, first come first served (session already locked)."""
     promoted = []
@@ -129,14 +190,46 @@ def _promote(session: DevelopmentSession) -> list[Booking]:
         if nxt is None:
             break
         release = ReleaseRequest.objects.filter(booking=nxt).first()
-        nxt.status = S.PENDING if release is not None else S.CONFIRMED
+        # A release approved while waiting is charged now, as the place is confirmed.
+        needs_decision = release is not None and release.decision != release.Decision.APPROVED
+        nxt.status = S.PENDING if needs_decision else S.CONFIRMED
         nxt.waitlist_position = None
         nxt.save(update_fields=["status", "waitlist_position", "updated_at"])
+        nxt.session = session
+        _settle(nxt, "Place confirmed from the waitlist")
         _mail_on_commit("booking_promoted", nxt.pk)
-        if release is not None:
+        if needs_decision:
             _release_requested_on_commit(nxt.pk)
         promoted.append(nxt)
     return promoted
+
+
+def _demote_over_capacity(session: DevelopmentSession) -> None:
+    """When places fall below the seats held, the latest bookings go to the waitlist's front."""
+    if session.capacity is None:
+        return
+    holders = Booking.objects.select_for_update().filter(
+        session=session, status__in=Booking.HOLDS_SEAT
+    )
+    excess = max(holders.count() - session.capacity, 0)
+    over = list(holders.order_by("-created_at", "-pk")[:excess])
+    if not over:
+        return
+    waiting = list(Booking.objects.filter(session=session, status=S.WAITLISTED))
+    shift = len(over) + max((b.waitlist_position for b in waiting), default=0)
+    # Move the waiting list down in two steps so the unique position never clashes.
+    waiting.sort(key=lambda b: b.waitlist_position, reverse=True)
+    for booking in waiting:
+        booking.waitlist_position += shift
+        booking.save(update_fields=["waitlist_position"])
+    for position, booking in enumerate(reversed(over), start=1):
+        booking.status = S.WAITLISTED
+        booking.waitlist_position = position
+        booking.save(update_fields=["status", "waitlist_position", "updated_at"])
+        _mail_on_commit("booking_waitlisted", booking.pk)
+    for position, booking in enumerate(reversed(waiting), start=len(over) + 1):
+        booking.waitlist_position = position
+        booking.save(update_fields=["waitlist_position"])
 
 
 # --- Booking ---
@@ -227,6 +320,8 @@ def booking_cancel(*, booking: Booking, by: User) -> list[Booking]:
     booking.status = S.CANCELLED
     booking.waitlist_position = None
     booking.save(update_fields=["status", "waitlist_position", "updated_at"])
+    booking.session = session
+    _settle(booking, "Booking cancelled", by=by)
     return _promote(session) if held else []
 
 
@@ -239,58 +334,126 @@ def budget_for(user: User, academic_year: str, *, lock: bool = False) -> CpdBudg
     return budget
 
 
+def over_budget_by(release: ReleaseRequest, academic_year: str) -> Decimal:
+    """
+    How far approving ``release`` would take the person past their budget (0: within it).
+    A person whose CPD leader has set no budget for the year has no limit to go over.
+    """
+    user = release.booking.user
+    budget = CpdBudget.objects.filter(user=user, academic_year=academic_year).first()
+    if budget is None or (budget.set_by_id is None and not budget.allocated):
+        return Decimal("0.00")
+    remaining = budget.allocated - budget_spent(user.pk, academic_year)
+    return max(release.total_cost - remaining, Decimal("0.00"))
+
+
+DECIDABLE = (S.PENDING, S.WAITLISTED)
+
+
 @transaction.atomic
 def release_decide(
-    *, release: ReleaseRequest, by: User, approve: bool, reason: str = ""
+    *,
+    release: ReleaseRequest,
+    by: User,
+    approve: bool,
+    reason: str = "",
+    allow_over_budget: bool = False,
 ) -> list[Booking]:
     """
-    Approve (the booking is confirmed and the person's CPD budget charged) or decline (a reason
-    is required; the seat is freed and the waitlist moves). Returns bookings promoted.
+    Approve (the booking is confirmed and the person's CPD budget charged; a waitlisted place
+    keeps its turn and is charged when promoted) or decline (a reason is required; the seat is
+    freed, the waitlist moves and anything charged is refunded). An approval that takes the
+    person over their budget is refused unless ``allow_over_budget``. An approved request may
+    later be declined (approval withdrawn) until the session starts. Returns bookings promoted.
     """
     booking = release.booking
     if not permissions.can_decide_release(by, release):
-        raise PermissionDenied("Only a CPD leader of the person's own school can decide this.")
+        raise PermissionDenied(permissions.DECIDE_RELEASE_RULE)
     reason = reason.strip()
     if not approve and not reason:
         raise DecisionRefused("Give a reason when you decline, so your colleague knows why.")
     session = _lock(booking.session)
     booking = Booking.objects.select_for_update().select_related("user").get(pk=booking.pk)
     release = ReleaseRequest.objects.select_for_update().get(pk=release.pk)
-    if release.decision != ReleaseRequest.Decision.PENDING or booking.status != S.PENDING:
-        raise DecisionRefused(f"{booking.user.full_name}'s request has already been dealt with.")
+    release.booking = booking
+    booking.session = session
+    name = booking.user.full_name
+    pending = release.decision == ReleaseRequest.Decision.PENDING and booking.status in DECIDABLE
+    withdrawing = (
+        not approve
+        and release.decision == ReleaseRequest.Decision.APPROVED
+        and booking.status in (S.CONFIRMED, S.WAITLISTED)
+    )
+    if not (pending or withdrawing):
+        raise DecisionRefused(f"{name}'s request has already been dealt with.")
+    if withdrawing and session.has_started:
+        raise DecisionRefused("The session has started, so the approval can no longer change.")
+    if approve:
+        # The budget row is locked so two approvals for one person are decided in turn.
+        CpdBudget.objects.select_for_update().filter(
+            user=booking.user, academic_year=session.academic_year
+        ).first()
+        over = over_budget_by(release, session.academic_year)
+        if over and not allow_over_budget:
+            raise OverBudget(
+                f"Approving {name}'s request would take them over their CPD budget by "
+                f"{format_money(over)}. Tick “Approve anyway” to approve it over budget.",
+                over_by=over,
+            )
     release.decided_by = by
     release.decided_at = timezone.now()
     release.reason = reason
-    promoted: list[Booking] = []
+    held = booking.holds_seat
     if approve:
         release.decision = ReleaseRequest.Decision.APPROVED
-        booking.status = S.CONFIRMED
-        budget = budget_for(booking.user, session.academic_year, lock=True)
-        budget.spent += release.total_cost
-        budget.save(update_fields=["spent"])
+        if booking.status == S.PENDING:
+            booking.status = S.CONFIRMED
     else:
         release.decision = ReleaseRequest.Decision.DECLINED
         booking.status = S.DECLINED
+        booking.waitlist_position = None
     release.save()
-    booking.save(update_fields=["status", "updated_at"])
-    if not approve:
-        promoted = _promote(session)
+    booking.save(update_fields=["status", "waitlist_position", "updated_at"])
+    _settle(booking, "Release approved" if approve else "Release declined", by=by)
+    promoted = _promote(session) if not approve and held else []
     _mail_on_commit("release_decided", booking.pk)
     return promoted
 
 
+@dataclass
+class BulkApproval:
+    approved: list[ReleaseRequest] = field(default_factory=list)
+    over_budget: list[ReleaseRequest] = field(default_factory=list)  # left waiting, not approved
+
+
 @transaction.atomic
-def releases_approve(*, releases: Sequence[ReleaseRequest], by: User) -> int:
-    """Approve several requests at once (all or none). Returns how many were approved."""
+def releases_approve(
+    *, releases: Sequence[ReleaseRequest], by: User, allow_over_budget: bool = False
+) -> BulkApproval:
+    """
+    Approve several requests at once. Without ``allow_over_budget`` a request that would take its
+    person over budget is left waiting and listed in ``over_budget``; any other refusal refuses
+    the lot (nothing approved).
+    """
+    result = BulkApproval()
     for release in releases:
-        release_decide(release=release, by=by, approve=True)
-    return len(releases)
+        try:
+            with transaction.atomic():
+                release_decide(
+                    release=release, by=by, approve=True, allow_over_budget=allow_over_budget
+                )
+        except OverBudget:
+            result.over_budget.append(release)
+        else:
+            result.approved.append(release)
+    return result
 
 
 @transaction.atomic
 def budget_set(*, user: User, academic_year: str, allocated: Decimal, by: User) -> CpdBudget:
     if not permissions.can_set_budget(by, user):
-        raise PermissionDenied("Only the person's own CPD leader sets their budget.")
+        raise PermissionDenied(permissions.SET_BUDGET_RULE)
+    validate_year_label(academic_year)
     budget = budget_for(user, academic_year, lock=True)
     budget.allocated = allocated
     budget.set_by = by
@@ -484,8 +647,10 @@ def session_update(
     for name in M2M_FIELDS:
         if name in fields:
             getattr(session, name).set(fields[name])
-    # A raised capacity frees seats for the waitlist.
+    # A raised capacity frees seats for the waitlist; a lowered one moves the latest back to it.
+    _demote_over_capacity(session)
     _promote(session)
+    _settle_session(session, "Places on the session changed", by=by)
     if moved and session.status == DevelopmentSession.Status.PUBLISHED:
         tasks.mail_session_notice(session.pk, "session_changed")  # sent after commit
     return moved
@@ -507,6 +672,7 @@ def session_cancel(*, session: DevelopmentSession, by: User | None, reason: str)
     session.cancel_reason = reason
     session.sequence += 1
     session.save(update_fields=["status", "cancel_reason", "sequence"])
+    _settle_session(session, "Session cancelled", by=by)
     tasks.mail_session_notice(session.pk, "session_cancelled")  # sent after commit
 
 

@@ -7,6 +7,7 @@ import logging
 
 from celery import shared_task
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from notifications import registry
@@ -58,7 +59,12 @@ def mail_booking(booking_id: int, kind: str, *, enqueue: bool = True) -> list:
 
 
 def mail_release_requested(booking_id: int, *, enqueue: bool = True) -> list:
-    """Tell the booker's own school's CPD leaders that a release request waits for them."""
+    """
+    Tell whoever decides it that a release request waits: the booker's school's CPD leaders other
+    than the booker; when there is none, the coordinators (nobody decides their own request).
+    """
+    from hubs.models import COORDINATORS_GROUP, User
+
     from .models import Booking
 
     booking = (
@@ -68,7 +74,15 @@ def mail_release_requested(booking_id: int, *, enqueue: bool = True) -> list:
     )
     if booking is None or booking.user.school is None:
         return []
-    leaders = [u.email for u in booking.user.school.cpd_leaders.filter(is_active=True)]
+    leaders = [
+        u.email
+        for u in booking.user.school.cpd_leaders.filter(is_active=True).exclude(pk=booking.user_id)
+    ]
+    if not leaders:
+        coordinators = User.objects.filter(
+            Q(groups__name=COORDINATORS_GROUP) | Q(is_superuser=True), is_active=True
+        ).exclude(pk=booking.user_id)
+        leaders = sorted({u.email for u in coordinators})
     if not leaders:
         return []
     return send_templated_mail(

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from experts.models import ExpertiseArea
+from hubs.academic_year import parse_year_label
 
 from . import calendar, permissions, querystring, selectors, services
 from .filters import SessionFilter
@@ -192,7 +193,8 @@ def _detail_context(request, session, *, release_form=None, feedback_form=None) 
     )
     if needs_release and release_form is None:
         release_form = ReleaseForm(
-            initial={"fee_share": selectors.estimated_fee_share(session, user.school)}
+            initial={"fee_share": selectors.estimated_fee_share(session, user.school)},
+            days=len(session.dates.all()),
         )
     shares = []
     if session.fee:
@@ -236,7 +238,7 @@ def book(request, pk: int):
     release = None
     release_form = None
     if services.session_needs_release(session, request.user):
-        release_form = ReleaseForm(request.POST)
+        release_form = ReleaseForm(request.POST, days=len(session.dates.all()))
         if not release_form.is_valid():
             context = _detail_context(request, session, release_form=release_form)
             return render(request, "cpd_sessions/detail.html", context, status=400)
@@ -373,12 +375,16 @@ def feed(request, token: str):
 # --- Approvals (CPD leaders) ---
 
 QUEUE_FILTERS = {
-    "pending": Q(decision=ReleaseRequest.Decision.PENDING, booking__status=Booking.Status.PENDING),
+    "pending": Q(
+        decision=ReleaseRequest.Decision.PENDING,
+        booking__status__in=[Booking.Status.PENDING, Booking.Status.WAITLISTED],
+    ),
     "approved": Q(decision=ReleaseRequest.Decision.APPROVED),
     "declined": Q(decision=ReleaseRequest.Decision.DECLINED),
     "all": Q(
         booking__status__in=[
             Booking.Status.PENDING,
+            Booking.Status.WAITLISTED,
             Booking.Status.CONFIRMED,
             Booking.Status.DECLINED,
         ]
@@ -387,18 +393,17 @@ QUEUE_FILTERS = {
 }
 
 
-def _leader_only(user) -> None:
-    if not user.is_cpd_leader:
-        raise PermissionDenied("Release-time approvals are for your school's CPD leaders.")
+def _decider_only(user) -> None:
+    if not (user.is_cpd_leader or user.is_coordinator):
+        raise PermissionDenied("Release-time approvals are for CPD leaders and coordinators.")
 
 
 def approvals(request):
-    _leader_only(request.user)
-    show = request.GET.get("show", "pending")
-    if show not in QUEUE_FILTERS:
-        show = "pending"
+    _decider_only(request.user)
+    show, q, errors = querystring.approvals_query(request.GET)
+    for error in errors:
+        messages.error(request, error)
     queue = selectors.release_queue(request.user).filter(QUEUE_FILTERS[show])
-    q = request.GET.get("q", "").strip()[:100]
     if q:
         queue = queue.filter(
             Q(booking__user__first_name__icontains=q)
@@ -406,17 +411,13 @@ def approvals(request):
             | Q(booking__session__title__icontains=q)
         )
     releases = list(queue[:200])
-    years = {r.booking.session.academic_year for r in releases}
-    budgets = selectors.budgets_by_user({r.booking.user_id for r in releases}, years)
-    for release in releases:
-        release.budget = budgets.get(
-            (release.booking.user_id, release.booking.session.academic_year)
-        )
+    effects = selectors.approval_effects(releases)
     return render(
         request,
         "cpd_sessions/approvals.html",
         {
             "releases": releases,
+            "school_totals": effects["schools"],
             "totals": selectors.queue_totals(queue),
             "show": show,
             "q": q,
@@ -428,7 +429,7 @@ def approvals(request):
 
 
 def _release_or_404(request, pk: int) -> ReleaseRequest:
-    _leader_only(request.user)
+    _decider_only(request.user)
     return get_object_or_404(selectors.release_queue(request.user), pk=pk)
 
 
@@ -444,7 +445,11 @@ def release_decide(request, pk: int):
     approve = form.cleaned_data["decision"] == "approve"
     try:
         services.release_decide(
-            release=release, by=request.user, approve=approve, reason=form.cleaned_data["reason"]
+            release=release,
+            by=request.user,
+            approve=approve,
+            reason=form.cleaned_data["reason"],
+            allow_over_budget=form.cleaned_data["over_budget"],
         )
     except services.DecisionRefused as refusal:
         messages.error(request, str(refusal))
@@ -459,8 +464,8 @@ def release_decide(request, pk: int):
 
 @require_POST
 def approvals_bulk(request):
-    _leader_only(request.user)
-    ids = [int(v) for v in request.POST.getlist("release") if v.isdigit()]
+    _decider_only(request.user)
+    ids = querystring.id_list(request.POST.getlist("release"))
     chosen = list(
         selectors.release_queue(request.user).filter(QUEUE_FILTERS["pending"], pk__in=ids)
     )
@@ -468,22 +473,35 @@ def approvals_bulk(request):
         messages.error(request, "Tick the requests you want to approve.")
         return redirect("cpd_sessions:approvals")
     try:
-        count = services.releases_approve(releases=chosen, by=request.user)
+        result = services.releases_approve(
+            releases=chosen, by=request.user, allow_over_budget="over_budget" in request.POST
+        )
     except services.DecisionRefused as refusal:
         messages.error(request, f"Nothing was approved: {refusal}")
     else:
-        messages.success(request, f"Approved {count} request{'s' if count != 1 else ''}.")
+        count = len(result.approved)
+        if count:
+            messages.success(request, f"Approved {count} request{'s' if count != 1 else ''}.")
+        if result.over_budget:
+            names = ", ".join(r.booking.user.full_name for r in result.over_budget)
+            messages.error(
+                request,
+                f"Not approved, because they would go over budget: {names}. Approve each one "
+                "on its own with “Approve anyway”, or tick “Approve over budget too”.",
+            )
     return redirect("cpd_sessions:approvals")
 
 
 @require_POST
 def budget_set(request, user_id: int):
-    _leader_only(request.user)
+    _decider_only(request.user)
     person = get_object_or_404(selectors.users_led_by(request.user), pk=user_id)
     form = BudgetForm(request.POST)
     year = request.POST.get("academic_year", "")
-    if not form.is_valid() or len(year) != 7:
-        messages.error(request, "Enter the budget as an amount of £0 or more.")
+    if parse_year_label(year) is None:
+        messages.error(request, "Choose the academic year, written as schools do, e.g. 2026/27.")
+    elif not form.is_valid():
+        messages.error(request, "Enter the budget as an amount from £0 to £20,000.")
     else:
         services.budget_set(
             user=person,

@@ -193,6 +193,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "portfolios.ask_impact_follow_ups",
         "schedule": crontab(hour=7, minute=30),
     },
+    # Profiles go stale at a term change without a save: their words leave the vocabulary here.
+    "experts-rebuild-vocabulary-nightly": {
+        "task": "experts.rebuild_vocabulary",
+        "schedule": crontab(hour=2, minute=45),
+    },
     # Each runs daily and decides for itself; a second run the same day sends nothing more.
     "notifications-termly-digest": {
         "task": "notifications.plan_termly_digest",

@@ -12,5 +12,11 @@ class ExpertsConfig(AppConfig):
         from .reference import ensure_expertise_areas
 
         signals.connect()
+        # Someone leaving takes their words out of the spelling vocabulary at once, whether the
+        # rows change by save() (caught by experts/signals.py) or not (hubs.services.user_*).
+        from hubs.signals import user_deactivated, user_deleting
+
+        user_deactivated.connect(signals.forget_leaver, dispatch_uid="experts.left.deactivated")
+        user_deleting.connect(signals.forget_leaver, dispatch_uid="experts.left.deleting")
         tasks.register_emails()
         post_migrate.connect(ensure_expertise_areas, dispatch_uid="experts.reference_data")

@@ -1,9 +1,10 @@
 from django import forms
 from django.forms import inlineformset_factory
 
+from cpdhub.textbounds import worded_limits
 from hubs.models import Phase, Subject
 
-from .models import ExpertiseArea, ExpertProfile, ProfileArea
+from .models import MESSAGE_MAX, THANK_YOU_MAX, ExpertiseArea, ExpertProfile, ProfileArea
 
 
 class ProfileForm(forms.ModelForm):
@@ -31,6 +32,7 @@ class ProfileForm(forms.ModelForm):
         super().__init__(*args, label_suffix="", **kwargs)
         self.fields["subjects"].queryset = Subject.objects.order_by("name")
         self.fields["phases"].queryset = Phase.objects.order_by("position")
+        worded_limits(self)
 
 
 class ProfileAreaForm(forms.ModelForm):
@@ -68,21 +70,27 @@ class ContactForm(forms.Form):
     )
     message = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 6}),
-        max_length=3000,
+        max_length=MESSAGE_MAX,
         label="Your message",
         help_text="Say who you are, what you would like help with and when suits you. "
-        "They reply to your email.",
+        f"They reply to your email. Up to {MESSAGE_MAX:,} characters.",
     )
 
     def __init__(self, *args, profile: ExpertProfile, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["area"].queryset = ExpertiseArea.objects.filter(offers__profile=profile)
+        worded_limits(self)
 
 
 class ThankYouForm(forms.Form):
     note = forms.CharField(
-        max_length=1000,
+        max_length=THANK_YOU_MAX,
         widget=forms.Textarea(attrs={"rows": 2}),
         label="Say thank you",
-        help_text="Your note and your name appear on their profile, so others see who they help.",
+        help_text="Your note and your name appear on their profile, so others see who they help. "
+        f"Up to {THANK_YOU_MAX:,} characters.",
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        worded_limits(self)

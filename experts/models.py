@@ -12,7 +12,13 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
+from cpdhub.textbounds import length_check
 from hubs.models import Phase, Subject, Term
+
+# How much a person may write (a page of prose for a bio, a few paragraphs for a message).
+BIO_MAX = 5_000
+MESSAGE_MAX = 2_000
+THANK_YOU_MAX = 1_000
 
 
 class ExpertiseArea(models.Model):
@@ -92,8 +98,13 @@ class ExpertProfile(models.Model):
     )
     bio = models.TextField(
         blank=True,
-        help_text="What you have done and what colleagues can ask you about. Markdown is allowed.",
+        max_length=BIO_MAX,
+        help_text="What you have done and what colleagues can ask you about. Markdown is allowed. "
+        f"Up to {BIO_MAX:,} characters.",
     )
+    # The bio as sanitised HTML, rendered once when the profile is saved (experts/signals.py):
+    # a page view never runs the Markdown renderer.
+    bio_html = models.TextField(blank=True, default="", editable=False)
     areas = models.ManyToManyField(ExpertiseArea, through="ProfileArea", related_name="profiles")
     subjects = models.ManyToManyField(Subject, blank=True, related_name="expert_profiles")
     phases = models.ManyToManyField(Phase, blank=True, related_name="expert_profiles")
@@ -129,6 +140,9 @@ class ExpertProfile(models.Model):
     # A copy of user.is_active, kept with the search document (experts/signals.py), so the
     # directory's count and page need not join every matching profile to its user.
     user_is_active = models.BooleanField(default=True, editable=False)
+    # Whether the words of search_document are counted in SearchWord.uses (the profile was live
+    # when its document was last built or the vocabulary last rebuilt).
+    in_vocabulary = models.BooleanField(default=False, editable=False)
     last_confirmed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -149,6 +163,7 @@ class ExpertProfile(models.Model):
                 condition=Q(is_hidden=False),
             ),
         ]
+        constraints = [length_check("expert", "bio", BIO_MAX)]
 
     def __str__(self) -> str:
         return f"{self.user.full_name}: {self.headline}"
@@ -194,12 +209,16 @@ class ProfileArea(models.Model):
 
 class SearchWord(models.Model):
     """
-    A word that appears in some profile's search document: the vocabulary a misspelt search
-    word is corrected against ("retreival" → "retrieval"). Added to as documents are built;
-    a word no profile uses any more only means a correction that finds nobody.
+    A word of some live profile's search document: the vocabulary a misspelt search word is
+    corrected against ("retreival" → "retrieval"). Only live profiles count (not hidden, person
+    active, confirmed this term or last), so a suggestion never reveals a word of anyone else:
+    ``uses`` counts the live profiles with the word, kept up to date as documents are rebuilt
+    (experts/search.py), and the word goes when it reaches 0. Profiles that go stale without a
+    save (at a term change) leave at the nightly exact rebuild (``rebuild_vocabulary``).
     """
 
     word = models.CharField(max_length=40, unique=True)
+    uses = models.PositiveIntegerField(default=0)
 
     def __str__(self) -> str:
         return self.word
@@ -217,10 +236,10 @@ class ContactRequest(models.Model):
     area = models.ForeignKey(
         ExpertiseArea, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    message = models.TextField()
+    message = models.TextField(max_length=MESSAGE_MAX)
     created_at = models.DateTimeField(default=timezone.now)
     helped_at = models.DateTimeField(null=True, blank=True)
-    thank_you = models.TextField(blank=True)
+    thank_you = models.TextField(blank=True, max_length=THANK_YOU_MAX)
 
     class Meta:
         ordering = ["-created_at"]
@@ -231,6 +250,8 @@ class ContactRequest(models.Model):
         ]
         constraints = [
             models.CheckConstraint(condition=~Q(message=""), name="contact_message_not_empty"),
+            length_check("contact", "message", MESSAGE_MAX),
+            length_check("contact", "thank_you", THANK_YOU_MAX),
         ]
 
     def __str__(self) -> str:

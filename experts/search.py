@@ -4,19 +4,21 @@ The directory's search: one text document per profile, and how a query is matche
 On Postgres the document's full-text vector is stored beside it with a GIN index (queried with
 ``websearch_to_tsquery``, so user text is never raw tsquery syntax). Elsewhere (SQLite) every
 word must appear somewhere in the document: plain and correct. When nobody matches, a misspelt
-word ("questionning") is corrected against the vocabulary of all documents and the search runs
-again (trigram-indexed on Postgres).
+word ("questionning") is corrected against the vocabulary of the live profiles' documents and
+the search runs again (trigram-indexed on Postgres).
 """
 
 from __future__ import annotations
 
 import difflib
 import re
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 
 from django.contrib.postgres.search import SearchQuery, SearchVector
-from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db import connection, transaction
+from django.db.models import F, Q, QuerySet
+from django.db.models.functions import Greatest
 
 from .models import ExpertProfile, ProfileArea, SearchWord
 
@@ -68,10 +70,13 @@ def words_of(text: str) -> set[str]:
 
 def refresh_documents(profile_ids: Iterable[int]) -> None:
     """Rebuild the documents and what is kept with them (on Postgres the stored vectors), and
-    grow the vocabulary."""
+    move the vocabulary's counts from each profile's old words to its new ones (none unless
+    the profile is live)."""
     ids = list(profile_ids)
     for start in range(0, len(ids), 1000):
-        batch = build_documents(ids[start : start + 1000])
+        chunk = ids[start : start + 1000]
+        before = _counted_words(chunk)
+        batch = build_documents(chunk)
         profiles = [
             ExpertProfile(pk=pk, search_document=text, sort_name=name, user_is_active=active)
             for pk, (text, name, active) in batch.items()
@@ -79,12 +84,71 @@ def refresh_documents(profile_ids: Iterable[int]) -> None:
         ExpertProfile.objects.bulk_update(
             profiles, ["search_document", "sort_name", "user_is_active"], batch_size=1000
         )
+        # Live now (visible() reads the user_is_active just stored).
+        mine = ExpertProfile.objects.filter(pk__in=chunk)
+        live = set(mine.visible().values_list("pk", flat=True))
+        mine.filter(pk__in=live).update(in_vocabulary=True)
+        mine.exclude(pk__in=live).update(in_vocabulary=False)
         if connection.vendor == "postgresql":
             ExpertProfile.objects.filter(pk__in=list(batch)).update(search_vector=VECTOR)
-        words = set().union(*(words_of(text) for text, _name, _active in batch.values()))
-        SearchWord.objects.bulk_create(
-            [SearchWord(word=w) for w in words], batch_size=1000, ignore_conflicts=True
-        )
+        after = {pk: words_of(text) for pk, (text, _name, _active) in batch.items() if pk in live}
+        _count(before, after)
+
+
+def forget_documents(profile_ids: Iterable[int]) -> None:
+    """Take the profiles' words out of the vocabulary (a profile deleted, or about to be)."""
+    ids = list(profile_ids)
+    _count(_counted_words(ids), {})
+    ExpertProfile.objects.filter(pk__in=ids).update(in_vocabulary=False)
+
+
+def _counted_words(profile_ids: list[int]) -> dict[int, set[str]]:
+    """The words each profile now adds to the vocabulary's counts."""
+    rows = ExpertProfile.objects.filter(pk__in=profile_ids, in_vocabulary=True)
+    return {pk: words_of(text) for pk, text in rows.values_list("pk", "search_document")}
+
+
+def _count(before: dict[int, set[str]], after: dict[int, set[str]]) -> None:
+    """Move the counts from the words before to the words after: one UPDATE per distinct
+    change (+1, -1, +2…), then the words nobody live uses any more go."""
+    change: Counter[str] = Counter()
+    for words in after.values():
+        change.update(words)
+    for words in before.values():
+        change.subtract(words)
+    by_change: dict[int, list[str]] = defaultdict(list)
+    for word, n in change.items():
+        if n:
+            by_change[n].append(word)
+    if not by_change:
+        return
+    added = [w for n, words in by_change.items() if n > 0 for w in words]
+    SearchWord.objects.bulk_create(
+        [SearchWord(word=w) for w in added], batch_size=1000, ignore_conflicts=True
+    )
+    for n, words in by_change.items():
+        SearchWord.objects.filter(word__in=words).update(uses=Greatest(F("uses") + n, 0))
+    gone = [w for n, words in by_change.items() if n < 0 for w in words]
+    SearchWord.objects.filter(word__in=gone, uses=0).delete()
+
+
+@transaction.atomic
+def rebuild_vocabulary() -> int:
+    """The vocabulary exactly as the live profiles make it now (after a term change, profiles
+    confirmed two terms ago have gone stale without any save). Returns the number of words."""
+    live = ExpertProfile.objects.visible()
+    ExpertProfile.objects.filter(in_vocabulary=True).exclude(pk__in=live.values("pk")).update(
+        in_vocabulary=False
+    )
+    live.filter(in_vocabulary=False).update(in_vocabulary=True)
+    uses: Counter[str] = Counter()
+    for text in live.values_list("search_document", flat=True).iterator(chunk_size=2000):
+        uses.update(words_of(text))
+    SearchWord.objects.all().delete()
+    SearchWord.objects.bulk_create(
+        [SearchWord(word=w, uses=n) for w, n in uses.items()], batch_size=2000
+    )
+    return len(uses)
 
 
 def corrected(text: str) -> str | None:

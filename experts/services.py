@@ -12,6 +12,7 @@ from django.utils import timezone
 from hubs.models import User
 
 from .models import ContactRequest, ExpertiseArea, ExpertProfile
+from .search import refresh_documents
 
 DAILY_CONTACT_LIMIT = getattr(settings, "CPDHUB_DAILY_CONTACT_LIMIT", 5)
 
@@ -20,10 +21,14 @@ class ContactRefused(Exception):
     """Why a contact request cannot be sent, in words for the sender."""
 
 
+@transaction.atomic
 def profile_confirm(*, profile: ExpertProfile) -> None:
+    """Confirmed for this term: live again if it had gone stale, so its words count again."""
     ExpertProfile.objects.filter(pk=profile.pk).update(last_confirmed_at=timezone.now())
+    refresh_documents([profile.pk])
 
 
+@transaction.atomic
 @transaction.atomic
 def contact_request_create(
     *, profile: ExpertProfile, sender: User, message: str, area: ExpertiseArea | None = None

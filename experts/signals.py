@@ -3,12 +3,13 @@
 import threading
 from contextlib import contextmanager
 
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
+from cpdhub.markup import render_markdown
 from hubs.models import School, User
 
 from .models import ExpertiseArea, ExpertProfile, ProfileArea
-from .search import refresh_documents
+from .search import forget_documents, refresh_documents
 
 _state = threading.local()
 
@@ -27,9 +28,32 @@ def _active() -> bool:
     return not getattr(_state, "paused", False)
 
 
+# Kept by the services and experts/search.py, never by a form: a save of a whole profile
+# (the profile form, the admin) writes back what the database holds, not a stale copy.
+DERIVED = ("search_document", "in_vocabulary", "helped_count")
+
+
+def _before_save(sender, instance, update_fields=None, raw=False, **kwargs):
+    """Render the bio once, as it is saved (never paused: the page shows only this). A save of
+    some fields only does not touch the bio; one that names "bio" must name "bio_html" too."""
+    if raw:
+        return
+    if update_fields is None or "bio" in update_fields:
+        instance.bio_html = render_markdown(instance.bio)
+    if update_fields is None and instance.pk is not None:
+        held = ExpertProfile.objects.filter(pk=instance.pk).values(*DERIVED).first()
+        for field, value in (held or {}).items():
+            setattr(instance, field, value)
+
+
 def _profile_saved(sender, instance, update_fields=None, **kwargs):
     if _active():
         refresh_documents([instance.pk])
+
+
+def _profile_deleted(sender, instance, **kwargs):
+    """Its words leave the vocabulary (also when the person is deleted: the delete cascades)."""
+    forget_documents([instance.pk])
 
 
 def _offer_changed(sender, instance, **kwargs):
@@ -67,7 +91,11 @@ def _school_saved(sender, instance, **kwargs):
 
 
 def connect() -> None:
+    pre_save.connect(_before_save, sender=ExpertProfile, dispatch_uid="experts.profile.pre_save")
     post_save.connect(_profile_saved, sender=ExpertProfile, dispatch_uid="experts.doc.profile")
+    pre_delete.connect(
+        _profile_deleted, sender=ExpertProfile, dispatch_uid="experts.vocabulary.profile_deleted"
+    )
     post_save.connect(_offer_changed, sender=ProfileArea, dispatch_uid="experts.doc.offer_saved")
     post_delete.connect(
         _offer_changed, sender=ProfileArea, dispatch_uid="experts.doc.offer_deleted"
@@ -80,3 +108,8 @@ def connect() -> None:
     post_save.connect(_user_saved, sender=User, dispatch_uid="experts.doc.user")
     post_save.connect(_area_saved, sender=ExpertiseArea, dispatch_uid="experts.doc.area")
     post_save.connect(_school_saved, sender=School, dispatch_uid="experts.doc.school")
+
+
+def forget_leaver(sender, user, **kwargs) -> None:
+    """``hubs.signals.user_deactivated`` / ``user_deleting``: their profile's words go."""
+    forget_documents(list(ExpertProfile.objects.filter(user=user).values_list("pk", flat=True)))

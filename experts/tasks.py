@@ -7,6 +7,7 @@ from notifications.kinds import Category
 from notifications.rendering import absolute_url
 from notifications.services import send_now, send_templated_mail
 
+from . import search
 from .models import ContactRequest
 
 
@@ -59,3 +60,10 @@ def register_emails() -> None:
 def send_contact_request(contact_request_id: int) -> None:
     """Record and send at once (tasks queued before the ledger became the outbox)."""
     send_now(mail_contact_request(contact_request_id, enqueue=False))
+
+
+@shared_task(name="experts.rebuild_vocabulary")
+def rebuild_vocabulary() -> int:
+    """Nightly: the spelling vocabulary exactly as the live profiles make it (profiles that went
+    stale at a term change leave it without a save)."""
+    return search.rebuild_vocabulary()

@@ -1,9 +1,5 @@
 """The directory: search, profiles, contact, and my own profile."""
 
-import csv
-
-import markdown
-import nh3
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -14,6 +10,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
+from cpdhub import csvsafe
 from hubs.permissions import is_coordinator
 
 from . import permissions, selectors, services
@@ -23,14 +20,6 @@ from .models import ContactRequest, ExpertProfile, ProfileArea
 from .search import corrected as search_corrected
 
 PAGE_SIZE = 20
-
-
-def render_bio(text: str) -> str:
-    """Markdown, then sanitised: only harmless tags, links made safe."""
-    html = markdown.markdown(text, extensions=["sane_lists"])
-    return mark_safe(  # noqa: S308 - sanitised by nh3 on the line below
-        nh3.clean(html, tags={"p", "ul", "ol", "li", "strong", "em", "a", "br", "blockquote"})
-    )
 
 
 def directory(request):
@@ -100,7 +89,7 @@ def export_csv(request):
         return HttpResponse("Those filters are not valid.", status=400, content_type="text/plain")
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="cpd-directory.csv"'
-    writer = csv.writer(response)
+    writer = csvsafe.writer(response)
     writer.writerow(
         ["Name", "Job role", "School", "Hub", "Headline", "Areas and offers", "Contact", "Profile"]
     )
@@ -163,7 +152,8 @@ def _profile_context(request, expert, form) -> dict:
         capacity_left = max(expert.termly_capacity - selectors.requests_this_term(expert), 0)
     return {
         "expert": expert,
-        "bio_html": render_bio(expert.bio),
+        # Rendered and sanitised by nh3 when the profile was saved (cpdhub/markup.py).
+        "bio_html": mark_safe(expert.bio_html),  # noqa: S308
         "form": form,
         "may_contact": permissions.can_contact(request.user, expert),
         "taking_requests": capacity_left is None or capacity_left > 0,

@@ -5,12 +5,15 @@ from decimal import Decimal
 from django import forms
 from django.utils import timezone
 
+from cpdhub.textbounds import worded_limits
 from experts.models import ExpertiseArea
 from hubs.models import User
 
 from .files import ALLOWED, ALLOWED_LABEL, MAX_ATTACHMENT_BYTES, check_attachment
 from .models import (
+    GOAL_TEXT_MAX,
     MAX_HOURS,
+    STATEMENT_MAX,
     Entry,
     Goal,
     ImpactFollowUp,
@@ -35,6 +38,7 @@ class ShareWithField(forms.CharField):
 
     def __init__(self, **kwargs):
         kwargs.setdefault("required", False)
+        kwargs.setdefault("max_length", 2_000)  # twenty addresses fit easily
         kwargs.setdefault("label", "Share with colleagues")
         kwargs.setdefault(
             "help_text",
@@ -68,6 +72,7 @@ class OwnedForm(forms.ModelForm):
     def __init__(self, *args, owner: User, **kwargs):
         self.owner = owner
         super().__init__(*args, **kwargs)
+        worded_limits(self)
         if "shared_with" in self.fields and self.instance.pk:
             self.initial.setdefault("shared_with", list(self.instance.shared_with.all()))
 
@@ -120,8 +125,13 @@ class ReviewForm(forms.Form):
     note = forms.CharField(
         label="How is it going?",
         widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=5000,
+        max_length=GOAL_TEXT_MAX,
+        help_text=f"Up to {GOAL_TEXT_MAX:,} characters.",
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        worded_limits(self)
 
 
 class EntryForm(OwnedForm):
@@ -238,10 +248,10 @@ class FollowUpForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        worded_limits(self)
         self.fields["level"].required = False
         self.fields["level"].choices = ImpactFollowUp.Level.choices
         self.fields["what_happened"].required = False
-        self.fields["what_happened"].max_length = WHAT_HAPPENED_MAX
         self.fields[
             "what_happened"
         ].help_text = f"Only if you tried it. Up to {WHAT_HAPPENED_MAX:,} characters."
@@ -298,6 +308,11 @@ class StatementForm(forms.Form):
     text = forms.CharField(
         label="Your statement",
         widget=forms.Textarea(attrs={"rows": 24}),
-        max_length=50_000,
-        help_text="Edit it as you like; it is saved for this year. “Start again” drafts it afresh.",
+        max_length=STATEMENT_MAX,
+        help_text="Edit it as you like; it is saved for this year. “Start again” drafts it afresh. "
+        f"Up to {STATEMENT_MAX:,} characters.",
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        worded_limits(self)

@@ -18,12 +18,19 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from cpdhub.textbounds import length_check
 from experts.models import ExpertiseArea
 from hubs.academic_year import academic_year_of, year_label
 
 MAX_HOURS = Decimal(100)
 FOLLOW_UP_AFTER = datetime.timedelta(days=42)  # "six weeks after an entry"
 FIRST_YEAR = 2000
+# How much a person may write in each kind of text (a form says it; the database holds to it).
+GOAL_TEXT_MAX = 2_000  # a goal's description and success criteria, a review note
+ENTRY_TEXT_MAX = 5_000  # what I learned, will try, the impacts, the evidence, a follow-up answer
+LINKS_MAX = 2_000
+NEED_TEXT_MAX = 2_000
+STATEMENT_MAX = 20_000
 
 
 def current_academic_year(today: datetime.date | None = None) -> int:
@@ -52,12 +59,16 @@ class Goal(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="portfolio_goals"
     )
     title = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
+    description = models.TextField(
+        blank=True, max_length=GOAL_TEXT_MAX, help_text=f"Up to {GOAL_TEXT_MAX:,} characters."
+    )
     areas = models.ManyToManyField(ExpertiseArea, blank=True, related_name="+")
     success_criteria = models.TextField(
         "success criteria",
         blank=True,
-        help_text="What will be different for pupils when you have achieved this?",
+        max_length=GOAL_TEXT_MAX,
+        help_text="What will be different for pupils when you have achieved this? "
+        f"Up to {GOAL_TEXT_MAX:,} characters.",
     )
     source = models.CharField(max_length=20, choices=Source.choices, default=Source.PERSONAL)
     academic_year = models.PositiveSmallIntegerField(
@@ -86,6 +97,8 @@ class Goal(models.Model):
                 name="goal_academic_year_range",
             ),
             models.CheckConstraint(condition=~Q(title=""), name="goal_title_not_empty"),
+            length_check("goal", "description", GOAL_TEXT_MAX),
+            length_check("goal", "success_criteria", GOAL_TEXT_MAX),
         ]
 
     def __str__(self) -> str:
@@ -104,17 +117,21 @@ class GoalReview(models.Model):
 
     goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="reviews")
     date = models.DateField(default=timezone.localdate)
-    note = models.TextField()
+    note = models.TextField(max_length=GOAL_TEXT_MAX)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-date", "-pk"]
         constraints = [
             models.CheckConstraint(condition=~Q(note=""), name="goal_review_note_not_empty"),
+            length_check("goal_review", "note", GOAL_TEXT_MAX),
         ]
 
     def __str__(self) -> str:
         return f"{self.goal}: {self.date}"
+
+
+ENTRY_TEXTS = ("learned", "will_try", "impact_practice", "impact_pupils", "evidence")
 
 
 class Entry(models.Model):
@@ -146,18 +163,25 @@ class Entry(models.Model):
         decimal_places=2,
         help_text="How long it took, in hours: 1.5 for an hour and a half.",
     )
-    learned = models.TextField("what I learned", blank=True)
+    learned = models.TextField("what I learned", blank=True, max_length=ENTRY_TEXT_MAX)
     will_try = models.TextField(
         "what I will try",
         blank=True,
+        max_length=ENTRY_TEXT_MAX,
         help_text="Six weeks later we will ask you whether you tried it and what happened.",
     )
-    impact_practice = models.TextField("impact on my practice", blank=True)
-    impact_pupils = models.TextField("impact on pupils", blank=True)
-    evidence = models.TextField(
-        blank=True, help_text="What shows the impact: pupils' work, data, an observation…"
+    impact_practice = models.TextField(
+        "impact on my practice", blank=True, max_length=ENTRY_TEXT_MAX
     )
-    links = models.TextField(blank=True, help_text="Web addresses, one a line.")
+    impact_pupils = models.TextField("impact on pupils", blank=True, max_length=ENTRY_TEXT_MAX)
+    evidence = models.TextField(
+        blank=True,
+        max_length=ENTRY_TEXT_MAX,
+        help_text="What shows the impact: pupils' work, data, an observation…",
+    )
+    links = models.TextField(
+        blank=True, max_length=LINKS_MAX, help_text="Web addresses, one a line."
+    )
     goals = models.ManyToManyField(Goal, blank=True, related_name="entries")
     # Where the entry came from, when it was made for me (e.g. "session:42" from attendance),
     # so that marking attendance twice does not log it twice.
@@ -190,6 +214,8 @@ class Entry(models.Model):
                 condition=Q(hours__gt=0) & Q(hours__lte=MAX_HOURS), name="entry_hours_range"
             ),
             models.CheckConstraint(condition=~Q(title=""), name="entry_title_not_empty"),
+            *(length_check("entry", field, ENTRY_TEXT_MAX) for field in ENTRY_TEXTS),
+            length_check("entry", "links", LINKS_MAX),
             models.UniqueConstraint(
                 fields=["owner", "source_ref"],
                 condition=~Q(source_ref=""),
@@ -258,7 +284,7 @@ class ImpactFollowUp(models.Model):
         USE = "use", "Use in class: I have changed what I do"
         PUPILS = "pupils", "Pupil outcomes: pupils are doing better"
 
-    WHAT_HAPPENED_MAX = 5_000
+    WHAT_HAPPENED_MAX = ENTRY_TEXT_MAX
 
     entry = models.OneToOneField(Entry, on_delete=models.CASCADE, related_name="follow_up")
     due_on = models.DateField()
@@ -266,7 +292,7 @@ class ImpactFollowUp(models.Model):
     answered_at = models.DateTimeField(null=True, blank=True)
     tried = models.BooleanField(null=True)
     level = models.CharField(max_length=20, choices=Level.choices, blank=True)
-    what_happened = models.TextField(blank=True)
+    what_happened = models.TextField(blank=True, max_length=WHAT_HAPPENED_MAX)
 
     class Meta:
         ordering = ["due_on", "pk"]
@@ -284,6 +310,7 @@ class ImpactFollowUp(models.Model):
                 condition=Q(answered_at__isnull=True) | Q(tried=False) | ~Q(level=""),
                 name="follow_up_tried_answer_has_level",
             ),
+            length_check("follow_up", "what_happened", ENTRY_TEXT_MAX),
         ]
 
     def __str__(self) -> str:
@@ -310,7 +337,11 @@ class Need(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="portfolio_needs"
     )
     area = models.ForeignKey(ExpertiseArea, on_delete=models.PROTECT, related_name="+")
-    description = models.TextField(help_text="What you need and why, in a sentence or two.")
+    description = models.TextField(
+        max_length=NEED_TEXT_MAX,
+        help_text="What you need and why, in a sentence or two "
+        f"(up to {NEED_TEXT_MAX:,} characters).",
+    )
     priority = models.CharField(max_length=10, choices=Priority.choices, default=Priority.MEDIUM)
     goal = models.ForeignKey(
         Goal, on_delete=models.SET_NULL, null=True, blank=True, related_name="needs"
@@ -334,6 +365,7 @@ class Need(models.Model):
         ]
         constraints = [
             models.CheckConstraint(condition=~Q(description=""), name="need_description_not_empty"),
+            length_check("need", "description", NEED_TEXT_MAX),
         ]
 
     def __str__(self) -> str:
@@ -350,7 +382,7 @@ class Statement(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="portfolio_statements"
     )
     academic_year = models.PositiveSmallIntegerField()
-    text = models.TextField()
+    text = models.TextField(max_length=STATEMENT_MAX)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -362,6 +394,7 @@ class Statement(models.Model):
                 condition=Q(academic_year__gte=FIRST_YEAR) & Q(academic_year__lte=2100),
                 name="statement_academic_year_range",
             ),
+            length_check("statement", "text", STATEMENT_MAX),
         ]
 
     def __str__(self) -> str:

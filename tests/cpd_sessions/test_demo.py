@@ -31,3 +31,26 @@ def test_seed_demo_adds_sessions_of_every_kind_and_is_idempotent():
         decision="approved", decided_by__email="leader@demo.test"
     ).exists()
     assert Feedback.objects.exists()
+
+
+def test_the_demo_ledger_charges_only_confirmed_places():
+    """The seeded teacher was charged for a release on a session where she only waited."""
+    from decimal import Decimal
+
+    from cpd_sessions import selectors
+    from cpd_sessions.models import BudgetEntry
+
+    call_command("seed_demo")
+    call_command("seed_demo")  # loading again charges nothing twice
+    approved = ReleaseRequest.objects.get(
+        decision="approved", booking__user__email="teacher@demo.test"
+    )
+    assert approved.booking.status == Booking.Status.CONFIRMED
+    teacher = approved.booking.user
+    year = approved.booking.session.academic_year
+    assert list(BudgetEntry.objects.filter(user=teacher).values_list("kind", "amount")) == [
+        ("charge", approved.total_cost)
+    ]
+    budget = selectors.budget_of(teacher, year)
+    assert budget.spent == approved.total_cost == Decimal("98.40")
+    assert budget.remaining == Decimal("301.60")

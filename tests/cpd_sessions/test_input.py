@@ -143,10 +143,6 @@ def test_approvals_query_is_cleaned_in_one_place():
     assert querystring.approvals_query(QueryDict("q=+Sam+"))[:2] == ("pending", "Sam")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="The approvals view (sec-money's area) must call querystring.approvals_query.",
-)
 def test_approvals_query_string_with_a_null_byte_is_not_a_500(client, personas):
     client.force_login(personas.leader)
     assert client.get(reverse("cpd_sessions:approvals"), {"q": "\x00"}).status_code < 500

@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from cpd_sessions import services
+from cpd_sessions import selectors, services
 from cpd_sessions.models import Booking, CpdBudget, ReleaseRequest
 
 from .factories import SessionFactory, book, london, release_data
@@ -93,7 +93,7 @@ def test_leader_approves_confirms_and_charges_the_budget(
     client.force_login(personas.leader)
     page = client.get(reverse("cpd_sessions:approvals")).content.decode()
     assert "Sam Whitfield" in page
-    assert "£500.00 of £500.00" in page
+    assert "After this approval</dt><dd>£307.50" in page
     assert "<strong>3</strong> lessons of cover" in page
     assert "£192.50" in page
     with django_capture_on_commit_callbacks(execute=True):
@@ -107,7 +107,7 @@ def test_leader_approves_confirms_and_charges_the_budget(
     assert release.decision == "approved"
     assert release.decided_by == personas.leader
     assert release.decided_at is not None
-    budget = CpdBudget.objects.get(user=personas.owner)
+    budget = selectors.budget_of(personas.owner, school_hours.academic_year)
     assert budget.spent == Decimal("192.50")
     assert budget.remaining == Decimal("307.50")
     assert mailoutbox[-1].to == [personas.owner.email]
@@ -169,6 +169,13 @@ def test_bulk_approve_only_touches_my_schools_requests(client, personas, school_
 def test_a_decision_is_made_once(personas, school_hours):
     booking = book(school_hours, personas.owner, release=release_data())
     services.release_decide(release=booking.release, by=personas.leader, approve=True)
+    with pytest.raises(services.DecisionRefused, match="already been dealt with"):
+        services.release_decide(
+            release=ReleaseRequest.objects.get(), by=personas.leader, approve=True
+        )
+    services.release_decide(
+        release=ReleaseRequest.objects.get(), by=personas.leader, approve=False, reason="No"
+    )
     with pytest.raises(services.DecisionRefused, match="already been dealt with"):
         services.release_decide(
             release=ReleaseRequest.objects.get(), by=personas.leader, approve=False, reason="No"

@@ -16,6 +16,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from cpdhub.markup import render_markdown
 from experts.models import ExpertiseArea, ExpertProfile, ProfileArea
 from experts.search import refresh_documents
 from experts.signals import paused
@@ -108,7 +109,8 @@ class Command(BaseCommand):
                         ExpertProfile(
                             user=user,
                             headline=self.headline(rng, own[0]),
-                            bio=self.bio(rng, own),
+                            bio=(bio := self.bio(rng, own)),
+                            bio_html=render_markdown(bio),  # bulk_create sends no pre_save
                             last_confirmed_at=now,
                             contact_preference=ExpertProfile.Contact.FORM,
                         )

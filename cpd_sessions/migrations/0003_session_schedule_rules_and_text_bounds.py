@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cpd_sessions", "0001_initial"),
+        ("cpd_sessions", "0002_budget_ledger_and_bounds"),
         ("experts", "0004_listing_order"),
         ("hubs", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

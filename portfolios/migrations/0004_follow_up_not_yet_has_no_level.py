@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("portfolios", "0002_entry_session"),
+        ("portfolios", "0003_bounded_texts"),
     ]
 
     operations = [
