@@ -25,6 +25,7 @@ from .models import (
     Term,
     User,
 )
+from .onboarding import exports
 
 
 class CountsOnDeleteMixin:
@@ -98,9 +99,16 @@ class SchoolDomainInline(admin.TabularInline):
 
 @admin.register(School)
 class SchoolAdmin(CountsOnDeleteMixin, admin.ModelAdmin):
+    @admin.action(description="Export the selected schools as CSV")
+    def export_csv(self, request, queryset):
+        return exports.csv_response(
+            exports.SchoolExport(), queryset.select_related("hub"), "schools"
+        )
+
     list_display = ["name", "urn", "phase", "establishment_type", "hub", "local_authority"]
     list_filter = ["hub", "phase", "establishment_type", "local_authority"]
     search_fields = ["name", "urn", "postcode", "local_authority", "domains__domain"]
+    actions = ["export_csv"]
     autocomplete_fields = ["hub", "cpd_leaders"]
     list_select_related = ["hub"]
     inlines = [SchoolDomainInline]
@@ -153,6 +161,12 @@ class CPDHubUserChangeForm(UserChangeForm):
 
 @admin.register(User)
 class UserAdmin(CountsOnDeleteMixin, DjangoUserAdmin):
+    @admin.action(description="Export the selected people as CSV")
+    def export_csv(self, request, queryset):
+        return exports.csv_response(
+            exports.StaffExport(), queryset.select_related("school"), "staff"
+        )
+
     form = CPDHubUserChangeForm
     add_form = CPDHubUserCreationForm
     ordering = ["last_name", "first_name"]
@@ -170,7 +184,7 @@ class UserAdmin(CountsOnDeleteMixin, DjangoUserAdmin):
     search_fields = ["email", "first_name", "last_name", "school__name"]
     autocomplete_fields = ["school", "subjects", "phases"]
     filter_horizontal = ["groups", "user_permissions"]
-    actions = ["send_password_reset", "deactivate"]
+    actions = ["send_password_reset", "deactivate", "export_csv"]
     fieldsets = [
         (None, {"fields": ["email"]}),
         (
