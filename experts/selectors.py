@@ -17,7 +17,7 @@ from django.db.models import (
     When,
     Window,
 )
-from django.db.models.functions import Cast, Coalesce, Now
+from django.db.models.functions import Cast, Coalesce, Now, RowNumber
 from django.utils import timezone
 
 from hubs.models import Hub, Phase, School, Subject, Term
@@ -203,3 +203,53 @@ def stale_profiles() -> QuerySet[ExpertProfile]:
     return ExpertProfile.objects.filter(
         stale, is_hidden=False, user__is_active=True
     ).select_related("user__school")
+
+
+def profile_with_user(pk: int) -> ExpertProfile | None:
+    """A profile by id, with its person (the one-click confirmation link), or None."""
+    return ExpertProfile.objects.select_related("user").filter(pk=pk).first()
+
+
+def profile_of(user) -> ExpertProfile | None:
+    """This person's expert profile, if they have one."""
+    return ExpertProfile.objects.filter(user=user).first()
+
+
+def newest_near(
+    since, *, hub_ids: set[int], area_ids: set[int], per_group: int
+) -> list[ExpertProfile]:
+    """
+    The newest new-or-refreshed visible experts of each hub and of each area (``per_group``
+    of each), for a batch of people at once (the termly digest): whoever is among a person's
+    newest "in my hub or my areas" is among these. Each profile found through an area carries
+    those areas in ``digest_areas``. Two queries for the batch, however many people.
+    """
+    recent = (
+        ExpertProfile.objects.visible()
+        .filter(Q(created_at__gte=since) | Q(last_confirmed_at__gte=since))
+        .select_related("user__school")
+        .defer("search_document", "search_vector", "bio")
+    )
+    newest = [F("created_at").desc(), F("pk").asc()]
+    by_hub = recent.filter(user__school__hub_id__in=hub_ids).annotate(
+        rank=Window(RowNumber(), partition_by=F("user__school__hub_id"), order_by=newest)
+    )
+    offers = ProfileArea.objects.filter(area_id__in=area_ids, profile__in=recent.values("pk"))
+    by_area = (
+        offers.annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=F("area_id"),
+                order_by=[F("profile__created_at").desc(), F("profile_id").asc()],
+            )
+        )
+        .filter(rank__lte=per_group)
+        .values_list("profile_id", "area_id")
+    )
+    area_rows = list(by_area) if area_ids else []
+    profiles = {p.pk: p for p in by_hub.filter(rank__lte=per_group)} if hub_ids else {}
+    missing = {pk for pk, _ in area_rows} - profiles.keys()
+    profiles |= {p.pk: p for p in recent.filter(pk__in=missing)} if missing else {}
+    for pk, area_id in area_rows:
+        profiles[pk].digest_areas = {*getattr(profiles[pk], "digest_areas", set()), area_id}
+    return list(profiles.values())
