@@ -17,6 +17,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.template import Context, Engine
+from django.template.backends.django import get_installed_libraries
 from django.template.loader import render_to_string
 
 
@@ -34,6 +35,9 @@ def text_engine() -> Engine:
         for key, value in config.get("OPTIONS", {}).items()
         if key in {"libraries", "builtins", "loaders", "string_if_invalid", "debug"}
     }
+    # A bare Engine finds no app's templatetags: give it the ones the site's backend finds
+    # ({% load money %} in an email), as DjangoTemplates does.
+    options["libraries"] = {**get_installed_libraries(), **options.get("libraries", {})}
     return Engine(
         dirs=[str(d) for d in config.get("DIRS", [])],
         app_dirs=config.get("APP_DIRS", False) and "loaders" not in options,
