@@ -5,7 +5,6 @@ import csv
 import markdown
 import nh3
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponse
@@ -13,8 +12,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
-
-from hubs.permissions import is_coordinator
 
 from . import permissions, selectors, services
 from .filters import DirectoryFilter
@@ -126,8 +123,7 @@ def export_csv(request):
 
 
 def stale(request):
-    if not is_coordinator(request.user):
-        raise PermissionDenied("The list of stale profiles is for the community coordinator.")
+    permissions.require_can_see_stale_profiles(request.user)
     return render(
         request,
         "experts/stale.html",
