@@ -528,3 +528,35 @@ def releases_pending_since(cutoff, *, school_ids=None) -> QuerySet[ReleaseReques
     if school_ids is not None:
         releases = releases.filter(booking__user__school_id__in=school_ids)
     return releases
+
+
+QUEUE_FILTERS = {
+    "pending": Q(
+        decision=ReleaseRequest.Decision.PENDING,
+        booking__status__in=[Booking.Status.PENDING, Booking.Status.WAITLISTED],
+    ),
+    "approved": Q(decision=ReleaseRequest.Decision.APPROVED),
+    "declined": Q(decision=ReleaseRequest.Decision.DECLINED),
+    "all": Q(
+        booking__status__in=[
+            Booking.Status.PENDING,
+            Booking.Status.WAITLISTED,
+            Booking.Status.CONFIRMED,
+            Booking.Status.DECLINED,
+        ]
+    )
+    | ~Q(decision=ReleaseRequest.Decision.PENDING),
+}
+
+
+def approvals_search(user: User, *, show: str, q: str = "") -> QuerySet[ReleaseRequest]:
+    """The approvals queue this person sees, one tab of it (``QUEUE_FILTERS``), searched by
+    the booker's name or the session's title."""
+    queue = release_queue(user).filter(QUEUE_FILTERS[show])
+    if q:
+        queue = queue.filter(
+            Q(booking__user__first_name__icontains=q)
+            | Q(booking__user__last_name__icontains=q)
+            | Q(booking__session__title__icontains=q)
+        )
+    return queue

@@ -777,3 +777,26 @@ def feed_renew(*, user: User) -> CalendarFeed:
 @transaction.atomic
 def feed_revoke(*, user: User) -> None:
     CalendarFeed.objects.filter(user=user).delete()
+
+
+REMINDER_AGAIN_AFTER = datetime.timedelta(hours=20)
+
+
+def booking_claim_reminder(*, booking_id: int) -> bool:
+    """Claim a booking's day-before reminder (before it is sent), so a second run of the
+    morning task does not send it again. False if it was claimed in the last twenty hours."""
+    now = timezone.now()
+    return bool(
+        Booking.objects.filter(pk=booking_id)
+        .exclude(reminder_sent_at__gte=now - REMINDER_AGAIN_AFTER)
+        .update(reminder_sent_at=now)
+    )
+
+
+def booking_claim_feedback_request(*, booking_id: int, now: datetime.datetime) -> bool:
+    """Claim a booking's one request for feedback (before it is sent). False if already asked."""
+    return bool(
+        Booking.objects.filter(pk=booking_id, feedback_requested_at__isnull=True).update(
+            feedback_requested_at=now
+        )
+    )

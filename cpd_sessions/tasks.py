@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 import logging
 
 from celery import shared_task
@@ -226,6 +227,7 @@ def _claim_and_send(claim, booking_id: int, kind: str) -> bool:
 @shared_task(name="cpd_sessions.send_reminders", acks_late=True)
 def send_reminders() -> int:
     """Each morning: people with a confirmed place at a meeting tomorrow (London time)."""
+    from . import services  # circular import: services enqueue this module's tasks
     from .models import Booking, DevelopmentSession
 
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
@@ -236,17 +238,11 @@ def send_reminders() -> int:
         session__status=DevelopmentSession.Status.PUBLISHED,
         session__dates__start__gte=start,
         session__dates__start__lt=end,
-    ).exclude(reminder_sent_at__gte=timezone.now() - datetime.timedelta(hours=20))
+    ).exclude(reminder_sent_at__gte=timezone.now() - services.REMINDER_AGAIN_AFTER)
     sent = 0
     for booking_id in due.values_list("pk", flat=True).distinct():
-        # Claim the row before sending, so a second run does not send again.
-        def claim(booking_id=booking_id) -> int:
-            return (
-                Booking.objects.filter(pk=booking_id)
-                .exclude(reminder_sent_at__gte=timezone.now() - datetime.timedelta(hours=20))
-                .update(reminder_sent_at=timezone.now())
-            )
-
+        # Claimed before sending, so a second run does not send again.
+        claim = functools.partial(services.booking_claim_reminder, booking_id=booking_id)
         sent += _claim_and_send(claim, booking_id, "session_reminder")
     return sent
 
@@ -254,6 +250,7 @@ def send_reminders() -> int:
 @shared_task(name="cpd_sessions.request_feedback", acks_late=True)
 def request_feedback() -> int:
     """After a session ends: ask confirmed attendees (not marked absent) what they thought."""
+    from . import services  # circular import: services enqueue this module's tasks
     from .models import Booking
 
     now = timezone.now()
@@ -269,12 +266,9 @@ def request_feedback() -> int:
     )
     sent = 0
     for booking_id in list(due.values_list("pk", flat=True)):
-
-        def claim(booking_id=booking_id) -> int:
-            return Booking.objects.filter(pk=booking_id, feedback_requested_at__isnull=True).update(
-                feedback_requested_at=now
-            )
-
+        claim = functools.partial(
+            services.booking_claim_feedback_request, booking_id=booking_id, now=now
+        )
         sent += _claim_and_send(claim, booking_id, "feedback_request")
     return sent
 

@@ -364,37 +364,13 @@ def feed(request, token: str):
 
 # --- Approvals (CPD leaders) ---
 
-QUEUE_FILTERS = {
-    "pending": Q(
-        decision=ReleaseRequest.Decision.PENDING,
-        booking__status__in=[Booking.Status.PENDING, Booking.Status.WAITLISTED],
-    ),
-    "approved": Q(decision=ReleaseRequest.Decision.APPROVED),
-    "declined": Q(decision=ReleaseRequest.Decision.DECLINED),
-    "all": Q(
-        booking__status__in=[
-            Booking.Status.PENDING,
-            Booking.Status.WAITLISTED,
-            Booking.Status.CONFIRMED,
-            Booking.Status.DECLINED,
-        ]
-    )
-    | ~Q(decision=ReleaseRequest.Decision.PENDING),
-}
-
 
 def approvals(request):
     permissions.require_can_see_approvals(request.user)
     show, q, errors = querystring.approvals_query(request.GET)
     for error in errors:
         messages.error(request, error)
-    queue = selectors.release_queue(request.user).filter(QUEUE_FILTERS[show])
-    if q:
-        queue = queue.filter(
-            Q(booking__user__first_name__icontains=q)
-            | Q(booking__user__last_name__icontains=q)
-            | Q(booking__session__title__icontains=q)
-        )
+    queue = selectors.approvals_search(request.user, show=show, q=q)
     releases = list(queue[:200])
     effects = selectors.approval_effects(releases)
     return render(
@@ -451,9 +427,7 @@ def release_decide(request, pk: int):
 def approvals_bulk(request):
     permissions.require_can_see_approvals(request.user)
     ids = querystring.id_list(request.POST.getlist("release"))
-    chosen = list(
-        selectors.release_queue(request.user).filter(QUEUE_FILTERS["pending"], pk__in=ids)
-    )
+    chosen = list(selectors.approvals_search(request.user, show="pending").filter(pk__in=ids))
     if not chosen:
         messages.error(request, "Tick the requests you want to approve.")
         return redirect("cpd_sessions:approvals")

@@ -24,6 +24,7 @@ from hubs.models import Hub, Phase, School, Subject, Term
 from hubs.selectors import count_per_row
 
 from .models import ExpertiseArea, ExpertProfile, ProfileArea, term_window_start
+from .search import corrected as search_corrected
 
 
 def with_card_data(queryset: QuerySet[ExpertProfile]) -> QuerySet[ExpertProfile]:
@@ -253,3 +254,15 @@ def newest_near(
     for pk, area_id in area_rows:
         profiles[pk].digest_areas = {*getattr(profiles[pk], "digest_areas", set()), area_id}
     return list(profiles.values())
+
+
+def respelled(search, query: str) -> tuple[str, QuerySet[ExpertProfile]] | None:
+    """
+    When nobody has the words of ``query``: the words they were probably meant to be, and the
+    profiles the directory filter ``search`` selects for those, ranked. None if no correction.
+    The directory, its printable list and its CSV all search again this way.
+    """
+    correction = search_corrected(query) if query else ""
+    if not correction:
+        return None
+    return correction, ranked(search.searching_for(correction), correction)

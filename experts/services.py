@@ -115,3 +115,21 @@ def area_merge(*, keep: ExpertiseArea, duplicates: list[ExpertiseArea]) -> int:
     keep.save(update_fields=["synonyms"])
     refresh_documents(touched)
     return moved
+
+
+@transaction.atomic
+def profile_save(*, user: User, form, offers) -> tuple[ExpertProfile, bool]:
+    """
+    Save this person's own profile from its validated form and offers formset (the areas they
+    offer). A new profile counts as confirmed now. Returns the profile and whether it is new.
+    """
+    profile = form.save(commit=False)
+    creating = profile.pk is None
+    profile.user = user
+    if creating:
+        profile.last_confirmed_at = timezone.now()
+    profile.save()
+    form.save_m2m()
+    offers.instance = profile
+    offers.save()
+    return profile, creating
