@@ -22,7 +22,7 @@ from django.db.models import (
 from django.urls import reverse
 from django.utils import timezone
 
-from experts.models import ExpertiseArea
+from experts.models import ExpertiseArea, ExpertProfile
 from hubs.models import School, User
 from hubs.selectors import count_per_row
 
@@ -73,7 +73,6 @@ def session_for(pk: int, user: User) -> DevelopmentSession:
 def leads_with_profiles(session: DevelopmentSession) -> list[tuple[User, str | None]]:
     """The session's leads, each with their directory profile's address when it is live,
     so someone interested can read more about them or write to them (one query)."""
-    from experts.models import ExpertProfile
 
     leads = list(session.leads.all())
     profiles = dict(

@@ -11,10 +11,14 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from hubs.models import COORDINATORS_GROUP, User
 from notifications import registry
 from notifications.kinds import Category
 from notifications.rendering import absolute_url
 from notifications.services import send_now, send_templated_mail
+
+from .models import Booking, DevelopmentSession
+from .selectors import waitlist_place
 
 logger = logging.getLogger(__name__)
 
@@ -49,7 +53,6 @@ def _context(booking) -> dict:
 
 def mail_booking(booking_id: int, kind: str, *, enqueue: bool = True) -> list:
     """One email about one booking to the person who booked (confirmed, promoted, …)."""
-    from .models import Booking
 
     booking = Booking.objects.select_related("user").filter(pk=booking_id).first()
     if booking is None:
@@ -64,9 +67,6 @@ def mail_release_requested(booking_id: int, *, enqueue: bool = True) -> list:
     Tell whoever decides it that a release request waits: the booker's school's CPD leaders other
     than the booker; when there is none, the coordinators (nobody decides their own request).
     """
-    from hubs.models import COORDINATORS_GROUP, User
-
-    from .models import Booking
 
     booking = (
         Booking.objects.select_related("user__school")
@@ -96,7 +96,6 @@ def mail_release_requested(booking_id: int, *, enqueue: bool = True) -> list:
 
 def mail_session_notice(session_id: int, kind: str, *, enqueue: bool = True) -> list:
     """A change or cancellation: everyone with a place or on the waitlist."""
-    from .models import Booking, DevelopmentSession
 
     sequence = (
         DevelopmentSession.objects.filter(pk=session_id).values_list("sequence", flat=True).first()
@@ -117,7 +116,6 @@ def mail_session_notice(session_id: int, kind: str, *, enqueue: bool = True) -> 
 
 
 def _booking(booking_id: int, **filters):
-    from .models import Booking
 
     return (
         Booking.objects.select_related(
@@ -130,7 +128,6 @@ def _booking(booking_id: int, **filters):
 
 def booking_email(delivery) -> registry.Email | None:
     """``booking:<id>:…``: confirmed, waitlisted, promoted, release decided, reminder, feedback."""
-    from .selectors import waitlist_place
 
     booking = _booking(int(delivery.key.split(":")[1]))
     if booking is None:
@@ -141,7 +138,6 @@ def booking_email(delivery) -> registry.Email | None:
 
 
 def release_requested_email(delivery) -> registry.Email | None:
-    from .models import Booking
 
     booking = _booking(int(delivery.key.split(":")[1]), status=Booking.Status.PENDING)
     if booking is None:
@@ -154,7 +150,6 @@ def release_requested_email(delivery) -> registry.Email | None:
 
 def session_notice_email(delivery) -> registry.Email | None:
     """``session:<id>:<sequence>``: the notice for this recipient's booking."""
-    from .models import Booking
 
     booking = (
         Booking.objects.select_related("user", "session__venue_school")
@@ -227,8 +222,7 @@ def _claim_and_send(claim, booking_id: int, kind: str) -> bool:
 @shared_task(name="cpd_sessions.send_reminders", acks_late=True)
 def send_reminders() -> int:
     """Each morning: people with a confirmed place at a meeting tomorrow (London time)."""
-    from . import services  # circular import: services enqueue this module's tasks
-    from .models import Booking, DevelopmentSession
+    from . import services  # noqa: PLC0415 -- circular import: services enqueue these tasks
 
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
     start = timezone.make_aware(datetime.datetime.combine(tomorrow, datetime.time.min))
@@ -250,8 +244,7 @@ def send_reminders() -> int:
 @shared_task(name="cpd_sessions.request_feedback", acks_late=True)
 def request_feedback() -> int:
     """After a session ends: ask confirmed attendees (not marked absent) what they thought."""
-    from . import services  # circular import: services enqueue this module's tasks
-    from .models import Booking
+    from . import services  # noqa: PLC0415 -- circular import: services enqueue these tasks
 
     now = timezone.now()
     due = (
@@ -276,8 +269,7 @@ def request_feedback() -> int:
 @shared_task(name="cpd_sessions.check_minimums", acks_late=True)
 def check_minimums() -> int:
     """Cancel sessions whose decision date has come without the minimum places or schools."""
-    from .models import DevelopmentSession
-    from .services import session_check_minimum
+    from .services import session_check_minimum  # noqa: PLC0415 -- circular import: services enqueue these tasks
 
     due = DevelopmentSession.objects.filter(
         status=DevelopmentSession.Status.PUBLISHED,

@@ -8,8 +8,8 @@ class ExpertsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import signals, tasks
-        from .reference import ensure_expertise_areas
+        from . import signals, tasks  # noqa: PLC0415 -- AppConfig.ready
+        from .reference import ensure_expertise_areas  # noqa: PLC0415 -- AppConfig.ready
 
         signals.connect()
         tasks.register_emails()

@@ -15,6 +15,7 @@ from notifications.services import ledger_forget
 from . import permissions
 from .models import Hub, Invitation, School, SchoolDomain, SubjectNetwork, User
 from .signals import user_deactivated, user_deleting
+from .tasks import mail_invitation
 
 
 class SignupRefused(Exception):
@@ -78,7 +79,6 @@ def invitation_create(*, school: School, email: str, invited_by: User) -> Invita
     same address.
     """
     permissions.require_can_invite_to(invited_by, school)
-    from .tasks import mail_invitation
 
     email = email.strip().lower()
     if User.objects.with_mailbox(email).exists():
