@@ -9,12 +9,12 @@ class CpdSessionsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import tasks
+        from . import tasks  # noqa: PLC0415 -- AppConfig.ready
 
         tasks.register_emails()
-        from hubs.signals import user_deactivated, user_deleting
+        from hubs.signals import user_deactivated, user_deleting  # noqa: PLC0415 -- AppConfig.ready
 
-        from . import receivers
+        from . import receivers  # noqa: PLC0415 -- AppConfig.ready
 
         # Someone leaving gives their places back (hubs.services.user_deactivate / user_delete).
         user_deactivated.connect(

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from icalendar import Calendar, Event
 
-from cpdhub.mail import absolute_url
+from notifications.rendering import absolute_url
 
 from .models import Booking, DevelopmentSession
 

@@ -2,6 +2,7 @@
 
 import django_filters
 from django import forms
+from django.db import connection
 from django.db.models import Exists, OuterRef, Q
 
 from experts.models import ExpertiseArea
@@ -105,7 +106,6 @@ class SessionFilter(django_filters.FilterSet):
 def _has_role(role: str) -> Q:
     """The session's audience (a JSON list of roles) includes ``role``. SQLite has no JSON
     containment: there the list's text holds the role in quotes, which no other role does."""
-    from django.db import connection
 
     if connection.features.supports_json_field_contains:
         return Q(job_roles__contains=[role])

@@ -1,8 +1,14 @@
-"""Who may do what with development sessions. Plain functions for views, templates and tests."""
+"""
+Who may do what with development sessions. Each rule is written once, here: ``can_*`` answers
+(for templates and views deciding what to show), ``require_*`` refuses with the rule's sentence
+(PermissionDenied) and is called from one place: the service for a write, the view for a page.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+
+from django.core.exceptions import PermissionDenied
 
 from experts.models import ExpertProfile
 from hubs.permissions import is_cpd_leader_of
@@ -117,4 +123,71 @@ def can_give_feedback(user, booking: Booking) -> bool:
         and booking.user_id == user.pk
         and booking.status == booking.Status.CONFIRMED
         and booking.session.has_started
+    )
+
+
+def can_see_approvals(user) -> bool:
+    """The approvals queue is for CPD leaders and coordinators."""
+    return _active(user) and (user.is_cpd_leader or user.is_coordinator)
+
+
+# --- Refusals: one sentence per rule ----------------------------------------------------
+
+
+def _require(allowed: bool, sentence: str) -> None:
+    if not allowed:
+        raise PermissionDenied(sentence)
+
+
+def require_can_propose(user) -> None:
+    _require(
+        can_propose(user),
+        "To offer a session, first add a profile to the directory saying what you can share.",
+    )
+
+
+def require_can_publish(user, session: DevelopmentSession) -> None:
+    _require(
+        can_publish(user, session),
+        "Only a coordinator, or the lead of this hub or network, publishes.",
+    )
+
+
+def require_can_edit(user, session: DevelopmentSession) -> None:
+    _require(can_edit(user, session), "Only the session's leads or a coordinator can change it.")
+
+
+def require_can_cancel(user, session: DevelopmentSession) -> None:
+    _require(can_edit(user, session), "Only the session's leads or a coordinator can cancel it.")
+
+
+def require_can_mark_attendance(user, session: DevelopmentSession) -> None:
+    _require(
+        can_mark_attendance(user, session),
+        "Only the session's leads or a coordinator keep the register.",
+    )
+
+
+def require_can_give_feedback(user, booking: Booking) -> None:
+    _require(can_give_feedback(user, booking), "Feedback is for people who attended.")
+
+
+def require_can_cancel_booking(user, booking: Booking) -> None:
+    _require(
+        booking.user_id == user.pk,  # also as they leave (hubs.signals.user_deactivated)
+        "Only the person who booked can cancel a booking.",
+    )
+
+
+def require_can_decide_release(user, release: ReleaseRequest) -> None:
+    _require(can_decide_release(user, release), DECIDE_RELEASE_RULE)
+
+
+def require_can_set_budget(user, person: User) -> None:
+    _require(can_set_budget(user, person), SET_BUDGET_RULE)
+
+
+def require_can_see_approvals(user) -> None:
+    _require(
+        can_see_approvals(user), "Release-time approvals are for CPD leaders and coordinators."
     )

@@ -22,7 +22,7 @@ from django.db.models import (
 from django.urls import reverse
 from django.utils import timezone
 
-from experts.models import ExpertiseArea
+from experts.models import ExpertiseArea, ExpertProfile
 from hubs.models import School, User
 from hubs.selectors import count_per_row
 
@@ -73,7 +73,6 @@ def session_for(pk: int, user: User) -> DevelopmentSession:
 def leads_with_profiles(session: DevelopmentSession) -> list[tuple[User, str | None]]:
     """The session's leads, each with their directory profile's address when it is live,
     so someone interested can read more about them or write to them (one query)."""
-    from experts.models import ExpertProfile
 
     leads = list(session.leads.all())
     profiles = dict(
@@ -457,3 +456,106 @@ def users_led_by(leader: User) -> QuerySet[User]:
             | Q(school__isnull=False, is_active=True) & ~Exists(other_leader)
         )
     return people.exclude(pk=leader.pk)
+
+
+def upcoming_and_recorded(since) -> tuple[list[DevelopmentSession], list[DevelopmentSession]]:
+    """Upcoming published sessions (with their audience), and recordings of sessions since
+    ``since``, of the whole community: for batch readers (the termly digest) that match
+    people to them in memory with ``visible_in_memory``. Three queries a list."""
+    with_audience = ("phases", "subjects", "areas", "leads")
+    upcoming = list(
+        DevelopmentSession.objects.upcoming()
+        .select_related("network")
+        .prefetch_related(*with_audience)
+    )
+    recorded = list(
+        DevelopmentSession.objects.exclude(recording_url="")
+        .exclude(status=DevelopmentSession.Status.CANCELLED)
+        .filter(start__gte=since)
+        .select_related("network")
+        .prefetch_related("leads")
+        .order_by("-start", "pk")
+    )
+    return upcoming, recorded
+
+
+def visible_in_memory(
+    session: DevelopmentSession,
+    *,
+    user: User,
+    hub_id: int | None,
+    network_ids: set[int],
+    led_hub_ids: set[int],
+    led_network_ids: set[int],
+) -> bool:
+    """``DevelopmentSession.objects.visible_to(user)`` for one session already in memory (with
+    its network and leads loaded), given what the caller read of the person for a whole batch
+    (tests/termly check the two agree)."""
+    if user.is_coordinator:
+        return True
+    scope = DevelopmentSession.Scope
+    network = session.network
+    in_scope = (
+        session.scope == scope.COMMUNITY
+        or (
+            session.scope == scope.SCHOOL
+            and user.school_id is not None
+            and session.school_id == user.school_id
+        )
+        or (session.scope == scope.HUB and hub_id and session.hub_id == hub_id)
+        or (
+            session.scope == scope.NETWORK
+            and network is not None
+            and (network.hub_id is None or network.hub_id == hub_id or network.pk in network_ids)
+        )
+    )
+    if session.status != DevelopmentSession.Status.PROPOSED and in_scope:
+        return True
+    mine = session.proposed_by_id == user.pk or any(u.pk == user.pk for u in session.leads.all())
+    publisher = (session.scope == scope.HUB and session.hub_id in led_hub_ids) or (
+        session.scope == scope.NETWORK and session.network_id in led_network_ids
+    )
+    return mine or publisher
+
+
+def releases_pending_since(cutoff, *, school_ids=None) -> QuerySet[ReleaseRequest]:
+    """Release requests still undecided, made before ``cutoff``; of staff of ``school_ids``
+    (ids or a values() queryset) when given."""
+    releases = ReleaseRequest.objects.filter(
+        decision=ReleaseRequest.Decision.PENDING, created_at__lt=cutoff
+    )
+    if school_ids is not None:
+        releases = releases.filter(booking__user__school_id__in=school_ids)
+    return releases
+
+
+QUEUE_FILTERS = {
+    "pending": Q(
+        decision=ReleaseRequest.Decision.PENDING,
+        booking__status__in=[Booking.Status.PENDING, Booking.Status.WAITLISTED],
+    ),
+    "approved": Q(decision=ReleaseRequest.Decision.APPROVED),
+    "declined": Q(decision=ReleaseRequest.Decision.DECLINED),
+    "all": Q(
+        booking__status__in=[
+            Booking.Status.PENDING,
+            Booking.Status.WAITLISTED,
+            Booking.Status.CONFIRMED,
+            Booking.Status.DECLINED,
+        ]
+    )
+    | ~Q(decision=ReleaseRequest.Decision.PENDING),
+}
+
+
+def approvals_search(user: User, *, show: str, q: str = "") -> QuerySet[ReleaseRequest]:
+    """The approvals queue this person sees, one tab of it (``QUEUE_FILTERS``), searched by
+    the booker's name or the session's title."""
+    queue = release_queue(user).filter(QUEUE_FILTERS[show])
+    if q:
+        queue = queue.filter(
+            Q(booking__user__first_name__icontains=q)
+            | Q(booking__user__last_name__icontains=q)
+            | Q(booking__session__title__icontains=q)
+        )
+    return queue

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError  # noqa: F401 -- callers catch services.PermissionDenied
 from django.db import transaction
 from django.db.models import Max, Sum
 from django.utils import timezone
@@ -309,8 +309,7 @@ RELEASE_FIELDS = ("cover_lessons", "cover_notes", "supply_cost", "travel_cost", 
 @transaction.atomic
 def booking_cancel(*, booking: Booking, by: User) -> list[Booking]:
     """Cancel my booking; a seat it held goes to the first person on the waitlist."""
-    if booking.user_id != by.pk:
-        raise PermissionDenied("Only the person who booked can cancel a booking.")
+    permissions.require_can_cancel_booking(by, booking)
     session = _lock(booking.session)
     lifecycle.check_booking_cancel(booking, now=timezone.now())
     booking = Booking.objects.select_for_update().get(pk=booking.pk)
@@ -367,8 +366,7 @@ def release_decide(
     later be declined (approval withdrawn) until the session starts. Returns bookings promoted.
     """
     booking = release.booking
-    if not permissions.can_decide_release(by, release):
-        raise PermissionDenied(permissions.DECIDE_RELEASE_RULE)
+    permissions.require_can_decide_release(by, release)
     reason = reason.strip()
     if not approve and not reason:
         raise DecisionRefused("Give a reason when you decline, so your colleague knows why.")
@@ -451,8 +449,7 @@ def releases_approve(
 
 @transaction.atomic
 def budget_set(*, user: User, academic_year: str, allocated: Decimal, by: User) -> CpdBudget:
-    if not permissions.can_set_budget(by, user):
-        raise PermissionDenied(permissions.SET_BUDGET_RULE)
+    permissions.require_can_set_budget(by, user)
     validate_year_label(academic_year)
     budget = budget_for(user, academic_year, lock=True)
     budget.allocated = allocated
@@ -561,8 +558,7 @@ def session_propose(
     leads: Iterable[User] = (),
     **fields,
 ) -> DevelopmentSession:
-    if not permissions.can_propose(by):
-        raise PermissionDenied("Add a directory profile to offer a session.")
+    permissions.require_can_propose(by)
     dates = sorted(dates)
     session = DevelopmentSession(
         proposed_by=by,
@@ -585,8 +581,7 @@ def session_propose(
 
 @transaction.atomic
 def session_publish(*, session: DevelopmentSession, by: User) -> None:
-    if not permissions.can_publish(by, session):
-        raise PermissionDenied("Only a coordinator, or the lead of this hub or network, publishes.")
+    permissions.require_can_publish(by, session)
     session = _lock(session)
     if session.status == DevelopmentSession.Status.PUBLISHED:
         return  # a second click
@@ -608,8 +603,7 @@ def session_update(
     Change a session. When the time or place changes, SEQUENCE goes up (calendars replace the
     event) and everyone booked is told. Returns whether it moved.
     """
-    if not permissions.can_edit(by, session):
-        raise PermissionDenied("Only the session's leads or a coordinator can change it.")
+    permissions.require_can_edit(by, session)
     session = _lock(session)
     if session.status == DevelopmentSession.Status.CANCELLED:
         raise SessionRefused(
@@ -659,8 +653,8 @@ def session_update(
 @transaction.atomic
 def session_cancel(*, session: DevelopmentSession, by: User | None, reason: str) -> None:
     """Cancel a session (``by`` None: the system, e.g. a minimum not met). Everyone is told."""
-    if by is not None and not permissions.can_edit(by, session):
-        raise PermissionDenied("Only the session's leads or a coordinator can cancel it.")
+    if by is not None:
+        permissions.require_can_cancel(by, session)
     session = _lock(session)
     if session.status == DevelopmentSession.Status.CANCELLED:
         return
@@ -714,8 +708,7 @@ def attendance_mark(*, session: DevelopmentSession, by: User, present_ids: Itera
     Keep the register: every confirmed booking is marked present (if its id is in
     ``present_ids``) or absent. Sends ``attendance_marked`` for each newly present booking.
     """
-    if not permissions.can_mark_attendance(by, session):
-        raise PermissionDenied("Only the session's leads or a coordinator keep the register.")
+    permissions.require_can_mark_attendance(by, session)
     session = _lock(session)
     lifecycle.check_register(session, now=timezone.now())
     present_ids = set(present_ids)
@@ -751,8 +744,7 @@ def attendance_mark(*, session: DevelopmentSession, by: User, present_ids: Itera
 
 @transaction.atomic
 def feedback_give(*, booking: Booking, by: User, **answers) -> Feedback:
-    if not permissions.can_give_feedback(by, booking):
-        raise PermissionDenied("Only someone who attended can give feedback.")
+    permissions.require_can_give_feedback(by, booking)
     texts = ("most_useful", "will_try", "comment")
     if errors := _text_errors(answers, dict.fromkeys(texts, FEEDBACK_TEXT_MAX)):
         raise ValidationError(errors)
@@ -785,3 +777,26 @@ def feed_renew(*, user: User) -> CalendarFeed:
 @transaction.atomic
 def feed_revoke(*, user: User) -> None:
     CalendarFeed.objects.filter(user=user).delete()
+
+
+REMINDER_AGAIN_AFTER = datetime.timedelta(hours=20)
+
+
+def booking_claim_reminder(*, booking_id: int) -> bool:
+    """Claim a booking's day-before reminder (before it is sent), so a second run of the
+    morning task does not send it again. False if it was claimed in the last twenty hours."""
+    now = timezone.now()
+    return bool(
+        Booking.objects.filter(pk=booking_id)
+        .exclude(reminder_sent_at__gte=now - REMINDER_AGAIN_AFTER)
+        .update(reminder_sent_at=now)
+    )
+
+
+def booking_claim_feedback_request(*, booking_id: int, now: datetime.datetime) -> bool:
+    """Claim a booking's one request for feedback (before it is sent). False if already asked."""
+    return bool(
+        Booking.objects.filter(pk=booking_id, feedback_requested_at__isnull=True).update(
+            feedback_requested_at=now
+        )
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 import logging
 
 from celery import shared_task
@@ -10,10 +11,14 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from hubs.models import COORDINATORS_GROUP, User
 from notifications import registry
 from notifications.kinds import Category
 from notifications.rendering import absolute_url
 from notifications.services import send_now, send_templated_mail
+
+from .models import Booking, DevelopmentSession
+from .selectors import waitlist_place
 
 logger = logging.getLogger(__name__)
 
@@ -48,7 +53,6 @@ def _context(booking) -> dict:
 
 def mail_booking(booking_id: int, kind: str, *, enqueue: bool = True) -> list:
     """One email about one booking to the person who booked (confirmed, promoted, …)."""
-    from .models import Booking
 
     booking = Booking.objects.select_related("user").filter(pk=booking_id).first()
     if booking is None:
@@ -63,9 +67,6 @@ def mail_release_requested(booking_id: int, *, enqueue: bool = True) -> list:
     Tell whoever decides it that a release request waits: the booker's school's CPD leaders other
     than the booker; when there is none, the coordinators (nobody decides their own request).
     """
-    from hubs.models import COORDINATORS_GROUP, User
-
-    from .models import Booking
 
     booking = (
         Booking.objects.select_related("user__school")
@@ -95,7 +96,6 @@ def mail_release_requested(booking_id: int, *, enqueue: bool = True) -> list:
 
 def mail_session_notice(session_id: int, kind: str, *, enqueue: bool = True) -> list:
     """A change or cancellation: everyone with a place or on the waitlist."""
-    from .models import Booking, DevelopmentSession
 
     sequence = (
         DevelopmentSession.objects.filter(pk=session_id).values_list("sequence", flat=True).first()
@@ -116,7 +116,6 @@ def mail_session_notice(session_id: int, kind: str, *, enqueue: bool = True) -> 
 
 
 def _booking(booking_id: int, **filters):
-    from .models import Booking
 
     return (
         Booking.objects.select_related(
@@ -129,7 +128,6 @@ def _booking(booking_id: int, **filters):
 
 def booking_email(delivery) -> registry.Email | None:
     """``booking:<id>:…``: confirmed, waitlisted, promoted, release decided, reminder, feedback."""
-    from .selectors import waitlist_place
 
     booking = _booking(int(delivery.key.split(":")[1]))
     if booking is None:
@@ -140,7 +138,6 @@ def booking_email(delivery) -> registry.Email | None:
 
 
 def release_requested_email(delivery) -> registry.Email | None:
-    from .models import Booking
 
     booking = _booking(int(delivery.key.split(":")[1]), status=Booking.Status.PENDING)
     if booking is None:
@@ -153,7 +150,6 @@ def release_requested_email(delivery) -> registry.Email | None:
 
 def session_notice_email(delivery) -> registry.Email | None:
     """``session:<id>:<sequence>``: the notice for this recipient's booking."""
-    from .models import Booking
 
     booking = (
         Booking.objects.select_related("user", "session__venue_school")
@@ -226,7 +222,7 @@ def _claim_and_send(claim, booking_id: int, kind: str) -> bool:
 @shared_task(name="cpd_sessions.send_reminders", acks_late=True)
 def send_reminders() -> int:
     """Each morning: people with a confirmed place at a meeting tomorrow (London time)."""
-    from .models import Booking, DevelopmentSession
+    from . import services  # noqa: PLC0415 -- circular import: services enqueue these tasks
 
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
     start = timezone.make_aware(datetime.datetime.combine(tomorrow, datetime.time.min))
@@ -236,17 +232,11 @@ def send_reminders() -> int:
         session__status=DevelopmentSession.Status.PUBLISHED,
         session__dates__start__gte=start,
         session__dates__start__lt=end,
-    ).exclude(reminder_sent_at__gte=timezone.now() - datetime.timedelta(hours=20))
+    ).exclude(reminder_sent_at__gte=timezone.now() - services.REMINDER_AGAIN_AFTER)
     sent = 0
     for booking_id in due.values_list("pk", flat=True).distinct():
-        # Claim the row before sending, so a second run does not send again.
-        def claim(booking_id=booking_id) -> int:
-            return (
-                Booking.objects.filter(pk=booking_id)
-                .exclude(reminder_sent_at__gte=timezone.now() - datetime.timedelta(hours=20))
-                .update(reminder_sent_at=timezone.now())
-            )
-
+        # Claimed before sending, so a second run does not send again.
+        claim = functools.partial(services.booking_claim_reminder, booking_id=booking_id)
         sent += _claim_and_send(claim, booking_id, "session_reminder")
     return sent
 
@@ -254,7 +244,7 @@ def send_reminders() -> int:
 @shared_task(name="cpd_sessions.request_feedback", acks_late=True)
 def request_feedback() -> int:
     """After a session ends: ask confirmed attendees (not marked absent) what they thought."""
-    from .models import Booking
+    from . import services  # noqa: PLC0415 -- circular import: services enqueue these tasks
 
     now = timezone.now()
     due = (
@@ -269,12 +259,9 @@ def request_feedback() -> int:
     )
     sent = 0
     for booking_id in list(due.values_list("pk", flat=True)):
-
-        def claim(booking_id=booking_id) -> int:
-            return Booking.objects.filter(pk=booking_id, feedback_requested_at__isnull=True).update(
-                feedback_requested_at=now
-            )
-
+        claim = functools.partial(
+            services.booking_claim_feedback_request, booking_id=booking_id, now=now
+        )
         sent += _claim_and_send(claim, booking_id, "feedback_request")
     return sent
 
@@ -282,8 +269,7 @@ def request_feedback() -> int:
 @shared_task(name="cpd_sessions.check_minimums", acks_late=True)
 def check_minimums() -> int:
     """Cancel sessions whose decision date has come without the minimum places or schools."""
-    from .models import DevelopmentSession
-    from .services import session_check_minimum
+    from .services import session_check_minimum  # noqa: PLC0415 -- circular import: services enqueue these tasks
 
     due = DevelopmentSession.objects.filter(
         status=DevelopmentSession.Status.PUBLISHED,

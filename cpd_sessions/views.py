@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse
@@ -69,10 +69,7 @@ def session_list(request):
 
 
 def session_new(request):
-    if not permissions.can_propose(request.user):
-        raise PermissionDenied(
-            "To offer a session, first add a profile to the directory saying what you can share."
-        )
+    permissions.require_can_propose(request.user)  # the form page; the service guards the write
     form = SessionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -104,8 +101,8 @@ def session_new(request):
 
 def session_edit(request, pk: int):
     session = _session_or_404(pk, request.user)
-    if not permissions.can_edit(request.user, session):
-        raise PermissionDenied("Only the session's leads or a coordinator can change it.")
+    # The form page; the service guards the write.
+    permissions.require_can_edit(request.user, session)
     form = SessionForm(request.POST or None, instance=session)
     if request.method == "POST" and form.is_valid():
         fields = form.service_fields()
@@ -137,8 +134,6 @@ def session_edit(request, pk: int):
 @require_POST
 def session_publish(request, pk: int):
     session = _session_or_404(pk, request.user)
-    if not permissions.can_publish(request.user, session):
-        raise PermissionDenied("Only a coordinator, or the lead of this hub or network, publishes.")
     try:
         services.session_publish(session=session, by=request.user)
     except services.SessionRefused as refusal:
@@ -151,8 +146,6 @@ def session_publish(request, pk: int):
 @require_POST
 def session_cancel(request, pk: int):
     session = _session_or_404(pk, request.user)
-    if not permissions.can_edit(request.user, session):
-        raise PermissionDenied("Only the session's leads or a coordinator can cancel it.")
     form = CancelSessionForm(request.POST)
     if not form.is_valid():
         if form.has_error("reason", "max_length"):
@@ -288,8 +281,6 @@ def cancel_booking(request, pk: int):
 @require_POST
 def attendance(request, pk: int):
     session = _session_or_404(pk, request.user)
-    if not permissions.can_mark_attendance(request.user, session):
-        raise PermissionDenied("Only the session's leads or a coordinator keep the register.")
     present = querystring.id_list(request.POST.getlist("present"))
     try:
         services.attendance_mark(session=session, by=request.user, present_ids=present)
@@ -304,8 +295,7 @@ def attendance(request, pk: int):
 def feedback(request, pk: int):
     session = _session_or_404(pk, request.user)
     booking = get_object_or_404(Booking, session=session, user=request.user)
-    if not permissions.can_give_feedback(request.user, booking):
-        raise PermissionDenied("Feedback is for people who attended.")
+    permissions.require_can_give_feedback(request.user, booking)  # before the form is shown again
     form = FeedbackForm(request.POST, instance=getattr(booking, "feedback", None))
     if not form.is_valid():
         context = _detail_context(request, session, feedback_form=form)
@@ -374,42 +364,13 @@ def feed(request, token: str):
 
 # --- Approvals (CPD leaders) ---
 
-QUEUE_FILTERS = {
-    "pending": Q(
-        decision=ReleaseRequest.Decision.PENDING,
-        booking__status__in=[Booking.Status.PENDING, Booking.Status.WAITLISTED],
-    ),
-    "approved": Q(decision=ReleaseRequest.Decision.APPROVED),
-    "declined": Q(decision=ReleaseRequest.Decision.DECLINED),
-    "all": Q(
-        booking__status__in=[
-            Booking.Status.PENDING,
-            Booking.Status.WAITLISTED,
-            Booking.Status.CONFIRMED,
-            Booking.Status.DECLINED,
-        ]
-    )
-    | ~Q(decision=ReleaseRequest.Decision.PENDING),
-}
-
-
-def _decider_only(user) -> None:
-    if not (user.is_cpd_leader or user.is_coordinator):
-        raise PermissionDenied("Release-time approvals are for CPD leaders and coordinators.")
-
 
 def approvals(request):
-    _decider_only(request.user)
+    permissions.require_can_see_approvals(request.user)
     show, q, errors = querystring.approvals_query(request.GET)
     for error in errors:
         messages.error(request, error)
-    queue = selectors.release_queue(request.user).filter(QUEUE_FILTERS[show])
-    if q:
-        queue = queue.filter(
-            Q(booking__user__first_name__icontains=q)
-            | Q(booking__user__last_name__icontains=q)
-            | Q(booking__session__title__icontains=q)
-        )
+    queue = selectors.approvals_search(request.user, show=show, q=q)
     releases = list(queue[:200])
     effects = selectors.approval_effects(releases)
     return render(
@@ -429,7 +390,7 @@ def approvals(request):
 
 
 def _release_or_404(request, pk: int) -> ReleaseRequest:
-    _decider_only(request.user)
+    permissions.require_can_see_approvals(request.user)
     return get_object_or_404(selectors.release_queue(request.user), pk=pk)
 
 
@@ -464,11 +425,9 @@ def release_decide(request, pk: int):
 
 @require_POST
 def approvals_bulk(request):
-    _decider_only(request.user)
+    permissions.require_can_see_approvals(request.user)
     ids = querystring.id_list(request.POST.getlist("release"))
-    chosen = list(
-        selectors.release_queue(request.user).filter(QUEUE_FILTERS["pending"], pk__in=ids)
-    )
+    chosen = list(selectors.approvals_search(request.user, show="pending").filter(pk__in=ids))
     if not chosen:
         messages.error(request, "Tick the requests you want to approve.")
         return redirect("cpd_sessions:approvals")
@@ -494,7 +453,7 @@ def approvals_bulk(request):
 
 @require_POST
 def budget_set(request, user_id: int):
-    _decider_only(request.user)
+    permissions.require_can_see_approvals(request.user)
     person = get_object_or_404(selectors.users_led_by(request.user), pk=user_id)
     form = BudgetForm(request.POST)
     year = request.POST.get("academic_year", "")

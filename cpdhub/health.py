@@ -21,7 +21,7 @@ def database_state() -> str:
 def broker_state() -> str:
     if not settings.REDIS_URL:
         return "in-process"  # embedded default: tasks run eagerly, there is no broker to lose
-    import redis
+    import redis  # noqa: PLC0415 -- only when Redis is configured
 
     try:
         client = redis.Redis.from_url(

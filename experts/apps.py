@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 
+from hubs.signals import user_deactivated, user_deleting
+
 
 class ExpertsConfig(AppConfig):
     name = "experts"
@@ -8,14 +10,12 @@ class ExpertsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import signals, tasks
-        from .reference import ensure_expertise_areas
+        from . import signals, tasks  # noqa: PLC0415 -- AppConfig.ready
+        from .reference import ensure_expertise_areas  # noqa: PLC0415 -- AppConfig.ready
 
         signals.connect()
         # Someone leaving takes their words out of the spelling vocabulary at once, whether the
         # rows change by save() (caught by experts/signals.py) or not (hubs.services.user_*).
-        from hubs.signals import user_deactivated, user_deleting
-
         user_deactivated.connect(signals.forget_leaver, dispatch_uid="experts.left.deactivated")
         user_deleting.connect(signals.forget_leaver, dispatch_uid="experts.left.deleting")
         tasks.register_emails()

@@ -17,13 +17,14 @@ from django.db.models import (
     When,
     Window,
 )
-from django.db.models.functions import Cast, Coalesce, Now
+from django.db.models.functions import Cast, Coalesce, Now, RowNumber
 from django.utils import timezone
 
 from hubs.models import Hub, Phase, School, Subject, Term
 from hubs.selectors import count_per_row
 
 from .models import ExpertiseArea, ExpertProfile, ProfileArea, term_window_start
+from .search import corrected as search_corrected
 
 
 def with_card_data(queryset: QuerySet[ExpertProfile]) -> QuerySet[ExpertProfile]:
@@ -203,3 +204,65 @@ def stale_profiles() -> QuerySet[ExpertProfile]:
     return ExpertProfile.objects.filter(
         stale, is_hidden=False, user__is_active=True
     ).select_related("user__school")
+
+
+def profile_with_user(pk: int) -> ExpertProfile | None:
+    """A profile by id, with its person (the one-click confirmation link), or None."""
+    return ExpertProfile.objects.select_related("user").filter(pk=pk).first()
+
+
+def profile_of(user) -> ExpertProfile | None:
+    """This person's expert profile, if they have one."""
+    return ExpertProfile.objects.filter(user=user).first()
+
+
+def newest_near(
+    since, *, hub_ids: set[int], area_ids: set[int], per_group: int
+) -> list[ExpertProfile]:
+    """
+    The newest new-or-refreshed visible experts of each hub and of each area (``per_group``
+    of each), for a batch of people at once (the termly digest): whoever is among a person's
+    newest "in my hub or my areas" is among these. Each profile found through an area carries
+    those areas in ``digest_areas``. Two queries for the batch, however many people.
+    """
+    recent = (
+        ExpertProfile.objects.visible()
+        .filter(Q(created_at__gte=since) | Q(last_confirmed_at__gte=since))
+        .select_related("user__school")
+        .defer("search_document", "search_vector", "bio")
+    )
+    newest = [F("created_at").desc(), F("pk").asc()]
+    by_hub = recent.filter(user__school__hub_id__in=hub_ids).annotate(
+        rank=Window(RowNumber(), partition_by=F("user__school__hub_id"), order_by=newest)
+    )
+    offers = ProfileArea.objects.filter(area_id__in=area_ids, profile__in=recent.values("pk"))
+    by_area = (
+        offers.annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=F("area_id"),
+                order_by=[F("profile__created_at").desc(), F("profile_id").asc()],
+            )
+        )
+        .filter(rank__lte=per_group)
+        .values_list("profile_id", "area_id")
+    )
+    area_rows = list(by_area) if area_ids else []
+    profiles = {p.pk: p for p in by_hub.filter(rank__lte=per_group)} if hub_ids else {}
+    missing = {pk for pk, _ in area_rows} - profiles.keys()
+    profiles |= {p.pk: p for p in recent.filter(pk__in=missing)} if missing else {}
+    for pk, area_id in area_rows:
+        profiles[pk].digest_areas = {*getattr(profiles[pk], "digest_areas", set()), area_id}
+    return list(profiles.values())
+
+
+def respelled(search, query: str) -> tuple[str, QuerySet[ExpertProfile]] | None:
+    """
+    When nobody has the words of ``query``: the words they were probably meant to be, and the
+    profiles the directory filter ``search`` selects for those, ranked. None if no correction.
+    The directory, its printable list and its CSV all search again this way.
+    """
+    correction = search_corrected(query) if query else ""
+    if not correction:
+        return None
+    return correction, ranked(search.searching_for(correction), correction)

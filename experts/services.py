@@ -11,8 +11,10 @@ from django.utils import timezone
 
 from hubs.models import User
 
-from .models import ContactRequest, ExpertiseArea, ExpertProfile
+from .models import ContactRequest, ExpertiseArea, ExpertProfile, ProfileArea
 from .search import refresh_documents
+from .selectors import requests_this_term
+from .tasks import mail_contact_request
 
 DAILY_CONTACT_LIMIT = getattr(settings, "CPDHUB_DAILY_CONTACT_LIMIT", 5)
 
@@ -33,8 +35,6 @@ def profile_confirm(*, profile: ExpertProfile) -> None:
 def contact_request_create(
     *, profile: ExpertProfile, sender: User, message: str, area: ExpertiseArea | None = None
 ) -> ContactRequest:
-    from .selectors import requests_this_term
-    from .tasks import mail_contact_request
 
     # Lock the sender's row so two quick submissions cannot both slip under the daily limit.
     User.objects.select_for_update().filter(pk=sender.pk).first()
@@ -92,8 +92,6 @@ def area_merge(*, keep: ExpertiseArea, duplicates: list[ExpertiseArea]) -> int:
     profile already has in ``keep``), contact requests follow, names become synonyms.
     Returns how many profiles' offers moved.
     """
-    from .models import ProfileArea
-    from .search import refresh_documents
 
     moved = 0
     touched: set[int] = set()
@@ -120,3 +118,21 @@ def area_merge(*, keep: ExpertiseArea, duplicates: list[ExpertiseArea]) -> int:
     keep.save(update_fields=["synonyms"])
     refresh_documents(touched)
     return moved
+
+
+@transaction.atomic
+def profile_save(*, user: User, form, offers) -> tuple[ExpertProfile, bool]:
+    """
+    Save this person's own profile from its validated form and offers formset (the areas they
+    offer). A new profile counts as confirmed now. Returns the profile and whether it is new.
+    """
+    profile = form.save(commit=False)
+    creating = profile.pk is None
+    profile.user = user
+    if creating:
+        profile.last_confirmed_at = timezone.now()
+    profile.save()
+    form.save_m2m()
+    offers.instance = profile
+    offers.save()
+    return profile, creating

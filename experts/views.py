@@ -1,23 +1,18 @@
 """The directory: search, profiles, contact, and my own profile."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from cpdhub import csvsafe
-from hubs.permissions import is_coordinator
 
 from . import permissions, selectors, services
 from .filters import DirectoryFilter
 from .forms import ContactForm, ProfileAreaFormSet, ProfileForm, ThankYouForm
 from .models import ContactRequest, ExpertProfile, ProfileArea
-from .search import corrected as search_corrected
 
 PAGE_SIZE = 20
 
@@ -33,9 +28,8 @@ def directory(request):
         PAGE_SIZE,
     )
     correction = None
-    if query and not paginator.count and (correction := search_corrected(query)):
-        # Nobody has those words: search again for the words they were probably meant to be.
-        corrected = selectors.ranked(search.searching_for(correction), correction)
+    if query and not paginator.count and (again := selectors.respelled(search, query)):
+        correction, corrected = again
         paginator = Paginator(
             selectors.RankedPages(corrected, correction, page=number, size=PAGE_SIZE), PAGE_SIZE
         )
@@ -67,11 +61,10 @@ def _filtered(request):
 def _listed(request):
     """The printable list and the CSV select as the directory does, spelling corrected too."""
     search, profiles, query = _filtered(request)
-    correction = (
-        query and profiles is not None and not profiles.exists() and search_corrected(query)
-    )
-    if correction:
-        profiles = selectors.ranked(search.searching_for(correction), correction)
+    if query and profiles is not None and not profiles.exists():
+        again = selectors.respelled(search, query)
+        if again:
+            _, profiles = again
     return search, profiles
 
 
@@ -115,8 +108,7 @@ def export_csv(request):
 
 
 def stale(request):
-    if not is_coordinator(request.user):
-        raise PermissionDenied("The list of stale profiles is for the community coordinator.")
+    permissions.require_can_see_stale_profiles(request.user)
     return render(
         request,
         "experts/stale.html",
@@ -204,16 +196,7 @@ def my_profile(request):
     form = ProfileForm(request.POST or None, instance=instance)
     offers = ProfileAreaFormSet(request.POST or None, instance=instance, prefix="offers")
     if request.method == "POST" and form.is_valid() and offers.is_valid():
-        with transaction.atomic():
-            saved = form.save(commit=False)
-            creating = saved.pk is None
-            saved.user = request.user
-            if creating:
-                saved.last_confirmed_at = timezone.now()
-            saved.save()
-            form.save_m2m()
-            offers.instance = saved
-            offers.save()
+        _, creating = services.profile_save(user=request.user, form=form, offers=offers)
         messages.success(
             request,
             "Your profile is saved." if not creating else "Your profile is live in the directory.",

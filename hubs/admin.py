@@ -314,7 +314,7 @@ class InvitationAdmin(admin.ModelAdmin):
     def withdraw(self, request, queryset):
         withdrawn = 0
         for invitation in queryset.open():
-            services.invitation_revoke(invitation=invitation)
+            services.invitation_revoke(invitation=invitation, by=None)
             withdrawn += 1
         self.message_user(request, f"{withdrawn} invitation(s) withdrawn.")
 

@@ -8,8 +8,8 @@ class HubsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import tasks
-        from .reference import ensure_reference_data
+        from . import tasks  # noqa: PLC0415 -- AppConfig.ready
+        from .reference import ensure_reference_data  # noqa: PLC0415 -- AppConfig.ready
 
         tasks.register_emails()
 

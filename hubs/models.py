@@ -353,9 +353,18 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @cached_property
     def is_coordinator(self) -> bool:
-        from .permissions import is_coordinator
-
-        return is_coordinator(self)
+        """
+        Community coordinators: the Coordinators group (or a superuser). The one way of asking
+        (``user.is_coordinator``); hubs.backends loads the answer with the user.
+        """
+        if not self.is_active:
+            return False
+        if self.is_superuser:
+            return True
+        known = getattr(self, "in_coordinators_group", None)  # loaded with the user
+        if known is not None:
+            return known
+        return self.groups.filter(name=COORDINATORS_GROUP).exists()
 
     @cached_property
     def led_school_ids(self) -> frozenset[int]:

@@ -7,22 +7,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .models import COORDINATORS_GROUP
+from django.core.exceptions import PermissionDenied
 
 if TYPE_CHECKING:
     from .models import School, SubjectNetwork, User
-
-
-def is_coordinator(user) -> bool:
-    """Community coordinators: the Coordinators group (or a superuser)."""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    if user.is_superuser:
-        return True
-    known = getattr(user, "in_coordinators_group", None)  # loaded with the user (hubs.backends)
-    if known is not None:
-        return known
-    return user.groups.filter(name=COORDINATORS_GROUP).exists()
 
 
 def is_cpd_leader_of(user, school: School | None) -> bool:
@@ -58,9 +46,41 @@ def can_remove_user(user, person: User) -> bool:
     """Deactivating or deleting an account: the coordinator, or the person themselves."""
     if not user.is_authenticated:
         return False
-    return user.pk == person.pk or is_coordinator(user)
+    return user.pk == person.pk or user.is_coordinator
+
+
+def require_coordinator(user) -> None:
+    """The coordinator's pages (ask ``user.is_coordinator``: the one way of asking)."""
+    if not (user.is_authenticated and user.is_coordinator):
+        raise PermissionDenied("This page is for community coordinators.")
+
+
+def require_can_invite_to(user, school: School) -> None:
+    if not can_invite_to(user, school):
+        raise PermissionDenied(
+            "Only this school's CPD leaders and the coordinator can invite staff or withdraw "
+            "invitations."
+        )
+
+
+def require_can_join_network(user, network: SubjectNetwork) -> None:
+    if not can_join_network(user, network):
+        raise PermissionDenied(
+            f"{network.name} is for staff of {network.hub.name} schools. Ask its lead if you "
+            "would like to take part."
+        )
+
+
+def require_can_remove_user(user, person: User) -> None:
+    if not can_remove_user(user, person):
+        raise PermissionDenied("Only the coordinator (or the person themselves) can do this.")
 
 
 def can_import_staff(user, school: School) -> bool:
     """Staff lists: a CPD leader for their own school, a coordinator for any school."""
     return can_invite_to(user, school)
+
+
+def require_can_import_staff(user, school: School) -> None:
+    if not can_import_staff(user, school):
+        raise PermissionDenied("Only this school's CPD leaders and the coordinator import staff.")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from allauth.account.models import EmailAddress
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -96,7 +97,6 @@ def school_role_counts(school: School) -> list[tuple[int, str]]:
 
 def school_staff(school: School) -> QuerySet[User]:
     """The staff list a CPD leader sees, with whether each person has verified their address."""
-    from allauth.account.models import EmailAddress
 
     return school.staff.filter(is_active=True).annotate(
         verified=Exists(EmailAddress.objects.filter(user=OuterRef("pk"), verified=True))
@@ -213,7 +213,6 @@ class SetupChecks:
 
 def coordinator_overview() -> tuple[list[School], SetupChecks]:
     """Participation per school and what still needs setting up in the community."""
-    from allauth.account.models import EmailAddress
 
     schools = list(
         schools_with_counts()

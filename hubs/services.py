@@ -6,7 +6,6 @@ import datetime
 
 from allauth.account.forms import ResetPasswordForm
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -16,6 +15,7 @@ from notifications.services import ledger_forget
 from . import permissions
 from .models import Hub, Invitation, School, SchoolDomain, SubjectNetwork, User
 from .signals import user_deactivated, user_deleting
+from .tasks import mail_invitation
 
 
 class SignupRefused(Exception):
@@ -76,9 +76,9 @@ class InvitationError(Exception):
 def invitation_create(*, school: School, email: str, invited_by: User) -> Invitation:
     """
     Invite someone to join ``school``. Replaces an earlier unaccepted invitation for the
-    same address. The caller has checked ``can_invite_to``.
+    same address.
     """
-    from .tasks import mail_invitation
+    permissions.require_can_invite_to(invited_by, school)
 
     email = email.strip().lower()
     if User.objects.with_mailbox(email).exists():
@@ -105,13 +105,17 @@ def invitation_create(*, school: School, email: str, invited_by: User) -> Invita
 
 
 @transaction.atomic
-def invitation_revoke(*, invitation: Invitation) -> None:
+def invitation_revoke(*, invitation: Invitation, by: User | None) -> None:
+    """Withdraw an open invitation (``by`` None: the admin's action, staff only)."""
+    if by is not None:
+        permissions.require_can_invite_to(by, invitation.school)
     Invitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True).update(
         revoked_at=timezone.now()
     )
 
 
 def network_join(*, network: SubjectNetwork, user: User) -> None:
+    permissions.require_can_join_network(user, network)
     network.members.add(user)
 
 
@@ -152,8 +156,7 @@ def _leave_community(user: User) -> None:
 
 
 def _check_may_remove(by: User, user: User) -> None:
-    if not permissions.can_remove_user(by, user):
-        raise PermissionDenied("Only the coordinator (or the person themselves) can do this.")
+    permissions.require_can_remove_user(by, user)
 
 
 @transaction.atomic

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -85,10 +84,7 @@ def school_detail(request, urn: int):
 
 def school_invite(request, urn: int):
     school = get_object_or_404(School, urn=urn)
-    if not permissions.can_invite_to(request.user, school):
-        raise PermissionDenied(
-            "Only this school's CPD leaders and the coordinator can invite staff."
-        )
+    permissions.require_can_invite_to(request.user, school)  # the form page
     form = InvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -110,12 +106,8 @@ def school_invite(request, urn: int):
 @require_POST
 def invitation_revoke(request, urn: int, pk: int):
     school = get_object_or_404(School, urn=urn)
-    if not permissions.can_invite_to(request.user, school):
-        raise PermissionDenied(
-            "Only this school's CPD leaders and the coordinator can withdraw invitations."
-        )
     invitation = get_object_or_404(Invitation.objects.open(), pk=pk, school=school)
-    services.invitation_revoke(invitation=invitation)
+    services.invitation_revoke(invitation=invitation, by=request.user)
     messages.success(request, f"The invitation for {invitation.email} has been withdrawn.")
     return redirect(school)
 
@@ -124,10 +116,7 @@ def invitation_revoke(request, urn: int, pk: int):
 def invitation_resend(request, urn: int, pk: int | None = None):
     """Resend one unanswered invitation (open or expired), or all of the school's."""
     school = get_object_or_404(School, urn=urn)
-    if not permissions.can_invite_to(request.user, school):
-        raise PermissionDenied(
-            "Only this school's CPD leaders and the coordinator can resend invitations."
-        )
+    permissions.require_can_invite_to(request.user, school)
     unanswered = school.invitations.filter(accepted_at__isnull=True, revoked_at__isnull=True)
     if pk is not None:
         unanswered = [get_object_or_404(unanswered, pk=pk)]
@@ -182,11 +171,6 @@ def network_membership(request, slug: str):
         services.network_leave(network=network, user=request.user)
         is_member, note = False, f"You have left {network.name}."
     else:
-        if not may_join:
-            raise PermissionDenied(
-                f"{network.name} is for staff of {network.hub.name} schools. Ask its lead if you "
-                "would like to take part."
-            )
         services.network_join(network=network, user=request.user)
         is_member, note = True, f"You have joined {network.name}."
     if request.htmx:
@@ -206,8 +190,7 @@ def my_details(request):
 
 
 def coordinator(request):
-    if not permissions.is_coordinator(request.user):
-        raise PermissionDenied("The coordinator's overview is for community coordinators.")
+    permissions.require_coordinator(request.user)
     schools, checks = selectors.coordinator_overview()
     return render(request, "hubs/coordinator.html", {"schools": schools, "checks": checks})
 

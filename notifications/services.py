@@ -248,7 +248,7 @@ def enqueue_deliveries(delivery_ids: list[int]) -> bool:
     also asks for a sweep, so what waited goes without waiting for the beat.
     """
     global _broker_failed  # one flag per process, by design
-    from .tasks import deliver, sweep_pending  # circular import: tasks import services
+    from .tasks import deliver, sweep_pending  # noqa: PLC0415 -- circular import: tasks import services
 
     try:
         for delivery_id in delivery_ids:

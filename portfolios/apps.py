@@ -10,10 +10,10 @@ class PortfoliosConfig(AppConfig):
         # The sessions app announces attendance and feedback; the portfolio logs them. A receiver
         # here (not a call from cpd_sessions.services) keeps cpd_sessions free of any import of
         # this app: see portfolios/receivers.py for the reasoning.
-        from cpd_sessions.interests import register_area_source
-        from cpd_sessions.signals import attendance_marked, attendance_unmarked, feedback_given
+        from cpd_sessions.interests import register_area_source  # noqa: PLC0415 -- AppConfig.ready
+        from cpd_sessions.signals import attendance_marked, attendance_unmarked, feedback_given  # noqa: PLC0415 -- AppConfig.ready
 
-        from . import receivers, selectors, tasks
+        from . import receivers, selectors, tasks  # noqa: PLC0415 -- AppConfig.ready
 
         attendance_marked.connect(receivers.log_attendance, dispatch_uid="portfolios.attendance")
         attendance_unmarked.connect(
@@ -25,7 +25,7 @@ class PortfoliosConfig(AppConfig):
 
         # A deleted account's attachment files leave the disk (hubs.services.user_delete);
         # a deactivated owner's shares stop showing in the selectors (owner__is_active).
-        from hubs.signals import user_deleting
+        from hubs.signals import user_deleting  # noqa: PLC0415 -- AppConfig.ready
 
         user_deleting.connect(
             receivers.delete_attachment_files, dispatch_uid="portfolios.left.files"

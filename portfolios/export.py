@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from cpdhub.mail import absolute_url
+from notifications.rendering import absolute_url
 
 from .models import ImpactFollowUp, year_label
 

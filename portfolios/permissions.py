@@ -10,8 +10,6 @@ never unshared reflections. The coordinator sees the community's needs rolled up
 
 from __future__ import annotations
 
-from hubs.permissions import is_coordinator
-
 
 def is_owner(user, item) -> bool:
     return user.is_authenticated and item.owner_id == user.pk
@@ -27,4 +25,4 @@ def can_see_needs_audit(user) -> bool:
 
 
 def can_see_community_needs(user) -> bool:
-    return is_coordinator(user)
+    return user.is_authenticated and user.is_coordinator

@@ -8,6 +8,10 @@ from __future__ import annotations
 from collections import Counter
 from decimal import Decimal
 
+from django.template import Context
+
+from notifications.rendering import text_engine
+
 from .models import Entry, Goal, ImpactFollowUp, year_label
 from .selectors import YearInReview
 
@@ -24,6 +28,8 @@ def _join(words: list[str]) -> str:
         return words[0]
     return f"{', '.join(words[:-1])} and {words[-1]}"
 
+
+TEMPLATE = "portfolios/statement.txt"
 
 K = Entry.Kind
 # What I did, as the statement says it: (once, several times).
@@ -105,38 +111,44 @@ def draft(review: YearInReview, *, name: str = "") -> str:
             f"Nothing is logged for {year_label(review.year)} yet. As you add entries to your "
             "log, this statement drafts itself from them."
         )
-    lines = [heading, "", opening]
-    if goals:
-        lines += ["", "My goals"]
-        for goal in goals:
-            status = Goal.Status(goal.status).label.lower()
-            line = f"- {goal.title} ({status})"
-            if goal.success_criteria.strip():
-                line += f". Success for pupils: {goal.success_criteria.strip().rstrip('.')}."
-            lines.append(line)
-    if entries:
-        lines += ["", "What I did"]
-        for entry in entries:
-            line = (
-                f"- {entry.date:%-d %B %Y}: {entry.title} "
-                f"({Entry.Kind(entry.kind).label.lower()}, {_hours(entry.hours)})."
-            )
-            if entry.learned.strip():
-                line += f" I learned: {entry.learned.strip().rstrip('.')}."
-            if entry.will_try.strip():
-                line += f" I set out to try: {_sentence(entry.will_try)}."
-            lines.append(line)
     practice = [e.impact_practice.strip() for e in entries if e.impact_practice.strip()]
-    if practice or impacts or answered:
-        lines += ["", "The impact"]
-        lines += [f"- On my practice: {text.rstrip('.')}." for text in practice]
-        lines += [f"- On pupils: {text.rstrip('.')}." for text in impacts]
-        for follow_up in answered:
-            level = ImpactFollowUp.Level(follow_up.level).label.split(":")[0]
-            lines.append(
-                f"- Six weeks on ({level.lower()}): {follow_up.what_happened.rstrip('.')}."
-            )
-    return "\n".join(lines)
+    context = {
+        "heading": heading,
+        "opening": opening,
+        "goals": [
+            {
+                "title": goal.title,
+                "status": Goal.Status(goal.status).label.lower(),
+                "criteria": goal.success_criteria.strip().rstrip("."),
+            }
+            for goal in goals
+        ],
+        "entries": [
+            {
+                "date": f"{entry.date:%-d %B %Y}",
+                "title": entry.title,
+                "kind": Entry.Kind(entry.kind).label.lower(),
+                "hours": _hours(entry.hours),
+                "learned": entry.learned.strip().rstrip("."),
+                "will_try": _sentence(entry.will_try) if entry.will_try.strip() else "",
+            }
+            for entry in entries
+        ],
+        "impacts": [
+            *(f"On my practice: {text.rstrip('.')}." for text in practice),
+            *(f"On pupils: {text.rstrip('.')}." for text in impacts),
+            *(
+                f"Six weeks on ({_level(f.level).lower()}): {f.what_happened.rstrip('.')}."
+                for f in answered
+            ),
+        ],
+    }
+    # Plain text, laid out by its template (rendered without HTML escaping).
+    return text_engine().get_template(TEMPLATE).render(Context(context)).rstrip("\n")
+
+
+def _level(level: str) -> str:
+    return ImpactFollowUp.Level(level).label.split(":")[0]
 
 
 def _has_follow_up(entry: Entry) -> bool:

@@ -9,12 +9,10 @@ import datetime
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
-from django.db.models import F, Q, Window
-from django.db.models.functions import RowNumber
 from django.utils import timezone
 
-from cpd_sessions.models import DevelopmentSession
-from experts.models import ExpertProfile, ProfileArea
+from cpd_sessions import selectors as session_selectors
+from experts import selectors as expert_selectors
 from hubs.backends import users_for_requests
 from hubs.models import Hub, SubjectNetwork, Term, User
 from notifications.rendering import absolute_url
@@ -89,99 +87,19 @@ def _people(user_ids: list[int]) -> dict[int, _Person]:
     return people
 
 
-def _newest_experts(since, *, hub_ids: set[int], area_ids: set[int]) -> list[ExpertProfile]:
-    """
-    The newest new-or-refreshed experts of each hub and of each area (EXPERTS + 1 of each, so
-    a person's own profile can be left out): whoever is among a person's six newest "in my
-    hub or my areas" is among these. Two queries for the batch, however many people.
-    """
-    recent = (
-        ExpertProfile.objects.visible()
-        .filter(Q(created_at__gte=since) | Q(last_confirmed_at__gte=since))
-        .select_related("user__school")
-        .defer("search_document", "search_vector", "bio")
+def _may_see(person: _Person, session) -> bool:
+    """May this person see this session (already in memory)? The rule is cpd_sessions'."""
+    return session_selectors.visible_in_memory(
+        session,
+        user=person.user,
+        hub_id=person.hub_id,
+        network_ids=person.networks,
+        led_hub_ids=person.led_hubs,
+        led_network_ids=person.led_networks,
     )
-    newest = [F("created_at").desc(), F("pk").asc()]
-    by_hub = recent.filter(user__school__hub_id__in=hub_ids).annotate(
-        rank=Window(RowNumber(), partition_by=F("user__school__hub_id"), order_by=newest)
-    )
-    offers = ProfileArea.objects.filter(area_id__in=area_ids, profile__in=recent.values("pk"))
-    by_area = (
-        offers.annotate(
-            rank=Window(
-                RowNumber(),
-                partition_by=F("area_id"),
-                order_by=[F("profile__created_at").desc(), F("profile_id").asc()],
-            )
-        )
-        .filter(rank__lte=EXPERTS + 1)
-        .values_list("profile_id", "area_id")
-    )
-    area_rows = list(by_area) if area_ids else []
-    profiles = {p.pk: p for p in by_hub.filter(rank__lte=EXPERTS + 1)} if hub_ids else {}
-    missing = {pk for pk, _ in area_rows} - profiles.keys()
-    profiles |= {p.pk: p for p in recent.filter(pk__in=missing)} if missing else {}
-    for pk, area_id in area_rows:
-        profiles[pk].digest_areas = {*getattr(profiles[pk], "digest_areas", set()), area_id}
-    return list(profiles.values())
 
 
-def _sessions(*, since) -> tuple[list[DevelopmentSession], list[DevelopmentSession]]:
-    """Upcoming published sessions, and recent recordings, of the whole community: the
-    batch's people are matched to them in Python (``_may_see``)."""
-    with_audience = ("phases", "subjects", "areas", "leads")
-    upcoming = list(
-        DevelopmentSession.objects.upcoming()
-        .select_related("network")
-        .prefetch_related(*with_audience)
-    )
-    recordings = list(
-        DevelopmentSession.objects.exclude(recording_url="")
-        .exclude(status=DevelopmentSession.Status.CANCELLED)
-        .filter(start__gte=since)
-        .select_related("network")
-        .prefetch_related("leads")
-        .order_by("-start", "pk")
-    )
-    return upcoming, recordings
-
-
-def _may_see(person: _Person, session: DevelopmentSession) -> bool:
-    """DevelopmentSession.objects.visible_to(person), for one session already in memory
-    (tests/termly check the two agree)."""
-    user = person.user
-    if user.is_coordinator:
-        return True
-    scope = DevelopmentSession.Scope
-    network = session.network
-    in_scope = (
-        session.scope == scope.COMMUNITY
-        or (
-            session.scope == scope.SCHOOL
-            and user.school_id is not None
-            and session.school_id == user.school_id
-        )
-        or (session.scope == scope.HUB and person.hub_id and session.hub_id == person.hub_id)
-        or (
-            session.scope == scope.NETWORK
-            and network is not None
-            and (
-                network.hub_id is None
-                or network.hub_id == person.hub_id
-                or network.pk in person.networks
-            )
-        )
-    )
-    if session.status != DevelopmentSession.Status.PROPOSED and in_scope:
-        return True
-    mine = session.proposed_by_id == user.pk or any(u.pk == user.pk for u in session.leads.all())
-    publisher = (session.scope == scope.HUB and session.hub_id in person.led_hubs) or (
-        session.scope == scope.NETWORK and session.network_id in person.led_networks
-    )
-    return mine or publisher
-
-
-def _suits(person: _Person, session: DevelopmentSession) -> bool:
+def _suits(person: _Person, session) -> bool:
     return bool(
         person.phases & {p.pk for p in session.phases.all()}
         or person.subjects & {s.pk for s in session.subjects.all()}
@@ -200,8 +118,11 @@ def build_many(user_ids: list[int], term: Term | None) -> dict[int, dict]:
     people = _people(user_ids)
     hubs = {p.hub_id for p in people.values() if p.hub_id}
     areas = set().union(*(p.areas for p in people.values())) if people else set()
-    experts = _newest_experts(since, hub_ids=hubs, area_ids=areas)
-    upcoming, recordings = _sessions(since=since)
+    # EXPERTS + 1 of each hub and area, so a person's own profile can be left out.
+    experts = expert_selectors.newest_near(
+        since, hub_ids=hubs, area_ids=areas, per_group=EXPERTS + 1
+    )
+    upcoming, recordings = session_selectors.upcoming_and_recorded(since)
     links = {
         "directory_url": absolute_url("/experts/"),
         "print_url": absolute_url("/experts/print/"),

@@ -6,18 +6,22 @@ what each says. Builders return None when there is nothing to say to that person
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from cpd_sessions.models import ReleaseRequest
-from experts.models import ExpertProfile
+from cpd_sessions import selectors as session_selectors
+from experts import selectors as expert_selectors
 from hubs.models import School, User
 from notifications.rendering import absolute_url
 from portfolios import selectors as portfolio_selectors
 
 from .links import profile_confirm_url
 from .planning import subtract_school_days
+
+if TYPE_CHECKING:
+    from cpd_sessions.models import ReleaseRequest
 
 RELEASE_PENDING_SCHOOL_DAYS = 2
 
@@ -37,14 +41,16 @@ def cpd_leaders() -> QuerySet[User]:
     return User.objects.filter(pk__in=School.cpd_leaders.through.objects.values("user_id"))
 
 
-def overdue_releases(today: datetime.date | None = None) -> QuerySet[ReleaseRequest]:
-    """Release requests still undecided after more than two school days."""
+def _release_cutoff(today: datetime.date | None = None) -> datetime.datetime:
+    """The start of the school day two school days ago: requests older are overdue."""
     today = today or timezone.localdate()
     cutoff_day = subtract_school_days(today, RELEASE_PENDING_SCHOOL_DAYS)
-    cutoff = timezone.make_aware(datetime.datetime.combine(cutoff_day, datetime.time.min))
-    return ReleaseRequest.objects.filter(
-        decision=ReleaseRequest.Decision.PENDING, created_at__lt=cutoff
-    )
+    return timezone.make_aware(datetime.datetime.combine(cutoff_day, datetime.time.min))
+
+
+def overdue_releases(today: datetime.date | None = None) -> QuerySet[ReleaseRequest]:
+    """Release requests still undecided after more than two school days."""
+    return session_selectors.releases_pending_since(_release_cutoff(today))
 
 
 def leaders_with_overdue_releases(today: datetime.date | None = None) -> QuerySet[User]:
@@ -58,7 +64,7 @@ def leaders_with_overdue_releases(today: datetime.date | None = None) -> QuerySe
 
 
 def audit_profile_context(user: User, key: str) -> dict | None:
-    profile = ExpertProfile.objects.filter(user=user).first()
+    profile = expert_selectors.profile_of(user)
     if profile is None:
         return None
     return {
@@ -95,9 +101,9 @@ def audit_needs_context(user: User, key: str) -> dict | None:
 
 def release_nudge_context(user: User, key: str) -> dict | None:
     school_ids = School.objects.filter(cpd_leaders=user).values("pk")
+    cutoff = _release_cutoff()
     waiting = list(
-        overdue_releases()
-        .filter(booking__user__school_id__in=school_ids)
+        session_selectors.releases_pending_since(cutoff, school_ids=school_ids)
         .select_related("booking__user", "booking__session")
         .order_by("created_at")[:20]
     )

@@ -8,7 +8,7 @@ from django.http import HttpResponseBadRequest
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
-from experts.models import ExpertProfile
+from experts.selectors import profile_with_user
 from experts.services import profile_confirm
 
 from .links import read_profile_confirm_token
@@ -27,7 +27,7 @@ def confirm_profile(request, token: str):
         profile_id = read_profile_confirm_token(token)
     except (signing.BadSignature, KeyError, ValueError, TypeError):
         return _bad_link(request)
-    profile = ExpertProfile.objects.select_related("user").filter(pk=profile_id).first()
+    profile = profile_with_user(profile_id)
     if profile is None:
         return _bad_link(request)
     done = False

@@ -124,15 +124,31 @@ def personas(db) -> Personas:
     return people
 
 
+class QueryCount(int):
+    """A number of queries that shows its SQL when it is printed: an assertion comparing two
+    counts (``assert count_queries(url) == few``) that fails prints every query of each."""
+
+    def __new__(cls, queries: list[dict], url: str = ""):
+        count = super().__new__(cls, len(queries))
+        count.sql = [q["sql"] for q in queries]
+        count.url = url
+        return count
+
+    def __repr__(self) -> str:
+        lines = "\n".join(f"  {n}. {sql}" for n, sql in enumerate(self.sql, 1))
+        return f"{int(self)} queries for {self.url}:\n{lines}\n"
+
+
 @pytest.fixture
 def count_queries(client):
-    """How many queries a GET costs, for "the same with 1 row and with many" assertions."""
+    """How many queries a GET costs, for "the same with 1 row and with many" assertions; a
+    failing comparison prints the captured SQL of both counts (QueryCount)."""
 
-    def run(url: str) -> int:
+    def run(url: str) -> QueryCount:
         with CaptureQueriesContext(connection) as ctx:
             response = client.get(url)
         assert response.status_code == 200, (url, response.status_code)
-        return len(ctx.captured_queries)
+        return QueryCount(ctx.captured_queries, url)
 
     return run
 

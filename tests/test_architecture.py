@@ -5,6 +5,7 @@ portfolios. The contract is in pyproject.toml ([tool.importlinter]); import-lint
 indirect imports too, so a chain through a third module is caught as well.
 """
 
+import ast
 import subprocess
 import sys
 from pathlib import Path
@@ -23,3 +24,47 @@ def test_the_import_layers_are_kept():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "0 broken" in result.stdout
+
+
+APPS = ("hubs", "experts", "cpd_sessions", "portfolios", "notifications", "termly")
+
+
+def _modules(name: str):
+    for app in APPS:
+        for path in sorted((Path(settings.BASE_DIR) / app).rglob(name)):
+            yield path, ast.parse(path.read_text(), filename=str(path))
+
+
+def _refusals_written_in(tree) -> list[int]:
+    """Lines that raise PermissionDenied(...) themselves rather than through a permissions rule."""
+    return [
+        node.lineno
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Raise)
+        and isinstance(node.exc, ast.Call)
+        and getattr(node.exc.func, "id", getattr(node.exc.func, "attr", None)) == "PermissionDenied"
+    ]
+
+
+def test_views_and_services_refuse_only_through_permissions_modules():
+    """Issue 12, item 3: each rule and its sentence are written once, in the app's
+    permissions.py (``require_*``); views and services call it instead of restating it."""
+    written = {
+        f"{path.relative_to(settings.BASE_DIR)}:{line}"
+        for pattern in ("views.py", "services.py")
+        for path, tree in _modules(pattern)
+        for line in _refusals_written_in(tree)
+    }
+    assert not written, f"PermissionDenied raised outside permissions.py: {sorted(written)}"
+
+
+def test_one_way_of_asking_whether_someone_is_a_coordinator():
+    """``user.is_coordinator`` (loaded with the user), never a second function."""
+    calls = {
+        f"{path.relative_to(settings.BASE_DIR)}:{node.lineno}"
+        for path, tree in _modules("*.py")
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and getattr(node.func, "id", getattr(node.func, "attr", None)) == "is_coordinator"
+    }
+    assert not calls, f"is_coordinator called as a function: {sorted(calls)}"

@@ -69,8 +69,7 @@ def _run(request, *, form, run, context: dict, template: str):
 
 
 def import_schools(request):
-    if not permissions.is_coordinator(request.user):
-        raise PermissionDenied("Only the community's coordinators import schools.")
+    permissions.require_coordinator(request.user)
     form = GiasUploadForm(request.POST or None, request.FILES or None)
 
     def read_options(data) -> dict:
@@ -119,13 +118,11 @@ def _staff_flow(request, *, school: School | None):
 
 
 def import_staff(request):
-    if not permissions.is_coordinator(request.user):
-        raise PermissionDenied("Only the community's coordinators import staff for any school.")
+    permissions.require_coordinator(request.user)
     return _staff_flow(request, school=None)
 
 
 def school_import_staff(request, urn: int):
     school = get_object_or_404(School, urn=urn)
-    if not permissions.can_import_staff(request.user, school):
-        raise PermissionDenied("Only this school's CPD leaders and the coordinator import staff.")
+    permissions.require_can_import_staff(request.user, school)
     return _staff_flow(request, school=school)

@@ -1,3 +1,5 @@
+from decimal import Decimal, InvalidOperation
+
 from django import template
 
 from .. import selectors
@@ -14,7 +16,6 @@ def portfolio_panel(user):
 @register.filter
 def hours(value) -> str:
     """1.50 → "1.5", 2.00 → "2", 1.25 → "1.25"."""
-    from decimal import Decimal, InvalidOperation
 
     try:
         number = Decimal(value)
