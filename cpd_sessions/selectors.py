@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -26,6 +27,7 @@ from experts.models import ExpertiseArea, ExpertProfile
 from hubs.models import School, User
 from hubs.selectors import count_per_row
 
+from . import permissions
 from .models import (
     Booking,
     BudgetEntry,
@@ -559,3 +561,70 @@ def approvals_search(user: User, *, show: str, q: str = "") -> QuerySet[ReleaseR
             | Q(booking__session__title__icontains=q)
         )
     return queue
+
+
+# --- The session page ---
+
+
+def in_school_day(dates: Iterable[tuple[datetime.datetime, datetime.datetime]], school) -> bool:
+    """Does any meeting overlap the school's day (Monday to Friday, in London time)?"""
+    if school is None:
+        return False
+    for start, end in dates:
+        local_start, local_end = timezone.localtime(start), timezone.localtime(end)
+        day = local_start.date()
+        if day.weekday() >= 5:
+            continue
+        tz = local_start.tzinfo
+        day_start = datetime.datetime.combine(day, school.day_start, tzinfo=tz)
+        day_end = datetime.datetime.combine(day, school.day_end, tzinfo=tz)
+        if local_start < day_end and local_end > day_start:
+            return True
+    return False
+
+
+def session_needs_release(session: DevelopmentSession, user: User) -> bool:
+    return in_school_day(session.dates.values_list("start", "end"), user.school)
+
+
+def session_page(session: DevelopmentSession, user: User) -> dict:
+    """
+    What the session page shows this person, beside its forms: their booking and place, whether
+    they need release (and the fee share to suggest), what they may do, and for the leads the
+    register, the cost shares and the feedback summary.
+    """
+    booking = booking_of(session, user)
+    active = booking is not None and booking.is_active
+    may_edit = permissions.can_edit(user, session)
+    needs_release = (
+        not active
+        and session.status == DevelopmentSession.Status.PUBLISHED
+        and session_needs_release(session, user)
+    )
+    shares = []
+    if session.fee:
+        shares = cost_shares(session)
+        if not may_edit:
+            shares = [s for s in shares if s.school.pk in user.led_school_ids]
+    return {
+        "session": session,
+        "leads": leads_with_profiles(session),
+        "booking": booking,
+        "active": active,
+        "feedback": getattr(booking, "feedback", None) if booking else None,
+        "waitlist_place": waitlist_place(booking) if booking else None,
+        "clashes": clashes(session, user) if session.is_past is False else [],
+        "needs_release": needs_release,
+        "suggested_fee_share": estimated_fee_share(session, user.school) if needs_release else None,
+        "show_link": permissions.can_see_join_link(user, session, booking),
+        "may_edit": may_edit,
+        "may_publish": session.status == DevelopmentSession.Status.PROPOSED
+        and permissions.can_publish(user, session),
+        "attendees": attendees(session) if may_edit else None,
+        "shares": shares,
+        "may_feedback": booking is not None and permissions.can_give_feedback(user, booking),
+        "summary": feedback_summary(session) if may_edit and session.has_started else None,
+        "seats_left": None
+        if session.capacity is None
+        else max(session.capacity - session.seats_taken, 0),
+    }

@@ -24,7 +24,7 @@ from django.utils import timezone
 from hubs.academic_year import validate_year_label
 from hubs.models import User
 
-from . import lifecycle, permissions, tasks
+from . import lifecycle, permissions, selectors, tasks
 from .lifecycle import SessionRefused
 from .models import (
     CANCEL_REASON_MAX,
@@ -77,27 +77,6 @@ class BookingResult:
 
 
 # --- Helpers ---
-
-
-def in_school_day(dates: Iterable[tuple[datetime.datetime, datetime.datetime]], school) -> bool:
-    """Does any meeting overlap the school's day (Monday to Friday, in London time)?"""
-    if school is None:
-        return False
-    for start, end in dates:
-        local_start, local_end = timezone.localtime(start), timezone.localtime(end)
-        day = local_start.date()
-        if day.weekday() >= 5:
-            continue
-        tz = local_start.tzinfo
-        day_start = datetime.datetime.combine(day, school.day_start, tzinfo=tz)
-        day_end = datetime.datetime.combine(day, school.day_end, tzinfo=tz)
-        if local_start < day_end and local_end > day_start:
-            return True
-    return False
-
-
-def session_needs_release(session: DevelopmentSession, user: User) -> bool:
-    return in_school_day(session.dates.values_list("start", "end"), user.school)
 
 
 def _lock(session: DevelopmentSession) -> DevelopmentSession:
@@ -260,7 +239,7 @@ def booking_create(
     if existing is not None and existing.is_active:
         return BookingResult(booking=existing, created=False)
 
-    needs_release = session_needs_release(session, user)
+    needs_release = selectors.session_needs_release(session, user)
     if needs_release and release is None:
         raise ReleaseNeeded(
             "This session is during your school day, so your CPD leader needs to approve "

@@ -175,52 +175,18 @@ def session_detail(request, pk: int):
 
 
 def _detail_context(request, session, *, release_form=None, feedback_form=None) -> dict:
-    user = request.user
-    booking = selectors.booking_of(session, user)
-    active = booking is not None and booking.is_active
-    may_edit = permissions.can_edit(user, session)
-    needs_release = (
-        not active
-        and session.status == DevelopmentSession.Status.PUBLISHED
-        and services.session_needs_release(session, user)
-    )
-    if needs_release and release_form is None:
+    """The session page: its data from the selector, its forms (bound ones kept after an error)."""
+    context = selectors.session_page(session, request.user)
+    if context["needs_release"] and release_form is None:
         release_form = ReleaseForm(
-            initial={"fee_share": selectors.estimated_fee_share(session, user.school)},
-            days=len(session.dates.all()),
+            initial={"fee_share": context["suggested_fee_share"]}, days=len(session.dates.all())
         )
-    shares = []
-    if session.fee:
-        shares = selectors.cost_shares(session)
-        if not may_edit:
-            shares = [s for s in shares if s.school.pk in user.led_school_ids]
-    feedback = getattr(booking, "feedback", None) if booking else None
-    may_feedback = booking is not None and permissions.can_give_feedback(user, booking)
-    if may_feedback and feedback_form is None:
-        feedback_form = FeedbackForm(instance=feedback)
+    if context["may_feedback"] and feedback_form is None:
+        feedback_form = FeedbackForm(instance=context["feedback"])
     return {
-        "session": session,
-        "leads": selectors.leads_with_profiles(session),
-        "booking": booking,
-        "active": active,
-        "waitlist_place": selectors.waitlist_place(booking) if booking else None,
-        "clashes": selectors.clashes(session, user) if session.is_past is False else [],
-        "needs_release": needs_release,
+        **context,
         "release_form": release_form,
-        "show_link": permissions.can_see_join_link(user, session, booking),
-        "may_edit": may_edit,
-        "may_publish": session.status == DevelopmentSession.Status.PROPOSED
-        and permissions.can_publish(user, session),
-        "attendees": selectors.attendees(session) if may_edit else None,
-        "shares": shares,
-        "may_feedback": may_feedback,
         "feedback_form": feedback_form,
-        "summary": selectors.feedback_summary(session)
-        if may_edit and session.has_started
-        else None,
-        "seats_left": None
-        if session.capacity is None
-        else max(session.capacity - session.seats_taken, 0),
         "cancel_form": CancelSessionForm(),
     }
 
@@ -230,7 +196,7 @@ def book(request, pk: int):
     session = _session_or_404(pk, request.user)
     release = None
     release_form = None
-    if services.session_needs_release(session, request.user):
+    if selectors.session_needs_release(session, request.user):
         release_form = ReleaseForm(request.POST, days=len(session.dates.all()))
         if not release_form.is_valid():
             context = _detail_context(request, session, release_form=release_form)

@@ -49,7 +49,7 @@ def test_a_twilight_after_the_school_day_needs_no_release(personas):
     session = SessionFactory(start=london(10, 15, 30), end=london(10, 16, 30))
     personas.school.day_end = datetime.time(15, 15)
     personas.school.save()
-    assert not services.session_needs_release(session, personas.owner)
+    assert not selectors.session_needs_release(session, personas.owner)
     assert book(session, personas.owner).status == S.CONFIRMED
 
 
@@ -58,7 +58,7 @@ def test_a_weekend_session_needs_no_release(personas):
     while saturday.weekday() != 5:
         saturday += datetime.timedelta(days=1)
     session = SessionFactory(start=saturday, end=saturday + datetime.timedelta(hours=2))
-    assert not services.session_needs_release(session, personas.owner)
+    assert not selectors.session_needs_release(session, personas.owner)
 
 
 def test_request_emails_own_school_leaders_and_holds_a_seat(
