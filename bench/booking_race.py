@@ -13,6 +13,7 @@ session with a unique prefix and deletes them afterwards. Exits non-zero if any 
 """
 
 import argparse
+import datetime
 import os
 import sys
 import threading
@@ -33,6 +34,7 @@ django.setup()
 
 from django.db import connection, transaction  # noqa: E402
 from django.db.models import Count  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
 from cpd_sessions import services  # noqa: E402
 from cpd_sessions.models import Booking, DevelopmentSession, SessionDate  # noqa: E402
@@ -73,10 +75,6 @@ def main() -> int:
     if connection.vendor != "postgresql":
         print("This benchmark needs Postgres: set DATABASE_URL.")
         return 2
-
-    import datetime
-
-    from django.utils import timezone
 
     tag = uuid.uuid4().hex[:8]
     hub = Hub.objects.create(name=f"Race hub {tag}", slug=f"race-{tag}")

@@ -19,6 +19,7 @@ recipient, and the peak resident memory (VmHWM) of the planner and of the worker
 from __future__ import annotations
 
 import argparse
+import datetime
 import os
 import resource
 import subprocess
@@ -40,7 +41,15 @@ django.setup()
 
 from aiosmtpd.controller import Controller  # noqa: E402
 from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from cpd_sessions.models import DevelopmentSession, SessionDate  # noqa: E402
+from experts.models import ExpertiseArea  # noqa: E402
+from hubs.models import Term, User  # noqa: E402
+from notifications.models import Delivery  # noqa: E402
+from portfolios.models import Goal  # noqa: E402
 
 PYTHON = sys.executable
 
@@ -70,16 +79,6 @@ def manage(*args: str) -> subprocess.CompletedProcess:
 
 def prepare(n: int) -> None:
     """A community of n staff, a term containing today, and some sessions and goals."""
-    import datetime
-
-    from django.utils import timezone
-
-    from cpd_sessions.models import DevelopmentSession, SessionDate
-    from experts.models import ExpertiseArea
-    from hubs.models import Term, User
-    from notifications.models import Delivery
-    from portfolios.models import Goal
-
     manage("seed_scale", "--profiles", str(n))
     today = timezone.localdate()
     if Term.objects.current(today) is None:
@@ -127,8 +126,6 @@ def peak_rss_mb(pid: int) -> float:
 
 
 def run(n: int, sink: Sink) -> dict:
-    from hubs.models import User
-
     recipients = User.objects.filter(is_active=True).count()
     worker = subprocess.Popen(  # noqa: S603 - our own worker
         [
@@ -187,8 +184,6 @@ def main() -> None:
     parser.add_argument("--plan-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.plan_only:  # the planner, as its own process so its peak memory is its own
-        from django.core.management import call_command
-
         call_command("send_termly_digest")
         print(f"PEAK_KB {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}")
         return

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import datetime
 import os
 import subprocess
 import sys
@@ -43,7 +44,17 @@ import django  # noqa: E402
 django.setup()
 
 from aiosmtpd.controller import Controller  # noqa: E402
+from django.contrib.auth.hashers import make_password  # noqa: E402
 from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.urls import reverse  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from cpd_sessions import services as sessions  # noqa: E402
+from cpd_sessions.models import DevelopmentSession, SessionDate  # noqa: E402
+from experts.models import ContactRequest, ExpertProfile  # noqa: E402
+from hubs.models import Hub, School, User  # noqa: E402
+from notifications.models import Delivery  # noqa: E402
 
 PYTHON = sys.executable
 PREFIX = "outbox-bench"
@@ -91,16 +102,6 @@ def redis_stop() -> None:
 
 def prepare(n: int):
     """n/2 experts and their n/2 correspondents, n/2 people booking, sessions with room."""
-    import datetime
-
-    from django.contrib.auth.hashers import make_password
-    from django.utils import timezone
-
-    from cpd_sessions.models import DevelopmentSession, SessionDate
-    from experts.models import ContactRequest, ExpertProfile
-    from hubs.models import Hub, School, User
-    from notifications.models import Delivery
-
     Delivery.objects.all().delete()
     ContactRequest.objects.filter(sender__email__startswith=PREFIX).delete()
     User.objects.filter(email__startswith=PREFIX).delete()
@@ -164,10 +165,6 @@ def prepare(n: int):
 
 def act(client, action) -> bool:
     """One user action; True when the user saw it succeed (no 5xx, no exception)."""
-    from django.urls import reverse
-
-    from cpd_sessions import services as sessions
-
     kind, person, target = action
     try:
         if kind == "contact":
@@ -190,9 +187,6 @@ def main() -> None:
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         raise SystemExit("Set DATABASE_URL to a Postgres database of your own.")
-    from django.test import Client
-
-    from notifications.models import Delivery
 
     actions, recipients = prepare(args.actions)
     sink = Sink()

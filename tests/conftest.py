@@ -11,6 +11,7 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -50,8 +51,6 @@ def _fast_passwords(settings):
 @pytest.fixture(autouse=True)
 def _clear_cache():
     # allauth's rate limits live in the cache; each test starts with none used.
-    from django.core.cache import cache
-
     cache.clear()
     return
 

@@ -7,6 +7,7 @@ from django.contrib.sessions.models import Session
 from django.utils import timezone
 
 from cpdhub.celery import app
+from hubs.tasks import clear_expired_sessions
 
 pytestmark = pytest.mark.django_db
 
@@ -19,8 +20,6 @@ def test_beat_schedule_names_only_registered_tasks():
 
 
 def test_expired_sessions_are_cleared_by_the_nightly_task():
-    from hubs.tasks import clear_expired_sessions
-
     old, fresh = SessionStore(), SessionStore()
     old.create()
     fresh.create()

@@ -1,4 +1,5 @@
 import datetime
+from decimal import Decimal
 
 import factory
 from django.utils import timezone
@@ -59,8 +60,6 @@ RELEASE = {
 
 
 def release_data(**overrides) -> dict:
-    from decimal import Decimal
-
     data = RELEASE | overrides
     return {k: Decimal(v) if k.endswith(("cost", "share")) else v for k, v in data.items()}
 

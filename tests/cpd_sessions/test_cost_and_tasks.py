@@ -2,10 +2,11 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from cpd_sessions import selectors, tasks
+from cpd_sessions import selectors, services, tasks
 from cpd_sessions.models import Booking, DevelopmentSession
 from tests.factories import UserFactory
 
@@ -93,8 +94,6 @@ def test_feedback_requested_after_the_session(personas, mailoutbox):
 def test_booking_emails_confirmed_waitlisted_and_promoted(
     personas, mailoutbox, django_capture_on_commit_callbacks
 ):
-    from cpd_sessions import services
-
     session = SessionFactory(capacity=1, title="Oracy")
     with django_capture_on_commit_callbacks(execute=True):
         first = book(session, personas.owner)
@@ -113,8 +112,6 @@ def test_booking_emails_confirmed_waitlisted_and_promoted(
 def test_a_rolled_back_booking_sends_nothing(
     personas, mailoutbox, django_capture_on_commit_callbacks
 ):
-    from django.db import transaction
-
     session = SessionFactory()
 
     def book_then_fail():

@@ -1,7 +1,10 @@
+from decimal import Decimal
+
 import pytest
 from django.core.management import call_command
 
-from cpd_sessions.models import Booking, DevelopmentSession, Feedback, ReleaseRequest
+from cpd_sessions import selectors
+from cpd_sessions.models import Booking, BudgetEntry, DevelopmentSession, Feedback, ReleaseRequest
 
 pytestmark = pytest.mark.django_db
 
@@ -35,11 +38,6 @@ def test_seed_demo_adds_sessions_of_every_kind_and_is_idempotent():
 
 def test_the_demo_ledger_charges_only_confirmed_places():
     """The seeded teacher was charged for a release on a session where she only waited."""
-    from decimal import Decimal
-
-    from cpd_sessions import selectors
-    from cpd_sessions.models import BudgetEntry
-
     call_command("seed_demo")
     call_command("seed_demo")  # loading again charges nothing twice
     approved = ReleaseRequest.objects.get(

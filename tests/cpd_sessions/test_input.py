@@ -9,6 +9,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.http import QueryDict
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -135,8 +136,6 @@ def test_recordings_query_string_with_a_null_byte_is_a_message_not_a_500(client,
 
 
 def test_approvals_query_is_cleaned_in_one_place():
-    from django.http import QueryDict
-
     show, q, errors = querystring.approvals_query(QueryDict("q=a%00b&show=all"))
     assert (show, q) == ("all", "")
     assert errors == ["Null characters are not allowed."]

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 from django.template import Context, Template
 from django.urls import reverse
 
@@ -153,8 +154,6 @@ def test_fewer_places_move_the_latest_back_to_the_waitlist_and_refund_them(perso
 
 
 def test_the_ledger_refuses_a_charge_with_the_wrong_sign(personas):
-    from django.db import IntegrityError, transaction
-
     with pytest.raises(IntegrityError), transaction.atomic():
         BudgetEntry.objects.create(
             user=personas.owner, academic_year="2026/27", kind="refund", amount=10, reason="x"
@@ -340,8 +339,6 @@ def test_a_budget_for_a_year_not_written_yyyy_yy_is_refused(client, personas, ye
 
 
 def test_the_database_refuses_an_unbounded_release(personas, school_hours):
-    from django.db import IntegrityError, transaction
-
     booking = book(school_hours, personas.owner, release=release_data())
     with pytest.raises(IntegrityError), transaction.atomic():
         ReleaseRequest.objects.filter(booking=booking).update(

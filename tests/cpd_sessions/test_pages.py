@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from cpd_sessions.models import Booking, DevelopmentSession
 from experts.models import ExpertiseArea
-from hubs.models import Phase
+from hubs.models import Phase, User
 from tests.experts.factories import ExpertProfileFactory
 from tests.factories import SubjectNetworkFactory, UserFactory
 
@@ -96,8 +96,6 @@ def test_suits_me_filters_by_my_phase(client, personas):
 
 
 def test_suits_me_filters_by_my_job_role_on_every_database(client, personas):
-    from hubs.models import User
-
     SessionFactory(title="For teachers", job_roles=[User.JobRole.TEACHER])
     SessionFactory(title="For teaching assistants", job_roles=[User.JobRole.TA])
     SessionFactory(title="For any role", job_roles=[])
@@ -275,8 +273,6 @@ def test_dashboard_shows_my_next_sessions(client, personas):
 
 
 def test_a_session_links_its_lead_to_their_directory_profile(client, personas):
-    from tests.experts.factories import ExpertProfileFactory
-
     profile = ExpertProfileFactory(user=personas.colleague)
     session = SessionFactory(leads=[personas.colleague, personas.outsider])  # Owen: no profile
     client.force_login(personas.owner)

@@ -2,7 +2,9 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from cpd_sessions import selectors, services
 from cpd_sessions.models import Booking, CpdBudget, ReleaseRequest
@@ -194,9 +196,6 @@ def test_leader_sets_a_budget_for_own_staff_only(client, personas):
 
 
 def test_database_requires_a_reason_to_decline(personas, school_hours):
-    from django.db import IntegrityError, transaction
-    from django.utils import timezone
-
     booking = book(school_hours, personas.owner, release=release_data())
     with pytest.raises(IntegrityError), transaction.atomic():
         ReleaseRequest.objects.filter(pk=booking.release.pk).update(

@@ -19,7 +19,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import sync_playwright
 
+from hubs.demo import seed
 from tests.conftest import needs
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls in tests are safe.
@@ -53,8 +55,6 @@ def pytest_runtest_makereport(item, call):
 def browser():
     if not Path(CHROMIUM_PATH).exists():
         needs(f"Chromium at {CHROMIUM_PATH} (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
             executable_path=CHROMIUM_PATH, headless=True, args=CHROMIUM_ARGS
@@ -83,8 +83,6 @@ def page(browser, request, live_server):
 @pytest.fixture
 def demo():
     """The demo community of ``seed_demo``."""
-    from hubs.demo import seed
-
     return seed()
 
 

@@ -8,6 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from cpd_sessions.demo import seed as seed_sessions
+from cpd_sessions.models import DevelopmentSession
+from experts.demo import seed
+from experts.models import ExpertProfile
+
 from .conftest import E2E, sign_in
 
 pytestmark = E2E
@@ -44,9 +49,6 @@ def axe_violations(page) -> list[str]:
 @pytest.mark.parametrize("width", [1280, 390])
 @pytest.mark.parametrize("who", list(PAGES))
 def test_pages_have_no_wcag_violations(page, demo, who, width):
-    from cpd_sessions.demo import seed as seed_sessions
-    from experts.demo import seed
-
     seed()
     seed_sessions()
     page.set_viewport_size({"width": width, "height": 900})
@@ -54,9 +56,6 @@ def test_pages_have_no_wcag_violations(page, demo, who, width):
         sign_in(page, who)
     paths = list(PAGES[who])
     if who == "teacher@demo.test":  # a session's own page, and an expert's
-        from cpd_sessions.models import DevelopmentSession
-        from experts.models import ExpertProfile
-
         paths.append(DevelopmentSession.objects.upcoming().first().get_absolute_url())
         paths.append(ExpertProfile.objects.visible().first().get_absolute_url())
     problems = {}

@@ -1,13 +1,13 @@
 from playwright.sync_api import expect
 
+from experts.demo import seed
+
 from .conftest import E2E, sign_in
 
 pytestmark = E2E
 
 
 def test_teacher_finds_a_questioning_expert_and_writes_to_them(page, demo, mailoutbox):
-    from experts.demo import seed
-
     seed()
     sign_in(page, "teacher@demo.test")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Directory").click()

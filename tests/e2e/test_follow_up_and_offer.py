@@ -3,6 +3,10 @@
 import pytest
 from playwright.sync_api import expect
 
+from hubs.models import User
+from tests.experts.factories import ExpertProfileFactory
+from tests.portfolios.factories import EntryFactory, follow_up_for
+
 from .conftest import E2E, sign_in
 
 pytestmark = E2E
@@ -10,9 +14,6 @@ pytestmark = E2E
 
 @pytest.mark.parametrize("width", [1280, 390])
 def test_not_yet_hides_the_yes_questions_and_saves(page, demo, width):
-    from hubs.models import User
-    from tests.portfolios.factories import EntryFactory, follow_up_for
-
     page.set_viewport_size({"width": width, "height": 900})
     teacher = User.objects.get(email="teacher@demo.test")
     entry = EntryFactory(owner=teacher, title="Hinge questions", will_try="Whiteboards")
@@ -31,9 +32,6 @@ def test_not_yet_hides_the_yes_questions_and_saves(page, demo, width):
 
 
 def test_an_absurd_first_date_is_a_message_on_the_field(page, demo):
-    from hubs.models import User
-    from tests.experts.factories import ExpertProfileFactory
-
     ExpertProfileFactory(user=User.objects.get(email="teacher@demo.test"))
     sign_in(page, "teacher@demo.test")
     page.goto(f"{page.base_url}/sessions/new/")

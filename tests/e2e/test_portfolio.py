@@ -2,7 +2,13 @@ import re
 
 from playwright.sync_api import expect
 
+from experts.demo import seed as seed_experts
+from hubs.models import User
+from portfolios.demo import seed as seed_portfolios
+from portfolios.models import Entry, Goal, ImpactFollowUp, Need
+
 from .conftest import E2E, sign_in
+from .test_accessibility import axe_violations
 
 pytestmark = E2E
 
@@ -45,13 +51,6 @@ def test_teacher_adds_a_goal_logs_an_entry_against_it_and_sees_it_in_the_stateme
 
 
 def test_portfolio_pages_have_no_wcag_violations(page, demo):
-    from experts.demo import seed as seed_experts
-    from hubs.models import User
-    from portfolios.demo import seed as seed_portfolios
-    from portfolios.models import Entry, Goal, ImpactFollowUp, Need
-
-    from .test_accessibility import axe_violations
-
     seed_experts()
     seed_portfolios()
     teacher = User.objects.get(email="teacher@demo.test")

@@ -2,6 +2,9 @@ from pathlib import Path
 
 from playwright.sync_api import expect
 
+from cpd_sessions.demo import seed as seed_sessions
+from experts.demo import seed as seed_experts
+
 from .conftest import E2E, sign_in
 
 pytestmark = E2E
@@ -10,9 +13,6 @@ DAYTIME = "Bar modelling in the classroom (daytime workshop)"
 
 
 def test_teacher_books_in_school_hours_leader_approves_teacher_gets_the_ics(page, demo, mailoutbox):
-    from cpd_sessions.demo import seed as seed_sessions
-    from experts.demo import seed as seed_experts
-
     seed_experts()
     seed_sessions()
 

@@ -1,13 +1,18 @@
 import datetime
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from hypothesis import given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from experts.models import ExpertProfile
+from cpd_sessions.models import DevelopmentSession
+from experts import filters
+from experts.models import ExpertiseArea, ExpertProfile
+from hubs.models import User
+from tests.cpd_sessions.factories import SessionFactory, london
 from tests.factories import UserFactory
 
 from .factories import ExpertProfileFactory, offer
@@ -137,8 +142,6 @@ def test_results_page_runs_at_most_eight_queries_whatever_the_page_size(
 def test_filter_lists_cost_one_query_and_a_long_school_list_narrows_to_the_hub(
     client, personas, experts, settings, monkeypatch
 ):
-    from experts import filters
-
     monkeypatch.setattr(filters, "SCHOOL_LIST_LIMIT", 1)
     client.force_login(personas.owner)
     html = client.get(URL).content.decode()
@@ -163,10 +166,6 @@ def test_filter_lists_cost_one_query_and_a_long_school_list_narrows_to_the_hub(
     )
 )
 def test_any_query_string_answers_200_or_400_never_500(params):
-    from django.test import Client
-
-    from hubs.models import User
-
     user = User.objects.filter(email="fuzz@example.test").first() or UserFactory(
         email="fuzz@example.test"
     )
@@ -196,8 +195,6 @@ def test_search_syntax_is_never_passed_through_raw(client, personas, experts, te
 
 
 def test_search_follows_a_rename_and_new_synonyms(client, personas, experts):
-    from experts.models import ExpertiseArea
-
     client.force_login(personas.owner)
     personas.outsider.last_name = "Bellingham"
     personas.outsider.save()
@@ -227,9 +224,6 @@ def test_paging_in_rank_order_with_the_last_page_for_a_page_too_far(client, pers
 
 
 def test_cards_show_sessions_run_not_ones_to_come_or_cancelled(client, personas, experts):
-    from cpd_sessions.models import DevelopmentSession
-    from tests.cpd_sessions.factories import SessionFactory, london
-
     questioner = experts[0]
     SessionFactory(leads=[questioner.user], start=london(-10), end=london(-10, 17, 30))
     SessionFactory(leads=[questioner.user], start=london(-20), end=london(-20, 17, 30))
@@ -249,8 +243,6 @@ def test_cards_show_sessions_run_not_ones_to_come_or_cancelled(client, personas,
 def test_a_person_deactivated_behind_the_signals_back_has_no_profile_page(
     client, personas, experts
 ):
-    from hubs.models import User
-
     User.objects.filter(pk=personas.outsider.pk).update(is_active=False)  # no save(), no signal
     client.force_login(personas.owner)
     assert client.get(experts[0].get_absolute_url()).status_code == 404

@@ -1,4 +1,5 @@
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 
 from experts.models import ContactRequest, ExpertiseArea, ExpertProfile
@@ -223,8 +224,6 @@ def test_only_the_expert_can_mark_helped(client, personas, who):
 
 
 def test_seed_demo_adds_a_live_questioning_expert():
-    from django.core.management import call_command
-
     call_command("seed_demo")
     visible = ExpertProfile.objects.visible()
     assert visible.count() >= 35

@@ -11,6 +11,7 @@ from django.utils import timezone
 from experts import services
 from experts.models import ExpertProfile, SearchWord
 from experts.search import corrected
+from hubs import services as hub_services
 
 from .factories import ExpertProfileFactory
 from .test_profiles import profile_post
@@ -118,8 +119,6 @@ def test_the_rebuild_agrees_with_the_counts_kept_as_profiles_change(personas, te
 def test_someone_leaving_through_the_removal_service_takes_their_words(
     personas, terms_around_today, verb
 ):
-    from hubs import services as hub_services
-
     ExpertProfileFactory(user=personas.colleague, bio="Interleaving in science")
     assert suggests("interleavng", "interleaving")
     getattr(hub_services, verb)(user=personas.colleague, by=personas.coordinator)

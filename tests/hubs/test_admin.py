@@ -2,6 +2,9 @@ import pytest
 from allauth.mfa.models import Authenticator
 from django.urls import reverse
 
+from hubs.models import Term
+from tests.factories import TermFactory
+
 pytestmark = pytest.mark.django_db
 
 
@@ -62,9 +65,6 @@ def test_staff_of_a_school_cannot_reach_the_admin(client, personas):
 
 
 def test_overlapping_term_in_the_admin_gets_a_clear_message(client, personas):
-    from hubs.models import Term
-    from tests.factories import TermFactory
-
     TermFactory(name="Autumn 2026", start="2026-09-02", end="2026-12-18")
     client.force_login(with_totp(personas.coordinator))
     response = client.post(

@@ -1,6 +1,8 @@
 """The coordinator's admin never reaches a person's private portfolio (issue 10, item 2 a and b)."""
 
 import pytest
+from allauth.account.models import EmailAddress
+from allauth.socialaccount.models import SocialAccount
 from django.contrib import admin
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import CASCADE, PROTECT, RESTRICT
@@ -8,6 +10,7 @@ from django.urls import reverse
 
 from hubs.admin import CountsOnDeleteMixin
 from hubs.models import User
+from notifications.models import Delivery
 from portfolios import services as portfolio_services
 from tests.portfolios.factories import EntryFactory, GoalFactory, NeedFactory
 
@@ -77,8 +80,6 @@ def test_adding_a_person_sets_no_password(coordinator_client, personas):
 
 
 def test_coordinator_sends_a_password_reset_email_instead(coordinator_client, personas, mailoutbox):
-    from notifications.models import Delivery
-
     response = coordinator_client.post(
         reverse("admin:hubs_user_changelist"),
         {"action": "send_password_reset", "_selected_action": [personas.owner.pk]},
@@ -170,9 +171,6 @@ def test_adding_a_second_account_for_a_mailbox_gets_a_message(coordinator_client
 
 def test_coordinator_cannot_point_an_account_at_their_own_mailbox(coordinator_client, personas):
     """Changing someone's address (then resetting "their" password) would be a way in too."""
-    from allauth.account.models import EmailAddress
-    from allauth.socialaccount.models import SocialAccount
-
     owner = personas.owner
     page = coordinator_client.get(reverse("admin:hubs_user_change", args=[owner.pk]))
     assert 'name="email"' not in page.content.decode()

@@ -4,11 +4,13 @@ its CSRF token, its fields by name, its own action): sign up, confirm the addres
 and out, invitations, network membership (plain and htmx), my details. See tests/webtest.py.
 """
 
+import datetime
 import json
 import re
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.utils import timezone
 
 from hubs.models import Invitation, Phase, Subject, User
 from tests.factories import (
@@ -235,10 +237,6 @@ def test_leader_resends_one_then_all_invitations(
     app, personas, mailoutbox, django_capture_on_commit_callbacks
 ):
     """Issue 14 item 5: resend one (a new link; the old one stops working) or all, once each."""
-    import datetime
-
-    from django.utils import timezone
-
     waiting = InvitationFactory(school=personas.school, email="waiting@gmail.test")
     expired = InvitationFactory(school=personas.school, email="expired@gmail.test")
     Invitation.objects.filter(pk=expired.pk).update(

@@ -1,7 +1,12 @@
 import pytest
+from django.db import transaction
 from django.urls import reverse
 
+from hubs import services
 from hubs.models import Invitation
+from hubs.services import invitation_create
+from hubs.tasks import send_invitation
+from tests.factories import SchoolDomainFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -86,10 +91,6 @@ def test_inviting_again_replaces_the_earlier_invitation(
 def test_rolled_back_invitation_sends_nothing(
     personas, mailoutbox, django_capture_on_commit_callbacks
 ):
-    from django.db import transaction
-
-    from hubs.services import invitation_create
-
     with (  # noqa: PT012
         django_capture_on_commit_callbacks(execute=True),
         pytest.raises(RuntimeError),
@@ -145,8 +146,6 @@ def test_withdraw_is_post_only(client, personas):
 
 def test_withdrawn_invitation_email_is_not_sent_late(personas, mailoutbox):
     """A worker picking up the task after the invitation was withdrawn sends nothing."""
-    from hubs.tasks import send_invitation
-
     invitation = Invitation.objects.create(
         email="gov@gmail.test",
         school=personas.school,
@@ -161,8 +160,6 @@ def test_withdrawn_invitation_email_is_not_sent_late(personas, mailoutbox):
 def test_cpd_leader_cannot_invite_another_member_schools_staff(
     client, personas, mailoutbox, django_capture_on_commit_callbacks
 ):
-    from tests.factories import SchoolDomainFactory
-
     personas.other_school.name = "Millbrook Academy"
     personas.other_school.save()
     SchoolDomainFactory(school=personas.other_school, domain="millbrook.sch.uk")
@@ -179,9 +176,6 @@ def test_cpd_leader_cannot_invite_another_member_schools_staff(
 
 
 def test_the_service_refuses_another_schools_address_for_every_caller(personas):
-    from hubs import services
-    from tests.factories import SchoolDomainFactory
-
     SchoolDomainFactory(school=personas.other_school, domain="millbrook.sch.uk")
     with pytest.raises(services.InvitationError, match="belongs to Thornbury High School"):
         services.invitation_create(

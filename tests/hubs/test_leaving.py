@@ -8,6 +8,7 @@ import hashlib
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -138,8 +139,6 @@ def test_deletion_removes_every_trace(personas, life, django_capture_on_commit_c
 
 
 def test_a_failed_deletion_keeps_the_files(personas, life, django_capture_on_commit_callbacks):
-    from django.db import transaction
-
     def delete_then_fail():
         with transaction.atomic():
             services.user_delete(user=personas.owner, by=personas.coordinator)

@@ -1,7 +1,10 @@
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 
-from hubs.models import SubjectNetwork, User
+from hubs.models import Phase, Subject, SubjectNetwork, User
+from hubs.navigation import nav_for
+from hubs.views import server_error
 from tests.conftest import verified
 from tests.factories import (
     HubFactory,
@@ -53,8 +56,6 @@ def test_dashboard_shows_my_school_hub_networks_and_term(client, personas):
 
 
 def test_dashboard_suggests_networks_for_my_subjects(client, personas):
-    from hubs.models import Subject
-
     personas.owner.subjects.add(Subject.objects.get(slug="geography"))
     SubjectNetworkFactory(name="Geography across the community")
     client.force_login(personas.owner)
@@ -189,8 +190,6 @@ def test_membership_change_is_post_only(client, personas):
 
 
 def test_my_details_saves_subjects_and_phases_but_not_my_school(client, personas):
-    from hubs.models import Phase, Subject
-
     client.force_login(personas.owner)
     geography = Subject.objects.get(slug="geography")
     primary = Phase.objects.get(slug="primary")
@@ -254,8 +253,6 @@ def test_coordinator_overview_is_for_coordinators_only(client, personas, who):
 
 
 def test_server_error_page_is_friendly(client, personas, settings):
-    from hubs.views import server_error
-
     response = server_error(None)
     assert response.status_code == 500
     assert b"Sorry, something went wrong" in response.content
@@ -280,10 +277,6 @@ def test_school_page_counts_roles_in_plain_english(client, personas):
 
 
 def test_navigation_marks_one_current_item_the_most_specific(personas):
-    from django.contrib.auth.models import AnonymousUser
-
-    from hubs.navigation import nav_for
-
     leader = User.objects.get(pk=personas.leader.pk)  # the personas' CPD leader
     items = nav_for(leader, "/sessions/approvals/")
     assert [i["label"] for i in items if i["current"]] == ["Approvals"]

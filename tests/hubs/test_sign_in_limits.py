@@ -11,6 +11,7 @@ import types
 import pytest
 from allauth.account.adapter import get_adapter
 from allauth.core.internal import ratelimit
+from django.core.cache import cache
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
@@ -140,8 +141,6 @@ def test_sign_in_with_a_provider_that_is_not_set_up_is_not_found(client, provide
 
 
 def test_an_unreachable_cache_is_not_retried_on_every_call(settings, caplog):
-    from django.core.cache import cache
-
     settings.CACHES = DEAD_CACHE
     with caplog.at_level(logging.ERROR, logger="cpdhub.cache"):
         assert cache.get("a", "empty") == "empty"

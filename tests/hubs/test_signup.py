@@ -7,13 +7,15 @@ from allauth.account.models import EmailAddress
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.models import SocialLogin
 from django.contrib.sessions.middleware import SessionMiddleware
+from django.db import IntegrityError, transaction
 from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
 from hubs.adapters import SocialAccountAdapter
 from hubs.models import Invitation, User
-from tests.factories import InvitationFactory, SchoolDomainFactory, SchoolFactory
+from notifications.models import Delivery
+from tests.factories import InvitationFactory, SchoolDomainFactory, SchoolFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -51,8 +53,6 @@ def test_staff_of_a_member_school_sign_up_and_join_it(client, mailoutbox):
     assert "To finish joining Riverside Schools CPD Community" in mail.body
     assert "/accounts/confirm-email/" in mail.body
     # On the delivery ledger like every email, as essential mail nobody can turn off.
-    from notifications.models import Delivery
-
     (delivery,) = Delivery.objects.filter(email=user.email)
     assert (delivery.kind, delivery.status, delivery.recipient) == (
         "account:email_confirmation_signup",
@@ -211,10 +211,6 @@ def test_the_address_typed_is_kept_for_sending(client):
 
 
 def test_the_database_refuses_a_second_account_for_one_mailbox(db):
-    from django.db import IntegrityError, transaction
-
-    from tests.factories import UserFactory
-
     UserFactory(email="sam@ashgrove.sch.uk")
     with pytest.raises(IntegrityError), transaction.atomic():
         UserFactory(email="sam+2@ashgrove.sch.uk")
@@ -223,7 +219,6 @@ def test_the_database_refuses_a_second_account_for_one_mailbox(db):
 
 def test_social_sign_up_for_a_plus_address_of_an_account_is_refused():
     SchoolDomainFactory(domain="ashgrove.sch.uk")
-    from tests.factories import UserFactory
 
     UserFactory(email="amelia@ashgrove.sch.uk")
     plus = SocialLogin(user=User(email="amelia+g@ashgrove.sch.uk"))

@@ -5,12 +5,13 @@ import smtplib
 from collections import Counter
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 
 from cpd_sessions import services as session_services
 from cpd_sessions.tasks import send_booking_mail, send_session_notice
 from hubs.models import User
-from notifications import services
+from notifications import services, tasks
 from notifications.models import Delivery
 from termly import planning
 from termly.tasks import plan_termly_digest
@@ -172,10 +173,6 @@ def test_session_emails_respect_the_opt_out(personas, mailoutbox):
 
 
 def test_a_send_in_a_rolled_back_transaction_never_goes(personas, mailoutbox):
-    from django.db import transaction
-
-    from notifications import tasks
-
     delivery = services.delivery_record(
         kind="digest", key="test:1:x", email=personas.owner.email, recipient=personas.owner
     )

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from portfolios import selectors, services
+from portfolios import selectors, services, tasks
 from portfolios.models import Entry, ImpactFollowUp
 from portfolios.tasks import ask_impact_follow_ups
 from tests.cpd_sessions.factories import SessionFactory
@@ -66,7 +66,6 @@ def test_the_task_emails_each_due_follow_up_once(personas, mailoutbox):
 
 def test_a_failed_send_is_tried_again_next_time(personas, mailoutbox, monkeypatch):
     follow_up_for(EntryFactory(owner=personas.owner, will_try="x"), days_ago=0)
-    import portfolios.tasks as tasks
 
     def refuse(*args, **kwargs):
         raise OSError("SMTP down")

@@ -5,6 +5,7 @@ import os
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from experts.models import ExpertiseArea
@@ -205,8 +206,6 @@ def test_someone_elses_goal_cannot_be_linked(client, personas):
 
 
 def test_the_database_refuses_impossible_hours(personas):
-    from django.db import IntegrityError, transaction
-
     entry = EntryFactory(owner=personas.owner)
     for hours in ["0", "100.01"]:
         with pytest.raises(IntegrityError), transaction.atomic():

@@ -1,11 +1,14 @@
 """CPD needs: mine, my school's audit for the CPD leader, the community's for the coordinator."""
 
 import pytest
+from django.utils import timezone
 
 from experts.models import ExpertiseArea
 from portfolios.models import Need
+from tests.cpd_sessions.factories import SessionFactory
+from tests.experts.factories import ExpertProfileFactory, offer
 
-from .factories import GoalFactory, NeedFactory
+from .factories import EntryFactory, GoalFactory, NeedFactory, follow_up_for
 
 pytestmark = pytest.mark.django_db
 
@@ -117,10 +120,6 @@ def test_a_bad_decision_changes_nothing(client, personas):
 
 
 def test_leaders_see_how_far_their_staffs_cpd_reached_in_counts_never_words(client, personas):
-    from django.utils import timezone
-
-    from .factories import EntryFactory, follow_up_for
-
     def answered(owner, level, words):
         follow_up = follow_up_for(EntryFactory(owner=owner, hours="2"))
         follow_up.answered_at, follow_up.level, follow_up.what_happened = (
@@ -151,9 +150,6 @@ def test_leaders_see_how_far_their_staffs_cpd_reached_in_counts_never_words(clie
 
 
 def test_the_coordinator_sees_needs_against_what_the_community_offers(client, personas):
-    from tests.cpd_sessions.factories import SessionFactory
-    from tests.experts.factories import ExpertProfileFactory, offer
-
     NeedFactory(owner=personas.owner)  # questioning
     NeedFactory(owner=personas.outsider, area=ExpertiseArea.objects.get(slug="send"))
     offer(ExpertProfileFactory(user=personas.colleague), "questioning")

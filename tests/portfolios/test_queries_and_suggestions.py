@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from experts.models import ExpertiseArea
-from hubs.models import Phase
+from hubs.models import Phase, User
 from portfolios import selectors
 from portfolios.models import Entry, Goal, ImpactFollowUp, Need
 from tests.experts.factories import ExpertProfileFactory, offer
@@ -137,8 +137,6 @@ def test_seed_demo_gives_the_demo_teacher_a_portfolio_and_stays_idempotent(clien
     first = counts()
     call_command("seed_demo")
     assert counts() == first
-
-    from hubs.models import User
 
     teacher = User.objects.get(email="teacher@demo.test")
     assert Goal.objects.filter(owner=teacher, status="active").count() >= 2

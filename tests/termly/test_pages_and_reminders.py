@@ -5,11 +5,13 @@ import datetime
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
 from django.utils import timezone
 
 from cpd_sessions.models import Booking, ReleaseRequest
 from hubs.models import Phase
 from notifications import services
+from notifications import services as ledger
 from notifications.models import Delivery, Preference
 from termly import links
 from termly.tasks import nudge_release_requests, plan_term_start_reminders
@@ -43,8 +45,6 @@ def test_the_unsubscribe_link_works_signed_out(client, personas):
 
 
 def test_one_click_post_from_a_mail_provider_needs_no_csrf_token(personas):
-    from django.test import Client
-
     client = Client(enforce_csrf_checks=True)
     response = client.post(
         f"/notifications/unsubscribe/{_token(personas.owner, 'reminders')}/",
@@ -219,9 +219,6 @@ def test_the_command_dry_run_sends_nothing_and_the_real_run_sends_once(
 
 
 def test_the_coordinator_sees_deliveries_per_term(client, personas, digest_term, mailoutbox):
-    from notifications import services as ledger
-    from notifications.models import Delivery
-
     ledger.batch_send(
         kind="digest", key="digest:autumn-2026", user_ids=[personas.owner.pk, personas.colleague.pk]
     )
