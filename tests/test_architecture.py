@@ -1,8 +1,9 @@
 """
 The house's floors hold (issue 12, Checks): the email ledger (notifications) imports no domain
 app; no domain app imports the termly mail; the apps stand in one strict order (termly,
-portfolios, cpd_sessions, experts, hubs, notifications), so no import cycle joins two apps. The contract is in pyproject.toml ([tool.importlinter]); import-linter follows
-indirect imports too, so a chain through a third module is caught as well.
+portfolios, cpd_sessions, experts, hubs, notifications), so no import cycle joins two apps.
+The contract is in pyproject.toml ([tool.importlinter]); import-linter follows indirect imports
+too, so a chain through a third module is caught as well.
 """
 
 import ast
