@@ -16,15 +16,12 @@ from notifications import registry
 from notifications.kinds import Category
 from notifications.rendering import absolute_url
 from notifications.services import send_now, send_templated_mail
+from notifications.tasks import MAIL_TASK_OPTIONS
 
 from .models import Booking, DevelopmentSession
 from .selectors import waitlist_place
 
 logger = logging.getLogger(__name__)
-
-# Every email goes through the ledger with a key, so running a task twice sends nothing twice:
-# safe to acknowledge late (a worker killed mid-task has it redelivered).
-RETRY = {"autoretry_for": (OSError,), "retry_backoff": True, "max_retries": 5, "acks_late": True}
 
 
 def booking_mail_key(booking, kind: str) -> str:
@@ -188,17 +185,17 @@ def register_emails() -> None:
 # the outbox, and for the daily jobs below.
 
 
-@shared_task(name="cpd_sessions.send_booking_mail", **RETRY)
+@shared_task(name="cpd_sessions.send_booking_mail", **MAIL_TASK_OPTIONS)
 def send_booking_mail(booking_id: int, kind: str) -> None:
     send_now(mail_booking(booking_id, kind, enqueue=False))
 
 
-@shared_task(name="cpd_sessions.send_release_requested", **RETRY)
+@shared_task(name="cpd_sessions.send_release_requested", **MAIL_TASK_OPTIONS)
 def send_release_requested(booking_id: int) -> None:
     send_now(mail_release_requested(booking_id, enqueue=False))
 
 
-@shared_task(name="cpd_sessions.send_session_notice", **RETRY)
+@shared_task(name="cpd_sessions.send_session_notice", **MAIL_TASK_OPTIONS)
 def send_session_notice(session_id: int, kind: str) -> None:
     send_now(mail_session_notice(session_id, kind, enqueue=False))
 

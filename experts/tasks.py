@@ -6,6 +6,7 @@ from notifications import registry
 from notifications.kinds import Category
 from notifications.rendering import absolute_url
 from notifications.services import send_now, send_templated_mail
+from notifications.tasks import MAIL_TASK_OPTIONS
 
 from . import search
 from .models import ContactRequest
@@ -50,13 +51,7 @@ def register_emails() -> None:
     registry.register("contact_request", category=Category.ESSENTIAL, build=contact_request_email)
 
 
-@shared_task(
-    name="experts.send_contact_request",
-    autoretry_for=(OSError,),
-    retry_backoff=True,
-    max_retries=5,
-    acks_late=True,  # idempotent: the ledger's key makes a second run send nothing
-)
+@shared_task(name="experts.send_contact_request", **MAIL_TASK_OPTIONS)
 def send_contact_request(contact_request_id: int) -> None:
     """Record and send at once (tasks queued before the ledger became the outbox)."""
     send_now(mail_contact_request(contact_request_id, enqueue=False))

@@ -8,6 +8,7 @@ from notifications import registry
 from notifications.kinds import Category
 from notifications.rendering import absolute_url
 from notifications.services import send_now, send_templated_mail
+from notifications.tasks import MAIL_TASK_OPTIONS
 
 from .models import Invitation
 
@@ -43,13 +44,7 @@ def register_emails() -> None:
     registry.register("invitation", category=Category.ESSENTIAL, build=invitation_email)
 
 
-@shared_task(
-    name="hubs.send_invitation",
-    autoretry_for=(OSError,),
-    retry_backoff=True,
-    max_retries=5,
-    acks_late=True,  # idempotent: the ledger's key makes a second run send nothing
-)
+@shared_task(name="hubs.send_invitation", **MAIL_TASK_OPTIONS)
 def send_invitation(invitation_id: int) -> None:
     """Record and send at once (tasks queued before the ledger became the outbox)."""
     send_now(mail_invitation(invitation_id, enqueue=False))
