@@ -1,5 +1,5 @@
 from django import forms
-from django.forms import inlineformset_factory
+from django.forms import BaseInlineFormSet, inlineformset_factory
 
 from cpdhub.textbounds import worded_limits
 from hubs.models import Phase, Subject
@@ -52,10 +52,34 @@ class ProfileAreaForm(forms.ModelForm):
         return data
 
 
+class BaseProfileAreaFormSet(BaseInlineFormSet):
+    """The formset checks areas against each other; this also checks a new row against the
+    areas already saved that the page did not send back (a second tab, a resubmitted old page),
+    which the database's profile_area_once would otherwise refuse with a 500."""
+
+    def clean(self):
+        super().clean()
+        if self.instance.pk is None:
+            return
+        sent = [form.instance.pk for form in self.initial_forms]
+        taken = set(
+            ProfileArea.objects.filter(profile=self.instance)
+            .exclude(pk__in=sent)
+            .values_list("area_id", flat=True)
+        )
+        for form in self.extra_forms:
+            area = getattr(form, "cleaned_data", {}).get("area")
+            if area is not None and area.pk in taken and not self._should_delete_form(form):
+                form.add_error(
+                    "area", f"You already offer {area.name}. Reload the page to change it."
+                )
+
+
 ProfileAreaFormSet = inlineformset_factory(
     ExpertProfile,
     ProfileArea,
     form=ProfileAreaForm,
+    formset=BaseProfileAreaFormSet,
     extra=2,
     can_delete=True,
     min_num=1,

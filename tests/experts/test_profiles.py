@@ -237,3 +237,15 @@ def test_dashboard_invites_me_to_offer_then_to_confirm(client, personas):
     page = client.get("/").content.decode()
     assert "Not confirmed this term" in page
     assert "Confirm my profile for this term" in page
+
+
+def test_posting_an_old_profile_page_again_does_not_add_the_area_twice(client, personas):
+    """The page sent again without its saved rows (INITIAL_FORMS=0) used to answer 500."""
+    client.force_login(personas.owner)
+    client.post(reverse("experts:me"), profile_post())
+    response = client.post(reverse("experts:me"), profile_post(headline="Changed"))
+    assert response.status_code < 500
+    assert "You already offer" in response.content.decode()
+    profile = ExpertProfile.objects.get(user=personas.owner)
+    assert profile.offers.count() == 1
+    assert profile.headline == "Questioning in maths"  # nothing half-saved
