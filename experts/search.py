@@ -20,7 +20,7 @@ from django.db import connection, transaction
 from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Greatest
 
-from .models import ExpertProfile, ProfileArea, SearchWord
+from .models import ExpertProfile, ProfileArea, SearchWord, live_q
 
 VECTOR = SearchVector("search_document", config="english")
 WORD = re.compile(r"[^\W\d_]+(?:['\u2019-][^\W\d_]+)*")
@@ -137,9 +137,7 @@ def rebuild_vocabulary() -> int:
     """The vocabulary exactly as the live profiles make it now (after a term change, profiles
     confirmed two terms ago have gone stale without any save). Returns the number of words."""
     live = ExpertProfile.objects.visible()
-    ExpertProfile.objects.filter(in_vocabulary=True).exclude(pk__in=live.values("pk")).update(
-        in_vocabulary=False
-    )
+    ExpertProfile.objects.filter(in_vocabulary=True).exclude(live_q()).update(in_vocabulary=False)
     live.filter(in_vocabulary=False).update(in_vocabulary=True)
     uses: Counter[str] = Counter()
     for text in live.values_list("search_document", flat=True).iterator(chunk_size=2000):

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from itertools import islice
+
 from django.apps import apps
+from django.core.cache import cache
 from django.db.models import (
     Case,
     CharField,
-    Count,
     F,
     IntegerField,
     OuterRef,
@@ -23,7 +26,7 @@ from django.utils import timezone
 from hubs.models import Hub, Phase, School, Subject, Term
 from hubs.selectors import count_per_row
 
-from .models import ExpertiseArea, ExpertProfile, ProfileArea, term_window_start
+from .models import ExpertiseArea, ExpertProfile, ProfileArea, live_q, term_window_start
 from .search import corrected as search_corrected
 
 
@@ -49,115 +52,186 @@ def with_card_data(queryset: QuerySet[ExpertProfile]) -> QuerySet[ExpertProfile]
     )
 
 
-def directory_choices() -> dict[str, list[tuple[str, str, str]]]:
+CHOICES_CACHE_KEY = "experts:directory-choices:v1"
+# A safety net only: every change of an area, subject, phase, hub or school clears the cached
+# choices at once (experts/signals.py); a bulk insert that sends no signal shows within this.
+CHOICES_CACHE_SECONDS = 600
+
+
+def directory_choices() -> dict[str, list[tuple]]:
     """
-    The directory filters' choices, in one query: for each kind a list of (value, label,
-    hub slug for a school). Areas, subjects, hubs and schools by name; phases in their order.
+    The directory filters' choices: for each kind a list of (value, label, hub slug for a
+    school), areas, subjects, hubs and schools by name, phases in their order; and under
+    "area_terms" each area's (id, name, synonyms) in lower case, for ranking. One query, then
+    cached (Django's cache) until one of them changes.
     """
+    choices = cache.get(CHOICES_CACHE_KEY)
+    if choices is None:
+        choices = _directory_choices()
+        cache.set(CHOICES_CACHE_KEY, choices, CHOICES_CACHE_SECONDS)
+    return choices
+
+
+def forget_directory_choices() -> None:
+    cache.delete(CHOICES_CACHE_KEY)
+
+
+def _directory_choices() -> dict[str, list[tuple]]:
     text = CharField()
 
-    def rows(queryset, kind: str, value: str, position=None, hub=None):
+    def rows(queryset, kind: str, value: str, position=None, hub=None, extra=None):
         return queryset.order_by().values_list(
             Value(kind, output_field=text),
             Cast(value, output_field=text),
             "name",
             position if position is not None else Value(0, output_field=IntegerField()),
             hub if hub is not None else Value("", output_field=text),
+            extra if extra is not None else Value("", output_field=text),
         )
 
-    union = rows(ExpertiseArea.objects.all(), "area", "slug").union(
+    union = rows(
+        ExpertiseArea.objects.all(), "area", "slug", position=F("pk"), extra=F("synonyms")
+    ).union(
         rows(Subject.objects.all(), "subject", "slug"),
         rows(Phase.objects.all(), "phase", "slug", position=F("position")),
         rows(Hub.objects.all(), "hub", "slug"),
         rows(School.objects.all(), "school", "urn", hub=Coalesce("hub__slug", Value(""))),
         all=True,
     )
-    choices: dict[str, list[tuple[str, str, str]]] = {
-        kind: [] for kind in ("area", "subject", "phase", "hub", "school")
+    choices: dict[str, list[tuple]] = {
+        kind: [] for kind in ("area", "subject", "phase", "hub", "school", "area_terms")
     }
-    for kind, value, label, _position, hub in sorted(union, key=lambda r: (r[0], r[3], r[2])):
+    for kind, value, label, position, hub, synonyms in sorted(
+        union, key=lambda r: (r[0], r[3] if r[0] == "phase" else 0, r[2])
+    ):
         choices[kind].append((value, label, hub))
+        if kind == "area":
+            choices["area_terms"].append((position, label.lower(), synonyms.lower()))
     return choices
 
 
-def ranked(queryset: QuerySet[ExpertProfile], query: str) -> QuerySet[ExpertProfile]:
-    """An area named by the search (or one of its synonyms) ranks above a passing mention."""
-    words = query.split()
-    if not words:
-        return queryset.order_by("sort_name", "pk")
-    area_hit = Q()
-    for word in words:
-        area_hit |= Q(area__name__icontains=word) | Q(area__synonyms__icontains=word)
+def named_areas(words: list[str]) -> list[int]:
+    """The areas a search names: a word found in an area's name or one of its synonyms
+    ("afl" → Assessment for learning), from the cached choices (no query)."""
+    lowered = [word.lower() for word in words]
+    return [
+        pk
+        for pk, name, synonyms in directory_choices()["area_terms"]
+        if any(word in name or word in synonyms for word in lowered)
+    ]
+
+
+def _rank_components(words: list[str]) -> tuple[Q | None, Q]:
+    """Offering an area the search names (None when it names none); a headline mention."""
+    area_ids = named_areas(words)
+    offering = (
+        Q(pk__in=ProfileArea.objects.filter(area_id__in=area_ids).values("profile_id"))
+        if area_ids
+        else None
+    )
     headline_hit = Q()
     for word in words:
         headline_hit |= Q(headline__icontains=word)
-    # "pk IN (offers of the named areas)": one hashed set for the whole query, not a lookup per
-    # matching profile.
-    offering_named_area = ProfileArea.objects.filter(area_hit).values("profile_id")
-    return queryset.annotate(
-        area_match=Case(
-            When(pk__in=offering_named_area, then=Value(1)),
-            default=Value(0),
-            output_field=IntegerField(),
-        ),
-        headline_match=Case(
+    return offering, headline_hit
+
+
+def ranked(queryset: QuerySet[ExpertProfile], query: str) -> QuerySet[ExpertProfile]:
+    """An area named by the search (or one of its synonyms) ranks above a headline mention,
+    which ranks above a passing one; then by name."""
+    words = query.split()
+    if not words:
+        return queryset.order_by("sort_name", "pk")
+    offering, headline_hit = _rank_components(words)
+    order = [F("headline_match").desc(), "sort_name", "pk"]
+    ranks = {
+        "headline_match": Case(
             When(headline_hit, then=Value(1)), default=Value(0), output_field=IntegerField()
-        ),
-    ).order_by(F("area_match").desc(), F("headline_match").desc(), "sort_name", "pk")
+        )
+    }
+    if offering is not None:
+        # "pk IN (offers of the named areas)": one hashed set for the whole query, not a lookup
+        # per matching profile.
+        ranks["area_match"] = Case(
+            When(offering, then=Value(1)), default=Value(0), output_field=IntegerField()
+        )
+        order.insert(0, F("area_match").desc())
+    return queryset.annotate(**ranks).order_by(*order)
+
+
+# The directory counts and ranks at most this many matches (50 pages of 20): "more than 1,000
+# colleagues" instead of an exact count, and no page past the 50th. What a search costs is
+# then bounded by this, not by how many profiles contain its words.
+RESULTS_CAP = 1_000
+# A broad search ranks its headline mentions among this many first matches by name.
+RANK_WINDOW = 5_000
 
 
 class RankedPages:
     """
     Ranked profiles for a Paginator, a page at a time, with only the page's rows joined to
-    person, school and hub for their cards. (Joining every match before taking a page was
-    most of the cost of a common word at 100,000 profiles: bench/directory.py.)
+    person, school and hub for their cards. ``profiles`` are the filtered profiles (unranked,
+    without card data).
 
-    With search text, ranking must look at every match anyway, so one pass over the profile
-    table picks the page's ids and counts all matches (``COUNT(*) OVER ()``). Without it the
-    order is the sort-name index, which a page can walk and stop early, so the count is its
-    own query and the page's ids a subquery of the cards' query.
+    Counting stops at RESULTS_CAP + 1. With search text and at most RESULTS_CAP matches, every
+    match is ranked. With more (a broad word such as "help"), only a bounded candidate set is
+    ranked, which holds the best RESULTS_CAP exactly: the first RESULTS_CAP by name of each
+    rank tier (offers a named area and mentions it in the headline; offers a named area;
+    mentions it in the headline; any match), each an early-stopping walk of the sort-name
+    index. Without text the order is that index itself: the page's ids are a subquery of the
+    cards' query.
     """
 
     def __init__(self, profiles: QuerySet[ExpertProfile], query: str, *, page: int, size: int):
-        self.profiles = profiles
+        self.profiles = profiles.order_by()
         self.query = query
-        self._wanted = slice((page - 1) * size, page * size)
-        self._ids: list[int] | None = None
-        self._count: int | None = None
+        self._matches: int | None = None
 
-    def _ranked_ids(self, page: slice) -> list[tuple[int, int]]:
-        counted = self.profiles.annotate(matches=Window(Count("pk")))
-        return list(counted.values_list("pk", "matches")[page])
+    @property
+    def matches(self) -> int:
+        """How many match, counted up to RESULTS_CAP + 1."""
+        if self._matches is None:
+            self._matches = self.profiles.values("pk")[: RESULTS_CAP + 1].count()
+        return self._matches
+
+    @property
+    def capped(self) -> bool:
+        """More match than are counted and shown."""
+        return self.matches > RESULTS_CAP
 
     def count(self) -> int:
-        if self._count is not None:
-            return self._count
-        if not self.query:
-            self._count = self.profiles.count()
-            return self._count
-        rows = self._ranked_ids(self._wanted)
-        if rows:
-            self._ids, self._count = [pk for pk, _ in rows], rows[0][1]
-        else:  # past the last page (the Paginator then asks for it), or nothing matches
-            self._count = self.profiles.count() if self._wanted.start else 0
-        return self._count
+        return min(self.matches, RESULTS_CAP)
 
     def __len__(self) -> int:
         return self.count()
 
+    def _candidates(self) -> QuerySet[ExpertProfile]:
+        """What is ranked: every match when there are at most RESULTS_CAP; otherwise the first
+        RANK_WINDOW matches by name, and the first RESULTS_CAP by name of those offering an area
+        the search names (with a headline mention, and without), found through the offers."""
+        if not self.capped:
+            return self.profiles
+        offering, headline_hit = _rank_components(self.query.split())
+        by_name = self.profiles.order_by("sort_name", "pk").values("pk")
+        firsts = [by_name[:RANK_WINDOW]]
+        if offering is not None:
+            firsts += [
+                by_name.filter(offering & headline_hit)[:RESULTS_CAP],
+                by_name.filter(offering)[:RESULTS_CAP],
+            ]
+        return ExpertProfile.objects.filter(pk__in=firsts[0].union(*firsts[1:], all=True))
+
     def __getitem__(self, page: slice) -> list[ExpertProfile]:
         if page.stop <= page.start:
             return []
-        cards = with_card_data(ExpertProfile.objects.all())
+        # The page's ids are a subquery of the cards' query (one query for both); the cards
+        # are put in the same order again, which costs nothing for 20 rows.
         if not self.query:
-            ids = self.profiles.values("pk")[page]
-            return list(cards.filter(pk__in=ids).order_by("sort_name", "pk"))
-        if self._ids is not None and page.start == self._wanted.start:
-            ids = self._ids[: page.stop - page.start]  # the last page is cut at the count
-        else:
-            ids = [pk for pk, _ in self._ranked_ids(page)]
-        by_id = {profile.pk: profile for profile in cards.filter(pk__in=ids)}
-        return [by_id[pk] for pk in ids if pk in by_id]
+            ids = self.profiles.order_by("sort_name", "pk").values("pk")[page]
+            return list(
+                with_card_data(ExpertProfile.objects.filter(pk__in=ids)).order_by("sort_name", "pk")
+            )
+        ids = ranked(self._candidates(), self.query).values("pk")[page]
+        return list(ranked(with_card_data(ExpertProfile.objects.filter(pk__in=ids)), self.query))
 
 
 def related_areas(query: str, limit: int = 6) -> list[ExpertiseArea]:
@@ -182,8 +256,8 @@ def profile_for(pk: int, viewer) -> ExpertProfile:
     # The list trusts the profile's copy of the person's active flag (kept by signals); a single
     # profile also checks the person's own row, so even a bulk update that bypassed the signals
     # never shows a deactivated colleague's page.
-    visible = Q(pk__in=ExpertProfile.objects.visible().values("pk")) | Q(user=viewer)
-    return base.filter(visible, user__is_active=True).get(pk=pk)
+    # Plain conditions on this one row (live_q), never "pk IN (every visible profile)".
+    return base.filter(live_q() | Q(user=viewer), user__is_active=True).get(pk=pk)
 
 
 def requests_this_term(profile: ExpertProfile) -> int:
@@ -196,14 +270,60 @@ def requests_this_term(profile: ExpertProfile) -> int:
 
 
 def stale_profiles() -> QuerySet[ExpertProfile]:
-    """Profiles not confirmed this term or last (the coordinator's list)."""
+    """Profiles not confirmed this term or last (the coordinator's list), oldest first, with
+    only the columns the list shows (never the bio or the search text and vector)."""
     since = term_window_start()
     stale = Q(last_confirmed_at__isnull=True)
     if since is not None:
         stale |= Q(last_confirmed_at__date__lt=since)
-    return ExpertProfile.objects.filter(
-        stale, is_hidden=False, user__is_active=True
-    ).select_related("user__school")
+    return (
+        ExpertProfile.objects.filter(stale, is_hidden=False, user__is_active=True)
+        .select_related("user__school")
+        .only(
+            "headline",
+            "last_confirmed_at",
+            "user__first_name",
+            "user__last_name",
+            "user__email",
+            "user__school__name",
+        )
+        .order_by(F("last_confirmed_at").asc(nulls_first=True), "pk")
+    )
+
+
+EXPORT_COLUMNS = (
+    "pk",
+    "user__first_name",
+    "user__last_name",
+    "user__job_role",
+    "user__school__name",
+    "user__school__hub__name",
+    "headline",
+    "contact_preference",
+    "user__email",
+)
+
+
+def export_rows(profiles: QuerySet[ExpertProfile], chunk: int = 2000):
+    """
+    The directory's rows for a spreadsheet, a chunk at a time: plain value tuples from a
+    server-side cursor (``EXPORT_COLUMNS`` plus the offers as text, "Questioning (advice by
+    email, coaching or mentoring); …"), and one query for each chunk's offers. Memory stays
+    that of one chunk however many profiles there are.
+    """
+    labels = [ProfileArea._meta.get_field(f).verbose_name for f in ProfileArea.OFFER_FIELDS]
+    rows = profiles.values_list(*EXPORT_COLUMNS).iterator(chunk_size=chunk)
+    while batch := list(islice(rows, chunk)):
+        offers: dict[int, list[str]] = defaultdict(list)
+        for profile_id, area, *flags in (
+            ProfileArea.objects.filter(profile_id__in=[row[0] for row in batch])
+            .order_by("area__name")
+            .values_list("profile_id", "area__name", *ProfileArea.OFFER_FIELDS)
+        ):
+            offered = ", ".join(label for label, flag in zip(labels, flags, strict=True) if flag)
+            offers[profile_id].append(f"{area} ({offered})")
+        for row in batch:
+            yield (*row, "; ".join(offers[row[0]]))
 
 
 def profile_with_user(pk: int) -> ExpertProfile | None:
@@ -259,10 +379,10 @@ def newest_near(
 def respelled(search, query: str) -> tuple[str, QuerySet[ExpertProfile]] | None:
     """
     When nobody has the words of ``query``: the words they were probably meant to be, and the
-    profiles the directory filter ``search`` selects for those, ranked. None if no correction.
+    profiles the directory filter ``search`` selects for those (unranked). None if no correction.
     The directory, its printable list and its CSV all search again this way.
     """
     correction = search_corrected(query) if query else ""
     if not correction:
         return None
-    return correction, ranked(search.searching_for(correction), correction)
+    return correction, search.searching_for(correction)

@@ -6,10 +6,11 @@ from contextlib import contextmanager
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
 from cpdhub.markup import render_markdown
-from hubs.models import School, User
+from hubs.models import Hub, Phase, School, Subject, Term, User
 
-from .models import ExpertiseArea, ExpertProfile, ProfileArea
+from .models import ExpertiseArea, ExpertProfile, ProfileArea, forget_term_starts
 from .search import forget_documents, refresh_documents
+from .selectors import forget_directory_choices
 
 _state = threading.local()
 
@@ -90,7 +91,26 @@ def _school_saved(sender, instance, **kwargs):
         )
 
 
+def _choices_changed(sender, **kwargs):
+    """An area, subject, phase, hub or school saved or deleted: the directory's cached filter
+    choices go (bulk inserts send no signal: the cache's timeout covers those)."""
+    forget_directory_choices()
+
+
+def _terms_changed(sender, **kwargs):
+    forget_term_starts()
+
+
 def connect() -> None:
+    post_save.connect(_terms_changed, sender=Term, dispatch_uid="experts.terms.saved")
+    post_delete.connect(_terms_changed, sender=Term, dispatch_uid="experts.terms.deleted")
+    for model in (ExpertiseArea, Subject, Phase, Hub, School):
+        for signal in (post_save, post_delete):
+            signal.connect(
+                _choices_changed,
+                sender=model,
+                dispatch_uid=f"experts.choices.{model._meta.label_lower}.{signal is post_save}",
+            )
     pre_save.connect(_before_save, sender=ExpertProfile, dispatch_uid="experts.profile.pre_save")
     post_save.connect(_profile_saved, sender=ExpertProfile, dispatch_uid="experts.doc.profile")
     pre_delete.connect(

@@ -2,12 +2,14 @@
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from cpdhub import csvsafe
+from hubs.models import User
 
 from . import permissions, selectors, services
 from .filters import DirectoryFilter
@@ -37,6 +39,7 @@ def directory(request):
     context = {
         "filter": search,
         "page": page,
+        "capped": getattr(paginator.object_list, "capped", False),
         "query": query,
         "correction": correction,
         "related": selectors.related_areas(query) if query and not paginator.count else [],
@@ -47,72 +50,123 @@ def directory(request):
 
 
 def _filtered(request):
-    """The filters, the visible profiles they select, ranked, with card data (None if invalid),
-    and the search text."""
-    search = DirectoryFilter(
-        request.GET or None, queryset=selectors.with_card_data(ExpertProfile.objects.visible())
-    )
+    """The filters, the visible profiles they select (unranked; None if the filters are not
+    valid), and the search text."""
+    search = DirectoryFilter(request.GET or None, queryset=ExpertProfile.objects.visible())
     if search.is_bound and not search.is_valid():
         return search, None, ""
     query = search.form.cleaned_data.get("q", "") if search.is_bound else ""
-    return search, selectors.ranked(search.qs, query), query
+    return search, search.qs, query
 
 
 def _listed(request):
-    """The printable list and the CSV select as the directory does, spelling corrected too."""
+    """The printable list and the CSV select as the directory does, spelling corrected too,
+    ranked as it ranks."""
     search, profiles, query = _filtered(request)
-    if query and profiles is not None and not profiles.exists():
-        again = selectors.respelled(search, query)
-        if again:
-            _, profiles = again
-    return search, profiles
+    if profiles is None:
+        return search, None
+    if query and not profiles.exists() and (again := selectors.respelled(search, query)):
+        query, profiles = again
+    return search, selectors.ranked(profiles, query)
+
+
+# The printable list: pages of this many, grouped by school; a selection of more than
+# PRINT_LIMIT asks for a hub or an area (or the spreadsheet) instead of listing.
+PRINT_PAGE_SIZE = 200
+PRINT_LIMIT = 2_000
 
 
 def printable(request):
-    """The termly directory as a clear, printable list, filterable by hub and area."""
+    """The termly directory as a clear, printable list, filterable by hub and area, grouped by
+    school (so sorted by school) and bounded: a page at a time, and never more than PRINT_LIMIT
+    people in all (a larger selection is asked to choose a hub or an area)."""
     search, profiles = _listed(request)
+    context = {"filter": search, "page": None, "too_many": False, "limit": PRINT_LIMIT}
     if profiles is None:
-        return render(request, "experts/print.html", {"filter": search, "profiles": []}, status=400)
-    return render(request, "experts/print.html", {"filter": search, "profiles": profiles})
+        return render(request, "experts/print.html", context, status=400)
+    # Counting stops at PRINT_LIMIT + 1: the cost is bounded whatever the community's size.
+    if profiles.order_by()[: PRINT_LIMIT + 1].count() > PRINT_LIMIT:
+        context["too_many"] = True
+        return render(request, "experts/print.html", context)
+    by_school = selectors.with_card_data(profiles).order_by("user__school__name", "sort_name", "pk")
+    context["page"] = Paginator(by_school, PRINT_PAGE_SIZE).get_page(_page_number(request))
+    context["querystring"] = _without_page(request)
+    return render(request, "experts/print.html", context)
+
+
+class _Line:
+    """What csv.writer writes to when each row is to be returned, not stored."""
+
+    def write(self, text: str) -> str:
+        return text
+
+
+CSV_HEADER = [
+    "Name",
+    "Job role",
+    "School",
+    "Hub",
+    "Headline",
+    "Areas and offers",
+    "Contact",
+    "Profile",
+]
 
 
 def export_csv(request):
+    """The directory as a spreadsheet, streamed: rows are written as they are read from a
+    server-side cursor, so the first byte leaves at once and memory does not grow with the
+    number of profiles (bench/directory.py measures both)."""
     _search, profiles = _listed(request)
     if profiles is None:
         return HttpResponse("Those filters are not valid.", status=400, content_type="text/plain")
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="cpd-directory.csv"'
-    writer = csvsafe.writer(response)
-    writer.writerow(
-        ["Name", "Job role", "School", "Hub", "Headline", "Areas and offers", "Contact", "Profile"]
+    response = StreamingHttpResponse(
+        _csv_lines(
+            selectors.export_rows(profiles),
+            request.build_absolute_uri(reverse("experts:directory")),
+        ),
+        content_type="text/csv; charset=utf-8",
     )
-    for expert in profiles:
-        school = expert.user.school
-        writer.writerow(
-            [
-                expert.user.full_name,
-                expert.user.get_job_role_display(),
-                school.name if school else "",
-                school.hub.name if school and school.hub else "",
-                expert.headline,
-                "; ".join(
-                    f"{o.area.name} ({', '.join(o.offer_labels)})" for o in expert.offers.all()
-                ),
-                expert.user.email
-                if expert.contact_preference == ExpertProfile.Contact.EMAIL
-                else "Contact form",
-                request.build_absolute_uri(expert.get_absolute_url()),
-            ]
-        )
+    response["Content-Disposition"] = 'attachment; filename="cpd-directory.csv"'
     return response
+
+
+def _csv_lines(rows, directory_url: str, lines_per_chunk: int = 500):
+    """The CSV's text in chunks of a few hundred lines, every cell formula-safe (csvsafe)."""
+    writer = csvsafe.writer(_Line())
+    roles = dict(User.JobRole.choices)
+    yield writer.writerow(CSV_HEADER)
+    lines = []
+    for pk, first, last, role, school, hub, headline, contact, email, offers in rows:
+        lines.append(
+            writer.writerow(
+                [
+                    f"{first} {last}".strip(),
+                    roles.get(role, role),
+                    school or "",
+                    hub or "",
+                    headline,
+                    offers,
+                    email if contact == ExpertProfile.Contact.EMAIL else "Contact form",
+                    f"{directory_url}{pk}/",
+                ]
+            )
+        )
+        if len(lines) >= lines_per_chunk:
+            yield "".join(lines)
+            lines.clear()
+    if lines:
+        yield "".join(lines)
+
+
+STALE_PAGE_SIZE = 50
 
 
 def stale(request):
     permissions.require_can_see_stale_profiles(request.user)
+    page = Paginator(selectors.stale_profiles(), STALE_PAGE_SIZE).get_page(_page_number(request))
     return render(
-        request,
-        "experts/stale.html",
-        {"profiles": selectors.stale_profiles().order_by("last_confirmed_at")},
+        request, "experts/stale.html", {"page": page, "querystring": _without_page(request)}
     )
 
 

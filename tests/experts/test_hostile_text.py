@@ -161,7 +161,7 @@ def test_the_directory_csv_never_carries_a_formula(client, personas):
     offer(expert, "questioning")
     client.force_login(personas.owner)
     response = client.get(reverse("experts:csv"))
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
     row = next(r for r in rows[1:] if "HYPERLINK" in r[4])
     assert row[0] == "'=1+1 Hughes"
     assert row[4] == '\'=HYPERLINK("http://x","y")'
