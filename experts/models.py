@@ -179,9 +179,21 @@ class ExpertProfile(models.Model):
     class Meta:
         ordering = ["sort_name", "pk"]
         indexes = [
-            # The directory without search text (browsing, an area filter) walks this in order.
+            # The directory without search text (browsing) walks this in order; the rest of the
+            # live predicate is in the index, so the walk never reads the (wide) table.
             models.Index(
-                fields=["sort_name", "id"], name="expert_sort_idx", condition=Q(is_hidden=False)
+                fields=["sort_name", "id"],
+                name="expert_sort_idx",
+                include=["user_is_active", "last_confirmed_at"],
+                condition=Q(is_hidden=False),
+            ),
+            # Whether one profile (found through an offer, a subject, a phase) is live, from the
+            # index alone: no visit to the table's row with its bio and search text.
+            models.Index(
+                fields=["id"],
+                name="expert_live_idx",
+                include=["user_is_active", "last_confirmed_at", "sort_name"],
+                condition=Q(is_hidden=False),
             ),
             # The directory lists only profiles confirmed since last term began.
             models.Index(
@@ -214,10 +226,17 @@ class ProfileArea(models.Model):
     coaching = models.BooleanField("coaching or mentoring", default=False)
     session = models.BooleanField("running a session", default=False)
     visit = models.BooleanField("hosting a visit or observation", default=False)
+    # The profile's sort name, kept with its search document (experts/search.py): a search that
+    # names an area walks the area's offers in the directory's order (expert_offer_order_idx)
+    # and stops after a page's worth, however many people offer it.
+    sort_name = models.CharField(max_length=150, blank=True, default="", editable=False)
 
     OFFER_FIELDS = ("advice", "coaching", "session", "visit")
 
     class Meta:
+        indexes = [
+            models.Index(fields=["area", "sort_name", "profile"], name="expert_offer_order_idx")
+        ]
         constraints = [
             models.UniqueConstraint(fields=["profile", "area"], name="profile_area_once"),
             models.CheckConstraint(

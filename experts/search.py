@@ -17,7 +17,7 @@ from collections.abc import Iterable
 
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection, transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Greatest
 
 from .models import ExpertProfile, ProfileArea, SearchWord, live_q
@@ -83,6 +83,11 @@ def refresh_documents(profile_ids: Iterable[int]) -> None:
         ]
         ExpertProfile.objects.bulk_update(
             profiles, ["search_document", "sort_name", "user_is_active"], batch_size=1000
+        )
+        ProfileArea.objects.filter(profile_id__in=chunk).update(
+            sort_name=Subquery(
+                ExpertProfile.objects.filter(pk=OuterRef("profile_id")).values("sort_name")[:1]
+            )
         )
         # Live now (visible() reads the user_is_active just stored).
         mine = ExpertProfile.objects.filter(pk__in=chunk)

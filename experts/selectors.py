@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.db.models import (
     Case,
     CharField,
+    Exists,
     F,
     IntegerField,
     OuterRef,
@@ -62,8 +63,8 @@ def directory_choices() -> dict[str, list[tuple]]:
     """
     The directory filters' choices: for each kind a list of (value, label, hub slug for a
     school), areas, subjects, hubs and schools by name, phases in their order; and under
-    "area_terms" each area's (id, name, synonyms) in lower case, for ranking. One query, then
-    cached (Django's cache) until one of them changes.
+    "area_terms" each area's (id, name, synonyms, slug), name and synonyms in lower case.
+    One query, then cached (Django's cache) until one of them changes.
     """
     choices = cache.get(CHOICES_CACHE_KEY)
     if choices is None:
@@ -106,8 +107,13 @@ def _directory_choices() -> dict[str, list[tuple]]:
     ):
         choices[kind].append((value, label, hub))
         if kind == "area":
-            choices["area_terms"].append((position, label.lower(), synonyms.lower()))
+            choices["area_terms"].append((position, label.lower(), synonyms.lower(), value))
     return choices
+
+
+def area_ids_by_slug() -> dict[str, int]:
+    """Each area's id by its slug, from the cached choices (no query)."""
+    return {slug: pk for pk, _name, _synonyms, slug in directory_choices()["area_terms"]}
 
 
 def named_areas(words: list[str]) -> list[int]:
@@ -116,7 +122,7 @@ def named_areas(words: list[str]) -> list[int]:
     lowered = [word.lower() for word in words]
     return [
         pk
-        for pk, name, synonyms in directory_choices()["area_terms"]
+        for pk, name, synonyms, _slug in directory_choices()["area_terms"]
         if any(word in name or word in synonyms for word in lowered)
     ]
 
@@ -162,8 +168,6 @@ def ranked(queryset: QuerySet[ExpertProfile], query: str) -> QuerySet[ExpertProf
 # colleagues" instead of an exact count, and no page past the 50th. What a search costs is
 # then bounded by this, not by how many profiles contain its words.
 RESULTS_CAP = 1_000
-# A broad search ranks its headline mentions among this many first matches by name.
-RANK_WINDOW = 5_000
 
 
 class RankedPages:
@@ -181,16 +185,37 @@ class RankedPages:
     cards' query.
     """
 
-    def __init__(self, profiles: QuerySet[ExpertProfile], query: str, *, page: int, size: int):
+    def __init__(
+        self,
+        profiles: QuerySet[ExpertProfile],
+        query: str,
+        *,
+        page: int,
+        size: int,
+        area: str | None = None,
+    ):
         self.profiles = profiles.order_by()
         self.query = query
         self._matches: int | None = None
+        # Browsing one area (the filter, no text): that area's offers in name order
+        # (expert_offer_order_idx), each checked against the other filters, instead of every
+        # profile's row in name order checked for the area.
+        self._offers = None
+        if area and not query and (area_id := area_ids_by_slug().get(area)) is not None:
+            self._offers = (
+                ProfileArea.objects.filter(
+                    Exists(self.profiles.filter(pk=OuterRef("profile_id"))), area_id=area_id
+                )
+                .order_by("sort_name", "profile_id")
+                .values("profile_id")
+            )
 
     @property
     def matches(self) -> int:
         """How many match, counted up to RESULTS_CAP + 1."""
         if self._matches is None:
-            self._matches = self.profiles.values("pk")[: RESULTS_CAP + 1].count()
+            counted = self._offers if self._offers is not None else self.profiles.values("pk")
+            self._matches = counted[: RESULTS_CAP + 1].count()
         return self._matches
 
     @property
@@ -206,18 +231,20 @@ class RankedPages:
 
     def _candidates(self) -> QuerySet[ExpertProfile]:
         """What is ranked: every match when there are at most RESULTS_CAP; otherwise the first
-        RANK_WINDOW matches by name, and the first RESULTS_CAP by name of those offering an area
-        the search names (with a headline mention, and without), found through the offers."""
+        RESULTS_CAP matches by name and the first RESULTS_CAP by name of those offering an area
+        the search names, found by walking that area's offers in name order
+        (expert_offer_order_idx). Both walks stop early, whatever the number of matches."""
         if not self.capped:
             return self.profiles
-        offering, headline_hit = _rank_components(self.query.split())
-        by_name = self.profiles.order_by("sort_name", "pk").values("pk")
-        firsts = [by_name[:RANK_WINDOW]]
-        if offering is not None:
-            firsts += [
-                by_name.filter(offering & headline_hit)[:RESULTS_CAP],
-                by_name.filter(offering)[:RESULTS_CAP],
-            ]
+        firsts = [self.profiles.order_by("sort_name", "pk").values("pk")[:RESULTS_CAP]]
+        if area_ids := named_areas(self.query.split()):
+            firsts.append(
+                ProfileArea.objects.filter(
+                    Exists(self.profiles.filter(pk=OuterRef("profile_id"))), area_id__in=area_ids
+                )
+                .order_by("sort_name", "profile_id")
+                .values("profile_id")[:RESULTS_CAP]
+            )
         return ExpertProfile.objects.filter(pk__in=firsts[0].union(*firsts[1:], all=True))
 
     def __getitem__(self, page: slice) -> list[ExpertProfile]:
@@ -226,7 +253,10 @@ class RankedPages:
         # The page's ids are a subquery of the cards' query (one query for both); the cards
         # are put in the same order again, which costs nothing for 20 rows.
         if not self.query:
-            ids = self.profiles.order_by("sort_name", "pk").values("pk")[page]
+            if self._offers is not None:
+                ids = self._offers[page]
+            else:
+                ids = self.profiles.order_by("sort_name", "pk").values("pk")[page]
             return list(
                 with_card_data(ExpertProfile.objects.filter(pk__in=ids)).order_by("sort_name", "pk")
             )

@@ -26,7 +26,13 @@ def directory(request):
     paginator = Paginator(
         ExpertProfile.objects.none()
         if invalid
-        else selectors.RankedPages(profiles, query, page=number, size=PAGE_SIZE),
+        else selectors.RankedPages(
+            profiles,
+            query,
+            page=number,
+            size=PAGE_SIZE,
+            area=search.form.cleaned_data.get("area") if search.is_bound else None,
+        ),
         PAGE_SIZE,
     )
     correction = None
