@@ -94,7 +94,7 @@ class DirectoryFilter(django_filters.FilterSet):
         }
 
     def search(self, queryset, name, value):
-        return matching(queryset, self.search_text or value)
+        return matching(queryset, value if self.search_text is None else self.search_text)
 
     def with_area(self, queryset, name, value):
         return queryset.filter(
@@ -118,3 +118,13 @@ class DirectoryFilter(django_filters.FilterSet):
         """The same filters with other search text (a corrected spelling)."""
         self.search_text = text
         return self.filter_queryset(self.queryset.all())
+
+    def without_text(self):
+        """The same filters without the search text (what else a match must satisfy)."""
+        if not self.is_bound:
+            return self.queryset.all()
+        searched, self.search_text = self.search_text, ""
+        try:
+            return self.filter_queryset(self.queryset.all())
+        finally:
+            self.search_text = searched

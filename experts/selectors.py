@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from itertools import islice
 
@@ -127,6 +128,25 @@ def named_areas(words: list[str]) -> list[int]:
     ]
 
 
+PLAIN_WORD = re.compile(r"[^\W\d_]+")
+
+
+def covering_areas(words: list[str]) -> list[int]:
+    """The areas whose name and synonyms hold every word of the search as a word of their own
+    ("retrieval practice" → Retrieval practice). Everyone offering one matches the search
+    whatever else they wrote (their document holds the area's name and synonyms), so they need
+    no text check. Only for plain words: quotes, "or" and "-word" have meanings of their own."""
+    lowered = [word.lower() for word in words]
+    if not lowered or not all(PLAIN_WORD.fullmatch(w) for w in lowered) or "or" in lowered:
+        return []
+    covering = []
+    for pk, name, synonyms, _slug in directory_choices()["area_terms"]:
+        own = set(PLAIN_WORD.findall(f"{name} {synonyms}"))
+        if all(word in own for word in lowered):
+            covering.append(pk)
+    return covering
+
+
 def _rank_components(words: list[str]) -> tuple[Q | None, Q]:
     """Offering an area the search names (None when it names none); a headline mention."""
     area_ids = named_areas(words)
@@ -178,11 +198,8 @@ class RankedPages:
 
     Counting stops at RESULTS_CAP + 1. With search text and at most RESULTS_CAP matches, every
     match is ranked. With more (a broad word such as "help"), only a bounded candidate set is
-    ranked, which holds the best RESULTS_CAP exactly: the first RESULTS_CAP by name of each
-    rank tier (offers a named area and mentions it in the headline; offers a named area;
-    mentions it in the headline; any match), each an early-stopping walk of the sort-name
-    index. Without text the order is that index itself: the page's ids are a subquery of the
-    cards' query.
+    ranked (``_candidates``). Without text the order is the sort-name index (or, for an area
+    filter, the area's offers in name order), walked until the page is found.
     """
 
     def __init__(
@@ -193,8 +210,11 @@ class RankedPages:
         page: int,
         size: int,
         area: str | None = None,
+        unsearched: QuerySet[ExpertProfile] | None = None,
     ):
         self.profiles = profiles.order_by()
+        # The same filters without the search text (DirectoryFilter.without_text).
+        self.unsearched = unsearched.order_by() if unsearched is not None else None
         self.query = query
         self._matches: int | None = None
         # Browsing one area (the filter, no text): that area's offers in name order
@@ -230,22 +250,41 @@ class RankedPages:
         return self.count()
 
     def _candidates(self) -> QuerySet[ExpertProfile]:
-        """What is ranked: every match when there are at most RESULTS_CAP; otherwise the first
-        RESULTS_CAP matches by name and the first RESULTS_CAP by name of those offering an area
-        the search names, found by walking that area's offers in name order
-        (expert_offer_order_idx). Both walks stop early, whatever the number of matches."""
+        """
+        What is ranked: every match when there are at most RESULTS_CAP. Otherwise those who
+        offer an area the search names, the first RESULTS_CAP by name, and, when they are
+        fewer, the first RESULTS_CAP matches by name. Each walk stops early, whatever the number
+        of matches.
+
+        The offerers come from walking the areas' offers in name order (expert_offer_order_idx);
+        for an area whose name and synonyms hold every word of the search (``covering_areas``)
+        each offerer is checked against the other filters only, from indexes, never against the
+        search text, which would read every offerer's row.
+        """
         if not self.capped:
             return self.profiles
-        firsts = [self.profiles.order_by("sort_name", "pk").values("pk")[:RESULTS_CAP]]
-        if area_ids := named_areas(self.query.split()):
-            firsts.append(
+        candidates = Q(pk__in=[])
+        words = self.query.split()
+        if named := named_areas(words):
+            covering = covering_areas(words) if self.unsearched is not None else []
+            # Offerers of an area that holds every word need no text check; with none such, the
+            # named areas' offerers are checked against the text (a longer walk when few of
+            # them match). An area named by only some words, beside one that holds them all,
+            # ranks its offerers first among the first RESULTS_CAP by name.
+            areas, checked = (covering, self.unsearched) if covering else (named, self.profiles)
+            walk = (
                 ProfileArea.objects.filter(
-                    Exists(self.profiles.filter(pk=OuterRef("profile_id"))), area_id__in=area_ids
+                    Exists(checked.filter(pk=OuterRef("profile_id"))), area_id__in=areas
                 )
                 .order_by("sort_name", "profile_id")
-                .values("profile_id")[:RESULTS_CAP]
+                .values_list("profile_id", flat=True)
             )
-        return ExpertProfile.objects.filter(pk__in=firsts[0].union(*firsts[1:], all=True))
+            offerers = list(dict.fromkeys(walk[:RESULTS_CAP]))  # someone offering two, once
+            if len(offerers) >= RESULTS_CAP:
+                return ExpertProfile.objects.filter(pk__in=offerers)
+            candidates = Q(pk__in=offerers)
+        by_name = self.profiles.order_by("sort_name", "pk").values("pk")[:RESULTS_CAP]
+        return ExpertProfile.objects.filter(candidates | Q(pk__in=by_name))
 
     def __getitem__(self, page: slice) -> list[ExpertProfile]:
         if page.stop <= page.start:

@@ -32,6 +32,7 @@ def directory(request):
             page=number,
             size=PAGE_SIZE,
             area=search.form.cleaned_data.get("area") if search.is_bound else None,
+            unsearched=search.without_text(),
         ),
         PAGE_SIZE,
     )
@@ -39,7 +40,14 @@ def directory(request):
     if query and not paginator.count and (again := selectors.respelled(search, query)):
         correction, corrected = again
         paginator = Paginator(
-            selectors.RankedPages(corrected, correction, page=number, size=PAGE_SIZE), PAGE_SIZE
+            selectors.RankedPages(
+                corrected,
+                correction,
+                page=number,
+                size=PAGE_SIZE,
+                unsearched=search.without_text(),
+            ),
+            PAGE_SIZE,
         )
     page = paginator.get_page(number)
     context = {

@@ -155,3 +155,35 @@ def test_the_filter_choices_cost_no_query_once_cached(client, personas, many, co
     client.force_login(personas.owner)
     first = count_queries(URL + "?hub=north")
     assert count_queries(URL + "?hub=north") == first - 1
+
+
+def test_a_search_naming_an_area_in_part_checks_its_offerers_against_the_text(
+    client, personas, many, monkeypatch
+):
+    """ "good questioning": no area holds both words, so the area's offerers must match the text."""
+    monkeypatch.setattr(selectors, "RESULTS_CAP", 3)
+    quiet = expert("Aaron", "Aab")
+    offer(quiet, "questioning")  # offers the area, but never writes "good"
+    many[-1].bio = "Good questioning, and I coach it."
+    many[-1].save()
+    client.force_login(personas.owner)
+    response = client.get(URL, {"q": "good questioning"})
+    assert names(response)[0] == "Zoe Zed"
+    assert "Aaron Aab" not in names(response)
+
+
+def test_the_named_area_offerers_are_still_held_to_the_other_filters(
+    client, personas, many, monkeypatch
+):
+    """Capped at 1, the offerers' walk (no text check) still applies the hub filter."""
+    monkeypatch.setattr(selectors, "RESULTS_CAP", 1)
+    for first, last in [("Tim", "Bader"), ("Sue", "Adder")]:
+        person = expert(first, last, bio="Questioning, mostly.")
+        person.user.school = personas.other_school
+        person.user.save()
+    offer(ExpertProfile.objects.get(user__last_name="Bader"), "questioning")
+    client.force_login(personas.owner)
+    south = client.get(URL, {"q": "questioning", "hub": "south"})
+    assert "More than <strong>1</strong> colleague" in south.content.decode()
+    # Sue Adder is first by name but offers nothing; Zoe Zed offers it but is not in the hub.
+    assert names(south) == ["Tim Bader"]
