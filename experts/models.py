@@ -6,9 +6,9 @@ import datetime
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
-from django.core.cache import cache
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -54,52 +54,38 @@ class ExpertiseArea(models.Model):
         return [s.strip() for s in self.synonyms.split(",") if s.strip()]
 
 
-TERM_STARTS_CACHE_KEY = "experts:term-starts:v1"
-
-
-def term_starts() -> list[datetime.date]:
-    """Every term's first day, latest first: a handful of dates, cached (Django's cache) until
-    a term is saved or deleted (experts/signals.py), so the live-profile check costs no query."""
-    starts = cache.get(TERM_STARTS_CACHE_KEY)
-    if starts is None:
-        starts = list(Term.objects.order_by("-start").values_list("start", flat=True))
-        cache.set(TERM_STARTS_CACHE_KEY, starts, 600)
-    return starts
-
-
-def forget_term_starts() -> None:
-    cache.delete(TERM_STARTS_CACHE_KEY)
+def _term_starts(today: datetime.date):
+    return Term.objects.filter(start__lte=today).order_by("-start").values("start")
 
 
 def term_window_start(today: datetime.date | None = None) -> datetime.date | None:
     """A profile confirmed on or after this date is live: the start of last term (or this one)."""
-    today = today or timezone.localdate()
-    starts = [start for start in term_starts() if start <= today][:2]
+    starts = [row["start"] for row in _term_starts(today or timezone.localdate())[:2]]
     return starts[-1] if starts else None
+
+
+def term_window_start_expression(today: datetime.date | None = None) -> Coalesce:
+    """term_window_start() inside the query that needs it (no query of its own)."""
+    starts = _term_starts(today or timezone.localdate())
+    return Coalesce(Subquery(starts[1:2]), Subquery(starts[:1]), Value(datetime.date.min))
 
 
 def live_q(today: datetime.date | None = None, prefix: str = "") -> Q:
     """
     The live-profile predicate, written once: not hidden, the person still active, confirmed
     this term or last (any confirmation at all while no term dates are set). Plain conditions
-    on the profile's own row with the window's first moment as a literal, so one profile is
-    checked through its primary key, and the planner estimates a list's share of live profiles
-    from the column's statistics. ``prefix`` reaches a profile from another model
+    on the profile's own row, so one profile is checked through its primary key, never as
+    "pk IN (every visible profile)"; the window's start is a scalar subquery Postgres runs once
+    per query (no query of its own). ``prefix`` reaches a profile from another model
     ("profile__").
     """
-    since = term_window_start(today)
-    confirmed = (
-        Q(**{f"{prefix}last_confirmed_at__isnull": False})
-        if since is None
-        else Q(
-            **{
-                f"{prefix}last_confirmed_at__gte": datetime.datetime.combine(
-                    since, datetime.time.min, tzinfo=timezone.get_default_timezone()
-                )
-            }
-        )
+    return Q(
+        **{
+            f"{prefix}is_hidden": False,
+            f"{prefix}user_is_active": True,
+            f"{prefix}last_confirmed_at__date__gte": term_window_start_expression(today),
+        }
     )
-    return Q(**{f"{prefix}is_hidden": False, f"{prefix}user_is_active": True}) & confirmed
 
 
 class ExpertProfileQuerySet(models.QuerySet):

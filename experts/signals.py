@@ -6,9 +6,9 @@ from contextlib import contextmanager
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
 from cpdhub.markup import render_markdown
-from hubs.models import Hub, Phase, School, Subject, Term, User
+from hubs.models import Hub, Phase, School, Subject, User
 
-from .models import ExpertiseArea, ExpertProfile, ProfileArea, forget_term_starts
+from .models import ExpertiseArea, ExpertProfile, ProfileArea
 from .search import forget_documents, refresh_documents
 from .selectors import forget_directory_choices
 
@@ -97,13 +97,7 @@ def _choices_changed(sender, **kwargs):
     forget_directory_choices()
 
 
-def _terms_changed(sender, **kwargs):
-    forget_term_starts()
-
-
 def connect() -> None:
-    post_save.connect(_terms_changed, sender=Term, dispatch_uid="experts.terms.saved")
-    post_delete.connect(_terms_changed, sender=Term, dispatch_uid="experts.terms.deleted")
     for model in (ExpertiseArea, Subject, Phase, Hub, School):
         for signal in (post_save, post_delete):
             signal.connect(

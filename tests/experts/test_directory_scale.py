@@ -1,5 +1,5 @@
 """The directory bounded at any size: capped counts, a bounded ranking, walks in name order,
-the live check as plain conditions, cached choices and term dates (issue 13)."""
+the live check as plain conditions, cached filter choices (issue 13)."""
 
 import datetime
 
@@ -122,7 +122,7 @@ def test_one_profile_is_checked_with_plain_conditions_not_a_list_of_every_visibl
 
 
 def test_the_live_window_follows_term_dates_as_they_are_saved(client, personas, many):
-    """Term starts are cached; saving a term clears them, so a profile goes stale at once."""
+    """The live window is read from the term dates in the same query: a new term applies at once."""
     old = many[0]
     old.last_confirmed_at = timezone.now() - datetime.timedelta(days=400)
     old.save()
