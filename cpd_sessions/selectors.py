@@ -130,11 +130,20 @@ def clashes(session: DevelopmentSession, user: User) -> list[SessionDate]:
 
 
 def attendees(session: DevelopmentSession) -> list[Booking]:
-    return list(
+    """The register: active bookings, each waitlisted one with ``queue_place``, its place in
+    the queue (1 is next), which the stored ``waitlist_position`` (an ordering with gaps) is not."""
+    bookings = list(
         Booking.objects.filter(session=session, status__in=Booking.ACTIVE)
         .select_related("user__school", "attendance", "release")
         .order_by("status", "waitlist_position", "user__last_name", "pk")
     )
+    waiting = sorted(
+        (b for b in bookings if b.status == Booking.Status.WAITLISTED),
+        key=lambda b: b.waitlist_position,
+    )
+    for place, booking in enumerate(waiting, 1):
+        booking.queue_place = place
+    return bookings
 
 
 @dataclass
