@@ -9,7 +9,7 @@ gunicorn's settings for the web process (Dockerfile and docker-compose.yml run
 - Threads: each process runs a few requests at once (``gthread``), so the time a request waits
   for Postgres or Redis is used by another thread instead of leaving a core idle. Few, because
   more threads in one process only queue for the same GIL, and every thread holds its own
-  database connection (CONN_MAX_AGE keeps it open between requests): processes × threads
+  database connection (CONN_MAX_AGE keeps it open between requests): processes times threads
   connections per web container, well under Postgres's default max_connections of 100.
 - Timeout: a page that takes 30 s is a bug; the worker is restarted rather than left stuck
   (exports stream, so they are not long single responses). Graceful timeout: a restart or deploy
