@@ -6,7 +6,12 @@ import runpy
 from pathlib import Path
 
 import pytest
+from django.contrib.sessions.models import Session
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from cpdhub.sessions import CACHED_FOR_SECONDS, SessionStore
 from tests.test_settings import ROOT, run
 
 SERVE_STATIC = """
@@ -83,3 +88,39 @@ def test_the_image_and_compose_run_gunicorn_with_its_config(path):
     text = Path(ROOT / path).read_text()
     assert '"gunicorn", "-c", "gunicorn.conf.py", "cpdhub.wsgi:application"' in text
     assert "--workers" not in text
+
+
+# --- Sessions read through the cache (cpdhub/sessions.py) --------------------------------
+
+
+@pytest.mark.django_db
+def test_a_signed_in_page_reads_its_session_from_the_cache(client, personas):
+    client.force_login(personas.owner)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/").status_code == 200
+    assert not [q for q in queries.captured_queries if "django_session" in q["sql"]]
+
+
+@pytest.mark.django_db
+def test_losing_the_cache_signs_nobody_out(client, personas):
+    client.force_login(personas.owner)
+    cache.clear()  # Redis restarted, or the entry expired
+    page = client.get("/")
+    assert page.status_code == 200
+    assert "Welcome, Sam" in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_signing_out_ends_the_session_in_the_cache_and_the_database(client, personas):
+    client.force_login(personas.owner)
+    key = client.session.session_key
+    client.post("/accounts/logout/")
+    assert not Session.objects.filter(session_key=key).exists()
+    assert SessionStore(key).load() == {}
+
+
+def test_a_session_stays_in_the_cache_five_minutes_at_most():
+    store = SessionStore()
+    assert store._cache._capped(14 * 24 * 3600) == CACHED_FOR_SECONDS == 300
+    assert store._cache._capped(None) == 300
+    assert store._cache._capped(60) == 60
