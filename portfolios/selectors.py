@@ -71,20 +71,22 @@ def entries_visible_to(user: User) -> QuerySet[Entry]:
     return Entry.objects.filter(_shared_q(Entry, user))
 
 
-def shared_with_me(user: User) -> tuple[list[Goal], list[Entry]]:
+def shared_with_me(user: User) -> tuple[QuerySet[Goal], QuerySet[Entry]]:
+    """Goals and entries others share with me (by name, or with me as their CPD leader), to be
+    shown a page at a time."""
     goals = (
         goals_visible_to(user)
         .exclude(owner=user)
         .select_related("owner__school")
-        .order_by("owner__last_name", "-academic_year", "title")
+        .order_by("owner__last_name", "-academic_year", "title", "pk")
     )
     entries = (
         entries_visible_to(user)
         .exclude(owner=user)
         .select_related("owner__school")
-        .order_by("owner__last_name", "-date")
+        .order_by("owner__last_name", "-date", "pk")
     )
-    return list(goals[:200]), list(entries[:200])
+    return goals, entries
 
 
 # --- Goals -------------------------------------------------------------------------
