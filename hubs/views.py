@@ -25,13 +25,14 @@ def _get_or_404(selector, **kwargs):
 @login_not_required
 def home(request):
     if not request.user.is_authenticated:
+        counts = selectors.community_counts()
         return render(
             request,
             "hubs/landing.html",
             {
                 "hubs": selectors.hubs_overview(),
-                "school_count": School.objects.count(),
-                "network_count": SubjectNetwork.objects.count(),
+                "school_count": counts["schools"],
+                "network_count": counts["networks"],
             },
         )
     return render(request, "hubs/dashboard.html", {"dash": selectors.dashboard_for(request.user)})
