@@ -24,4 +24,5 @@ RUN DEBUG=false SECRET_KEY=build-only-not-secret ALLOWED_HOSTS=build.invalid \
 
 USER cpdhub
 EXPOSE 8000
-CMD ["gunicorn", "cpdhub.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# Processes, threads, timeouts and restarts: gunicorn.conf.py (README, "Production deployment").
+CMD ["gunicorn", "-c", "gunicorn.conf.py", "cpdhub.wsgi:application"]

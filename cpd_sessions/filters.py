@@ -7,9 +7,20 @@ from django.db.models import Exists, OuterRef, Q
 
 from experts.models import ExpertiseArea
 from hubs.models import Hub, SubjectNetwork
+from hubs.shared_cache import shared
 
 from .interests import areas_for
 from .models import DevelopmentSession
+
+
+@shared("session-filter-choices", depends_on=(ExpertiseArea, Hub, SubjectNetwork))
+def filter_choices() -> dict[str, list[tuple[str, str]]]:
+    """The area, hub and network choices: the same for everyone, cached until one changes."""
+    return {
+        "area": [(a.slug, str(a)) for a in ExpertiseArea.objects.all()],
+        "hub": [(h.slug, str(h)) for h in Hub.objects.all()],
+        "network": [(n.slug, str(n)) for n in SubjectNetwork.objects.all()],
+    }
 
 
 class SessionFilter(django_filters.FilterSet):
@@ -64,6 +75,12 @@ class SessionFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         self.user = user
         self.form.label_suffix = ""  # labels as on every other form here: "Area", not "Area:"
+        # The choices from the cache (no query to draw the form); a submitted value is still
+        # checked against the database by the field's queryset.
+        for name, choices in filter_choices().items():
+            field = self.form.fields[name]
+            # Set underneath django-filter's setter, which would wrap them in a query iterator.
+            field._choices = field.widget.choices = [("", field.empty_label), *choices]
 
     def with_area(self, queryset, name, value):
         through = DevelopmentSession.areas.through

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 
-from experts.models import ExpertProfile
 from hubs.permissions import is_cpd_leader_of
 
 if TYPE_CHECKING:
@@ -34,7 +33,8 @@ def can_propose(user) -> bool:
     """Any staff member with a directory profile offers sessions (coordinators too)."""
     if not _active(user):
         return False
-    return user.is_coordinator or ExpertProfile.objects.filter(user=user).exists()
+    # The profile is loaded with the signed-in person (hubs.backends): no query.
+    return user.is_coordinator or hasattr(user, "expert_profile")
 
 
 def can_publish(user, session: DevelopmentSession) -> bool:

@@ -19,6 +19,8 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Sum,
+    Value,
+    prefetch_related_objects,
 )
 from django.urls import reverse
 from django.utils import timezone
@@ -92,17 +94,33 @@ def leads_with_profiles(session: DevelopmentSession) -> list[tuple[User, str | N
 
 
 def booking_of(session: DevelopmentSession, user: User) -> Booking | None:
-    return (
+    booking = (
         Booking.objects.filter(session=session, user=user)
         .select_related("release", "feedback")
+        .annotate(
+            # My place in the queue, in the same query (see waitlist_place).
+            queue_place=count_per_row(
+                Booking.objects.filter(
+                    session=OuterRef("session"),
+                    status=Booking.Status.WAITLISTED,
+                    waitlist_position__lte=OuterRef("waitlist_position"),
+                ),
+                "session",
+            )
+        )
         .first()
     )
+    if booking is not None:
+        booking.session = session  # already loaded: the permission checks ask for it
+    return booking
 
 
 def waitlist_place(booking: Booking) -> int | None:
     """My place in the queue: 1 means next (positions are orderings, with gaps)."""
     if booking.status != Booking.Status.WAITLISTED:
         return None
+    if getattr(booking, "queue_place", None):  # loaded by booking_of
+        return booking.queue_place
     return Booking.objects.filter(
         session_id=booking.session_id,
         status=Booking.Status.WAITLISTED,
@@ -130,11 +148,20 @@ def clashes(session: DevelopmentSession, user: User) -> list[SessionDate]:
 
 
 def attendees(session: DevelopmentSession) -> list[Booking]:
-    return list(
+    """The register: active bookings, each waitlisted one with ``queue_place``, its place in
+    the queue (1 is next), which the stored ``waitlist_position`` (an ordering with gaps) is not."""
+    bookings = list(
         Booking.objects.filter(session=session, status__in=Booking.ACTIVE)
         .select_related("user__school", "attendance", "release")
         .order_by("status", "waitlist_position", "user__last_name", "pk")
     )
+    waiting = sorted(
+        (b for b in bookings if b.status == Booking.Status.WAITLISTED),
+        key=lambda b: b.waitlist_position,
+    )
+    for place, booking in enumerate(waiting, 1):
+        booking.queue_place = place
+    return bookings
 
 
 @dataclass
@@ -373,30 +400,59 @@ def _in_areas(queryset: QuerySet[DevelopmentSession], area_ids: Iterable[int]) -
     )
 
 
-def upcoming_in_areas(user: User, area_ids: Iterable[int], limit: int) -> list[DevelopmentSession]:
-    """
-    Upcoming published sessions the person may see (the list's own scope rules), in any of these
-    areas, soonest first, with their areas: for the portfolio's suggestions. Two queries.
-    """
-    area_ids = list(area_ids)
-    if not area_ids:
-        return []
-    sessions = _in_areas(DevelopmentSession.objects.visible_to(user).upcoming(), area_ids)
-    return list(
-        sessions.select_related("venue_school").prefetch_related(
-            Prefetch("areas", queryset=ExpertiseArea.objects.order_by("name"))
-        )[:limit]
-    )
-
-
-def recordings_in_areas(
+def suggestion_pools(
     user: User, area_ids: Iterable[int], limit: int
-) -> list[DevelopmentSession]:
-    """The recordings bank (as the person may see it) in any of these areas, newest first."""
+) -> tuple[list[DevelopmentSession], list[DevelopmentSession]]:
+    """
+    For the portfolio's suggestions, in any of these areas: upcoming published sessions the
+    person may see (the list's own scope rules), soonest first, and the recordings bank as they
+    may see it, newest first; each with its areas. Three queries: the two lists, then the areas
+    of both at once.
+    """
     area_ids = list(area_ids)
     if not area_ids:
-        return []
-    return list(_in_areas(recordings(user), area_ids)[:limit])
+        return [], []
+    upcoming = list(
+        _in_areas(DevelopmentSession.objects.visible_to(user).upcoming(), area_ids)
+        .select_related("venue_school")
+        .prefetch_related(None)[:limit]
+    )
+    banked = list(_in_areas(recordings(user), area_ids).prefetch_related(None)[:limit])
+    prefetch_related_objects(
+        upcoming + banked, Prefetch("areas", queryset=ExpertiseArea.objects.order_by("name"))
+    )
+    return upcoming, banked
+
+
+def budget_columns(user: User, academic_year: str) -> dict:
+    """A person's budget for the year as columns another query can carry (one query for a
+    page that also needs other figures): see budget_from."""
+    budget = CpdBudget.objects.filter(user=user, academic_year=academic_year)
+    spent = (
+        BudgetEntry.objects.filter(user=user, academic_year=academic_year)
+        .order_by()
+        .annotate(_all=Value(1))
+        .values("_all")
+        .annotate(total=Sum("amount", output_field=MONEY_SUM))
+        .values("total")[:1]
+    )
+    return {
+        "budget_allocated": Subquery(budget.values("allocated")[:1]),
+        "budget_set_by": Subquery(budget.values("set_by_id")[:1]),
+        "budget_spent": Subquery(spent, output_field=MONEY_SUM),
+    }
+
+
+def budget_from(row: dict, user: User, academic_year: str) -> CpdBudget | None:
+    """The budget budget_of would give, from a row carrying budget_columns."""
+    allocated = row["budget_allocated"]
+    if allocated is None or (row["budget_set_by"] is None and not allocated):
+        return None
+    budget = CpdBudget(
+        user=user, academic_year=academic_year, allocated=allocated, set_by_id=row["budget_set_by"]
+    )
+    budget.spent = Decimal(row["budget_spent"] or 0).quantize(PENNY)
+    return budget
 
 
 def budget_of(user: User, academic_year: str) -> CpdBudget | None:

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from experts.models import ExpertiseArea
 from hubs.academic_year import parse_year_label
+from hubs.paging import page_of
 
 from . import calendar, permissions, querystring, selectors, services
 from .filters import SessionFilter
@@ -337,13 +338,13 @@ def approvals(request):
     for error in errors:
         messages.error(request, error)
     queue = selectors.approvals_search(request.user, show=show, q=q)
-    releases = list(queue[:200])
-    effects = selectors.approval_effects(releases)
+    page = page_of(request, queue)
+    effects = selectors.approval_effects(list(page))  # the page's own rows, with their effects
     return render(
         request,
         "cpd_sessions/approvals.html",
         {
-            "releases": releases,
+            "releases": page,
             "school_totals": effects["schools"],
             "totals": selectors.queue_totals(queue),
             "show": show,

@@ -252,8 +252,9 @@ ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_PRESERVE_USERNAME_CASING = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{COMMUNITY_NAME}] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
-# Sessions live in the database, never in the cache: a cache outage signs nobody out.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Sessions live in the database and are read from the cache (no query on a page), at most five
+# minutes old; a cache outage signs nobody out (cpdhub/sessions.py).
+SESSION_ENGINE = "cpdhub.sessions"
 # Rate limits (allauth keeps the counters in the cache above), by the real client address.
 # A whole school signs in from one public IP on an INSET morning, so per-address limits are
 # wide; failures per account are few and expire within minutes (README, "Sign-in limits").
@@ -328,7 +329,7 @@ FORMAT_MODULE_PATH = ["cpdhub.formats"]
 # --- Static files ------------------------------------------------------------------
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from cpdhub.textbounds import length_check
 from hubs.models import Phase, Subject, Term
+from hubs.selectors import term_starts
 
 # How much a person may write (a page of prose for a bio, a few paragraphs for a message).
 BIO_MAX = 5_000
@@ -60,7 +61,7 @@ def _term_starts(today: datetime.date):
 
 def term_window_start(today: datetime.date | None = None) -> datetime.date | None:
     """A profile confirmed on or after this date is live: the start of last term (or this one)."""
-    starts = [row["start"] for row in _term_starts(today or timezone.localdate())[:2]]
+    starts = term_starts(today or timezone.localdate())[:2]  # the cached terms: no query
     return starts[-1] if starts else None
 
 

@@ -25,6 +25,7 @@ def users_for_requests():
                 )
             ),
             leads_a_school=Exists(School.cpd_leaders.through.objects.filter(user=OuterRef("pk"))),
+            has_subjects=Exists(User.subjects.through.objects.filter(user=OuterRef("pk"))),
         )
     )
 

@@ -369,7 +369,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     @cached_property
     def led_school_ids(self) -> frozenset[int]:
         """The schools this person is a CPD leader of (one query, then cached on the instance)."""
-        if not self.pk:
+        if not self.pk or getattr(self, "leads_a_school", None) is False:  # hubs.backends
             return frozenset()
         return frozenset(self.led_schools.values_list("pk", flat=True))
 

@@ -11,6 +11,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from .models import Hub, Invitation, School, SchoolDomain, SubjectNetwork, Term, User
+from .shared_cache import shared
 
 
 def count_per_row(queryset: QuerySet, group_by: str, counted: str = "*") -> Coalesce:
@@ -107,15 +108,24 @@ def open_invitations(school: School) -> QuerySet[Invitation]:
     return school.invitations.open().select_related("invited_by")
 
 
-def network_detail(slug: str) -> SubjectNetwork:
+def network_detail(slug: str, user: User | None = None) -> SubjectNetwork:
+    """The network with its leads, and ``is_member`` for ``user`` (members: network_members)."""
     return (
         SubjectNetwork.objects.select_related("subject", "hub")
-        .prefetch_related(
-            Prefetch("leads", queryset=User.objects.select_related("school")),
-            Prefetch("members", queryset=User.objects.select_related("school")),
+        .prefetch_related(Prefetch("leads", queryset=User.objects.select_related("school")))
+        .annotate(
+            is_member=Exists(
+                SubjectNetwork.members.through.objects.filter(
+                    subjectnetwork=OuterRef("pk"), user_id=user.pk if user else None
+                )
+            )
         )
         .get(slug=slug)
     )
+
+
+def network_members(network: SubjectNetwork) -> QuerySet[User]:
+    return network.members.select_related("school").order_by("last_name", "first_name", "pk")
 
 
 @dataclass(frozen=True)
@@ -126,9 +136,41 @@ class TermPosition:
     days_left: int
 
 
+@shared("terms", depends_on=(Term,))
+def all_terms() -> list[Term]:
+    """Every term, by date: a few a year, the same for everyone, cached (hubs/shared_cache.py)."""
+    return list(Term.objects.order_by("start"))
+
+
+def current_term(today: datetime.date | None = None) -> Term | None:
+    today = today or timezone.localdate()
+    return next((t for t in all_terms() if t.start <= today <= t.end), None)
+
+
+def next_term(today: datetime.date | None = None) -> Term | None:
+    today = today or timezone.localdate()
+    return next((t for t in all_terms() if t.start > today), None)
+
+
+def term_starts(today: datetime.date | None = None) -> list[datetime.date]:
+    """The starts of the terms begun by ``today``, latest first."""
+    today = today or timezone.localdate()
+    return [t.start for t in reversed(all_terms()) if t.start <= today]
+
+
+@shared("community-counts", depends_on=(School, Hub, SubjectNetwork, User))
+def community_counts() -> dict[str, int]:
+    return {
+        "schools": School.objects.count(),
+        "hubs": Hub.objects.count(),
+        "networks": SubjectNetwork.objects.count(),
+        "staff": User.objects.filter(is_active=True, school__isnull=False).count(),
+    }
+
+
 def term_position(today: datetime.date | None = None) -> TermPosition | None:
     today = today or timezone.localdate()
-    term = Term.objects.current(today)
+    term = current_term(today)
     if term is None:
         return None
     return TermPosition(
@@ -141,6 +183,7 @@ class Dashboard:
     user: User
     networks: list[SubjectNetwork]
     suggested_networks: list[SubjectNetwork]
+    has_subjects: bool | None
     school_leaders: list[User]
     term: TermPosition | None
     next_term: Term | None
@@ -149,54 +192,57 @@ class Dashboard:
 
 
 def dashboard_for(user: User) -> Dashboard:
-    user = (
-        User.objects.select_related("school__hub")
-        .prefetch_related("subjects", "phases")
-        .get(pk=user.pk)
-    )
+    """
+    The dashboard of the signed-in person. ``user`` is request.user as hubs/backends.py loads
+    it (school and hub, expert profile, roles, whether they teach any subject): nothing about
+    them is read again. What is the same for everyone (the community's counts, the terms) comes
+    from the cache.
+    """
     my_networks = list(networks_with_counts(user.networks.all()))
-    subject_ids = [subject.pk for subject in user.subjects.all()]
+    has_subjects = getattr(user, "has_subjects", None)
+    if has_subjects is None:  # not loaded by the backend (a test, a shell)
+        has_subjects = user.subjects.exists()
     suggested: list[SubjectNetwork] = []
-    if subject_ids:
+    if has_subjects:
         nearby = Q(hub__isnull=True)
         if user.school and user.school.hub_id:
             nearby |= Q(hub_id=user.school.hub_id)
         suggested = list(
             networks_with_counts(
-                SubjectNetwork.objects.filter(nearby, subject__in=subject_ids).exclude(
-                    pk__in=[n.pk for n in my_networks]
-                )
+                SubjectNetwork.objects.filter(
+                    nearby, subject__in=user.subjects.values("pk")
+                ).exclude(pk__in=[n.pk for n in my_networks])
             )[:4]
         )
     leaders = list(user.school.cpd_leaders.order_by("last_name")) if user.school else []
     today = timezone.localdate()
-    community = {
-        "schools": School.objects.count(),
-        "hubs": Hub.objects.count(),
-        "networks": SubjectNetwork.objects.count(),
-        "staff": User.objects.filter(is_active=True, school__isnull=False).count(),
-    }
-    led = list(
-        schools_with_counts(School.objects.filter(cpd_leaders=user)).annotate(
-            open_invitations=Count(
-                "invitations",
-                filter=Q(
-                    invitations__accepted_at__isnull=True,
-                    invitations__revoked_at__isnull=True,
-                    invitations__expires_at__gt=timezone.now(),
+    led = []
+    if getattr(user, "leads_a_school", True):
+        led = list(
+            School.objects.filter(cpd_leaders=user)
+            .annotate(
+                staff_count=staff_count(),
+                open_invitations=count_per_row(
+                    Invitation.objects.filter(
+                        school=OuterRef("pk"),
+                        accepted_at__isnull=True,
+                        revoked_at__isnull=True,
+                        expires_at__gt=timezone.now(),
+                    ),
+                    "school",
                 ),
-                distinct=True,
             )
+            .order_by("name")
         )
-    )
     return Dashboard(
         user=user,
         networks=my_networks,
         suggested_networks=suggested,
+        has_subjects=has_subjects,
         school_leaders=leaders,
         term=term_position(today),
-        next_term=Term.objects.upcoming(today).first(),
-        community=community,
+        next_term=next_term(today),
+        community=community_counts(),
         led_schools=led,
     )
 

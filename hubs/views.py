@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from . import permissions, selectors, services
 from .forms import INVITATION_SESSION_KEY, InvitationForm, MyDetailsForm
 from .models import Hub, Invitation, School, SubjectNetwork
+from .paging import page_of
 
 
 def _get_or_404(selector, **kwargs):
@@ -24,13 +25,14 @@ def _get_or_404(selector, **kwargs):
 @login_not_required
 def home(request):
     if not request.user.is_authenticated:
+        counts = selectors.community_counts()
         return render(
             request,
             "hubs/landing.html",
             {
                 "hubs": selectors.hubs_overview(),
-                "school_count": School.objects.count(),
-                "network_count": SubjectNetwork.objects.count(),
+                "school_count": counts["schools"],
+                "network_count": counts["networks"],
             },
         )
     return render(request, "hubs/dashboard.html", {"dash": selectors.dashboard_for(request.user)})
@@ -42,11 +44,17 @@ def hub_list(request):
         "hubs/hub_list.html",
         {
             "hubs": selectors.hubs_overview(),
-            "community_networks": selectors.networks_with_counts(
-                SubjectNetwork.objects.filter(hub__isnull=True)
+            "community_networks": page_of(
+                request,
+                selectors.networks_with_counts(
+                    SubjectNetwork.objects.filter(hub__isnull=True)
+                ).order_by("name", "pk"),
+                param="networks_page",
             ),
-            "unattached_schools": selectors.schools_with_counts(
-                School.objects.filter(hub__isnull=True)
+            "unattached_schools": page_of(
+                request,
+                School.objects.filter(hub__isnull=True).order_by("name", "pk"),
+                param="schools_page",
             ),
         },
     )
@@ -59,7 +67,9 @@ def hub_detail(request, slug: str):
         "hubs/hub_detail.html",
         {
             "hub": hub,
-            "schools": selectors.schools_with_counts(hub.schools.all()),
+            "schools": page_of(
+                request, selectors.schools_with_counts(hub.schools.all()).order_by("name", "pk")
+            ),
             "networks": selectors.networks_with_counts(hub.networks.all()),
         },
     )
@@ -75,8 +85,16 @@ def school_detail(request, urn: int):
             "school": school,
             "role_counts": selectors.school_role_counts(school),
             "may_manage": may_manage,
-            "staff": selectors.school_staff(school) if may_manage else None,
-            "invitations": selectors.open_invitations(school) if may_manage else None,
+            "staff": page_of(request, selectors.school_staff(school).order_by("last_name", "pk"))
+            if may_manage
+            else None,
+            "invitations": page_of(
+                request,
+                selectors.open_invitations(school).order_by("-created_at", "pk"),
+                param="invitations_page",
+            )
+            if may_manage
+            else None,
             "closed_invitations": selectors.closed_invitations(school) if may_manage else None,
         },
     )
@@ -149,15 +167,14 @@ def invitation_accept(request, token: str):
 
 
 def network_detail(request, slug: str):
-    network = _get_or_404(selectors.network_detail, slug=slug)
-    members = list(network.members.all())
+    network = _get_or_404(selectors.network_detail, slug=slug, user=request.user)
     return render(
         request,
         "hubs/network_detail.html",
         {
             "network": network,
-            "members": members,
-            "is_member": any(member.pk == request.user.pk for member in members),
+            "members": page_of(request, selectors.network_members(network)),
+            "is_member": network.is_member,
             "may_join": permissions.can_join_network(request.user, network),
         },
     )

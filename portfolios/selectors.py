@@ -8,8 +8,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import (
+    Aggregate,
     Case,
+    CharField,
     Count,
+    DecimalField,
     Exists,
     IntegerField,
     OuterRef,
@@ -68,20 +71,22 @@ def entries_visible_to(user: User) -> QuerySet[Entry]:
     return Entry.objects.filter(_shared_q(Entry, user))
 
 
-def shared_with_me(user: User) -> tuple[list[Goal], list[Entry]]:
+def shared_with_me(user: User) -> tuple[QuerySet[Goal], QuerySet[Entry]]:
+    """Goals and entries others share with me (by name, or with me as their CPD leader), to be
+    shown a page at a time."""
     goals = (
         goals_visible_to(user)
         .exclude(owner=user)
         .select_related("owner__school")
-        .order_by("owner__last_name", "-academic_year", "title")
+        .order_by("owner__last_name", "-academic_year", "title", "pk")
     )
     entries = (
         entries_visible_to(user)
         .exclude(owner=user)
         .select_related("owner__school")
-        .order_by("owner__last_name", "-date")
+        .order_by("owner__last_name", "-date", "pk")
     )
-    return list(goals[:200]), list(entries[:200])
+    return goals, entries
 
 
 # --- Goals -------------------------------------------------------------------------
@@ -189,14 +194,83 @@ class Portfolio:
 RECENT_ENTRIES = 10
 
 
+def _count(queryset: QuerySet) -> Coalesce:
+    """COUNT(*) of a queryset, as a column of another query."""
+    return Coalesce(
+        Subquery(
+            queryset.order_by()
+            .annotate(_all=Value(1))
+            .values("_all")
+            .annotate(c=Count("*"))
+            .values("c")[:1]
+        ),
+        0,
+    )
+
+
+class _Titles(Aggregate):
+    """Titles joined with ", " (STRING_AGG on Postgres, GROUP_CONCAT on SQLite)."""
+
+    function = "STRING_AGG"
+    template = "%(function)s(%(expressions)s, ', ')"
+    output_field = CharField()
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return super().as_sql(compiler, connection, function="GROUP_CONCAT", **extra)
+
+
+def _with_goal_titles(entries: QuerySet[Entry]) -> QuerySet[Entry]:
+    """Each entry with ``goal_titles``, its goals' titles in one string (no query per entry,
+    no prefetch): for short lists of entries on pages with a query budget."""
+    through = Entry.goals.through
+    return entries.prefetch_related(None).annotate(
+        goal_titles=Subquery(
+            through.objects.filter(entry=OuterRef("pk"))
+            .order_by()
+            .annotate(_all=Value(1))
+            .values("_all")
+            .annotate(titles=_Titles("goal__title"))
+            .values("titles")[:1]
+        )
+    )
+
+
 def portfolio_home(user: User, today: datetime.date | None = None) -> Portfolio:
+    """
+    /portfolio/ in ten queries whatever it holds: the year's figures, what is shared with me
+    and my budget as one row; goals (and their areas), needs, recent entries (with their goals'
+    titles), due follow-ups; and the sessions and recordings suggested for them (three).
+    """
     year = current_academic_year(today)
     start, end = year_bounds(year)
     year_entries = Entry.objects.filter(owner=user, date__range=(start, end))
-    totals = year_entries.aggregate(hours=Sum("hours"))
-    shared = (
-        goals_visible_to(user).exclude(owner=user).count()
-        + entries_visible_to(user).exclude(owner=user).count()
+    hours = (
+        year_entries.order_by()
+        .annotate(_all=Value(1))
+        .values("_all")
+        .annotate(total=Sum("hours"))
+        .values("total")[:1]
+    )
+    label = year_label(year)
+    summary = (
+        User.objects.filter(pk=user.pk)
+        .annotate(
+            year_hours=Subquery(hours, output_field=DecimalField(max_digits=9, decimal_places=2)),
+            year_entries=_count(year_entries),
+            shared_goals=_count(goals_visible_to(user).exclude(owner=user)),
+            shared_entries=_count(entries_visible_to(user).exclude(owner=user)),
+            **session_selectors.budget_columns(user, label),
+        )
+        .values(
+            "year_hours",
+            "year_entries",
+            "shared_goals",
+            "shared_entries",
+            "budget_allocated",
+            "budget_set_by",
+            "budget_spent",
+        )
+        .get()
     )
     goals = list(
         with_progress(
@@ -216,13 +290,13 @@ def portfolio_home(user: User, today: datetime.date | None = None) -> Portfolio:
     return Portfolio(
         year=year,
         goals=goals,
-        recent_entries=list(my_entries(user)[:RECENT_ENTRIES]),
-        entry_count=year_entries.count(),
-        hours=totals["hours"] or ZERO_HOURS,
+        recent_entries=list(_with_goal_titles(my_entries(user))[:RECENT_ENTRIES]),
+        entry_count=summary["year_entries"],
+        hours=Decimal(summary["year_hours"] or 0).quantize(ZERO_HOURS),
         follow_ups=list(due_follow_ups(user=user, today=today)[:20]),
         needs=needs,
-        shared_count=shared,
-        budget=session_selectors.budget_of(user, year_label(year)),
+        shared_count=summary["shared_goals"] + summary["shared_entries"],
+        budget=session_selectors.budget_from(summary, user, label),
         suggested=[(item, found[item]) for item in working_on if found[item]],
     )
 
@@ -236,9 +310,9 @@ class DashboardPanel:
 def dashboard_panel(user: User) -> DashboardPanel:
     return DashboardPanel(
         goals=list(
-            with_progress(Goal.objects.filter(owner=user, status=Goal.Status.ACTIVE)).order_by(
-                "-academic_year", "title"
-            )[:5]
+            with_progress(Goal.objects.filter(owner=user, status=Goal.Status.ACTIVE))
+            .prefetch_related(None)  # the card shows no areas
+            .order_by("-academic_year", "title")[:5]
         ),
         follow_ups=list(due_follow_ups(user=user)[:5]),
     )
@@ -502,14 +576,13 @@ def _area_ids(item: Goal | Need) -> set[int]:
 def suggest_sessions(user: User, wanted: dict) -> dict:
     """
     For each key of ``wanted`` (a goal, a need…) mapped to area ids: upcoming published sessions
-    the person may see in those areas, and recordings in them. Five queries for any number of
+    the person may see in those areas, and recordings in them. Three queries for any number of
     keys: the sessions app's own selectors read a pool for all the areas at once, shared out here.
     """
     all_ids = set().union(*wanted.values()) if wanted else set()
     if not all_ids:
         return {key: SessionSuggestions([], []) for key in wanted}
-    pool = session_selectors.upcoming_in_areas(user, all_ids, limit=SUGGESTION_POOL)
-    banked = session_selectors.recordings_in_areas(user, all_ids, limit=SUGGESTION_POOL)
+    pool, banked = session_selectors.suggestion_pools(user, all_ids, limit=SUGGESTION_POOL)
 
     def matching(sessions, ids, limit):
         return [s for s in sessions if any(a.pk in ids for a in s.areas.all())][:limit]

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from cpd_sessions.querystring import id_param
+from hubs.paging import page_of
 
 from . import permissions, selectors, services
 from .export import portfolio_as_data
@@ -312,10 +313,11 @@ def need_list(request):
         else:
             messages.success(request, "Your need is recorded. Your CPD leader will see it.")
             return redirect("portfolios:needs")
-    needs = list(
+    needs = page_of(
+        request,
         Need.objects.filter(owner=request.user)
         .select_related("area", "goal")
-        .order_by("status", "-created_at")
+        .order_by("status", "-created_at", "pk"),
     )
     return render(
         request,
@@ -407,7 +409,14 @@ def needs_community(request):
 
 def shared(request):
     goals, entries = selectors.shared_with_me(request.user)
-    return render(request, "portfolios/shared.html", {"goals": goals, "entries": entries})
+    return render(
+        request,
+        "portfolios/shared.html",
+        {
+            "goals": page_of(request, goals, param="goals_page"),
+            "entries": page_of(request, entries, param="entries_page"),
+        },
+    )
 
 
 # --- The statement ---------------------------------------------------------------------------

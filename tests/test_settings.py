@@ -78,7 +78,7 @@ def test_environment_switches_to_postgres_redis_and_smtp():
     assert got["email"] == "django.core.mail.backends.smtp.EmailBackend"
     # Redis down must not stop sign-in: the cache degrades and logs (cpdhub/cache.py).
     assert got["cache"] == "cpdhub.cache.ResilientRedisCache"
-    assert got["sessions"] == "django.contrib.sessions.backends.db"
+    assert got["sessions"] == "cpdhub.sessions"  # the database, read through the cache
 
 
 def test_production_refuses_to_start_without_a_secret_key():

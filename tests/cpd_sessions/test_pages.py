@@ -3,6 +3,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from cpd_sessions import services
 from cpd_sessions.models import Booking, DevelopmentSession
 from experts.models import ExpertiseArea
 from hubs.models import Phase, User
@@ -280,3 +281,36 @@ def test_a_session_links_its_lead_to_their_directory_profile(client, personas):
     assert f'<a href="{profile.get_absolute_url()}">Amelia Hughes</a>' in page
     assert "Owen Bell" in page
     assert ">Owen Bell</a>" not in page
+
+
+def test_the_register_shows_each_waitlisted_persons_place_in_the_queue(client, personas):
+    """Stored positions are an ordering with gaps (a cancellation leaves one); the lead sees
+    1, 2, 3… as the waitlisted person does on their own page."""
+    session = SessionFactory(leads=[personas.colleague], capacity=1)
+    book(session, personas.owner)
+    waiting = [
+        book(session, UserFactory(school=personas.other_school, last_name=name))
+        for name in ("Adams", "Baker", "Clark")
+    ]
+    first = Booking.objects.get(pk=waiting[0].pk)
+    services.booking_cancel(booking=first, by=first.user)
+    positions = sorted(
+        Booking.objects.filter(session=session, status=Booking.Status.WAITLISTED).values_list(
+            "waitlist_position", flat=True
+        )
+    )
+    assert positions == [2, 3]  # the gap the cancellation left
+
+    client.force_login(personas.colleague)
+    page = client.get(session.get_absolute_url()).content.decode()
+    assert page.count("in the queue") == 2
+    assert "(number 1 in the queue)" in page
+    assert "(number 2 in the queue)" in page
+    assert "(number 3 in the queue)" not in page
+    assert page.index("Baker") < page.index("(number 1 in the queue)") < page.index("Clark")
+
+    client.force_login(waiting[2].user)
+    assert (
+        "You are number 2 on the waitlist"
+        in client.get(session.get_absolute_url()).content.decode()
+    )

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from cpd_sessions import selectors, services
 from cpd_sessions.models import Booking, CpdBudget, ReleaseRequest
+from tests.factories import UserFactory
 
 from .factories import SessionFactory, book, london, release_data
 
@@ -201,3 +202,23 @@ def test_database_requires_a_reason_to_decline(personas, school_hours):
         ReleaseRequest.objects.filter(pk=booking.release.pk).update(
             decision="declined", reason="", decided_at=timezone.now()
         )
+
+
+def test_the_approvals_queue_comes_a_page_at_a_time_at_the_same_cost(
+    client, personas, count_queries
+):
+    def requests(n):
+        for _ in range(n):
+            session = SessionFactory(capacity=5, start=london(10, 10, 0), end=london(10, 12, 0))
+            book(session, UserFactory(school=personas.school), release=release_data())
+
+    requests(1)
+    client.force_login(personas.leader)
+    one = count_queries(reverse("cpd_sessions:approvals"))
+    requests(54)
+    assert count_queries(reverse("cpd_sessions:approvals")) == one
+    page = client.get(reverse("cpd_sessions:approvals")).content.decode()
+    assert "Page 1 of 2 (55 requests)" in page
+    assert page.count('name="release" value=') == 50
+    second = client.get(reverse("cpd_sessions:approvals") + "?page=2").content.decode()
+    assert second.count('name="release" value=') == 5

@@ -111,9 +111,10 @@ def test_school_page_query_count_is_bounded_for_its_leader(client, personas, cou
 
 def test_network_page_query_count_is_bounded(client, personas, count_queries):
     network = SubjectNetworkFactory()
+    network.members.add(UserFactory())  # one row, then many (an empty page costs no query)
     client.force_login(personas.owner)
     few = count_queries(network.get_absolute_url())
-    network.members.add(*UserFactory.create_batch(20))
+    network.members.add(*UserFactory.create_batch(80))
     network.leads.add(*UserFactory.create_batch(3))
     assert count_queries(network.get_absolute_url()) == few
 
@@ -283,3 +284,36 @@ def test_navigation_marks_one_current_item_the_most_specific(personas):
     assert [i["label"] for i in nav_for(leader, "/sessions/12/")] == [i["label"] for i in items]
     assert [i["label"] for i in nav_for(leader, "/sessions/12/") if i["current"]] == ["Sessions"]
     assert nav_for(AnonymousUser(), "/") == []
+
+
+def test_long_lists_come_a_page_at_a_time(client, personas):
+    """A network's members, a hub's schools, a school's staff (for its CPD leader): 50 a page,
+    with links to the next page that keep the page's other lists where they were."""
+    network = SubjectNetworkFactory()
+    people = UserFactory.create_batch(55, school=personas.school)
+    network.members.add(*people)
+    client.force_login(personas.leader)
+
+    first = client.get(network.get_absolute_url()).content.decode()
+    assert "Members (55)" in first
+    assert first.count('class="person"') == 50 + network.leads.count()
+    assert "Page 1 of 2 (55 members)" in first
+    assert 'href="?page=2"' in first
+    second = client.get(network.get_absolute_url() + "?page=2").content.decode()
+    assert "Page 2 of 2 (55 members)" in second
+    # Nonsense or a page too far: the first or the last page, never an error.
+    assert client.get(network.get_absolute_url() + "?page=abc").status_code == 200
+    assert "Page 2 of 2" in client.get(network.get_absolute_url() + "?page=99").content.decode()
+
+    staff = client.get(personas.school.get_absolute_url()).content.decode()
+    assert "Page 1 of 2 (" in staff
+    hub = client.get(personas.school.hub.get_absolute_url() + "?page=1&x=1").content.decode()
+    assert "Ashgrove Primary School" in hub
+
+
+def test_the_hub_list_pages_schools_outside_hubs_on_their_own(client, personas):
+    SchoolFactory.create_batch(51, hub=None)
+    client.force_login(personas.owner)
+    page = client.get("/hubs/?networks_page=1").content.decode()
+    assert "Page 1 of 2 (51 schools)" in page
+    assert 'href="?networks_page=1&amp;schools_page=2"' in page

@@ -37,6 +37,10 @@ def test_portfolio_pages_cost_the_same_with_one_entry_and_with_many(
 ):
     client.force_login(personas.owner)
     goal = add_portfolio(personas.owner, 1)
+    # One row of every list, then many (an empty page of a list costs no query for its rows).
+    first_shared = add_portfolio(personas.other_leader, 1)
+    first_shared.shared_with.add(personas.owner)
+    Entry.objects.filter(owner=personas.other_leader).first().shared_with.add(personas.owner)
     year = goal.academic_year
     urls = [
         "/",
@@ -149,3 +153,20 @@ def test_seed_demo_gives_the_demo_teacher_a_portfolio_and_stays_idempotent(clien
     assert selectors.needs_audit(leader.led_school_ids).totals.total >= 3
     # The demo teacher shared a goal with their CPD leader.
     assert selectors.goals_visible_to(leader).filter(owner=teacher).exists()
+
+
+def test_my_needs_and_what_is_shared_with_me_come_a_page_at_a_time(client, personas):
+    areas = list(ExpertiseArea.objects.order_by("pk")[:3])
+    for i in range(55):
+        NeedFactory(owner=personas.owner, area=areas[i % 3])
+    goals = [GoalFactory(owner=personas.colleague) for _ in range(51)]
+    for goal in goals:
+        goal.shared_with.add(personas.owner)
+    client.force_login(personas.owner)
+    needs = client.get("/portfolio/needs/").content.decode()
+    assert "Page 1 of 2 (55 needs)" in needs
+    assert "Page 2 of 2 (55 needs)" in client.get("/portfolio/needs/?page=2").content.decode()
+    shared = client.get("/portfolio/shared/?entries_page=3").content.decode()
+    assert "Page 1 of 2 (51 goals)" in shared
+    assert 'href="?entries_page=3&amp;goals_page=2"' in shared
+    assert client.get("/portfolio/shared/?goals_page=x").status_code == 200

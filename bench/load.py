@@ -1,0 +1,414 @@
+"""
+Load: signed-in people using the site at once, through gunicorn with DEBUG off, on Postgres and
+Redis, at the scale of the database in DATABASE_URL (issue 13: 100,000 profiles). Needs the
+`load` dependency group (locust): `.venv/bin/uv sync --frozen --group load`.
+
+    export DATABASE_URL=postgres://postgres@127.0.0.1:5432/cpdhub_load
+    export REDIS_URL=redis://127.0.0.1:6379/3
+    createdb -h 127.0.0.1 -U postgres cpdhub_load
+    .venv/bin/python manage.py migrate --noinput
+    .venv/bin/python manage.py seed_scale --profiles 100000
+    .venv/bin/python bench/load.py setup   # bench users with a password, sessions, portfolios
+    .venv/bin/python bench/load.py run     # collectstatic, gunicorn (gunicorn.conf.py), locust
+
+`run` prints, per kind of request and in all: requests, failures, requests a second, mean, p50, p95
+and p99 in ms; then the steady state (every request after the last sign-in) against the targets
+(>= 40 requests a second, p95 <= 300 ms, no failures). Settings:
+LOAD_USERS (50), LOAD_TIME (2m), LOAD_PORT (8130); gunicorn's own from the environment
+(WEB_CONCURRENCY, GUNICORN_THREADS: gunicorn.conf.py). Each simulated person signs in through the
+real sign-in form once, then waits 0.5-1.5 s (1 s on average) between requests.
+
+locust imports this same file as its locustfile (the classes at the bottom); Django is set up only
+by the `setup` step, in its own process.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import random
+import re
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out"
+DATA = OUT / "load_data.json"
+PASSWORD = "bench-load-2026"  # noqa: S105 -- the bench database's own users
+USERS = int(os.environ.get("LOAD_USERS", "50"))
+RUN_TIME = os.environ.get("LOAD_TIME", "2m")
+PORT = int(os.environ.get("LOAD_PORT", "8130"))
+SESSIONS = 20
+TARGET_RPS, TARGET_P95_MS = 40.0, 300.0
+
+# Searches of several kinds (bench/directory.py's mix and the broad ones of issue 13).
+SEARCHES = {
+    "directory: topic word": [{"q": "questioning"}, {"q": "feedback"}, {"q": "phonics"}],
+    "directory: two words": [{"q": "retrieval practice"}, {"q": "phonics reading"}],
+    "directory: word + hub": [{"q": "feedback", "hub": "scale-hub-1"}],
+    "directory: area filter": [{"area": "questioning"}, {"area": "behaviour-management"}],
+    "directory: typo": [{"q": "questionning"}, {"q": "retreival"}],
+    "directory: name": [{"q": "Priya Patel"}],
+    "directory: browse": [{}, {"page": "3"}],
+    "directory: broad word": [{"q": "pupils"}, {"q": "teaching"}],
+}
+
+
+# --- setup (Django) ---------------------------------------------------------------------
+
+
+def setup() -> None:
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cpdhub.settings")
+    import django  # noqa: PLC0415 -- only the setup step runs Django; locust imports this file
+
+    django.setup()
+    from allauth.account.models import EmailAddress  # noqa: PLC0415 -- after django.setup()
+    from django.contrib.auth.hashers import make_password  # noqa: PLC0415 -- idem
+    from django.db import transaction  # noqa: PLC0415 -- idem
+    from django.utils import timezone  # noqa: PLC0415 -- idem
+
+    from cpd_sessions.models import DevelopmentSession, SessionDate  # noqa: PLC0415 -- idem
+    from experts.models import ContactRequest, ExpertProfile  # noqa: PLC0415 -- idem
+    from hubs.models import User  # noqa: PLC0415 -- idem
+    from portfolios.models import Entry, Goal, current_academic_year  # noqa: PLC0415 -- idem
+
+    started = time.perf_counter()
+    people = list(User.objects.filter(is_active=True, school__isnull=False).order_by("pk")[:USERS])
+    if len(people) < USERS:
+        raise SystemExit(f"Only {len(people)} active staff in the database: seed it first.")
+    ids = [p.pk for p in people]
+    with transaction.atomic():
+        User.objects.filter(pk__in=ids).update(password=make_password(PASSWORD))
+        EmailAddress.objects.filter(user_id__in=ids).delete()
+        EmailAddress.objects.bulk_create(
+            [EmailAddress(user=p, email=p.email, verified=True, primary=True) for p in people]
+        )
+        # Repeatable: last run's requests would count against the daily contact limit.
+        ContactRequest.objects.filter(sender_id__in=ids).delete()
+
+        DevelopmentSession.objects.filter(title__startswith="Load bench").delete()
+        leads = list(User.objects.filter(is_active=True).exclude(pk__in=ids).order_by("pk")[:5])
+        today = timezone.localdate()
+        session_ids = []
+        for i in range(SESSIONS):
+            day = today + timezone.timedelta(days=14 + i)
+            while day.weekday() >= 5:
+                day += timezone.timedelta(days=1)
+            start = timezone.make_aware(
+                timezone.datetime.combine(day, timezone.datetime.min.time())
+            ) + timezone.timedelta(hours=16, minutes=30)
+            session = DevelopmentSession.objects.create(
+                title=f"Load bench twilight {i + 1}",
+                description="Retrieval practice across the curriculum.",
+                kind=DevelopmentSession.Kind.WORKSHOP,
+                format=DevelopmentSession.Format.ONLINE,
+                join_link="https://meet.example.test/load-bench",
+                status=DevelopmentSession.Status.PUBLISHED,
+                capacity=400,
+                start=start,
+                end=start + timezone.timedelta(hours=1),
+            )
+            SessionDate.objects.create(session=session, start=session.start, end=session.end)
+            session.leads.set([leads[i % len(leads)]])
+            session_ids.append(session.pk)
+
+        year = current_academic_year(today)
+        Goal.objects.filter(owner_id__in=ids).delete()
+        Entry.objects.filter(owner_id__in=ids).delete()
+        for person in people:
+            goals = Goal.objects.bulk_create(
+                [
+                    Goal(owner=person, title=f"Goal {n}: better questioning", academic_year=year)
+                    for n in range(3)
+                ]
+            )
+            entries = Entry.objects.bulk_create(
+                [
+                    Entry(
+                        owner=person,
+                        date=today - timezone.timedelta(days=3 * n),
+                        kind="reading",
+                        title=f"Read about retrieval practice, part {n}",
+                        hours="1.0",
+                    )
+                    for n in range(12)
+                ]
+            )
+            Entry.goals.through.objects.bulk_create(
+                [Entry.goals.through(entry=e, goal=goals[n % 3]) for n, e in enumerate(entries)]
+            )
+
+    profiles = list(
+        ExpertProfile.objects.visible()
+        .exclude(user_id__in=ids)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:100000:337]
+    )
+    OUT.mkdir(parents=True, exist_ok=True)
+    DATA.write_text(
+        json.dumps(
+            {
+                "emails": [p.email for p in people],
+                "profiles": profiles,
+                "sessions": session_ids,
+            }
+        )
+    )
+    print(
+        f"{len(people)} bench users (password {PASSWORD}), {len(session_ids)} sessions, "
+        f"{len(profiles)} profiles to visit; {time.perf_counter() - started:.1f} s. Wrote {DATA}."
+    )
+
+
+# --- run: gunicorn and locust -----------------------------------------------------------
+
+
+def _server_env() -> dict:
+    env = dict(os.environ)
+    if not env.get("DATABASE_URL", "").startswith("postgres"):
+        raise SystemExit("Set DATABASE_URL to the Postgres database `setup` prepared.")
+    if not env.get("REDIS_URL"):
+        raise SystemExit("Set REDIS_URL (e.g. redis://127.0.0.1:6379/3): production has Redis.")
+    env.update(
+        {
+            "DEBUG": "false",
+            "SECRET_KEY": env.get("SECRET_KEY") or "load-bench-only-not-secret",
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "SECURE_SSL_REDIRECT": "false",
+            "STATIC_ROOT": str(OUT / "static"),
+            "GUNICORN_BIND": f"127.0.0.1:{PORT}",
+            "GUNICORN_ACCESSLOG": "",
+            "LOG_LEVEL": "WARNING",
+        }
+    )
+    return env
+
+
+def run() -> None:
+    if not DATA.exists():
+        raise SystemExit(f"No {DATA}: run `bench/load.py setup` first.")
+    env = _server_env()
+    python = sys.executable
+    subprocess.run(  # noqa: S603 -- our own manage.py
+        [python, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
+    )
+    gunicorn = Path(python).with_name("gunicorn")
+    server = subprocess.Popen(  # noqa: S603 -- our own gunicorn
+        [str(gunicorn), "-c", "gunicorn.conf.py", "cpdhub.wsgi:application"],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+    )
+    try:
+        _wait_for(f"http://127.0.0.1:{PORT}/healthz")
+        prefix = OUT / "load"
+        locust = Path(python).with_name("locust")
+        subprocess.run(  # noqa: S603 -- locust on this file
+            [
+                str(locust),
+                "-f",
+                str(Path(__file__).resolve()),
+                "--headless",
+                "--users",
+                str(USERS),
+                "--spawn-rate",
+                "10",
+                "--run-time",
+                RUN_TIME,
+                "--host",
+                f"http://127.0.0.1:{PORT}",
+                "--csv",
+                str(prefix),
+                "--only-summary",
+                "--loglevel",
+                "WARNING",
+            ],
+            cwd=ROOT,
+            check=False,
+        )
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=60)
+    report(Path(f"{prefix}_stats.csv"))
+
+
+def _wait_for(url: str) -> None:
+    for _ in range(120):
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 -- our server
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.5)
+    raise SystemExit(f"gunicorn did not answer {url}")
+
+
+SAMPLES = OUT / "load_samples.json"
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else 0.0
+
+
+def report(stats_csv: Path) -> None:
+    """locust's own table (every request), then the figures the targets are about: the steady
+    state, every request after the last person has signed in (a sign-in is once a session, and
+    its password hash costs ~0.3 s of CPU on purpose), from each request's own record."""
+    rows = list(csv.DictReader(stats_csv.open()))
+    print(
+        f"\n{'request':<32}{'n':>7}{'fail':>6}{'req/s':>8}{'mean':>7}{'p50':>6}{'p95':>6}{'p99':>6}"
+    )
+    for row in rows:
+        name = row["Name"] if row["Name"] != "Aggregated" else "all (locust)"
+        print(
+            f"{name:<32}{int(row['Request Count']):>7}{int(row['Failure Count']):>6}"
+            f"{float(row['Requests/s']):>8.1f}{float(row['Average Response Time']):>7.0f}"
+            f"{row['50%']:>6}{row['95%']:>6}{row['99%']:>6}"
+        )
+    samples = json.loads(SAMPLES.read_text())  # [ended at, name, ms, failed]
+    signed_in = max((t for t, name, _, _ in samples if name.startswith("sign in")), default=0)
+    steady = [(t, ms, failed) for t, name, ms, failed in samples if t > signed_in]
+    if len(steady) < 2:
+        raise SystemExit("No requests after the sign-ins: run longer (LOAD_TIME).")
+    seconds = steady[-1][0] - steady[0][0]
+    rps = len(steady) / seconds
+    times = [ms for _, ms, _ in steady]
+    p95 = _percentile(times, 0.95)
+    failures = sum(failed for _, _, failed in steady)
+    mean = sum(times) / len(times)
+    print(
+        f"\nSteady state ({seconds:.0f} s after the last sign-in, {len(steady)} requests): "
+        f"{rps:.1f} requests/s (target >= {TARGET_RPS:.0f}), mean {mean:.0f} ms, "
+        f"p50 {_percentile(times, 0.5):.0f} ms, p95 {p95:.0f} ms (target <= {TARGET_P95_MS:.0f}), "
+        f"p99 {_percentile(times, 0.99):.0f} ms, {failures} failures (target 0): "
+        + ("met" if rps >= TARGET_RPS and p95 <= TARGET_P95_MS and failures == 0 else "NOT met")
+    )
+
+
+if __name__ == "__main__":
+    steps = {"setup": setup, "run": run}
+    if len(sys.argv) != 2 or sys.argv[1] not in steps:
+        raise SystemExit("usage: bench/load.py setup | run")
+    steps[sys.argv[1]]()
+
+else:
+    # --- the simulated people (locust imports this file) ----------------------------------
+    from http.cookiejar import DefaultCookiePolicy
+    from itertools import count
+
+    from locust import HttpUser, between, events, task
+
+    _samples: list = []
+
+    @events.request.add_listener
+    def _record(name, response_time, exception, **kwargs) -> None:
+        _samples.append((time.time(), name, response_time, exception is not None))
+
+    @events.test_stop.add_listener
+    def _write_samples(**kwargs) -> None:
+        SAMPLES.write_text(json.dumps(sorted(_samples)))
+
+    _data = json.loads(DATA.read_text()) if DATA.exists() else {}
+    _next_person = count()
+
+    # DEBUG off marks the session and CSRF cookies Secure; the bench talks plain HTTP to gunicorn,
+    # as the TLS-terminating proxy in front of it does, so this process sends them anyway
+    # (requests copies the jar for each request, so only the class's policy reaches it).
+    DefaultCookiePolicy.return_ok_secure = lambda self, cookie, request: True
+
+    _CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+    class Member(HttpUser):
+        """A signed-in member of staff: dashboard, directory, profiles, sessions, portfolio,
+        now and then a booking (and its cancellation) or a message to an expert."""
+
+        wait_time = between(0.5, 1.5)
+
+        def on_start(self) -> None:
+            emails = _data["emails"]
+            self.email = emails[next(_next_person) % len(emails)]
+            page = self.client.get("/accounts/login/", name="sign in (page)")
+            with self.client.post(
+                "/accounts/login/",
+                {"login": self.email, "password": PASSWORD, "csrfmiddlewaretoken": _token(page)},
+                name="sign in (POST)",
+                allow_redirects=False,
+                catch_response=True,
+            ) as response:
+                if response.status_code != 302:
+                    response.failure(f"{self.email} is not signed in: {response.status_code}")
+
+        def _post(self, url: str, data: dict, name: str, page_url: str, page_name: str) -> None:
+            page = self.client.get(page_url, name=page_name)
+            with self.client.post(
+                url,
+                {**data, "csrfmiddlewaretoken": _token(page)},
+                name=name,
+                allow_redirects=False,
+                catch_response=True,
+            ) as response:
+                # Done: a redirect back to the page (a refusal renders the page with a 400).
+                if response.status_code != 302:
+                    response.failure(f"{name}: {response.status_code}")
+
+        @task(4)
+        def dashboard(self) -> None:
+            self.client.get("/", name="dashboard")
+
+        @task(8)
+        def directory(self) -> None:
+            kind = random.choice(list(SEARCHES))
+            self.client.get("/experts/", params=random.choice(SEARCHES[kind]), name=kind)
+
+        @task(4)
+        def profile(self) -> None:
+            self.client.get(f"/experts/{random.choice(_data['profiles'])}/", name="profile")
+
+        @task(3)
+        def sessions(self) -> None:
+            self.client.get("/sessions/", name="sessions list")
+
+        @task(3)
+        def session(self) -> None:
+            self.client.get(f"/sessions/{random.choice(_data['sessions'])}/", name="session page")
+
+        @task(3)
+        def portfolio(self) -> None:
+            self.client.get("/portfolio/", name="portfolio")
+
+        @task(1)
+        def book_and_cancel(self) -> None:
+            pk = random.choice(_data["sessions"])
+            page = f"/sessions/{pk}/"
+            self._post(f"/sessions/{pk}/book/", {}, "book (POST)", page, "session page")
+            self._post(
+                f"/sessions/{pk}/cancel-booking/", {}, "cancel booking (POST)", page, "session page"
+            )
+
+        @task(1)
+        def contact(self) -> None:
+            # At most five a day per sender (experts.services.DAILY_CONTACT_LIMIT); `setup`
+            # clears the last run's, and one person sends about one in two minutes.
+            if getattr(self, "contacted", 0) >= 4:
+                return
+            self.contacted = getattr(self, "contacted", 0) + 1
+            pk = random.choice(_data["profiles"])
+            self._post(
+                f"/experts/{pk}/contact/",
+                {"message": "Could we talk about questioning in Year 4 after half term?"},
+                "contact an expert (POST)",
+                f"/experts/{pk}/",
+                "profile",
+            )
+
+    def _token(page) -> str:
+        found = _CSRF.search(page.text)
+        return found.group(1) if found else ""
