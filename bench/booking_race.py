@@ -10,8 +10,9 @@ Options: --attempts 200 --seats 20 --cancels 50 --workers N. At most ``--workers
 are in flight at once (all of them at the barrier together, then the rest as connections free
 up). Without ``--workers``, the pool is sized from the server: ``max_connections`` less the
 reserved ones, less those in use by anyone at the start, less a few spare (this run's own
-connection and the watcher), capped at 80; a ``--workers`` above what is free is lowered to it. Creates its own school, people and
-session with a unique prefix and deletes them afterwards. Exits non-zero if any rule is broken.
+connection and the watcher), capped at 80; a ``--workers`` above what is free is lowered to it.
+Creates its own school, people and session with a unique prefix and deletes them afterwards.
+Exits non-zero if any rule is broken.
 """
 
 import argparse
@@ -100,7 +101,7 @@ def main() -> int:
     free = free_connections()
     workers = pool_size(args.workers, free)
     if args.workers and workers < args.workers:
-        print(f"Only {free} connections are free on the server: {workers} workers, not {args.workers}.")
+        print(f"Only {free} connections are free: {workers} workers, not {args.workers}.")
     args.workers = workers
     print(f"Pool: {workers} connections ({free} free on the server at the start).")
 
