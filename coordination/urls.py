@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "coordination"
+
+urlpatterns = [
+    path("coordinator/", views.dashboard, name="dashboard"),
+    path("coordinator/<slug:part>.csv", views.dashboard_csv, name="dashboard_csv"),
+    path("schools/<int:urn>/dashboard/", views.school_dashboard, name="school_dashboard"),
+    path(
+        "schools/<int:urn>/dashboard/<slug:part>.csv",
+        views.school_dashboard_csv,
+        name="school_dashboard_csv",
+    ),
+]

@@ -1,0 +1,127 @@
+"""The coordinator's dashboard (`/coordinator/`) and a CPD leader's slice of it, per school."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from cpdhub import csvsafe
+from hubs.models import School
+
+from . import permissions, selectors
+
+CSV_PARTS = ("participation", "hubs", "needs", "release", "impact")
+
+
+def _page(request, data: selectors.Dashboard):
+    page = Paginator(data.schools, selectors.SCHOOLS_PER_PAGE).get_page(request.GET.get("page"))
+    selectors.attach_leaders(page.object_list)
+    return page
+
+
+def dashboard(request):
+    permissions.require_coordinator(request.user)
+    data = selectors.dashboard(selectors.filters_from(request.GET))
+    return render(
+        request,
+        "coordination/dashboard.html",
+        {"dash": data, "page": _page(request, data), "school": None},
+    )
+
+
+def school_dashboard(request, urn: int):
+    school = get_object_or_404(School.objects.select_related("hub"), urn=urn)
+    permissions.require_school_dashboard(request.user, school)
+    data = selectors.dashboard(
+        selectors.filters_from(request.GET, with_hubs=False), school_ids=[school.pk]
+    )
+    return render(
+        request,
+        "coordination/dashboard.html",
+        {"dash": data, "page": _page(request, data), "school": school},
+    )
+
+
+class _Echo:
+    """A file-like object whose write returns the line: csv writes one row at a time."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def _csv_rows(part: str, data: selectors.Dashboard):
+    if part in ("participation", "hubs"):
+        yield [
+            "School" if part == "participation" else "Hub",
+            "Hub" if part == "participation" else "Schools",
+            "Staff",
+            "Confirmed addresses",
+            "In a network",
+            "Booked",
+            "Attended",
+            "Logged CPD",
+            "Hours logged",
+        ]
+        for row in data.schools if part == "participation" else data.hubs:
+            yield [
+                row.name,
+                row.hub if part == "participation" else row.schools,
+                row.staff,
+                row.confirmed,
+                row.in_network,
+                row.booked,
+                row.attended,
+                row.logged,
+                row.hours,
+            ]
+    elif part == "needs":
+        yield ["Area", "Open needs", "People", "Schools", "Live experts", "Sessions", "Gap"]
+        for gap in data.gaps:
+            yield [
+                gap.area,
+                gap.needs,
+                gap.people,
+                gap.schools,
+                gap.experts,
+                gap.sessions,
+                gap.score,
+            ]
+    elif part == "release":
+        yield ["School", "Term", "Requests", "Approved", "Lessons covered", "Cost (£)"]
+        for row in data.release_schools:
+            yield [row.name, row.term, row.requests, row.approved, row.lessons, row.cost]
+    else:
+        yield ["Measure", "Value", "Count"]
+        for rating, n in data.impact.ratings:
+            yield ["Session feedback rating", rating, n]
+        for level, n in data.impact.levels:
+            yield ["Six-week follow-up", level, n]
+
+
+def _csv(part: str, data: selectors.Dashboard, filename: str) -> StreamingHttpResponse:
+    writer = csvsafe.writer(_Echo())
+    response = StreamingHttpResponse(
+        (writer.writerow(row) for row in _csv_rows(part, data)), content_type="text/csv"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def dashboard_csv(request, part: str):
+    permissions.require_coordinator(request.user)
+    if part not in CSV_PARTS:
+        raise Http404
+    filters = selectors.filters_from(request.GET)
+    data = selectors.dashboard(filters)
+    return _csv(part, data, f"{part}-{filters.year}.csv")
+
+
+def school_dashboard_csv(request, urn: int, part: str):
+    school = get_object_or_404(School, urn=urn)
+    permissions.require_school_dashboard(request.user, school)
+    if part not in CSV_PARTS:
+        raise Http404
+    filters = selectors.filters_from(request.GET, with_hubs=False)
+    data = selectors.dashboard(filters, school_ids=[school.pk])
+    return _csv(part, data, f"{part}-{school.urn}-{filters.year}.csv")
