@@ -17,7 +17,21 @@ from decimal import Decimal
 
 from allauth.account.models import EmailAddress
 from django.core.cache import cache
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Sum, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Sum,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import RowNumber
+from django.urls import reverse
 from django.utils import timezone
 
 from cpd_sessions.models import Attendance, Booking, DevelopmentSession, Feedback, ReleaseRequest
@@ -533,3 +547,98 @@ def dashboard(filters: Filters, school_ids: list[int] | None = None) -> Dashboar
         stale=stale_count(school_ids, filters),
         checks=setup_checks(rows) if school_ids is None else None,
     )
+
+
+# --- /coordinator/needs/: needs against supply with suggested matches ---------------------
+
+NEEDS_PER_PAGE = 20
+MATCHES_PER_NEED = 3
+CANDIDATES_PER_AREA = 12
+
+
+def open_needs(filters: Filters, area: str | None = None):
+    """Open and passed needs across the community (or the filters' hub), high priority and
+    passed-on first; their descriptions were fed to the coordinator by design (DESIGN.md)."""
+    needs = Need.objects.filter(
+        status__in=[Need.Status.OPEN, Need.Status.PASSED], owner__is_active=True
+    ).select_related("owner__school", "area")
+    if filters.hub:
+        needs = needs.filter(owner__school__hub=filters.hub)
+    if area:
+        needs = needs.filter(area__slug=area)
+    priority = Case(
+        When(priority=Need.Priority.HIGH, then=Value(0)),
+        When(priority=Need.Priority.MEDIUM, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    passed_first = Case(
+        When(status=Need.Status.PASSED, then=Value(0)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+    return needs.order_by(passed_first, priority, "-created_at", "pk")
+
+
+@dataclass
+class Match:
+    name: str
+    school: str
+    profile_url: str
+    same_phase: bool
+
+
+def suggested_matches(needs: list[Need]) -> dict[int, list[Match]]:
+    """For each need: live experts offering its area in other schools, same phase first, at
+    most three. One query for the page: the most recently confirmed candidates per area."""
+    areas = {need.area_id for need in needs}
+    if not areas:
+        return {}
+    since = term_window_start()
+    live = Q(profile__is_hidden=False, profile__user__is_active=True)
+    if since is not None:
+        zone = timezone.get_current_timezone()
+        live &= Q(
+            profile__last_confirmed_at__gte=datetime.datetime.combine(
+                since, datetime.time.min, tzinfo=zone
+            )
+        )
+    candidates = (
+        ProfileArea.objects.filter(live, area_id__in=areas, profile__user__school__isnull=False)
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("area_id")],
+                order_by=[F("profile__last_confirmed_at").desc(), F("pk")],
+            )
+        )
+        .filter(rank__lte=CANDIDATES_PER_AREA)
+        .values_list(
+            "area_id",
+            "profile_id",
+            "profile__user__first_name",
+            "profile__user__last_name",
+            "profile__user__school_id",
+            "profile__user__school__name",
+            "profile__user__school__phase",
+        )
+    )
+    by_area: dict[int, list[tuple]] = defaultdict(list)
+    for row in candidates:
+        by_area[row[0]].append(row)
+    matches: dict[int, list[Match]] = {}
+    for need in needs:
+        school = need.owner.school
+        found = [
+            Match(
+                name=f"{first} {last}",
+                school=school_name,
+                profile_url=reverse("experts:profile", kwargs={"pk": profile_id}),
+                same_phase=school is not None and phase == school.phase,
+            )
+            for _, profile_id, first, last, school_id, school_name, phase in by_area[need.area_id]
+            if school is None or school_id != school.pk
+        ]
+        found.sort(key=lambda m: not m.same_phase)  # stable: most recently confirmed next
+        matches[need.pk] = found[:MATCHES_PER_NEED]
+    return matches

@@ -6,6 +6,8 @@ app_name = "coordination"
 
 urlpatterns = [
     path("coordinator/", views.dashboard, name="dashboard"),
+    path("coordinator/needs/", views.needs, name="needs"),
+    path("coordinator/needs/<int:pk>/met/", views.need_met, name="need_met"),
     path("coordinator/<slug:part>.csv", views.dashboard_csv, name="dashboard_csv"),
     path("schools/<int:urn>/dashboard/", views.school_dashboard, name="school_dashboard"),
     path(

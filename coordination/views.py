@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 
 from cpdhub import csvsafe
 from hubs.models import School
+from portfolios.models import Need
 
-from . import permissions, selectors
+from . import permissions, selectors, services
 
 CSV_PARTS = ("participation", "hubs", "needs", "release", "impact")
 
@@ -125,3 +128,41 @@ def school_dashboard_csv(request, urn: int, part: str):
     filters = selectors.filters_from(request.GET, with_hubs=False)
     data = selectors.dashboard(filters, school_ids=[school.pk])
     return _csv(part, data, f"{part}-{school.urn}-{filters.year}.csv")
+
+
+def needs(request):
+    """Needs against supply for every area, and each open need with suggested matches."""
+    permissions.require_coordinator(request.user)
+    filters = selectors.filters_from(request.GET)
+    area = request.GET.get("area") or None
+    page = Paginator(selectors.open_needs(filters, area), selectors.NEEDS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    matches = selectors.suggested_matches(list(page.object_list))
+    for need in page.object_list:
+        need.matches = matches.get(need.pk, [])
+    return render(
+        request,
+        "coordination/needs.html",
+        {
+            "filters": filters,
+            "area": area,
+            "gaps": selectors.needs_against_supply(None, filters),
+            "page": page,
+        },
+    )
+
+
+@require_POST
+def need_met(request, pk: int):
+    permissions.require_coordinator(request.user)
+    need = get_object_or_404(
+        Need.objects.select_related("owner", "area"),
+        pk=pk,
+        status__in=[Need.Status.OPEN, Need.Status.PASSED],
+    )
+    services.need_mark_met(need=need, by=request.user)
+    messages.success(
+        request, f"{need.owner.full_name}'s need in {need.area.name.lower()} is marked met."
+    )
+    return redirect("coordination:needs")

@@ -11,6 +11,7 @@ from django.core.cache import cache
 from cpd_sessions.models import Attendance, Feedback, ReleaseRequest
 from experts.models import ExpertiseArea
 from tests.cpd_sessions.factories import SessionFactory, book
+from tests.experts.factories import ExpertProfileFactory, offer
 from tests.factories import HubFactory, SchoolFactory, UserFactory
 from tests.portfolios.factories import EntryFactory, NeedFactory
 
@@ -154,3 +155,48 @@ def test_a_school_slice_is_refused_to_everyone_else(client, personas, who):
 def test_the_coordinator_may_open_any_school_slice(client, personas):
     client.force_login(personas.coordinator)
     assert client.get(f"/schools/{personas.other_school.urn}/dashboard/").status_code == 200
+
+
+def test_needs_page_suggests_experts_in_other_schools_same_phase_first(client, personas):
+    NeedFactory(owner=personas.owner, description="Questions that make them think")
+    offer(ExpertProfileFactory(user=personas.colleague), "questioning")  # same school: not
+    offer(ExpertProfileFactory(user=personas.outsider), "questioning")
+    client.force_login(personas.coordinator)
+    response = client.get("/coordinator/needs/")
+    (need,) = response.context["page"].object_list
+    assert [m.name for m in need.matches] == ["Owen Bell"]
+    assert "Questions that make them think" in response.content.decode()
+
+
+def test_the_coordinator_marks_a_need_met(client, personas):
+    need = NeedFactory(owner=personas.owner)
+    client.force_login(personas.coordinator)
+    response = client.post(f"/coordinator/needs/{need.pk}/met/")
+    assert response.status_code == 302
+    need.refresh_from_db()
+    assert (need.status, need.decided_by) == ("met", personas.coordinator)
+
+
+@pytest.mark.parametrize("who", ["owner", "leader", "outsider"])
+def test_outsiders_cannot_see_the_needs_page_or_mark_a_need_met(client, personas, who):
+    need = NeedFactory(owner=personas.owner)
+    client.force_login(getattr(personas, who))
+    assert client.get("/coordinator/needs/").status_code == 403
+    response = client.post(f"/coordinator/needs/{need.pk}/met/")
+    assert response.status_code == 403
+    need.refresh_from_db()
+    assert (need.status, need.decided_by) == ("open", None)
+
+
+def test_the_needs_page_costs_the_same_with_one_need_and_many(client, personas, count_queries):
+    NeedFactory(owner=personas.owner)
+    client.force_login(personas.coordinator)
+    cache.clear()
+    one = count_queries("/coordinator/needs/")
+    for _ in range(25):
+        person = UserFactory(school=SchoolFactory())
+        NeedFactory(owner=person)
+        offer(ExpertProfileFactory(user=UserFactory(school=SchoolFactory())), "questioning")
+    cache.clear()
+    assert count_queries("/coordinator/needs/") == one
+    assert one <= 25
