@@ -9,7 +9,7 @@ runs the full middleware stack, URL routing, view and template) on the database 
 
 Prints p50 and p95 (milliseconds) and the query count of each page: the dashboard for the whole
 community, one hub and one term, a deep page of schools, a CPD leader's school slice, the needs
-against supply page and a CSV download. Rounds are interleaved (BENCH_ROUNDS, 15 by default).
+against supply page (first and a deep page) and a CSV download. Rounds are interleaved (BENCH_ROUNDS, 15 by default).
 Signs in as bench-coordinator@bench.test, a superuser it creates if missing.
 """
 
@@ -67,7 +67,8 @@ def main() -> int:
         "dashboard, page 40 of schools": "/coordinator/?page=40",
         "a school's slice": f"/schools/{school.urn}/dashboard/",
         "participation CSV (every school)": "/coordinator/participation.csv",
-        "needs against supply": "/portfolio/needs/community/",
+        "needs against supply": "/coordinator/needs/",
+        "needs against supply, page 50": "/coordinator/needs/?page=50",
     }
     for url in pages.values():  # warm: connections, templates, caches
         timed(client, url)

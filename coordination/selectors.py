@@ -21,16 +21,13 @@ from django.db.models import (
     Case,
     Count,
     Exists,
-    F,
     IntegerField,
     OuterRef,
     Q,
     Sum,
     Value,
     When,
-    Window,
 )
-from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
 
@@ -590,7 +587,7 @@ class Match:
 
 def suggested_matches(needs: list[Need]) -> dict[int, list[Match]]:
     """For each need: live experts offering its area in other schools, same phase first, at
-    most three. One query for the page: the most recently confirmed candidates per area."""
+    most three. One query for the page: the newest offers in each of the page's areas."""
     areas = {need.area_id for need in needs}
     if not areas:
         return {}
@@ -603,26 +600,24 @@ def suggested_matches(needs: list[Need]) -> dict[int, list[Match]]:
                 since, datetime.time.min, tzinfo=zone
             )
         )
-    candidates = (
-        ProfileArea.objects.filter(live, area_id__in=areas, profile__user__school__isnull=False)
-        .annotate(
-            rank=Window(
-                RowNumber(),
-                partition_by=[F("area_id")],
-                order_by=[F("profile__last_confirmed_at").desc(), F("pk")],
-            )
-        )
-        .filter(rank__lte=CANDIDATES_PER_AREA)
-        .values_list(
-            "area_id",
-            "profile_id",
-            "profile__user__first_name",
-            "profile__user__last_name",
-            "profile__user__school_id",
-            "profile__user__school__name",
-            "profile__user__school__phase",
-        )
+    fields = (
+        "area_id",
+        "profile_id",
+        "profile__user__first_name",
+        "profile__user__last_name",
+        "profile__user__school_id",
+        "profile__user__school__name",
+        "profile__user__school__phase",
     )
+    # A few of the newest offers in each area, as one UNION ALL of small LIMIT queries (each
+    # walks the offers newest first and stops at the limit), not a ranking of every offer.
+    per_area = [
+        ProfileArea.objects.filter(live, area_id=area, profile__user__school__isnull=False)
+        .order_by("-pk")
+        .values_list(*fields)[:CANDIDATES_PER_AREA]
+        for area in sorted(areas)
+    ]
+    candidates = per_area[0].union(*per_area[1:], all=True) if len(per_area) > 1 else per_area[0]
     by_area: dict[int, list[tuple]] = defaultdict(list)
     for row in candidates:
         by_area[row[0]].append(row)
