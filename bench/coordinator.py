@@ -9,7 +9,8 @@ runs the full middleware stack, URL routing, view and template) on the database 
 
 Prints p50 and p95 (milliseconds) and the query count of each page: the dashboard for the whole
 community, one hub and one term, a deep page of schools, a CPD leader's school slice, the needs
-against supply page (first and a deep page) and a CSV download. Rounds are interleaved (BENCH_ROUNDS, 15 by default).
+against supply page (first and a deep page) and a CSV download. Rounds are interleaved
+(BENCH_ROUNDS, 15 by default).
 Signs in as bench-coordinator@bench.test, a superuser it creates if missing.
 """
 

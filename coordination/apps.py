@@ -10,3 +10,8 @@ class CoordinationConfig(AppConfig):
     name = "coordination"
     verbose_name = "Coordination"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from .emails import register_emails  # noqa: PLC0415 -- AppConfig.ready
+
+        register_emails()

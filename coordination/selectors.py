@@ -579,6 +579,7 @@ def open_needs(filters: Filters, area: str | None = None):
 
 @dataclass
 class Match:
+    profile_id: int
     name: str
     school: str
     profile_url: str
@@ -626,6 +627,7 @@ def suggested_matches(needs: list[Need]) -> dict[int, list[Match]]:
         school = need.owner.school
         found = [
             Match(
+                profile_id=profile_id,
                 name=f"{first} {last}",
                 school=school_name,
                 profile_url=reverse("experts:profile", kwargs={"pk": profile_id}),

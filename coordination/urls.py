@@ -8,6 +8,11 @@ urlpatterns = [
     path("coordinator/", views.dashboard, name="dashboard"),
     path("coordinator/needs/", views.needs, name="needs"),
     path("coordinator/needs/<int:pk>/met/", views.need_met, name="need_met"),
+    path(
+        "coordinator/needs/<int:pk>/introduce/<int:profile>/",
+        views.need_introduce,
+        name="need_introduce",
+    ),
     path("coordinator/<slug:part>.csv", views.dashboard_csv, name="dashboard_csv"),
     path("schools/<int:urn>/dashboard/", views.school_dashboard, name="school_dashboard"),
     path(

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from cpdhub import csvsafe
+from experts.models import ExpertProfile
 from hubs.models import School
 from portfolios.models import Need
 
@@ -165,4 +166,26 @@ def need_met(request, pk: int):
     messages.success(
         request, f"{need.owner.full_name}'s need in {need.area.name.lower()} is marked met."
     )
+    return redirect("coordination:needs")
+
+
+@require_POST
+def need_introduce(request, pk: int, profile: int):
+    """Introduce the person with the need to an expert: one email to both, once per pair."""
+    permissions.require_coordinator(request.user)
+    need = get_object_or_404(
+        Need.objects.select_related("owner", "area"),
+        pk=pk,
+        status__in=[Need.Status.OPEN, Need.Status.PASSED],
+    )
+    expert = get_object_or_404(ExpertProfile.objects.visible().select_related("user"), pk=profile)
+    if services.introduce(need=need, profile=expert, by=request.user):
+        messages.success(
+            request,
+            f"{need.owner.full_name} and {expert.user.full_name} have been introduced by email.",
+        )
+    else:
+        messages.info(
+            request, f"{need.owner.full_name} and {expert.user.full_name} were introduced before."
+        )
     return redirect("coordination:needs")

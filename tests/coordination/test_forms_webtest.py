@@ -2,7 +2,9 @@
 
 import pytest
 
+from notifications.models import Delivery
 from portfolios.models import Need
+from tests.experts.factories import ExpertProfileFactory, offer
 from tests.portfolios.factories import NeedFactory
 from tests.webtest import form_for, messages_on
 
@@ -26,3 +28,32 @@ def test_a_leader_posting_the_form_is_refused_and_nothing_changes(app, personas)
     response = form.submit(status=403)
     assert "for community coordinators" in response.text
     assert Need.objects.get(pk=need.pk).status == Need.Status.OPEN
+
+
+def test_the_coordinator_introduces_a_person_to_an_expert_once(app, personas):
+    need = NeedFactory(owner=personas.owner)
+    expert = ExpertProfileFactory(user=personas.outsider)
+    offer(expert, need.area.slug)
+    page = app.sign_in(personas.coordinator).get("/coordinator/needs/")
+    form = form_for(page, "coordination:need_introduce", pk=need.pk, profile=expert.pk)
+    done = form.submit().follow()
+    assert "have been introduced by email" in messages_on(done)
+    deliveries = Delivery.objects.filter(kind="need_introduction")
+    assert sorted(deliveries.values_list("email", flat=True)) == sorted(
+        [personas.owner.email, personas.outsider.email]
+    )
+    # Pressed again: no second email to either.
+    again = form_for(done, "coordination:need_introduce", pk=need.pk, profile=expert.pk)
+    assert "were introduced before" in messages_on(again.submit().follow())
+    assert deliveries.count() == 2
+
+
+def test_an_introduction_posted_by_a_leader_is_refused_and_sends_nothing(app, personas):
+    need = NeedFactory(owner=personas.owner)
+    expert = ExpertProfileFactory(user=personas.outsider)
+    offer(expert, need.area.slug)
+    page = app.sign_in(personas.coordinator).get("/coordinator/needs/")
+    form = form_for(page, "coordination:need_introduce", pk=need.pk, profile=expert.pk)
+    app.sign_in(personas.leader)
+    assert "for community coordinators" in form.submit(status=403).text
+    assert not Delivery.objects.filter(kind="need_introduction").exists()
