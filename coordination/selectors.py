@@ -36,7 +36,10 @@ from experts.models import ProfileArea, term_window_start
 from experts.selectors import stale_profiles
 from hubs.academic_year import academic_year_of
 from hubs.models import Hub, School, SchoolDomain, SubjectNetwork, Term, User
+from notifications.models import Delivery
 from portfolios.models import Entry, ImpactFollowUp, Need, year_bounds
+
+from .emails import KIND as INTRODUCTION
 
 SCHOOLS_PER_PAGE = 50
 TOP_GAPS = 10
@@ -53,6 +56,7 @@ class Filters:
     years: list[int]
     terms: list[Term]
     hubs: list[Hub]
+    later_terms: list[Term] = field(default_factory=list)  # those not yet over, by start
 
     @property
     def start(self) -> datetime.date:
@@ -103,12 +107,31 @@ def filters_from(params, *, with_hubs: bool = True) -> Filters:
     if year not in years:
         year = this_year
     start, end = year_bounds(year)
-    terms = list(Term.objects.filter(start__lte=end, end__gte=start).order_by("start"))
+    today = timezone.localdate()
+    # One query for the year's terms and for the current and next term (setting up).
+    known = list(Term.objects.filter(end__gte=min(start, today)).order_by("start"))
+    terms = [t for t in known if t.start <= end and t.end >= start]
     term_id = _int(params.get("term"))
     term = next((t for t in terms if t.pk == term_id), None)
-    hubs = list(Hub.objects.order_by("name")) if with_hubs else []
+    hubs = (
+        list(
+            Hub.objects.annotate(
+                has_leader=Exists(Hub.leaders.through.objects.filter(hub=OuterRef("pk")))
+            ).order_by("name")
+        )
+        if with_hubs
+        else []
+    )
     hub = next((h for h in hubs if h.slug == params.get("hub")), None)
-    return Filters(year=year, term=term, hub=hub, years=years, terms=terms, hubs=hubs)
+    return Filters(
+        year=year,
+        term=term,
+        hub=hub,
+        years=years,
+        terms=terms,
+        hubs=hubs,
+        later_terms=[t for t in known if t.end >= today],
+    )
 
 
 # --- Participation --------------------------------------------------------------------
@@ -475,10 +498,9 @@ class SetupChecks:
     names_shown: int = NAMES_SHOWN
 
 
-def setup_checks(rows: list[Participation]) -> SetupChecks:
+def setup_checks(rows: list[Participation], filters: Filters) -> SetupChecks:
     today = timezone.localdate()
-    # The current term (if one covers today) and the next one, in one query.
-    current, *later = Term.objects.filter(end__gte=today).order_by("start")[:2] or [None]
+    current, *later = filters.later_terms[:2] or [None]
     if current is not None and current.start > today:
         current, later = None, [current]
     return SetupChecks(
@@ -487,12 +509,35 @@ def setup_checks(rows: list[Participation]) -> SetupChecks:
         networks_without_lead=list(
             SubjectNetwork.objects.filter(leads__isnull=True).order_by("name")[:NAMES_SHOWN]
         ),
-        hubs_without_leader=list(
-            Hub.objects.filter(leaders__isnull=True).order_by("name")[:NAMES_SHOWN]
-        ),
+        hubs_without_leader=[h for h in filters.hubs if not h.has_leader][:NAMES_SHOWN],
         current_term=current,
         next_term=later[0] if later else None,
     )
+
+
+def introductions_made(school_ids: list[int] | None, filters: Filters) -> int:
+    """Pairs the coordinator introduced in the period where someone of the scope took part."""
+    sent = Delivery.objects.filter(
+        kind=INTRODUCTION, created_at__gte=filters.moments[0], created_at__lt=filters.moments[1]
+    )
+    if school_ids is not None:
+        sent = sent.filter(recipient__school_id__in=school_ids)
+    elif filters.hub:
+        sent = sent.filter(recipient__school__hub=filters.hub)
+    return sent.order_by().values("key").distinct().count()
+
+
+def needs_met(school_ids: list[int] | None, filters: Filters) -> int:
+    met = Need.objects.filter(
+        status=Need.Status.MET,
+        decided_at__gte=filters.moments[0],
+        decided_at__lt=filters.moments[1],
+    )
+    if school_ids is not None:
+        met = met.filter(owner__school_id__in=school_ids)
+    elif filters.hub:
+        met = met.filter(owner__school__hub=filters.hub)
+    return met.count()
 
 
 def stale_count(school_ids: list[int] | None, filters: Filters) -> int:
@@ -518,6 +563,8 @@ class Dashboard:
     release_schools: list[Release]
     impact: Impact
     stale: int
+    introductions: int
+    needs_met: int
     checks: SetupChecks | None = None
 
     @property
@@ -542,7 +589,9 @@ def dashboard(filters: Filters, school_ids: list[int] | None = None) -> Dashboar
         release_schools=release_schools,
         impact=impact(school_ids, filters),
         stale=stale_count(school_ids, filters),
-        checks=setup_checks(rows) if school_ids is None else None,
+        introductions=introductions_made(school_ids, filters),
+        needs_met=needs_met(school_ids, filters),
+        checks=setup_checks(rows, filters) if school_ids is None else None,
     )
 
 

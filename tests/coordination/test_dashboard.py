@@ -168,13 +168,24 @@ def test_needs_page_suggests_experts_in_other_schools_same_phase_first(client, p
     assert "Questions that make them think" in response.content.decode()
 
 
-def test_the_coordinator_marks_a_need_met(client, personas):
+def test_the_coordinator_marks_a_need_met_and_introduces_and_the_dashboard_counts_them(
+    client, personas
+):
     need = NeedFactory(owner=personas.owner)
+    expert = ExpertProfileFactory(user=personas.outsider)
+    offer(expert, "questioning")
     client.force_login(personas.coordinator)
+    client.post(f"/coordinator/needs/{need.pk}/introduce/{expert.pk}/")
+    client.post(f"/coordinator/needs/{need.pk}/introduce/{expert.pk}/")  # once per pair
     response = client.post(f"/coordinator/needs/{need.pk}/met/")
     assert response.status_code == 302
     need.refresh_from_db()
     assert (need.status, need.decided_by) == ("met", personas.coordinator)
+    dash = client.get("/coordinator/").context["dash"]
+    assert (dash.introductions, dash.needs_met) == (1, 1)
+    client.force_login(personas.other_leader)  # the expert's school: the pair counts there too
+    dash = client.get(f"/schools/{personas.other_school.urn}/dashboard/").context["dash"]
+    assert (dash.introductions, dash.needs_met) == (1, 0)
 
 
 @pytest.mark.parametrize("who", ["owner", "leader", "outsider"])
