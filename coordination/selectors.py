@@ -32,7 +32,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cpd_sessions.models import Attendance, Booking, DevelopmentSession, Feedback, ReleaseRequest
-from experts.models import ProfileArea, term_window_start
+from experts.models import ExpertiseArea, ProfileArea, term_window_start
 from experts.selectors import stale_profiles
 from hubs.academic_year import academic_year_of
 from hubs.models import Hub, School, SchoolDomain, SubjectNetwork, Term, User
@@ -688,3 +688,17 @@ def suggested_matches(needs: list[Need]) -> dict[int, list[Match]]:
         found.sort(key=lambda m: not m.same_phase)  # stable: most recently confirmed next
         matches[need.pk] = found[:MATCHES_PER_NEED]
     return matches
+
+
+def schools_in_need(area: ExpertiseArea) -> list[str]:
+    """Names of the schools with open or passed needs in the area (no one's words)."""
+    return list(
+        School.objects.filter(
+            staff__portfolio_needs__area=area,
+            staff__portfolio_needs__status__in=[Need.Status.OPEN, Need.Status.PASSED],
+            staff__is_active=True,
+        )
+        .order_by("name")
+        .values_list("name", flat=True)
+        .distinct()
+    )

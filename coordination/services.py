@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from django.db import transaction
+import datetime
 
-from experts.models import ExpertProfile
+from django.db import transaction
+from django.utils import timezone
+
+from cpd_sessions import services as session_services
+from cpd_sessions.models import DevelopmentSession
+from experts.models import ExpertiseArea, ExpertProfile
 from notifications.models import Delivery
 from notifications.services import send_templated_mail
 from portfolios import services as portfolio_services
@@ -30,3 +35,37 @@ def introduce(*, need: Need, profile: ExpertProfile, by) -> bool:
         return False
     send_templated_mail(KIND, to=[need.owner.email, profile.user.email], key=key)
     return True
+
+
+COMMISSION_WEEKS_AHEAD = 6  # a first date to change: far enough ahead to book someone
+
+
+@transaction.atomic
+def commission(*, area: ExpertiseArea, school_names: list[str], by) -> DevelopmentSession:
+    """Where need has no supply: a consultant-led session draft (proposed, not published) in
+    the area, its fee shared equally between the schools that take part, naming the schools
+    in need. The coordinator then chooses the consultant, fee and date, and publishes."""
+    permissions.require_coordinator(by)
+    day = timezone.localdate() + datetime.timedelta(weeks=COMMISSION_WEEKS_AHEAD)
+    while day.weekday() >= 5:
+        day += datetime.timedelta(days=1)
+    zone = timezone.get_current_timezone()
+    start = datetime.datetime.combine(day, datetime.time(13, 0), tzinfo=zone)
+    named = ", ".join(school_names[:20]) + (
+        f" and {len(school_names) - 20} more" if len(school_names) > 20 else ""
+    )
+    return session_services.session_propose(
+        by=by,
+        dates=[(start, start + datetime.timedelta(hours=3))],
+        title=f"{area.name}: a consultant-led session",
+        description=(
+            f"Commissioned by the coordinator for the schools with open needs in "
+            f"{area.name.lower()}: {named or 'none yet'}. The fee is shared equally between the "
+            "schools that take part. Choose the consultant, fee and date, then publish."
+        ),
+        kind=DevelopmentSession.Kind.CONSULTANT_LED,
+        scope=DevelopmentSession.Scope.COMMUNITY,
+        cost_split=DevelopmentSession.CostSplit.EQUAL,
+        min_schools=min(max(len(school_names), 1), 10),
+        areas=[area],
+    )

@@ -8,6 +8,7 @@ urlpatterns = [
     path("coordinator/", views.dashboard, name="dashboard"),
     path("coordinator/needs/", views.needs, name="needs"),
     path("coordinator/needs/<int:pk>/met/", views.need_met, name="need_met"),
+    path("coordinator/needs/commission/<slug:area>/", views.commission, name="commission"),
     path(
         "coordinator/needs/<int:pk>/introduce/<int:profile>/",
         views.need_introduce,

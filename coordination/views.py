@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from cpdhub import csvsafe
-from experts.models import ExpertProfile
+from experts.models import ExpertiseArea, ExpertProfile
 from hubs.models import School
 from portfolios.models import Need
 
@@ -189,3 +189,19 @@ def need_introduce(request, pk: int, profile: int):
             request, f"{need.owner.full_name} and {expert.user.full_name} were introduced before."
         )
     return redirect("coordination:needs")
+
+
+@require_POST
+def commission(request, area: str):
+    """Commission a consultant where need has no supply: a session draft to finish."""
+    permissions.require_coordinator(request.user)
+    found = get_object_or_404(ExpertiseArea, slug=area)
+    session = services.commission(
+        area=found, school_names=selectors.schools_in_need(found), by=request.user
+    )
+    messages.success(
+        request,
+        f"A consultant-led session draft in {found.name.lower()} is ready: choose the "
+        "consultant, fee and date, then publish it.",
+    )
+    return redirect("cpd_sessions:edit", pk=session.pk)

@@ -2,6 +2,7 @@
 
 import pytest
 
+from cpd_sessions.models import DevelopmentSession
 from notifications.models import Delivery
 from portfolios.models import Need
 from tests.experts.factories import ExpertProfileFactory, offer
@@ -57,3 +58,31 @@ def test_an_introduction_posted_by_a_leader_is_refused_and_sends_nothing(app, pe
     app.sign_in(personas.leader)
     assert "for community coordinators" in form.submit(status=403).text
     assert not Delivery.objects.filter(kind="need_introduction").exists()
+
+
+def test_the_coordinator_commissions_a_consultant_where_there_is_no_supply(app, personas):
+    need = NeedFactory(owner=personas.owner, description="Nobody offers this")
+    NeedFactory(owner=personas.outsider, area=need.area)
+    page = app.sign_in(personas.coordinator).get("/coordinator/needs/")
+    edit = form_for(page, "coordination:commission", area=need.area.slug).submit().follow()
+    assert "draft" in messages_on(edit)
+    session = DevelopmentSession.objects.get()
+    assert edit.request.path == f"/sessions/{session.pk}/edit/"
+    assert (session.status, session.kind, session.cost_split) == (
+        "proposed",
+        "consultant_led",
+        "equal",
+    )
+    assert list(session.areas.all()) == [need.area]
+    assert "Ashgrove Primary School" in session.description
+    assert "Thornbury High School" in session.description
+    assert "Nobody offers this" not in session.description  # names of schools, not words
+
+
+def test_commissioning_posted_by_a_leader_is_refused_and_makes_nothing(app, personas):
+    need = NeedFactory(owner=personas.owner)
+    page = app.sign_in(personas.coordinator).get("/coordinator/needs/")
+    form = form_for(page, "coordination:commission", area=need.area.slug)
+    app.sign_in(personas.leader)
+    assert "for community coordinators" in form.submit(status=403).text
+    assert not DevelopmentSession.objects.exists()
