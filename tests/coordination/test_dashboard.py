@@ -128,6 +128,7 @@ def test_a_cpd_leader_sees_their_school_only(client, personas):
     activity(personas.other_school, 3)
     client.force_login(personas.leader)
     url = f"/schools/{personas.school.urn}/dashboard/"
+    assert f'href="{url}"' in client.get("/").content.decode()  # linked from their dashboard
     response = client.get(url)
     assert response.status_code == 200
     dash = response.context["dash"]
