@@ -10,10 +10,14 @@ from django.utils import timezone
 from cpd_sessions import services as session_services
 from cpd_sessions.models import DevelopmentSession
 from experts.models import ExpertiseArea, ExpertProfile
+from experts.selectors import stale_profiles
+from hubs.models import Term, User
 from notifications.models import Delivery
 from notifications.services import send_templated_mail
 from portfolios import services as portfolio_services
 from portfolios.models import Need
+from termly import planning
+from termly.tasks import plan
 
 from . import permissions
 from .emails import KIND, introduction_key
@@ -69,3 +73,15 @@ def commission(*, area: ExpertiseArea, school_names: list[str], by) -> Developme
         min_schools=min(max(len(school_names), 1), 10),
         areas=[area],
     )
+
+
+def nudge_stale(*, by) -> int | None:
+    """Ask everyone whose directory profile is stale to confirm it: the term-start reminder
+    (``audit_profile``) under this term's key, so one email each per term at most, however
+    often it is pressed and whether or not the term-start reminder went. None: no term now."""
+    permissions.require_coordinator(by)
+    term = Term.objects.current()
+    if term is None:
+        return None
+    people = User.objects.filter(pk__in=stale_profiles().values("user_id"))
+    return plan(kind="audit_profile", key=planning.audit_key(term), people=people)

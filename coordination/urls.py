@@ -7,6 +7,7 @@ app_name = "coordination"
 urlpatterns = [
     path("coordinator/", views.dashboard, name="dashboard"),
     path("coordinator/needs/", views.needs, name="needs"),
+    path("coordinator/nudge-stale/", views.nudge_stale, name="nudge_stale"),
     path("coordinator/needs/<int:pk>/met/", views.need_met, name="need_met"),
     path("coordinator/needs/commission/<slug:area>/", views.commission, name="commission"),
     path(

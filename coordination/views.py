@@ -205,3 +205,18 @@ def commission(request, area: str):
         "consultant, fee and date, then publish it.",
     )
     return redirect("cpd_sessions:edit", pk=session.pk)
+
+
+@require_POST
+def nudge_stale(request):
+    """Nudge all: everyone with a stale directory profile, one email each per term."""
+    permissions.require_coordinator(request.user)
+    sent = services.nudge_stale(by=request.user)
+    if sent is None:
+        messages.error(request, "No term covers today: add term dates first.")
+    elif sent:
+        who = "1 person" if sent == 1 else f"{sent} people"
+        messages.success(request, f"{who} asked to confirm their directory profile.")
+    else:
+        messages.info(request, "Everyone with a stale profile has been asked this term already.")
+    return redirect("coordination:dashboard")

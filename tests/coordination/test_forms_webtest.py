@@ -1,11 +1,15 @@
 """The coordinator's forms, submitted as a browser submits them (see tests/webtest.py)."""
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from cpd_sessions.models import DevelopmentSession
 from notifications.models import Delivery
 from portfolios.models import Need
 from tests.experts.factories import ExpertProfileFactory, offer
+from tests.factories import TermFactory
 from tests.portfolios.factories import NeedFactory
 from tests.webtest import form_for, messages_on
 
@@ -86,3 +90,28 @@ def test_commissioning_posted_by_a_leader_is_refused_and_makes_nothing(app, pers
     app.sign_in(personas.leader)
     assert "for community coordinators" in form.submit(status=403).text
     assert not DevelopmentSession.objects.exists()
+
+
+def test_nudge_all_asks_each_stale_profile_once_a_term(app, personas):
+    today = timezone.localdate()
+    TermFactory(name="This term", start=today - timedelta(days=30), end=today + timedelta(days=30))
+    ExpertProfileFactory(user=personas.outsider, last_confirmed_at=None)
+    page = app.sign_in(personas.coordinator).get("/coordinator/")
+    done = form_for(page, "coordination:nudge_stale").submit().follow()
+    assert "1 person asked to confirm" in messages_on(done)
+    nudges = Delivery.objects.filter(kind="audit_profile")
+    assert list(nudges.values_list("email", flat=True)) == [personas.outsider.email]
+    again = form_for(done, "coordination:nudge_stale").submit().follow()
+    assert "asked this term already" in messages_on(again)
+    assert nudges.count() == 1
+
+
+def test_nudge_all_posted_by_a_leader_is_refused_and_sends_nothing(app, personas):
+    today = timezone.localdate()
+    TermFactory(name="This term", start=today - timedelta(days=30), end=today + timedelta(days=30))
+    ExpertProfileFactory(user=personas.outsider, last_confirmed_at=None)
+    page = app.sign_in(personas.coordinator).get("/coordinator/")
+    form = form_for(page, "coordination:nudge_stale")
+    app.sign_in(personas.leader)
+    assert "for community coordinators" in form.submit(status=403).text
+    assert not Delivery.objects.filter(kind="audit_profile").exists()
