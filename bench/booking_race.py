@@ -6,10 +6,13 @@ closed after the attempt), all released at once by a barrier.
     export DATABASE_URL=postgres://postgres@127.0.0.1:5432/cpdhub_race
     .venv/bin/python manage.py migrate && .venv/bin/python bench/booking_race.py
 
-Options: --attempts 200 --seats 20 --cancels 50 --workers 80. Postgres allows 100 connections
-by default, so at most ``--workers`` attempts are in flight at once (80: all of them at the
-barrier together, then the rest as connections free up). Creates its own school, people and
-session with a unique prefix and deletes them afterwards. Exits non-zero if any rule is broken.
+Options: --attempts 200 --seats 20 --cancels 50 --workers N. At most ``--workers`` attempts
+are in flight at once (all of them at the barrier together, then the rest as connections free
+up). Without ``--workers``, the pool is sized from the server: ``max_connections`` less the
+reserved ones, less those in use by anyone at the start, less a few spare (this run's own
+connection and the watcher), capped at 80; a ``--workers`` above what is free is lowered to it.
+Creates its own school, people and session with a unique prefix and deletes them afterwards.
+Exits non-zero if any rule is broken.
 """
 
 import argparse
@@ -65,16 +68,42 @@ def run_all(fn, items, workers):
     return results, errors, time.perf_counter() - started
 
 
+SPARE_CONNECTIONS = 4  # this script's own connection, the watcher, and a margin for others
+
+
+def free_connections() -> int:
+    """Connections the server can still give us: max_connections less reserved and in use."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT current_setting('max_connections')::int, "
+            "current_setting('superuser_reserved_connections')::int, "
+            "(SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend')"
+        )
+        max_connections, reserved, in_use = cursor.fetchone()
+    return max_connections - reserved - in_use - SPARE_CONNECTIONS
+
+
+def pool_size(requested: int | None, free: int) -> int:
+    """The pool for the run: what was asked for (80 by default), never more than is free."""
+    return max(1, min(requested or 80, free))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--attempts", type=int, default=200)
     parser.add_argument("--seats", type=int, default=20)
     parser.add_argument("--cancels", type=int, default=50)
-    parser.add_argument("--workers", type=int, default=80)
+    parser.add_argument("--workers", type=int, default=None)
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         print("This benchmark needs Postgres: set DATABASE_URL.")
         return 2
+    free = free_connections()
+    workers = pool_size(args.workers, free)
+    if args.workers and workers < args.workers:
+        print(f"Only {free} connections are free: {workers} workers, not {args.workers}.")
+    args.workers = workers
+    print(f"Pool: {workers} connections ({free} free on the server at the start).")
 
     tag = uuid.uuid4().hex[:8]
     hub = Hub.objects.create(name=f"Race hub {tag}", slug=f"race-{tag}")

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "portfolios",
     "notifications",
     "termly",  # after notifications: its admin extends the ledger's
+    "coordination",
 ]
 
 MIDDLEWARE = [

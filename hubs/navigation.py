@@ -24,7 +24,7 @@ NAV_ITEMS = [
     NavItem("Portfolio", "portfolios:home"),
     NavItem("Hubs", "hubs:hub_list"),
     NavItem("Approvals", "cpd_sessions:approvals", lambda user: user.is_cpd_leader),
-    NavItem("Coordinator", "hubs:coordinator", lambda user: user.is_coordinator),
+    NavItem("Coordinator", "coordination:dashboard", lambda user: user.is_coordinator),
 ]
 
 

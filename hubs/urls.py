@@ -29,7 +29,6 @@ urlpatterns = [
     path("networks/<slug:slug>/", views.network_detail, name="network_detail"),
     path("networks/<slug:slug>/membership/", views.network_membership, name="network_membership"),
     path("me/", views.my_details, name="my_details"),
-    path("coordinator/", views.coordinator, name="coordinator"),
     path("coordinator/import/schools/", onboarding.import_schools, name="import_schools"),
     path("coordinator/import/staff/", onboarding.import_staff, name="import_staff"),
     path("schools/<int:urn>/import/", onboarding.school_import_staff, name="school_import_staff"),

@@ -206,12 +206,6 @@ def my_details(request):
     return render(request, "hubs/my_details.html", {"form": form})
 
 
-def coordinator(request):
-    permissions.require_coordinator(request.user)
-    schools, checks = selectors.coordinator_overview()
-    return render(request, "hubs/coordinator.html", {"schools": schools, "checks": checks})
-
-
 # --- Error pages ---------------------------------------------------------------
 
 

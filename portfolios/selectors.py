@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -416,78 +415,6 @@ def needs_audit(school_ids) -> NeedsAudit:
     return NeedsAudit(
         by_area=by_area, needs=listed, totals=totals, impact=impact_this_year(school_ids)
     )
-
-
-@dataclass
-class NeedsRow:
-    """One area of the community's needs, against what the community can offer in it."""
-
-    area: str
-    slug: str
-    counts: list[int]  # open and passed needs per school, in CommunityNeeds.schools order
-    total: int
-    experts: int = 0  # live directory profiles offering help in the area
-    sessions: int = 0  # upcoming published sessions in the area
-
-
-@dataclass
-class CommunityNeeds:
-    schools: list[str]
-    rows: list[NeedsRow]
-    passed: list[Need]
-    impact: Impact | None = None
-
-
-def community_needs() -> CommunityNeeds:
-    """Open and passed needs across the community, by area and school."""
-    live = Need.objects.filter(
-        status__in=[Need.Status.OPEN, Need.Status.PASSED], owner__is_active=True
-    )
-    grid: dict[tuple[str, str], dict[str, int]] = defaultdict(dict)
-    schools: set[str] = set()
-    for area, slug, school, n in (
-        live.order_by()
-        .values_list("area__name", "area__slug", "owner__school__name")
-        .annotate(n=Count("*"))
-    ):
-        school = school or "Community team"
-        schools.add(school)
-        grid[area, slug][school] = grid[area, slug].get(school, 0) + n
-    school_list = sorted(schools)
-    # Supply beside demand: who offers help in each area, and what sessions are coming.
-    experts = dict(
-        ProfileArea.objects.filter(profile__in=ExpertProfile.objects.visible().values("pk"))
-        .order_by()
-        .values_list("area__slug")
-        .annotate(n=Count("profile_id", distinct=True))
-    )
-    through = DevelopmentSession.areas.through
-    sessions = dict(
-        through.objects.filter(
-            developmentsession__in=DevelopmentSession.objects.upcoming().values("pk")
-        )
-        .order_by()
-        .values_list("expertisearea__slug")
-        .annotate(n=Count("developmentsession_id", distinct=True))
-    )
-    rows = [
-        NeedsRow(
-            area=area,
-            slug=slug,
-            counts=[counts.get(s, 0) for s in school_list],
-            total=sum(counts.values()),
-            experts=experts.get(slug, 0),
-            sessions=sessions.get(slug, 0),
-        )
-        for (area, slug), counts in grid.items()
-    ]
-    rows.sort(key=lambda r: (-r.total, r.area))
-    passed = list(
-        live.filter(status=Need.Status.PASSED)
-        .select_related("owner__school", "area", "decided_by")
-        .order_by("area__name", "-decided_at")[:500]
-    )
-    return CommunityNeeds(schools=school_list, rows=rows, passed=passed, impact=impact_this_year())
 
 
 def need_for_leader(user: User, pk: int) -> Need:

@@ -397,11 +397,10 @@ def need_decide(request, pk: int):
 
 
 def needs_community(request):
+    """The old address of needs against supply, now the coordinator's (/coordinator/needs/)."""
     if not permissions.can_see_community_needs(request.user):
         raise Http404
-    return render(
-        request, "portfolios/needs_community.html", {"community": selectors.community_needs()}
-    )
+    return redirect("coordination:needs", permanent=True)
 
 
 # --- Shared with me --------------------------------------------------------------------------

@@ -236,7 +236,7 @@ def test_coordinator_overview_shows_participation_and_what_to_set_up(
     assert "Thornbury High School" in page
     assert "Leaderless network" in page
     assert "No term covers today" in page
-    for link in ["/portfolio/needs/community/", "/experts/stale/", "/admin/notifications/"]:
+    for link in ["/coordinator/needs/", "/experts/stale/", "/admin/notifications/"]:
         assert link in page
     few = count_queries("/coordinator/")
     for _n in range(5):

@@ -15,6 +15,7 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
+from coordination.emails import introduction_key
 from cpd_sessions import services as session_services
 from cpd_sessions.models import Booking, DevelopmentSession, ReleaseRequest
 from cpd_sessions.tasks import booking_mail_key
@@ -129,6 +130,13 @@ def _termly(kind: str) -> Delivery:
     return row(kind, "digest:autumn", leader)
 
 
+def _need_introduction(kind: str) -> Delivery:
+    need = NeedFactory(owner=person())
+    profile = ExpertProfileFactory(user=person())
+    profile.offers.create(area=need.area)
+    return row(kind, introduction_key(need.owner_id, profile.pk), need.owner)
+
+
 FACTORIES = {
     "booking_confirmed": _about_booking,
     "booking_promoted": _about_booking,
@@ -147,6 +155,7 @@ FACTORIES = {
     "audit_portfolio": _termly,
     "audit_needs": _termly,
     "release_nudge": _termly,
+    "need_introduction": _need_introduction,
 }
 
 

@@ -79,15 +79,15 @@ def test_leader_marks_met_and_passes_on_and_the_coordinator_sees_it(client, pers
     assert (need.status, need.decided_by) == ("passed", personas.leader)
 
     client.force_login(personas.coordinator)
-    page = client.get("/portfolio/needs/community/")
+    old = client.get("/portfolio/needs/community/")  # the old address, kept
+    assert (old.status_code, old["Location"]) == (301, "/coordinator/needs/")
+    page = client.get("/coordinator/needs/")
     assert page.status_code == 200
     assert "Help with phonics" in page.content.decode()
-    community = page.context["community"]
-    assert community.schools == [personas.school.name]
-    (row,) = community.rows
-    assert (row.area, row.counts, row.total, row.experts, row.sessions) == (
+    (row,) = page.context["gaps"]
+    assert (row.area, row.needs, row.schools, row.experts, row.sessions) == (
         "Questioning",
-        [1],
+        1,
         1,
         0,
         0,
@@ -98,7 +98,7 @@ def test_leader_marks_met_and_passes_on_and_the_coordinator_sees_it(client, pers
     need.refresh_from_db()
     assert need.status == "met"
     client.force_login(personas.coordinator)
-    assert client.get("/portfolio/needs/community/").context["community"].rows == []
+    assert client.get("/coordinator/needs/").context["gaps"] == []
 
 
 @pytest.mark.parametrize("who", ["owner", "colleague", "outsider", "other_leader", "coordinator"])
@@ -144,9 +144,9 @@ def test_leaders_see_how_far_their_staffs_cpd_reached_in_counts_never_words(clie
     assert "cold call" not in page
 
     client.force_login(personas.coordinator)
-    page = client.get("/portfolio/needs/community/").content.decode()
-    assert "All answered</th><td>3</td>" in page
-    assert "Another school's story" not in page
+    response = client.get("/coordinator/")
+    assert response.context["dash"].impact.follow_ups == 3
+    assert "Another school's story" not in response.content.decode()
 
 
 def test_the_coordinator_sees_needs_against_what_the_community_offers(client, personas):
@@ -158,9 +158,10 @@ def test_the_coordinator_sees_needs_against_what_the_community_offers(client, pe
     offer(hidden, "questioning")  # not offering anything to anyone while hidden
     SessionFactory().areas.add(ExpertiseArea.objects.get(slug="questioning"))
     client.force_login(personas.coordinator)
-    page = client.get("/portfolio/needs/community/")
-    rows = {row.area: (row.experts, row.sessions) for row in page.context["community"].rows}
+    page = client.get("/coordinator/needs/")
+    rows = {row.area: (row.experts, row.sessions) for row in page.context["gaps"]}
     assert rows == {"Questioning": (2, 1), "SEND": (0, 0)}
+    assert page.context["gaps"][0].area == "SEND"  # no supply: the biggest gap
     html = page.content.decode()
     assert '/experts/?area=questioning">2<' in html
-    assert "None</span>" in html  # nobody offers SEND: the gap to fill
+    assert "No supply</span>" in html  # nobody offers SEND: the gap to fill

@@ -6,11 +6,24 @@ and schools (one school per 50 profiles, one hub per 40 schools), by bulk insert
 
 Synthetic rows are marked (hub slugs and email domains contain "scale"); each run first
 removes the previous synthetic community, so it can be rerun with another N.
+
+Beside the profiles it makes the activity the coordinator's pages read, in proportion: a
+subject network per hub and subject with a third of staff as members; one session per 100
+profiles (two thirds past, with a register), about one booking per two people, release
+requests with their costs for a fifth of bookings, feedback on four in ten attended places,
+one need per five people and one or two log entries per three. ``--activity-only`` replaces
+just that activity on an existing synthetic community (a copy of a template database).
+
+Activity rows are created through ``apps.get_model`` (string references): this command lives
+in ``experts``, below ``cpd_sessions`` and ``portfolios`` in the import layers.
 """
 
+import datetime
 import random
 import time
+from decimal import Decimal
 
+from django.apps import apps
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -21,7 +34,7 @@ from experts.models import ExpertiseArea, ExpertProfile, ProfileArea
 from experts.search import refresh_documents
 from experts.signals import paused
 from hubs.demo import FIRST_NAMES, LAST_NAMES
-from hubs.models import Hub, Phase, School, SchoolDomain, Subject, User
+from hubs.models import Hub, Phase, School, SchoolDomain, Subject, SubjectNetwork, User
 
 BATCH = 5000
 # Profiles read like real ones: a headline and a few sentences about the person's own areas,
@@ -54,10 +67,19 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--profiles", type=int, required=True)
         parser.add_argument("--seed", type=int, default=7)
+        parser.add_argument(
+            "--activity-only",
+            action="store_true",
+            help="Keep the synthetic profiles; replace only networks, sessions, bookings, needs.",
+        )
 
-    def handle(self, *args, profiles: int, seed: int, **options) -> None:
+    def handle(self, *args, profiles: int, seed: int, activity_only: bool, **options) -> None:
         started = time.monotonic()
         rng = random.Random(seed)
+        if activity_only:
+            self.make_activity(rng)
+            self.stdout.write(self.style.SUCCESS(f"Activity in {time.monotonic() - started:.1f} s"))
+            return
         with transaction.atomic():
             self.remove_previous()
             n_schools = max(profiles // 50, 2)
@@ -140,6 +162,7 @@ class Command(BaseCommand):
                 ExpertProfile.phases.through.objects.bulk_create(phase_rows, batch_size=BATCH)
                 refresh_documents([profile.pk for profile in made])  # bulk inserts skip signals
             self.stdout.write(f"  {min(start + BATCH, profiles):,} profiles")
+        self.make_activity(rng)
         elapsed = time.monotonic() - started
         self.stdout.write(
             self.style.SUCCESS(
@@ -157,7 +180,195 @@ class Command(BaseCommand):
         names = " and ".join(area.name.lower() for area in own)
         return " ".join([*rng.sample(SENTENCES, 3), f"I can help with {names}."])
 
+    # --- Activity for the coordinator's pages ---------------------------------------------
+
+    def make_activity(self, rng: random.Random) -> None:
+        started = time.monotonic()
+        with transaction.atomic():
+            self.remove_activity()
+            staff = list(
+                User.objects.filter(email__endswith=".scale.test")
+                .order_by("pk")
+                .values_list("pk", "school_id", "school__hub_id")
+            )
+            if not staff:
+                return
+            hub_ids = sorted({hub for _, _, hub in staff if hub})
+            areas = list(ExpertiseArea.objects.values_list("pk", flat=True))
+            # Needs lean on a few areas and leave some with little supply: a gap to find.
+            weights = [1 + (i % 5) * 2 for i in range(len(areas))]
+            networks = self.make_networks(rng, staff, hub_ids)
+            sessions = self.make_sessions(rng, len(staff), areas, networks)
+            self.make_bookings(rng, staff, sessions)
+            self.make_portfolios(rng, staff, areas, weights)
+        self.stdout.write(f"  activity in {time.monotonic() - started:.1f} s")
+
+    def remove_activity(self) -> None:
+        Session = apps.get_model("cpd_sessions", "DevelopmentSession")
+        Booking = apps.get_model("cpd_sessions", "Booking")
+        Need = apps.get_model("portfolios", "Need")
+        Entry = apps.get_model("portfolios", "Entry")
+        scale_users = User.objects.filter(email__endswith=".scale.test").values("pk")
+        sessions = Session.objects.filter(title__startswith="Scale session ")
+        bookings = Booking.objects.filter(session__in=sessions.values("pk"))
+        # Bulk rows have no signals to send and the order below respects every foreign key.
+        for model in ("Feedback", "Attendance", "ReleaseRequest"):
+            related = apps.get_model("cpd_sessions", model).objects
+            related.filter(booking__in=bookings.values("pk"))._raw_delete("default")
+        bookings._raw_delete("default")
+        apps.get_model("cpd_sessions", "SessionDate").objects.filter(
+            session__in=sessions.values("pk")
+        )._raw_delete("default")
+        Session.areas.through.objects.filter(
+            developmentsession__in=sessions.values("pk")
+        )._raw_delete("default")
+        sessions._raw_delete("default")
+        Need.objects.filter(owner__in=scale_users)._raw_delete("default")
+        Entry.objects.filter(owner__in=scale_users)._raw_delete("default")
+        SubjectNetwork.members.through.objects.filter(
+            subjectnetwork__slug__startswith="scale-net-"
+        )._raw_delete("default")
+        SubjectNetwork.objects.filter(slug__startswith="scale-net-").delete()
+
+    def make_networks(self, rng, staff, hub_ids) -> dict[int, list[int]]:
+        """Three subject networks per hub; a third of each hub's staff are members of one."""
+        subjects = list(Subject.objects.order_by("pk")[:3])
+        made = SubjectNetwork.objects.bulk_create(
+            [
+                SubjectNetwork(
+                    name=f"Scale network {hub}-{subject.pk}",
+                    slug=f"scale-net-{hub}-{subject.pk}",
+                    subject=subject,
+                    hub_id=hub,
+                )
+                for hub in hub_ids
+                for subject in subjects
+            ]
+        )
+        by_hub: dict[int, list[int]] = {}
+        for network in made:
+            by_hub.setdefault(network.hub_id, []).append(network.pk)
+        Member = SubjectNetwork.members.through
+        Member.objects.bulk_create(
+            [
+                Member(subjectnetwork_id=rng.choice(by_hub[hub]), user_id=user)
+                for user, _, hub in staff
+                if hub and rng.random() < 0.33
+            ],
+            batch_size=BATCH * 4,
+        )
+        return by_hub
+
+    def make_sessions(self, rng, n_staff, areas, networks) -> list[tuple[int, bool, Decimal]]:
+        """(pk, in the past, fee) of one published session per 100 people."""
+        Session = apps.get_model("cpd_sessions", "DevelopmentSession")
+        SessionDate = apps.get_model("cpd_sessions", "SessionDate")
+        now = timezone.now().replace(minute=0, second=0, microsecond=0)
+        rows = []
+        for i in range(max(n_staff // 100, 4)):
+            start = now + datetime.timedelta(days=rng.randint(-300, 150), hours=rng.randint(-4, 4))
+            consultant_led = rng.random() < 0.15
+            rows.append(
+                Session(
+                    title=f"Scale session {i}",
+                    status="published",
+                    kind="consultant_led" if consultant_led else "workshop",
+                    scope="community",
+                    start=start,
+                    end=start + datetime.timedelta(hours=2),
+                    fee=Decimal(rng.choice([300, 450, 600])) if consultant_led else Decimal(0),
+                )
+            )
+        made = Session.objects.bulk_create(rows, batch_size=BATCH)
+        SessionDate.objects.bulk_create(
+            [SessionDate(session=s, start=s.start, end=s.end) for s in made], batch_size=BATCH
+        )
+        Session.areas.through.objects.bulk_create(
+            [
+                Session.areas.through(developmentsession_id=s.pk, expertisearea_id=area)
+                for s in made
+                for area in rng.sample(areas, min(len(areas), rng.randint(1, 2)))
+            ],
+            batch_size=BATCH,
+        )
+        return [(s.pk, s.end < now, s.fee) for s in made]
+
+    def make_bookings(self, rng, staff, sessions) -> None:
+        Booking = apps.get_model("cpd_sessions", "Booking")
+        Attendance = apps.get_model("cpd_sessions", "Attendance")
+        Feedback = apps.get_model("cpd_sessions", "Feedback")
+        Release = apps.get_model("cpd_sessions", "ReleaseRequest")
+        past = {pk for pk, was, _ in sessions if was}
+        fees = {pk: fee for pk, _, fee in sessions}
+        rows = []
+        for user, _, _ in staff:
+            if rng.random() < 0.45:
+                for session, _, _ in rng.sample(sessions, rng.randint(1, 2)):
+                    status = rng.choices(["confirmed", "cancelled", "pending"], [85, 10, 5])[0]
+                    rows.append(Booking(session_id=session, user_id=user, status=status))
+        bookings = Booking.objects.bulk_create(rows, batch_size=BATCH * 2)
+        attendance, feedback, releases = [], [], []
+        for booking in bookings:
+            if booking.status == "confirmed" and booking.session_id in past:
+                present = rng.random() < 0.85
+                attendance.append(Attendance(booking=booking, present=present))
+                if present and rng.random() < 0.4:
+                    feedback.append(Feedback(booking=booking, rating=rng.randint(2, 5)))
+            if booking.status != "cancelled" and rng.random() < 0.2:
+                lessons = rng.randint(0, 5)
+                releases.append(
+                    Release(
+                        booking=booking,
+                        cover_lessons=lessons,
+                        supply_cost=Decimal(lessons * 35),
+                        travel_cost=Decimal(rng.choice([0, 0, 8, 15])),
+                        fee_share=fees[booking.session_id] / 10,
+                        goal="Scale goal",
+                        decision="pending" if booking.status == "pending" else "approved",
+                        decided_at=None if booking.status == "pending" else booking.created_at,
+                    )
+                )
+        Attendance.objects.bulk_create(attendance, batch_size=BATCH * 2)
+        Feedback.objects.bulk_create(feedback, batch_size=BATCH * 2)
+        Release.objects.bulk_create(releases, batch_size=BATCH * 2)
+        self.stdout.write(
+            f"  {len(bookings):,} bookings, {len(attendance):,} registered, "
+            f"{len(feedback):,} feedback, {len(releases):,} release requests"
+        )
+
+    def make_portfolios(self, rng, staff, areas, weights) -> None:
+        Need = apps.get_model("portfolios", "Need")
+        Entry = apps.get_model("portfolios", "Entry")
+        today = timezone.localdate()
+        needs = [
+            Need(
+                owner_id=user,
+                area_id=rng.choices(areas, weights)[0],
+                description="Scale need",
+                priority=rng.choice(["high", "medium", "low"]),
+                status=rng.choices(["open", "passed", "met"], [70, 10, 20])[0],
+            )
+            for user, _, _ in staff
+            if rng.random() < 0.2
+        ]
+        Need.objects.bulk_create(needs, batch_size=BATCH * 2)
+        entries = [
+            Entry(
+                owner_id=user,
+                date=today - datetime.timedelta(days=rng.randint(0, 200)),
+                kind=rng.choice(["reading", "session_attended", "coaching_received"]),
+                title="Scale entry",
+                hours=Decimal(rng.randint(1, 12)) / 2,
+            )
+            for user, _, _ in staff
+            if rng.random() < 0.33
+            for _ in range(rng.randint(1, 2))
+        ]
+        Entry.objects.bulk_create(entries, batch_size=BATCH * 2)
+        self.stdout.write(f"  {len(needs):,} needs, {len(entries):,} log entries")
+
     def remove_previous(self) -> None:
+        self.remove_activity()
         with paused():  # nothing to re-index in rows that are going
             self._remove_previous()
 

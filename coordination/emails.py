@@ -1,0 +1,49 @@
+"""The coordinator's introduction: one email to each of the pair, once per pair (the ledger key)."""
+
+from __future__ import annotations
+
+from experts.models import ExpertProfile
+from hubs.models import User
+from notifications import registry
+from notifications.kinds import Category
+from notifications.rendering import absolute_url
+from portfolios.models import Need
+
+KIND = "need_introduction"
+
+
+def introduction_key(person_id: int, profile_id: int) -> str:
+    return f"introduction:{person_id}:{profile_id}"
+
+
+def need_introduction_email(delivery) -> registry.Email | None:
+    _, person_id, profile_id = delivery.key.split(":")
+    person = User.objects.select_related("school").filter(pk=int(person_id)).first()
+    profile = (
+        ExpertProfile.objects.select_related("user__school").filter(pk=int(profile_id)).first()
+    )
+    if person is None or profile is None:
+        return None
+    offered = profile.offers.values("area_id")
+    need = (
+        Need.objects.filter(owner=person, area_id__in=offered)
+        .select_related("area")
+        .order_by("-created_at")
+        .first()
+    )
+    expert = profile.user
+    other = expert if delivery.email.lower() == person.email.lower() else person
+    return registry.Email(
+        context={
+            "person": person,
+            "expert": expert,
+            "other": other,
+            "area": need.area if need else None,
+            "profile_url": absolute_url(profile.get_absolute_url()),
+        },
+        reply_to=[other.email],
+    )
+
+
+def register_emails() -> None:
+    registry.register(KIND, category=Category.ESSENTIAL, build=need_introduction_email)

@@ -1,0 +1,87 @@
+"""The coordinator's actions on needs. Writes go through the owning app's services."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from cpd_sessions import services as session_services
+from cpd_sessions.models import DevelopmentSession
+from experts.models import ExpertiseArea, ExpertProfile
+from experts.selectors import stale_profiles
+from hubs.models import Term, User
+from notifications.models import Delivery
+from notifications.services import send_templated_mail
+from portfolios import services as portfolio_services
+from portfolios.models import Need
+from termly import planning
+from termly.tasks import plan
+
+from . import permissions
+from .emails import KIND, introduction_key
+
+
+def need_mark_met(*, need: Need, by) -> Need:
+    """The coordinator marks a need met (a match made, a session found)."""
+    permissions.require_coordinator(by)
+    return portfolio_services.need_decide(need=need, by=by, status=Need.Status.MET)
+
+
+@transaction.atomic
+def introduce(*, need: Need, profile: ExpertProfile, by) -> bool:
+    """One email to both the person with the need and the expert, through the ledger, once per
+    pair however often it is asked for. True when this call sent it, False if it went before."""
+    permissions.require_coordinator(by)
+    key = introduction_key(need.owner_id, profile.pk)
+    if Delivery.objects.filter(kind=KIND, key=key).exists():
+        return False
+    send_templated_mail(KIND, to=[need.owner.email, profile.user.email], key=key)
+    return True
+
+
+COMMISSION_WEEKS_AHEAD = 6  # a first date to change: far enough ahead to book someone
+
+
+@transaction.atomic
+def commission(*, area: ExpertiseArea, school_names: list[str], by) -> DevelopmentSession:
+    """Where need has no supply: a consultant-led session draft (proposed, not published) in
+    the area, its fee shared equally between the schools that take part, naming the schools
+    in need. The coordinator then chooses the consultant, fee and date, and publishes."""
+    permissions.require_coordinator(by)
+    day = timezone.localdate() + datetime.timedelta(weeks=COMMISSION_WEEKS_AHEAD)
+    while day.weekday() >= 5:
+        day += datetime.timedelta(days=1)
+    zone = timezone.get_current_timezone()
+    start = datetime.datetime.combine(day, datetime.time(13, 0), tzinfo=zone)
+    named = ", ".join(school_names[:20]) + (
+        f" and {len(school_names) - 20} more" if len(school_names) > 20 else ""
+    )
+    return session_services.session_propose(
+        by=by,
+        dates=[(start, start + datetime.timedelta(hours=3))],
+        title=f"{area.name}: a consultant-led session",
+        description=(
+            f"Commissioned by the coordinator for the schools with open needs in "
+            f"{area.name.lower()}: {named or 'none yet'}. The fee is shared equally between the "
+            "schools that take part. Choose the consultant, fee and date, then publish."
+        ),
+        kind=DevelopmentSession.Kind.CONSULTANT_LED,
+        scope=DevelopmentSession.Scope.COMMUNITY,
+        cost_split=DevelopmentSession.CostSplit.EQUAL,
+        min_schools=min(max(len(school_names), 1), 10),
+        areas=[area],
+    )
+
+
+def nudge_stale(*, by) -> int | None:
+    """Ask everyone whose directory profile is stale to confirm it: the term-start reminder
+    (``audit_profile``) under this term's key, so one email each per term at most, however
+    often it is pressed and whether or not the term-start reminder went. None: no term now."""
+    permissions.require_coordinator(by)
+    term = Term.objects.current()
+    if term is None:
+        return None
+    people = User.objects.filter(pk__in=stale_profiles().values("user_id"))
+    return plan(kind="audit_profile", key=planning.audit_key(term), people=people)

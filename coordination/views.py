@@ -1,0 +1,222 @@
+"""The coordinator's dashboard (`/coordinator/`) and a CPD leader's slice of it, per school."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from cpdhub import csvsafe
+from experts.models import ExpertiseArea, ExpertProfile
+from hubs.models import School
+from portfolios.models import Need
+
+from . import permissions, selectors, services
+
+CSV_PARTS = ("participation", "hubs", "needs", "release", "impact")
+
+
+def _page(request, data: selectors.Dashboard):
+    page = Paginator(data.schools, selectors.SCHOOLS_PER_PAGE).get_page(request.GET.get("page"))
+    selectors.attach_leaders(page.object_list)
+    return page
+
+
+def dashboard(request):
+    permissions.require_coordinator(request.user)
+    data = selectors.dashboard(selectors.filters_from(request.GET))
+    return render(
+        request,
+        "coordination/dashboard.html",
+        {"dash": data, "page": _page(request, data), "school": None},
+    )
+
+
+def school_dashboard(request, urn: int):
+    school = get_object_or_404(School.objects.select_related("hub"), urn=urn)
+    permissions.require_school_dashboard(request.user, school)
+    data = selectors.dashboard(
+        selectors.filters_from(request.GET, with_hubs=False), school_ids=[school.pk]
+    )
+    return render(
+        request,
+        "coordination/dashboard.html",
+        {"dash": data, "page": _page(request, data), "school": school},
+    )
+
+
+class _Echo:
+    """A file-like object whose write returns the line: csv writes one row at a time."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def _csv_rows(part: str, data: selectors.Dashboard):
+    if part in ("participation", "hubs"):
+        yield [
+            "School" if part == "participation" else "Hub",
+            "Hub" if part == "participation" else "Schools",
+            "Staff",
+            "Confirmed addresses",
+            "In a network",
+            "Booked",
+            "Attended",
+            "Logged CPD",
+            "Hours logged",
+        ]
+        for row in data.schools if part == "participation" else data.hubs:
+            yield [
+                row.name,
+                row.hub if part == "participation" else row.schools,
+                row.staff,
+                row.confirmed,
+                row.in_network,
+                row.booked,
+                row.attended,
+                row.logged,
+                row.hours,
+            ]
+    elif part == "needs":
+        yield ["Area", "Open needs", "People", "Schools", "Live experts", "Sessions", "Gap"]
+        for gap in data.gaps:
+            yield [
+                gap.area,
+                gap.needs,
+                gap.people,
+                gap.schools,
+                gap.experts,
+                gap.sessions,
+                gap.score,
+            ]
+    elif part == "release":
+        yield ["School", "Term", "Requests", "Approved", "Lessons covered", "Cost (£)"]
+        for row in data.release_schools:
+            yield [row.name, row.term, row.requests, row.approved, row.lessons, row.cost]
+    else:
+        yield ["Measure", "Value", "Count"]
+        for rating, n in data.impact.ratings:
+            yield ["Session feedback rating", rating, n]
+        for level, n in data.impact.levels:
+            yield ["Six-week follow-up", level, n]
+
+
+def _csv(part: str, data: selectors.Dashboard, filename: str) -> StreamingHttpResponse:
+    writer = csvsafe.writer(_Echo())
+    response = StreamingHttpResponse(
+        (writer.writerow(row) for row in _csv_rows(part, data)), content_type="text/csv"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def dashboard_csv(request, part: str):
+    permissions.require_coordinator(request.user)
+    if part not in CSV_PARTS:
+        raise Http404
+    filters = selectors.filters_from(request.GET)
+    data = selectors.dashboard(filters)
+    return _csv(part, data, f"{part}-{filters.year}.csv")
+
+
+def school_dashboard_csv(request, urn: int, part: str):
+    school = get_object_or_404(School, urn=urn)
+    permissions.require_school_dashboard(request.user, school)
+    if part not in CSV_PARTS:
+        raise Http404
+    filters = selectors.filters_from(request.GET, with_hubs=False)
+    data = selectors.dashboard(filters, school_ids=[school.pk])
+    return _csv(part, data, f"{part}-{school.urn}-{filters.year}.csv")
+
+
+def needs(request):
+    """Needs against supply for every area, and each open need with suggested matches."""
+    permissions.require_coordinator(request.user)
+    filters = selectors.filters_from(request.GET)
+    area = request.GET.get("area") or None
+    page = Paginator(selectors.open_needs(filters, area), selectors.NEEDS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    matches = selectors.suggested_matches(list(page.object_list))
+    for need in page.object_list:
+        need.matches = matches.get(need.pk, [])
+    return render(
+        request,
+        "coordination/needs.html",
+        {
+            "filters": filters,
+            "area": area,
+            "gaps": selectors.needs_against_supply(None, filters),
+            "page": page,
+        },
+    )
+
+
+@require_POST
+def need_met(request, pk: int):
+    permissions.require_coordinator(request.user)
+    need = get_object_or_404(
+        Need.objects.select_related("owner", "area"),
+        pk=pk,
+        status__in=[Need.Status.OPEN, Need.Status.PASSED],
+    )
+    services.need_mark_met(need=need, by=request.user)
+    messages.success(
+        request, f"{need.owner.full_name}'s need in {need.area.name.lower()} is marked met."
+    )
+    return redirect("coordination:needs")
+
+
+@require_POST
+def need_introduce(request, pk: int, profile: int):
+    """Introduce the person with the need to an expert: one email to both, once per pair."""
+    permissions.require_coordinator(request.user)
+    need = get_object_or_404(
+        Need.objects.select_related("owner", "area"),
+        pk=pk,
+        status__in=[Need.Status.OPEN, Need.Status.PASSED],
+    )
+    expert = get_object_or_404(ExpertProfile.objects.visible().select_related("user"), pk=profile)
+    if services.introduce(need=need, profile=expert, by=request.user):
+        messages.success(
+            request,
+            f"{need.owner.full_name} and {expert.user.full_name} have been introduced by email.",
+        )
+    else:
+        messages.info(
+            request, f"{need.owner.full_name} and {expert.user.full_name} were introduced before."
+        )
+    return redirect("coordination:needs")
+
+
+@require_POST
+def commission(request, area: str):
+    """Commission a consultant where need has no supply: a session draft to finish."""
+    permissions.require_coordinator(request.user)
+    found = get_object_or_404(ExpertiseArea, slug=area)
+    session = services.commission(
+        area=found, school_names=selectors.schools_in_need(found), by=request.user
+    )
+    messages.success(
+        request,
+        f"A consultant-led session draft in {found.name.lower()} is ready: choose the "
+        "consultant, fee and date, then publish it.",
+    )
+    return redirect("cpd_sessions:edit", pk=session.pk)
+
+
+@require_POST
+def nudge_stale(request):
+    """Nudge all: everyone with a stale directory profile, one email each per term."""
+    permissions.require_coordinator(request.user)
+    sent = services.nudge_stale(by=request.user)
+    if sent is None:
+        messages.error(request, "No term covers today: add term dates first.")
+    elif sent:
+        who = "1 person" if sent == 1 else f"{sent} people"
+        messages.success(request, f"{who} asked to confirm their directory profile.")
+    else:
+        messages.info(request, "Everyone with a stale profile has been asked this term already.")
+    return redirect("coordination:dashboard")
