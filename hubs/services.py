@@ -8,6 +8,7 @@ from allauth.account.forms import ResetPasswordForm
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from notifications.services import ledger_forget
@@ -15,7 +16,7 @@ from notifications.services import ledger_forget
 from . import permissions
 from .models import Hub, Invitation, School, SchoolDomain, SubjectNetwork, User
 from .signals import user_deactivated, user_deleting
-from .tasks import mail_invitation
+from .tasks import mail_invitation, mail_invitations
 
 
 class SignupRefused(Exception):
@@ -102,6 +103,44 @@ def invitation_create(*, school: School, email: str, invited_by: User) -> Invita
     )
     mail_invitation(invitation.pk)  # on the ledger with the invitation; sent after commit
     return invitation
+
+
+def invitations_create_many(
+    *, invitations: list[tuple[School, str]], invited_by: User | None
+) -> list[Invitation]:
+    """
+    Invite many addresses at once (a staff import): ``invitation_create`` in bulk, for
+    addresses the caller has already checked have no account and are no other member school's.
+    Earlier unaccepted invitations for the same addresses are replaced, each new one goes on
+    the email ledger once; a few queries per call, not per address. ``invited_by`` None: the
+    command line (whoever runs ``manage.py`` may do anything).
+    """
+    if invited_by is not None:
+        for school in {school.pk: school for school, _ in invitations}.values():
+            permissions.require_can_invite_to(invited_by, school)
+    if not invitations:
+        return []
+    now = timezone.now()
+    emails = [email.strip().lower() for _, email in invitations]
+    with transaction.atomic():
+        Invitation.objects.annotate(lower=Lower("email")).filter(
+            lower__in=emails, accepted_at__isnull=True, revoked_at__isnull=True
+        ).update(revoked_at=now)
+        made = Invitation.objects.bulk_create(
+            [
+                Invitation(
+                    email=email,
+                    school=school,
+                    invited_by=invited_by,
+                    created_at=now,
+                    expires_at=now + datetime.timedelta(days=settings.INVITATION_VALID_DAYS),
+                )
+                for (school, _), email in zip(invitations, emails, strict=True)
+            ],
+            batch_size=500,
+        )
+        mail_invitations([(invitation.pk, invitation.email) for invitation in made])
+    return made
 
 
 @transaction.atomic

@@ -7,7 +7,7 @@ from django.utils import timezone
 from notifications import registry
 from notifications.kinds import Category
 from notifications.rendering import absolute_url
-from notifications.services import send_now, send_templated_mail
+from notifications.services import send_now, send_templated_mail, send_templated_mail_many
 from notifications.tasks import MAIL_TASK_OPTIONS
 
 from .models import Invitation
@@ -20,6 +20,15 @@ def mail_invitation(invitation_id: int, *, enqueue: bool = True) -> list:
         return []
     return send_templated_mail(
         "invitation", to=[email], key=f"invitation:{invitation_id}", enqueue=enqueue
+    )
+
+
+def mail_invitations(invitations: list[tuple[int, str]], *, enqueue: bool = True) -> list[int]:
+    """``mail_invitation`` for many (id, email) at once: one insert on the ledger (bulk import)."""
+    return send_templated_mail_many(
+        "invitation",
+        messages=[(email, f"invitation:{pk}") for pk, email in invitations],
+        enqueue=enqueue,
     )
 
 

@@ -214,9 +214,7 @@ def _set_domains(domains: dict[str, str], result: GiasResult) -> None:
             result.add_error(f"URN {urn}: the domain {candidate.domain} is in the file twice.")
             continue
         wanted[candidate.domain] = urn
-    owners = dict(
-        SchoolDomain.objects.filter(domain__in=wanted).values_list("domain", "school_id")
-    )
+    owners = dict(SchoolDomain.objects.filter(domain__in=wanted).values_list("domain", "school_id"))
     new = []
     for domain, urn in wanted.items():
         owner = owners.get(domain)
