@@ -33,4 +33,5 @@ urlpatterns = [
     path("coordinator/import/schools/", onboarding.import_schools, name="import_schools"),
     path("coordinator/import/staff/", onboarding.import_staff, name="import_staff"),
     path("schools/<int:urn>/import/", onboarding.school_import_staff, name="school_import_staff"),
+    path("imports/<int:pk>/", onboarding.import_job, name="import_job"),
 ]

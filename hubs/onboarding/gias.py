@@ -118,6 +118,10 @@ class GiasResult:
     def ok(self) -> bool:
         return not self.error_count
 
+    @property
+    def done(self) -> int:
+        return self.new + self.updated + self.unchanged + self.closed + self.error_count
+
     def add_error(self, message: str) -> None:
         self.error_count += 1
         if len(self.errors) < MAX_ERRORS_SHOWN:
@@ -225,12 +229,15 @@ def _set_domains(domains: dict[str, str], result: GiasResult) -> None:
     SchoolDomain.objects.bulk_create(new, batch_size=BATCH)
 
 
-def gias_import(*, raw: BinaryIO, hub: Hub | None = None, dry_run: bool = True) -> GiasResult:
+def gias_import(
+    *, raw: BinaryIO, hub: Hub | None = None, dry_run: bool = True, progress=None
+) -> GiasResult:
     """
     Import or refresh schools from a GIAS CSV extract in ``raw`` (bytes). New schools are
     added, known URNs have their name, size, FSM % and details refreshed, closed establishments
     are skipped; with ``hub`` every school in the file is put in that hub. ``dry_run``, or any
     row with an error, writes nothing. Raises ImportFileError for a file that is not a GIAS CSV.
+    ``progress(rows done)``, when given, is called after each batch (the background job's bar).
     """
     result = GiasResult(dry_run=dry_run)
     text = open_csv_text(raw)
@@ -271,6 +278,8 @@ def gias_import(*, raw: BinaryIO, hub: Hub | None = None, dry_run: bool = True) 
                 if len(batch) >= BATCH:
                     _import_batch(resource, batch, lines, result)
                     batch, lines = [], []
+                    if progress is not None:
+                        progress(result.done)
         except csv.Error as error:
             raise ImportFileError(
                 f"Line {reader.line_num}: this is not a valid CSV file ({error})."
@@ -281,6 +290,6 @@ def gias_import(*, raw: BinaryIO, hub: Hub | None = None, dry_run: bool = True) 
             _set_domains(domains, result)
         if dry_run or not result.ok:
             transaction.set_rollback(True)
-    if not result.new + result.updated + result.unchanged + result.closed + result.error_count:
+    if not result.done:
         raise ImportFileError("This file has a header but no schools in it.")
     return result
