@@ -98,3 +98,15 @@ def require_can_run_import(user, *, kind: str, school: School | None) -> None:
         require_can_import_staff(user, school)
     else:
         require_coordinator(user)
+
+
+def can_edit_school_domains(user, school: School) -> bool:
+    """A school's email domains decide who may sign up for it: its CPD leaders, a coordinator."""
+    return can_invite_to(user, school)
+
+
+def require_can_edit_school_domains(user, school: School) -> None:
+    if not can_edit_school_domains(user, school):
+        raise PermissionDenied(
+            "Only this school's CPD leaders and the coordinator change its email domains."
+        )

@@ -6,6 +6,7 @@ import datetime
 
 from allauth.account.forms import ResetPasswordForm
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -71,6 +72,55 @@ def invitation_accept(*, invitation: Invitation | None, user: User) -> None:
 
 class InvitationError(Exception):
     pass
+
+
+class DomainError(Exception):
+    """Why a school email domain cannot be added, in words for the person adding it."""
+
+
+# Anyone can have an address at these: they can never decide who belongs to a school.
+PUBLIC_MAIL_DOMAINS = frozenset({
+    "gmail.com", "googlemail.com", "outlook.com", "hotmail.com", "hotmail.co.uk", "live.com",
+    "live.co.uk", "msn.com", "yahoo.com", "yahoo.co.uk", "icloud.com", "me.com", "aol.com",
+    "btinternet.com", "sky.com", "virginmedia.com", "talktalk.net", "protonmail.com",
+    "proton.me", "gmx.com", "mail.com",
+})  # fmt: skip
+
+
+@transaction.atomic
+def school_domain_add(*, school: School, domain: str, by: User) -> SchoolDomain:
+    """Let staff with addresses at ``domain`` sign up for ``school`` (its leaders, coordinators)."""
+    permissions.require_can_edit_school_domains(by, school)
+    candidate = SchoolDomain(school=school, domain=domain)
+    try:
+        candidate.clean()
+    except ValidationError:
+        raise DomainError(
+            "Enter a domain such as ashgrove.sch.uk (the part after the @)."
+        ) from None
+    if candidate.domain in PUBLIC_MAIL_DOMAINS:
+        raise DomainError(
+            f"Anyone can have an address at {candidate.domain}, so it cannot decide who belongs "
+            "to the school. Invite people with such addresses instead."
+        )
+    owner = SchoolDomain.objects.select_related("school").filter(domain=candidate.domain).first()
+    if owner is not None:
+        raise DomainError(
+            f"{candidate.domain} is already set"
+            + (
+                " for this school."
+                if owner.school_id == school.pk
+                else f" for {owner.school.name}."
+            )
+        )
+    candidate.save()
+    return candidate
+
+
+def school_domain_remove(*, domain: SchoolDomain, by: User) -> None:
+    """Stop new sign-ups from ``domain`` (people who have joined stay members)."""
+    permissions.require_can_edit_school_domains(by, domain.school)
+    SchoolDomain.objects.filter(pk=domain.pk).delete()
 
 
 @transaction.atomic

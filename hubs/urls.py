@@ -10,6 +10,12 @@ urlpatterns = [
     path("hubs/<slug:slug>/", views.hub_detail, name="hub_detail"),
     path("schools/<int:urn>/", views.school_detail, name="school_detail"),
     path("schools/<int:urn>/invite/", views.school_invite, name="school_invite"),
+    path("schools/<int:urn>/domains/", views.school_domains, name="school_domains"),
+    path(
+        "schools/<int:urn>/domains/<int:pk>/remove/",
+        views.school_domain_remove,
+        name="school_domain_remove",
+    ),
     path(
         "schools/<int:urn>/invitations/<int:pk>/withdraw/",
         views.invitation_revoke,
