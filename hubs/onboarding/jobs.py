@@ -12,11 +12,13 @@ are one transaction, invisible to the page until it commits).
 
 from __future__ import annotations
 
+import datetime
 import logging
 from dataclasses import asdict
 
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from .. import permissions
@@ -27,6 +29,10 @@ from .staff import staff_import
 from .uploads import upload_path
 
 logger = logging.getLogger(__name__)
+
+# 20,000 rows take seconds; a job "running" this long had its worker die (the task is acked
+# late, so the broker hands it to another worker, which may take it over).
+RUNNING_STALE_AFTER = datetime.timedelta(minutes=30)
 
 
 def _progress_key(job_id: int) -> str:
@@ -121,8 +127,12 @@ def import_job_progress(job: ImportJob) -> int:
 
 def import_job_run(*, job_id: int) -> bool:
     """Run a queued job (the task's body). False: someone else has it, or it is done."""
-    claimed = ImportJob.objects.filter(pk=job_id, state=ImportJob.State.QUEUED).update(
-        state=ImportJob.State.RUNNING, started_at=timezone.now()
+    now = timezone.now()
+    claimable = Q(state=ImportJob.State.QUEUED) | Q(
+        state=ImportJob.State.RUNNING, started_at__lt=now - RUNNING_STALE_AFTER
+    )  # a worker that died mid-file: its transaction rolled back, so running it again is safe
+    claimed = ImportJob.objects.filter(claimable, pk=job_id).update(
+        state=ImportJob.State.RUNNING, started_at=now
     )
     if not claimed:
         return False

@@ -1,12 +1,14 @@
 """The upload, preview and confirm forms, submitted as a browser does (issue 14)."""
 
 import csv
+import datetime
 import io
 from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
+from django.utils import timezone
 
 from hubs.models import ImportJob, Invitation, School, User
 from hubs.onboarding.jobs import import_job_run
@@ -179,6 +181,12 @@ def test_the_progress_page_refreshes_itself_until_the_job_is_done(
     assert "Waiting to start" in refreshed.text
     assert import_job_run(job_id=job.pk) is True
     assert import_job_run(job_id=job.pk) is False  # the task delivered twice runs once
+    ImportJob.objects.filter(pk=job.pk).update(state=ImportJob.State.RUNNING)
+    assert import_job_run(job_id=job.pk) is False  # nor while another worker runs it
+    ImportJob.objects.filter(pk=job.pk).update(
+        started_at=timezone.now() - datetime.timedelta(hours=1)
+    )
+    assert import_job_run(job_id=job.pk) is True  # that worker died: taken over
     done = app.get(waiting.request.path)
     assert 'http-equiv="refresh"' not in done.text
     assert "Preview: nothing is saved yet" in done.text
