@@ -210,3 +210,20 @@ def test_someone_elses_import_is_refused(app, client, personas, submit):
     assert "upload it again" in response.content.decode()
     assert not ImportJob.objects.filter(dry_run=False).exists()
     assert not School.objects.filter(urn=102400).exists()
+
+
+def test_the_coordinator_sees_import_jobs_in_the_admin_read_only(
+    app, client, personas, settings, submit
+):
+    page = app.sign_in(personas.coordinator).get(reverse("hubs:import_schools"))
+    form = form_for(page, "")
+    form["file"] = ("gias.csv", SAMPLE.read_bytes())
+    submit(form)
+    job = ImportJob.objects.get()
+    settings.REQUIRE_ADMIN_MFA = False
+    client.force_login(personas.coordinator)
+    listing = client.get(reverse("admin:hubs_importjob_changelist")).content.decode()
+    assert "Schools from the register" in listing
+    detail = client.get(reverse("admin:hubs_importjob_change", args=[job.pk])).content.decode()
+    assert "19 new school(s) would be added" in detail
+    assert client.get(reverse("admin:hubs_importjob_add")).status_code == 403
