@@ -18,6 +18,12 @@ from .staff import FIELDS
 from .uploads import upload_keep
 
 
+def _pk(value) -> int | None:
+    """A row id from a form's hidden field, or None (not digits, or too big for the column)."""
+    text = str(value or "")
+    return int(text) if text.isdigit() and len(text) <= 18 else None
+
+
 def _column_map(request) -> dict[str, str]:
     try:
         given = json.loads(request.POST.get("column_map") or "{}")
@@ -65,7 +71,7 @@ def _run(request, *, form, kind: str, context: dict, template: str):
 
 def _preview_job(request) -> ImportJob:
     pk = request.POST.get("job", "")
-    job = ImportJob.objects.filter(pk=int(pk)).first() if pk.isdigit() else None
+    job = ImportJob.objects.filter(pk=_pk(pk)).first() if _pk(pk) else None
     if job is None or job.created_by_id != request.user.pk:
         raise ImportFileError("That file is no longer here: upload it again.")
     return job
@@ -119,7 +125,7 @@ def import_schools(request):
     def read_options(data) -> dict:
         hub = data.get("hub")
         if hub is not None and not isinstance(hub, Hub):
-            hub = Hub.objects.filter(pk=hub).first() if str(hub).isdigit() else None
+            hub = Hub.objects.filter(pk=_pk(hub)).first() if _pk(hub) else None
         return {"hub": hub}
 
     return _run(
@@ -141,7 +147,7 @@ def _staff_flow(request, *, school: School | None):
         if target is None:
             chosen = data.get("school")
             if chosen is not None and not isinstance(chosen, School):
-                chosen = School.objects.filter(pk=chosen).first() if str(chosen).isdigit() else None
+                chosen = School.objects.filter(pk=_pk(chosen)).first() if _pk(chosen) else None
             target = chosen
         if target is not None:
             permissions.require_can_import_staff(request.user, target)

@@ -227,3 +227,16 @@ def test_the_coordinator_sees_import_jobs_in_the_admin_read_only(
     detail = client.get(reverse("admin:hubs_importjob_change", args=[job.pk])).content.decode()
     assert "19 new school(s) would be added" in detail
     assert client.get(reverse("admin:hubs_importjob_add")).status_code == 403
+
+
+def test_a_huge_or_odd_id_in_a_hidden_field_is_a_message_not_a_500(client, personas):
+    client.force_login(personas.coordinator)
+    for value in ("9" * 30, "-1", "x", ""):
+        response = client.post(reverse("hubs:import_staff"), {"step": "confirm", "job": value})
+        assert response.status_code == 400
+        assert "upload it again" in response.content.decode()
+        response = client.post(
+            reverse("hubs:import_schools"), {"step": "preview", "token": "0" * 64, "hub": value}
+        )
+        assert response.status_code == 400
+    assert not ImportJob.objects.exists()
