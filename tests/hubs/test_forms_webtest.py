@@ -316,3 +316,11 @@ def test_others_cannot_change_a_schools_domains(client, personas, who):
     assert client.post(base, {"domain": "evil.sch.uk"}).status_code == 403
     assert client.post(f"{base}{domain.pk}/remove/").status_code == 403
     assert set(SchoolDomain.objects.values_list("pk", "school_id", "domain")) == before
+
+
+def test_the_domains_page_costs_the_same_with_many_domains(client, personas, count_queries):
+    client.force_login(personas.leader)
+    url = f"/schools/{personas.school.urn}/domains/"
+    few = count_queries(url)
+    SchoolDomainFactory.create_batch(15, school=personas.school)
+    assert count_queries(url) == few
