@@ -1,8 +1,11 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html
 
+from . import exports, services
+from .lifecycle import SessionRefused
 from .models import (
     Attendance,
     Booking,
@@ -50,6 +53,7 @@ class DevelopmentSessionAdmin(admin.ModelAdmin):
     autocomplete_fields = ["leads"]
     filter_horizontal = ["areas", "phases", "subjects"]
     inlines = [SessionDateInline]
+    actions = ["publish_proposed", "export_csv"]
     # A link typed without a scheme ("teams.microsoft.com/…") is an https one.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
@@ -66,6 +70,31 @@ class DevelopmentSessionAdmin(admin.ModelAdmin):
             reverse("cpd_sessions:edit", args=[obj.pk]),
         )
 
+    @admin.action(description="Publish the selected proposed sessions")
+    def publish_proposed(self, request, queryset):
+        """Each through ``services.session_publish``: its permission and lifecycle rules."""
+        published, refused = 0, []
+        skipped = queryset.exclude(status=DevelopmentSession.Status.PROPOSED).count()
+        for session in queryset.filter(status=DevelopmentSession.Status.PROPOSED):
+            try:
+                services.session_publish(session=session, by=request.user)
+            except (SessionRefused, PermissionDenied) as error:
+                refused.append(f"“{session.title}”: {error}")
+            else:
+                published += 1
+        if published:
+            self.message_user(request, f"{published} session(s) published.", messages.SUCCESS)
+        if skipped:
+            self.message_user(
+                request, f"{skipped} selected session(s) were not proposed, so left as they are."
+            )
+        for message in refused:
+            self.message_user(request, f"Not published: {message}", messages.WARNING)
+
+    @admin.action(description="Export the selected sessions (CSV)")
+    def export_csv(self, request, queryset):
+        return exports.sessions_csv(queryset)
+
 
 @admin.register(Booking)
 class BookingAdmin(admin.ModelAdmin):
@@ -75,6 +104,11 @@ class BookingAdmin(admin.ModelAdmin):
     raw_id_fields = ["session", "user"]
     # Seats are decided only by cpd_sessions.services; the admin shows, it does not book.
     readonly_fields = ["session", "user", "status", "waitlist_position"]
+    actions = ["export_csv"]
+
+    @admin.action(description="Export the selected bookings (CSV)")
+    def export_csv(self, request, queryset):
+        return exports.bookings_csv(queryset)
 
     def has_add_permission(self, request):
         return False
@@ -85,6 +119,11 @@ class ReleaseRequestAdmin(admin.ModelAdmin):
     list_display = ["booking", "decision", "decided_by", "decided_at"]
     list_filter = ["decision"]
     readonly_fields = ["booking", "decision", "decided_by", "decided_at", "reason"]
+    actions = ["export_csv"]
+
+    @admin.action(description="Export the release costs of the selected requests (CSV)")
+    def export_csv(self, request, queryset):
+        return exports.release_costs_csv(queryset)
 
     def has_add_permission(self, request):
         return False

@@ -19,6 +19,9 @@ import csv
 from collections.abc import Iterable
 from typing import Any
 
+from django.http import StreamingHttpResponse
+from django.utils import timezone
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -49,3 +52,30 @@ class SafeWriter:
 def writer(stream, **kwargs) -> SafeWriter:
     """Use instead of ``csv.writer`` for every CSV the product writes."""
     return SafeWriter(stream, **kwargs)
+
+
+class _Echo:
+    """A file-like object whose ``write`` hands back the line: csv.writer into a generator."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def streaming_response(name: str, header: Iterable[Any], rows: Iterable[Iterable[Any]]):
+    """
+    A CSV download written row by row as the response is sent (a large export never sits in
+    memory whole: pass ``queryset.iterator()``), every cell through ``safe_cell``, with a
+    byte-order mark so Excel reads the accents. ``name`` becomes ``<name>-<date>.csv``.
+    """
+    out = SafeWriter(_Echo())
+
+    def lines():
+        yield "\ufeff"
+        yield out.writerow(header)
+        for row in rows:
+            yield out.writerow(row)
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="{name}-{stamp}.csv"'
+    return response

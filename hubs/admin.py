@@ -16,6 +16,7 @@ from django.utils.text import capfirst
 from . import services
 from .models import (
     Hub,
+    ImportJob,
     Invitation,
     Phase,
     School,
@@ -333,3 +334,22 @@ for model, base in [(EmailAddress, EmailAddressAdmin), (SocialAccount, SocialAcc
     if admin.site.is_registered(model):
         admin.site.unregister(model)
     admin.site.register(model, type(f"ReadOnly{base.__name__}", (ReadOnlyMixin, base), {}))
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """Uploads run in the background (issue 14): who ran what, and how it went. Read-only."""
+
+    list_display = ["created_at", "created_by", "kind", "school", "dry_run", "state", "total_rows"]
+    list_filter = ["kind", "state", "dry_run"]
+    list_select_related = ["created_by", "school"]
+    search_fields = ["created_by__email", "file_name", "school__name"]
+    fields = [
+        "created_by", "kind", "school", "hub", "file_name", "dry_run", "confirms", "state",
+        "total_rows", "summary", "error", "created_at", "started_at", "finished_at",
+    ]  # fmt: skip
+    readonly_fields = fields
+
+    @admin.display(description="result")
+    def summary(self, obj) -> str:
+        return obj.result.get("summary", "")

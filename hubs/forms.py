@@ -79,6 +79,15 @@ class InvitationForm(forms.Form):
     )
 
 
+class SchoolDomainForm(forms.Form):
+    domain = forms.CharField(
+        label="Email domain",
+        max_length=253,
+        help_text="The part of your staff's school addresses after the @, such as "
+        "ashgrove.sch.uk. Anyone with an address there can then join the school.",
+    )
+
+
 class MyDetailsForm(forms.ModelForm):
     class Meta:
         model = User

@@ -545,3 +545,74 @@ class Community(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ImportJob(models.Model):
+    """
+    One run of an uploaded file (issue 14): its preview (a dry run) or its confirmation, done in
+    the background with progress. The state only moves forward (queued → running → done or
+    failed), claimed by one conditional update, so a task delivered twice runs once; a preview
+    is confirmed at most once (``confirms`` is unique), so a second click or a browser's
+    resend of the confirmation finds the job already started instead of starting another.
+    """
+
+    class Kind(models.TextChoices):
+        SCHOOLS = "schools", "Schools from the register"
+        STAFF = "staff", "Staff from a file"
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Waiting to start"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Could not be read"
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="import_jobs"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    school = models.ForeignKey(
+        School, on_delete=models.CASCADE, null=True, blank=True, related_name="import_jobs"
+    )
+    hub = models.ForeignKey(
+        Hub, on_delete=models.SET_NULL, null=True, blank=True, related_name="import_jobs"
+    )
+    file_token = models.CharField(max_length=64, help_text="The kept file's SHA-256.")
+    file_name = models.CharField(max_length=200, blank=True)
+    column_map = models.JSONField(default=dict, blank=True)
+    dry_run = models.BooleanField(default=True, help_text="A preview: nothing is written.")
+    confirms = models.OneToOneField(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="confirmation"
+    )
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    total_rows = models.PositiveIntegerField(default=0)
+    result = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(dry_run=True, confirms__isnull=True)
+                | Q(dry_run=False, confirms__isnull=False),
+                name="importjob_confirmation_confirms_a_preview",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="staff") | Q(school__isnull=True),
+                name="importjob_school_only_for_staff",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.get_kind_display()} ({'preview' if self.dry_run else 'import'}, {self.state})"
+        )
+
+    def get_absolute_url(self) -> str:
+        return reverse("hubs:import_job", kwargs={"pk": self.pk})
+
+    @property
+    def finished(self) -> bool:
+        return self.state in {self.State.DONE, self.State.FAILED}

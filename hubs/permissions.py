@@ -84,3 +84,29 @@ def can_import_staff(user, school: School) -> bool:
 def require_can_import_staff(user, school: School) -> None:
     if not can_import_staff(user, school):
         raise PermissionDenied("Only this school's CPD leaders and the coordinator import staff.")
+
+
+def require_own_import_job(user, job) -> None:
+    """An import's progress, preview and confirmation are only for whoever uploaded the file."""
+    if not (user.is_authenticated and job.created_by_id == user.pk):
+        raise PermissionDenied("This import is someone else's.")
+
+
+def require_can_run_import(user, *, kind: str, school: School | None) -> None:
+    """Schools, and staff for any school, are the coordinator's; a school's staff, its leaders'."""
+    if kind == "staff" and school is not None:
+        require_can_import_staff(user, school)
+    else:
+        require_coordinator(user)
+
+
+def can_edit_school_domains(user, school: School) -> bool:
+    """A school's email domains decide who may sign up for it: its CPD leaders, a coordinator."""
+    return can_invite_to(user, school)
+
+
+def require_can_edit_school_domains(user, school: School) -> None:
+    if not can_edit_school_domains(user, school):
+        raise PermissionDenied(
+            "Only this school's CPD leaders and the coordinator change its email domains."
+        )

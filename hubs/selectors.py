@@ -6,9 +6,21 @@ import datetime
 from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    CharField,
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Cast, Coalesce, Concat
 from django.utils import timezone
+
+from notifications.models import Delivery
 
 from .models import Hub, Invitation, School, SchoolDomain, SubjectNetwork, Term, User
 from .shared_cache import shared
@@ -104,8 +116,29 @@ def school_staff(school: School) -> QuerySet[User]:
     )
 
 
+def _bounced() -> Exists:
+    """
+    The invitation's email is on the ledger as failed: the mail server refused the address, or
+    sending failed on every try (the ledger has no separate bounce state: a failed delivery is
+    what we call bounced). A resend makes a new invitation, with its own ledger row.
+    """
+    return Exists(
+        Delivery.objects.filter(
+            kind="invitation",
+            key=Concat(Value("invitation:"), Cast(OuterRef("pk"), CharField())),
+            status=Delivery.Status.FAILED,
+        )
+    )
+
+
 def open_invitations(school: School) -> QuerySet[Invitation]:
-    return school.invitations.open().select_related("invited_by")
+    """Waiting for an answer, and not bounced (those are listed on their own)."""
+    return (
+        school.invitations.open()
+        .alias(bounced=_bounced())
+        .filter(bounced=False)
+        .select_related("invited_by")
+    )
 
 
 def network_detail(slug: str, user: User | None = None) -> SubjectNetwork:
@@ -293,14 +326,26 @@ def coordinator_overview() -> tuple[list[School], SetupChecks]:
 
 
 def closed_invitations(school: School, *, limit: int = 50) -> dict[str, list[Invitation]]:
-    """The school's invitations that are no longer waiting: joined, and expired unanswered."""
+    """
+    The school's invitations that are no longer waiting: joined, expired unanswered, and
+    bounced (still unanswered, their email failed on the ledger; with the ledger's error).
+    """
     now = timezone.now()
     base = school.invitations.select_related("invited_by").order_by("-created_at")
+    unanswered = base.filter(accepted_at__isnull=True, revoked_at__isnull=True)
+    error = Delivery.objects.filter(
+        kind="invitation",
+        key=Concat(Value("invitation:"), Cast(OuterRef("pk"), CharField())),
+        status=Delivery.Status.FAILED,
+    ).values("last_error")[:1]
     return {
         "joined": list(base.filter(accepted_at__isnull=False)[:limit]),
         "expired": list(
-            base.filter(accepted_at__isnull=True, revoked_at__isnull=True, expires_at__lte=now)[
-                :limit
-            ]
+            unanswered.alias(bounced=_bounced()).filter(bounced=False, expires_at__lte=now)[:limit]
+        ),
+        "bounced": list(
+            unanswered.alias(bounced=_bounced())
+            .filter(bounced=True)
+            .annotate(bounce_error=Subquery(error))[:limit]
         ),
     }

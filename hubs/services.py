@@ -6,8 +6,10 @@ import datetime
 
 from allauth.account.forms import ResetPasswordForm
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from notifications.services import ledger_forget
@@ -15,7 +17,7 @@ from notifications.services import ledger_forget
 from . import permissions
 from .models import Hub, Invitation, School, SchoolDomain, SubjectNetwork, User
 from .signals import user_deactivated, user_deleting
-from .tasks import mail_invitation
+from .tasks import mail_invitation, mail_invitations
 
 
 class SignupRefused(Exception):
@@ -72,6 +74,55 @@ class InvitationError(Exception):
     pass
 
 
+class DomainError(Exception):
+    """Why a school email domain cannot be added, in words for the person adding it."""
+
+
+# Anyone can have an address at these: they can never decide who belongs to a school.
+PUBLIC_MAIL_DOMAINS = frozenset({
+    "gmail.com", "googlemail.com", "outlook.com", "hotmail.com", "hotmail.co.uk", "live.com",
+    "live.co.uk", "msn.com", "yahoo.com", "yahoo.co.uk", "icloud.com", "me.com", "aol.com",
+    "btinternet.com", "sky.com", "virginmedia.com", "talktalk.net", "protonmail.com",
+    "proton.me", "gmx.com", "mail.com",
+})  # fmt: skip
+
+
+@transaction.atomic
+def school_domain_add(*, school: School, domain: str, by: User) -> SchoolDomain:
+    """Let staff with addresses at ``domain`` sign up for ``school`` (its leaders, coordinators)."""
+    permissions.require_can_edit_school_domains(by, school)
+    candidate = SchoolDomain(school=school, domain=domain)
+    try:
+        candidate.clean()
+    except ValidationError:
+        raise DomainError(
+            "Enter a domain such as ashgrove.sch.uk (the part after the @)."
+        ) from None
+    if candidate.domain in PUBLIC_MAIL_DOMAINS:
+        raise DomainError(
+            f"Anyone can have an address at {candidate.domain}, so it cannot decide who belongs "
+            "to the school. Invite people with such addresses instead."
+        )
+    owner = SchoolDomain.objects.select_related("school").filter(domain=candidate.domain).first()
+    if owner is not None:
+        raise DomainError(
+            f"{candidate.domain} is already set"
+            + (
+                " for this school."
+                if owner.school_id == school.pk
+                else f" for {owner.school.name}."
+            )
+        )
+    candidate.save()
+    return candidate
+
+
+def school_domain_remove(*, domain: SchoolDomain, by: User) -> None:
+    """Stop new sign-ups from ``domain`` (people who have joined stay members)."""
+    permissions.require_can_edit_school_domains(by, domain.school)
+    SchoolDomain.objects.filter(pk=domain.pk).delete()
+
+
 @transaction.atomic
 def invitation_create(*, school: School, email: str, invited_by: User) -> Invitation:
     """
@@ -102,6 +153,44 @@ def invitation_create(*, school: School, email: str, invited_by: User) -> Invita
     )
     mail_invitation(invitation.pk)  # on the ledger with the invitation; sent after commit
     return invitation
+
+
+def invitations_create_many(
+    *, invitations: list[tuple[School, str]], invited_by: User | None
+) -> list[Invitation]:
+    """
+    Invite many addresses at once (a staff import): ``invitation_create`` in bulk, for
+    addresses the caller has already checked have no account and are no other member school's.
+    Earlier unaccepted invitations for the same addresses are replaced, each new one goes on
+    the email ledger once; a few queries per call, not per address. ``invited_by`` None: the
+    command line (whoever runs ``manage.py`` may do anything).
+    """
+    if invited_by is not None:
+        for school in {school.pk: school for school, _ in invitations}.values():
+            permissions.require_can_invite_to(invited_by, school)
+    if not invitations:
+        return []
+    now = timezone.now()
+    emails = [email.strip().lower() for _, email in invitations]
+    with transaction.atomic():
+        Invitation.objects.annotate(lower=Lower("email")).filter(
+            lower__in=emails, accepted_at__isnull=True, revoked_at__isnull=True
+        ).update(revoked_at=now)
+        made = Invitation.objects.bulk_create(
+            [
+                Invitation(
+                    email=email,
+                    school=school,
+                    invited_by=invited_by,
+                    created_at=now,
+                    expires_at=now + datetime.timedelta(days=settings.INVITATION_VALID_DAYS),
+                )
+                for (school, _), email in zip(invitations, emails, strict=True)
+            ],
+            batch_size=500,
+        )
+        mail_invitations([(invitation.pk, invitation.email) for invitation in made])
+    return made
 
 
 @transaction.atomic

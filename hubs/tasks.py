@@ -7,7 +7,7 @@ from django.utils import timezone
 from notifications import registry
 from notifications.kinds import Category
 from notifications.rendering import absolute_url
-from notifications.services import send_now, send_templated_mail
+from notifications.services import send_now, send_templated_mail, send_templated_mail_many
 from notifications.tasks import MAIL_TASK_OPTIONS
 
 from .models import Invitation
@@ -20,6 +20,15 @@ def mail_invitation(invitation_id: int, *, enqueue: bool = True) -> list:
         return []
     return send_templated_mail(
         "invitation", to=[email], key=f"invitation:{invitation_id}", enqueue=enqueue
+    )
+
+
+def mail_invitations(invitations: list[tuple[int, str]], *, enqueue: bool = True) -> list[int]:
+    """``mail_invitation`` for many (id, email) at once: one insert on the ledger (bulk import)."""
+    return send_templated_mail_many(
+        "invitation",
+        messages=[(email, f"invitation:{pk}") for pk, email in invitations],
+        enqueue=enqueue,
     )
 
 
@@ -55,3 +64,11 @@ def clear_expired_sessions() -> int:
     """Sessions live in the database; drop the expired ones nightly."""
     deleted, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()
     return deleted
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def run_import_job(job_id: int) -> bool:
+    """An uploaded file's preview or import (issue 14): see hubs/onboarding/jobs.py."""
+    from .onboarding.jobs import import_job_run  # noqa: PLC0415 -- circular import: onboarding imports services, which import this module
+
+    return import_job_run(job_id=job_id)

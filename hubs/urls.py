@@ -10,6 +10,12 @@ urlpatterns = [
     path("hubs/<slug:slug>/", views.hub_detail, name="hub_detail"),
     path("schools/<int:urn>/", views.school_detail, name="school_detail"),
     path("schools/<int:urn>/invite/", views.school_invite, name="school_invite"),
+    path("schools/<int:urn>/domains/", views.school_domains, name="school_domains"),
+    path(
+        "schools/<int:urn>/domains/<int:pk>/remove/",
+        views.school_domain_remove,
+        name="school_domain_remove",
+    ),
     path(
         "schools/<int:urn>/invitations/<int:pk>/withdraw/",
         views.invitation_revoke,
@@ -32,4 +38,5 @@ urlpatterns = [
     path("coordinator/import/schools/", onboarding.import_schools, name="import_schools"),
     path("coordinator/import/staff/", onboarding.import_staff, name="import_staff"),
     path("schools/<int:urn>/import/", onboarding.school_import_staff, name="school_import_staff"),
+    path("imports/<int:pk>/", onboarding.import_job, name="import_job"),
 ]

@@ -10,8 +10,8 @@ from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
 from . import permissions, selectors, services
-from .forms import INVITATION_SESSION_KEY, InvitationForm, MyDetailsForm
-from .models import Hub, Invitation, School, SubjectNetwork
+from .forms import INVITATION_SESSION_KEY, InvitationForm, MyDetailsForm, SchoolDomainForm
+from .models import Hub, Invitation, School, SchoolDomain, SubjectNetwork
 from .paging import page_of
 
 
@@ -119,6 +119,41 @@ def school_invite(request, urn: int):
             )
             return redirect(school)
     return render(request, "hubs/school_invite.html", {"school": school, "form": form})
+
+
+def school_domains(request, urn: int):
+    """The school's email domains: who may sign up for it by their address."""
+    school = get_object_or_404(School, urn=urn)
+    permissions.require_can_edit_school_domains(request.user, school)  # the form page
+    form = SchoolDomainForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            added = services.school_domain_add(
+                school=school, domain=form.cleaned_data["domain"], by=request.user
+            )
+        except services.DomainError as error:
+            form.add_error("domain", str(error))
+        else:
+            messages.success(
+                request, f"Staff with an address at {added.domain} can now join {school.name}."
+            )
+            return redirect("hubs:school_domains", urn=school.urn)
+    status = 400 if form.errors else 200
+    return render(
+        request,
+        "hubs/school_domains.html",
+        {"school": school, "form": form, "domains": school.domains.order_by("domain")},
+        status=status,
+    )
+
+
+@require_POST
+def school_domain_remove(request, urn: int, pk: int):
+    school = get_object_or_404(School, urn=urn)
+    domain = get_object_or_404(SchoolDomain, pk=pk, school=school)
+    services.school_domain_remove(domain=domain, by=request.user)
+    messages.success(request, f"New sign-ups from {domain.domain} are no longer accepted.")
+    return redirect("hubs:school_domains", urn=school.urn)
 
 
 @require_POST

@@ -238,6 +238,54 @@ def send_templated_mail(
     return deliveries
 
 
+def send_templated_mail_many(
+    kind: str, *, messages: Iterable[tuple[str, str]], enqueue: bool = True
+) -> list[int]:
+    """
+    ``send_templated_mail`` for many (address, key) pairs at once, for bulk work such as an
+    import's invitations: one query for the recipients, one for who opted out, one insert for
+    the ledger rows (a pair already on the ledger is left as it is: still once per key) and one
+    read of the rows now pending, which are enqueued after commit. Returns their ids.
+    """
+    category = registry.get(kind).category
+    pairs = list(dict.fromkeys(messages))
+    if not pairs:
+        return []
+    users = {
+        u.email.lower(): u
+        for u in get_user_model().objects.filter(
+            email__in={email for email, _ in pairs}, is_active=True
+        )
+    }
+    out = _opted_out_ids([u.pk for u in users.values()], category)
+    rows = []
+    for email, key in pairs:
+        user = users.get(email.lower())
+        skipped = user is not None and user.pk in out
+        rows.append(
+            Delivery(
+                email=email,
+                kind=kind,
+                key=key,
+                recipient=user,
+                status=Delivery.Status.SKIPPED if skipped else Delivery.Status.PENDING,
+                last_error="opted out" if skipped else "",
+            )
+        )
+    Delivery.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
+    wanted = set(pairs)
+    pending = [
+        pk
+        for pk, email, key in Delivery.objects.filter(
+            kind=kind, key__in={key for _, key in pairs}, status=Delivery.Status.PENDING
+        ).values_list("pk", "email", "key")
+        if (email, key) in wanted
+    ]
+    if enqueue and pending:
+        transaction.on_commit(lambda: enqueue_deliveries(pending))
+    return pending
+
+
 _broker_failed = False  # in this process, since the last enqueue that worked
 
 

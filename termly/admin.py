@@ -17,6 +17,8 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
+from experts.admin import ExpertProfileAdmin
+from experts.models import ExpertProfile
 from hubs.models import Term, User
 from notifications import services
 from notifications.admin import DeliveryAdmin
@@ -24,6 +26,7 @@ from notifications.models import Delivery
 from notifications.rendering import render_email
 
 from . import digest, planning
+from . import services as termly_services
 
 
 def deliveries_by_term(terms: int = 4) -> list[dict]:
@@ -145,3 +148,29 @@ class TermlyDeliveryAdmin(DeliveryAdmin):
             request, f"A test digest for {person.full_name} goes to {request.user.email}."
         )
         return redirect(f"{reverse('admin:notifications_digest_preview')}?person={person.pk}")
+
+
+admin.site.unregister(ExpertProfile)
+
+
+@admin.register(ExpertProfile)
+class TermlyExpertProfileAdmin(ExpertProfileAdmin):
+    """Experts' profiles, with the coordinator's termly nudge (termly.services)."""
+
+    actions = [*(ExpertProfileAdmin.actions or []), "ask_to_refresh"]
+
+    @admin.action(description="Ask the selected stale experts to refresh their profile")
+    def ask_to_refresh(self, request, queryset):
+        asked, before = termly_services.experts_ask_to_refresh(by=request.user, profiles=queryset)
+        stale = asked + before
+        self.message_user(
+            request,
+            f"{asked} expert(s) asked to confirm or update their profile."
+            + (f" {before} had already been asked this term (one email a term)." if before else "")
+            + (
+                f" {queryset.count() - stale} selected profile(s) are up to date: not asked."
+                if queryset.count() > stale
+                else ""
+            ),
+            messages.SUCCESS if asked else messages.INFO,
+        )

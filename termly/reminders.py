@@ -70,6 +70,7 @@ def audit_profile_context(user: User, key: str) -> dict | None:
     return {
         "person": user,
         "profile": profile,
+        "asked_by_coordinator": key.startswith("refresh:"),  # not the term-start reminder
         "confirm_url": profile_confirm_url(profile_id=profile.pk),
         "edit_url": absolute_url("/experts/me/"),
     }

@@ -23,6 +23,9 @@ SELF_POSTING = {
         "hubs/test_onboarding_forms_webtest.py::test_leader_imports_staff_for_their_school"
     ),
     "hubs/school_invite.html": "hubs/test_forms_webtest.py::test_leader_invites_then_withdraws",
+    "hubs/school_domains.html": (
+        "hubs/test_forms_webtest.py::test_leader_adds_then_removes_a_school_email_domain"
+    ),
     "termly/confirm_profile.html": (
         "notifications/test_forms_webtest.py::test_confirm_my_profile_signed_out_from_the_emails_link"
     ),

@@ -16,7 +16,7 @@ from typing import BinaryIO
 import tablib
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from import_export import fields, resources, widgets
+from import_export import fields, instance_loaders, resources, widgets
 
 from ..models import Hub, School, SchoolDomain
 from .files import ImportFileError, cell, open_csv_text
@@ -40,9 +40,22 @@ TYPES = {label.lower(): value for value, label in School.EstablishmentType.choic
 PHASES = {label.lower(): value for value, label in School.Phase.choices}
 
 
+class _HubWidget(widgets.ForeignKeyWidget):
+    """The hub chosen for the whole file: looked up once, not once a row."""
+
+    def __init__(self) -> None:
+        super().__init__(Hub)
+        self.known: dict[str, Hub] = {}
+
+    def clean(self, value, row=None, **kwargs):
+        if value not in self.known:
+            self.known[value] = super().clean(value, row, **kwargs)
+        return self.known[value]
+
+
 class SchoolResource(resources.ModelResource):
     urn = fields.Field(attribute="urn", column_name="urn", widget=widgets.IntegerWidget())
-    hub = fields.Field(attribute="hub", column_name="hub", widget=widgets.ForeignKeyWidget(Hub))
+    hub = fields.Field(attribute="hub", column_name="hub", widget=_HubWidget())
 
     class Meta:
         model = School
@@ -61,6 +74,34 @@ class SchoolResource(resources.ModelResource):
         clean_model_instances = True  # the model's own rules: postcode, FSM 0 to 100
         skip_unchanged = True
         report_skipped = True
+        # Speed (2,000 schools in seconds, not minutes): one query per batch finds the known
+        # URNs, new and changed schools are written with bulk_create/bulk_update per batch,
+        # and no HTML diff is drawn (nobody sees it).
+        instance_loader_class = instance_loaders.CachedInstanceLoader
+        use_bulk = True
+        batch_size = BATCH
+        skip_html_diff = True
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        """
+        The model's field rules and ``clean`` (postcode), without the per-row queries Django
+        would make: the URN's uniqueness is the instance loader's match plus the file's own
+        duplicate check (``gias_import``), the URN range is checked by ``_clean_row``, the
+        hub is the one chosen for the file, and the FSM range is checked here in Python
+        rather than by a query per constraint. The database constraints still hold at save.
+        """
+        errors = dict(import_validation_errors or {})
+        try:
+            instance.full_clean(
+                exclude=[*errors, "hub"], validate_unique=False, validate_constraints=False
+            )
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        fsm = instance.fsm_percent
+        if fsm is not None and not 0 <= fsm <= 100 and "fsm_percent" not in errors:
+            errors["fsm_percent"] = ["FSM % must be between 0 and 100."]
+        if errors:
+            raise ValidationError(errors)
 
 
 @dataclass
@@ -76,6 +117,10 @@ class GiasResult:
     @property
     def ok(self) -> bool:
         return not self.error_count
+
+    @property
+    def done(self) -> int:
+        return self.new + self.updated + self.unchanged + self.closed + self.error_count
 
     def add_error(self, message: str) -> None:
         self.error_count += 1
@@ -159,7 +204,9 @@ def _import_batch(resource, batch, lines, result: GiasResult) -> None:
 
 
 def _set_domains(domains: dict[str, str], result: GiasResult) -> None:
+    """Each school's sign-up domain from the file: checked, then added in one insert."""
     schools = dict(School.objects.filter(urn__in=domains).values_list("urn", "pk"))
+    wanted: dict[str, str] = {}
     for urn, given in domains.items():
         candidate = SchoolDomain(domain=given)
         try:
@@ -167,21 +214,30 @@ def _set_domains(domains: dict[str, str], result: GiasResult) -> None:
         except ValidationError:
             result.add_error(f"URN {urn}: “{given[:60]}” is not an email domain (ashgrove.sch.uk).")
             continue
-        domain = candidate.domain
-        owner = SchoolDomain.objects.filter(domain=domain).values_list("school_id", flat=True)
-        owner = owner.first()
+        if candidate.domain in wanted:
+            result.add_error(f"URN {urn}: the domain {candidate.domain} is in the file twice.")
+            continue
+        wanted[candidate.domain] = urn
+    owners = dict(SchoolDomain.objects.filter(domain__in=wanted).values_list("domain", "school_id"))
+    new = []
+    for domain, urn in wanted.items():
+        owner = owners.get(domain)
         if owner is not None and owner != schools.get(int(urn)):
             result.add_error(f"URN {urn}: the domain {domain} belongs to another school.")
         elif owner is None and int(urn) in schools:
-            SchoolDomain.objects.create(school_id=schools[int(urn)], domain=domain)
+            new.append(SchoolDomain(school_id=schools[int(urn)], domain=domain))
+    SchoolDomain.objects.bulk_create(new, batch_size=BATCH)
 
 
-def gias_import(*, raw: BinaryIO, hub: Hub | None = None, dry_run: bool = True) -> GiasResult:
+def gias_import(
+    *, raw: BinaryIO, hub: Hub | None = None, dry_run: bool = True, progress=None
+) -> GiasResult:
     """
     Import or refresh schools from a GIAS CSV extract in ``raw`` (bytes). New schools are
     added, known URNs have their name, size, FSM % and details refreshed, closed establishments
     are skipped; with ``hub`` every school in the file is put in that hub. ``dry_run``, or any
     row with an error, writes nothing. Raises ImportFileError for a file that is not a GIAS CSV.
+    ``progress(rows done)``, when given, is called after each batch (the background job's bar).
     """
     result = GiasResult(dry_run=dry_run)
     text = open_csv_text(raw)
@@ -222,6 +278,8 @@ def gias_import(*, raw: BinaryIO, hub: Hub | None = None, dry_run: bool = True) 
                 if len(batch) >= BATCH:
                     _import_batch(resource, batch, lines, result)
                     batch, lines = [], []
+                    if progress is not None:
+                        progress(result.done)
         except csv.Error as error:
             raise ImportFileError(
                 f"Line {reader.line_num}: this is not a valid CSV file ({error})."
@@ -232,6 +290,6 @@ def gias_import(*, raw: BinaryIO, hub: Hub | None = None, dry_run: bool = True) 
             _set_domains(domains, result)
         if dry_run or not result.ok:
             transaction.set_rollback(True)
-    if not result.new + result.updated + result.unchanged + result.closed + result.error_count:
+    if not result.done:
         raise ImportFileError("This file has a header but no schools in it.")
     return result

@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 
 from .. import permissions
-from ..models import Hub, School
+from ..models import Hub, ImportJob, School
 from .files import ImportFileError
 from .forms import GiasUploadForm, StaffUploadForm
-from .gias import gias_import
-from .staff import FIELDS, staff_import
-from .uploads import upload_keep, upload_path
+from .jobs import import_job_confirm, import_job_progress, import_job_start
+from .staff import FIELDS
+from .uploads import upload_keep
+
+
+def _pk(value) -> int | None:
+    """A row id from a form's hidden field, or None (not digits, or too big for the column)."""
+    text = str(value or "")
+    return int(text) if text.isdigit() and len(text) <= 18 else None
 
 
 def _column_map(request) -> dict[str, str]:
@@ -28,44 +36,86 @@ def _column_map(request) -> dict[str, str]:
     return {str(k)[:200]: v for k, v in mapping.items() if v in FIELDS}
 
 
-def _run(request, *, form, run, context: dict, template: str):
-    """The three steps: upload -> preview (dry run) -> confirm. The file is kept by its hash."""
+def _run(request, *, form, kind: str, context: dict, template: str):
+    """
+    Upload -> preview -> confirm. The file is kept by its hash; the preview and the import
+    each run as a background job (``jobs.py``) and the person is sent to its page, which shows
+    the progress and then the result; nothing is written until the preview is confirmed.
+    """
     step = request.POST.get("step", "")
     if request.method == "POST" and step in {"preview", "confirm"}:
-        token, options = request.POST.get("token", ""), dict(context.get("options", {}))
+        token = request.POST.get("token", "")
         try:
-            if step == "preview" and "token" not in request.POST:
+            if step == "confirm":
+                preview = _preview_job(request)
+                job = import_job_confirm(user=request.user, preview=preview)
+                return redirect(job)
+            if "token" not in request.POST:
                 if not form.is_valid():
                     return render(request, template, {**context, "form": form}, status=400)
                 token = upload_keep(upload=form.cleaned_data["file"], user_id=request.user.pk)
-                options.update(context["read_options"](form.cleaned_data))
+                options = context["read_options"](form.cleaned_data)
+                file_name = form.cleaned_data["file"].name
             else:
-                options.update(context["read_options"](request.POST))
-            with upload_path(token=token, user_id=request.user.pk).open("rb") as raw:
-                result = run(raw=raw, dry_run=step != "confirm", **options)
+                options = context["read_options"](request.POST)
+                file_name = request.POST.get("file_name", "")
+            job = import_job_start(
+                user=request.user, kind=kind, token=token, file_name=file_name, **options
+            )
         except ImportFileError as error:
             form.add_error(None, str(error))
-            unmapped = getattr(error, "unmapped", None)
-            return render(
-                request,
-                template,
-                {**context, "form": form, "token": token, "unmapped": unmapped, "fields": FIELDS},
-                status=400,
-            )
-        return render(
-            request,
-            template,
-            {
-                **context,
-                "form": form,
-                "result": result,
-                "token": token,
-                "hidden": {k: getattr(v, "pk", v) for k, v in options.items() if v is not None},
-                "column_map_json": json.dumps(options.get("column_map") or {}),
-                "fields": FIELDS,
-            },
-        )
+            return render(request, template, {**context, "form": form}, status=400)
+        return redirect(job)
     return render(request, template, {**context, "form": form})
+
+
+def _preview_job(request) -> ImportJob:
+    pk = request.POST.get("job", "")
+    job = ImportJob.objects.filter(pk=_pk(pk)).first() if _pk(pk) else None
+    if job is None or job.created_by_id != request.user.pk:
+        raise ImportFileError("That file is no longer here: upload it again.")
+    return job
+
+
+def import_job(request, pk: int):
+    """A preview's or an import's progress, then its result (refreshes itself until done)."""
+    job = get_object_or_404(ImportJob.objects.select_related("school", "hub"), pk=pk)
+    permissions.require_own_import_job(request.user, job)
+    staff = job.kind == ImportJob.Kind.STAFF
+    if job.kind == ImportJob.Kind.SCHOOLS:
+        upload_url, form = reverse("hubs:import_schools"), GiasUploadForm()
+    elif job.school is not None and not request.user.is_coordinator:
+        upload_url = reverse("hubs:school_import_staff", kwargs={"urn": job.school.urn})
+        form = StaffUploadForm()
+        del form.fields["school"]
+    else:
+        upload_url, form = reverse("hubs:import_staff"), StaffUploadForm()
+    title = (
+        "Import schools from the register"
+        if not staff
+        else (f"Import staff to {job.school.name}" if job.school else "Import staff")
+    )
+    done = import_job_progress(job)
+    return render(
+        request,
+        "hubs/import.html",
+        {
+            "title": title,
+            "school": job.school if staff else None,
+            "staff": staff,
+            "job": job,
+            "confirmation": ImportJob.objects.filter(confirms=job).first(),
+            "form": form,
+            "upload_url": upload_url,
+            "done": done,
+            "percent": round(100 * done / job.total_rows) if job.total_rows else 0,
+            "result": job.result if job.state == ImportJob.State.DONE else None,
+            "unmapped": job.result.get("unmapped") if job.state == ImportJob.State.FAILED else None,
+            "fields": FIELDS,
+            "stalled": job.state == ImportJob.State.QUEUED
+            and timezone.now() - job.created_at > datetime.timedelta(minutes=2),
+        },
+    )
 
 
 def import_schools(request):
@@ -75,13 +125,13 @@ def import_schools(request):
     def read_options(data) -> dict:
         hub = data.get("hub")
         if hub is not None and not isinstance(hub, Hub):
-            hub = Hub.objects.filter(pk=hub).first() if str(hub).isdigit() else None
+            hub = Hub.objects.filter(pk=_pk(hub)).first() if _pk(hub) else None
         return {"hub": hub}
 
     return _run(
         request,
         form=form,
-        run=gias_import,
+        kind=ImportJob.Kind.SCHOOLS,
         template="hubs/import.html",
         context={"read_options": read_options, "title": "Import schools from the register"},
     )
@@ -97,16 +147,16 @@ def _staff_flow(request, *, school: School | None):
         if target is None:
             chosen = data.get("school")
             if chosen is not None and not isinstance(chosen, School):
-                chosen = School.objects.filter(pk=chosen).first() if str(chosen).isdigit() else None
+                chosen = School.objects.filter(pk=_pk(chosen)).first() if _pk(chosen) else None
             target = chosen
-        if target is not None and not permissions.can_import_staff(request.user, target):
-            raise PermissionDenied
-        return {"school": target, "by": request.user, "column_map": _column_map(request)}
+        if target is not None:
+            permissions.require_can_import_staff(request.user, target)
+        return {"school": target, "column_map": _column_map(request)}
 
     return _run(
         request,
         form=form,
-        run=staff_import,
+        kind=ImportJob.Kind.STAFF,
         template="hubs/import.html",
         context={
             "read_options": read_options,

@@ -1,9 +1,15 @@
-"""Issue 14: a coordinator uploads a staff file, sees the preview, confirms and sees the result."""
+"""
+Issue 14: a coordinator uploads a staff file, sees the preview, confirms and sees the result,
+with the background job in between: the broker takes the job (not run in the request), the
+page shows its progress and refreshes itself, and the result appears once a worker has run it.
+"""
 
 import pytest
 from playwright.sync_api import expect
 
-from hubs.models import School, User
+from cpdhub.celery import app as celery_app
+from hubs.models import ImportJob, School, User
+from hubs.onboarding.jobs import import_job_run
 
 from .conftest import E2E, sign_in
 
@@ -15,8 +21,23 @@ STAFF = (
 ).encode("cp1252")
 
 
+@pytest.fixture
+def queued():
+    """Tasks go to the (in-memory) broker instead of running in the request, as with Redis."""
+    before = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = False
+    yield
+    celery_app.conf.task_always_eager = before
+
+
+def work_the_queue() -> None:
+    """What a Celery worker does with the queued job (the broker here is in memory)."""
+    job = ImportJob.objects.get(state=ImportJob.State.QUEUED)
+    assert import_job_run(job_id=job.pk)
+
+
 @pytest.mark.parametrize("width", [1280, 390])
-def test_coordinator_imports_staff_from_a_file(page, demo, settings, tmp_path, width):
+def test_coordinator_imports_staff_from_a_file(page, demo, settings, tmp_path, width, queued):
     settings.IMPORTS_DIR = tmp_path
     page.set_viewport_size({"width": width, "height": 900})
     school = School.objects.get(name="Ashgrove Primary School")
@@ -29,12 +50,21 @@ def test_coordinator_imports_staff_from_a_file(page, demo, settings, tmp_path, w
     )
     page.get_by_role("button", name="Upload and preview").click()
     main = page.get_by_role("main")
-    expect(main).to_contain_text("Preview: nothing is saved yet")
+    expect(main.get_by_role("heading", name="Checking the file: staff.csv")).to_be_visible()
+    expect(main).to_contain_text("Waiting to start")
+    expect(main.get_by_role("progressbar")).to_be_visible()
+    work_the_queue()
+    # No click: the page refreshes itself until the preview is there.
+    expect(main).to_contain_text("Preview: nothing is saved yet", timeout=15_000)
     expect(main).to_contain_text("Siobhán O'Neill")
     expect(main).to_contain_text("an invitation is sent")
     assert not school.invitations.exists()
     page.get_by_role("button", name="Confirm the import").click()
-    expect(main.get_by_role("heading", name="Imported")).to_be_visible()
+    expect(main.get_by_role("heading", name="Importing: staff.csv")).to_be_visible()
+    page.reload()  # a refresh shows the same job; it starts nothing new
+    assert ImportJob.objects.filter(dry_run=False).count() == 1
+    work_the_queue()
+    expect(main.get_by_role("heading", name="Imported")).to_be_visible(timeout=15_000)
     expect(main).to_contain_text("1 invited")
     assert school.invitations.get().email == "new.teacher@gmail.test"
     assert not User.objects.filter(email="new.teacher@gmail.test").exists()

@@ -12,7 +12,7 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.utils import timezone
 
-from hubs.models import Invitation, Phase, Subject, User
+from hubs.models import Invitation, Phase, SchoolDomain, Subject, User
 from tests.factories import (
     InvitationFactory,
     SchoolDomainFactory,
@@ -269,3 +269,58 @@ def test_a_teacher_cannot_resend_invitations(client, personas):
     assert client.post(url).status_code == 403
     assert client.post(f"/schools/{personas.school.urn}/invitations/resend/").status_code == 403
     assert Invitation.objects.get().revoked_at is None
+
+
+def test_leader_adds_then_removes_a_school_email_domain(app, personas):
+    school_page = app.sign_in(personas.leader).get(personas.school.get_absolute_url())
+    page = school_page.click("Change the email domains")
+    form = form_for(page, "")
+    form["domain"] = " @Ashgrove.SCH.uk "
+    page = form.submit().follow()
+    assert "Staff with an address at ashgrove.sch.uk can now join" in messages_on(page)
+    domain = SchoolDomain.objects.get(school=personas.school, domain="ashgrove.sch.uk")
+    done = form_for(
+        page, "hubs:school_domain_remove", urn=personas.school.urn, pk=domain.pk
+    ).submit()
+    assert "no longer accepted" in messages_on(done.follow())
+    assert not SchoolDomain.objects.filter(domain="ashgrove.sch.uk").exists()
+
+
+@pytest.mark.parametrize(
+    ("given", "says"),
+    [
+        ("gmail.com", "Anyone can have an address at gmail.com"),
+        ("not a domain", "Enter a domain such as ashgrove.sch.uk"),
+        ("thornbury.sch.uk", "already set for Thornbury High School"),
+        ("x" * 300, "at most 253 characters"),
+    ],
+)
+def test_a_domain_that_cannot_be_added_is_explained(app, personas, given, says):
+    SchoolDomainFactory(school=personas.other_school, domain="thornbury.sch.uk")
+    before = set(SchoolDomain.objects.values_list("pk", "school_id", "domain"))
+    page = app.sign_in(personas.coordinator).get(f"/schools/{personas.school.urn}/domains/")
+    form = form_for(page, "")
+    form["domain"] = given
+    response = form.submit(status=400)
+    assert says in text_of(response)
+    assert set(SchoolDomain.objects.values_list("pk", "school_id", "domain")) == before
+
+
+@pytest.mark.parametrize("who", ["owner", "outsider", "other_leader"])
+def test_others_cannot_change_a_schools_domains(client, personas, who):
+    domain = SchoolDomainFactory(school=personas.school, domain="ashgrove.sch.uk")
+    before = set(SchoolDomain.objects.values_list("pk", "school_id", "domain"))
+    client.force_login(getattr(personas, who))
+    base = f"/schools/{personas.school.urn}/domains/"
+    assert client.get(base).status_code == 403
+    assert client.post(base, {"domain": "evil.sch.uk"}).status_code == 403
+    assert client.post(f"{base}{domain.pk}/remove/").status_code == 403
+    assert set(SchoolDomain.objects.values_list("pk", "school_id", "domain")) == before
+
+
+def test_the_domains_page_costs_the_same_with_many_domains(client, personas, count_queries):
+    client.force_login(personas.leader)
+    url = f"/schools/{personas.school.urn}/domains/"
+    few = count_queries(url)
+    SchoolDomainFactory.create_batch(15, school=personas.school)
+    assert count_queries(url) == few

@@ -6,7 +6,8 @@ from hubs import services
 from hubs.models import Invitation
 from hubs.services import invitation_create
 from hubs.tasks import send_invitation
-from tests.factories import SchoolDomainFactory
+from notifications.models import Delivery
+from tests.factories import InvitationFactory, SchoolDomainFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -194,3 +195,56 @@ def test_inviting_a_plus_address_of_someone_with_an_account_says_so(client, pers
     response = client.post(invite_url(personas.school), {"email": f"{local}+cpd@{domain}"})
     assert "already has an account" in response.content.decode()
     assert not Invitation.objects.exists()
+
+
+def _bounce(invitation, error="SMTPRecipientsRefused: 550 5.1.1 mailbox unavailable"):
+    Delivery.objects.create(
+        email=invitation.email,
+        kind="invitation",
+        key=f"invitation:{invitation.pk}",
+        status=Delivery.Status.FAILED,
+        last_error=error,
+    )
+
+
+def test_a_bounced_invitation_is_listed_as_bounced_with_the_servers_words(client, personas):
+    waiting = InvitationFactory(school=personas.school, email="waiting@gmail.test")
+    bounced = InvitationFactory(school=personas.school, email="typo@gmial.test")
+    _bounce(bounced)
+    other = InvitationFactory(school=personas.other_school, email="elsewhere@gmail.test")
+    _bounce(other)
+    client.force_login(personas.leader)
+    page = client.get(personas.school.get_absolute_url()).content.decode()
+    listed = page.split("Invitations that bounced")[1].split("Joined from an invitation")[0]
+    assert "typo@gmial.test" in listed
+    assert "550 5.1.1 mailbox unavailable" in listed
+    assert "waiting@gmail.test" not in listed
+    assert "elsewhere@gmail.test" not in page
+    waiting_list = page.split("Invitations waiting")[1].split("Invitations that expired")[0]
+    assert waiting.email in waiting_list
+    assert bounced.email not in waiting_list
+
+
+def test_resending_a_bounced_invitation_makes_a_fresh_one(
+    client, personas, django_capture_on_commit_callbacks
+):
+    bounced = InvitationFactory(school=personas.school, email="typo@gmial.test")
+    _bounce(bounced)
+    client.force_login(personas.leader)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("hubs:invitation_resend", args=[personas.school.urn, bounced.pk]))
+    fresh = Invitation.objects.open().get()
+    assert fresh.pk != bounced.pk
+    page = client.get(personas.school.get_absolute_url()).content.decode()
+    listed = page.split("Invitations that bounced")[1].split("Joined from an invitation")[0]
+    assert "typo@gmial.test" not in listed
+
+
+def test_school_page_query_count_is_the_same_with_many_bounced(client, personas, count_queries):
+    client.force_login(personas.leader)
+    _bounce(InvitationFactory(school=personas.school))
+    url = personas.school.get_absolute_url()
+    few = count_queries(url)
+    for invitation in InvitationFactory.create_batch(20, school=personas.school):
+        _bounce(invitation)
+    assert count_queries(url) == few

@@ -1,14 +1,18 @@
 """The upload, preview and confirm forms, submitted as a browser does (issue 14)."""
 
 import csv
+import datetime
 import io
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import Group
 from django.urls import reverse
+from django.utils import timezone
 
-from hubs.models import Invitation, School, User
-from tests.factories import HubFactory, SchoolDomainFactory
+from hubs.models import ImportJob, Invitation, School, User
+from hubs.onboarding.jobs import import_job_run
+from tests.factories import HubFactory, SchoolDomainFactory, UserFactory
 from tests.webtest import form_for
 
 pytestmark = pytest.mark.django_db
@@ -29,21 +33,35 @@ def _imports_dir(settings, tmp_path):
     settings.IMPORTS_DIR = tmp_path / "imports"
 
 
-def test_coordinator_imports_schools_from_the_register(app, personas):
+@pytest.fixture
+def submit(django_capture_on_commit_callbacks):
+    """Submit as a browser does: the job starts after commit (in-process, as in the demo) and
+    the browser follows the redirect to the job's page."""
+
+    def go(form):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = form.submit()
+        assert response.status_code == 302
+        return response.follow()
+
+    return go
+
+
+def test_coordinator_imports_schools_from_the_register(app, personas, submit):
     hub = HubFactory(name="West", slug="west")
     page = app.sign_in(personas.coordinator).get(reverse("hubs:import_schools"))
     form = form_for(page, "")
     form["file"] = ("gias.csv", SAMPLE.read_bytes())
     form["hub"] = str(hub.pk)
-    preview = form.submit()
+    preview = submit(form)  # the preview's job page (the job ran in-process)
     assert "19 new school(s) would be added" in preview.text
     assert not School.objects.filter(urn=102400).exists()
-    done = form_for(preview, "").submit()
+    done = submit(form_for(preview, "hubs:import_schools"))
     assert "19 new school(s) were added" in done.text
     assert School.objects.get(urn=102400).hub == hub
 
 
-def test_leader_imports_staff_for_their_school(app, personas):
+def test_leader_imports_staff_for_their_school(app, personas, submit):
     SchoolDomainFactory(school=personas.school, domain="ashgrove.sch.uk")
     page = app.sign_in(personas.leader).get(personas.school.get_absolute_url())
     page = page.click("Import staff from a file")
@@ -54,17 +72,18 @@ def test_leader_imports_staff_for_their_school(app, personas):
             ["ana@ashgrove.sch.uk", "Ana", "Núñez", "Teacher"], ["t@gmail.com", "T", "U", "TA"]
         ),
     )
-    preview = form.submit()
+    preview = submit(form)
     assert "Preview: nothing is saved yet" in preview.text
     assert "Núñez" in preview.text
     assert not User.objects.filter(email="ana@ashgrove.sch.uk").exists()
-    done = form_for(preview, "").submit()
+    confirm = form_for(preview, "hubs:school_import_staff", urn=personas.school.urn)
+    done = submit(confirm)
     assert "1 new account(s) were made" in done.text
     assert User.objects.get(email="ana@ashgrove.sch.uk").school == personas.school
     assert Invitation.objects.get().email == "t@gmail.com"
 
 
-def test_an_unrecognised_column_is_mapped_on_the_page(app, personas):
+def test_an_unrecognised_column_is_mapped_on_the_page(app, personas, submit):
     page = app.sign_in(personas.coordinator).get(reverse("hubs:import_staff"))
     form = form_for(page, "")
     form["file"] = (
@@ -72,21 +91,21 @@ def test_an_unrecognised_column_is_mapped_on_the_page(app, personas):
         staff_file(["x@y.org", "X", "Y"], header=("Mail", "Forename", "Surname")),
     )
     form["school"] = str(personas.school.pk)
-    asked = form.submit(status=400)
+    asked = submit(form)
     assert "No column was recognised as “Email”" in asked.text
-    mapping = form_for(asked, "")
+    mapping = form_for(asked, "hubs:import_staff")
     mapping["map:Mail"] = "email"
-    preview = mapping.submit()
+    preview = submit(mapping)
     assert "1 invited" in preview.text.replace("\n", " ") or "and 1 invited" in preview.text
 
 
-def test_a_file_with_errors_offers_no_confirm_and_writes_nothing(app, personas):
+def test_a_file_with_errors_offers_no_confirm_and_writes_nothing(app, personas, submit):
     page = app.sign_in(personas.leader).get(
         reverse("hubs:school_import_staff", kwargs={"urn": personas.school.urn})
     )
     form = form_for(page, "")
     form["file"] = ("staff.csv", staff_file(["bad", "A", "B", "Teacher"]))
-    preview = form.submit()
+    preview = submit(form)
     assert "“bad” is not an email address" in preview.text
     assert "Confirm the import" not in preview.text
 
@@ -123,3 +142,101 @@ def test_a_stale_or_foreign_token_is_a_message_not_an_error(client, personas):
     assert "upload it again" in response.content.decode()
     response = client.post(reverse("hubs:import_schools"), {"step": "confirm", "token": "../x"})
     assert "upload it again" in response.content.decode()
+
+
+def test_a_second_click_on_confirm_or_a_resent_form_imports_once(app, personas, submit):
+    page = app.sign_in(personas.coordinator).get(reverse("hubs:import_staff"))
+    form = form_for(page, "")
+    form["file"] = ("staff.csv", staff_file(["t@gmail.com", "T", "U", "TA"]))
+    form["school"] = str(personas.school.pk)
+    preview = submit(form)
+    confirm = form_for(preview, "hubs:import_staff")
+    first, second = submit(confirm), submit(confirm)  # the same form sent twice
+    assert first.request.path == second.request.path
+    assert ImportJob.objects.filter(dry_run=False).count() == 1
+    assert Invitation.objects.count() == 1
+    assert "1 invited" in second.text
+    again = app.get(preview.request.path)  # the preview now links to its import
+    assert "Confirm the import" not in again.text
+    assert "has been confirmed" in again.text
+
+
+def test_the_progress_page_refreshes_itself_until_the_job_is_done(
+    app, personas, django_capture_on_commit_callbacks
+):
+    page = app.sign_in(personas.coordinator).get(reverse("hubs:import_staff"))
+    form = form_for(page, "")
+    form["file"] = ("staff.csv", staff_file(["t@gmail.com", "T", "U", "TA"]))
+    form["school"] = str(personas.school.pk)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        waiting = form.submit().follow()  # the worker has not started it yet
+    assert len(callbacks) == 1
+    job = ImportJob.objects.get()
+    assert job.state == ImportJob.State.QUEUED
+    assert job.total_rows == 1
+    assert 'http-equiv="refresh"' in waiting.text
+    assert "Waiting to start" in waiting.text
+    refreshed = app.get(waiting.request.path)  # a refresh shows the job; it starts nothing
+    assert ImportJob.objects.count() == 1
+    assert "Waiting to start" in refreshed.text
+    assert import_job_run(job_id=job.pk) is True
+    assert import_job_run(job_id=job.pk) is False  # the task delivered twice runs once
+    ImportJob.objects.filter(pk=job.pk).update(state=ImportJob.State.RUNNING)
+    assert import_job_run(job_id=job.pk) is False  # nor while another worker runs it
+    ImportJob.objects.filter(pk=job.pk).update(
+        started_at=timezone.now() - datetime.timedelta(hours=1)
+    )
+    assert import_job_run(job_id=job.pk) is True  # that worker died: taken over
+    done = app.get(waiting.request.path)
+    assert 'http-equiv="refresh"' not in done.text
+    assert "Preview: nothing is saved yet" in done.text
+    assert not Invitation.objects.exists()
+
+
+def test_someone_elses_import_is_refused(app, client, personas, submit):
+    page = app.sign_in(personas.coordinator).get(reverse("hubs:import_schools"))
+    form = form_for(page, "")
+    form["file"] = ("gias.csv", SAMPLE.read_bytes())
+    preview = submit(form)
+    job = ImportJob.objects.get()
+    for who in (personas.leader, personas.outsider):
+        client.force_login(who)
+        assert client.get(preview.request.path).status_code == 403
+    other = UserFactory(is_staff=True)
+    other.groups.add(Group.objects.get_or_create(name="Coordinators")[0])
+    client.force_login(other)
+    response = client.post(reverse("hubs:import_schools"), {"step": "confirm", "job": job.pk})
+    assert response.status_code == 400
+    assert "upload it again" in response.content.decode()
+    assert not ImportJob.objects.filter(dry_run=False).exists()
+    assert not School.objects.filter(urn=102400).exists()
+
+
+def test_the_coordinator_sees_import_jobs_in_the_admin_read_only(
+    app, client, personas, settings, submit
+):
+    page = app.sign_in(personas.coordinator).get(reverse("hubs:import_schools"))
+    form = form_for(page, "")
+    form["file"] = ("gias.csv", SAMPLE.read_bytes())
+    submit(form)
+    job = ImportJob.objects.get()
+    settings.REQUIRE_ADMIN_MFA = False
+    client.force_login(personas.coordinator)
+    listing = client.get(reverse("admin:hubs_importjob_changelist")).content.decode()
+    assert "Schools from the register" in listing
+    detail = client.get(reverse("admin:hubs_importjob_change", args=[job.pk])).content.decode()
+    assert "19 new school(s) would be added" in detail
+    assert client.get(reverse("admin:hubs_importjob_add")).status_code == 403
+
+
+def test_a_huge_or_odd_id_in_a_hidden_field_is_a_message_not_a_500(client, personas):
+    client.force_login(personas.coordinator)
+    for value in ("9" * 30, "-1", "x", ""):
+        response = client.post(reverse("hubs:import_staff"), {"step": "confirm", "job": value})
+        assert response.status_code == 400
+        assert "upload it again" in response.content.decode()
+        response = client.post(
+            reverse("hubs:import_schools"), {"step": "preview", "token": "0" * 64, "hub": value}
+        )
+        assert response.status_code == 400
+    assert not ImportJob.objects.exists()

@@ -8,6 +8,7 @@ from django.core import mail
 from django.core.management import CommandError, call_command
 
 from hubs.models import Invitation, Subject, User
+from hubs.onboarding import staff as staff_module
 from hubs.onboarding.files import ImportFileError
 from hubs.onboarding.staff import Outcome, staff_import
 from tests.factories import SchoolDomainFactory
@@ -149,3 +150,37 @@ def test_the_command(school, tmp_path):
     assert User.objects.filter(email="cmd@ashgrove.sch.uk").exists()
     with pytest.raises(CommandError, match="No member school has the URN 111111"):
         call_command("import_staff", str(path), "--school", "111111")
+
+
+def test_the_command_invites_outsiders_once(school, tmp_path, django_capture_on_commit_callbacks):
+    """From the command line nobody is signed in (by=None): invitations still go, once each."""
+    path = tmp_path / "staff.csv"
+    path.write_bytes(staff_csv(["gov@gmail.test", "Gwen", "Ó Briain", "Governor"]).getvalue())
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("import_staff", str(path), "--school", str(school.urn), stdout=io.StringIO())
+        call_command("import_staff", str(path), "--school", str(school.urn), stdout=io.StringIO())
+    invitation = Invitation.objects.get()
+    assert (invitation.email, invitation.school, invitation.invited_by) == (
+        "gov@gmail.test",
+        school,
+        None,
+    )
+    assert [m.to for m in mail.outbox] == [["gov@gmail.test"]]
+
+
+def test_rows_across_chunks_keep_their_order_and_duplicates_are_caught(
+    school, personas, monkeypatch
+):
+    monkeypatch.setattr(staff_module, "CHUNK", 2)
+    raw = staff_csv(
+        ["a@ashgrove.sch.uk", "A", "A", "Teacher"],
+        ["b@gmail.test", "B", "B", "TA"],
+        ["bad", "C", "C", "Teacher"],
+        ["A+x@ashgrove.sch.uk", "A", "A", "Teacher"],  # the same mailbox as line 2
+        ["d@ashgrove.sch.uk", "D", "D", "Teacher"],
+    )
+    result = staff_import(raw=raw, by=personas.leader, school=school, dry_run=True)
+    assert [row.line for row in result.rows] == [2, 3, 4, 5, 6]
+    assert [row.outcome for row in result.rows] == ["new", "invited", "error", "error", "new"]
+    assert result.rows[3].message == "This person is also on line 2."
+    assert not User.objects.filter(email="a@ashgrove.sch.uk").exists()

@@ -1,0 +1,80 @@
+"""
+The coordinator's CSV exports of sessions, bookings and release costs (issue 14), streamed row
+by row (``cpdhub.csvsafe.streaming_response``: formula-safe, never the whole file in memory).
+Times are Europe/London; amounts in pounds.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from cpdhub.csvsafe import streaming_response
+
+from .models import Booking, DevelopmentSession, ReleaseRequest
+
+CHUNK = 2000
+
+
+def _when(moment) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+def sessions_csv(queryset: QuerySet[DevelopmentSession]):
+    rows = (
+        queryset.select_related("hub", "network", "school", "consultant")
+        .annotate(
+            booked=Count("bookings", filter=Q(bookings__status__in=Booking.HOLDS_SEAT)),
+            waiting=Count("bookings", filter=Q(bookings__status=Booking.Status.WAITLISTED)),
+        )
+        .order_by("start", "pk")
+    )
+    return streaming_response(
+        "sessions",
+        ["id", "title", "kind", "status", "audience", "hub", "network", "school", "start",
+         "end", "capacity", "booked", "waitlist", "fee (£)", "cost split", "consultant"],
+        (
+            [s.pk, s.title, s.get_kind_display(), s.get_status_display(),
+             s.get_scope_display(), s.hub.name if s.hub else "",
+             s.network.name if s.network else "", s.school.name if s.school else "",
+             _when(s.start), _when(s.end), s.capacity, s.booked, s.waiting, s.fee,
+             s.get_cost_split_display(), s.consultant.name if s.consultant else ""]
+            for s in rows.iterator(chunk_size=CHUNK)
+        ),
+    )  # fmt: skip
+
+
+def bookings_csv(queryset: QuerySet[Booking]):
+    rows = queryset.select_related("session", "user__school").order_by("session__start", "pk")
+    return streaming_response(
+        "bookings",
+        ["session", "session start", "first name", "surname", "email", "school", "status",
+         "waitlist position", "booked at"],
+        (
+            [b.session.title, _when(b.session.start), b.user.first_name, b.user.last_name,
+             b.user.email, b.user.school.name if b.user.school else "", b.get_status_display(),
+             b.waitlist_position or "", _when(b.created_at)]
+            for b in rows.iterator(chunk_size=CHUNK)
+        ),
+    )  # fmt: skip
+
+
+def release_costs_csv(queryset: QuerySet[ReleaseRequest]):
+    rows = queryset.select_related(
+        "booking__session", "booking__user__school", "decided_by"
+    ).order_by("booking__session__start", "pk")
+    return streaming_response(
+        "release-costs",
+        ["session", "session start", "person", "email", "school", "decision", "lessons covered",
+         "supply cost (£)", "travel cost (£)", "fee share (£)", "total (£)", "decided by",
+         "decided at"],
+        (
+            [r.booking.session.title, _when(r.booking.session.start), r.booking.user.full_name,
+             r.booking.user.email,
+             r.booking.user.school.name if r.booking.user.school else "",
+             r.get_decision_display(), r.cover_lessons, r.supply_cost, r.travel_cost,
+             r.fee_share, r.total_cost, r.decided_by.full_name if r.decided_by else "",
+             _when(r.decided_at)]
+            for r in rows.iterator(chunk_size=CHUNK)
+        ),
+    )  # fmt: skip

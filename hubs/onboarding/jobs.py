@@ -1,0 +1,191 @@
+"""
+Imports as background work (issue 14): an upload's preview and its confirmation each run as an
+``ImportJob`` in a Celery task (in-process in the demo, where tasks run eagerly), while the
+page shows the progress and then the result.
+
+Started twice? A job is claimed queued → running by one conditional UPDATE, so a task
+delivered twice runs once; a preview's confirmation is created under a lock on the preview
+and ``ImportJob.confirms`` is unique, so a second click or a browser's resend of the form finds
+the confirmation already started. Progress is counted in the cache (the import's own writes
+are one transaction, invisible to the page until it commits).
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from dataclasses import asdict
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from .. import permissions
+from ..models import ImportJob, User
+from .files import ImportFileError
+from .gias import gias_import
+from .staff import staff_import
+from .uploads import upload_path
+
+logger = logging.getLogger(__name__)
+
+# 20,000 rows take seconds; a job "running" this long had its worker die (the task is acked
+# late, so the broker hands it to another worker, which may take it over).
+RUNNING_STALE_AFTER = datetime.timedelta(minutes=30)
+
+
+def _progress_key(job_id: int) -> str:
+    return f"import-job:{job_id}:done"
+
+
+def count_rows(token: str, user_id: int) -> int:
+    """Lines in the kept file (for the progress bar), counted in chunks, never read whole."""
+    lines = 0
+    with upload_path(token=token, user_id=user_id).open("rb") as raw:
+        while chunk := raw.read(1024 * 1024):
+            lines += chunk.count(b"\n")
+    return max(lines - 1, 0)
+
+
+def import_job_start(
+    *,
+    user: User,
+    kind: str,
+    token: str,
+    school=None,
+    hub=None,
+    column_map: dict | None = None,
+    file_name: str = "",
+) -> ImportJob:
+    """A preview (dry run) of a kept file, queued. Raises ImportFileError for a stale token."""
+    permissions.require_can_run_import(user, kind=kind, school=school)
+    total = count_rows(token, user.pk)
+    with transaction.atomic():
+        job = ImportJob.objects.create(
+            created_by=user,
+            kind=kind,
+            school=school if kind == ImportJob.Kind.STAFF else None,
+            hub=hub,
+            file_token=token,
+            file_name=file_name[:200],
+            column_map=column_map or {},
+            total_rows=total,
+        )
+        transaction.on_commit(lambda: _enqueue(job.pk))
+    return job
+
+
+def import_job_confirm(*, user: User, preview: ImportJob) -> ImportJob:
+    """
+    The import for real of a preview that found no errors: once. A second call (a second
+    click, a refresh that sends the form again) returns the confirmation already made.
+    """
+    permissions.require_own_import_job(user, preview)
+    permissions.require_can_run_import(user, kind=preview.kind, school=preview.school)
+    with transaction.atomic():
+        preview = ImportJob.objects.select_for_update().get(pk=preview.pk)
+        existing = ImportJob.objects.filter(confirms=preview).first()
+        if existing is not None:
+            return existing
+        if not (
+            preview.dry_run and preview.state == ImportJob.State.DONE and preview.result.get("ok")
+        ):
+            raise ImportFileError("Only a preview without errors can be confirmed.")
+        upload_path(token=preview.file_token, user_id=user.pk)  # still here?
+        job = ImportJob.objects.create(
+            created_by=user,
+            kind=preview.kind,
+            school=preview.school,
+            hub=preview.hub,
+            file_token=preview.file_token,
+            file_name=preview.file_name,
+            column_map=preview.column_map,
+            total_rows=preview.total_rows,
+            dry_run=False,
+            confirms=preview,
+        )
+        transaction.on_commit(lambda: _enqueue(job.pk))
+    return job
+
+
+def _enqueue(job_id: int) -> None:
+    from ..tasks import run_import_job  # noqa: PLC0415 -- circular import: tasks import this module's callers
+
+    try:
+        run_import_job.delay(job_id)
+    except Exception:  # after commit: the job is marked (failed, or queued if the broker is down)
+        logger.exception("Import job %s could not be run or enqueued", job_id)
+
+
+def import_job_progress(job: ImportJob) -> int:
+    """Rows handled so far (the running job's count, kept in the cache)."""
+    if job.finished:
+        return job.total_rows
+    return min(cache.get(_progress_key(job.pk)) or 0, job.total_rows)
+
+
+def import_job_run(*, job_id: int) -> bool:
+    """Run a queued job (the task's body). False: someone else has it, or it is done."""
+    now = timezone.now()
+    claimable = Q(state=ImportJob.State.QUEUED) | Q(
+        state=ImportJob.State.RUNNING, started_at__lt=now - RUNNING_STALE_AFTER
+    )  # a worker that died mid-file: its transaction rolled back, so running it again is safe
+    claimed = ImportJob.objects.filter(claimable, pk=job_id).update(
+        state=ImportJob.State.RUNNING, started_at=now
+    )
+    if not claimed:
+        return False
+    job = ImportJob.objects.select_related("created_by", "school", "hub").get(pk=job_id)
+
+    def progress(done: int) -> None:
+        cache.set(_progress_key(job.pk), done, timeout=3600)
+
+    try:
+        with upload_path(token=job.file_token, user_id=job.created_by_id).open("rb") as raw:
+            if job.kind == ImportJob.Kind.SCHOOLS:
+                outcome = gias_import(raw=raw, hub=job.hub, dry_run=job.dry_run, progress=progress)
+                result = {
+                    "ok": outcome.ok,
+                    "dry_run": outcome.dry_run,
+                    "summary": outcome.summary(),
+                    "errors": outcome.errors,
+                }
+            else:
+                outcome = staff_import(
+                    raw=raw,
+                    by=job.created_by,
+                    school=job.school,
+                    column_map=job.column_map,
+                    dry_run=job.dry_run,
+                    progress=progress,
+                )
+                result = {
+                    "ok": outcome.ok,
+                    "dry_run": outcome.dry_run,
+                    "summary": outcome.summary(),
+                    "counts": outcome.counts,
+                    "unmapped": outcome.unmapped,
+                    "rows": [asdict(row) for row in outcome.rows],
+                }
+    except ImportFileError as error:
+        ImportJob.objects.filter(pk=job.pk).update(
+            state=ImportJob.State.FAILED,
+            error=str(error),
+            result={"unmapped": getattr(error, "unmapped", None) or []},
+            finished_at=timezone.now(),
+        )
+        return True
+    except Exception:
+        ImportJob.objects.filter(pk=job.pk).update(
+            state=ImportJob.State.FAILED,
+            error="Something went wrong while reading this file, so nothing was imported. "
+            "Try again; if it happens again, tell the coordinator.",
+            finished_at=timezone.now(),
+        )
+        raise
+    ImportJob.objects.filter(pk=job.pk).update(
+        state=ImportJob.State.DONE, result=result, finished_at=timezone.now()
+    )
+    cache.delete(_progress_key(job.pk))
+    return True

@@ -1,0 +1,56 @@
+"""
+The coordinator's termly writes that are not beat tasks. ``experts_ask_to_refresh`` is the
+admin's "ask stale experts to refresh their profile" action, and is meant for any other
+"nudge them all" button too: it decides who is stale and keeps it to one email each per term.
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from experts import selectors as expert_selectors
+from experts.models import ExpertProfile
+from hubs import permissions as hub_permissions
+from hubs.models import Term, User
+from notifications.models import Delivery
+from notifications.services import send_templated_mail_many
+
+from .planning import term_slug
+
+REFRESH_KIND = "audit_profile"  # the term-start reminder's email, worded for a nudge by its key
+
+
+def refresh_key(today=None) -> str:
+    """``refresh:<term>``: the term under way, or the last one begun (in a holiday)."""
+    today = today or timezone.localdate()
+    term = Term.objects.current(today) or (
+        Term.objects.filter(start__lte=today).order_by("-start").first()
+    )
+    return f"refresh:{term_slug(term) if term else today.year}"
+
+
+def experts_ask_to_refresh(
+    *, by: User, profiles: QuerySet[ExpertProfile] | None = None
+) -> tuple[int, int]:
+    """
+    Email each stale expert (of ``profiles``; every stale one when None) to confirm or update
+    their profile: once per term, through the ledger, so a second press the same term sends
+    nothing (and someone who opted out of reminders is skipped). Profiles that are up to date
+    are left alone. Returns (asked now, already asked this term).
+    """
+    hub_permissions.require_coordinator(by)
+    stale = expert_selectors.stale_profiles()
+    if profiles is not None:
+        stale = stale.filter(pk__in=profiles.values("pk"))
+    emails = list(stale.values_list("user__email", flat=True))
+    key = refresh_key()
+    already = set(
+        Delivery.objects.filter(kind=REFRESH_KIND, key=key, email__in=emails).values_list(
+            "email", flat=True
+        )
+    )
+    send_templated_mail_many(
+        REFRESH_KIND, messages=[(email, key) for email in emails if email not in already]
+    )
+    return len(emails) - len(already & set(emails)), len(already & set(emails))
