@@ -177,6 +177,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "hubs.clear_expired_sessions",
         "schedule": crontab(hour=2, minute=15),
     },
+    # Staff alone in their school for a subject: invited to its network, once each.
+    "hubs-invite-lone-rangers-nightly": {
+        "task": "hubs.invite_lone_rangers",
+        "schedule": crontab(hour=3, minute=15),
+    },
     "cpd-sessions-reminders-day-before": {
         "task": "cpd_sessions.send_reminders",
         "schedule": crontab(hour=7, minute=30),

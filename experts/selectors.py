@@ -266,3 +266,34 @@ def respelled(search, query: str) -> tuple[str, QuerySet[ExpertProfile]] | None:
     if not correction:
         return None
     return correction, ranked(search.searching_for(correction), correction)
+
+
+def live_experts_by_area(schools, *, per_area: int = 3) -> list[dict]:
+    """
+    Live experts at ``schools`` (a queryset or ids), by area: for each area its number of live
+    experts there and the first ``per_area`` of them by name. One query (the database ranks
+    each area's experts with a window), whatever the number of schools or profiles.
+    """
+    offers = (
+        ProfileArea.objects.filter(
+            profile__in=ExpertProfile.objects.visible().values("pk"),
+            profile__user__school__in=schools,
+        )
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("area_id")],
+                order_by=[F("profile__sort_name").asc(), F("pk").asc()],
+            ),
+            in_area=Window(Count("pk"), partition_by=[F("area_id")]),
+        )
+        .filter(rank__lte=per_area)
+        .select_related("area", "profile__user__school")
+        .order_by("area__name", "rank")
+    )
+    groups: list[dict] = []
+    for offer in offers:
+        if not groups or groups[-1]["area"].pk != offer.area_id:
+            groups.append({"area": offer.area, "count": offer.in_area, "offers": []})
+        groups[-1]["offers"].append(offer)
+    return groups

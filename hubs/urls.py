@@ -8,7 +8,9 @@ app_name = "hubs"
 urlpatterns = [
     path("hubs/", views.hub_list, name="hub_list"),
     path("hubs/<slug:slug>/", views.hub_detail, name="hub_detail"),
+    path("hubs/<slug:slug>/edit/", views.hub_edit, name="hub_edit"),
     path("schools/<int:urn>/", views.school_detail, name="school_detail"),
+    path("schools/<int:urn>/family/", views.school_family, name="school_family"),
     path("schools/<int:urn>/invite/", views.school_invite, name="school_invite"),
     path(
         "schools/<int:urn>/invitations/<int:pk>/withdraw/",
@@ -30,6 +32,8 @@ urlpatterns = [
     path("networks/<slug:slug>/membership/", views.network_membership, name="network_membership"),
     path("me/", views.my_details, name="my_details"),
     path("coordinator/", views.coordinator, name="coordinator"),
+    path("coordinator/lone-rangers/", views.lone_rangers, name="lone_rangers"),
+    path("coordinator/lone-rangers/invite/", views.lone_rangers_invite, name="lone_rangers_invite"),
     path("coordinator/import/schools/", onboarding.import_schools, name="import_schools"),
     path("coordinator/import/staff/", onboarding.import_staff, name="import_staff"),
     path("schools/<int:urn>/import/", onboarding.school_import_staff, name="school_import_staff"),

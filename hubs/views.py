@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
 from . import permissions, selectors, services
-from .forms import INVITATION_SESSION_KEY, InvitationForm, MyDetailsForm
-from .models import Hub, Invitation, School, SubjectNetwork
+from .forms import INVITATION_SESSION_KEY, HubDescriptionForm, InvitationForm, MyDetailsForm
+from .models import Hub, Invitation, School, SubjectNetwork, User
 
 
 def _get_or_404(selector, **kwargs):
@@ -54,6 +55,7 @@ def hub_list(request):
 
 def hub_detail(request, slug: str):
     hub = _get_or_404(selectors.hub_detail, slug=slug)
+    is_leader = any(person.pk == request.user.pk for person in hub.leaders.all())
     return render(
         request,
         "hubs/hub_detail.html",
@@ -61,8 +63,25 @@ def hub_detail(request, slug: str):
             "hub": hub,
             "schools": selectors.schools_with_counts(hub.schools.all()),
             "networks": selectors.networks_with_counts(hub.networks.all()),
+            "may_edit": is_leader or request.user.is_coordinator,
+            "lone_rangers": (
+                selectors.lone_ranger_summary([hub.pk])
+                if is_leader or request.user.is_coordinator
+                else None
+            ),
         },
     )
+
+
+def hub_edit(request, slug: str):
+    hub = get_object_or_404(Hub, slug=slug)
+    permissions.require_can_edit_hub(request.user, hub)  # the form page
+    form = HubDescriptionForm(request.POST or None, initial={"description": hub.description})
+    if request.method == "POST" and form.is_valid():
+        services.hub_update(hub=hub, by=request.user, description=form.cleaned_data["description"])
+        messages.success(request, f"The description of {hub.name} has been saved.")
+        return redirect(hub)
+    return render(request, "hubs/hub_edit.html", {"hub": hub, "form": form})
 
 
 def school_detail(request, urn: int):
@@ -73,6 +92,7 @@ def school_detail(request, urn: int):
         "hubs/school_detail.html",
         {
             "school": school,
+            "family": list(selectors.family_of(school, limit=3)),
             "role_counts": selectors.school_role_counts(school),
             "may_manage": may_manage,
             "staff": selectors.school_staff(school) if may_manage else None,
@@ -159,6 +179,8 @@ def network_detail(request, slug: str):
             "members": members,
             "is_member": any(member.pk == request.user.pk for member in members),
             "may_join": permissions.can_join_network(request.user, network),
+            "may_lead": request.user.is_coordinator
+            or any(lead.pk == request.user.pk for lead in network.leads.all()),
         },
     )
 
@@ -187,6 +209,69 @@ def my_details(request):
         messages.success(request, "Your details have been saved.")
         return redirect("hubs:my_details")
     return render(request, "hubs/my_details.html", {"form": form})
+
+
+def school_family(request, urn: int):
+    school = _get_or_404(selectors.school_detail, urn=urn)
+    family = list(selectors.family_of(school))
+    return render(
+        request,
+        "hubs/school_family.html",
+        {
+            "school": school,
+            "family": family,
+            "weights": selectors.FAMILY_WEIGHTS,
+            "fsm_span": selectors.FAMILY_FSM_SPAN,
+        },
+    )
+
+
+LONE_RANGERS_PER_PAGE = 50
+
+
+def lone_rangers(request):
+    allowed = permissions.require_can_see_lone_rangers(request.user)  # None: every hub
+    summary = selectors.lone_ranger_summary(allowed)
+    hub = None
+    hub_ids = allowed
+    slug = request.GET.get("hub", "")
+    if slug:
+        hub = next((row for row in summary if row.slug == slug), None)
+        if hub is None:
+            raise Http404("No lone rangers in that hub, or not a hub you lead.")
+        hub_ids = [hub.hub_id]
+    rows = selectors.lone_rangers_by_subject(hub_ids).select_related("user__school__hub", "subject")
+    paginator = Paginator(
+        rows.order_by("user__school__hub__name", "user__school__name", "subject__name", "pk"),
+        LONE_RANGERS_PER_PAGE,
+    )
+    page = paginator.get_page(request.GET.get("page"))
+    return render(
+        request,
+        "hubs/lone_rangers.html",
+        {
+            "summary": summary,
+            "hub": hub,
+            "page": page,
+            "rows": selectors.lone_rangers_page(list(page.object_list)),
+            "by_role": selectors.lone_rangers_by_role(hub_ids)[:200],
+            "roles": [User.JOB_ROLE_PLURALS[role] for role in selectors.LONE_RANGER_ROLES],
+            "may_invite": permissions.can_invite_lone_rangers(request.user),
+        },
+    )
+
+
+@require_POST
+def lone_rangers_invite(request):
+    permissions.require_can_invite_lone_rangers(request.user)
+    invited = services.lone_rangers_invite(by=request.user)
+    messages.success(
+        request,
+        f"{invited} lone ranger{'s' if invited != 1 else ''} invited to their subject's network."
+        if invited
+        else "Everyone who can be invited has been already.",
+    )
+    return redirect("hubs:lone_rangers")
 
 
 def coordinator(request):
