@@ -671,7 +671,8 @@ def hub_upcoming(user: User, hub: Hub, limit: int = 5) -> list[DevelopmentSessio
 
 
 def hub_recordings(user: User, hub: Hub, limit: int = 5) -> list[DevelopmentSession]:
-    return list(recordings(user).filter(_of_hub(hub))[:limit])
+    # Title, date and link only: none of the bank's prefetches.
+    return list(recordings(user).filter(_of_hub(hub)).prefetch_related(None)[:limit])
 
 
 @dataclass(frozen=True)

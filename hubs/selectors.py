@@ -463,29 +463,26 @@ def family_of(school: School, *, limit: int = FAMILY_SIZE) -> QuerySet[School]:
     unknown = Value(FAMILY_UNKNOWN)
     phase_gap = Case(When(phase=school.phase, then=Value(0.0)), default=Value(1.0))
     if school.pupil_count:
-        size_gap = Coalesce(
-            _gap(
-                Func(F("pupil_count") - Value(school.pupil_count), function="ABS")
-                * Value(1.0)
-                / Greatest(F("pupil_count"), Value(school.pupil_count))
-            ),
-            unknown,
+        size_gap = Case(
+            When(pupil_count__isnull=True, then=unknown),
+            default=Func(F("pupil_count") - Value(school.pupil_count), function="ABS")
+            * Value(1.0)
+            / Greatest(F("pupil_count"), Value(school.pupil_count)),
         )
     else:
         size_gap = unknown
     if school.fsm_percent is not None:
-        fsm_gap = Coalesce(
-            _gap(
-                Least(
-                    Func(
-                        Cast("fsm_percent", FloatField()) - Value(float(school.fsm_percent)),
-                        function="ABS",
-                    )
-                    / Value(float(FAMILY_FSM_SPAN)),
-                    Value(1.0),
+        # Case, not Coalesce: LEAST and GREATEST skip a NULL on Postgres (not on SQLite).
+        fsm_gap = Case(
+            When(fsm_percent__isnull=True, then=unknown),
+            default=Least(
+                Func(
+                    Cast("fsm_percent", FloatField()) - Value(float(school.fsm_percent)),
+                    function="ABS",
                 )
+                / Value(float(FAMILY_FSM_SPAN)),
+                Value(1.0),
             ),
-            unknown,
         )
     else:
         fsm_gap = unknown
