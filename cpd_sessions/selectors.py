@@ -683,18 +683,31 @@ class NetworkMeetings:
     academic_year: str
 
 
+def _meetings_this_year(today: datetime.date) -> QuerySet[DevelopmentSession]:
+    """Sessions of any network (proposed, published or held: not cancelled) this academic year."""
+    first = academic_year_of(today)
+    return DevelopmentSession.objects.filter(
+        network__isnull=False,
+        start__date__gte=datetime.date(first, 8, 1),
+        start__date__lt=datetime.date(first + 1, 8, 1),
+    ).exclude(status=DevelopmentSession.Status.CANCELLED)
+
+
 def network_planned_this_year(network: SubjectNetwork, today: datetime.date | None = None) -> bool:
     """Whether a meeting (proposed or published, or already held) falls in this academic year."""
-    today = today or timezone.localdate()
-    first = academic_year_of(today)
+    return _meetings_this_year(today or timezone.localdate()).filter(network=network).exists()
+
+
+def networks_without_meeting(today: datetime.date | None = None) -> QuerySet[SubjectNetwork]:
+    """Networks with a lead and no meeting this academic year (networks meet once or twice a
+    year: seed 003), with their leads. Two queries, whatever the number of networks."""
+    planned = _meetings_this_year(today or timezone.localdate()).filter(network=OuterRef("pk"))
     return (
-        DevelopmentSession.objects.filter(
-            network=network,
-            start__date__gte=datetime.date(first, 8, 1),
-            start__date__lt=datetime.date(first + 1, 8, 1),
-        )
-        .exclude(status=DevelopmentSession.Status.CANCELLED)
-        .exists()
+        SubjectNetwork.objects.filter(leads__isnull=False)
+        .exclude(Exists(planned))
+        .distinct()
+        .prefetch_related("leads")
+        .order_by("name")
     )
 
 

@@ -182,6 +182,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "hubs.invite_lone_rangers",
         "schedule": crontab(hour=3, minute=15),
     },
+    # Networks meet once or twice a year: a lead with none planned hears once a term.
+    "cpd-sessions-prompt-network-leads": {
+        "task": "cpd_sessions.prompt_network_leads",
+        "schedule": crontab(hour=7, minute=45),
+    },
     "cpd-sessions-reminders-day-before": {
         "task": "cpd_sessions.send_reminders",
         "schedule": crontab(hour=7, minute=30),

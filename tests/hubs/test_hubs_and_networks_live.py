@@ -12,7 +12,10 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from cpd_sessions.models import DevelopmentSession
+from cpd_sessions.tasks import network_prompt_email, prompt_network_leads
 from hubs import services
+from hubs.models import Subject
+from notifications.models import Delivery
 from tests.cpd_sessions.factories import SessionFactory, london
 from tests.experts.factories import ExpertProfileFactory, offer
 from tests.factories import SchoolFactory, SubjectNetworkFactory, TermFactory, UserFactory
@@ -156,3 +159,52 @@ def test_members_get_the_networks_next_meeting_in_their_calendar_feed(client, pe
     summaries = [str(e["SUMMARY"]) for e in calendar.walk("VEVENT")]
     assert summaries == ["Network meeting"]
     assert b"meet.test" not in feed.content  # the join link is for people with a place
+
+
+def test_network_leads_hear_once_a_term_while_no_meeting_is_planned(
+    personas, mailoutbox, django_capture_on_commit_callbacks
+):
+    today = timezone.localdate()
+    term = TermFactory(start=today - datetime.timedelta(days=5), end=today + datetime.timedelta(60))
+    quiet = SubjectNetworkFactory(name="Quiet geography")
+    quiet.leads.add(personas.colleague)
+    busy = SubjectNetworkFactory(name="Busy history", subject=Subject.objects.get(slug="history"))
+    busy.leads.add(personas.outsider)
+    SessionFactory(scope=NETWORK, network=busy)
+    SubjectNetworkFactory(name="Nobody leads me")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert prompt_network_leads() == 1
+    (mail,) = mailoutbox
+    assert mail.to == [personas.colleague.email]
+    assert "Quiet geography: no meeting planned for" in mail.subject
+    assert "/sessions/new/" in mail.body
+    assert "Plan a meeting" in mail.alternatives[0][0]
+    with django_capture_on_commit_callbacks(execute=True):
+        prompt_network_leads()  # the same term: nothing more
+    assert len(mailoutbox) == 1
+    assert Delivery.objects.filter(kind="network_prompt").count() == 1
+    # Next term, still nothing planned: once more.
+    term.end = today - datetime.timedelta(days=1)
+    term.save()
+    TermFactory(start=today, end=today + datetime.timedelta(days=60))
+    with django_capture_on_commit_callbacks(execute=True):
+        prompt_network_leads()
+    assert len(mailoutbox) == 2
+
+
+def test_no_prompt_outside_term_or_once_a_meeting_is_planned(personas, mailoutbox):
+    quiet = SubjectNetworkFactory(name="Quiet geography")
+    quiet.leads.add(personas.colleague)
+    assert prompt_network_leads() == 0  # no term dates: nothing
+    today = timezone.localdate()
+    term = TermFactory(start=today - datetime.timedelta(days=5), end=today + datetime.timedelta(60))
+    row = Delivery(
+        kind="network_prompt",
+        key=f"network_prompt:{quiet.pk}:{term.pk}",
+        recipient=personas.colleague,
+        email=personas.colleague.email,
+    )
+    assert network_prompt_email(row) is not None
+    SessionFactory(scope=NETWORK, network=quiet, status=DevelopmentSession.Status.PROPOSED)
+    assert network_prompt_email(row) is None
+    assert prompt_network_leads() == 0

@@ -117,6 +117,14 @@ def _lone_ranger(kind: str) -> Delivery:
     return row(kind, f"lone_ranger:{teacher.pk}:{network.pk}", teacher)
 
 
+def _network_prompt(kind: str) -> Delivery:
+    term = TermFactory(name=MARK)
+    network = SubjectNetworkFactory(name=f"Geography: {MARK}")
+    lead = person()
+    network.leads.add(lead)
+    return row(kind, f"network_prompt:{network.pk}:{term.pk}", lead)
+
+
 def _impact_follow_up(kind: str) -> Delivery:
     entry = EntryFactory(owner=person(), title=MARK, will_try=f"Try {MARK}")
     return row(kind, f"follow_up:{follow_up_for(entry).pk}", entry.owner)
@@ -149,6 +157,7 @@ FACTORIES = {
     "contact_request": _contact_request,
     "invitation": _invitation,
     "lone_ranger": _lone_ranger,
+    "network_prompt": _network_prompt,
     "impact_follow_up": _impact_follow_up,
     "digest": _termly,
     "audit_profile": _termly,
