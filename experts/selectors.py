@@ -271,10 +271,11 @@ def respelled(search, query: str) -> tuple[str, QuerySet[ExpertProfile]] | None:
 def live_experts_by_area(schools, *, per_area: int = 3) -> list[dict]:
     """
     Live experts at ``schools`` (a queryset or ids), by area: for each area its number of live
-    experts there and the first ``per_area`` of them by name. One query (the database ranks
-    each area's experts with a window), whatever the number of schools or profiles.
+    experts there and the first ``per_area`` of them by name. Two queries whatever the number
+    of schools or profiles: the database ranks each area's offers with a window over narrow
+    rows (ids and names), then only the chosen few are loaded with their people.
     """
-    offers = (
+    chosen = dict(
         ProfileArea.objects.filter(
             profile__in=ExpertProfile.objects.visible().values("pk"),
             profile__user__school__in=schools,
@@ -288,12 +289,24 @@ def live_experts_by_area(schools, *, per_area: int = 3) -> list[dict]:
             in_area=Window(Count("pk"), partition_by=[F("area_id")]),
         )
         .filter(rank__lte=per_area)
+        .values_list("pk", "in_area")
+    )
+    if not chosen:
+        return []
+    offers = (
+        ProfileArea.objects.filter(pk__in=list(chosen))
         .select_related("area", "profile__user__school")
-        .order_by("area__name", "rank")
+        .defer(
+            "profile__bio",
+            "profile__bio_html",
+            "profile__search_document",
+            "profile__search_vector",
+        )
+        .order_by("area__name", "profile__sort_name", "pk")
     )
     groups: list[dict] = []
     for offer in offers:
         if not groups or groups[-1]["area"].pk != offer.area_id:
-            groups.append({"area": offer.area, "count": offer.in_area, "offers": []})
+            groups.append({"area": offer.area, "count": chosen[offer.pk], "offers": []})
         groups[-1]["offers"].append(offer)
     return groups

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
+from django.core.validators import slug_re
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -236,15 +237,18 @@ def lone_rangers(request):
     hub_ids = allowed
     slug = request.GET.get("hub", "")
     if slug:
-        hub = next((row for row in summary if row.slug == slug), None)
-        if hub is None:
-            raise Http404("No lone rangers in that hub, or not a hub you lead.")
-        hub_ids = [hub.hub_id]
+        # A slug never holds a NUL or a space: such a value is not looked up (nor a 500).
+        hub = Hub.objects.filter(slug=slug).first() if slug_re.fullmatch(slug) else None
+        if hub is None or (allowed is not None and hub.pk not in allowed):
+            raise Http404("No such hub, or not a hub you lead.")
+        hub_ids = [hub.pk]
     rows = selectors.lone_rangers_by_subject(hub_ids).select_related("user__school__hub", "subject")
     paginator = Paginator(
         rows.order_by("user__school__hub__name", "user__school__name", "subject__name", "pk"),
         LONE_RANGERS_PER_PAGE,
     )
+    # The summary has counted them already: no second COUNT over the same rows.
+    paginator.count = sum(row.alone for row in summary if hub is None or row.hub_id == hub.pk)
     page = paginator.get_page(request.GET.get("page"))
     return render(
         request,
