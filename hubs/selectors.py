@@ -308,14 +308,17 @@ LONE_RANGER_ROLES = (
 UserSubject = User.subjects.through
 
 
-def _lone_subject_rows() -> QuerySet:
+def _lone_subject_rows(hub_ids: list[int] | None = None) -> QuerySet:
     """
     The (person, subject) rows of lone rangers by subject, in one statement: active staff's
     subjects GROUP BY school, subject HAVING COUNT(*) = 1, the one row of each group kept.
+    ``hub_ids``: only those hubs' schools (inside the grouping: the same groups, fewer of them).
     """
+    staff = UserSubject.objects.filter(user__is_active=True, user__school__isnull=False)
+    if hub_ids is not None:
+        staff = staff.filter(user__school__hub_id__in=hub_ids)
     alone = (
-        UserSubject.objects.filter(user__is_active=True, user__school__isnull=False)
-        .values("user__school", "subject")
+        staff.values("user__school", "subject")
         .annotate(n=Count("pk"), only=Min("pk"))
         .filter(n=1)
         .values("only")
@@ -342,10 +345,7 @@ def lone_rangers_by_subject(hub_ids: list[int] | None = None) -> QuerySet:
     matching network, or None), ``invited_at`` (when invited to it) and ``joined`` (a member of
     a network for the subject now). ``hub_ids``: only those hubs' schools.
     """
-    rows = _lone_subject_rows()
-    if hub_ids is not None:
-        rows = rows.filter(user__school__hub_id__in=hub_ids)
-    return rows.annotate(
+    return _lone_subject_rows(hub_ids).annotate(
         network_pk=_matching_network(),
         invited_at=Subquery(
             LoneRangerInvitation.objects.filter(
@@ -425,18 +425,21 @@ def lone_rangers_page(rows: list) -> list:
 def lone_rangers_by_role(hub_ids: list[int] | None = None) -> QuerySet[User]:
     """Staff who are the only one of their job role (LONE_RANGER_ROLES) in their school:
     GROUP BY school, job role HAVING COUNT(*) = 1."""
+    staff = User.objects.filter(
+        is_active=True, school__isnull=False, job_role__in=LONE_RANGER_ROLES
+    )
+    if hub_ids is not None:
+        staff = staff.filter(school__hub_id__in=hub_ids)
     alone = (
-        User.objects.filter(is_active=True, school__isnull=False, job_role__in=LONE_RANGER_ROLES)
-        .values("school", "job_role")
+        staff.values("school", "job_role")
         .annotate(n=Count("pk"), only=Min("pk"))
         .filter(n=1)
         .values("only")
     )
-    people = User.objects.filter(pk__in=alone)
-    if hub_ids is not None:
-        people = people.filter(school__hub_id__in=hub_ids)
-    return people.select_related("school__hub").order_by(
-        "school__hub__name", "school__name", "last_name"
+    return (
+        User.objects.filter(pk__in=alone)
+        .select_related("school__hub")
+        .order_by("school__hub__name", "school__name", "last_name")
     )
 
 
