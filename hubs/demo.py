@@ -549,5 +549,6 @@ def seed_lone_ranger_and_quiet_network(*, teacher: User, lead: User, music: Subj
     )
     network.leads.set([lead])
     network.members.remove(teacher)  # so the demo shows the invitation, every time
-    services.lone_rangers_invite(by=None)  # each lone ranger once, on the ledger
+    # Each lone ranger once; no email (seed_demo sends none: the demo's people have no mailbox).
+    services.lone_rangers_invite(by=None, notify=False)
     return network

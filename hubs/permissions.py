@@ -116,10 +116,18 @@ def require_can_invite_lone_rangers(user) -> None:
 
 
 def can_edit_hub(user, hub: Hub) -> bool:
-    """A hub's leaders edit its description; so does the coordinator."""
+    """A hub's leaders edit its description and see its lone rangers; so does the coordinator.
+    (Reads ``hub.leaders.all()``: prefetched by the hub page, so no query there.)"""
     if not user.is_authenticated:
         return False
-    return user.is_coordinator or hub.leaders.filter(pk=user.pk).exists()
+    return user.is_coordinator or any(person.pk == user.pk for person in hub.leaders.all())
+
+
+def leads_network(user, network: SubjectNetwork) -> bool:
+    """A network's leads (and the coordinator) are asked to plan its meetings."""
+    if not user.is_authenticated:
+        return False
+    return user.is_coordinator or any(person.pk == user.pk for person in network.leads.all())
 
 
 def require_can_edit_hub(user, hub: Hub) -> None:

@@ -224,7 +224,7 @@ def dashboard_for(user: User) -> Dashboard:
     return Dashboard(
         user=user,
         networks=my_networks,
-        suggested_networks=suggested,
+        suggested_networks=[n for n in suggested if not n.invited_at],
         school_leaders=leaders,
         term=term_position(today),
         next_term=Term.objects.upcoming(today).first(),

@@ -225,12 +225,13 @@ def lone_ranger_mail_key(*, user_id: int, network_id: int) -> str:
 
 
 @transaction.atomic
-def lone_rangers_invite(*, by: User | None) -> int:
+def lone_rangers_invite(*, by: User | None, notify: bool = True) -> int:
     """
     Invite every lone ranger not yet invited to the matching subject network: one row per
     person and network (the unique constraint) and one email each through the ledger (its key
     is the same pair), so the nightly job and the coordinator's button can run any number of
-    times and each person hears once. ``by`` None: the nightly job. Returns how many were new.
+    times and each person hears once. ``by`` None: the nightly job. ``notify=False``: the rows
+    only, no email (seed_demo: demo people have no mailbox). Returns how many were new.
     """
     if by is not None:
         permissions.require_can_invite_lone_rangers(by)
@@ -249,7 +250,7 @@ def lone_rangers_invite(*, by: User | None) -> int:
         ],
         ignore_conflicts=True,
     )
-    for row in rows:
+    for row in rows if notify else []:
         send_templated_mail(
             "lone_ranger",
             to=[row.user.email],

@@ -56,7 +56,7 @@ def hub_list(request):
 
 def hub_detail(request, slug: str):
     hub = _get_or_404(selectors.hub_detail, slug=slug)
-    is_leader = any(person.pk == request.user.pk for person in hub.leaders.all())
+    may_edit = permissions.can_edit_hub(request.user, hub)
     return render(
         request,
         "hubs/hub_detail.html",
@@ -64,12 +64,8 @@ def hub_detail(request, slug: str):
             "hub": hub,
             "schools": selectors.schools_with_counts(hub.schools.all()),
             "networks": selectors.networks_with_counts(hub.networks.all()),
-            "may_edit": is_leader or request.user.is_coordinator,
-            "lone_rangers": (
-                selectors.lone_ranger_summary([hub.pk])
-                if is_leader or request.user.is_coordinator
-                else None
-            ),
+            "may_edit": may_edit,
+            "lone_rangers": selectors.lone_ranger_summary([hub.pk]) if may_edit else None,
         },
     )
 
@@ -180,8 +176,7 @@ def network_detail(request, slug: str):
             "members": members,
             "is_member": any(member.pk == request.user.pk for member in members),
             "may_join": permissions.can_join_network(request.user, network),
-            "may_lead": request.user.is_coordinator
-            or any(lead.pk == request.user.pk for lead in network.leads.all()),
+            "may_lead": permissions.leads_network(request.user, network),
         },
     )
 

@@ -223,3 +223,12 @@ def test_the_coordinators_group_sees_every_hub_and_a_teacher_none(personas):
     helper = User.objects.get(pk=helper.pk)
     assert lone_ranger_hub_ids(helper) is None
     assert lone_ranger_hub_ids(personas.owner) == []
+
+
+def test_without_notify_the_rows_are_made_and_no_email(personas, mailoutbox):
+    SubjectNetworkFactory()
+    teacher(personas.school, "geography")
+    assert services.lone_rangers_invite(by=None, notify=False) == 1
+    assert LoneRangerInvitation.objects.count() == 1
+    assert not Delivery.objects.exists()
+    assert mailoutbox == []
