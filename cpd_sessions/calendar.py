@@ -97,7 +97,10 @@ def feed_ics(items, *, name: str) -> bytes:
     cal.add("x-wr-calname", name)
     stamp = datetime.datetime.now(datetime.UTC)
     for session, booking in items:
-        show_link = booking is None or booking.status == Booking.Status.CONFIRMED
+        if booking is None:  # a session I lead, or my network's meeting I have not booked
+            show_link = not getattr(session, "feed_as_member", False)
+        else:
+            show_link = booking.status == Booking.Status.CONFIRMED
         for event in _events(session, booking, show_link=show_link, stamp=stamp):
             cal.add_component(event)
     return cal.to_ical()

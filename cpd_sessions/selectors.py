@@ -26,7 +26,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from experts.models import ExpertiseArea, ExpertProfile
-from hubs.models import School, User
+from hubs.academic_year import academic_year_label, academic_year_of
+from hubs.models import Hub, School, SubjectNetwork, User
 from hubs.selectors import count_per_row
 
 from . import permissions
@@ -499,7 +500,27 @@ def feed_items(user: User) -> list[tuple[DevelopmentSession, Booking | None]]:
         .select_related("venue_school")
         .prefetch_related("dates")
     )
-    return [(b.session, b) for b in bookings] + [(s, None) for s in led]
+    led = list(led)
+    # The upcoming meetings of my subject networks, so members have the next one in their
+    # calendar before they book (without the join link: that is for people with a place).
+    known = booked | {s.pk for s in led}
+    meetings = (
+        DevelopmentSession.objects.filter(
+            network__members=user,
+            status=DevelopmentSession.Status.PUBLISHED,
+            end__gte=timezone.now(),
+        )
+        .exclude(pk__in=known)
+        .select_related("venue_school")
+        .prefetch_related("dates")
+    )
+    for meeting in meetings:
+        meeting.feed_as_member = True
+    return (
+        [(b.session, b) for b in bookings]
+        + [(s, None) for s in led]
+        + [(m, None) for m in meetings]
+    )
 
 
 def users_led_by(leader: User) -> QuerySet[User]:
@@ -684,3 +705,84 @@ def session_page(session: DevelopmentSession, user: User) -> dict:
         if session.capacity is None
         else max(session.capacity - session.seats_taken, 0),
     }
+
+
+# --- Hubs and networks that live ---
+
+
+def _of_hub(hub: Hub) -> Q:
+    return Q(scope=DevelopmentSession.Scope.HUB, hub=hub) | Q(
+        scope=DevelopmentSession.Scope.NETWORK, network__hub=hub
+    )
+
+
+def hub_upcoming(user: User, hub: Hub, limit: int = 5) -> list[DevelopmentSession]:
+    """The hub's own upcoming sessions and its networks' (as this person may see them)."""
+    return list(
+        DevelopmentSession.objects.visible_to(user)
+        .upcoming()
+        .filter(_of_hub(hub))
+        .select_related("venue_school", "network")[:limit]
+    )
+
+
+def hub_recordings(user: User, hub: Hub, limit: int = 5) -> list[DevelopmentSession]:
+    # Title, date and link only: none of the bank's prefetches.
+    return list(recordings(user).filter(_of_hub(hub)).prefetch_related(None)[:limit])
+
+
+@dataclass(frozen=True)
+class NetworkMeetings:
+    next: DevelopmentSession | None
+    past: list[DevelopmentSession]
+    planned_this_year: bool
+    academic_year: str
+
+
+def _meetings_this_year(today: datetime.date) -> QuerySet[DevelopmentSession]:
+    """Sessions of any network (proposed, published or held: not cancelled) this academic year."""
+    first = academic_year_of(today)
+    return DevelopmentSession.objects.filter(
+        network__isnull=False,
+        start__date__gte=datetime.date(first, 8, 1),
+        start__date__lt=datetime.date(first + 1, 8, 1),
+    ).exclude(status=DevelopmentSession.Status.CANCELLED)
+
+
+def network_planned_this_year(network: SubjectNetwork, today: datetime.date | None = None) -> bool:
+    """Whether a meeting (proposed or published, or already held) falls in this academic year."""
+    return _meetings_this_year(today or timezone.localdate()).filter(network=network).exists()
+
+
+def networks_without_meeting(today: datetime.date | None = None) -> QuerySet[SubjectNetwork]:
+    """Networks with a lead and no meeting this academic year (networks meet once or twice a
+    year: seed 003), with their leads. Two queries, whatever the number of networks."""
+    planned = _meetings_this_year(today or timezone.localdate()).filter(network=OuterRef("pk"))
+    return (
+        SubjectNetwork.objects.filter(leads__isnull=False)
+        .exclude(Exists(planned))
+        .distinct()
+        .prefetch_related("leads")
+        .order_by("name")
+    )
+
+
+def network_meetings(user: User, network: SubjectNetwork, past: int = 10) -> NetworkMeetings:
+    """A network's next meeting and its past ones (newest first, with recordings). 3 queries."""
+    visible = DevelopmentSession.objects.visible_to(user).filter(network=network)
+    upcoming = visible.upcoming().select_related("venue_school").first()
+    held = list(
+        visible.filter(
+            end__lt=timezone.now(),
+            status__in=[DevelopmentSession.Status.PUBLISHED, DevelopmentSession.Status.COMPLETED],
+        )
+        .select_related("venue_school")
+        .order_by("-start", "pk")[:past]
+    )
+    today = timezone.localdate()
+    return NetworkMeetings(
+        next=upcoming,
+        past=held,
+        planned_this_year=network_planned_this_year(network, today),
+        academic_year=academic_year_label(today),
+    )

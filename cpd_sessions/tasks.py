@@ -9,9 +9,11 @@ import logging
 from celery import shared_task
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
-from hubs.models import COORDINATORS_GROUP, User
+from hubs.academic_year import academic_year_label
+from hubs.models import COORDINATORS_GROUP, SubjectNetwork, Term, User
 from notifications import registry
 from notifications.kinds import Category
 from notifications.rendering import absolute_url
@@ -19,7 +21,7 @@ from notifications.services import send_now, send_templated_mail
 from notifications.tasks import MAIL_TASK_OPTIONS
 
 from .models import Booking, DevelopmentSession
-from .selectors import waitlist_place
+from .selectors import network_planned_this_year, networks_without_meeting, waitlist_place
 
 logger = logging.getLogger(__name__)
 
@@ -178,6 +180,35 @@ def register_emails() -> None:
     )
     for kind in ("session_changed", "session_cancelled"):
         registry.register(kind, category=Category.ESSENTIAL, build=session_notice_email)
+    registry.register("network_prompt", category=Category.REMINDERS, build=network_prompt_email)
+
+
+def network_prompt_key(network_id: int, term_id: int) -> str:
+    """Once a term for each network's lead (the ledger's row per address, kind and key)."""
+    return f"network_prompt:{network_id}:{term_id}"
+
+
+def network_prompt_email(delivery) -> registry.Email | None:
+    """A network's lead, told no meeting is planned this academic year; nothing once one is."""
+    network = (
+        SubjectNetwork.objects.select_related("subject", "hub")
+        .filter(pk=int(delivery.key.split(":")[1]))
+        .first()
+    )
+    if network is None or delivery.recipient is None:
+        return None
+    today = timezone.localdate()
+    if network_planned_this_year(network, today):
+        return None
+    return registry.Email(
+        context={
+            "person": delivery.recipient,
+            "network": network,
+            "academic_year": academic_year_label(today),
+            "network_url": absolute_url(network.get_absolute_url()),
+            "new_session_url": absolute_url(reverse("cpd_sessions:new")),
+        }
+    )
 
 
 # --- Tasks ---------------------------------------------------------------------------------
@@ -274,3 +305,24 @@ def check_minimums() -> int:
         start__gt=timezone.now(),
     ).exclude(min_places__isnull=True, min_schools__isnull=True)
     return sum(session_check_minimum(session=s) for s in due)
+
+
+@shared_task(name="cpd_sessions.prompt_network_leads", acks_late=True)
+def prompt_network_leads() -> int:
+    """
+    Daily, in term time: the leads of each network with no meeting planned this academic year
+    are emailed, once a term (the ledger's key is the network and the term, so every later run
+    that term is a no-op). Returns how many networks are without a meeting.
+    """
+    term = Term.objects.current()
+    if term is None:
+        return 0
+    networks = list(networks_without_meeting())
+    for network in networks:
+        with transaction.atomic():
+            send_templated_mail(
+                "network_prompt",
+                to=[lead.email for lead in network.leads.all() if lead.is_active],
+                key=network_prompt_key(network.pk, term.pk),
+            )
+    return len(networks)

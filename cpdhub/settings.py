@@ -178,6 +178,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "hubs.clear_expired_sessions",
         "schedule": crontab(hour=2, minute=15),
     },
+    # Staff alone in their school for a subject: invited to its network, once each.
+    "hubs-invite-lone-rangers-nightly": {
+        "task": "hubs.invite_lone_rangers",
+        "schedule": crontab(hour=3, minute=15),
+    },
+    # Networks meet once or twice a year: a lead with none planned hears once a term.
+    "cpd-sessions-prompt-network-leads": {
+        "task": "cpd_sessions.prompt_network_leads",
+        "schedule": crontab(hour=7, minute=45),
+    },
     "cpd-sessions-reminders-day-before": {
         "task": "cpd_sessions.send_reminders",
         "schedule": crontab(hour=7, minute=30),

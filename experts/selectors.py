@@ -11,6 +11,7 @@ from django.core.cache import cache
 from django.db.models import (
     Case,
     CharField,
+    Count,
     Exists,
     F,
     IntegerField,
@@ -455,3 +456,44 @@ def respelled(search, query: str) -> tuple[str, QuerySet[ExpertProfile]] | None:
     if not correction:
         return None
     return correction, search.searching_for(correction)
+
+
+def live_experts_by_area(schools, *, per_area: int = 3) -> list[dict]:
+    """
+    Live experts at ``schools`` (a queryset or ids), by area: for each area its number of live
+    experts there and the first ``per_area`` of them by name. Two queries whatever the number
+    of schools or profiles: the database ranks each area's offers with a window over narrow
+    rows (ids and names), then only the chosen few are loaded with their people.
+    """
+    chosen = dict(
+        ProfileArea.objects.filter(live_q(prefix="profile__"), profile__user__school__in=schools)
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("area_id")],
+                order_by=[F("profile__sort_name").asc(), F("pk").asc()],
+            ),
+            in_area=Window(Count("pk"), partition_by=[F("area_id")]),
+        )
+        .filter(rank__lte=per_area)
+        .values_list("pk", "in_area")
+    )
+    if not chosen:
+        return []
+    offers = (
+        ProfileArea.objects.filter(pk__in=list(chosen))
+        .select_related("area", "profile__user__school")
+        .defer(
+            "profile__bio",
+            "profile__bio_html",
+            "profile__search_document",
+            "profile__search_vector",
+        )
+        .order_by("area__name", "profile__sort_name", "pk")
+    )
+    groups: list[dict] = []
+    for offer in offers:
+        if not groups or groups[-1]["area"].pk != offer.area_id:
+            groups.append({"area": offer.area, "count": chosen[offer.pk], "offers": []})
+        groups[-1]["offers"].append(offer)
+    return groups

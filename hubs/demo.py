@@ -18,6 +18,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
+from . import services
 from .academic_year import academic_year_of
 from .models import (
     COORDINATORS_GROUP,
@@ -512,7 +513,42 @@ def seed(today: datetime.date | None = None) -> Community:
     networks["maths-mastery"].leads.add(accounts["expert@demo.test"])
     networks["maths-mastery"].members.add(accounts["expert@demo.test"])
     networks["primary-geography"].members.add(accounts["teacher@demo.test"])
+    networks["primary-music"] = seed_lone_ranger_and_quiet_network(
+        teacher=accounts["teacher@demo.test"],
+        lead=accounts["leader@demo.test"],
+        music=subjects["music"],
+    )
 
     return Community(
         hubs=hubs, schools=schools, accounts=accounts, staff=staff, networks=networks, terms=terms
     )
+
+
+def seed_lone_ranger_and_quiet_network(*, teacher: User, lead: User, music: Subject):
+    """
+    Issue 15 made visible: the demo teacher is the only music teacher at Ashgrove (a lone
+    ranger), invited to the community's music network (their dashboard's prompt, the
+    coordinator's /coordinator/lone-rangers/); the network has no meeting planned this year, so
+    its lead (the demo CPD leader) is prompted on its page. Families of schools need nothing
+    more than the schools' own figures (/schools/148101/family/).
+    """
+    User.subjects.through.objects.filter(subject=music, user__school=teacher.school).exclude(
+        user=teacher
+    ).delete()
+    teacher.subjects.add(music)
+    network, _ = SubjectNetwork.objects.update_or_create(
+        slug="primary-music",
+        defaults={
+            "name": "Primary music network",
+            "subject": music,
+            "hub": None,
+            "description": "For everyone who teaches music in our primaries: in most schools "
+            "that is one person. Singing, instrumental teaching and the model music curriculum.",
+            "meeting_pattern": "Meets once a year, online after school.",
+        },
+    )
+    network.leads.set([lead])
+    network.members.remove(teacher)  # so the demo shows the invitation, every time
+    # Each lone ranger once; no email (seed_demo sends none: the demo's people have no mailbox).
+    services.lone_rangers_invite(by=None, notify=False)
+    return network

@@ -107,3 +107,14 @@ class MyDetailsForm(forms.ModelForm):
         self.fields["phases"].queryset = Phase.objects.order_by("position")
         self.fields["subjects"].required = False
         self.fields["phases"].required = False
+
+
+class HubDescriptionForm(forms.Form):
+    description = forms.CharField(
+        label="Description",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="What the hub is for, who it brings together and how it meets. Up to 2,000 "
+        "characters.",
+    )

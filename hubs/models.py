@@ -616,3 +616,39 @@ class ImportJob(models.Model):
     @property
     def finished(self) -> bool:
         return self.state in {self.State.DONE, self.State.FAILED}
+
+
+class LoneRangerInvitation(models.Model):
+    """
+    A lone ranger (the only one in their school for a subject they teach) invited to the
+    matching subject network. One row per person and network, ever: the unique constraint is
+    what makes the nightly job and the coordinator's button invite each person once.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lone_ranger_invitations"
+    )
+    network = models.ForeignKey(
+        SubjectNetwork, on_delete=models.CASCADE, related_name="lone_ranger_invitations"
+    )
+    subject = models.ForeignKey(Subject, on_delete=models.CASCADE, related_name="+")
+    invited_at = models.DateTimeField(default=timezone.now)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Blank: the nightly job.",
+    )
+
+    class Meta:
+        ordering = ["-invited_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "network"], name="lone_ranger_invited_once_per_network"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} invited to {self.network}"

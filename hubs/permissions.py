@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import PermissionDenied
 
 if TYPE_CHECKING:
-    from .models import School, SubjectNetwork, User
+    from .models import Hub, School, SubjectNetwork, User
 
 
 def is_cpd_leader_of(user, school: School | None) -> bool:
@@ -110,3 +110,52 @@ def require_can_edit_school_domains(user, school: School) -> None:
         raise PermissionDenied(
             "Only this school's CPD leaders and the coordinator change its email domains."
         )
+
+
+def lone_ranger_hub_ids(user) -> list[int] | None:
+    """
+    Whose lone rangers a person may see: a coordinator everyone's (None: no limit), a hub
+    leader their hubs' (the ids), anyone else nobody's (an empty list).
+    """
+    if not user.is_authenticated:
+        return []
+    if user.is_coordinator:
+        return None
+    return list(user.led_hubs.values_list("pk", flat=True))
+
+
+def require_can_see_lone_rangers(user) -> list[int] | None:
+    hub_ids = lone_ranger_hub_ids(user)
+    if hub_ids == []:
+        raise PermissionDenied("The list of lone rangers is for the coordinator and hub leaders.")
+    return hub_ids
+
+
+def can_invite_lone_rangers(user) -> bool:
+    """The coordinator invites lone rangers now (the nightly job does it anyway)."""
+    return user.is_authenticated and user.is_coordinator
+
+
+def require_can_invite_lone_rangers(user) -> None:
+    if not can_invite_lone_rangers(user):
+        raise PermissionDenied("Only the coordinator can send the lone rangers' invitations.")
+
+
+def can_edit_hub(user, hub: Hub) -> bool:
+    """A hub's leaders edit its description and see its lone rangers; so does the coordinator.
+    (Reads ``hub.leaders.all()``: prefetched by the hub page, so no query there.)"""
+    if not user.is_authenticated:
+        return False
+    return user.is_coordinator or any(person.pk == user.pk for person in hub.leaders.all())
+
+
+def leads_network(user, network: SubjectNetwork) -> bool:
+    """A network's leads (and the coordinator) are asked to plan its meetings."""
+    if not user.is_authenticated:
+        return False
+    return user.is_coordinator or any(person.pk == user.pk for person in network.leads.all())
+
+
+def require_can_edit_hub(user, hub: Hub) -> None:
+    if not can_edit_hub(user, hub):
+        raise PermissionDenied(f"Only the leaders of {hub.name} and the coordinator can edit it.")

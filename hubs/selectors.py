@@ -7,22 +7,39 @@ from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
 from django.db.models import (
+    Case,
     CharField,
     Count,
     Exists,
+    Expression,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Func,
+    Min,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
     Subquery,
     Value,
+    When,
 )
-from django.db.models.functions import Cast, Coalesce, Concat
+from django.db.models.functions import Cast, Coalesce, Concat, Greatest, Least
 from django.utils import timezone
 
 from notifications.models import Delivery
 
-from .models import Hub, Invitation, School, SchoolDomain, SubjectNetwork, Term, User
+from .models import (
+    Hub,
+    Invitation,
+    LoneRangerInvitation,
+    School,
+    SchoolDomain,
+    SubjectNetwork,
+    Term,
+    User,
+)
 from .shared_cache import shared
 
 
@@ -222,6 +239,7 @@ class Dashboard:
     next_term: Term | None
     community: dict[str, int]
     led_schools: list[School]
+    lone_ranger_invitations: list[SubjectNetwork]  # suggested networks I was invited to
 
 
 def dashboard_for(user: User) -> Dashboard:
@@ -240,12 +258,17 @@ def dashboard_for(user: User) -> Dashboard:
         nearby = Q(hub__isnull=True)
         if user.school and user.school.hub_id:
             nearby |= Q(hub_id=user.school.hub_id)
+        # Networks the person was invited to as a lone ranger come first, with the invitation's
+        # date (the dashboard's prompt), in this same query.
+        invited = LoneRangerInvitation.objects.filter(user=user, network=OuterRef("pk"))
         suggested = list(
             networks_with_counts(
                 SubjectNetwork.objects.filter(
                     nearby, subject__in=user.subjects.values("pk")
                 ).exclude(pk__in=[n.pk for n in my_networks])
-            )[:4]
+            )
+            .annotate(invited_at=Subquery(invited.values("invited_at")[:1]))
+            .order_by(F("invited_at").desc(nulls_last=True), "name")[:4]
         )
     leaders = list(user.school.cpd_leaders.order_by("last_name")) if user.school else []
     today = timezone.localdate()
@@ -270,13 +293,14 @@ def dashboard_for(user: User) -> Dashboard:
     return Dashboard(
         user=user,
         networks=my_networks,
-        suggested_networks=suggested,
+        suggested_networks=[n for n in suggested if not n.invited_at],
         has_subjects=has_subjects,
         school_leaders=leaders,
         term=term_position(today),
         next_term=next_term(today),
         community=community_counts(),
         led_schools=led,
+        lone_ranger_invitations=[n for n in suggested if n.invited_at],
     )
 
 
@@ -349,3 +373,227 @@ def closed_invitations(school: School, *, limit: int = 50) -> dict[str, list[Inv
             .annotate(bounce_error=Subquery(error))[:limit]
         ),
     }
+
+
+# --- Lone rangers -------------------------------------------------------------------------------
+
+# The job roles a school usually has one or two of: being the only one is worth knowing about.
+# (Teachers are counted by subject instead; governors and "other" are not staff roles.)
+LONE_RANGER_ROLES = (
+    User.JobRole.TA,
+    User.JobRole.HLTA,
+    User.JobRole.MIDDLE_LEADER,
+    User.JobRole.SENIOR_LEADER,
+    User.JobRole.SUPPORT_STAFF,
+)
+
+UserSubject = User.subjects.through
+
+
+def _lone_subject_rows(hub_ids: list[int] | None = None) -> QuerySet:
+    """
+    The (person, subject) rows of lone rangers by subject, in one statement: active staff's
+    subjects GROUP BY school, subject HAVING COUNT(*) = 1, the one row of each group kept.
+    ``hub_ids``: only those hubs' schools (inside the grouping: the same groups, fewer of them).
+    """
+    staff = UserSubject.objects.filter(user__is_active=True, user__school__isnull=False)
+    if hub_ids is not None:
+        staff = staff.filter(user__school__hub_id__in=hub_ids)
+    alone = (
+        staff.values("user__school", "subject")
+        .annotate(n=Count("pk"), only=Min("pk"))
+        .filter(n=1)
+        .values("only")
+    )
+    return UserSubject.objects.filter(pk__in=alone)
+
+
+def _matching_network() -> Subquery:
+    """The subject network for the row's subject: the person's hub's own first, else one for
+    the whole community (alphabetical among equals)."""
+    return Subquery(
+        SubjectNetwork.objects.filter(
+            Q(hub_id=OuterRef("user__school__hub_id")) | Q(hub__isnull=True),
+            subject_id=OuterRef("subject_id"),
+        )
+        .order_by(F("hub_id").asc(nulls_last=True), "name")
+        .values("pk")[:1]
+    )
+
+
+def lone_rangers_by_subject(hub_ids: list[int] | None = None) -> QuerySet:
+    """
+    Lone rangers by subject (rows of User.subjects' table), each with ``network_pk`` (the
+    matching network, or None), ``invited_at`` (when invited to it) and ``joined`` (a member of
+    a network for the subject now). ``hub_ids``: only those hubs' schools.
+    """
+    return _lone_subject_rows(hub_ids).annotate(
+        network_pk=_matching_network(),
+        invited_at=Subquery(
+            LoneRangerInvitation.objects.filter(
+                user_id=OuterRef("user_id"), subject_id=OuterRef("subject_id")
+            )
+            .order_by("invited_at")
+            .values("invited_at")[:1]
+        ),
+        joined=Exists(
+            SubjectNetwork.members.through.objects.filter(
+                user_id=OuterRef("user_id"), subjectnetwork__subject_id=OuterRef("subject_id")
+            )
+        ),
+    )
+
+
+def lone_rangers_to_invite() -> list:
+    """Lone rangers with a matching network they are not in and were never invited to."""
+    return list(
+        lone_rangers_by_subject()
+        .filter(network_pk__isnull=False, joined=False)
+        .exclude(
+            Exists(
+                LoneRangerInvitation.objects.filter(
+                    user_id=OuterRef("user_id"), network_id=OuterRef("network_pk")
+                )
+            )
+        )
+        .select_related("user")
+        .order_by("pk")
+    )
+
+
+@dataclass(frozen=True)
+class LoneRangerHub:
+    hub_id: int | None
+    name: str
+    slug: str
+    alone: int
+    invited: int
+    joined: int
+
+
+def lone_ranger_summary(hub_ids: list[int] | None = None) -> list[LoneRangerHub]:
+    """Per hub: lone rangers by subject, how many were invited, how many have joined since."""
+    rows = (
+        lone_rangers_by_subject(hub_ids)
+        .values("user__school__hub_id", "user__school__hub__name", "user__school__hub__slug")
+        .annotate(
+            alone=Count("pk"),
+            invited=Count("pk", filter=Q(invited_at__isnull=False)),
+            joined_since=Count("pk", filter=Q(invited_at__isnull=False, joined=True)),
+        )
+        .order_by("user__school__hub__name")
+    )
+    return [
+        LoneRangerHub(
+            hub_id=row["user__school__hub_id"],
+            name=row["user__school__hub__name"] or "Schools in no hub",
+            slug=row["user__school__hub__slug"] or "",
+            alone=row["alone"],
+            invited=row["invited"],
+            joined=row["joined_since"],
+        )
+        for row in rows
+    ]
+
+
+def lone_rangers_page(rows: list) -> list:
+    """Attach each row's network (one query for the page's networks)."""
+    networks = SubjectNetwork.objects.in_bulk({row.network_pk for row in rows if row.network_pk})
+    for row in rows:
+        row.network = networks.get(row.network_pk)
+    return rows
+
+
+def lone_rangers_by_role(hub_ids: list[int] | None = None) -> QuerySet[User]:
+    """Staff who are the only one of their job role (LONE_RANGER_ROLES) in their school:
+    GROUP BY school, job role HAVING COUNT(*) = 1."""
+    staff = User.objects.filter(
+        is_active=True, school__isnull=False, job_role__in=LONE_RANGER_ROLES
+    )
+    if hub_ids is not None:
+        staff = staff.filter(school__hub_id__in=hub_ids)
+    alone = (
+        staff.values("school", "job_role")
+        .annotate(n=Count("pk"), only=Min("pk"))
+        .filter(n=1)
+        .values("only")
+    )
+    return (
+        User.objects.filter(pk__in=alone)
+        .select_related("school__hub")
+        .order_by("school__hub__name", "school__name", "last_name")
+    )
+
+
+# --- Families of schools ------------------------------------------------------------------------
+
+# How much each difference counts (they add up to 100: a school identical on every count scores
+# 100 % similar). Each difference is scaled to 0..1 first.
+FAMILY_WEIGHTS = {"phase": 40, "fsm": 30, "size": 20, "hub": 10}
+FAMILY_FSM_SPAN = 30  # FSM percentages 30 points apart (or more) are as different as can be
+FAMILY_UNKNOWN = 0.5  # a difference we cannot tell (no pupil count or FSM figure): half way
+FAMILY_SIZE = 5
+
+
+def _gap(value: Expression) -> Expression:
+    return ExpressionWrapper(value, output_field=FloatField())
+
+
+def family_of(school: School, *, limit: int = FAMILY_SIZE) -> QuerySet[School]:
+    """
+    The schools most like ``school``, most similar first, each annotated with ``similarity``
+    (0 to 100) and the four differences behind it. One SQL query over the schools, ranked by
+    the database (no loop over pairs in Python): see FAMILY_WEIGHTS.
+    """
+    unknown = Value(FAMILY_UNKNOWN)
+    phase_gap = Case(When(phase=school.phase, then=Value(0.0)), default=Value(1.0))
+    if school.pupil_count:
+        size_gap = Case(
+            When(pupil_count__isnull=True, then=unknown),
+            default=Func(F("pupil_count") - Value(school.pupil_count), function="ABS")
+            * Value(1.0)
+            / Greatest(F("pupil_count"), Value(school.pupil_count)),
+        )
+    else:
+        size_gap = unknown
+    if school.fsm_percent is not None:
+        # Case, not Coalesce: LEAST and GREATEST skip a NULL on Postgres (not on SQLite).
+        fsm_gap = Case(
+            When(fsm_percent__isnull=True, then=unknown),
+            default=Least(
+                Func(
+                    Cast("fsm_percent", FloatField()) - Value(float(school.fsm_percent)),
+                    function="ABS",
+                )
+                / Value(float(FAMILY_FSM_SPAN)),
+                Value(1.0),
+            ),
+        )
+    else:
+        fsm_gap = unknown
+    hub_gap = (
+        Case(When(hub_id=school.hub_id, then=Value(0.0)), default=Value(1.0))
+        if school.hub_id
+        else Value(1.0)
+    )
+    w = FAMILY_WEIGHTS
+    return (
+        School.objects.exclude(pk=school.pk)
+        .select_related("hub")
+        .annotate(
+            phase_gap=_gap(phase_gap),
+            size_gap=_gap(size_gap),
+            fsm_gap=_gap(fsm_gap),
+            hub_gap=_gap(hub_gap),
+        )
+        .annotate(
+            similarity=_gap(
+                Value(100.0)
+                - F("phase_gap") * w["phase"]
+                - F("size_gap") * w["size"]
+                - F("fsm_gap") * w["fsm"]
+                - F("hub_gap") * w["hub"]
+            )
+        )
+        .order_by("-similarity", "name", "pk")[:limit]
+    )

@@ -12,10 +12,18 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from notifications.services import ledger_forget
+from notifications.services import ledger_forget, send_templated_mail
 
-from . import permissions
-from .models import Hub, Invitation, School, SchoolDomain, SubjectNetwork, User
+from . import permissions, selectors
+from .models import (
+    Hub,
+    Invitation,
+    LoneRangerInvitation,
+    School,
+    SchoolDomain,
+    SubjectNetwork,
+    User,
+)
 from .signals import user_deactivated, user_deleting
 from .tasks import mail_invitation, mail_invitations
 
@@ -296,3 +304,54 @@ def invitation_resend(*, invitations, by: User) -> int:
             continue  # they have an account by now, or the address became a member school's
         sent += 1
     return sent
+
+
+# --- Lone rangers and hubs ----------------------------------------------------------------------
+
+
+def lone_ranger_mail_key(*, user_id: int, network_id: int) -> str:
+    return f"lone_ranger:{user_id}:{network_id}"
+
+
+@transaction.atomic
+def lone_rangers_invite(*, by: User | None, notify: bool = True) -> int:
+    """
+    Invite every lone ranger not yet invited to the matching subject network: one row per
+    person and network (the unique constraint) and one email each through the ledger (its key
+    is the same pair), so the nightly job and the coordinator's button can run any number of
+    times and each person hears once. ``by`` None: the nightly job. ``notify=False``: the rows
+    only, no email (seed_demo: demo people have no mailbox). Returns how many were new.
+    """
+    if by is not None:
+        permissions.require_can_invite_lone_rangers(by)
+    rows = selectors.lone_rangers_to_invite()
+    if not rows:
+        return 0
+    created = LoneRangerInvitation.objects.bulk_create(
+        [
+            LoneRangerInvitation(
+                user_id=row.user_id,
+                network_id=row.network_pk,
+                subject_id=row.subject_id,
+                invited_by=by,
+            )
+            for row in rows
+        ],
+        ignore_conflicts=True,
+    )
+    for row in rows if notify else []:
+        send_templated_mail(
+            "lone_ranger",
+            to=[row.user.email],
+            key=lone_ranger_mail_key(user_id=row.user_id, network_id=row.network_pk),
+        )
+    return len(created)
+
+
+@transaction.atomic
+def hub_update(*, hub: Hub, by: User, description: str) -> Hub:
+    permissions.require_can_edit_hub(by, hub)
+    hub = Hub.objects.select_for_update().get(pk=hub.pk)
+    hub.description = description.strip()
+    hub.save(update_fields=["description"])
+    return hub

@@ -10,7 +10,7 @@ from notifications.rendering import absolute_url
 from notifications.services import send_now, send_templated_mail, send_templated_mail_many
 from notifications.tasks import MAIL_TASK_OPTIONS
 
-from .models import Invitation
+from .models import Invitation, SubjectNetwork, User
 
 
 def mail_invitation(invitation_id: int, *, enqueue: bool = True) -> list:
@@ -49,8 +49,35 @@ def invitation_email(delivery) -> registry.Email | None:
     )
 
 
+def lone_ranger_email(delivery) -> registry.Email | None:
+    """The invitation to a subject network for someone alone in their school for its subject
+    (key ``lone_ranger:<user id>:<network id>``). Nothing to send once they have joined."""
+    _, user_id, network_id = delivery.key.split(":")
+    person = User.objects.select_related("school").filter(pk=int(user_id)).first()
+    network = (
+        SubjectNetwork.objects.select_related("subject", "hub")
+        .prefetch_related("leads")
+        .filter(pk=int(network_id))
+        .first()
+    )
+    if person is None or network is None or network.members.filter(pk=person.pk).exists():
+        return None
+    leads = list(network.leads.all())
+    return registry.Email(
+        context={
+            "person": person,
+            "network": network,
+            "leads": leads,
+            "network_url": absolute_url(network.get_absolute_url()),
+            "dashboard_url": absolute_url("/"),
+        },
+        reply_to=[lead.email for lead in leads] or None,
+    )
+
+
 def register_emails() -> None:
     registry.register("invitation", category=Category.ESSENTIAL, build=invitation_email)
+    registry.register("lone_ranger", category=Category.REMINDERS, build=lone_ranger_email)
 
 
 @shared_task(name="hubs.send_invitation", **MAIL_TASK_OPTIONS)
@@ -72,3 +99,11 @@ def run_import_job(job_id: int) -> bool:
     from .onboarding.jobs import import_job_run  # noqa: PLC0415 -- circular import: onboarding imports services, which import this module
 
     return import_job_run(job_id=job_id)
+
+
+@shared_task(name="hubs.invite_lone_rangers", **MAIL_TASK_OPTIONS)
+def invite_lone_rangers() -> int:
+    """Nightly: invite lone rangers found since yesterday (each person once per network)."""
+    from .services import lone_rangers_invite  # noqa: PLC0415 -- circular import: services import tasks
+
+    return lone_rangers_invite(by=None)

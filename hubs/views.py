@@ -4,14 +4,22 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
+from django.core.validators import slug_re
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
 from . import permissions, selectors, services
-from .forms import INVITATION_SESSION_KEY, InvitationForm, MyDetailsForm, SchoolDomainForm
-from .models import Hub, Invitation, School, SchoolDomain, SubjectNetwork
+from .forms import (
+    INVITATION_SESSION_KEY,
+    HubDescriptionForm,
+    InvitationForm,
+    MyDetailsForm,
+    SchoolDomainForm,
+)
+from .models import Hub, Invitation, School, SchoolDomain, SubjectNetwork, User
 from .paging import page_of
 
 
@@ -62,6 +70,7 @@ def hub_list(request):
 
 def hub_detail(request, slug: str):
     hub = _get_or_404(selectors.hub_detail, slug=slug)
+    may_edit = permissions.can_edit_hub(request.user, hub)
     return render(
         request,
         "hubs/hub_detail.html",
@@ -71,8 +80,21 @@ def hub_detail(request, slug: str):
                 request, selectors.schools_with_counts(hub.schools.all()).order_by("name", "pk")
             ),
             "networks": selectors.networks_with_counts(hub.networks.all()),
+            "may_edit": may_edit,
+            "lone_rangers": selectors.lone_ranger_summary([hub.pk]) if may_edit else None,
         },
     )
+
+
+def hub_edit(request, slug: str):
+    hub = get_object_or_404(Hub, slug=slug)
+    permissions.require_can_edit_hub(request.user, hub)  # the form page
+    form = HubDescriptionForm(request.POST or None, initial={"description": hub.description})
+    if request.method == "POST" and form.is_valid():
+        services.hub_update(hub=hub, by=request.user, description=form.cleaned_data["description"])
+        messages.success(request, f"The description of {hub.name} has been saved.")
+        return redirect(hub)
+    return render(request, "hubs/hub_edit.html", {"hub": hub, "form": form})
 
 
 def school_detail(request, urn: int):
@@ -83,6 +105,7 @@ def school_detail(request, urn: int):
         "hubs/school_detail.html",
         {
             "school": school,
+            "family": list(selectors.family_of(school, limit=3)),
             "role_counts": selectors.school_role_counts(school),
             "may_manage": may_manage,
             "staff": page_of(request, selectors.school_staff(school).order_by("last_name", "pk"))
@@ -211,6 +234,7 @@ def network_detail(request, slug: str):
             "members": page_of(request, selectors.network_members(network)),
             "is_member": network.is_member,
             "may_join": permissions.can_join_network(request.user, network),
+            "may_lead": permissions.leads_network(request.user, network),
         },
     )
 
@@ -239,6 +263,72 @@ def my_details(request):
         messages.success(request, "Your details have been saved.")
         return redirect("hubs:my_details")
     return render(request, "hubs/my_details.html", {"form": form})
+
+
+def school_family(request, urn: int):
+    school = _get_or_404(selectors.school_detail, urn=urn)
+    family = list(selectors.family_of(school))
+    return render(
+        request,
+        "hubs/school_family.html",
+        {
+            "school": school,
+            "family": family,
+            "weights": selectors.FAMILY_WEIGHTS,
+            "fsm_span": selectors.FAMILY_FSM_SPAN,
+        },
+    )
+
+
+LONE_RANGERS_PER_PAGE = 50
+
+
+def lone_rangers(request):
+    allowed = permissions.require_can_see_lone_rangers(request.user)  # None: every hub
+    summary = selectors.lone_ranger_summary(allowed)
+    hub = None
+    hub_ids = allowed
+    slug = request.GET.get("hub", "")
+    if slug:
+        # A slug never holds a NUL or a space: such a value is not looked up (nor a 500).
+        hub = Hub.objects.filter(slug=slug).first() if slug_re.fullmatch(slug) else None
+        if hub is None or (allowed is not None and hub.pk not in allowed):
+            raise Http404("No such hub, or not a hub you lead.")
+        hub_ids = [hub.pk]
+    rows = selectors.lone_rangers_by_subject(hub_ids).select_related("user__school__hub", "subject")
+    paginator = Paginator(
+        rows.order_by("user__school__hub__name", "user__school__name", "subject__name", "pk"),
+        LONE_RANGERS_PER_PAGE,
+    )
+    # The summary has counted them already: no second COUNT over the same rows.
+    paginator.count = sum(row.alone for row in summary if hub is None or row.hub_id == hub.pk)
+    page = paginator.get_page(request.GET.get("page"))
+    return render(
+        request,
+        "hubs/lone_rangers.html",
+        {
+            "summary": summary,
+            "hub": hub,
+            "page": page,
+            "rows": selectors.lone_rangers_page(list(page.object_list)),
+            "by_role": selectors.lone_rangers_by_role(hub_ids)[:200],
+            "roles": [User.JOB_ROLE_PLURALS[role] for role in selectors.LONE_RANGER_ROLES],
+            "may_invite": permissions.can_invite_lone_rangers(request.user),
+        },
+    )
+
+
+@require_POST
+def lone_rangers_invite(request):
+    permissions.require_can_invite_lone_rangers(request.user)
+    invited = services.lone_rangers_invite(by=request.user)
+    messages.success(
+        request,
+        f"{invited} lone ranger{'s' if invited != 1 else ''} invited to their subject's network."
+        if invited
+        else "Everyone who can be invited has been already.",
+    )
+    return redirect("hubs:lone_rangers")
 
 
 # --- Error pages ---------------------------------------------------------------

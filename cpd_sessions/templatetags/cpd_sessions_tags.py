@@ -1,5 +1,6 @@
 from django import template
 
+from cpd_sessions import selectors
 from cpd_sessions.selectors import my_next_sessions as _my_next_sessions
 
 register = template.Library()
@@ -9,3 +10,23 @@ register = template.Library()
 def my_next_sessions(user, limit: int = 5):
     """Sessions the person leads or has booked, for the dashboard."""
     return _my_next_sessions(user, limit)
+
+
+@register.inclusion_tag("cpd_sessions/_hub_sessions.html")
+def hub_sessions(user, hub):
+    """A hub page's upcoming sessions (the hub's and its networks') and recent recordings."""
+    return {
+        "hub": hub,
+        "upcoming": selectors.hub_upcoming(user, hub),
+        "recorded": selectors.hub_recordings(user, hub),
+    }
+
+
+@register.inclusion_tag("cpd_sessions/_network_meetings.html")
+def network_meetings(user, network, may_lead: bool = False):
+    """A network page's next and past meetings; its leads are prompted when none is planned."""
+    return {
+        "network": network,
+        "meetings": selectors.network_meetings(user, network),
+        "may_lead": may_lead,
+    }

@@ -25,11 +25,14 @@ PAGES = {
         "/me/", "/accounts/email/", "/accounts/2fa/", "/experts/", "/experts/?q=questioning",
         "/experts/?q=nothingmatches", "/experts/?q=retreival", "/experts/me/", "/sessions/",
         "/sessions/?suits_me=on", "/sessions/recordings/", "/sessions/calendar/",
-        "/notifications/preferences/",
+        "/notifications/preferences/", "/schools/148101/family/", "/networks/primary-music/",
     ],
     "expert@demo.test": ["/experts/me/", "/sessions/new/"],
-    "leader@demo.test": ["/schools/148101/", "/schools/148101/invite/", "/sessions/approvals/"],
-    "coordinator@demo.test": ["/coordinator/", "/experts/stale/"],
+    "leader@demo.test": [
+        "/schools/148101/", "/schools/148101/invite/", "/sessions/approvals/", "/hubs/northgate/",
+        "/hubs/northgate/edit/", "/networks/primary-music/",
+    ],
+    "coordinator@demo.test": ["/coordinator/", "/experts/stale/", "/coordinator/lone-rangers/"],
 }  # fmt: skip
 
 

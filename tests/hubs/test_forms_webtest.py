@@ -324,3 +324,43 @@ def test_the_domains_page_costs_the_same_with_many_domains(client, personas, cou
     few = count_queries(url)
     SchoolDomainFactory.create_batch(15, school=personas.school)
     assert count_queries(url) == few
+
+
+# --- Lone rangers, hubs that live ---------------------------------------------------------------
+
+
+def test_coordinator_invites_lone_rangers_and_the_invited_joins_from_the_dashboard(
+    app, personas, mailoutbox, django_capture_on_commit_callbacks
+):
+    network = SubjectNetworkFactory(name="Geography everywhere")
+    personas.owner.subjects.set([Subject.objects.get(slug="geography")])
+    page = app.sign_in(personas.coordinator).get("/coordinator/lone-rangers/")
+    with django_capture_on_commit_callbacks(execute=True):
+        done = form_for(page, "hubs:lone_rangers_invite").submit().follow()
+    assert "1 lone ranger invited" in messages_on(done)
+    assert [m.to for m in mailoutbox] == [[personas.owner.email]]
+    with django_capture_on_commit_callbacks(execute=True):
+        again = form_for(done, "hubs:lone_rangers_invite").submit().follow()
+    assert "has been already" in messages_on(again)
+    assert len(mailoutbox) == 1
+
+    app.reset()
+    dashboard = app.sign_in(personas.owner).get("/")
+    assert "Colleagues who teach geography too" in text_of(dashboard)
+    joined = form_for(dashboard, "hubs:network_membership", slug=network.slug).submit().follow()
+    assert "You have joined Geography everywhere" in messages_on(joined)
+    assert network.members.filter(pk=personas.owner.pk).exists()
+
+
+def test_hub_leader_edits_the_hubs_description(app, personas):
+    hub = personas.school.hub
+    hub.leaders.add(personas.colleague)
+    page = app.sign_in(personas.colleague).get(hub.get_absolute_url())
+    edit = page.click("Edit the description")
+    form = form_for(edit, "hubs:hub_edit", slug=hub.slug)
+    form["description"] = "Twelve primaries that meet each half term.\nAll welcome."
+    done = form.submit().follow()
+    assert "has been saved" in messages_on(done)
+    assert "Twelve primaries that meet each half term." in text_of(done)
+    hub.refresh_from_db()
+    assert hub.description.startswith("Twelve primaries")

@@ -3,7 +3,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from hubs.demo import DEMO_PASSWORD
-from hubs.models import Hub, School, SubjectNetwork, Term, User
+from hubs.models import Hub, LoneRangerInvitation, School, SubjectNetwork, Term, User
+from notifications.models import Delivery
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +29,7 @@ def test_seed_demo_builds_the_community_and_is_idempotent(client, capsys):
     assert hubs >= 2
     assert schools >= 8
     assert users >= 64
-    assert networks == 3
+    assert networks == 4
     kinds = {(s.phase, s.is_special) for s in School.objects.all()}
     assert (School.Phase.PRIMARY, False) in kinds
     assert (School.Phase.SECONDARY, False) in kinds
@@ -68,3 +69,24 @@ def test_demo_terms_are_this_academic_year():
     first_year = today.year if today.month >= 8 else today.year - 1
     names = set(Term.objects.values_list("name", flat=True))
     assert {f"Autumn {first_year}", f"Spring {first_year + 1}", f"Summer {first_year + 1}"} <= names
+
+
+def test_demo_shows_a_lone_ranger_a_family_of_schools_and_a_quiet_network(client):
+    call_command("seed_demo")
+    call_command("seed_demo")  # still one invitation each
+    teacher = User.objects.get(email="teacher@demo.test")
+    assert LoneRangerInvitation.objects.filter(user=teacher, network__slug="primary-music").count()
+    assert not Delivery.objects.filter(kind="lone_ranger").exists()  # the demo sends no email
+
+    client.login(username="teacher@demo.test", password=DEMO_PASSWORD)
+    assert "Colleagues who teach music too" in client.get("/").content.decode()
+    family = client.get("/schools/148101/family/").content.decode()
+    assert "How similarity is measured" in family
+    assert family.count('<th scope="row"><a href="/schools/') == 5  # five schools like Ashgrove
+    assert "live expert" in family  # and the family's experts, by area
+
+    client.login(username="leader@demo.test", password=DEMO_PASSWORD)
+    assert "No meeting is planned for" in client.get("/networks/primary-music/").content.decode()
+
+    client.login(username="coordinator@demo.test", password=DEMO_PASSWORD)
+    assert "Sam Whitfield" in client.get("/coordinator/lone-rangers/").content.decode()

@@ -25,7 +25,7 @@ from notifications.models import Delivery
 from notifications.rendering import render_email
 from tests.cpd_sessions.factories import SessionFactory, book, london, release_data
 from tests.experts.factories import ExpertProfileFactory
-from tests.factories import InvitationFactory, TermFactory, UserFactory
+from tests.factories import InvitationFactory, SubjectNetworkFactory, TermFactory, UserFactory
 from tests.portfolios.factories import EntryFactory, GoalFactory, NeedFactory, follow_up_for
 
 MARK = "Zoë O'Brien <Head> & Co"
@@ -111,6 +111,21 @@ def _invitation(kind: str) -> Delivery:
     return row(kind, f"invitation:{invitation.pk}", email=invitation.email)
 
 
+def _lone_ranger(kind: str) -> Delivery:
+    network = SubjectNetworkFactory(name=f"Geography: {MARK}", meeting_pattern=MARK)
+    network.leads.add(person())
+    teacher = person()
+    return row(kind, f"lone_ranger:{teacher.pk}:{network.pk}", teacher)
+
+
+def _network_prompt(kind: str) -> Delivery:
+    term = TermFactory(name=MARK)
+    network = SubjectNetworkFactory(name=f"Geography: {MARK}")
+    lead = person()
+    network.leads.add(lead)
+    return row(kind, f"network_prompt:{network.pk}:{term.pk}", lead)
+
+
 def _impact_follow_up(kind: str) -> Delivery:
     entry = EntryFactory(owner=person(), title=MARK, will_try=f"Try {MARK}")
     return row(kind, f"follow_up:{follow_up_for(entry).pk}", entry.owner)
@@ -149,6 +164,8 @@ FACTORIES = {
     "release_decided": _release_decided,
     "contact_request": _contact_request,
     "invitation": _invitation,
+    "lone_ranger": _lone_ranger,
+    "network_prompt": _network_prompt,
     "impact_follow_up": _impact_follow_up,
     "digest": _termly,
     "audit_profile": _termly,
