@@ -19,11 +19,14 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Sum,
+    Value,
 )
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
 from experts.models import ExpertiseArea, ExpertProfile
+from hubs.academic_year import academic_year_label, parse_year_label
 from hubs.models import School, User
 from hubs.selectors import count_per_row
 
@@ -628,3 +631,168 @@ def session_page(session: DevelopmentSession, user: User) -> dict:
         if session.capacity is None
         else max(session.capacity - session.seats_taken, 0),
     }
+
+
+# --- The CPD leader's staff: budgets and each person's record ---
+
+
+def year_bounds(academic_year: str) -> tuple[datetime.datetime, datetime.datetime]:
+    """An academic year ("2026/27") as London midnights: 1 August to the next 1 August."""
+    first = parse_year_label(academic_year)
+    if first is None:
+        raise ValueError(academic_year)
+    tz = timezone.get_current_timezone()
+    start = datetime.datetime(first, 8, 1, tzinfo=tz)
+    return start, datetime.datetime(first + 1, 8, 1, tzinfo=tz)
+
+
+def current_academic_year() -> str:
+    return academic_year_label(timezone.localdate())
+
+
+ZERO = Decimal("0.00")
+RELEASE_COST = F("supply_cost") + F("travel_cost") + F("fee_share")
+# Promised but not yet charged: a request waiting for a decision (charged if approved) and an
+# approved request whose place is still on the waitlist (charged at promotion).
+COMMITTED = Q(
+    decision=ReleaseRequest.Decision.PENDING,
+    booking__status__in=[Booking.Status.PENDING, Booking.Status.WAITLISTED],
+) | Q(decision=ReleaseRequest.Decision.APPROVED, booking__status=Booking.Status.WAITLISTED)
+
+
+def _sum_per_user(queryset: QuerySet, expression, user_field: str = "user") -> Subquery:
+    """Σ ``expression`` over ``queryset``'s rows of the outer person, as a subquery (0 if none)."""
+    return Coalesce(
+        Subquery(
+            queryset.filter(**{user_field: OuterRef("pk")})
+            .order_by()
+            .values(user_field)
+            .annotate(total=Sum(expression, output_field=MONEY_SUM))
+            .values("total")[:1],
+            output_field=MONEY_SUM,
+        ),
+        Value(ZERO),
+        output_field=MONEY_SUM,
+    )
+
+
+def staff_budgets(leader: User, academic_year: str) -> QuerySet[User]:
+    """
+    Everyone whose budget ``leader`` may set (``users_led_by``), each with ``allocated``,
+    ``budget_set`` (a leader set it), ``spent`` (Σ of their ledger for the year), ``remaining``
+    and ``committed`` (``COMMITTED`` requests for sessions in the year): one query. Pass the
+    rows shown through ``budget_rows`` for ``remaining``.
+    """
+    start, end = year_bounds(academic_year)
+    budgets = CpdBudget.objects.filter(user=OuterRef("pk"), academic_year=academic_year)
+    return (
+        users_led_by(leader)
+        .select_related("school")
+        .annotate(
+            allocated=Coalesce(
+                Subquery(budgets.values("allocated")[:1]), Value(ZERO), output_field=MONEY_SUM
+            ),
+            budget_set=Exists(budgets.filter(Q(set_by__isnull=False) | Q(allocated__gt=0))),
+            spent=_sum_per_user(BudgetEntry.objects.filter(academic_year=academic_year), "amount"),
+            committed=_sum_per_user(
+                ReleaseRequest.objects.filter(
+                    COMMITTED,
+                    booking__session__start__gte=start,
+                    booking__session__start__lt=end,
+                ).exclude(booking__session__status=DevelopmentSession.Status.CANCELLED),
+                RELEASE_COST,
+                user_field="booking__user",
+            ),
+        )
+        .order_by("school__name", "last_name", "first_name", "pk")
+    )
+
+
+def budget_rows(people: Iterable[User]) -> list[User]:
+    """``staff_budgets`` rows, quantised (SQLite sums as floats), with ``remaining``."""
+    rows = list(people)
+    for person in rows:
+        person.spent = Decimal(person.spent).quantize(PENNY)
+        person.committed = Decimal(person.committed).quantize(PENNY)
+        person.allocated = Decimal(person.allocated).quantize(PENNY)
+        person.remaining = person.allocated - person.spent
+    return rows
+
+
+def staff_without_budget(leader: User, academic_year: str) -> int:
+    """How many of the people ``leader`` sets budgets for have none set for the year."""
+    budgets = CpdBudget.objects.filter(user=OuterRef("pk"), academic_year=academic_year).filter(
+        Q(set_by__isnull=False) | Q(allocated__gt=0)
+    )
+    return users_led_by(leader).exclude(Exists(budgets)).count()
+
+
+@dataclass
+class RecordRow:
+    booking: Booking
+    meetings: int
+    hours: Decimal
+    present: bool | None  # None: the register is not kept yet
+    release_cost: Decimal  # charged to the person's budget (the ledger), net of refunds
+
+
+@dataclass
+class CpdRecord:
+    person: User
+    academic_year: str
+    rows: list[RecordRow]
+    booked: int
+    attended: int
+    hours: Decimal
+    release_costs: Decimal
+
+
+def cpd_record(person: User, academic_year: str) -> CpdRecord:
+    """
+    A person's sessions in the academic year, for their CPD leader: each booking held or once
+    held (not waitlist places given up), its meetings and hours, whether they were there, and
+    what it cost their budget (the ledger). From the sessions app only: nothing of the private
+    portfolio. Three queries.
+    """
+    start, end = year_bounds(academic_year)
+    bookings = list(
+        Booking.objects.filter(user=person, session__start__gte=start, session__start__lt=end)
+        .exclude(status=Booking.Status.WAITLISTED)
+        .select_related("session", "attendance", "release")
+        .prefetch_related(
+            Prefetch("session__dates", queryset=SessionDate.objects.order_by("start"))
+        )
+        .order_by("session__start", "pk")
+    )
+    charged = dict(
+        BudgetEntry.objects.filter(
+            user=person, academic_year=academic_year, release__booking__in=[b.pk for b in bookings]
+        )
+        .values("release__booking")
+        .annotate(total=Sum("amount", output_field=MONEY_SUM))
+        .values_list("release__booking", "total")
+    )
+    rows = []
+    for booking in bookings:
+        dates = list(booking.session.dates.all())
+        seconds = sum((d.end - d.start).total_seconds() for d in dates)
+        attendance = getattr(booking, "attendance", None)
+        rows.append(
+            RecordRow(
+                booking=booking,
+                meetings=len(dates),
+                hours=(Decimal(seconds) / 3600).quantize(Decimal("0.1")),
+                present=None if attendance is None else attendance.present,
+                release_cost=Decimal(charged.get(booking.pk) or 0).quantize(PENNY),
+            )
+        )
+    attended = [r for r in rows if r.present]
+    return CpdRecord(
+        person=person,
+        academic_year=academic_year,
+        rows=rows,
+        booked=sum(1 for r in rows if r.booking.status in Booking.HOLDS_SEAT),
+        attended=len(attended),
+        hours=sum((r.hours for r in attended), Decimal("0.0")),
+        release_costs=sum((r.release_cost for r in rows), ZERO),
+    )

@@ -437,6 +437,22 @@ def budget_set(*, user: User, academic_year: str, allocated: Decimal, by: User) 
     return budget
 
 
+@transaction.atomic
+def budgets_set_many(
+    *, allocations: dict[User, Decimal], academic_year: str, by: User
+) -> list[CpdBudget]:
+    """
+    Set many people's budgets for the year at once (the staff budgets page): each one as
+    ``budget_set`` does, all or nothing. Only the allocation changes; the ledger, and so what
+    each person has spent, is untouched.
+    """
+    validate_year_label(academic_year)
+    return [  # budget_set refuses anyone ``by`` may not set for, and the transaction undoes all
+        budget_set(user=person, academic_year=academic_year, allocated=amount, by=by)
+        for person, amount in sorted(allocations.items(), key=lambda item: item[0].pk)
+    ]
+
+
 # --- Offering and running sessions ---
 
 

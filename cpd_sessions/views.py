@@ -9,15 +9,30 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
+from cpdhub import csvsafe
 from experts.models import ExpertiseArea
-from hubs.academic_year import parse_year_label
+from hubs.academic_year import parse_year_label, year_label
 
 from . import calendar, permissions, querystring, selectors, services
 from .filters import SessionFilter
-from .forms import BudgetForm, CancelSessionForm, DecideForm, FeedbackForm, ReleaseForm, SessionForm
+from .forms import (
+    BudgetForAllForm,
+    BudgetForm,
+    CancelSessionForm,
+    DecideForm,
+    FeedbackForm,
+    ReleaseForm,
+    SessionForm,
+    StaffBudgetsForm,
+)
 from .models import Booking, CalendarFeed, DevelopmentSession, ReleaseRequest
+from .money import format_money
 
 PAGE_SIZE = 20
 
@@ -355,6 +370,13 @@ def approvals(request):
     )
 
 
+def _back_to_queue(request):
+    """Back to the approvals page on the tab and search the leader was on (kept after an error)."""
+    show, q, _ = querystring.approvals_query(request.POST)
+    params = {"show": show} | ({"q": q} if q else {})
+    return redirect(f"{reverse('cpd_sessions:approvals')}?{urlencode(params)}")
+
+
 def _release_or_404(request, pk: int) -> ReleaseRequest:
     permissions.require_can_see_approvals(request.user)
     return get_object_or_404(selectors.release_queue(request.user), pk=pk)
@@ -368,7 +390,7 @@ def release_decide(request, pk: int):
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, error)
-        return redirect("cpd_sessions:approvals")
+        return _back_to_queue(request)
     approve = form.cleaned_data["decision"] == "approve"
     try:
         services.release_decide(
@@ -386,7 +408,7 @@ def release_decide(request, pk: int):
             request,
             f"Approved: {name} is booked on." if approve else f"Declined: {name} is told why.",
         )
-    return redirect("cpd_sessions:approvals")
+    return _back_to_queue(request)
 
 
 @require_POST
@@ -396,7 +418,7 @@ def approvals_bulk(request):
     chosen = list(selectors.approvals_search(request.user, show="pending").filter(pk__in=ids))
     if not chosen:
         messages.error(request, "Tick the requests you want to approve.")
-        return redirect("cpd_sessions:approvals")
+        return _back_to_queue(request)
     try:
         result = services.releases_approve(
             releases=chosen, by=request.user, allow_over_budget="over_budget" in request.POST
@@ -414,7 +436,7 @@ def approvals_bulk(request):
                 f"Not approved, because they would go over budget: {names}. Approve each one "
                 "on its own with “Approve anyway”, or tick “Approve over budget too”.",
             )
-    return redirect("cpd_sessions:approvals")
+    return _back_to_queue(request)
 
 
 @require_POST
@@ -435,7 +457,7 @@ def budget_set(request, user_id: int):
             by=request.user,
         )
         messages.success(request, f"{person.full_name}'s CPD budget for {year} is saved.")
-    return redirect("cpd_sessions:approvals")
+    return _back_to_queue(request)
 
 
 # --- Recordings ---
@@ -468,3 +490,153 @@ def recordings(request):
         },
         status=200 if query.is_valid() else 400,
     )
+
+
+# --- Staff budgets and each person's record (CPD leaders) ---
+
+STAFF_PAGE_SIZE = 100
+
+
+def _chosen_year(request, source=None) -> str:
+    """The academic year asked for (``?year=2026/27``), or this one, saying so when unreadable."""
+    label = (request.GET if source is None else source).get("year", "")
+    if label and parse_year_label(label) is not None:
+        return label
+    if label:
+        messages.error(request, "Write the academic year as schools do, for example 2026/27.")
+    return selectors.current_academic_year()
+
+
+def staff_budgets(request):
+    """Every member of staff the leader sets budgets for: allocation, spent, remaining,
+    committed; set many at once (each a figure, or one figure for all)."""
+    permissions.require_can_see_approvals(request.user)
+    year = _chosen_year(request)
+    page = Paginator(selectors.staff_budgets(request.user, year), STAFF_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    rows = selectors.budget_rows(page.object_list)
+    form = StaffBudgetsForm(request.POST or None, people=rows)
+    if request.method == "POST" and form.is_valid():
+        changed = form.changed_allocations()
+        if changed:
+            services.budgets_set_many(allocations=changed, academic_year=year, by=request.user)
+            count = len(changed)
+            messages.success(
+                request, f"Saved {count} budget{'s' if count != 1 else ''} for {year}."
+            )
+        else:
+            messages.info(request, "Nothing to save: no budget was changed.")
+        return redirect(request.get_full_path())
+    return render(
+        request,
+        "cpd_sessions/budgets.html",
+        {
+            "year": year,
+            "page": page,
+            "rows": [(person, form[f"budget-{person.pk}"]) for person in rows],
+            "form": form,
+            "all_form": BudgetForAllForm(),
+            "years": _years_around(year),
+            "unset": sum(1 for person in rows if not person.budget_set),
+            "querystring": _querystring(request),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def _years_around(year: str) -> list[str]:
+    first = parse_year_label(year)
+    this = parse_year_label(selectors.current_academic_year())
+    labels = {year_label(y) for y in (this - 1, this, this + 1)} | {year_label(first)}
+    return sorted(labels)
+
+
+@require_POST
+def staff_budgets_all(request):
+    """One figure for everyone listed, or for those with no budget set yet."""
+    permissions.require_can_see_approvals(request.user)
+    year = _chosen_year(request, request.POST)
+    form = BudgetForAllForm(request.POST)
+    back = f"{reverse('cpd_sessions:budgets')}?{urlencode({'year': year})}"
+    if not form.is_valid():
+        for name, errors in form.errors.items():
+            label = form.fields[name].label if name in form.fields else ""
+            for error in errors:
+                messages.error(request, f"{label}: {error}" if label else error)
+        return redirect(back)
+    people = selectors.staff_budgets(request.user, year)
+    if form.cleaned_data["who"] == "unset":
+        people = people.filter(budget_set=False)
+    amount = form.cleaned_data["allocated"]
+    chosen = dict.fromkeys(people, amount)
+    if not chosen:
+        messages.info(request, "Everyone already has a budget for the year: nothing changed.")
+        return redirect(back)
+    services.budgets_set_many(allocations=chosen, academic_year=year, by=request.user)
+    count = len(chosen)
+    messages.success(
+        request,
+        f"Set {format_money(amount)} for {count} {'person' if count == 1 else 'people'} "
+        f"for {year}.",
+    )
+    return redirect(back)
+
+
+def _person_led_or_404(request, user_id: int):
+    permissions.require_can_see_approvals(request.user)
+    return get_object_or_404(
+        selectors.users_led_by(request.user).select_related("school"), pk=user_id
+    )
+
+
+def cpd_record(request, user_id: int):
+    """A person's CPD record this year (sessions only), printable."""
+    person = _person_led_or_404(request, user_id)
+    year = _chosen_year(request)
+    return render(
+        request,
+        "cpd_sessions/record.html",
+        {
+            "record": selectors.cpd_record(person, year),
+            "years": _years_around(year),
+            "year": year,
+        },
+    )
+
+
+def cpd_record_csv(request, user_id: int):
+    person = _person_led_or_404(request, user_id)
+    year = _chosen_year(request)
+    record = selectors.cpd_record(person, year)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    name = slugify(person.full_name) or f"person-{person.pk}"
+    response["Content-Disposition"] = (
+        f'attachment; filename="cpd-record-{name}-{year.replace("/", "-")}.csv"'
+    )
+    write = csvsafe.writer(response).writerow
+    write(["Person", person.full_name, "School", person.school.name if person.school else ""])
+    write(["Academic year", year])
+    write([])
+    write(
+        ["Session", "First meeting", "Meetings", "Hours", "Booking", "Present", "Release cost (£)"]
+    )
+    for row in record.rows:
+        session = row.booking.session
+        write(
+            [
+                session.title,
+                timezone.localtime(session.start).strftime("%d/%m/%Y %H:%M"),
+                row.meetings,
+                row.hours,
+                row.booking.get_status_display(),
+                {True: "Yes", False: "No", None: ""}[row.present],
+                row.release_cost,
+            ]
+        )
+    write([])
+    write(["Sessions booked", record.booked])
+    write(["Sessions attended", record.attended])
+    write(["Hours attended", record.hours])
+    write(["Release costs (£)", record.release_costs])
+    return response

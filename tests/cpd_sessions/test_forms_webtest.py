@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from cpd_sessions import selectors, services
 from cpd_sessions.models import (
     Attendance,
     Booking,
@@ -27,6 +28,7 @@ from .factories import SessionFactory, book, london, release_data
 pytestmark = pytest.mark.django_db
 
 S = Booking.Status
+THIS_YEAR = selectors.current_academic_year()
 
 
 @pytest.fixture
@@ -318,3 +320,99 @@ def test_search_the_recordings(app, personas):
     results = text_of(form.submit())
     assert "Oracy in the early years" in results
     assert "Fractions on a number line" not in results
+
+
+# --- Staff budgets (a CPD leader) ---
+
+
+def test_one_figure_for_those_with_no_budget_leaves_set_budgets(app, personas):
+    services.budget_set(
+        user=personas.owner,
+        academic_year=THIS_YEAR,
+        allocated=Decimal("500"),
+        by=personas.leader,
+    )
+    page = app.sign_in(personas.leader).get(reverse("cpd_sessions:budgets"))
+    form = form_for(page, "cpd_sessions:budgets_all")
+    form["allocated"] = "250"
+    form["who"] = "unset"
+    done = form.submit().follow()
+    assert "Set £250.00 for 1 person" in messages_on(done)
+    assert CpdBudget.objects.get(user=personas.owner, academic_year=THIS_YEAR).allocated == 500
+    colleague = CpdBudget.objects.get(user=personas.colleague, academic_year=THIS_YEAR)
+    assert (colleague.allocated, colleague.set_by) == (Decimal("250.00"), personas.leader)
+
+
+def test_one_figure_for_everyone_replaces_every_budget(app, personas):
+    services.budget_set(
+        user=personas.owner,
+        academic_year=THIS_YEAR,
+        allocated=Decimal("500"),
+        by=personas.leader,
+    )
+    page = app.sign_in(personas.leader).get(reverse("cpd_sessions:budgets"))
+    form = form_for(page, "cpd_sessions:budgets_all")
+    form["allocated"] = "300"
+    form["who"] = "all"
+    form.submit().follow()
+    assert set(
+        CpdBudget.objects.filter(academic_year=THIS_YEAR).values_list("user_id", "allocated")
+    ) == {(personas.owner.pk, Decimal("300.00")), (personas.colleague.pk, Decimal("300.00"))}
+
+
+def test_one_figure_too_large_is_refused_with_the_field_named(app, personas):
+    page = app.sign_in(personas.leader).get(reverse("cpd_sessions:budgets"))
+    form = form_for(page, "cpd_sessions:budgets_all")
+    form["allocated"] = "25000"
+    done = form.submit().follow()
+    assert "Budget for each person (£): A CPD budget is at most £20,000" in messages_on(done)
+    assert not CpdBudget.objects.exists()
+
+
+def test_per_person_figures_saved_at_once_blank_left_alone(app, personas):
+    services.budget_set(
+        user=personas.owner,
+        academic_year=THIS_YEAR,
+        allocated=Decimal("500"),
+        by=personas.leader,
+    )
+    page = app.sign_in(personas.leader).get(reverse("cpd_sessions:budgets"))
+    form = form_for(page, "")
+    assert form[f"budget-{personas.owner.pk}"].value == "500.00"
+    form[f"budget-{personas.owner.pk}"] = "650"
+    form[f"budget-{personas.colleague.pk}"] = "400.50"
+    done = form.submit().follow()
+    assert "Saved 2 budgets" in messages_on(done)
+    assert dict(CpdBudget.objects.values_list("user_id", "allocated")) == {
+        personas.owner.pk: Decimal("650.00"),
+        personas.colleague.pk: Decimal("400.50"),
+    }
+
+
+def test_one_bad_figure_saves_nothing_and_names_the_person(app, personas):
+    page = app.sign_in(personas.leader).get(reverse("cpd_sessions:budgets"))
+    form = form_for(page, "")
+    form[f"budget-{personas.owner.pk}"] = "650"
+    form[f"budget-{personas.colleague.pk}"] = "-5"
+    page = form.submit(status=400)
+    assert "Budget for Amelia Hughes (£)" in page.html.select_one(".error-summary").get_text()
+    assert not CpdBudget.objects.exists()
+
+
+def test_after_an_error_the_approvals_page_keeps_its_filter(app, personas, school_hours):
+    booking = book(school_hours, personas.owner, release=release_data())
+    page = app.sign_in(personas.leader).get("/sessions/approvals/?show=all&q=Whitfield")
+    form = form_for(page, "cpd_sessions:release_decide", pk=booking.release.pk, index=1)
+    form["reason"] = ""  # a decline needs a reason
+    back = form.submit()
+    assert back.location.endswith("/sessions/approvals/?show=all&q=Whitfield")
+    assert "reason" in messages_on(back.follow()).lower()
+    assert Booking.objects.get(pk=booking.pk).status == S.PENDING
+
+
+def test_a_long_goal_is_clamped_with_show_more(app, personas, school_hours):
+    book(school_hours, personas.owner, release=release_data(goal="Questioning " * 160))
+    page = app.sign_in(personas.leader).get("/sessions/approvals/")
+    clamp = page.html.select_one("td[data-label=Goal] .clamp")
+    assert clamp.select_one("summary").get_text(" ").startswith("Show more")
+    assert len(clamp.select_one(".clamp-short").get_text()) <= 200
