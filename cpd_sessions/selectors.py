@@ -20,6 +20,7 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    Window,
 )
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -795,4 +796,67 @@ def cpd_record(person: User, academic_year: str) -> CpdRecord:
         attended=len(attended),
         hours=sum((r.hours for r in attended), Decimal("0.0")),
         release_costs=sum((r.release_cost for r in rows), ZERO),
+    )
+
+
+# --- What waits for a CPD leader (the dashboard) ---
+
+
+@dataclass
+class LeaderWaiting:
+    pending: int
+    oldest: list[ReleaseRequest]
+    without_budget: int
+    academic_year: str
+    term: object | None  # hubs.Term, when one is current
+    places: int
+    attended: int
+    spent: Decimal
+
+
+def leader_waiting(leader: User, *, term=None) -> LeaderWaiting | None:
+    """
+    What waits for a CPD leader (or a coordinator deciding for schools without another leader):
+    release requests waiting (count, oldest first), staff with no budget set for the year, and
+    their schools' figures for the term (places held, attendances, release costs charged).
+    None for anyone else. A fixed number of queries.
+    """
+    if not permissions.can_see_approvals(leader):
+        return None
+    waiting = approvals_search(leader, show="pending")
+    year = current_academic_year()
+    figures = {"places": 0, "attended": 0, "spent": ZERO}
+    if term is not None and leader.led_school_ids:
+        tz = timezone.get_current_timezone()
+        start = datetime.datetime.combine(term.start, datetime.time.min, tzinfo=tz)
+        end = datetime.datetime.combine(
+            term.end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz
+        )
+        bookings = Booking.objects.filter(
+            user__school__in=leader.led_school_ids,
+            session__start__gte=start,
+            session__start__lt=end,
+        )
+        # One query: a booking's release and attendance are one-to-one, so the join to the
+        # ledger repeats a booking only once per ledger row (counted distinct).
+        totals = bookings.aggregate(
+            places=Count("pk", filter=Q(status__in=Booking.HOLDS_SEAT), distinct=True),
+            attended=Count("pk", filter=Q(attendance__present=True), distinct=True),
+            spent=Sum("release__budget_entries__amount", output_field=MONEY_SUM),
+        )
+        figures = {
+            "places": totals["places"],
+            "attended": totals["attended"],
+            "spent": Decimal(totals["spent"] or 0).quantize(PENNY),
+        }
+    oldest = list(
+        waiting.annotate(waiting_count=Window(Count("pk"))).order_by("created_at", "pk")[:3]
+    )
+    return LeaderWaiting(
+        pending=oldest[0].waiting_count if oldest else 0,
+        oldest=oldest,
+        without_budget=staff_without_budget(leader, year),
+        academic_year=year,
+        term=term,
+        **figures,
     )

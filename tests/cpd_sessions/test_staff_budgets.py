@@ -171,3 +171,38 @@ def test_a_bad_year_falls_back_to_this_year_with_a_message(client, personas):
     assert page.status_code == 200
     assert page.context["year"] == YEAR
     assert "Write the academic year as schools do" in page.content.decode()
+
+
+# --- What waits for the leader on the dashboard ---
+
+
+def test_dashboard_tells_the_leader_what_waits_oldest_first(client, personas):
+    session = SessionFactory(capacity=5, start=london(10, 10, 0), end=london(10, 12, 0))
+    book(session, personas.owner, release=release_data())  # the owner asked first
+    book(session, personas.colleague, release=release_data())
+    client.force_login(personas.leader)
+    page = client.get("/")
+    waits = page.context["waits"]
+    assert waits.pending == 2
+    assert [r.booking.user for r in waits.oldest] == [personas.owner, personas.colleague]
+    assert waits.without_budget == 2
+    html = page.content.decode()
+    assert "2</strong> release requests waiting" in html
+    assert reverse("cpd_sessions:budgets") in html
+
+
+def test_a_teacher_is_not_told_about_approvals(client, personas):
+    client.force_login(personas.owner)
+    page = client.get("/")
+    assert page.context["waits"] is None
+    assert "Waiting for you" not in page.content.decode()
+
+
+def test_leader_dashboard_queries_do_not_grow_with_requests(client, personas, count_queries):
+    client.force_login(personas.leader)
+    session = SessionFactory(capacity=50, start=london(10, 10, 0), end=london(10, 12, 0))
+    book(session, personas.owner, release=release_data())
+    one = count_queries("/")
+    for _ in range(6):
+        book(session, UserFactory(school=personas.school), release=release_data())
+    assert count_queries("/") == one
