@@ -17,6 +17,8 @@ from .models import (
     MAX_RELEASE_TOTAL,
     MAX_SUPPLY_PER_DAY,
     MAX_TRAVEL,
+    MESSAGE_BODY_MAX,
+    MESSAGE_SUBJECT_MAX,
     DevelopmentSession,
     Feedback,
     ReleaseRequest,
@@ -357,3 +359,26 @@ class BudgetForAllForm(forms.Form):
     who = forms.ChoiceField(
         label="Who gets it", choices=WHO, initial="unset", widget=forms.RadioSelect
     )
+
+
+class SessionMessageForm(forms.Form):
+    """Email everyone booked. ``token`` makes a second click of the same form one message."""
+
+    subject = forms.CharField(
+        label="Subject",
+        max_length=MESSAGE_SUBJECT_MAX,
+        help_text=f"At most {MESSAGE_SUBJECT_MAX} characters. The session's title is added.",
+    )
+    body = forms.CharField(
+        label="Message",
+        max_length=MESSAGE_BODY_MAX,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=(
+            f"At most {MESSAGE_BODY_MAX:,} characters. The session's dates, place and link "
+            "are added below it, and replies come to you."
+        ),
+    )
+    include_waitlist = forms.BooleanField(
+        label="Also email the people on the waitlist", required=False
+    )
+    token = forms.CharField(widget=forms.HiddenInput, max_length=64)

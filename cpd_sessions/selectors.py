@@ -622,6 +622,7 @@ def session_page(session: DevelopmentSession, user: User) -> dict:
         "suggested_fee_share": estimated_fee_share(session, user.school) if needs_release else None,
         "show_link": permissions.can_see_join_link(user, session, booking),
         "may_edit": may_edit,
+        "is_lead": permissions.is_lead(user, session),
         "may_publish": session.status == DevelopmentSession.Status.PROPOSED
         and permissions.can_publish(user, session),
         "attendees": attendees(session) if may_edit else None,

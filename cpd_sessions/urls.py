@@ -28,5 +28,10 @@ urlpatterns = [
     path("<int:pk>/cancel-booking/", views.cancel_booking, name="cancel_booking"),
     path("<int:pk>/attendance/", views.attendance, name="attendance"),
     path("<int:pk>/feedback/", views.feedback, name="feedback"),
+    path("<int:pk>/register/", views.register, name="register"),
+    path("<int:pk>/register.csv", views.register_csv, name="register_csv"),
+    path("<int:pk>/message/", views.session_message, name="message"),
+    path("<int:pk>/certificate/", views.certificate, name="certificate"),
+    path("<int:pk>/certificate/<int:booking_pk>/", views.certificate, name="certificate_for"),
     path("<int:pk>/calendar.ics", views.session_ics, name="ics"),
 ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
@@ -29,6 +31,7 @@ from .forms import (
     FeedbackForm,
     ReleaseForm,
     SessionForm,
+    SessionMessageForm,
     StaffBudgetsForm,
 )
 from .models import Booking, CalendarFeed, DevelopmentSession, ReleaseRequest
@@ -640,3 +643,117 @@ def cpd_record_csv(request, user_id: int):
     write(["Hours attended", record.hours])
     write(["Release costs (£)", record.release_costs])
     return response
+
+
+# --- The session lead: the register for the door, emails to everyone booked, certificates ---
+
+
+def _release_words(booking: Booking) -> str:
+    release = getattr(booking, "release", None)
+    if release is None:
+        return "Not needed"
+    return {
+        ReleaseRequest.Decision.APPROVED: "Approved",
+        ReleaseRequest.Decision.DECLINED: "Declined",
+    }.get(release.decision, "Waiting for a decision")
+
+
+def register(request, pk: int):
+    """The register to print for the door: everyone booked, the waitlist, release status."""
+    session = _session_or_404(pk, request.user)
+    permissions.require_can_see_attendees(request.user, session)
+    return render(
+        request,
+        "cpd_sessions/register.html",
+        {"session": session, "attendees": selectors.attendees(session)},
+    )
+
+
+def register_csv(request, pk: int):
+    session = _session_or_404(pk, request.user)
+    permissions.require_can_see_attendees(request.user, session)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="register-session-{session.pk}.csv"'
+    write = csvsafe.writer(response).writerow
+    write([session.title, timezone.localtime(session.start).strftime("%d/%m/%Y %H:%M")])
+    write(["Name", "Email", "School", "Job role", "Booking", "Waitlist", "Release time", "Present"])
+    for booking in selectors.attendees(session):
+        attendance = getattr(booking, "attendance", None)
+        write(
+            [
+                booking.user.full_name,
+                booking.user.email,
+                booking.user.school.name if booking.user.school else "",
+                booking.user.get_job_role_display(),
+                booking.get_status_display(),
+                booking.waitlist_position or "",
+                _release_words(booking),
+                "" if attendance is None else ("Yes" if attendance.present else "No"),
+            ]
+        )
+    return response
+
+
+def session_message(request, pk: int):
+    """Email everyone booked (through the ledger, once per message)."""
+    session = _session_or_404(pk, request.user)
+    permissions.require_can_message_attendees(request.user, session)  # the form page
+    form = SessionMessageForm(request.POST or None, initial={"token": secrets.token_urlsafe(24)})
+    if request.method == "POST" and form.is_valid():
+        try:
+            sent = services.session_message_send(
+                session=session, by=request.user, **form.cleaned_data
+            )
+        except services.SessionRefused as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            if sent.created:
+                count = sent.recipients
+                messages.success(
+                    request,
+                    f"Your message is on its way to {count} "
+                    f"{'person' if count == 1 else 'people'}.",
+                )
+            else:
+                messages.info(request, "That message was already sent: nobody gets it twice.")
+            return redirect(session)
+    return render(
+        request,
+        "cpd_sessions/message.html",
+        {
+            "session": session,
+            "form": form,
+            "places": sum(
+                1 for b in selectors.attendees(session) if b.status in Booking.HOLDS_SEAT
+            ),
+            "sent": session.messages.select_related("sent_by")[:10],
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def certificate(request, pk: int, booking_pk: int | None = None):
+    """A certificate of attendance, printable: for the person present (their own), or for a
+    lead or coordinator (anyone present)."""
+    session = _session_or_404(pk, request.user)
+    bookings = Booking.objects.filter(session=session, attendance__present=True).select_related(
+        "user__school", "attendance"
+    )
+    if booking_pk is None:
+        booking = get_object_or_404(bookings, user=request.user)
+    else:
+        booking = get_object_or_404(bookings, pk=booking_pk)
+    permissions.require_can_see_certificate(request.user, booking)
+    dates = list(session.dates.all())
+    seconds = sum((d.end - d.start).total_seconds() for d in dates)
+    return render(
+        request,
+        "cpd_sessions/certificate.html",
+        {
+            "session": session,
+            "booking": booking,
+            "dates": dates,
+            "hours": round(seconds / 3600, 1),
+            "leads": list(session.leads.all()),
+        },
+    )

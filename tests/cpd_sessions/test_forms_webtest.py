@@ -416,3 +416,36 @@ def test_a_long_goal_is_clamped_with_show_more(app, personas, school_hours):
     clamp = page.html.select_one("td[data-label=Goal] .clamp")
     assert clamp.select_one("summary").get_text(" ").startswith("Show more")
     assert len(clamp.select_one(".clamp-short").get_text()) <= 200
+
+
+# --- The session lead ---
+
+
+def test_lead_emails_everyone_booked_once_even_if_sent_twice(
+    app, personas, django_capture_on_commit_callbacks
+):
+    from notifications.models import Delivery  # noqa: PLC0415 -- only this test reads the ledger
+
+    session = SessionFactory(leads=[personas.colleague], capacity=5)
+    book(session, personas.owner)
+    book(session, personas.outsider)
+    detail = app.sign_in(personas.colleague).get(session.get_absolute_url())
+    page = detail.click(href=reverse("cpd_sessions:message", args=[session.pk]))
+    form = form_for(page, "")
+    form["subject"] = "Bring a lesson plan"
+    form["body"] = "Please bring a plan you would like to improve."
+    with django_capture_on_commit_callbacks(execute=True):
+        done = form.submit().follow()
+    assert "on its way to 2 people" in messages_on(done)
+    again = form.submit().follow()  # the same form sent again (a double click, a back button)
+    assert "already sent" in messages_on(again)
+    assert Delivery.objects.filter(kind="session_message").count() == 2
+
+
+def test_lead_message_without_a_subject_names_the_field(app, personas):
+    session = SessionFactory(leads=[personas.colleague], capacity=5)
+    page = app.sign_in(personas.colleague).get(reverse("cpd_sessions:message", args=[session.pk]))
+    form = form_for(page, "")
+    form["body"] = "Hello"
+    page = form.submit(status=400)
+    assert "Subject: This field is required." in text_of(page.html.select_one(".error-summary"))
