@@ -861,3 +861,54 @@ def leader_waiting(leader: User, *, term=None) -> LeaderWaiting | None:
         term=term,
         **figures,
     )
+
+
+# --- My bookings (the teacher) ---
+
+
+def my_bookings(user: User) -> dict[str, list[Booking]]:
+    """
+    ``/sessions/mine/``: my bookings of sessions to come (held, pending, waitlisted: each with
+    ``place`` on the waitlist and its release request) and of sessions that have started where I
+    had a place (each with ``feedback_due``: started, confirmed, no feedback yet). Two queries
+    (the bookings, and the meetings of their sessions), whatever the number.
+    """
+    now = timezone.now()
+    place = Subquery(
+        Booking.objects.filter(
+            session=OuterRef("session"),
+            status=Booking.Status.WAITLISTED,
+            waitlist_position__lte=OuterRef("waitlist_position"),
+        )
+        .order_by()
+        .values("session")
+        .annotate(n=Count("pk"))
+        .values("n")[:1]
+    )
+    bookings = list(
+        Booking.objects.filter(user=user)
+        .filter(
+            Q(status__in=Booking.ACTIVE, session__end__gte=now)
+            | Q(status=Booking.Status.CONFIRMED, session__start__lt=now)
+        )
+        .exclude(session__status=DevelopmentSession.Status.PROPOSED)
+        .select_related("session__venue_school", "release", "feedback", "attendance")
+        .prefetch_related(
+            Prefetch("session__dates", queryset=SessionDate.objects.order_by("start"))
+        )
+        .annotate(place=place)
+        .order_by("session__start", "pk")
+    )
+    upcoming, past = [], []
+    for booking in bookings:
+        session = booking.session
+        if session.start < now and booking.status == Booking.Status.CONFIRMED:
+            booking.feedback_due = (
+                session.status != DevelopmentSession.Status.CANCELLED
+                and getattr(booking, "feedback", None) is None
+            )
+            past.append(booking)
+        else:
+            upcoming.append(booking)
+    past.reverse()  # the latest first
+    return {"upcoming": upcoming, "past": past}

@@ -7,6 +7,7 @@ app_name = "cpd_sessions"
 urlpatterns = [
     path("", views.session_list, name="list"),
     path("new/", views.session_new, name="new"),
+    path("mine/", views.my_bookings, name="mine"),
     path("approvals/", views.approvals, name="approvals"),
     path("approvals/approve/", views.approvals_bulk, name="approvals_bulk"),
     path("approvals/<int:pk>/decide/", views.release_decide, name="release_decide"),

@@ -86,6 +86,11 @@ def session_list(request):
     )
 
 
+def my_bookings(request):
+    """My bookings: what is coming (waitlist place, release status), and feedback to give."""
+    return render(request, "cpd_sessions/mine.html", selectors.my_bookings(request.user))
+
+
 def session_new(request):
     permissions.require_can_propose(request.user)  # the form page; the service guards the write
     form = SessionForm(request.POST or None)
@@ -249,10 +254,20 @@ def book(request, pk: int):
     return redirect(session)
 
 
-@require_POST
 def cancel_booking(request, pk: int):
+    """GET: what cancelling would cancel (every meeting of a series), to confirm. POST: cancel."""
     session = _session_or_404(pk, request.user)
     booking = get_object_or_404(Booking, session=session, user=request.user)
+    if request.method != "POST":
+        if not booking.is_active:
+            messages.info(request, "You have no booking to cancel on this session.")
+            return redirect(session)
+        release = getattr(booking, "release", None)
+        return render(
+            request,
+            "cpd_sessions/cancel_booking.html",
+            {"session": session, "booking": booking, "release": release},
+        )
     try:
         services.booking_cancel(booking=booking, by=request.user)
     except services.SessionRefused as refusal:

@@ -17,6 +17,9 @@ TEMPLATES = Path(settings.BASE_DIR) / "templates"
 # Forms with no action (they post back to their own page): template -> the test that submits it.
 SELF_POSTING = {
     "cpd_sessions/form.html": "cpd_sessions/test_forms_webtest.py::test_offer_a_session",
+    "cpd_sessions/cancel_booking.html": (
+        "cpd_sessions/test_forms_webtest.py::test_cancelling_a_series_says_it_cancels_every_meeting"
+    ),
     "cpd_sessions/message.html": (
         "cpd_sessions/test_forms_webtest.py::test_lead_emails_everyone_booked_once_even_if_sent_twice"
     ),

@@ -135,7 +135,27 @@ def test_book_a_place_then_cancel_it(app, personas):
     done = form_for(page, "cpd_sessions:book", pk=session.pk).submit().follow()
     assert "You are booked on" in messages_on(done)
     assert Booking.objects.get().status == S.CONFIRMED
-    done = form_for(done, "cpd_sessions:cancel_booking", pk=session.pk).submit().follow()
+    confirm = done.click(href=reverse("cpd_sessions:cancel_booking", args=[session.pk]))
+    assert "Cancel your booking?" in text_of(confirm)
+    assert Booking.objects.get().status == S.CONFIRMED  # nothing cancelled by opening the page
+    done = form_for(confirm, "").submit().follow()
+    assert "Your booking is cancelled." in messages_on(done)
+    assert Booking.objects.get().status == S.CANCELLED
+
+
+def test_cancelling_a_series_says_it_cancels_every_meeting(app, personas):
+    first = london(7, 16, 30)
+    dates = [
+        (first + datetime.timedelta(weeks=n), first + datetime.timedelta(weeks=n, hours=1))
+        for n in range(3)
+    ]
+    session = SessionFactory(dates=dates)
+    book(session, personas.owner)
+    mine = app.sign_in(personas.owner).get(reverse("cpd_sessions:mine"))
+    confirm = mine.click(href=reverse("cpd_sessions:cancel_booking", args=[session.pk]))
+    assert "all 3 meetings of the series" in text_of(confirm)
+    assert len(confirm.html.select("main time")) == 3
+    done = form_for(confirm, "").submit().follow()
     assert "Your booking is cancelled." in messages_on(done)
     assert Booking.objects.get().status == S.CANCELLED
 
