@@ -380,12 +380,23 @@ def _in_areas(queryset: QuerySet[DevelopmentSession], area_ids: Iterable[int]) -
 def upcoming_in_areas(user: User, area_ids: Iterable[int], limit: int) -> list[DevelopmentSession]:
     """
     Upcoming published sessions the person may see (the list's own scope rules), in any of these
-    areas, soonest first, with their areas: for the portfolio's suggestions. Two queries.
+    areas, soonest first, with their areas, leaving out those they have booked, wait for or lead:
+    for the portfolio's suggestions. Two queries.
     """
     area_ids = list(area_ids)
     if not area_ids:
         return []
     sessions = _in_areas(DevelopmentSession.objects.visible_to(user).upcoming(), area_ids)
+    # Never what I have booked, wait for, or lead.
+    sessions = sessions.exclude(
+        Exists(Booking.objects.filter(session=OuterRef("pk"), user=user, status__in=Booking.ACTIVE))
+    ).exclude(
+        Exists(
+            DevelopmentSession.leads.through.objects.filter(
+                developmentsession=OuterRef("pk"), user=user
+            )
+        )
+    )
     return list(
         sessions.select_related("venue_school").prefetch_related(
             Prefetch("areas", queryset=ExpertiseArea.objects.order_by("name"))
@@ -462,6 +473,18 @@ def users_led_by(leader: User) -> QuerySet[User]:
             | Q(school__isnull=False, is_active=True) & ~Exists(other_leader)
         )
     return people.exclude(pk=leader.pk)
+
+
+def sessions_taken_by(user_ids: list[int]) -> dict[int, set[int]]:
+    """For each person, the sessions they hold a place on or wait for (one query): what
+    suggestions (the digest, the portfolio) never offer them again."""
+    taken: dict[int, set[int]] = {}
+    rows = Booking.objects.filter(user_id__in=user_ids, status__in=Booking.ACTIVE).values_list(
+        "user_id", "session_id"
+    )
+    for user_id, session_id in rows:
+        taken.setdefault(user_id, set()).add(session_id)
+    return taken
 
 
 def upcoming_and_recorded(since) -> tuple[list[DevelopmentSession], list[DevelopmentSession]]:

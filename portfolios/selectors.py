@@ -511,8 +511,15 @@ def suggest_sessions(user: User, wanted: dict) -> dict:
     pool = session_selectors.upcoming_in_areas(user, all_ids, limit=SUGGESTION_POOL)
     banked = session_selectors.recordings_in_areas(user, all_ids, limit=SUGGESTION_POOL)
 
+    offered: set[int] = set()
+
     def matching(sessions, ids, limit):
-        return [s for s in sessions if any(a.pk in ids for a in s.areas.all())][:limit]
+        # Each session once on a page: under the first goal or need that wants it.
+        found = [
+            s for s in sessions if s.pk not in offered and any(a.pk in ids for a in s.areas.all())
+        ][:limit]
+        offered.update(s.pk for s in found)
+        return found
 
     return {
         key: SessionSuggestions(
