@@ -11,8 +11,16 @@ from hubs.models import Hub, SubjectNetwork
 from .interests import areas_for
 from .models import DevelopmentSession
 
+SEARCH_MAX = 200
+
 
 class SessionFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        method="search",
+        label="Search by topic, title, lead or school",
+        max_length=SEARCH_MAX,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "e.g. questioning, oracy"}),
+    )
     area = django_filters.ModelChoiceFilter(
         queryset=ExpertiseArea.objects.all(),
         to_field_name="slug",
@@ -64,6 +72,24 @@ class SessionFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         self.user = user
         self.form.label_suffix = ""  # labels as on every other form here: "Area", not "Area:"
+
+    def search(self, queryset, name, value):
+        """Every word in the title, description, an area, a lead's name or the venue's name."""
+        leads = DevelopmentSession.leads.through.objects.filter(developmentsession=OuterRef("pk"))
+        areas = DevelopmentSession.areas.through.objects.filter(developmentsession=OuterRef("pk"))
+        for word in value.split()[:10]:
+            queryset = queryset.filter(
+                Q(title__icontains=word)
+                | Q(description__icontains=word)
+                | Q(venue_school__name__icontains=word)
+                | Exists(areas.filter(expertisearea__name__icontains=word))
+                | Exists(
+                    leads.filter(
+                        Q(user__first_name__icontains=word) | Q(user__last_name__icontains=word)
+                    )
+                )
+            )
+        return queryset
 
     def with_area(self, queryset, name, value):
         through = DevelopmentSession.areas.through

@@ -95,3 +95,35 @@ def test_the_cancel_page_changes_nothing_and_is_mine_only(client, personas):
     client.force_login(personas.owner)
     assert client.get(url).status_code == 200
     assert Booking.objects.get().status == Booking.Status.CONFIRMED
+
+
+def test_sessions_are_searchable_by_text(client, personas):
+    from experts.models import ExpertiseArea  # noqa: PLC0415 -- this test only
+
+    SessionFactory(title="Better questioning in maths")
+    SessionFactory(title="Phonics refresher", description="Letters and sounds, questioning too")
+    led = SessionFactory(title="Oracy", leads=[personas.leader])
+    SessionFactory(title="Gardening club").areas.add(ExpertiseArea.objects.get(slug="questioning"))
+    client.force_login(personas.owner)
+
+    def found(q):
+        page = client.get(reverse("cpd_sessions:list"), {"q": q})
+        assert page.status_code == 200
+        return {s.title for s in page.context["page"].object_list}
+
+    assert found("questioning") == {
+        "Better questioning in maths",
+        "Phonics refresher",
+        "Gardening club",
+    }
+    assert found("questioning maths") == {"Better questioning in maths"}
+    assert found(personas.leader.last_name) == {led.title}
+    assert client.get(reverse("cpd_sessions:list"), {"q": "x" * 201}).status_code == 400
+
+
+def test_the_filters_fold_away_until_one_is_used(client, personas):
+    client.force_login(personas.owner)
+    page = client.get(reverse("cpd_sessions:list")).content.decode()
+    assert '<details class="filters">' in page
+    page = client.get(reverse("cpd_sessions:list"), {"kind": "webinar"}).content.decode()
+    assert '<details class="filters" open>' in page
