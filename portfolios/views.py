@@ -6,6 +6,7 @@ see, so anyone else gets 404 (not a different error path); every write is the ow
 from __future__ import annotations
 
 import json
+import tempfile
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -19,7 +20,7 @@ from django.views.decorators.http import require_POST
 from cpd_sessions.querystring import id_param
 
 from . import permissions, selectors, services
-from .export import portfolio_as_data
+from .export import portfolio_as_data, portfolio_zip
 from .forms import (
     DecideNeedForm,
     EntryForm,
@@ -473,6 +474,20 @@ def export_json(request):
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="cpd-portfolio-{stamp}.json"'
     return response
+
+
+def export_zip(request):
+    """Everything in one download: the JSON, my evidence files, and a printable copy."""
+    stream = tempfile.TemporaryFile()  # noqa: SIM115 -- FileResponse closes it
+    portfolio_zip(request.user, selectors.whole_portfolio(request.user), stream)
+    stream.seek(0)
+    stamp = timezone.localdate().isoformat()
+    return FileResponse(
+        stream,
+        as_attachment=True,
+        filename=f"cpd-portfolio-{stamp}.zip",
+        content_type="application/zip",
+    )
 
 
 def printable(request):

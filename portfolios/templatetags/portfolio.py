@@ -2,6 +2,8 @@ from decimal import Decimal, InvalidOperation
 
 from django import template
 
+from hubs.academic_year import year_label as _year_label
+
 from .. import selectors
 
 register = template.Library()
@@ -23,3 +25,15 @@ def hours(value) -> str:
         return ""
     text = f"{number.quantize(Decimal('0.01')).normalize():f}"
     return text
+
+
+@register.filter
+def get_item(mapping, key):
+    """``{{ files|get_item:attachment.pk }}``: one value of a dict, or "" when it is not there."""
+    return mapping.get(key, "") if hasattr(mapping, "get") else ""
+
+
+@register.filter
+def year_label_of(year) -> str:
+    """An academic year by its first calendar year (2026) as schools write it: "2026/27"."""
+    return _year_label(int(year)) if str(year).isdigit() else str(year)

@@ -1,7 +1,9 @@
 """The end-of-year statement, and the portfolio that goes with me (JSON and print)."""
 
 import datetime
+import io
 import json
+import zipfile
 from decimal import Decimal
 
 import pytest
@@ -155,3 +157,43 @@ def test_hours_this_academic_year_on_my_portfolio(client, personas, year_of_cpd)
     response = client.get("/portfolio/")
     assert response.context["portfolio"].hours == Decimal("3.5")
     assert "<strong>3.5</strong> hours of CPD" in response.content.decode()
+
+
+def test_the_zip_goes_with_me_json_evidence_files_and_a_printable_copy(
+    client, personas, year_of_cpd
+):
+    from django.core.files.base import ContentFile  # noqa: PLC0415 -- this test only
+
+    from portfolios.models import Entry, EntryAttachment  # noqa: PLC0415 -- this test only
+
+    entry = Entry.objects.get(title="Hinge question twilight")
+    pdf = b"%PDF-1.4 my slides"
+    for name in ("Slides.pdf", "Slides.pdf"):  # the same name twice stays two files
+        attachment = EntryAttachment(
+            entry=entry, original_name=name, content_type="application/pdf", size=len(pdf)
+        )
+        attachment.file.save(name, ContentFile(pdf), save=False)
+        attachment.save()
+    EntryFactory(owner=personas.colleague, title="Colleague's entry")
+    client.force_login(personas.owner)
+    response = client.get("/portfolio/export.zip")
+    assert response["Content-Type"] == "application/zip"
+    assert "attachment" in response["Content-Disposition"]
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    names = set(archive.namelist())
+    data = json.loads(archive.read("cpd-portfolio/portfolio.json"))
+    hinge = next(e for e in data["entries"] if e["title"] == "Hinge question twilight")
+    files = [a["file"] for a in hinge["attachments"]]
+    assert len(set(files)) == 2
+    for path in files:
+        assert f"cpd-portfolio/{path}" in names
+        assert archive.read(f"cpd-portfolio/{path}") == pdf
+    html = archive.read("cpd-portfolio/portfolio.html").decode()
+    assert "Questioning for all" in html
+    assert f'href="{files[0]}"' in html
+    assert "Colleague" not in html + json.dumps(data)
+
+
+def test_the_zip_is_mine_only(client, personas):
+    response = client.get("/portfolio/export.zip")
+    assert response.status_code == 302  # signed out: to the sign-in page
