@@ -51,12 +51,34 @@ def test_the_statement_is_drafted_from_the_years_portfolio(client, personas, yea
         "This year I developed my questioning by doing a session and a visit to another school, "
         "3.5 hours in all; it has made impact: more pupils answered." in text
     )
-    assert "- Questioning for all (active)" in text
+    assert "\n\nQuestioning for all (active). Success for pupils:" in text
     assert "Hinge question twilight (session attended, 1.5 hours)" in text
     assert "I set out to try: mini-whiteboards." in text
     assert "Six weeks on (pupil outcomes): Quiz scores rose." in text
     assert "@media print" in response.content.decode()
+    # It reads as a document: a title, headings, paragraphs; no text block with dashes.
+    document = response.content.decode().split('id="statement-text">')[1].split("</article>")[0]
+    assert document.startswith(f"<h2>End-of-year statement {year_label(year)}: Sam Whitfield</h2>")
+    assert "<h3>My goals</h3>" in document
+    assert "<h3>What I did</h3>" in document
+    assert "<h3>The impact</h3>" in document
+    assert "<p>Questioning for all (active). Success for pupils:" in document
+    assert "- " not in document
     assert client.get("/portfolio/statement/").url == f"/portfolio/statement/{year}/"
+
+
+def test_my_own_words_are_escaped_and_laid_out(client, personas):
+    client.force_login(personas.owner)
+    url = f"/portfolio/statement/{current_academic_year()}/"
+    words = "My year\n\nSummary\n\n- <b>coaching</b>\n- reading\n\nA paragraph.\nSecond line."
+    client.post(url, {"text": words})
+    page = client.get(url).content.decode()
+    document = page.split('id="statement-text">')[1].split("</article>")[0]
+    assert document == (
+        "<h2>My year</h2>\n<h3>Summary</h3>\n"
+        "<ul><li>&lt;b&gt;coaching&lt;/b&gt;</li><li>reading</li></ul>\n"
+        "<p>A paragraph.<br>Second line.</p>"
+    )
 
 
 def test_a_year_with_nothing_logged_still_drafts(client, personas):
