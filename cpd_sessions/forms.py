@@ -360,6 +360,10 @@ class BudgetForAllForm(forms.Form):
         label="Who gets it", choices=WHO, initial="unset", widget=forms.RadioSelect
     )
 
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
 
 class SessionMessageForm(forms.Form):
     """Email everyone booked. ``token`` makes a second click of the same form one message."""

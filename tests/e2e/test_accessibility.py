@@ -25,10 +25,13 @@ PAGES = {
         "/me/", "/accounts/email/", "/accounts/2fa/", "/experts/", "/experts/?q=questioning",
         "/experts/?q=nothingmatches", "/experts/?q=retreival", "/experts/me/", "/sessions/",
         "/sessions/?suits_me=on", "/sessions/recordings/", "/sessions/calendar/",
-        "/notifications/preferences/",
+        "/notifications/preferences/", "/sessions/mine/", "/portfolio/statement/",
     ],
     "expert@demo.test": ["/experts/me/", "/sessions/new/"],
-    "leader@demo.test": ["/schools/148101/", "/schools/148101/invite/", "/sessions/approvals/"],
+    "leader@demo.test": [
+        "/", "/schools/148101/", "/schools/148101/invite/", "/sessions/approvals/",
+        "/sessions/budgets/",
+    ],
     "coordinator@demo.test": ["/coordinator/", "/experts/stale/"],
 }  # fmt: skip
 
