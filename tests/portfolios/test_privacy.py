@@ -178,7 +178,7 @@ def test_sharing_with_an_unknown_address_is_a_form_error(client, personas, items
         },
     )
     assert response.status_code == 400
-    assert "Nobody on CPD Hub has the address nobody@nowhere.test" in response.content.decode()
+    assert "Nobody here has the address nobody@nowhere.test" in response.content.decode()
     items["goal"].refresh_from_db()
     assert items["goal"].title == "Secret goal"
 
