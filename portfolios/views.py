@@ -362,8 +362,7 @@ def need_delete(request, pk: int):
 
 
 def needs_audit(request):
-    if not permissions.can_see_needs_audit(request.user):
-        raise Http404
+    permissions.require_can_see_needs_audit(request.user)
     schools = list(request.user.led_schools.order_by("name"))
     return render(
         request,
@@ -396,8 +395,7 @@ def need_decide(request, pk: int):
 
 
 def needs_community(request):
-    if not permissions.can_see_community_needs(request.user):
-        raise Http404
+    permissions.require_can_see_community_needs(request.user)
     return render(
         request, "portfolios/needs_community.html", {"community": selectors.community_needs()}
     )
