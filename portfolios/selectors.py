@@ -231,10 +231,17 @@ def portfolio_home(user: User, today: datetime.date | None = None) -> Portfolio:
 class DashboardPanel:
     goals: list[Goal]
     follow_ups: list[ImpactFollowUp]
+    # For a CPD leader: their staff's open needs, waiting in the needs audit (None otherwise).
+    staff_needs: int | None = None
 
 
 def dashboard_panel(user: User) -> DashboardPanel:
     return DashboardPanel(
+        staff_needs=Need.objects.filter(
+            owner__school__in=user.led_school_ids, status=Need.Status.OPEN
+        ).count()
+        if user.is_cpd_leader
+        else None,
         goals=list(
             with_progress(Goal.objects.filter(owner=user, status=Goal.Status.ACTIVE)).order_by(
                 "-academic_year", "title"

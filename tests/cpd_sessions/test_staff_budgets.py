@@ -206,3 +206,15 @@ def test_leader_dashboard_queries_do_not_grow_with_requests(client, personas, co
     for _ in range(6):
         book(session, UserFactory(school=personas.school), release=release_data())
     assert count_queries("/") == one
+
+
+def test_dashboard_tells_the_leader_of_their_staffs_open_needs(client, personas):
+    from tests.portfolios.factories import NeedFactory  # noqa: PLC0415 -- this test only
+
+    NeedFactory(owner=personas.owner)
+    NeedFactory(owner=personas.outsider)  # another school's
+    client.force_login(personas.leader)
+    html = client.get("/").content.decode()
+    assert "<strong>1</strong> open CPD need from your staff" in html
+    client.force_login(personas.owner)
+    assert "open CPD need" not in client.get("/").content.decode()
