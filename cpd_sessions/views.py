@@ -247,10 +247,7 @@ def book(request, pk: int):
             "The session is full, so you are on the waitlist. If a place comes free "
             "we will email you.",
         )
-    clashes = selectors.clashes(session, request.user)
-    if clashes and result.created:
-        names = ", ".join(sorted({c.session.title for c in clashes}))
-        messages.warning(request, f"This clashes with another of your sessions: {names}.")
+    # A clash is shown on the session page, before booking and after (not a second message).
     return redirect(session)
 
 
