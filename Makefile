@@ -7,6 +7,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 UV_VERSION := 0.13.8
 HOST ?= 127.0.0.1:8000
+# Every link in the demo's emails, .ics files and exports follows the address it is served on:
+# make run HOST=127.0.0.1:8160 gives SITE_URL=http://127.0.0.1:8160 (set SITE_URL to override).
+SITE_URL ?= http://$(HOST)
 PYTEST_ARGS ?=
 
 .PHONY: run test install lint format migrate seed worker beat clean
@@ -24,11 +27,11 @@ migrate: install
 	$(BIN)/python manage.py migrate --noinput
 
 seed: migrate
-	$(BIN)/python manage.py seed_demo
+	SITE_URL=$(SITE_URL) $(BIN)/python manage.py seed_demo
 
 run: seed
 	@echo "Serving http://$(HOST)/ : sign in with one of the demo accounts above."
-	$(BIN)/python manage.py runserver $(HOST)
+	SITE_URL=$(SITE_URL) $(BIN)/python manage.py runserver $(HOST)
 
 test: install
 	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)

@@ -12,6 +12,8 @@ from hubs.shared_cache import shared
 from .interests import areas_for
 from .models import DevelopmentSession
 
+SEARCH_MAX = 200
+
 
 @shared("session-filter-choices", depends_on=(ExpertiseArea, Hub, SubjectNetwork))
 def filter_choices() -> dict[str, list[tuple[str, str]]]:
@@ -24,6 +26,12 @@ def filter_choices() -> dict[str, list[tuple[str, str]]]:
 
 
 class SessionFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        method="search",
+        label="Search by topic, title, lead or school",
+        max_length=SEARCH_MAX,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "e.g. questioning, oracy"}),
+    )
     area = django_filters.ModelChoiceFilter(
         queryset=ExpertiseArea.objects.all(),
         to_field_name="slug",
@@ -81,6 +89,24 @@ class SessionFilter(django_filters.FilterSet):
             field = self.form.fields[name]
             # Set underneath django-filter's setter, which would wrap them in a query iterator.
             field._choices = field.widget.choices = [("", field.empty_label), *choices]
+
+    def search(self, queryset, name, value):
+        """Every word in the title, description, an area, a lead's name or the venue's name."""
+        leads = DevelopmentSession.leads.through.objects.filter(developmentsession=OuterRef("pk"))
+        areas = DevelopmentSession.areas.through.objects.filter(developmentsession=OuterRef("pk"))
+        for word in value.split()[:10]:
+            queryset = queryset.filter(
+                Q(title__icontains=word)
+                | Q(description__icontains=word)
+                | Q(venue_school__name__icontains=word)
+                | Exists(areas.filter(expertisearea__name__icontains=word))
+                | Exists(
+                    leads.filter(
+                        Q(user__first_name__icontains=word) | Q(user__last_name__icontains=word)
+                    )
+                )
+            )
+        return queryset
 
     def with_area(self, queryset, name, value):
         through = DevelopmentSession.areas.through

@@ -17,6 +17,8 @@ from .models import (
     MAX_RELEASE_TOTAL,
     MAX_SUPPLY_PER_DAY,
     MAX_TRAVEL,
+    MESSAGE_BODY_MAX,
+    MESSAGE_SUBJECT_MAX,
     DevelopmentSession,
     Feedback,
     ReleaseRequest,
@@ -304,3 +306,83 @@ class CancelSessionForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         bound_text(self.fields["reason"], CANCEL_REASON_MAX)
+
+
+def _budget_field(label: str, **kwargs) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label,
+        min_value=0,
+        max_value=MAX_ALLOCATION,
+        max_digits=9,
+        decimal_places=2,
+        error_messages={
+            "max_value": "A CPD budget is at most £20,000 for the year.",
+            "min_value": "A CPD budget cannot be less than £0.",
+            "invalid": "Enter an amount in pounds, for example 350 or 350.50.",
+            "max_decimal_places": "Enter pounds and pence, at most two decimal places.",
+        },
+        **kwargs,
+    )
+
+
+class StaffBudgetsForm(forms.Form):
+    """One budget per person (``budget-<id>``); a blank box leaves that person's budget as it is."""
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.people = {person.pk: person for person in people}
+        for person in people:
+            self.fields[f"budget-{person.pk}"] = _budget_field(
+                f"Budget for {person.full_name} (£)",
+                required=False,
+                initial=person.allocated if person.budget_set else None,
+            )
+
+    def changed_allocations(self) -> dict:
+        """The people whose figure differs from the budget they have (or who had none)."""
+        result = {}
+        for pk, person in self.people.items():
+            amount = self.cleaned_data.get(f"budget-{pk}")
+            if amount is None:
+                continue
+            if not person.budget_set or amount != person.allocated:
+                result[person] = amount
+        return result
+
+
+class BudgetForAllForm(forms.Form):
+    WHO = [
+        ("unset", "Only staff with no budget set for the year"),
+        ("all", "Everyone listed, replacing the budgets already set"),
+    ]
+    allocated = _budget_field("Budget for each person (£)", help_text="From £0 to £20,000.")
+    who = forms.ChoiceField(
+        label="Who gets it", choices=WHO, initial="unset", widget=forms.RadioSelect
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class SessionMessageForm(forms.Form):
+    """Email everyone booked. ``token`` makes a second click of the same form one message."""
+
+    subject = forms.CharField(
+        label="Subject",
+        max_length=MESSAGE_SUBJECT_MAX,
+        help_text=f"At most {MESSAGE_SUBJECT_MAX} characters. The session's title is added.",
+    )
+    body = forms.CharField(
+        label="Message",
+        max_length=MESSAGE_BODY_MAX,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=(
+            f"At most {MESSAGE_BODY_MAX:,} characters. The session's dates, place and link "
+            "are added below it, and replies come to you."
+        ),
+    )
+    include_waitlist = forms.BooleanField(
+        label="Also email the people on the waitlist", required=False
+    )
+    token = forms.CharField(widget=forms.HiddenInput, max_length=64)

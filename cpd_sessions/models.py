@@ -621,3 +621,33 @@ class CalendarFeed(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("cpd_sessions:feed", kwargs={"token": self.token})
+
+
+MESSAGE_SUBJECT_MAX = 150
+MESSAGE_BODY_MAX = 5_000
+
+
+class SessionMessage(models.Model):
+    """
+    A message a lead (or a coordinator) emailed to everyone booked on a session. Kept so each
+    email is built afresh when the worker sends it, and sent once: the ledger's key is the
+    message, and ``token`` (from the form) makes a second click of the same form the same message.
+    """
+
+    session = models.ForeignKey(
+        DevelopmentSession, on_delete=models.CASCADE, related_name="messages"
+    )
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    subject = models.CharField(max_length=MESSAGE_SUBJECT_MAX)
+    body = models.TextField(max_length=MESSAGE_BODY_MAX)
+    include_waitlist = models.BooleanField(default=False)
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.subject

@@ -168,6 +168,35 @@ def require_can_mark_attendance(user, session: DevelopmentSession) -> None:
     )
 
 
+def require_can_see_attendees(user, session: DevelopmentSession) -> None:
+    _require(
+        can_see_attendees(user, session),
+        "The register is for the session's leads and the coordinators.",
+    )
+
+
+def require_can_message_attendees(user, session: DevelopmentSession) -> None:
+    _require(
+        can_see_attendees(user, session),
+        "Only the session's leads or a coordinator can email the people booked.",
+    )
+
+
+def can_see_certificate(user, booking: Booking) -> bool:
+    """A certificate of attendance: for the person who was there, their session's leads and
+    the coordinators."""
+    if not _active(user):
+        return False
+    return booking.user_id == user.pk or can_see_attendees(user, booking.session)
+
+
+def require_can_see_certificate(user, booking: Booking) -> None:
+    _require(
+        can_see_certificate(user, booking),
+        "A certificate is for the person who attended, the session's leads and the coordinators.",
+    )
+
+
 def require_can_give_feedback(user, booking: Booking) -> None:
     _require(can_give_feedback(user, booking), "Feedback is for people who attended.")
 

@@ -20,13 +20,15 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    Window,
     prefetch_related_objects,
 )
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
 from experts.models import ExpertiseArea, ExpertProfile
-from hubs.academic_year import academic_year_label, academic_year_of
+from hubs.academic_year import academic_year_label, academic_year_of, parse_year_label
 from hubs.models import Hub, School, SubjectNetwork, User
 from hubs.selectors import count_per_row
 
@@ -406,15 +408,28 @@ def suggestion_pools(
 ) -> tuple[list[DevelopmentSession], list[DevelopmentSession]]:
     """
     For the portfolio's suggestions, in any of these areas: upcoming published sessions the
-    person may see (the list's own scope rules), soonest first, and the recordings bank as they
-    may see it, newest first; each with its areas. Three queries: the two lists, then the areas
-    of both at once.
+    person may see (the list's own scope rules) and has not booked, waits for or leads, soonest
+    first, and the recordings bank as they may see it, newest first; each with its areas. Three
+    queries: the two lists, then the areas of both at once.
     """
     area_ids = list(area_ids)
     if not area_ids:
         return [], []
     upcoming = list(
         _in_areas(DevelopmentSession.objects.visible_to(user).upcoming(), area_ids)
+        # Never what I have booked, wait for, or lead.
+        .exclude(
+            Exists(
+                Booking.objects.filter(session=OuterRef("pk"), user=user, status__in=Booking.ACTIVE)
+            )
+        )
+        .exclude(
+            Exists(
+                DevelopmentSession.leads.through.objects.filter(
+                    developmentsession=OuterRef("pk"), user=user
+                )
+            )
+        )
         .select_related("venue_school")
         .prefetch_related(None)[:limit]
     )
@@ -535,6 +550,18 @@ def users_led_by(leader: User) -> QuerySet[User]:
             | Q(school__isnull=False, is_active=True) & ~Exists(other_leader)
         )
     return people.exclude(pk=leader.pk)
+
+
+def sessions_taken_by(user_ids: list[int]) -> dict[int, set[int]]:
+    """For each person, the sessions they hold a place on or wait for (one query): what
+    suggestions (the digest, the portfolio) never offer them again."""
+    taken: dict[int, set[int]] = {}
+    rows = Booking.objects.filter(user_id__in=user_ids, status__in=Booking.ACTIVE).values_list(
+        "user_id", "session_id"
+    )
+    for user_id, session_id in rows:
+        taken.setdefault(user_id, set()).add(session_id)
+    return taken
 
 
 def upcoming_and_recorded(since) -> tuple[list[DevelopmentSession], list[DevelopmentSession]]:
@@ -695,6 +722,7 @@ def session_page(session: DevelopmentSession, user: User) -> dict:
         "suggested_fee_share": estimated_fee_share(session, user.school) if needs_release else None,
         "show_link": permissions.can_see_join_link(user, session, booking),
         "may_edit": may_edit,
+        "is_lead": permissions.is_lead(user, session),
         "may_publish": session.status == DevelopmentSession.Status.PROPOSED
         and permissions.can_publish(user, session),
         "attendees": attendees(session) if may_edit else None,
@@ -786,3 +814,282 @@ def network_meetings(user: User, network: SubjectNetwork, past: int = 10) -> Net
         planned_this_year=network_planned_this_year(network, today),
         academic_year=academic_year_label(today),
     )
+
+
+# --- The CPD leader's staff: budgets and each person's record ---
+
+
+def year_bounds(academic_year: str) -> tuple[datetime.datetime, datetime.datetime]:
+    """An academic year ("2026/27") as London midnights: 1 August to the next 1 August."""
+    first = parse_year_label(academic_year)
+    if first is None:
+        raise ValueError(academic_year)
+    tz = timezone.get_current_timezone()
+    start = datetime.datetime(first, 8, 1, tzinfo=tz)
+    return start, datetime.datetime(first + 1, 8, 1, tzinfo=tz)
+
+
+def current_academic_year() -> str:
+    return academic_year_label(timezone.localdate())
+
+
+ZERO = Decimal("0.00")
+RELEASE_COST = F("supply_cost") + F("travel_cost") + F("fee_share")
+# Promised but not yet charged: a request waiting for a decision (charged if approved) and an
+# approved request whose place is still on the waitlist (charged at promotion).
+COMMITTED = Q(
+    decision=ReleaseRequest.Decision.PENDING,
+    booking__status__in=[Booking.Status.PENDING, Booking.Status.WAITLISTED],
+) | Q(decision=ReleaseRequest.Decision.APPROVED, booking__status=Booking.Status.WAITLISTED)
+
+
+def _sum_per_user(queryset: QuerySet, expression, user_field: str = "user") -> Subquery:
+    """Σ ``expression`` over ``queryset``'s rows of the outer person, as a subquery (0 if none)."""
+    return Coalesce(
+        Subquery(
+            queryset.filter(**{user_field: OuterRef("pk")})
+            .order_by()
+            .values(user_field)
+            .annotate(total=Sum(expression, output_field=MONEY_SUM))
+            .values("total")[:1],
+            output_field=MONEY_SUM,
+        ),
+        Value(ZERO),
+        output_field=MONEY_SUM,
+    )
+
+
+def staff_budgets(leader: User, academic_year: str) -> QuerySet[User]:
+    """
+    Everyone whose budget ``leader`` may set (``users_led_by``), each with ``allocated``,
+    ``budget_set`` (a leader set it), ``spent`` (Σ of their ledger for the year), ``remaining``
+    and ``committed`` (``COMMITTED`` requests for sessions in the year): one query. Pass the
+    rows shown through ``budget_rows`` for ``remaining``.
+    """
+    start, end = year_bounds(academic_year)
+    budgets = CpdBudget.objects.filter(user=OuterRef("pk"), academic_year=academic_year)
+    return (
+        users_led_by(leader)
+        .select_related("school")
+        .annotate(
+            allocated=Coalesce(
+                Subquery(budgets.values("allocated")[:1]), Value(ZERO), output_field=MONEY_SUM
+            ),
+            budget_set=Exists(budgets.filter(Q(set_by__isnull=False) | Q(allocated__gt=0))),
+            spent=_sum_per_user(BudgetEntry.objects.filter(academic_year=academic_year), "amount"),
+            committed=_sum_per_user(
+                ReleaseRequest.objects.filter(
+                    COMMITTED,
+                    booking__session__start__gte=start,
+                    booking__session__start__lt=end,
+                ).exclude(booking__session__status=DevelopmentSession.Status.CANCELLED),
+                RELEASE_COST,
+                user_field="booking__user",
+            ),
+        )
+        .order_by("school__name", "last_name", "first_name", "pk")
+    )
+
+
+def budget_rows(people: Iterable[User]) -> list[User]:
+    """``staff_budgets`` rows, quantised (SQLite sums as floats), with ``remaining``."""
+    rows = list(people)
+    for person in rows:
+        person.spent = Decimal(person.spent).quantize(PENNY)
+        person.committed = Decimal(person.committed).quantize(PENNY)
+        person.allocated = Decimal(person.allocated).quantize(PENNY)
+        person.remaining = person.allocated - person.spent
+    return rows
+
+
+def staff_without_budget(leader: User, academic_year: str) -> int:
+    """How many of the people ``leader`` sets budgets for have none set for the year."""
+    budgets = CpdBudget.objects.filter(user=OuterRef("pk"), academic_year=academic_year).filter(
+        Q(set_by__isnull=False) | Q(allocated__gt=0)
+    )
+    return users_led_by(leader).exclude(Exists(budgets)).count()
+
+
+@dataclass
+class RecordRow:
+    booking: Booking
+    meetings: int
+    hours: Decimal
+    present: bool | None  # None: the register is not kept yet
+    release_cost: Decimal  # charged to the person's budget (the ledger), net of refunds
+
+
+@dataclass
+class CpdRecord:
+    person: User
+    academic_year: str
+    rows: list[RecordRow]
+    booked: int
+    attended: int
+    hours: Decimal
+    release_costs: Decimal
+
+
+def cpd_record(person: User, academic_year: str) -> CpdRecord:
+    """
+    A person's sessions in the academic year, for their CPD leader: each booking held or once
+    held (not waitlist places given up), its meetings and hours, whether they were there, and
+    what it cost their budget (the ledger). From the sessions app only: nothing of the private
+    portfolio. Three queries.
+    """
+    start, end = year_bounds(academic_year)
+    bookings = list(
+        Booking.objects.filter(user=person, session__start__gte=start, session__start__lt=end)
+        .exclude(status=Booking.Status.WAITLISTED)
+        .select_related("session", "attendance", "release")
+        .prefetch_related(
+            Prefetch("session__dates", queryset=SessionDate.objects.order_by("start"))
+        )
+        .order_by("session__start", "pk")
+    )
+    charged = dict(
+        BudgetEntry.objects.filter(
+            user=person, academic_year=academic_year, release__booking__in=[b.pk for b in bookings]
+        )
+        .values("release__booking")
+        .annotate(total=Sum("amount", output_field=MONEY_SUM))
+        .values_list("release__booking", "total")
+    )
+    rows = []
+    for booking in bookings:
+        dates = list(booking.session.dates.all())
+        seconds = sum((d.end - d.start).total_seconds() for d in dates)
+        attendance = getattr(booking, "attendance", None)
+        rows.append(
+            RecordRow(
+                booking=booking,
+                meetings=len(dates),
+                hours=(Decimal(seconds) / 3600).quantize(Decimal("0.1")),
+                present=None if attendance is None else attendance.present,
+                release_cost=Decimal(charged.get(booking.pk) or 0).quantize(PENNY),
+            )
+        )
+    attended = [r for r in rows if r.present]
+    return CpdRecord(
+        person=person,
+        academic_year=academic_year,
+        rows=rows,
+        booked=sum(1 for r in rows if r.booking.status in Booking.HOLDS_SEAT),
+        attended=len(attended),
+        hours=sum((r.hours for r in attended), Decimal("0.0")),
+        release_costs=sum((r.release_cost for r in rows), ZERO),
+    )
+
+
+# --- What waits for a CPD leader (the dashboard) ---
+
+
+@dataclass
+class LeaderWaiting:
+    pending: int
+    oldest: list[ReleaseRequest]
+    without_budget: int
+    academic_year: str
+    term: object | None  # hubs.Term, when one is current
+    places: int
+    attended: int
+    spent: Decimal
+
+
+def leader_waiting(leader: User, *, term=None) -> LeaderWaiting | None:
+    """
+    What waits for a CPD leader (or a coordinator deciding for schools without another leader):
+    release requests waiting (count, oldest first), staff with no budget set for the year, and
+    their schools' figures for the term (places held, attendances, release costs charged).
+    None for anyone else. A fixed number of queries.
+    """
+    if not permissions.can_see_approvals(leader):
+        return None
+    waiting = approvals_search(leader, show="pending")
+    year = current_academic_year()
+    figures = {"places": 0, "attended": 0, "spent": ZERO}
+    if term is not None and leader.led_school_ids:
+        tz = timezone.get_current_timezone()
+        start = datetime.datetime.combine(term.start, datetime.time.min, tzinfo=tz)
+        end = datetime.datetime.combine(
+            term.end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz
+        )
+        bookings = Booking.objects.filter(
+            user__school__in=leader.led_school_ids,
+            session__start__gte=start,
+            session__start__lt=end,
+        )
+        # One query: a booking's release and attendance are one-to-one, so the join to the
+        # ledger repeats a booking only once per ledger row (counted distinct).
+        totals = bookings.aggregate(
+            places=Count("pk", filter=Q(status__in=Booking.HOLDS_SEAT), distinct=True),
+            attended=Count("pk", filter=Q(attendance__present=True), distinct=True),
+            spent=Sum("release__budget_entries__amount", output_field=MONEY_SUM),
+        )
+        figures = {
+            "places": totals["places"],
+            "attended": totals["attended"],
+            "spent": Decimal(totals["spent"] or 0).quantize(PENNY),
+        }
+    oldest = list(
+        waiting.annotate(waiting_count=Window(Count("pk"))).order_by("created_at", "pk")[:3]
+    )
+    return LeaderWaiting(
+        pending=oldest[0].waiting_count if oldest else 0,
+        oldest=oldest,
+        without_budget=staff_without_budget(leader, year),
+        academic_year=year,
+        term=term,
+        **figures,
+    )
+
+
+# --- My bookings (the teacher) ---
+
+
+def my_bookings(user: User) -> dict[str, list[Booking]]:
+    """
+    ``/sessions/mine/``: my bookings of sessions to come (held, pending, waitlisted: each with
+    ``place`` on the waitlist and its release request) and of sessions that have started where I
+    had a place (each with ``feedback_due``: started, confirmed, no feedback yet). Two queries
+    (the bookings, and the meetings of their sessions), whatever the number.
+    """
+    now = timezone.now()
+    place = Subquery(
+        Booking.objects.filter(
+            session=OuterRef("session"),
+            status=Booking.Status.WAITLISTED,
+            waitlist_position__lte=OuterRef("waitlist_position"),
+        )
+        .order_by()
+        .values("session")
+        .annotate(n=Count("pk"))
+        .values("n")[:1]
+    )
+    bookings = list(
+        Booking.objects.filter(user=user)
+        .filter(
+            Q(status__in=Booking.ACTIVE, session__end__gte=now)
+            | Q(status=Booking.Status.CONFIRMED, session__start__lt=now)
+        )
+        .exclude(session__status=DevelopmentSession.Status.PROPOSED)
+        .select_related("session__venue_school", "release", "feedback", "attendance")
+        .prefetch_related(
+            Prefetch("session__dates", queryset=SessionDate.objects.order_by("start"))
+        )
+        .annotate(place=place)
+        .order_by("session__start", "pk")
+    )
+    upcoming, past = [], []
+    for booking in bookings:
+        session = booking.session
+        if session.start < now and booking.status == Booking.Status.CONFIRMED:
+            booking.feedback_due = (
+                session.status != DevelopmentSession.Status.CANCELLED
+                and getattr(booking, "feedback", None) is None
+            )
+            past.append(booking)
+        else:
+            upcoming.append(booking)
+    past.reverse()  # the latest first
+    return {"upcoming": upcoming, "past": past}

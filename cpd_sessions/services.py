@@ -40,6 +40,7 @@ from .models import (
     Feedback,
     ReleaseRequest,
     SessionDate,
+    SessionMessage,
     _new_feed_token,
 )
 from .money import format_money
@@ -437,6 +438,22 @@ def budget_set(*, user: User, academic_year: str, allocated: Decimal, by: User) 
     return budget
 
 
+@transaction.atomic
+def budgets_set_many(
+    *, allocations: dict[User, Decimal], academic_year: str, by: User
+) -> list[CpdBudget]:
+    """
+    Set many people's budgets for the year at once (the staff budgets page): each one as
+    ``budget_set`` does, all or nothing. Only the allocation changes; the ledger, and so what
+    each person has spent, is untouched.
+    """
+    validate_year_label(academic_year)
+    return [  # budget_set refuses anyone ``by`` may not set for, and the transaction undoes all
+        budget_set(user=person, academic_year=academic_year, allocated=amount, by=by)
+        for person, amount in sorted(allocations.items(), key=lambda item: item[0].pk)
+    ]
+
+
 # --- Offering and running sessions ---
 
 
@@ -740,6 +757,46 @@ def feedback_give(*, booking: Booking, by: User, **answers) -> Feedback:
 
 
 # --- Calendar feed ---
+
+
+@dataclass
+class MessageSent:
+    message: SessionMessage
+    created: bool
+    recipients: int
+
+
+@transaction.atomic
+def session_message_send(
+    *,
+    session: DevelopmentSession,
+    by: User,
+    subject: str,
+    body: str,
+    token: str,
+    include_waitlist: bool = False,
+) -> MessageSent:
+    """
+    Email everyone with a place on the session (and the waitlist when asked) through the ledger:
+    once per message and person. The same form sent twice (``token``) is the same message.
+    """
+    permissions.require_can_message_attendees(by, session)
+    if session.status == DevelopmentSession.Status.CANCELLED:
+        raise SessionRefused("The session is cancelled: everyone booked has already been told.")
+    message, created = SessionMessage.objects.get_or_create(
+        token=token,
+        defaults={
+            "session": session,
+            "sent_by": by,
+            "subject": subject,
+            "body": body,
+            "include_waitlist": include_waitlist,
+        },
+    )
+    if message.session_id != session.pk:
+        raise SessionRefused("This form was for another session: open it again from this one.")
+    deliveries = tasks.mail_session_message(message.pk)
+    return MessageSent(message=message, created=created, recipients=len(deliveries))
 
 
 @transaction.atomic

@@ -20,7 +20,7 @@ from notifications.rendering import absolute_url
 from notifications.services import send_now, send_templated_mail
 from notifications.tasks import MAIL_TASK_OPTIONS
 
-from .models import Booking, DevelopmentSession
+from .models import Booking, DevelopmentSession, SessionMessage
 from .selectors import network_planned_this_year, networks_without_meeting, waitlist_place
 
 logger = logging.getLogger(__name__)
@@ -172,7 +172,54 @@ BOOKING_KINDS = {
 }
 
 
+def message_recipients(message: SessionMessage) -> list[str]:
+    statuses = Booking.ACTIVE if message.include_waitlist else Booking.HOLDS_SEAT
+    return list(
+        Booking.objects.filter(session_id=message.session_id, status__in=statuses)
+        .order_by("pk")
+        .values_list("user__email", flat=True)
+    )
+
+
+def mail_session_message(message_id: int, *, enqueue: bool = True) -> list:
+    """A lead's message to everyone booked: once per message and person (the key)."""
+    message = SessionMessage.objects.filter(pk=message_id).first()
+    if message is None:
+        return []
+    return send_templated_mail(
+        "session_message",
+        to=message_recipients(message),
+        key=f"session-message:{message.pk}",
+        enqueue=enqueue,
+    )
+
+
+def session_message_email(delivery) -> registry.Email | None:
+    message_id = delivery.key.removeprefix("session-message:")
+    message = (
+        SessionMessage.objects.select_related("session__venue_school", "sent_by")
+        .filter(pk=int(message_id) if message_id.isdigit() else 0)
+        .first()
+    )
+    if message is None:
+        return None
+    session = message.session
+    sender = message.sent_by
+    return registry.Email(
+        context={
+            "message": message,
+            "sender": sender,
+            "session": session,
+            "person": delivery.recipient,
+            "dates": list(session.dates.all()),
+            "session_url": absolute_url(session.get_absolute_url()),
+        },
+        reply_to=[sender.email] if sender is not None else None,
+    )
+
+
 def register_emails() -> None:
+    registry.register("session_message", category=Category.ESSENTIAL, build=session_message_email)
     for kind, category in BOOKING_KINDS.items():
         registry.register(kind, category=category, build=booking_email)
     registry.register(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
@@ -9,16 +11,32 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
+from cpdhub import csvsafe
 from experts.models import ExpertiseArea
-from hubs.academic_year import parse_year_label
+from hubs.academic_year import parse_year_label, year_label
 from hubs.paging import page_of
 
 from . import calendar, permissions, querystring, selectors, services
 from .filters import SessionFilter
-from .forms import BudgetForm, CancelSessionForm, DecideForm, FeedbackForm, ReleaseForm, SessionForm
+from .forms import (
+    BudgetForAllForm,
+    BudgetForm,
+    CancelSessionForm,
+    DecideForm,
+    FeedbackForm,
+    ReleaseForm,
+    SessionForm,
+    SessionMessageForm,
+    StaffBudgetsForm,
+)
 from .models import Booking, CalendarFeed, DevelopmentSession, ReleaseRequest
+from .money import format_money
 
 PAGE_SIZE = 20
 
@@ -67,6 +85,11 @@ def session_list(request):
         },
         status=400 if invalid else 200,
     )
+
+
+def my_bookings(request):
+    """My bookings: what is coming (waitlist place, release status), and feedback to give."""
+    return render(request, "cpd_sessions/mine.html", selectors.my_bookings(request.user))
 
 
 def session_new(request):
@@ -225,17 +248,24 @@ def book(request, pk: int):
             "The session is full, so you are on the waitlist. If a place comes free "
             "we will email you.",
         )
-    clashes = selectors.clashes(session, request.user)
-    if clashes and result.created:
-        names = ", ".join(sorted({c.session.title for c in clashes}))
-        messages.warning(request, f"This clashes with another of your sessions: {names}.")
+    # A clash is shown on the session page, before booking and after (not a second message).
     return redirect(session)
 
 
-@require_POST
 def cancel_booking(request, pk: int):
+    """GET: what cancelling would cancel (every meeting of a series), to confirm. POST: cancel."""
     session = _session_or_404(pk, request.user)
     booking = get_object_or_404(Booking, session=session, user=request.user)
+    if request.method != "POST":
+        if not booking.is_active:
+            messages.info(request, "You have no booking to cancel on this session.")
+            return redirect(session)
+        release = getattr(booking, "release", None)
+        return render(
+            request,
+            "cpd_sessions/cancel_booking.html",
+            {"session": session, "booking": booking, "release": release},
+        )
     try:
         services.booking_cancel(booking=booking, by=request.user)
     except services.SessionRefused as refusal:
@@ -356,6 +386,13 @@ def approvals(request):
     )
 
 
+def _back_to_queue(request):
+    """Back to the approvals page on the tab and search the leader was on (kept after an error)."""
+    show, q, _ = querystring.approvals_query(request.POST)
+    params = {"show": show} | ({"q": q} if q else {})
+    return redirect(f"{reverse('cpd_sessions:approvals')}?{urlencode(params)}")
+
+
 def _release_or_404(request, pk: int) -> ReleaseRequest:
     permissions.require_can_see_approvals(request.user)
     return get_object_or_404(selectors.release_queue(request.user), pk=pk)
@@ -369,7 +406,7 @@ def release_decide(request, pk: int):
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, error)
-        return redirect("cpd_sessions:approvals")
+        return _back_to_queue(request)
     approve = form.cleaned_data["decision"] == "approve"
     try:
         services.release_decide(
@@ -387,7 +424,7 @@ def release_decide(request, pk: int):
             request,
             f"Approved: {name} is booked on." if approve else f"Declined: {name} is told why.",
         )
-    return redirect("cpd_sessions:approvals")
+    return _back_to_queue(request)
 
 
 @require_POST
@@ -397,7 +434,7 @@ def approvals_bulk(request):
     chosen = list(selectors.approvals_search(request.user, show="pending").filter(pk__in=ids))
     if not chosen:
         messages.error(request, "Tick the requests you want to approve.")
-        return redirect("cpd_sessions:approvals")
+        return _back_to_queue(request)
     try:
         result = services.releases_approve(
             releases=chosen, by=request.user, allow_over_budget="over_budget" in request.POST
@@ -415,7 +452,7 @@ def approvals_bulk(request):
                 f"Not approved, because they would go over budget: {names}. Approve each one "
                 "on its own with “Approve anyway”, or tick “Approve over budget too”.",
             )
-    return redirect("cpd_sessions:approvals")
+    return _back_to_queue(request)
 
 
 @require_POST
@@ -436,7 +473,7 @@ def budget_set(request, user_id: int):
             by=request.user,
         )
         messages.success(request, f"{person.full_name}'s CPD budget for {year} is saved.")
-    return redirect("cpd_sessions:approvals")
+    return _back_to_queue(request)
 
 
 # --- Recordings ---
@@ -468,4 +505,268 @@ def recordings(request):
             "querystring": _querystring(request),
         },
         status=200 if query.is_valid() else 400,
+    )
+
+
+# --- Staff budgets and each person's record (CPD leaders) ---
+
+STAFF_PAGE_SIZE = 100
+
+
+def _chosen_year(request, source=None) -> str:
+    """The academic year asked for (``?year=2026/27``), or this one, saying so when unreadable."""
+    label = (request.GET if source is None else source).get("year", "")
+    if label and parse_year_label(label) is not None:
+        return label
+    if label:
+        messages.error(request, "Write the academic year as schools do, for example 2026/27.")
+    return selectors.current_academic_year()
+
+
+def staff_budgets(request):
+    """Every member of staff the leader sets budgets for: allocation, spent, remaining,
+    committed; set many at once (each a figure, or one figure for all)."""
+    permissions.require_can_see_approvals(request.user)
+    year = _chosen_year(request)
+    page = Paginator(selectors.staff_budgets(request.user, year), STAFF_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    rows = selectors.budget_rows(page.object_list)
+    form = StaffBudgetsForm(request.POST or None, people=rows)
+    if request.method == "POST" and form.is_valid():
+        changed = form.changed_allocations()
+        if changed:
+            services.budgets_set_many(allocations=changed, academic_year=year, by=request.user)
+            count = len(changed)
+            messages.success(
+                request, f"Saved {count} budget{'s' if count != 1 else ''} for {year}."
+            )
+        else:
+            messages.info(request, "Nothing to save: no budget was changed.")
+        return redirect(request.get_full_path())
+    return render(
+        request,
+        "cpd_sessions/budgets.html",
+        {
+            "year": year,
+            "page": page,
+            "rows": [(person, form[f"budget-{person.pk}"]) for person in rows],
+            "form": form,
+            "all_form": BudgetForAllForm(),
+            "years": _years_around(year),
+            "unset": sum(1 for person in rows if not person.budget_set),
+            "querystring": _querystring(request),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def _years_around(year: str) -> list[str]:
+    first = parse_year_label(year)
+    this = parse_year_label(selectors.current_academic_year())
+    labels = {year_label(y) for y in (this - 1, this, this + 1)} | {year_label(first)}
+    return sorted(labels)
+
+
+@require_POST
+def staff_budgets_all(request):
+    """One figure for everyone listed, or for those with no budget set yet."""
+    permissions.require_can_see_approvals(request.user)
+    year = _chosen_year(request, request.POST)
+    form = BudgetForAllForm(request.POST)
+    back = f"{reverse('cpd_sessions:budgets')}?{urlencode({'year': year})}"
+    if not form.is_valid():
+        for name, errors in form.errors.items():
+            label = form.fields[name].label if name in form.fields else ""
+            for error in errors:
+                messages.error(request, f"{label}: {error}" if label else error)
+        return redirect(back)
+    people = selectors.staff_budgets(request.user, year)
+    if form.cleaned_data["who"] == "unset":
+        people = people.filter(budget_set=False)
+    amount = form.cleaned_data["allocated"]
+    chosen = dict.fromkeys(people, amount)
+    if not chosen:
+        messages.info(request, "Everyone already has a budget for the year: nothing changed.")
+        return redirect(back)
+    services.budgets_set_many(allocations=chosen, academic_year=year, by=request.user)
+    count = len(chosen)
+    messages.success(
+        request,
+        f"Set {format_money(amount)} for {count} {'person' if count == 1 else 'people'} "
+        f"for {year}.",
+    )
+    return redirect(back)
+
+
+def _person_led_or_404(request, user_id: int):
+    permissions.require_can_see_approvals(request.user)
+    return get_object_or_404(
+        selectors.users_led_by(request.user).select_related("school"), pk=user_id
+    )
+
+
+def cpd_record(request, user_id: int):
+    """A person's CPD record this year (sessions only), printable."""
+    person = _person_led_or_404(request, user_id)
+    year = _chosen_year(request)
+    return render(
+        request,
+        "cpd_sessions/record.html",
+        {
+            "record": selectors.cpd_record(person, year),
+            "years": _years_around(year),
+            "year": year,
+        },
+    )
+
+
+def cpd_record_csv(request, user_id: int):
+    person = _person_led_or_404(request, user_id)
+    year = _chosen_year(request)
+    record = selectors.cpd_record(person, year)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    name = slugify(person.full_name) or f"person-{person.pk}"
+    response["Content-Disposition"] = (
+        f'attachment; filename="cpd-record-{name}-{year.replace("/", "-")}.csv"'
+    )
+    write = csvsafe.writer(response).writerow
+    write(["Person", person.full_name, "School", person.school.name if person.school else ""])
+    write(["Academic year", year])
+    write([])
+    write(
+        ["Session", "First meeting", "Meetings", "Hours", "Booking", "Present", "Release cost (£)"]
+    )
+    for row in record.rows:
+        session = row.booking.session
+        write(
+            [
+                session.title,
+                timezone.localtime(session.start).strftime("%d/%m/%Y %H:%M"),
+                row.meetings,
+                row.hours,
+                row.booking.get_status_display(),
+                {True: "Yes", False: "No", None: ""}[row.present],
+                row.release_cost,
+            ]
+        )
+    write([])
+    write(["Sessions booked", record.booked])
+    write(["Sessions attended", record.attended])
+    write(["Hours attended", record.hours])
+    write(["Release costs (£)", record.release_costs])
+    return response
+
+
+# --- The session lead: the register for the door, emails to everyone booked, certificates ---
+
+
+def _release_words(booking: Booking) -> str:
+    release = getattr(booking, "release", None)
+    if release is None:
+        return "Not needed"
+    return {
+        ReleaseRequest.Decision.APPROVED: "Approved",
+        ReleaseRequest.Decision.DECLINED: "Declined",
+    }.get(release.decision, "Waiting for a decision")
+
+
+def register(request, pk: int):
+    """The register to print for the door: everyone booked, the waitlist, release status."""
+    session = _session_or_404(pk, request.user)
+    permissions.require_can_see_attendees(request.user, session)
+    return render(
+        request,
+        "cpd_sessions/register.html",
+        {"session": session, "attendees": selectors.attendees(session)},
+    )
+
+
+def register_csv(request, pk: int):
+    session = _session_or_404(pk, request.user)
+    permissions.require_can_see_attendees(request.user, session)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="register-session-{session.pk}.csv"'
+    write = csvsafe.writer(response).writerow
+    write([session.title, timezone.localtime(session.start).strftime("%d/%m/%Y %H:%M")])
+    write(["Name", "Email", "School", "Job role", "Booking", "Waitlist", "Release time", "Present"])
+    for booking in selectors.attendees(session):
+        attendance = getattr(booking, "attendance", None)
+        write(
+            [
+                booking.user.full_name,
+                booking.user.email,
+                booking.user.school.name if booking.user.school else "",
+                booking.user.get_job_role_display(),
+                booking.get_status_display(),
+                booking.waitlist_position or "",
+                _release_words(booking),
+                "" if attendance is None else ("Yes" if attendance.present else "No"),
+            ]
+        )
+    return response
+
+
+def session_message(request, pk: int):
+    """Email everyone booked (through the ledger, once per message)."""
+    session = _session_or_404(pk, request.user)
+    permissions.require_can_message_attendees(request.user, session)  # the form page
+    form = SessionMessageForm(request.POST or None, initial={"token": secrets.token_urlsafe(24)})
+    if request.method == "POST" and form.is_valid():
+        try:
+            sent = services.session_message_send(
+                session=session, by=request.user, **form.cleaned_data
+            )
+        except services.SessionRefused as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            if sent.created:
+                count = sent.recipients
+                messages.success(
+                    request,
+                    f"Your message is on its way to {count} "
+                    f"{'person' if count == 1 else 'people'}.",
+                )
+            else:
+                messages.info(request, "That message was already sent: nobody gets it twice.")
+            return redirect(session)
+    return render(
+        request,
+        "cpd_sessions/message.html",
+        {
+            "session": session,
+            "form": form,
+            "places": sum(
+                1 for b in selectors.attendees(session) if b.status in Booking.HOLDS_SEAT
+            ),
+            "sent": session.messages.select_related("sent_by")[:10],
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def certificate(request, pk: int, booking_pk: int | None = None):
+    """A certificate of attendance, printable: for the person present (their own), or for a
+    lead or coordinator (anyone present)."""
+    session = _session_or_404(pk, request.user)
+    bookings = Booking.objects.filter(session=session, attendance__present=True).select_related(
+        "user__school", "attendance"
+    )
+    if booking_pk is None:
+        booking = get_object_or_404(bookings, user=request.user)
+    else:
+        booking = get_object_or_404(bookings, pk=booking_pk)
+    permissions.require_can_see_certificate(request.user, booking)
+    dates = list(session.dates.all())
+    seconds = sum((d.end - d.start).total_seconds() for d in dates)
+    return render(
+        request,
+        "cpd_sessions/certificate.html",
+        {
+            "session": session,
+            "booking": booking,
+            "dates": dates,
+            "hours": round(seconds / 3600, 1),
+            "leads": list(session.leads.all()),
+        },
     )

@@ -323,6 +323,8 @@ SOCIALACCOUNT_ONLY = False
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# The demo prints email on the console: pages that would say "check your inbox" say so instead.
+EMAIL_ON_CONSOLE = EMAIL_CONFIG.get("EMAIL_BACKEND", "").endswith("console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default=f"{COMMUNITY_NAME} <cpd@demo.test>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_TIMEOUT = 20
@@ -334,6 +336,9 @@ LANGUAGES = [("en-gb", "English")]
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
+# allauth's own words in UK English and sentence case ("Sign in", "finalise"):
+# locale/en_GB/LC_MESSAGES/django.po, written by scripts/allauth_en_gb.py.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 # Dates as "Tuesday 3 March 2026, 15:45": cpdhub/formats/en_GB/formats.py.
 FORMAT_MODULE_PATH = ["cpdhub.formats"]
 

@@ -11,7 +11,7 @@ from . import health
 # rate-limited and asks for the second factor.
 admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = f"{settings.COMMUNITY_NAME}: coordinator's admin"
-admin.site.site_title = "CPD Hub admin"
+admin.site.site_title = f"{settings.COMMUNITY_NAME} admin"
 admin.site.index_title = "Run the community"
 
 urlpatterns = [

@@ -1,8 +1,18 @@
-"""My whole portfolio as plain data, to take with me to another school (JSON export)."""
+"""My whole portfolio to take with me to another school: as plain data (JSON), and as one zip
+with the JSON, the evidence files themselves and a printable copy."""
 
 from __future__ import annotations
 
+import json
+import shutil
+import zipfile
+from pathlib import PurePath
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.text import slugify
 
 from notifications.rendering import absolute_url
 
@@ -98,3 +108,70 @@ def portfolio_as_data(user, portfolio: dict) -> dict:
             for s in portfolio["statements"]
         ],
     }
+
+
+# --- One download that goes with me: the JSON, the evidence files and a printable copy ---
+
+ZIP_FOLDER = "cpd-portfolio"
+
+
+def _file_name(attachment, taken: set[str]) -> str:
+    """A safe, unique name in the zip for one file: ``files/<entry>-<name>``."""
+    name = PurePath(attachment.original_name or "file").name
+    stem, suffix = PurePath(name).stem, PurePath(name).suffix.lower()
+    base = f"{attachment.entry_id}-{slugify(stem) or 'file'}"
+    candidate, n = f"files/{base}{suffix}", 1
+    while candidate in taken:
+        n += 1
+        candidate = f"files/{base}-{n}{suffix}"
+    taken.add(candidate)
+    return candidate
+
+
+def portfolio_zip(user, portfolio: dict, stream) -> None:
+    """
+    Write my whole portfolio as a zip into ``stream`` (a file opened for binary writing):
+    ``portfolio.json`` (as ``portfolio_as_data``, each attachment with its ``file`` in the zip),
+    ``files/`` (the evidence files themselves, read from storage one at a time) and
+    ``portfolio.html`` (a printable copy that opens offline and links to the files).
+    """
+    data = portfolio_as_data(user, portfolio)
+    taken: set[str] = set()
+    in_zip: dict[int, str] = {}
+    missing: set[int] = set()
+    for entry in portfolio["entries"]:
+        for attachment in entry.attachments.all():
+            in_zip[attachment.pk] = _file_name(attachment, taken)
+    with zipfile.ZipFile(stream, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for entry in portfolio["entries"]:
+            for attachment in entry.attachments.all():
+                try:
+                    target_name = f"{ZIP_FOLDER}/{in_zip[attachment.pk]}"
+                    with (
+                        attachment.file.open("rb") as source,
+                        archive.open(target_name, "w") as target,
+                    ):
+                        shutil.copyfileobj(source, target, 1024 * 1024)
+                except (FileNotFoundError, OSError):
+                    missing.add(attachment.pk)
+        for entry_data, entry in zip(data["entries"], portfolio["entries"], strict=True):
+            for item, attachment in zip(
+                entry_data["attachments"], entry.attachments.all(), strict=True
+            ):
+                item["file"] = None if attachment.pk in missing else in_zip[attachment.pk]
+        archive.writestr(
+            f"{ZIP_FOLDER}/portfolio.json",
+            json.dumps(data, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False),
+        )
+        html = render_to_string(
+            "portfolios/export.html",
+            {
+                "person": user,
+                "portfolio": portfolio,
+                "files": in_zip,
+                "missing": missing,
+                "community_name": settings.COMMUNITY_NAME,
+                "exported_at": timezone.now(),
+            },
+        )
+        archive.writestr(f"{ZIP_FOLDER}/portfolio.html", html)

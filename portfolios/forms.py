@@ -61,7 +61,7 @@ class ShareWithField(forms.CharField):
         unknown = [a for a in addresses if a not in people]
         if unknown:
             raise forms.ValidationError(
-                f"Nobody on CPD Hub has the address {', '.join(unknown)}. Check the spelling."
+                f"Nobody here has the address {', '.join(unknown)}. Check the spelling."
             )
         return list(people.values())
 

@@ -304,10 +304,17 @@ def portfolio_home(user: User, today: datetime.date | None = None) -> Portfolio:
 class DashboardPanel:
     goals: list[Goal]
     follow_ups: list[ImpactFollowUp]
+    # For a CPD leader: their staff's open needs, waiting in the needs audit (None otherwise).
+    staff_needs: int | None = None
 
 
 def dashboard_panel(user: User) -> DashboardPanel:
     return DashboardPanel(
+        staff_needs=Need.objects.filter(
+            owner__school__in=user.led_school_ids, status=Need.Status.OPEN
+        ).count()
+        if user.is_cpd_leader
+        else None,
         goals=list(
             with_progress(Goal.objects.filter(owner=user, status=Goal.Status.ACTIVE))
             .prefetch_related(None)  # the card shows no areas
@@ -511,8 +518,15 @@ def suggest_sessions(user: User, wanted: dict) -> dict:
         return {key: SessionSuggestions([], []) for key in wanted}
     pool, banked = session_selectors.suggestion_pools(user, all_ids, limit=SUGGESTION_POOL)
 
+    offered: set[int] = set()
+
     def matching(sessions, ids, limit):
-        return [s for s in sessions if any(a.pk in ids for a in s.areas.all())][:limit]
+        # Each session once on a page: under the first goal or need that wants it.
+        found = [
+            s for s in sessions if s.pk not in offered and any(a.pk in ids for a in s.areas.all())
+        ][:limit]
+        offered.update(s.pk for s in found)
+        return found
 
     return {
         key: SessionSuggestions(

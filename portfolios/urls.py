@@ -33,5 +33,6 @@ urlpatterns = [
     path("statement/", views.statement_now, name="statement_now"),
     path("statement/<int:year>/", views.statement, name="statement"),
     path("export.json", views.export_json, name="export_json"),
+    path("export.zip", views.export_zip, name="export_zip"),
     path("print/", views.printable, name="print"),
 ]

@@ -6,6 +6,7 @@ see, so anyone else gets 404 (not a different error path); every write is the ow
 from __future__ import annotations
 
 import json
+import tempfile
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -20,7 +21,7 @@ from cpd_sessions.querystring import id_param
 from hubs.paging import page_of
 
 from . import permissions, selectors, services
-from .export import portfolio_as_data
+from .export import portfolio_as_data, portfolio_zip
 from .forms import (
     DecideNeedForm,
     EntryForm,
@@ -363,8 +364,7 @@ def need_delete(request, pk: int):
 
 
 def needs_audit(request):
-    if not permissions.can_see_needs_audit(request.user):
-        raise Http404
+    permissions.require_can_see_needs_audit(request.user)
     schools = list(request.user.led_schools.order_by("name"))
     return render(
         request,
@@ -398,8 +398,7 @@ def need_decide(request, pk: int):
 
 def needs_community(request):
     """The old address of needs against supply, now the coordinator's (/coordinator/needs/)."""
-    if not permissions.can_see_community_needs(request.user):
-        raise Http404
+    permissions.require_can_see_community_needs(request.user)
     return redirect("coordination:needs", permanent=True)
 
 
@@ -481,6 +480,20 @@ def export_json(request):
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="cpd-portfolio-{stamp}.json"'
     return response
+
+
+def export_zip(request):
+    """Everything in one download: the JSON, my evidence files, and a printable copy."""
+    stream = tempfile.TemporaryFile()  # noqa: SIM115 -- FileResponse closes it
+    portfolio_zip(request.user, selectors.whole_portfolio(request.user), stream)
+    stream.seek(0)
+    stamp = timezone.localdate().isoformat()
+    return FileResponse(
+        stream,
+        as_attachment=True,
+        filename=f"cpd-portfolio-{stamp}.zip",
+        content_type="application/zip",
+    )
 
 
 def printable(request):

@@ -56,7 +56,7 @@ def main() -> None:
                     page.goto(f"{BASE}/accounts/login/")
                     page.locator("#id_login").fill(who)
                     page.locator("#id_password").fill(PASSWORD)
-                    page.get_by_role("button", name="Sign In").click()
+                    page.get_by_role("button", name="Sign in").click()
                     page.wait_for_load_state()
                 for path in paths:
                     page.goto(BASE + path)

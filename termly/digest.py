@@ -123,6 +123,14 @@ def build_many(user_ids: list[int], term: Term | None) -> dict[int, dict]:
         since, hub_ids=hubs, area_ids=areas, per_group=EXPERTS + 1
     )
     upcoming, recordings = session_selectors.upcoming_and_recorded(since)
+    # What each person has booked or waits for is never suggested to them again (one query).
+    taken = session_selectors.sessions_taken_by(list(people))
+    # Each expert and recording is a link in the email (to the profile, to the session page
+    # that holds the recording link), written once per object for the whole batch.
+    for profile in experts:
+        profile.digest_url = absolute_url(profile.get_absolute_url())
+    for session in recordings:
+        session.digest_url = absolute_url(session.get_absolute_url())
     links = {
         "directory_url": absolute_url("/experts/"),
         "print_url": absolute_url("/experts/print/"),
@@ -143,7 +151,15 @@ def build_many(user_ids: list[int], term: Term | None) -> dict[int, dict]:
             )
         ]
         near.sort(key=lambda p: (-p.created_at.timestamp(), p.pk))
-        sessions = [s for s in upcoming if _may_see(person, s) and _suits(person, s)]
+        mine = taken.get(pk, set())
+        sessions = [
+            s
+            for s in upcoming
+            if s.pk not in mine
+            and not any(lead.pk == pk for lead in s.leads.all())
+            and _may_see(person, s)
+            and _suits(person, s)
+        ]
         contexts[pk] = {
             "person": person.user,
             "term": term,

@@ -17,6 +17,15 @@ TEMPLATES = Path(settings.BASE_DIR) / "templates"
 # Forms with no action (they post back to their own page): template -> the test that submits it.
 SELF_POSTING = {
     "cpd_sessions/form.html": "cpd_sessions/test_forms_webtest.py::test_offer_a_session",
+    "cpd_sessions/cancel_booking.html": (
+        "cpd_sessions/test_forms_webtest.py::test_cancelling_a_series_says_it_cancels_every_meeting"
+    ),
+    "cpd_sessions/message.html": (
+        "cpd_sessions/test_forms_webtest.py::test_lead_emails_everyone_booked_once_even_if_sent_twice"
+    ),
+    "cpd_sessions/budgets.html": (
+        "cpd_sessions/test_forms_webtest.py::test_per_person_figures_saved_at_once_blank_left_alone"
+    ),
     "experts/me.html": "experts/test_forms_webtest.py::test_create_my_profile",
     "hubs/my_details.html": "hubs/test_forms_webtest.py::test_save_my_details",
     "hubs/import.html": (

@@ -30,3 +30,10 @@ def network_meetings(user, network, may_lead: bool = False):
         "meetings": selectors.network_meetings(user, network),
         "may_lead": may_lead,
     }
+
+
+@register.simple_tag
+def leader_waiting(user, term=None):
+    """What waits for a CPD leader: requests, budgets not set, the term's figures (or None).
+    ``term``: the current term when the page has it already (the dashboard does)."""
+    return selectors.leader_waiting(user, term=term)

@@ -137,15 +137,20 @@ def test_a_full_session_puts_me_on_the_waitlist_with_my_place(client, personas):
     assert "number 1 on the waitlist" in page
 
 
-def test_clash_with_another_of_my_bookings_is_warned(client, personas):
+def test_clash_with_another_of_my_bookings_is_shown_before_booking_and_once(client, personas):
     first = SessionFactory(title="Maths twilight")
     second = SessionFactory(title="Phonics twilight", start=first.start, end=first.end)
     book(first, personas.owner)
     client.force_login(personas.owner)
+    before = client.get(second.get_absolute_url()).content.decode()
+    assert "This clashes with:" in before
+    assert ">Maths twilight</a>" in before
+    assert before.index("This clashes with:") < before.index("Book a place")
     page = client.post(
         reverse("cpd_sessions:book", kwargs={"pk": second.pk}), follow=True
     ).content.decode()
-    assert "clashes with another of your sessions: Maths twilight" in page
+    assert page.count("This clashes with:") == 1
+    assert "clashes with another of your sessions" not in page  # not a second message
 
 
 def test_a_series_is_booked_once_for_all_its_dates(personas):

@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from cpd_sessions import selectors, services
 from cpd_sessions.models import (
     Attendance,
     Booking,
@@ -27,6 +28,7 @@ from .factories import SessionFactory, book, london, release_data
 pytestmark = pytest.mark.django_db
 
 S = Booking.Status
+THIS_YEAR = selectors.current_academic_year()
 
 
 @pytest.fixture
@@ -133,7 +135,27 @@ def test_book_a_place_then_cancel_it(app, personas):
     done = form_for(page, "cpd_sessions:book", pk=session.pk).submit().follow()
     assert "You are booked on" in messages_on(done)
     assert Booking.objects.get().status == S.CONFIRMED
-    done = form_for(done, "cpd_sessions:cancel_booking", pk=session.pk).submit().follow()
+    confirm = done.click(href=reverse("cpd_sessions:cancel_booking", args=[session.pk]))
+    assert "Cancel your booking?" in text_of(confirm)
+    assert Booking.objects.get().status == S.CONFIRMED  # nothing cancelled by opening the page
+    done = form_for(confirm, "").submit().follow()
+    assert "Your booking is cancelled." in messages_on(done)
+    assert Booking.objects.get().status == S.CANCELLED
+
+
+def test_cancelling_a_series_says_it_cancels_every_meeting(app, personas):
+    first = london(7, 16, 30)
+    dates = [
+        (first + datetime.timedelta(weeks=n), first + datetime.timedelta(weeks=n, hours=1))
+        for n in range(3)
+    ]
+    session = SessionFactory(dates=dates)
+    book(session, personas.owner)
+    mine = app.sign_in(personas.owner).get(reverse("cpd_sessions:mine"))
+    confirm = mine.click(href=reverse("cpd_sessions:cancel_booking", args=[session.pk]))
+    assert "all 3 meetings of the series" in text_of(confirm)
+    assert len(confirm.html.select("main time")) == 3
+    done = form_for(confirm, "").submit().follow()
     assert "Your booking is cancelled." in messages_on(done)
     assert Booking.objects.get().status == S.CANCELLED
 
@@ -318,3 +340,132 @@ def test_search_the_recordings(app, personas):
     results = text_of(form.submit())
     assert "Oracy in the early years" in results
     assert "Fractions on a number line" not in results
+
+
+# --- Staff budgets (a CPD leader) ---
+
+
+def test_one_figure_for_those_with_no_budget_leaves_set_budgets(app, personas):
+    services.budget_set(
+        user=personas.owner,
+        academic_year=THIS_YEAR,
+        allocated=Decimal("500"),
+        by=personas.leader,
+    )
+    page = app.sign_in(personas.leader).get(reverse("cpd_sessions:budgets"))
+    form = form_for(page, "cpd_sessions:budgets_all")
+    form["allocated"] = "250"
+    form["who"] = "unset"
+    done = form.submit().follow()
+    assert "Set £250.00 for 1 person" in messages_on(done)
+    assert CpdBudget.objects.get(user=personas.owner, academic_year=THIS_YEAR).allocated == 500
+    colleague = CpdBudget.objects.get(user=personas.colleague, academic_year=THIS_YEAR)
+    assert (colleague.allocated, colleague.set_by) == (Decimal("250.00"), personas.leader)
+
+
+def test_one_figure_for_everyone_replaces_every_budget(app, personas):
+    services.budget_set(
+        user=personas.owner,
+        academic_year=THIS_YEAR,
+        allocated=Decimal("500"),
+        by=personas.leader,
+    )
+    page = app.sign_in(personas.leader).get(reverse("cpd_sessions:budgets"))
+    form = form_for(page, "cpd_sessions:budgets_all")
+    form["allocated"] = "300"
+    form["who"] = "all"
+    form.submit().follow()
+    assert set(
+        CpdBudget.objects.filter(academic_year=THIS_YEAR).values_list("user_id", "allocated")
+    ) == {(personas.owner.pk, Decimal("300.00")), (personas.colleague.pk, Decimal("300.00"))}
+
+
+def test_one_figure_too_large_is_refused_with_the_field_named(app, personas):
+    page = app.sign_in(personas.leader).get(reverse("cpd_sessions:budgets"))
+    form = form_for(page, "cpd_sessions:budgets_all")
+    form["allocated"] = "25000"
+    done = form.submit().follow()
+    assert "Budget for each person (£): A CPD budget is at most £20,000" in messages_on(done)
+    assert not CpdBudget.objects.exists()
+
+
+def test_per_person_figures_saved_at_once_blank_left_alone(app, personas):
+    services.budget_set(
+        user=personas.owner,
+        academic_year=THIS_YEAR,
+        allocated=Decimal("500"),
+        by=personas.leader,
+    )
+    page = app.sign_in(personas.leader).get(reverse("cpd_sessions:budgets"))
+    form = form_for(page, "")
+    assert form[f"budget-{personas.owner.pk}"].value == "500.00"
+    form[f"budget-{personas.owner.pk}"] = "650"
+    form[f"budget-{personas.colleague.pk}"] = "400.50"
+    done = form.submit().follow()
+    assert "Saved 2 budgets" in messages_on(done)
+    assert dict(CpdBudget.objects.values_list("user_id", "allocated")) == {
+        personas.owner.pk: Decimal("650.00"),
+        personas.colleague.pk: Decimal("400.50"),
+    }
+
+
+def test_one_bad_figure_saves_nothing_and_names_the_person(app, personas):
+    page = app.sign_in(personas.leader).get(reverse("cpd_sessions:budgets"))
+    form = form_for(page, "")
+    form[f"budget-{personas.owner.pk}"] = "650"
+    form[f"budget-{personas.colleague.pk}"] = "-5"
+    page = form.submit(status=400)
+    assert "Budget for Amelia Hughes (£)" in page.html.select_one(".error-summary").get_text()
+    assert not CpdBudget.objects.exists()
+
+
+def test_after_an_error_the_approvals_page_keeps_its_filter(app, personas, school_hours):
+    booking = book(school_hours, personas.owner, release=release_data())
+    page = app.sign_in(personas.leader).get("/sessions/approvals/?show=all&q=Whitfield")
+    form = form_for(page, "cpd_sessions:release_decide", pk=booking.release.pk, index=1)
+    form["reason"] = ""  # a decline needs a reason
+    back = form.submit()
+    assert back.location.endswith("/sessions/approvals/?show=all&q=Whitfield")
+    assert "reason" in messages_on(back.follow()).lower()
+    assert Booking.objects.get(pk=booking.pk).status == S.PENDING
+
+
+def test_a_long_goal_is_clamped_with_show_more(app, personas, school_hours):
+    book(school_hours, personas.owner, release=release_data(goal="Questioning " * 160))
+    page = app.sign_in(personas.leader).get("/sessions/approvals/")
+    clamp = page.html.select_one("td[data-label=Goal] .clamp")
+    assert clamp.select_one("summary").get_text(" ").startswith("Show more")
+    assert len(clamp.select_one(".clamp-short").get_text()) <= 200
+
+
+# --- The session lead ---
+
+
+def test_lead_emails_everyone_booked_once_even_if_sent_twice(
+    app, personas, django_capture_on_commit_callbacks
+):
+    from notifications.models import Delivery  # noqa: PLC0415 -- only this test reads the ledger
+
+    session = SessionFactory(leads=[personas.colleague], capacity=5)
+    book(session, personas.owner)
+    book(session, personas.outsider)
+    detail = app.sign_in(personas.colleague).get(session.get_absolute_url())
+    page = detail.click(href=reverse("cpd_sessions:message", args=[session.pk]))
+    form = form_for(page, "")
+    form["subject"] = "Bring a lesson plan"
+    form["body"] = "Please bring a plan you would like to improve."
+    with django_capture_on_commit_callbacks(execute=True):
+        done = form.submit().follow()
+    assert "on its way to 2 people" in messages_on(done)
+    again = form.submit().follow()  # the same form sent again (a double click, a back button)
+    assert "already sent" in messages_on(again)
+    assert Delivery.objects.filter(kind="session_message").count() == 2
+
+
+def test_lead_message_without_a_subject_names_the_field(app, personas):
+    session = SessionFactory(leads=[personas.colleague], capacity=5)
+    page = app.sign_in(personas.colleague).get(reverse("cpd_sessions:message", args=[session.pk]))
+    form = form_for(page, "")
+    form["body"] = "Hello"
+    page = form.submit(status=400)
+    assert "Subject: This field is required." in text_of(page.html.select_one(".error-summary"))

@@ -90,4 +90,4 @@ def sign_in(page, email: str, password: str = DEMO_PASSWORD) -> None:
     page.goto(f"{page.base_url}/accounts/login/")
     page.get_by_label("Email").fill(email)
     page.locator("#id_password").fill(password)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Sign in").click()

@@ -26,11 +26,13 @@ PAGES = {
         "/experts/?q=nothingmatches", "/experts/?q=retreival", "/experts/me/", "/sessions/",
         "/sessions/?suits_me=on", "/sessions/recordings/", "/sessions/calendar/",
         "/notifications/preferences/", "/schools/148101/family/", "/networks/primary-music/",
+        "/sessions/mine/", "/portfolio/statement/",
     ],
     "expert@demo.test": ["/experts/me/", "/sessions/new/"],
     "leader@demo.test": [
-        "/schools/148101/", "/schools/148101/invite/", "/sessions/approvals/", "/hubs/northgate/",
-        "/hubs/northgate/edit/", "/networks/primary-music/",
+        "/", "/schools/148101/", "/schools/148101/invite/", "/sessions/approvals/",
+        "/sessions/budgets/", "/hubs/northgate/", "/hubs/northgate/edit/",
+        "/networks/primary-music/",
     ],
     "coordinator@demo.test": ["/coordinator/", "/experts/stale/", "/coordinator/lone-rangers/"],
 }  # fmt: skip

@@ -31,5 +31,5 @@ def test_sign_up_from_a_non_member_domain_is_refused_in_the_browser(page, demo):
     page.get_by_label("Email").fill("jo@gmail.test")
     page.locator("#id_password1").fill("a-long-unusual-passphrase-42")
     page.locator("#id_password2").fill("a-long-unusual-passphrase-42")
-    page.get_by_role("button", name="Sign Up").click()
+    page.get_by_role("button", name="Sign up").click()
     expect(page.get_by_role("main")).to_contain_text("is not the email domain of a member school")

@@ -83,7 +83,8 @@ def test_dashboard_query_count_does_not_grow_with_the_community(client, personas
     personas.other_school.cpd_leaders.add(personas.leader)
     many = count_queries("/")
     assert many <= few + 1  # the second led school adds nothing per row; one slack for the session
-    assert many <= 20
+    # 20, and 4 for what waits for a CPD leader (cpd_sessions.leader_waiting, staff's needs)
+    assert many <= 24
 
 
 def test_hub_pages_query_counts_are_bounded(client, personas, count_queries):

@@ -96,6 +96,19 @@ def _session_notice(kind: str) -> Delivery:
     return row(kind, f"session:{session.pk}:{session.sequence}", booking.user)
 
 
+def _session_message(kind: str) -> Delivery:
+    session = _session()
+    booking = book(session, person())
+    sent = session_services.session_message_send(
+        session=session,
+        by=session.leads.get(),
+        subject=f"Bring {MARK}",
+        body=f"Please bring a lesson plan & {MARK}.",
+        token="render-test",
+    )
+    return row(kind, f"session-message:{sent.message.pk}", booking.user)
+
+
 def _contact_request(kind: str) -> Delivery:
     request = ContactRequest.objects.create(
         profile=ExpertProfileFactory(user=person(), headline=MARK),
@@ -160,6 +173,7 @@ FACTORIES = {
     "session_reminder": _about_booking,
     "session_changed": _session_notice,
     "session_cancelled": _session_notice,
+    "session_message": _session_message,
     "release_requested": _release_requested,
     "release_decided": _release_decided,
     "contact_request": _contact_request,

@@ -178,7 +178,7 @@ def test_sharing_with_an_unknown_address_is_a_form_error(client, personas, items
         },
     )
     assert response.status_code == 400
-    assert "Nobody on CPD Hub has the address nobody@nowhere.test" in response.content.decode()
+    assert "Nobody here has the address nobody@nowhere.test" in response.content.decode()
     items["goal"].refresh_from_db()
     assert items["goal"].title == "Secret goal"
 
@@ -186,10 +186,10 @@ def test_sharing_with_an_unknown_address_is_a_form_error(client, personas, items
 def test_audit_is_for_cpd_leaders_and_the_roll_up_for_the_coordinator(client, personas, items):
     for who in ["owner", "colleague", "outsider", "coordinator"]:
         client.force_login(getattr(personas, who))
-        assert client.get("/portfolio/needs/audit/").status_code == 404, who
+        assert client.get("/portfolio/needs/audit/").status_code == 403, who
     for who in ["owner", "leader", "other_leader", "outsider"]:
         client.force_login(getattr(personas, who))
-        assert client.get("/portfolio/needs/community/").status_code == 404, who
+        assert client.get("/portfolio/needs/community/").status_code == 403, who
 
 
 def test_leaders_see_counts_and_needs_never_unshared_reflections(client, personas, items):

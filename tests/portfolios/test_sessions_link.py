@@ -315,3 +315,39 @@ def test_suits_me_follows_my_active_goals_and_open_needs(client, personas):
     assert suited() == {"On questioning", "On oracy", "On anything"}
     # Without "suits me", everything still shows.
     assert "On send" in client.get(url).content.decode()
+
+
+def test_suggestions_never_offer_what_i_booked_wait_for_or_lead(personas, offer_of_sessions):
+    questioning = {area("questioning").pk}
+    workshop = DevelopmentSession.objects.get(title="Questioning workshop")
+    other = SessionFactory(title="Questioning again", capacity=1)
+    other.areas.add(area("questioning"))
+    led = SessionFactory(title="Questioning I lead", leads=[personas.owner])
+    led.areas.add(area("questioning"))
+    before = selectors.suggest_sessions(personas.owner, {"goal": questioning})["goal"].sessions
+    assert {"Questioning workshop", "Questioning again"} <= {s.title for s in before}
+    book(workshop, personas.owner)
+    book(other, personas.colleague)
+    book(other, personas.owner)  # on the waitlist
+    after = selectors.suggest_sessions(personas.owner, {"goal": questioning})["goal"].sessions
+    assert not {s.title for s in after} & {
+        "Questioning workshop",
+        "Questioning again",
+        "Questioning I lead",
+    }
+
+
+def test_a_session_is_suggested_once_on_a_page(client, personas, offer_of_sessions):
+    goal = GoalFactory(owner=personas.owner)
+    goal.areas.set([area("questioning")])
+    need = NeedFactory(owner=personas.owner, area=area("questioning"))
+    found = selectors.suggest_sessions(
+        personas.owner, {"goal": {area("questioning").pk}, "need": {area("questioning").pk}}
+    )
+    assert [s.title for s in found["goal"].sessions] == ["Questioning workshop"]
+    assert found["need"].sessions == []
+    client.force_login(personas.owner)
+    page = client.get("/portfolio/").content.decode()
+    assert page.count(">Questioning workshop<") == 1
+    assert need.get_absolute_url()  # the need page still offers it on its own
+    assert "Questioning workshop" in client.get(need.get_absolute_url()).content.decode()

@@ -1,7 +1,9 @@
 """The end-of-year statement, and the portfolio that goes with me (JSON and print)."""
 
 import datetime
+import io
 import json
+import zipfile
 from decimal import Decimal
 
 import pytest
@@ -49,12 +51,34 @@ def test_the_statement_is_drafted_from_the_years_portfolio(client, personas, yea
         "This year I developed my questioning by doing a session and a visit to another school, "
         "3.5 hours in all; it has made impact: more pupils answered." in text
     )
-    assert "- Questioning for all (active)" in text
+    assert "\n\nQuestioning for all (active). Success for pupils:" in text
     assert "Hinge question twilight (session attended, 1.5 hours)" in text
     assert "I set out to try: mini-whiteboards." in text
     assert "Six weeks on (pupil outcomes): Quiz scores rose." in text
     assert "@media print" in response.content.decode()
+    # It reads as a document: a title, headings, paragraphs; no text block with dashes.
+    document = response.content.decode().split('id="statement-text">')[1].split("</article>")[0]
+    assert document.startswith(f"<h2>End-of-year statement {year_label(year)}: Sam Whitfield</h2>")
+    assert "<h3>My goals</h3>" in document
+    assert "<h3>What I did</h3>" in document
+    assert "<h3>The impact</h3>" in document
+    assert "<p>Questioning for all (active). Success for pupils:" in document
+    assert "- " not in document
     assert client.get("/portfolio/statement/").url == f"/portfolio/statement/{year}/"
+
+
+def test_my_own_words_are_escaped_and_laid_out(client, personas):
+    client.force_login(personas.owner)
+    url = f"/portfolio/statement/{current_academic_year()}/"
+    words = "My year\n\nSummary\n\n- <b>coaching</b>\n- reading\n\nA paragraph.\nSecond line."
+    client.post(url, {"text": words})
+    page = client.get(url).content.decode()
+    document = page.split('id="statement-text">')[1].split("</article>")[0]
+    assert document == (
+        "<h2>My year</h2>\n<h3>Summary</h3>\n"
+        "<ul><li>&lt;b&gt;coaching&lt;/b&gt;</li><li>reading</li></ul>\n"
+        "<p>A paragraph.<br>Second line.</p>"
+    )
 
 
 def test_a_year_with_nothing_logged_still_drafts(client, personas):
@@ -155,3 +179,43 @@ def test_hours_this_academic_year_on_my_portfolio(client, personas, year_of_cpd)
     response = client.get("/portfolio/")
     assert response.context["portfolio"].hours == Decimal("3.5")
     assert "<strong>3.5</strong> hours of CPD" in response.content.decode()
+
+
+def test_the_zip_goes_with_me_json_evidence_files_and_a_printable_copy(
+    client, personas, year_of_cpd
+):
+    from django.core.files.base import ContentFile  # noqa: PLC0415 -- this test only
+
+    from portfolios.models import Entry, EntryAttachment  # noqa: PLC0415 -- this test only
+
+    entry = Entry.objects.get(title="Hinge question twilight")
+    pdf = b"%PDF-1.4 my slides"
+    for name in ("Slides.pdf", "Slides.pdf"):  # the same name twice stays two files
+        attachment = EntryAttachment(
+            entry=entry, original_name=name, content_type="application/pdf", size=len(pdf)
+        )
+        attachment.file.save(name, ContentFile(pdf), save=False)
+        attachment.save()
+    EntryFactory(owner=personas.colleague, title="Colleague's entry")
+    client.force_login(personas.owner)
+    response = client.get("/portfolio/export.zip")
+    assert response["Content-Type"] == "application/zip"
+    assert "attachment" in response["Content-Disposition"]
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    names = set(archive.namelist())
+    data = json.loads(archive.read("cpd-portfolio/portfolio.json"))
+    hinge = next(e for e in data["entries"] if e["title"] == "Hinge question twilight")
+    files = [a["file"] for a in hinge["attachments"]]
+    assert len(set(files)) == 2
+    for path in files:
+        assert f"cpd-portfolio/{path}" in names
+        assert archive.read(f"cpd-portfolio/{path}") == pdf
+    html = archive.read("cpd-portfolio/portfolio.html").decode()
+    assert "Questioning for all" in html
+    assert f'href="{files[0]}"' in html
+    assert "Colleague" not in html + json.dumps(data)
+
+
+def test_the_zip_is_mine_only(client, personas):
+    response = client.get("/portfolio/export.zip")
+    assert response.status_code == 302  # signed out: to the sign-in page

@@ -6,8 +6,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from cpd_sessions import services as session_services
 from cpd_sessions.models import DevelopmentSession
+from experts.models import ExpertiseArea
 from notifications import services
+from notifications.rendering import render_email
 from termly import digest
 from tests.cpd_sessions.factories import SessionFactory
 from tests.experts.factories import ExpertProfileFactory, offer
@@ -107,3 +110,29 @@ def test_each_digest_in_a_batch_is_what_it_would_be_alone(personas, sessions):
         assert chosen(together[person.pk]) == chosen(alone)
     # Nine newer experts in my hub: the digest shows the six newest of hub and areas together.
     assert len(chosen(together[personas.owner.pk])[0]) == digest.EXPERTS
+
+
+def test_the_digest_never_offers_what_i_booked_and_links_experts_and_recordings(personas, settings):
+    questioning = ExpertiseArea.objects.get(slug="questioning")
+    GoalFactory(owner=personas.owner).areas.add(questioning)
+    booked = SessionFactory(title="Booked already")
+    booked.areas.add(questioning)
+    free = SessionFactory(title="Still free")
+    free.areas.add(questioning)
+    session_services.booking_create(session=booked, user=personas.owner)
+    recorded = SessionFactory(title="Recorded", recording_url="https://video.example.test/r")
+    offer(ExpertProfileFactory(user=UserFactory(school=personas.school)), "questioning")
+    context = digest.build(personas.owner, None)
+    titles = [s.title for s, _ in context["sessions"]]
+    assert "Still free" in titles
+    assert "Booked already" not in titles
+    site = settings.SITE_URL.rstrip("/")
+    assert recorded.pk in [s.pk for s in context["recordings"]]
+    for session in context["recordings"]:
+        assert session.digest_url == site + session.get_absolute_url()
+    assert context["experts"]
+    for item in context["experts"]:
+        assert item["profile"].digest_url == site + item["profile"].get_absolute_url()
+    _, text, html = render_email("digest", context | {"community_name": "Riverside"})
+    assert f'href="{site}{recorded.get_absolute_url()}"' in html
+    assert f"Recorded: {site}{recorded.get_absolute_url()}" in text
