@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "portfolios",
     "notifications",
     "termly",  # after notifications: its admin extends the ledger's
+    "privacy",
 ]
 
 MIDDLEWARE = [
@@ -214,6 +215,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.nudge_release_requests",
         "schedule": crontab(hour=8, minute=0),
     },
+    # Personal data: downloads past their expiry go; accounts past the retention periods go.
+    "privacy-purge-exports": {
+        "task": "privacy.purge_exports",
+        "schedule": crontab(hour=3, minute=15),
+    },
+    "privacy-apply-retention-weekly": {
+        "task": "privacy.apply_retention",
+        "schedule": crontab(hour=3, minute=30, day_of_week="sunday"),
+    },
     # The ledger is the outbox: what waits (a broker outage, a lost task) goes within a minute.
     "notifications-sweep-pending": {
         "task": "notifications.sweep_pending",
@@ -223,6 +233,11 @@ CELERY_BEAT_SCHEDULE = {
 # An unreachable broker fails an enqueue fast (the ledger keeps the email for the sweep)
 # instead of holding the person's request while kombu retries.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
+
+# Retention (months; 0 switches a rule off): accounts are deleted this long after their school
+# removed them, or after anyone last signed in to them. The privacy notice says the same.
+CPDHUB_RETENTION_REMOVED_MONTHS = env.int("CPDHUB_RETENTION_REMOVED_MONTHS", default=12)
+CPDHUB_RETENTION_INACTIVE_MONTHS = env.int("CPDHUB_RETENTION_INACTIVE_MONTHS", default=36)
 
 # --- Authentication: django-allauth ---------------------------------------------
 

@@ -24,6 +24,7 @@ urlpatterns = [
     path("portfolio/", include("portfolios.urls")),
     path("notifications/", include("notifications.urls")),
     path("notifications/", include("termly.urls")),  # the profile confirm link
+    path("", include("privacy.urls")),
     path("", include("hubs.urls")),
 ]
 

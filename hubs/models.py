@@ -313,6 +313,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)
+    # When their school removed them (hubs.services.user_deactivate): the retention clock.
+    deactivated_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = UserManager()
 

@@ -171,7 +171,8 @@ def user_deactivate(*, user: User, by: User) -> User:
     _leave_community(user)
     if user.is_active:
         user.is_active = False
-        user.save(update_fields=["is_active"])
+        user.deactivated_at = timezone.now()
+        user.save(update_fields=["is_active", "deactivated_at"])
     user_deactivated.send(sender=User, user=user, by=by)
     return user
 
@@ -184,6 +185,19 @@ def user_delete(*, user: User, by: User) -> None:
     attachment files removed, the email ledger's address replaced by a hash), then the rows.
     """
     _check_may_remove(by, user)
+    _delete(user, by=by)
+
+
+@transaction.atomic
+def user_expire(*, user: User) -> None:
+    """
+    The retention policy's deletion (privacy.services.retention_apply, run by the operator's
+    scheduled job): the same as ``user_delete``, with nobody doing it.
+    """
+    _delete(user, by=None)
+
+
+def _delete(user: User, *, by: User | None) -> None:
     user = User.objects.select_for_update().get(pk=user.pk)
     _leave_community(user)
     user_deleting.send(sender=User, user=user, by=by)

@@ -22,6 +22,7 @@ from experts.models import ContactRequest, ExpertiseArea
 from notifications import registry
 from notifications.models import Delivery
 from notifications.rendering import render_email
+from privacy.models import DataExport
 from tests.cpd_sessions.factories import SessionFactory, book, london, release_data
 from tests.experts.factories import ExpertProfileFactory
 from tests.factories import InvitationFactory, TermFactory, UserFactory
@@ -129,6 +130,18 @@ def _termly(kind: str) -> Delivery:
     return row(kind, "digest:autumn", leader)
 
 
+def _data_export(kind: str) -> Delivery:
+    user = person()
+    export = DataExport.objects.create(
+        user=user,
+        state=DataExport.State.READY,
+        file="exports/x.zip",
+        finished_at=timezone.now(),
+        expires_at=timezone.now() + datetime.timedelta(days=7),
+    )
+    return row(kind, f"data_export_ready:{export.pk}", user)
+
+
 FACTORIES = {
     "booking_confirmed": _about_booking,
     "booking_promoted": _about_booking,
@@ -147,6 +160,7 @@ FACTORIES = {
     "audit_portfolio": _termly,
     "audit_needs": _termly,
     "release_nudge": _termly,
+    "data_export_ready": _data_export,
 }
 
 
