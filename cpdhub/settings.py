@@ -175,6 +175,8 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "Europe/London"
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A row left "sending" by a worker that died may be claimed again after this long.
+CPDHUB_MAIL_SENDING_STALE_SECONDS = env.int("CPDHUB_MAIL_SENDING_STALE_SECONDS", default=15 * 60)
 # Beat's schedule lives here, in settings, so it is reviewed like code.
 CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions-nightly": {
