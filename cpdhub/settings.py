@@ -289,6 +289,17 @@ ACCOUNT_RATE_LIMITS = {
     "reauthenticate": "10/m/user",
 }
 
+# Limits that stop abuse but not people (cpdhub/ratelimit.py): "count/period" (s, m, h, d),
+# several separated by commas, per signed-in person (or address, signed out), counted in the
+# default cache (Redis in production: shared by every web process). The README says why each.
+CPDHUB_RATE_LIMITS = {
+    "directory": env.str("CPDHUB_RATE_DIRECTORY", default="60/m,600/h"),
+    "directory_export": env.str("CPDHUB_RATE_DIRECTORY_EXPORT", default="10/h"),
+    "profile": env.str("CPDHUB_RATE_PROFILE", default="60/m,600/h"),
+    "contact": env.str("CPDHUB_RATE_CONTACT", default="10/m"),
+    "invite": env.str("CPDHUB_RATE_INVITE", default="120/h"),
+}
+
 # The number of proxies in front of the web process that append to X-Forwarded-For (compose
 # deployment behind one TLS-terminating proxy: 1). 0 ignores the header, which anyone can forge.
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("CPDHUB_TRUSTED_PROXY_COUNT", default=0)

@@ -8,6 +8,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from cpdhub import csvsafe
+from cpdhub.ratelimit import limited
 
 from . import permissions, selectors, services
 from .filters import DirectoryFilter
@@ -17,6 +18,7 @@ from .models import ContactRequest, ExpertProfile, ProfileArea
 PAGE_SIZE = 20
 
 
+@limited("directory")
 def directory(request):
     search, profiles, query = _filtered(request)
     invalid = profiles is None
@@ -68,6 +70,7 @@ def _listed(request):
     return search, profiles
 
 
+@limited("directory_export")
 def printable(request):
     """The termly directory as a clear, printable list, filterable by hub and area."""
     search, profiles = _listed(request)
@@ -76,6 +79,7 @@ def printable(request):
     return render(request, "experts/print.html", {"filter": search, "profiles": profiles})
 
 
+@limited("directory_export")
 def export_csv(request):
     _search, profiles = _listed(request)
     if profiles is None:
@@ -129,6 +133,7 @@ def _without_page(request) -> str:
     return params.urlencode()
 
 
+@limited("profile")
 def profile(request, pk: int):
     try:
         expert = selectors.profile_for(pk, request.user)
@@ -159,6 +164,7 @@ def _profile_context(request, expert, form) -> dict:
 
 
 @require_POST
+@limited("contact")
 def contact(request, pk: int):
     try:
         expert = selectors.profile_for(pk, request.user)

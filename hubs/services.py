@@ -7,13 +7,13 @@ import datetime
 from allauth.account.forms import ResetPasswordForm
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from notifications.services import ledger_forget
 
 from . import permissions
-from .models import Hub, Invitation, School, SchoolDomain, SubjectNetwork, User
+from .models import Hub, Invitation, School, SchoolDomain, SubjectNetwork, ThrottledRequest, User
 from .signals import user_deactivated, user_deleting
 from .tasks import mail_invitation
 
@@ -221,3 +221,16 @@ def invitation_resend(*, invitations, by: User) -> int:
             continue  # they have an account by now, or the address became a member school's
         sent += 1
     return sent
+
+
+def throttle_record(*, request, group: str, key: str) -> None:
+    """Count a request refused by a rate limit against this person's row for the hour."""
+    now = timezone.now()
+    hour = now.replace(minute=0, second=0, microsecond=0)
+    user = request.user if request.user.is_authenticated else None
+    row, _ = ThrottledRequest.objects.get_or_create(
+        key=key, group=group, hour=hour, defaults={"user": user}
+    )
+    ThrottledRequest.objects.filter(pk=row.pk).update(
+        refused=F("refused") + 1, last_path=request.path[:200], last_at=now
+    )
