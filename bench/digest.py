@@ -24,18 +24,17 @@ import os
 import resource
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cpdhub.settings")
 PORT = int(os.environ.get("BENCH_SMTP_PORT", "8025"))
 os.environ["EMAIL_URL"] = f"smtp://127.0.0.1:{PORT}"
 os.environ.setdefault("LOG_LEVEL", "WARNING")
 
 import django  # noqa: E402
+from common import PYTHON, ROOT, Sink, celery_worker, manage  # noqa: E402  (bench/common.py)
 
 django.setup()
 
@@ -50,31 +49,6 @@ from experts.models import ExpertiseArea  # noqa: E402
 from hubs.models import Term, User  # noqa: E402
 from notifications.models import Delivery  # noqa: E402
 from portfolios.models import Goal  # noqa: E402
-
-PYTHON = sys.executable
-
-
-class Sink:
-    """An SMTP server that accepts everything and counts it."""
-
-    def __init__(self) -> None:
-        self.count = 0
-        self.lock = threading.Lock()
-
-    async def handle_DATA(self, server, session, envelope):
-        with self.lock:
-            self.count += 1
-        return "250 OK"
-
-
-def manage(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(  # noqa: S603 - our own manage.py
-        [PYTHON, str(ROOT / "manage.py"), *args],
-        check=True,
-        capture_output=True,
-        text=True,
-        env=os.environ,
-    )
 
 
 def prepare(n: int) -> None:
@@ -127,26 +101,9 @@ def peak_rss_mb(pid: int) -> float:
 
 def run(n: int, sink: Sink) -> dict:
     recipients = User.objects.filter(is_active=True).count()
-    worker = subprocess.Popen(  # noqa: S603 - our own worker
-        [
-            PYTHON,
-            "-m",
-            "celery",
-            "-A",
-            "cpdhub",
-            "worker",
-            "--pool=solo",
-            "--without-heartbeat",
-            "--without-gossip",
-            "--without-mingle",
-            "-l",
-            "WARNING",
-        ],
-        cwd=ROOT,
-        env=os.environ,
-    )
+    worker = celery_worker()
     time.sleep(4)  # the worker connects to the broker
-    before = sink.count
+    before = sink.total()
     started = time.perf_counter()
     planner = subprocess.run(  # noqa: S603 - this script, planning only
         [PYTHON, __file__, "--plan-only"],
@@ -159,13 +116,13 @@ def run(n: int, sink: Sink) -> dict:
     planned = time.perf_counter() - started
     planner_peak = float(planner.stdout.split("PEAK_KB ")[1]) / 1024
     deadline = started + 1800
-    while sink.count - before < recipients and time.perf_counter() < deadline:
+    while sink.total() - before < recipients and time.perf_counter() < deadline:
         time.sleep(0.2)
     elapsed = time.perf_counter() - started
     worker_peak = peak_rss_mb(worker.pid)
     worker.terminate()
     worker.wait(timeout=30)
-    sent = sink.count - before
+    sent = sink.total() - before
     return {
         "recipients": recipients,
         "sent": sent,

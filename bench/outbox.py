@@ -22,15 +22,12 @@ import argparse
 import collections
 import datetime
 import os
-import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 REDIS_PORT = int(os.environ.get("BENCH_REDIS_PORT", "6391"))
 SMTP_PORT = int(os.environ.get("BENCH_SMTP_PORT", "8026"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cpdhub.settings")
@@ -40,6 +37,7 @@ os.environ["EMAIL_URL"] = f"smtp://127.0.0.1:{SMTP_PORT}"
 os.environ.setdefault("LOG_LEVEL", "WARNING")
 
 import django  # noqa: E402
+from common import Sink, celery_worker, redis_start, redis_stop  # noqa: E402  (bench/common.py)
 
 django.setup()
 
@@ -56,48 +54,7 @@ from experts.models import ContactRequest, ExpertProfile  # noqa: E402
 from hubs.models import Hub, School, User  # noqa: E402
 from notifications.models import Delivery  # noqa: E402
 
-PYTHON = sys.executable
 PREFIX = "outbox-bench"
-
-
-class Sink:
-    """An SMTP server that accepts everything and counts the messages per recipient."""
-
-    def __init__(self) -> None:
-        self.per_recipient: collections.Counter[str] = collections.Counter()
-        self.lock = threading.Lock()
-
-    async def handle_DATA(self, server, session, envelope):
-        with self.lock:
-            for rcpt in envelope.rcpt_tos:
-                self.per_recipient[rcpt.lower()] += 1
-        return "250 OK"
-
-    def total(self) -> int:
-        with self.lock:
-            return sum(self.per_recipient.values())
-
-
-def redis(*args: str) -> None:
-    subprocess.run(args, check=False, capture_output=True)  # noqa: S603 - fixed commands
-
-
-def redis_start() -> None:
-    redis(
-        "redis-server", "--port", str(REDIS_PORT), "--bind", "127.0.0.1",
-        "--save", "", "--appendonly", "no", "--daemonize", "yes",
-    )  # fmt: skip
-    for _ in range(50):
-        ping = ["redis-cli", "-p", str(REDIS_PORT), "ping"]
-        answer = subprocess.run(ping, capture_output=True, text=True, check=False)  # noqa: S603
-        if answer.stdout.strip() == "PONG":
-            return
-        time.sleep(0.1)
-    raise SystemExit(f"redis-server on port {REDIS_PORT} did not start")
-
-
-def redis_stop() -> None:
-    redis("redis-cli", "-p", str(REDIS_PORT), "shutdown", "nosave")
 
 
 def prepare(n: int):
@@ -192,17 +149,9 @@ def main() -> None:
     sink = Sink()
     controller = Controller(sink, hostname="127.0.0.1", port=SMTP_PORT)
     controller.start()
-    redis_start()
+    redis_start(REDIS_PORT)
     schedule = Path(tempfile.mkdtemp()) / "beat-schedule"
-    worker = subprocess.Popen(  # noqa: S603 - our own worker, with its beat (the sweep)
-        [
-            PYTHON, "-m", "celery", "-A", "cpdhub", "worker", "--beat", "-s", str(schedule),
-            "--pool=solo", "--without-heartbeat", "--without-gossip", "--without-mingle",
-            "-l", "WARNING",
-        ],
-        cwd=ROOT,
-        env=os.environ,
-    )  # fmt: skip
+    worker = celery_worker(beat_schedule=schedule)  # with its beat: the sweep
     client = Client(raise_request_exception=False)
     errors = 0
     try:
@@ -211,7 +160,7 @@ def main() -> None:
         started = time.perf_counter()
         for action in actions[:third]:
             errors += not act(client, action)
-        redis_stop()
+        redis_stop(REDIS_PORT)
         stopped = time.perf_counter()
         print(f"Redis stopped after {third} actions", flush=True)
         during = actions[third : 2 * third]
@@ -220,7 +169,7 @@ def main() -> None:
         outage_actions = time.perf_counter() - stopped
         time.sleep(max(0.0, args.outage - outage_actions))
         waiting = Delivery.objects.filter(status="pending").count()
-        redis_start()
+        redis_start(REDIS_PORT)
         back = time.perf_counter()
         print(
             f"Redis back after {back - stopped:.0f} s; {len(during)} actions in "
@@ -237,7 +186,7 @@ def main() -> None:
     finally:
         worker.terminate()
         worker.wait(timeout=30)
-        redis_stop()
+        redis_stop(REDIS_PORT)
         controller.stop()
     lost = sum(1 for r in recipients if sink.per_recipient[r.lower()] == 0)
     twice = sum(1 for r in recipients if sink.per_recipient[r.lower()] > 1)

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django_filters",
     "django_htmx",
+    "csp",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -83,10 +84,13 @@ INSTALLED_APPS = [
     "notifications",
     "termly",  # after notifications: its admin extends the ledger's
     "coordination",
+    "privacy",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -172,6 +176,8 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "Europe/London"
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A row left "sending" by a worker that died may be claimed again after this long.
+CPDHUB_MAIL_SENDING_STALE_SECONDS = env.int("CPDHUB_MAIL_SENDING_STALE_SECONDS", default=15 * 60)
 # Beat's schedule lives here, in settings, so it is reviewed like code.
 CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions-nightly": {
@@ -222,6 +228,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.nudge_release_requests",
         "schedule": crontab(hour=8, minute=0),
     },
+    # Personal data: downloads past their expiry go; accounts past the retention periods go.
+    "privacy-purge-exports": {
+        "task": "privacy.purge_exports",
+        "schedule": crontab(hour=3, minute=15),
+    },
+    "privacy-apply-retention-weekly": {
+        "task": "privacy.apply_retention",
+        "schedule": crontab(hour=3, minute=30, day_of_week="sunday"),
+    },
     # The ledger is the outbox: what waits (a broker outage, a lost task) goes within a minute.
     "notifications-sweep-pending": {
         "task": "notifications.sweep_pending",
@@ -231,6 +246,11 @@ CELERY_BEAT_SCHEDULE = {
 # An unreachable broker fails an enqueue fast (the ledger keeps the email for the sweep)
 # instead of holding the person's request while kombu retries.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
+
+# Retention (months; 0 switches a rule off): accounts are deleted this long after their school
+# removed them, or after anyone last signed in to them. The privacy notice says the same.
+CPDHUB_RETENTION_REMOVED_MONTHS = env.int("CPDHUB_RETENTION_REMOVED_MONTHS", default=12)
+CPDHUB_RETENTION_INACTIVE_MONTHS = env.int("CPDHUB_RETENTION_INACTIVE_MONTHS", default=36)
 
 # --- Authentication: django-allauth ---------------------------------------------
 
@@ -279,6 +299,17 @@ ACCOUNT_RATE_LIMITS = {
     "change_password": "5/m/user",
     "manage_email": "10/m/user",
     "reauthenticate": "10/m/user",
+}
+
+# Limits that stop abuse but not people (cpdhub/ratelimit.py): "count/period" (s, m, h, d),
+# several separated by commas, per signed-in person (or address, signed out), counted in the
+# default cache (Redis in production: shared by every web process). The README says why each.
+CPDHUB_RATE_LIMITS = {
+    "directory": env.str("CPDHUB_RATE_DIRECTORY", default="60/m,600/h"),
+    "directory_export": env.str("CPDHUB_RATE_DIRECTORY_EXPORT", default="10/h"),
+    "profile": env.str("CPDHUB_RATE_PROFILE", default="60/m,600/h"),
+    "contact": env.str("CPDHUB_RATE_CONTACT", default="10/m"),
+    "invite": env.str("CPDHUB_RATE_INVITE", default="120/h"),
 }
 
 # The number of proxies in front of the web process that append to X-Forwarded-For (compose
@@ -364,9 +395,62 @@ STORAGES = {
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"  # sent on a link from an email, never on a cross-site POST
+CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Content Security Policy (django-csp): every script and style is a file of our own; no inline
+# script, style attribute or event handler anywhere (tests/test_security_headers.py reads the
+# templates for them). htmx is told not to inject its indicator <style> (base.html's htmx-config).
+# Sign-in with Google or Microsoft posts a form that redirects to the provider, so form-action
+# names the providers that are switched on.
+_SOCIAL_FORM_TARGETS = {
+    "google": "https://accounts.google.com",
+    "microsoft": "https://login.microsoftonline.com",
+}
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],  # data: for the two-factor QR code
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-src": ["'self'"],  # the digest preview in the admin
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": [
+            "'self'",
+            *(_SOCIAL_FORM_TARGETS[name] for name in SOCIALACCOUNT_PROVIDERS),
+        ],
+    },
+}
+# Nothing here uses the camera, microphone, location, payment or the like: deny them all.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)

@@ -9,6 +9,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from cpdhub import csvsafe
+from cpdhub.ratelimit import limited
 from hubs.models import User
 
 from . import permissions, selectors, services
@@ -19,6 +20,7 @@ from .models import ContactRequest, ExpertProfile, ProfileArea
 PAGE_SIZE = 20
 
 
+@limited("directory")
 def directory(request):
     search, profiles, query = _filtered(request)
     invalid = profiles is None
@@ -90,6 +92,7 @@ PRINT_PAGE_SIZE = 200
 PRINT_LIMIT = 2_000
 
 
+@limited("directory_export")
 def printable(request):
     """The termly directory as a clear, printable list, filterable by hub and area, grouped by
     school (so sorted by school) and bounded: a page at a time, and never more than PRINT_LIMIT
@@ -127,6 +130,7 @@ CSV_HEADER = [
 ]
 
 
+@limited("directory_export")
 def export_csv(request):
     """The directory as a spreadsheet, streamed: rows are written as they are read from a
     server-side cursor, so the first byte leaves at once and memory does not grow with the
@@ -197,6 +201,7 @@ def _without_page(request) -> str:
     return params.urlencode()
 
 
+@limited("profile")
 def profile(request, pk: int):
     try:
         expert = selectors.profile_for(pk, request.user)
@@ -227,6 +232,7 @@ def _profile_context(request, expert, form) -> dict:
 
 
 @require_POST
+@limited("contact")
 def contact(request, pk: int):
     try:
         expert = selectors.profile_for(pk, request.user)

@@ -8,7 +8,7 @@ from allauth.account.forms import ResetPasswordForm
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -22,6 +22,7 @@ from .models import (
     School,
     SchoolDomain,
     SubjectNetwork,
+    ThrottledRequest,
     User,
 )
 from .signals import user_deactivated, user_deleting
@@ -268,7 +269,8 @@ def user_deactivate(*, user: User, by: User) -> User:
     _leave_community(user)
     if user.is_active:
         user.is_active = False
-        user.save(update_fields=["is_active"])
+        user.deactivated_at = timezone.now()
+        user.save(update_fields=["is_active", "deactivated_at"])
     user_deactivated.send(sender=User, user=user, by=by)
     return user
 
@@ -281,6 +283,19 @@ def user_delete(*, user: User, by: User) -> None:
     attachment files removed, the email ledger's address replaced by a hash), then the rows.
     """
     _check_may_remove(by, user)
+    _delete(user, by=by)
+
+
+@transaction.atomic
+def user_expire(*, user: User) -> None:
+    """
+    The retention policy's deletion (privacy.services.retention_apply, run by the operator's
+    scheduled job): the same as ``user_delete``, with nobody doing it.
+    """
+    _delete(user, by=None)
+
+
+def _delete(user: User, *, by: User | None) -> None:
     user = User.objects.select_for_update().get(pk=user.pk)
     _leave_community(user)
     user_deleting.send(sender=User, user=user, by=by)
@@ -355,3 +370,16 @@ def hub_update(*, hub: Hub, by: User, description: str) -> Hub:
     hub.description = description.strip()
     hub.save(update_fields=["description"])
     return hub
+
+
+def throttle_record(*, request, group: str, key: str) -> None:
+    """Count a request refused by a rate limit against this person's row for the hour."""
+    now = timezone.now()
+    hour = now.replace(minute=0, second=0, microsecond=0)
+    user = request.user if request.user.is_authenticated else None
+    row, _ = ThrottledRequest.objects.get_or_create(
+        key=key, group=group, hour=hour, defaults={"user": user}
+    )
+    ThrottledRequest.objects.filter(pk=row.pk).update(
+        refused=F("refused") + 1, last_path=request.path[:200], last_at=now
+    )

@@ -11,6 +11,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
+from cpdhub.ratelimit import limited
+
 from . import permissions, selectors, services
 from .forms import (
     INVITATION_SESSION_KEY,
@@ -123,6 +125,7 @@ def school_detail(request, urn: int):
     )
 
 
+@limited("invite", methods=("POST",))
 def school_invite(request, urn: int):
     school = get_object_or_404(School, urn=urn)
     permissions.require_can_invite_to(request.user, school)  # the form page

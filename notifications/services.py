@@ -9,7 +9,7 @@ when the person opted out of its category → claimed by one sender with a condi
 error, failed after MAX_ATTEMPTS or for a permanent one).
 
 A worker killed between claiming and marking leaves a row in ``sending``; after
-SENDING_STALE_AFTER it may be claimed again. That window (SMTP accepted the message, the
+``sending_stale_after()`` it may be claimed again. That window (SMTP accepted the message, the
 process died before the UPDATE) is the only way a message can go twice.
 """
 
@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 
 import kombu.exceptions
 import redis.exceptions
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.mail import get_connection
@@ -43,7 +44,15 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
-SENDING_STALE_AFTER = datetime.timedelta(minutes=15)
+
+
+def sending_stale_after() -> datetime.timedelta:
+    """How long a row may stay "sending" before another sender may claim it again (15 minutes
+    unless CPDHUB_MAIL_SENDING_STALE_SECONDS says otherwise: a slow mail server must not make
+    a message go twice; bench/faults.py shortens it to see a killed worker's row go)."""
+    return datetime.timedelta(seconds=settings.CPDHUB_MAIL_SENDING_STALE_SECONDS)
+
+
 # The sweep leaves younger pending rows to the task enqueued when they were written.
 SWEEP_AFTER = datetime.timedelta(seconds=30)
 SWEEP_BATCH = 500
@@ -101,7 +110,7 @@ def _opted_out_ids(user_ids: Iterable[int], category: Category) -> set[int]:
 
 
 def _claimable() -> Q:
-    stale = timezone.now() - SENDING_STALE_AFTER
+    stale = timezone.now() - sending_stale_after()
     return Q(status=Delivery.Status.PENDING) | Q(
         status=Delivery.Status.SENDING, claimed_at__lt=stale
     )

@@ -14,6 +14,7 @@ from django.utils.text import slugify
 
 from hubs.models import Term, User
 from notifications.models import Delivery
+from notifications.services import sending_stale_after
 
 BATCH_SIZE = 200
 
@@ -77,7 +78,7 @@ def audit_term_due(today: datetime.date | None = None) -> Term | None:
 
 def still_to_send(people: QuerySet[User], *, kind: str, key: str) -> QuerySet[User]:
     """Those of ``people`` with no settled row (sent, skipped, failed, being sent) for the key."""
-    stale = timezone.now() - datetime.timedelta(minutes=15)
+    stale = timezone.now() - sending_stale_after()
     settled = (
         Delivery.objects.filter(kind=kind, key=key, recipient_id__isnull=False)
         .exclude(Q(status=Delivery.Status.PENDING))

@@ -133,3 +133,37 @@ def test_proxy_count_comes_from_the_environment():
     result = run(PRINT_SETTINGS, {"CPDHUB_TRUSTED_PROXY_COUNT": "1"})
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout.strip().splitlines()[-1])["proxies"] == 1
+
+
+PRINT_SECURITY = """
+import django, json, os
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cpdhub.settings")
+django.setup()
+from django.conf import settings
+print(json.dumps({
+    "session_secure": settings.SESSION_COOKIE_SECURE,
+    "csrf_secure": settings.CSRF_COOKIE_SECURE,
+    "hsts": settings.SECURE_HSTS_SECONDS,
+    "ssl_redirect": settings.SECURE_SSL_REDIRECT,
+    "form_action": settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"],
+}))
+"""
+
+
+def test_production_cookies_are_secure_and_hsts_is_a_year():
+    env = {"DEBUG": "false", "SECRET_KEY": "k" * 60, "ALLOWED_HOSTS": "cpd.example.org"}
+    result = run(PRINT_SECURITY, env)
+    assert result.returncode == 0, result.stderr
+    found = json.loads(result.stdout)
+    assert found["session_secure"] is True
+    assert found["csrf_secure"] is True
+    assert found["hsts"] == 60 * 60 * 24 * 365
+    assert found["ssl_redirect"] is True
+    assert found["form_action"] == ["'self'"]
+
+
+def test_sign_in_with_google_may_post_to_google_and_nowhere_else():
+    env = {"GOOGLE_CLIENT_ID": "id", "GOOGLE_CLIENT_SECRET": "secret"}
+    result = run(PRINT_SECURITY, env)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["form_action"] == ["'self'", "https://accounts.google.com"]

@@ -71,6 +71,17 @@ def page(browser, request, live_server):
     context.set_default_timeout(15_000)
     tab = context.new_page()
     tab.base_url = live_server.url
+    # Whatever the Content Security Policy refused on any page a journey opened (an inline
+    # style or script someone added) fails that test: Chromium reports each on the console.
+    refused: list[str] = []
+    tab.on(
+        "console",
+        lambda message: (
+            refused.append(f"{tab.url}: {message.text}")
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
     yield tab
     report = getattr(request.node, "report_call", None)
     if report is not None and report.failed:
@@ -78,6 +89,8 @@ def page(browser, request, live_server):
         name = re.sub(r"[^\w.-]+", "_", request.node.nodeid)
         tab.screenshot(path=str(RESULTS / f"{name}.png"), full_page=True)
     context.close()
+    if refused and report is not None and report.passed:
+        pytest.fail("The Content Security Policy refused:\n" + "\n".join(refused))
 
 
 @pytest.fixture

@@ -23,6 +23,7 @@ from experts.models import ContactRequest, ExpertiseArea
 from notifications import registry
 from notifications.models import Delivery
 from notifications.rendering import render_email
+from privacy.models import DataExport
 from tests.cpd_sessions.factories import SessionFactory, book, london, release_data
 from tests.experts.factories import ExpertProfileFactory
 from tests.factories import InvitationFactory, SubjectNetworkFactory, TermFactory, UserFactory
@@ -165,6 +166,18 @@ def _need_introduction(kind: str) -> Delivery:
     return row(kind, introduction_key(need.owner_id, profile.pk), need.owner)
 
 
+def _data_export(kind: str) -> Delivery:
+    user = person()
+    export = DataExport.objects.create(
+        user=user,
+        state=DataExport.State.READY,
+        file="exports/x.zip",
+        finished_at=timezone.now(),
+        expires_at=timezone.now() + datetime.timedelta(days=7),
+    )
+    return row(kind, f"data_export_ready:{export.pk}", user)
+
+
 FACTORIES = {
     "booking_confirmed": _about_booking,
     "booking_promoted": _about_booking,
@@ -187,6 +200,7 @@ FACTORIES = {
     "audit_needs": _termly,
     "release_nudge": _termly,
     "need_introduction": _need_introduction,
+    "data_export_ready": _data_export,
 }
 
 

@@ -1,0 +1,70 @@
+"""
+Limits that stop abuse but not people (issue 17, item 3): django-ratelimit's counters in the
+default cache (Redis in production, so every web process shares them), keyed by the signed-in
+person or, signed out, by the client's address as allauth reads it (the same trusted-proxy
+rule as the sign-in limits). The rates are settings (``CPDHUB_RATE_LIMITS``, one or more
+"count/period" per group), chosen so that a person working normally never meets them: see the
+README. Someone who does gets a 429 page that says how long to wait, and the coordinator sees
+who in the admin (hubs.ThrottledRequest), one row per person, group and hour.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+
+from allauth.account.adapter import get_adapter
+from django.conf import settings
+from django.shortcuts import render
+from django_ratelimit.core import get_usage
+
+logger = logging.getLogger("cpdhub.ratelimit")
+
+
+def client_key(group: str, request) -> str:
+    if request.user.is_authenticated:
+        return f"user:{request.user.pk}"
+    return f"ip:{get_adapter().get_client_ip(request)}"
+
+
+def over_limit(request, group: str) -> int | None:
+    """Count this request against each of the group's rates; the seconds to wait when one is
+    exceeded, else None."""
+    wait = None
+    for rate in settings.CPDHUB_RATE_LIMITS.get(group, "").split(","):
+        if not rate.strip():
+            continue
+        usage = get_usage(request, group=group, key=client_key, rate=rate.strip(), increment=True)
+        if usage is not None and usage["should_limit"]:
+            wait = max(wait or 0, usage["time_left"])
+    return wait
+
+
+def limited(group: str, *, methods: tuple[str, ...] = ("GET", "POST")):
+    """A view decorator: past the group's rate, a 429 page instead of the view."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if request.method in methods:
+                wait = over_limit(request, group)
+                if wait is not None:
+                    return refuse(request, group, wait)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def refuse(request, group: str, wait: int):
+    from hubs.services import throttle_record  # noqa: PLC0415 -- hubs imports this module
+
+    throttle_record(request=request, group=group, key=client_key(group, request))
+    logger.warning(
+        "rate limit %s reached by %s on %s", group, client_key(group, request), request.path
+    )
+    minutes = max(1, round(wait / 60))
+    response = render(request, "429.html", {"wait_minutes": minutes, "group": group}, status=429)
+    response["Retry-After"] = str(max(1, int(wait)))
+    return response

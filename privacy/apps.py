@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+
+
+class PrivacyConfig(AppConfig):
+    """
+    The UK GDPR rights, on top of every other app: the privacy notice, "download my data" (a
+    zip built in the background, offered by a link that expires), "delete my account" and the
+    retention job. It reads every app's rows about a person; no app imports it.
+    """
+
+    name = "privacy"
+    verbose_name = "Privacy and personal data"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from .kinds import register_kinds  # noqa: PLC0415 -- AppConfig.ready
+
+        register_kinds()

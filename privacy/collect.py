@@ -1,0 +1,189 @@
+"""
+Everything the community holds about one person, app by app, as plain JSON-ready data: the
+contents of "download my data" (UK GDPR, the right of access). Secrets (password hash, tokens,
+two-factor secrets) and derived copies (search documents, rendered HTML) are left out; so is
+other people's private text (the message a colleague wrote to you, their thanks), which is
+theirs: you see that it exists, when and from whom.
+
+Each section is a list of rows with the model's own field names, so nothing is missed when a
+field is added; a test compares the sections with every model that points at a person.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Iterator
+from decimal import Decimal
+from typing import Any
+
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.socialaccount.models import SocialAccount
+from django.db import models
+from django.db.models import Q
+
+from cpd_sessions.models import (
+    Attendance,
+    Booking,
+    BudgetEntry,
+    CalendarFeed,
+    CpdBudget,
+    DevelopmentSession,
+    Feedback,
+    ReleaseRequest,
+    SessionMessage,
+)
+from experts.models import ContactRequest, ExpertProfile, ProfileArea
+from hubs.models import (
+    Hub,
+    ImportJob,
+    Invitation,
+    LoneRangerInvitation,
+    School,
+    SubjectNetwork,
+    ThrottledRequest,
+    User,
+)
+from notifications.models import Delivery, Preference
+from portfolios.models import (
+    Entry,
+    EntryAttachment,
+    Goal,
+    GoalReview,
+    ImpactFollowUp,
+    Need,
+    Statement,
+)
+
+NOT_YOURS = "(written by the other person: not included)"
+# Never exported: secrets, and derived copies of what is exported anyway.
+SECRET = {"password", "token", "data", "key", "secret", "token_secret"}
+DERIVED = {"search_document", "search_vector", "bio_html", "sort_name", "user_is_active"}
+
+
+def _value(value: Any) -> Any:
+    if isinstance(value, datetime.datetime | datetime.date | datetime.time):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, models.fields.files.FieldFile):
+        return value.name or None
+    return value
+
+
+def _label(obj: models.Model | None) -> str | None:
+    return None if obj is None else str(obj)
+
+
+def rows(
+    queryset: models.QuerySet, *, leave_out: Iterable[str] = (), replace: dict | None = None
+) -> list[dict[str, Any]]:
+    """Each row's own fields (a related row as its id and its name), its many-to-many as names."""
+    model = queryset.model
+    skip = SECRET | DERIVED | set(leave_out)
+    fields = [f for f in model._meta.concrete_fields if f.name not in skip]
+    related = [f.name for f in fields if f.is_relation]
+    many = [f.name for f in model._meta.many_to_many if f.name not in skip]
+    out = []
+    for obj in queryset.select_related(*related).prefetch_related(*many).order_by("pk"):
+        row = {}
+        for field in fields:
+            if field.is_relation:
+                row[field.name] = {
+                    "id": field.value_from_object(obj),
+                    "name": _label(getattr(obj, field.name)),
+                }
+            else:
+                row[field.name] = _value(field.value_from_object(obj))
+        for name in many:
+            row[name] = [str(o) for o in getattr(obj, name).all()]
+        row.update(replace or {})
+        out.append(row)
+    return out
+
+
+def personal_data(user: User) -> dict[str, dict[str, list[dict[str, Any]]]]:
+    """Every row about ``user``, by app and kind."""
+    mine = Q(user=user)
+    bookings = Booking.objects.filter(user=user)
+    profile = ExpertProfile.objects.filter(user=user)
+    entries = Entry.objects.filter(owner=user)
+    return {
+        "account": {
+            "person": rows(User.objects.filter(pk=user.pk), leave_out={"user_permissions"}),
+            "email_addresses": rows(EmailAddress.objects.filter(mine)),
+            "two_factor_methods": rows(Authenticator.objects.filter(mine)),
+            "school_sign_in_accounts": rows(SocialAccount.objects.filter(mine)),
+        },
+        "community": {
+            "invitations_to_you": rows(
+                Invitation.objects.filter(Q(accepted_user=user) | Q(email__iexact=user.email))
+            ),
+            "invitations_you_sent": rows(Invitation.objects.filter(invited_by=user)),
+            "schools_you_lead_cpd_for": rows(School.objects.filter(cpd_leaders=user)),
+            "hubs_you_lead": rows(Hub.objects.filter(leaders=user), leave_out={"leaders"}),
+            "networks_you_belong_to": rows(
+                SubjectNetwork.objects.filter(members=user), leave_out={"members"}
+            ),
+            "networks_you_lead": rows(
+                SubjectNetwork.objects.filter(leads=user), leave_out={"members", "leads"}
+            ),
+            "network_invitations_as_a_lone_ranger": rows(LoneRangerInvitation.objects.filter(mine)),
+            # What you uploaded and when; the results name the people in the file: left out.
+            "imports_you_ran": rows(
+                ImportJob.objects.filter(created_by=user),
+                leave_out={"result", "error", "column_map", "file_token"},
+            ),
+            "requests_refused_by_a_rate_limit": rows(ThrottledRequest.objects.filter(mine)),
+        },
+        "expertise": {
+            "profile": rows(profile),
+            "offers": rows(ProfileArea.objects.filter(profile__in=profile)),
+            "requests_you_sent": rows(ContactRequest.objects.filter(sender=user)),
+            "requests_you_received": rows(
+                ContactRequest.objects.filter(profile__in=profile),
+                replace={"message": NOT_YOURS},
+            ),
+        },
+        "sessions": {
+            "sessions_you_lead": rows(
+                DevelopmentSession.objects.filter(leads=user),
+                leave_out={"leads", "join_link"},
+            ),
+            "sessions_you_proposed": rows(
+                DevelopmentSession.objects.filter(proposed_by=user).exclude(leads=user),
+                leave_out={"leads", "join_link"},
+            ),
+            "bookings": rows(bookings),
+            "release_requests": rows(ReleaseRequest.objects.filter(booking__in=bookings)),
+            "attendance": rows(Attendance.objects.filter(booking__in=bookings)),
+            "feedback_you_gave": rows(Feedback.objects.filter(booking__in=bookings)),
+            "budgets": rows(CpdBudget.objects.filter(mine)),
+            "budget_ledger": rows(BudgetEntry.objects.filter(mine)),
+            "calendar_feed": rows(CalendarFeed.objects.filter(mine)),
+            "messages_you_sent_to_a_session": rows(
+                SessionMessage.objects.filter(sent_by=user), leave_out={"token"}
+            ),
+        },
+        "portfolio": {
+            "goals": rows(Goal.objects.filter(owner=user)),
+            "goal_reviews": rows(GoalReview.objects.filter(goal__owner=user)),
+            "entries": rows(entries),
+            "evidence_files": rows(EntryAttachment.objects.filter(entry__in=entries)),
+            "impact_follow_ups": rows(ImpactFollowUp.objects.filter(entry__in=entries)),
+            "needs": rows(Need.objects.filter(owner=user)),
+            "statements": rows(Statement.objects.filter(owner=user)),
+        },
+        "email": {
+            "preferences": rows(Preference.objects.filter(mine)),
+            "emails_sent_to_you": rows(
+                Delivery.objects.filter(Q(recipient=user) | Q(email__iexact=user.email))
+            ),
+        },
+    }
+
+
+def personal_files(user: User) -> Iterator[tuple[str, EntryAttachment]]:
+    """The evidence files, each with the name it has in the zip."""
+    for attachment in EntryAttachment.objects.filter(entry__owner=user).order_by("pk"):
+        yield f"files/{attachment.entry_id}-{attachment.pk}-{attachment.original_name}", attachment

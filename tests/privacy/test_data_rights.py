@@ -1,0 +1,140 @@
+"""
+UK GDPR rights (issue 17, item 4): nothing about a person is left out of their download, the
+retention job, and the privacy notice. The forms are in test_forms_webtest.py.
+"""
+
+import datetime
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+from django.utils import timezone
+
+from hubs.models import User
+from hubs.services import user_deactivate
+from privacy.services import retention_apply
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+THEIR_WORDS = "Private words from the colleague who asked"
+MY_WORDS = "Could you help me with retrieval practice?"
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+# Models that point at a person but hold nothing about them worth a download (or hold it for
+# someone else): each says why. Every other model pointing at a person must be in the export.
+NOT_EXPORTED = {
+    "auth.Group": "a role, shown as the person's groups",
+    "account.EmailConfirmation": "a one-time secret",
+    "socialaccount.SocialToken": "a secret",
+    "privacy.DataExport": "the download itself",
+    "hubs.Community": "the community's own name",
+    "cpd_sessions.SessionDate": "a session's meetings: the session is exported, its timetable "
+    "is the community's",
+}
+EXPORTED = {
+    "hubs.User", "account.EmailAddress", "mfa.Authenticator", "socialaccount.SocialAccount",
+    "hubs.Invitation", "hubs.School", "hubs.Hub", "hubs.SubjectNetwork",
+    "hubs.LoneRangerInvitation", "hubs.ImportJob", "hubs.ThrottledRequest",
+    "experts.ExpertProfile", "experts.ProfileArea", "experts.ContactRequest",
+    "cpd_sessions.DevelopmentSession", "cpd_sessions.Booking", "cpd_sessions.ReleaseRequest",
+    "cpd_sessions.Attendance", "cpd_sessions.Feedback", "cpd_sessions.CpdBudget",
+    "cpd_sessions.BudgetEntry", "cpd_sessions.CalendarFeed", "cpd_sessions.SessionMessage",
+    "portfolios.Goal", "portfolios.GoalReview", "portfolios.Entry", "portfolios.EntryAttachment",
+    "portfolios.ImpactFollowUp", "portfolios.Need", "portfolios.Statement",
+    "notifications.Delivery", "notifications.Preference",
+}  # fmt: skip
+
+
+def test_every_model_about_a_person_is_in_the_export_or_says_why_not():
+    """A new model pointing at a person (directly, or through a booking, entry, goal or
+    profile) must be added to privacy/collect.py or to NOT_EXPORTED with its reason."""
+    about_people = {"hubs.User"}
+    grew = True
+    while grew:  # models pointing at a person, or at a row that does
+        grew = False
+        for model in apps.get_models():
+            label = model._meta.label
+            if label in about_people:
+                continue
+            targets = {
+                f.related_model._meta.label
+                for f in model._meta.get_fields()
+                if f.is_relation and f.related_model is not None and f.concrete
+            }
+            if targets & (about_people - {"hubs.School", "hubs.Hub", "hubs.SubjectNetwork"}):
+                about_people.add(label)
+                grew = True
+    missing = (
+        about_people
+        - EXPORTED
+        - set(NOT_EXPORTED)
+        - {
+            "admin.LogEntry",  # the admin's own audit trail
+            "auth.Permission",
+            "sessions.Session",
+        }
+    )
+    assert missing == set()
+
+
+def test_retention_dry_run_lists_and_changes_nothing_then_deletes(personas, capsys):
+    now = timezone.now()
+    long_ago = now - datetime.timedelta(days=400)
+    left = UserFactory(is_active=False, deactivated_at=long_ago)
+    left_recently = UserFactory(is_active=False, deactivated_at=now - datetime.timedelta(days=30))
+    dormant = UserFactory(last_login=now - datetime.timedelta(days=365 * 3 + 40))
+    User.objects.filter(pk=dormant.pk).update(date_joined=now - datetime.timedelta(days=2000))
+    active = UserFactory(last_login=now - datetime.timedelta(days=10))
+    coordinator = personas.coordinator
+    User.objects.filter(pk=coordinator.pk).update(
+        last_login=long_ago - datetime.timedelta(days=2000)
+    )
+
+    call_command("apply_retention", "--dry-run")
+    out = capsys.readouterr().out
+    assert "Would delete 1 account(s) removed by their school" in out
+    assert left.email in out
+    assert dormant.email in out
+    assert User.objects.filter(pk__in=[left.pk, dormant.pk]).count() == 2
+
+    found = retention_apply(dry_run=False)
+    assert [pk for pk, _ in found["removed"]] == [left.pk]
+    assert [pk for pk, _ in found["inactive"]] == [dormant.pk]
+    remaining = set(User.objects.values_list("pk", flat=True))
+    assert {left.pk, dormant.pk}.isdisjoint(remaining)
+    assert {left_recently.pk, active.pk, coordinator.pk} <= remaining
+
+
+def test_retention_rules_switch_off_at_zero(settings):
+    settings.CPDHUB_RETENTION_REMOVED_MONTHS = 0
+    settings.CPDHUB_RETENTION_INACTIVE_MONTHS = 0
+    UserFactory(is_active=False, deactivated_at=timezone.now() - datetime.timedelta(days=4000))
+    assert retention_apply(dry_run=False) == {"removed": [], "inactive": []}
+
+
+def test_deactivation_starts_the_retention_clock(personas):
+    user_deactivate(user=personas.owner, by=personas.coordinator)
+    personas.owner.refresh_from_db()
+    assert personas.owner.deactivated_at is not None
+
+
+def test_privacy_notice_is_public_and_linked_from_every_footer_and_sign_up(client, personas):
+    notice = client.get("/privacy/")
+    assert notice.status_code == 200
+    text = notice.content.decode()
+    for words in ("What we keep, why, and who sees it", "For how long", "Your rights"):
+        assert words in text
+    assert "12 months later" in text
+    assert "36 months is deleted" in text
+    assert 'href="/privacy/"' in client.get("/accounts/signup/").content.decode()
+    client.force_login(personas.owner)
+    assert 'href="/privacy/"' in client.get("/").content.decode()
+    account = client.get("/me/").content.decode()
+    assert 'href="/me/data/"' in account
+    assert 'href="/me/delete/"' in account
