@@ -99,7 +99,7 @@ def leads_with_profiles(session: DevelopmentSession) -> list[tuple[User, str | N
 def booking_of(session: DevelopmentSession, user: User) -> Booking | None:
     booking = (
         Booking.objects.filter(session=session, user=user)
-        .select_related("release", "feedback")
+        .select_related("release", "feedback", "attendance")
         .annotate(
             # My place in the queue, in the same query (see waitlist_place).
             queue_place=count_per_row(

@@ -39,6 +39,7 @@ def populate(personas, n: int) -> list:
             leads=[personas.colleague],
         )
         recorded.areas.set(areas)
+        SessionFactory(leads=[personas.colleague]).areas.set(areas)  # not booked: suggested
         book(session, owner)
         book(session, UserFactory(school=personas.other_school))  # waitlisted
         full = SessionFactory(leads=[personas.colleague], capacity=1)

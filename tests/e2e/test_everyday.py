@@ -32,6 +32,7 @@ WIDTHS = [390, 1280]
 
 
 def _no_sideways_scroll(page) -> None:
+    page.wait_for_load_state()  # a click's navigation may still be under way
     width = page.evaluate("() => document.documentElement.scrollWidth")
     viewport = page.evaluate("() => window.innerWidth")
     assert width <= viewport, f"the page scrolls sideways: {width} > {viewport}"
@@ -118,6 +119,7 @@ def test_lead_exports_the_register_and_emails_everyone_booked(page, demo, width)
     _accessible(page)
     page.go_back()
     page.get_by_role("link", name="Email everyone booked").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Email everyone booked")
     _no_sideways_scroll(page)
     _accessible(page)
     page.get_by_label("Subject").fill("Bring a lesson plan")
