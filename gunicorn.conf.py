@@ -3,14 +3,16 @@ gunicorn's settings for the web process (Dockerfile and docker-compose.yml run
 ``gunicorn -c gunicorn.conf.py cpdhub.wsgi:application``). The reasoning is in README.md,
 "Production deployment"; every number can be overridden from the environment.
 
-- Processes: one per core plus one. A Django request is Python (templates, forms), which holds
-  the GIL, so one process uses at most one core; the extra process keeps the cores busy while
-  another is between requests or collecting garbage.
-- Threads: each process runs a few requests at once (``gthread``), so the time a request waits
-  for Postgres or Redis is used by another thread instead of leaving a core idle. Few, because
-  more threads in one process only queue for the same GIL, and every thread holds its own
-  database connection (CONN_MAX_AGE keeps it open between requests): processes times threads
-  connections per web container, well under Postgres's default max_connections of 100.
+- Processes: two per core plus one (5 on this 2-core machine). A Django request is mostly Python
+  (templates, forms, the ORM building SQL), which holds the GIL, so a process runs on one core
+  at a time; with more processes than cores a core is never idle while one process waits for
+  Postgres or Redis, and a slow request holds up only its own process. Measured with
+  bench/load.py (README, "Load"): at 50 people, 3 processes x 4 threads gave p95 378-396 ms at
+  48 requests/s (threads queueing for one GIL); 5 processes x 2 threads gave p95 256 ms at 51/s.
+- Threads: two per process, so the time a request waits for the database is used by the other
+  thread. Not more: more threads in one process only queue for the same GIL, and each holds its
+  own database connection (CONN_MAX_AGE keeps it open): processes x threads connections per web
+  container (10 here), well under Postgres's default max_connections of 100.
 - Timeout: a page that takes 30 s is a bug; the worker is restarted rather than left stuck
   (exports stream, so they are not long single responses). Graceful timeout: a restart or deploy
   lets requests under way finish.
@@ -31,8 +33,8 @@ cores = multiprocessing.cpu_count()
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 worker_class = "gthread"
-workers = _int("WEB_CONCURRENCY", cores + 1)
-threads = _int("GUNICORN_THREADS", 4)
+workers = _int("WEB_CONCURRENCY", cores * 2 + 1)
+threads = _int("GUNICORN_THREADS", 2)
 timeout = _int("GUNICORN_TIMEOUT", 30)
 graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
 keepalive = 5

@@ -21,10 +21,19 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cpdhub.settings")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+# The search itself, not the directory's kept result pages (which would answer every round after
+# the first from the cache: README, "Directory at scale").
+os.environ.setdefault("CPDHUB_DIRECTORY_CACHE_SECONDS", "0")
 
 import django
 
 django.setup()
+
+from django.conf import settings  # noqa: E402
+
+# One bench person makes hundreds of searches a minute: the rate limits (cpdhub/ratelimit.py),
+# made for people, would refuse them; they are measured in bench/load.py instead.
+settings.CPDHUB_RATE_LIMITS = {}
 
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402

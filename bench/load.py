@@ -11,6 +11,15 @@ Redis, at the scale of the database in DATABASE_URL (issue 13: 100,000 profiles)
     .venv/bin/python bench/load.py setup   # bench users with a password, sessions, portfolios
     .venv/bin/python bench/load.py run     # collectstatic, gunicorn (gunicorn.conf.py), locust
 
+Two instances (issue 17: the web tier is stateless): `LOAD_INSTANCES=2 bench/load.py run` starts two
+gunicorn instances (ports LOAD_PORT and LOAD_PORT+1) on the same Postgres and Redis, and every
+simulated person alternates between them request by request (signed in on one, the next page from
+the other; a form read from one is posted to the other). After the run, `check` verifies the
+invariants on the database and across the instances: nobody has two places on one session, no
+session holds more confirmed places than it has seats, waitlist positions are unique, and the
+directory's rate limit is one counter for both instances (a probe person gets exactly the
+limit's number of answers, alternating between instances, then 429s).
+
 `run` prints, per kind of request and in all: requests, failures, requests a second, mean, p50, p95
 and p99 in ms; then the steady state (every request after the last sign-in) against the targets
 (>= 40 requests a second, p95 <= 300 ms, no failures). Settings:
@@ -43,7 +52,9 @@ PASSWORD = "bench-load-2026"  # noqa: S105 -- the bench database's own users
 USERS = int(os.environ.get("LOAD_USERS", "50"))
 RUN_TIME = os.environ.get("LOAD_TIME", "2m")
 PORT = int(os.environ.get("LOAD_PORT", "8130"))
+INSTANCES = int(os.environ.get("LOAD_INSTANCES", "1"))
 SESSIONS = 20
+SMALL_CAPACITY = 8  # the first bench session: full quickly, so bookings race for its seats
 TARGET_RPS, TARGET_P95_MS = 40.0, 300.0
 
 # Searches of several kinds (bench/directory.py's mix and the broad ones of issue 13).
@@ -57,6 +68,9 @@ SEARCHES = {
     "directory: browse": [{}, {"page": "3"}],
     "directory: broad word": [{"q": "pupils"}, {"q": "teaching"}],
 }
+# Besides those, searches nobody else makes (so the directory's kept result pages do not
+# flatter the figures): a word of the community's own vocabulary, at random, with a random page.
+OTHER_WORDS = 600
 
 
 # --- setup (Django) ---------------------------------------------------------------------
@@ -74,13 +88,16 @@ def setup() -> None:
     from django.utils import timezone  # noqa: PLC0415 -- idem
 
     from cpd_sessions.models import DevelopmentSession, SessionDate  # noqa: PLC0415 -- idem
-    from experts.models import ContactRequest, ExpertProfile  # noqa: PLC0415 -- idem
+    from experts.models import ContactRequest, ExpertProfile, SearchWord  # noqa: PLC0415 -- idem
     from hubs.models import User  # noqa: PLC0415 -- idem
     from portfolios.models import Entry, Goal, current_academic_year  # noqa: PLC0415 -- idem
 
     started = time.perf_counter()
-    people = list(User.objects.filter(is_active=True, school__isnull=False).order_by("pk")[:USERS])
-    if len(people) < USERS:
+    # One more than the simulated people: the rate-limit probe of `check`, signed in by nobody else.
+    people = list(
+        User.objects.filter(is_active=True, school__isnull=False).order_by("pk")[: USERS + 1]
+    )
+    if len(people) < USERS + 1:
         raise SystemExit(f"Only {len(people)} active staff in the database: seed it first.")
     ids = [p.pk for p in people]
     with transaction.atomic():
@@ -110,7 +127,7 @@ def setup() -> None:
                 format=DevelopmentSession.Format.ONLINE,
                 join_link="https://meet.example.test/load-bench",
                 status=DevelopmentSession.Status.PUBLISHED,
-                capacity=400,
+                capacity=SMALL_CAPACITY if i == 0 else 400,
                 start=start,
                 end=start + timezone.timedelta(hours=1),
             )
@@ -154,14 +171,20 @@ def setup() -> None:
     DATA.write_text(
         json.dumps(
             {
-                "emails": [p.email for p in people],
+                "emails": [p.email for p in people[:USERS]],
+                "probe": people[USERS].email,
+                "words": list(
+                    SearchWord.objects.filter(word__regex=r"^[a-z]{4,}$")
+                    .order_by("-uses", "word")
+                    .values_list("word", flat=True)[:OTHER_WORDS]
+                ),
                 "profiles": profiles,
                 "sessions": session_ids,
             }
         )
     )
     print(
-        f"{len(people)} bench users (password {PASSWORD}), {len(session_ids)} sessions, "
+        f"{USERS} bench users and a probe (password {PASSWORD}), {len(session_ids)} sessions, "
         f"{len(profiles)} profiles to visit; {time.perf_counter() - started:.1f} s. Wrote {DATA}."
     )
 
@@ -169,7 +192,7 @@ def setup() -> None:
 # --- run: gunicorn and locust -----------------------------------------------------------
 
 
-def _server_env() -> dict:
+def _server_env(port: int = PORT) -> dict:
     env = dict(os.environ)
     if not env.get("DATABASE_URL", "").startswith("postgres"):
         raise SystemExit("Set DATABASE_URL to the Postgres database `setup` prepared.")
@@ -182,7 +205,7 @@ def _server_env() -> dict:
             "ALLOWED_HOSTS": "127.0.0.1",
             "SECURE_SSL_REDIRECT": "false",
             "STATIC_ROOT": str(OUT / "static"),
-            "GUNICORN_BIND": f"127.0.0.1:{PORT}",
+            "GUNICORN_BIND": f"127.0.0.1:{port}",
             "GUNICORN_ACCESSLOG": "",
             "LOG_LEVEL": "WARNING",
         }
@@ -193,20 +216,27 @@ def _server_env() -> dict:
 def run() -> None:
     if not DATA.exists():
         raise SystemExit(f"No {DATA}: run `bench/load.py setup` first.")
-    env = _server_env()
     python = sys.executable
     subprocess.run(  # noqa: S603 -- our own manage.py
-        [python, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
+        [python, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        env=_server_env(),
+        check=True,
     )
     gunicorn = Path(python).with_name("gunicorn")
-    server = subprocess.Popen(  # noqa: S603 -- our own gunicorn
-        [str(gunicorn), "-c", "gunicorn.conf.py", "cpdhub.wsgi:application"],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-    )
+    ports = [PORT + i for i in range(INSTANCES)]
+    servers = [
+        subprocess.Popen(  # noqa: S603 -- our own gunicorn
+            [str(gunicorn), "-c", "gunicorn.conf.py", "cpdhub.wsgi:application"],
+            cwd=ROOT,
+            env=_server_env(port),
+            start_new_session=True,
+        )
+        for port in ports
+    ]
     try:
-        _wait_for(f"http://127.0.0.1:{PORT}/healthz")
+        for port in ports:
+            _wait_for(f"http://127.0.0.1:{port}/healthz")
         prefix = OUT / "load"
         locust = Path(python).with_name("locust")
         subprocess.run(  # noqa: S603 -- locust on this file
@@ -230,12 +260,97 @@ def run() -> None:
                 "WARNING",
             ],
             cwd=ROOT,
+            env={**os.environ, "LOAD_PORTS": ",".join(map(str, ports))},
             check=False,
         )
+        report(Path(f"{prefix}_stats.csv"))
+        probe(ports)
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=60)
-    report(Path(f"{prefix}_stats.csv"))
+        for server in servers:
+            os.killpg(server.pid, signal.SIGTERM)
+        for server in servers:
+            server.wait(timeout=60)
+    subprocess.run([python, __file__, "check"], cwd=ROOT, check=True)  # noqa: S603 -- this file
+
+
+def probe(ports: list[int]) -> None:
+    """The directory's rate limit is one counter for every instance: a person who has not used
+    the directory this hour signs in on the first instance and searches, alternating between
+    the instances, until refused. Each instance keeping its own count would let through the
+    limit times the number of instances."""
+    import requests  # noqa: PLC0415 -- locust's dependency; only the run step needs it
+
+    limit = int(os.environ.get("LOAD_PROBE_LIMIT", "60"))  # CPDHUB_RATE_LIMITS["directory"]
+    email = json.loads(DATA.read_text())["probe"]
+    from http.cookiejar import DefaultCookiePolicy  # noqa: PLC0415 -- only here
+
+    # Secure cookies over the bench's plain HTTP, as the locust side does (see below).
+    DefaultCookiePolicy.return_ok_secure = lambda self, cookie, request: True
+    web = requests.Session()
+    base = [f"http://127.0.0.1:{port}" for port in ports]
+    page = web.get(f"{base[0]}/accounts/login/", timeout=30)
+    signed_in = web.post(
+        f"{base[0]}/accounts/login/",
+        {"login": email, "password": PASSWORD, "csrfmiddlewaretoken": _token(page)},
+        allow_redirects=False,
+        timeout=30,
+    )
+    if signed_in.status_code != 302:
+        raise SystemExit(f"The probe could not sign in: {signed_in.status_code}")
+    answers = [
+        web.get(f"{base[n % len(base)]}/experts/", params={"q": f"probe {n}"}, timeout=30)
+        for n in range(limit + 5)
+    ]
+    served = sum(a.status_code == 200 for a in answers)
+    refused = sum(a.status_code == 429 for a in answers)
+    print(
+        f"Rate limit across {len(base)} instance(s): {served} searches served, then {refused} "
+        f"refused (limit {limit} a minute): "
+        + ("one shared counter" if served == limit and refused == 5 else "NOT shared")
+    )
+    if served != limit or refused != 5:
+        raise SystemExit(1)
+
+
+def check() -> None:
+    """The database after a run: the bench sessions' places are whole."""
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cpdhub.settings")
+    import django  # noqa: PLC0415 -- Django only in this step
+
+    django.setup()
+    from django.db.models import Count, Q  # noqa: PLC0415 -- after django.setup()
+
+    from cpd_sessions.models import Booking, DevelopmentSession  # noqa: PLC0415 -- idem
+
+    ids = json.loads(DATA.read_text())["sessions"]
+    sessions = DevelopmentSession.objects.filter(pk__in=ids).annotate(
+        confirmed=Count("bookings", filter=Q(bookings__status=Booking.Status.CONFIRMED)),
+        waiting=Count("bookings", filter=Q(bookings__status=Booking.Status.WAITLISTED)),
+    )
+    over = [s.pk for s in sessions if s.confirmed > s.capacity]
+    twice = list(
+        Booking.objects.filter(session_id__in=ids, status__in=Booking.ACTIVE)
+        .values("session", "user")
+        .annotate(n=Count("pk"))
+        .filter(n__gt=1)
+    )
+    positions = list(
+        Booking.objects.filter(session_id__in=ids, status=Booking.Status.WAITLISTED)
+        .values("session", "waitlist_position")
+        .annotate(n=Count("pk"))
+        .filter(n__gt=1)
+    )
+    small = sessions.get(pk=ids[0])
+    print(
+        f"Bookings: {sum(s.confirmed for s in sessions)} confirmed and "
+        f"{sum(s.waiting for s in sessions)} waiting on {len(ids)} sessions; the small session "
+        f"{small.confirmed}/{small.capacity} confirmed, {small.waiting} waiting; over capacity: "
+        f"{len(over)}, two places for one person: {len(twice)}, shared waitlist positions: "
+        f"{len(positions)}"
+    )
+    if over or twice or positions:
+        raise SystemExit(1)
 
 
 def _wait_for(url: str) -> None:
@@ -251,6 +366,12 @@ def _wait_for(url: str) -> None:
 
 
 SAMPLES = OUT / "load_samples.json"
+_CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def _token(page) -> str:
+    found = _CSRF.search(page.text)
+    return found.group(1) if found else ""
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -294,9 +415,9 @@ def report(stats_csv: Path) -> None:
 
 
 if __name__ == "__main__":
-    steps = {"setup": setup, "run": run}
+    steps = {"setup": setup, "run": run, "check": check}
     if len(sys.argv) != 2 or sys.argv[1] not in steps:
-        raise SystemExit("usage: bench/load.py setup | run")
+        raise SystemExit("usage: bench/load.py setup | run | check")
     steps[sys.argv[1]]()
 
 else:
@@ -318,13 +439,14 @@ else:
 
     _data = json.loads(DATA.read_text()) if DATA.exists() else {}
     _next_person = count()
+    _instances = [
+        f"http://127.0.0.1:{port}" for port in os.environ.get("LOAD_PORTS", str(PORT)).split(",")
+    ]
 
     # DEBUG off marks the session and CSRF cookies Secure; the bench talks plain HTTP to gunicorn,
     # as the TLS-terminating proxy in front of it does, so this process sends them anyway
     # (requests copies the jar for each request, so only the class's policy reaches it).
     DefaultCookiePolicy.return_ok_secure = lambda self, cookie, request: True
-
-    _CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
     class Member(HttpUser):
         """A signed-in member of staff: dashboard, directory, profiles, sessions, portfolio,
@@ -332,7 +454,20 @@ else:
 
         wait_time = between(0.5, 1.5)
 
+        def _hop(self) -> None:
+            """The next request goes to the next instance (one instance: always the same)."""
+            self.turn = getattr(self, "turn", -1) + 1
+            self.client.base_url = _instances[self.turn % len(_instances)]
+
+        def _get(self, url: str, name: str, params: dict | None = None) -> None:
+            self._hop()
+            with self.client.get(url, params=params, name=name, catch_response=True) as response:
+                # Signed out (a session one instance cannot read) lands on the sign-in page.
+                if "/accounts/login/" in response.url:
+                    response.failure(f"{name}: signed out on {self.client.base_url}")
+
         def on_start(self) -> None:
+            self._hop()
             emails = _data["emails"]
             self.email = emails[next(_next_person) % len(emails)]
             page = self.client.get("/accounts/login/", name="sign in (page)")
@@ -347,7 +482,9 @@ else:
                     response.failure(f"{self.email} is not signed in: {response.status_code}")
 
         def _post(self, url: str, data: dict, name: str, page_url: str, page_name: str) -> None:
+            self._hop()
             page = self.client.get(page_url, name=page_name)
+            self._hop()  # the form read from one instance is posted to the other
             with self.client.post(
                 url,
                 {**data, "csrfmiddlewaretoken": _token(page)},
@@ -361,28 +498,34 @@ else:
 
         @task(4)
         def dashboard(self) -> None:
-            self.client.get("/", name="dashboard")
+            self._get("/", "dashboard")
+
+        @task(2)
+        def directory_other(self) -> None:
+            word = random.choice(_data["words"])
+            params = {"q": word} if random.random() < 0.7 else {"q": word, "page": "2"}
+            self._get("/experts/", "directory: other words", params=params)
 
         @task(8)
         def directory(self) -> None:
             kind = random.choice(list(SEARCHES))
-            self.client.get("/experts/", params=random.choice(SEARCHES[kind]), name=kind)
+            self._get("/experts/", kind, params=random.choice(SEARCHES[kind]))
 
         @task(4)
         def profile(self) -> None:
-            self.client.get(f"/experts/{random.choice(_data['profiles'])}/", name="profile")
+            self._get(f"/experts/{random.choice(_data['profiles'])}/", "profile")
 
         @task(3)
         def sessions(self) -> None:
-            self.client.get("/sessions/", name="sessions list")
+            self._get("/sessions/", "sessions list")
 
         @task(3)
         def session(self) -> None:
-            self.client.get(f"/sessions/{random.choice(_data['sessions'])}/", name="session page")
+            self._get(f"/sessions/{random.choice(_data['sessions'])}/", "session page")
 
         @task(3)
         def portfolio(self) -> None:
-            self.client.get("/portfolio/", name="portfolio")
+            self._get("/portfolio/", "portfolio")
 
         @task(1)
         def book_and_cancel(self) -> None:
@@ -408,7 +551,3 @@ else:
                 f"/experts/{pk}/",
                 "profile",
             )
-
-    def _token(page) -> str:
-        found = _CSRF.search(page.text)
-        return found.group(1) if found else ""

@@ -57,6 +57,9 @@ REQUIRE_ADMIN_MFA = env.bool("CPDHUB_REQUIRE_ADMIN_MFA", default=True)
 DIGEST_SCHOOL_DAYS_AFTER_TERM_START = env.int("CPDHUB_DIGEST_SCHOOL_DAYS", default=5)
 # How long an invitation to join stays valid.
 INVITATION_VALID_DAYS = env.int("CPDHUB_INVITATION_VALID_DAYS", default=14)
+# The directory keeps a search's count and page ids this long in the shared cache (0: never);
+# any change to a profile drops them at once (experts/search.py). README: "Directory at scale".
+CPDHUB_DIRECTORY_CACHE_SECONDS = env.int("CPDHUB_DIRECTORY_CACHE_SECONDS", default=60)
 
 INSTALLED_APPS = [
     "django.contrib.admin",

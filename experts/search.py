@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import difflib
 import re
+import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 
 from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Greatest
@@ -68,11 +70,34 @@ def words_of(text: str) -> set[str]:
     return {w for w in WORD.findall(text.lower()) if 4 <= len(w) <= 40}
 
 
+# The directory keeps its result pages (experts/selectors.py, RankedPages) under this version.
+RESULTS_VERSION_KEY = "experts:directory-results-version"
+
+
+def results_version() -> int:
+    version = cache.get(RESULTS_VERSION_KEY)
+    if version is None:
+        # A number never used before: a cache that restarted cannot serve an old page.
+        cache.add(RESULTS_VERSION_KEY, time.time_ns(), None)
+        version = cache.get(RESULTS_VERSION_KEY) or 0
+    return version
+
+
+def forget_directory_results() -> None:
+    """A profile's searchable content changed: every kept result page goes, at once and again
+    when the transaction commits (a search that read the old rows meanwhile cannot keep them).
+    Writes that send no signal (a bulk update) show within the pages' timeout."""
+    cache.set(RESULTS_VERSION_KEY, time.time_ns(), None)
+    transaction.on_commit(lambda: cache.set(RESULTS_VERSION_KEY, time.time_ns(), None))
+
+
 def refresh_documents(profile_ids: Iterable[int]) -> None:
     """Rebuild the documents and what is kept with them (on Postgres the stored vectors), and
     move the vocabulary's counts from each profile's old words to its new ones (none unless
     the profile is live)."""
     ids = list(profile_ids)
+    if ids:
+        forget_directory_results()
     for start in range(0, len(ids), 1000):
         chunk = ids[start : start + 1000]
         before = _counted_words(chunk)
@@ -103,6 +128,7 @@ def refresh_documents(profile_ids: Iterable[int]) -> None:
 def forget_documents(profile_ids: Iterable[int]) -> None:
     """Take the profiles' words out of the vocabulary (a profile deleted, or about to be)."""
     ids = list(profile_ids)
+    forget_directory_results()
     _count(_counted_words(ids), {})
     ExpertProfile.objects.filter(pk__in=ids).update(in_vocabulary=False)
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import defaultdict
 from itertools import islice
 
 from django.apps import apps
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import (
     Case,
@@ -31,6 +33,7 @@ from hubs.selectors import count_per_row
 
 from .models import ExpertiseArea, ExpertProfile, ProfileArea, live_q, term_window_start
 from .search import corrected as search_corrected
+from .search import results_version
 
 
 def with_card_data(queryset: QuerySet[ExpertProfile]) -> QuerySet[ExpertProfile]:
@@ -77,6 +80,21 @@ def directory_choices() -> dict[str, list[tuple]]:
 
 def forget_directory_choices() -> None:
     cache.delete(CHOICES_CACHE_KEY)
+
+
+# --- Result pages, the same for everyone -------------------------------------------------------
+# A search's count and each page's ids depend only on the filters and the text (the directory
+# shows everyone the same live profiles), so they are kept in the shared cache for a minute
+# (CPDHUB_DIRECTORY_CACHE_SECONDS) under a version that any change to a profile's searchable
+# content replaces (experts/search.py: results_version); the cards are read fresh every time.
+
+
+def results_key(params, *, exclude: tuple[str, ...] = ("page",)) -> str:
+    """The cache key of a search: its parameters (whatever their order), and today (a profile's
+    liveness follows the term dates)."""
+    items = sorted((k, v) for k in params if k not in exclude for v in params.getlist(k))
+    digest = hashlib.sha256(repr((items, timezone.localdate().isoformat())).encode()).hexdigest()
+    return f"experts:directory-results:{digest[:32]}"
 
 
 def _directory_choices() -> dict[str, list[tuple]]:
@@ -212,8 +230,14 @@ class RankedPages:
         size: int,
         area: str | None = None,
         unsearched: QuerySet[ExpertProfile] | None = None,
+        cache_key: str | None = None,
     ):
         self.profiles = profiles.order_by()
+        # Where the count and the pages' ids are kept (``results_key``); None: not kept.
+        seconds = getattr(settings, "CPDHUB_DIRECTORY_CACHE_SECONDS", 60)
+        self.cache_key = cache_key if cache_key and seconds > 0 else None
+        self.cache_seconds = seconds
+        self._version: int | None = None
         # The same filters without the search text (DirectoryFilter.without_text).
         self.unsearched = unsearched.order_by() if unsearched is not None else None
         self.query = query
@@ -231,12 +255,25 @@ class RankedPages:
                 .values("profile_id")
             )
 
+    def _kept(self, part: str, compute):
+        """``compute()``, or what the cache holds for this search's ``part``."""
+        if self.cache_key is None:
+            return compute()
+        if self._version is None:
+            self._version = results_version()
+        key = f"{self.cache_key}:{self._version}:{part}"
+        value = cache.get(key)
+        if value is None:
+            value = compute()
+            cache.set(key, value, self.cache_seconds)
+        return value
+
     @property
     def matches(self) -> int:
         """How many match, counted up to RESULTS_CAP + 1."""
         if self._matches is None:
             counted = self._offers if self._offers is not None else self.profiles.values("pk")
-            self._matches = counted[: RESULTS_CAP + 1].count()
+            self._matches = self._kept("count", lambda: counted[: RESULTS_CAP + 1].count())
         return self._matches
 
     @property
@@ -290,18 +327,34 @@ class RankedPages:
     def __getitem__(self, page: slice) -> list[ExpertProfile]:
         if page.stop <= page.start:
             return []
+        if self.cache_key is not None:
+            # The page's ids from the cache (or one query), then their cards in that order.
+            ids = self._kept(f"page:{page.start}:{page.stop}", lambda: list(self._ids(page)))
+            cards = {
+                card.pk: card
+                for card in with_card_data(ExpertProfile.objects.filter(pk__in=ids).order_by())
+            }
+            # A profile gone since (hidden, deleted) is left out, not shown stale.
+            return [cards[pk] for pk in ids if pk in cards]
         # The page's ids are a subquery of the cards' query (one query for both); the cards
         # are put in the same order again, which costs nothing for 20 rows.
         if not self.query:
-            if self._offers is not None:
-                ids = self._offers[page]
-            else:
-                ids = self.profiles.order_by("sort_name", "pk").values("pk")[page]
             return list(
-                with_card_data(ExpertProfile.objects.filter(pk__in=ids)).order_by("sort_name", "pk")
+                with_card_data(ExpertProfile.objects.filter(pk__in=self._ids(page))).order_by(
+                    "sort_name", "pk"
+                )
             )
-        ids = ranked(self._candidates(), self.query).values("pk")[page]
-        return list(ranked(with_card_data(ExpertProfile.objects.filter(pk__in=ids)), self.query))
+        return list(
+            ranked(with_card_data(ExpertProfile.objects.filter(pk__in=self._ids(page))), self.query)
+        )
+
+    def _ids(self, page: slice) -> QuerySet:
+        """The page's ids, in the directory's order (a query, not yet run)."""
+        if not self.query:
+            if self._offers is not None:
+                return self._offers.values_list("profile_id", flat=True)[page]
+            return self.profiles.order_by("sort_name", "pk").values_list("pk", flat=True)[page]
+        return ranked(self._candidates(), self.query).values_list("pk", flat=True)[page]
 
 
 def related_areas(query: str, limit: int = 6) -> list[ExpertiseArea]:

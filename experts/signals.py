@@ -9,7 +9,7 @@ from cpdhub.markup import render_markdown
 from hubs.models import Hub, Phase, School, Subject, User
 
 from .models import ExpertiseArea, ExpertProfile, ProfileArea
-from .search import forget_documents, refresh_documents
+from .search import forget_directory_results, forget_documents, refresh_documents
 from .selectors import forget_directory_choices
 
 _state = threading.local()
@@ -67,6 +67,12 @@ def _subjects_changed(sender, instance, action, reverse, pk_set, **kwargs):
         refresh_documents((pk_set or []) if reverse else [instance.pk])
 
 
+def _phases_changed(sender, action, **kwargs):
+    """Phases are a filter, not words: no document changes, but kept result pages go."""
+    if action in {"post_add", "post_remove", "post_clear"}:
+        forget_directory_results()
+
+
 def _user_saved(sender, instance, update_fields=None, **kwargs):
     if not _active():
         return
@@ -118,6 +124,11 @@ def connect() -> None:
         _subjects_changed,
         sender=ExpertProfile.subjects.through,
         dispatch_uid="experts.doc.subjects",
+    )
+    m2m_changed.connect(
+        _phases_changed,
+        sender=ExpertProfile.phases.through,
+        dispatch_uid="experts.results.phases",
     )
     post_save.connect(_user_saved, sender=User, dispatch_uid="experts.doc.user")
     post_save.connect(_area_saved, sender=ExpertiseArea, dispatch_uid="experts.doc.area")

@@ -35,6 +35,7 @@ def directory(request):
             size=PAGE_SIZE,
             area=search.form.cleaned_data.get("area") if search.is_bound else None,
             unsearched=search.without_text(),
+            cache_key=selectors.results_key(request.GET),
         ),
         PAGE_SIZE,
     )
@@ -48,6 +49,7 @@ def directory(request):
                 page=number,
                 size=PAGE_SIZE,
                 unsearched=search.without_text(),
+                cache_key=selectors.results_key(request.GET) + ":respelled",
             ),
             PAGE_SIZE,
         )
