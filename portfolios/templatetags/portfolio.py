@@ -4,7 +4,6 @@ from decimal import Decimal, InvalidOperation
 from django import template
 from django.template.defaultfilters import linebreaksbr
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
 
 from hubs.academic_year import year_label as _year_label
 
@@ -66,5 +65,6 @@ def as_document(text: str) -> str:
             items = format_html_join("", "<li>{}</li>", ((line[2:],) for line in lines))
             html.append(format_html("<ul>{}</ul>", items))
         else:
-            html.append(format_html("<p>{}</p>", linebreaksbr(block.strip())))
-    return mark_safe("\n".join(html))  # noqa: S308 -- every piece built by format_html above
+            # autoescape=True: called as a function, the filter would not escape by itself.
+            html.append(format_html("<p>{}</p>", linebreaksbr(block.strip(), autoescape=True)))
+    return format_html_join("\n", "{}", ((piece,) for piece in html))

@@ -224,3 +224,16 @@ def test_the_zip_goes_with_me_json_evidence_files_and_a_printable_copy(
 def test_the_zip_is_mine_only(client, personas):
     response = client.get("/portfolio/export.zip")
     assert response.status_code == 302  # signed out: to the sign-in page
+
+
+def test_the_statement_document_escapes_what_the_person_wrote():
+    from portfolios.templatetags.portfolio import as_document  # noqa: PLC0415
+
+    html = as_document(
+        "My year <script>x</script>\n\nShort <b>head</b>\n\n"
+        "- a <i>b</i>\n- c\n\nA paragraph with <img src=x onerror=y>.\nAnd a second line."
+    )
+    assert "<script>" not in html and "<b>" not in html and "<i>" not in html
+    assert "<img" not in html
+    assert "&lt;script&gt;" in html and "&lt;img src=x onerror=y&gt;" in html
+    assert "<p>A paragraph with &lt;img src=x onerror=y&gt;.<br>And a second line.</p>" in html
