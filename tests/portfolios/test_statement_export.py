@@ -233,7 +233,7 @@ def test_the_statement_document_escapes_what_the_person_wrote():
         "My year <script>x</script>\n\nShort <b>head</b>\n\n"
         "- a <i>b</i>\n- c\n\nA paragraph with <img src=x onerror=y>.\nAnd a second line."
     )
-    assert "<script>" not in html and "<b>" not in html and "<i>" not in html
-    assert "<img" not in html
-    assert "&lt;script&gt;" in html and "&lt;img src=x onerror=y&gt;" in html
+    for raw in ("<script>", "<b>", "<i>", "<img"):
+        assert raw not in html
+    assert "&lt;script&gt;" in html
     assert "<p>A paragraph with &lt;img src=x onerror=y&gt;.<br>And a second line.</p>" in html
