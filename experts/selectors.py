@@ -17,6 +17,7 @@ from django.db.models import (
     Exists,
     F,
     IntegerField,
+    Lookup,
     OuterRef,
     Prefetch,
     Q,
@@ -209,6 +210,40 @@ def ranked(queryset: QuerySet[ExpertProfile], query: str) -> QuerySet[ExpertProf
 RESULTS_CAP = 1_000
 
 
+class _Ids(list):
+    """Ids a query carries as one value: copied as itself when Django copies the query."""
+
+    def __deepcopy__(self, memo):
+        return self
+
+
+class OneOf(Lookup):
+    """
+    ``column = ANY(%s)`` with the ids as one array parameter on Postgres (``IN (%s, %s, …)`` on
+    SQLite). The same rows as ``pk__in=ids``, but for the directory's 1,000 candidates ``__in``
+    costs about 19 ms of Python a request: each id prepared on its own, and the list copied
+    with the query each time it is cloned.
+    """
+
+    lookup_name = "one_of"
+    prepare_rhs = False
+
+    def __init__(self, lhs, rhs):
+        super().__init__(lhs, _Ids(int(pk) for pk in rhs))
+
+    def get_db_prep_lookup(self, value, connection):
+        return ("%s", [value])
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        ids = list(self.rhs)
+        if not ids:
+            return "1 = 0", []
+        if connection.vendor == "postgresql":
+            return f"{lhs} = ANY(%s::bigint[])", [*lhs_params, ids]
+        return f"{lhs} IN ({', '.join(['%s'] * len(ids))})", [*lhs_params, *ids]
+
+
 class RankedPages:
     """
     Ranked profiles for a Paginator, a page at a time, with only the page's rows joined to
@@ -319,8 +354,8 @@ class RankedPages:
             )
             offerers = list(dict.fromkeys(walk[:RESULTS_CAP]))  # someone offering two, once
             if len(offerers) >= RESULTS_CAP:
-                return ExpertProfile.objects.filter(pk__in=offerers)
-            candidates = Q(pk__in=offerers)
+                return ExpertProfile.objects.filter(OneOf(F("pk"), offerers))
+            candidates = Q(OneOf(F("pk"), offerers))
         by_name = self.profiles.order_by("sort_name", "pk").values("pk")[:RESULTS_CAP]
         return ExpertProfile.objects.filter(candidates | Q(pk__in=by_name))
 
