@@ -1,9 +1,9 @@
 """The directory's search box and filters (django-filter)."""
 
 import django_filters
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Subquery
 
-from hubs.models import User
+from hubs.models import Phase, Subject, User
 
 from .models import ExpertProfile, ProfileArea
 from .search import matching
@@ -22,6 +22,12 @@ SCHOOL_LIST_LIMIT = 100
 def _has(through, **match) -> Exists:
     """The profile has a row in one of its many-to-many tables (no join, so no repeats)."""
     return Exists(through.objects.filter(expertprofile=OuterRef("pk"), **match))
+
+
+def _id_of(model, slug: str) -> Subquery:
+    """The row's id by its slug, as a value the database reads once per query (not a join
+    to the table for every profile it checks)."""
+    return Subquery(model.objects.filter(slug=slug).values("pk")[:1])
 
 
 def _choices_of(cached: dict, name: str):
@@ -109,10 +115,12 @@ class DirectoryFilter(django_filters.FilterSet):
         )
 
     def with_subject(self, queryset, name, value):
-        return queryset.filter(_has(ExpertProfile.subjects.through, subject__slug=value))
+        return queryset.filter(
+            _has(ExpertProfile.subjects.through, subject_id=_id_of(Subject, value))
+        )
 
     def with_phase(self, queryset, name, value):
-        return queryset.filter(_has(ExpertProfile.phases.through, phase__slug=value))
+        return queryset.filter(_has(ExpertProfile.phases.through, phase_id=_id_of(Phase, value)))
 
     def offering(self, queryset, name, value):
         offers = ProfileArea.objects.filter(profile=OuterRef("pk"), **{value: True})
@@ -125,6 +133,26 @@ class DirectoryFilter(django_filters.FilterSet):
         """The same filters with other search text (a corrected spelling)."""
         self.search_text = text
         return self.filter_queryset(self.queryset.all())
+
+    def others(self):
+        """
+        The filters chosen besides the text and the area, on every profile (not only live ones),
+        or None when there are none: what an offer found by walking an area, live by its own
+        columns, must still satisfy (selectors.RankedPages._walk).
+        """
+        if not self.is_bound or not self.form.is_valid():
+            return None
+        chosen = {
+            name: value
+            for name, value in self.form.cleaned_data.items()
+            if name not in {"q", "area"} and value not in (None, "")
+        }
+        if not chosen:
+            return None
+        queryset = ExpertProfile.objects.all()
+        for name, value in chosen.items():
+            queryset = self.filters[name].filter(queryset, value)
+        return queryset
 
     def without_text(self):
         """The same filters without the search text (what else a match must satisfy)."""

@@ -217,12 +217,32 @@ class ProfileArea(models.Model):
     # names an area walks the area's offers in the directory's order (expert_offer_order_idx)
     # and stops after a page's worth, however many people offer it.
     sort_name = models.CharField(max_length=150, blank=True, default="", editable=False)
+    # The profile's live conditions (``live_q``), kept with it the same way: the walk checks
+    # them in the index (``include``) without reading each profile's row.
+    is_hidden = models.BooleanField(default=False, editable=False)
+    user_is_active = models.BooleanField(default=True, editable=False)
+    last_confirmed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     OFFER_FIELDS = ("advice", "coaching", "session", "visit")
+    LIVE_FIELDS = ("sort_name", "is_hidden", "user_is_active", "last_confirmed_at")
 
     class Meta:
         indexes = [
-            models.Index(fields=["area", "sort_name", "profile"], name="expert_offer_order_idx")
+            models.Index(
+                fields=["area", "sort_name", "profile"],
+                name="expert_offer_walk_idx",
+                include=["is_hidden", "user_is_active", "last_confirmed_at"],
+            ),
+            # "Offers coaching" (the directory's offer filter) for one profile, from an index
+            # alone: the walk asks it of each offer it passes.
+            *(
+                models.Index(
+                    fields=["profile"],
+                    name=f"expert_offers_{kind}_idx",
+                    condition=Q(**{kind: True}),
+                )
+                for kind in ("advice", "coaching", "session", "visit")
+            ),
         ]
         constraints = [
             models.UniqueConstraint(fields=["profile", "area"], name="profile_area_once"),

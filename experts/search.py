@@ -109,10 +109,10 @@ def refresh_documents(profile_ids: Iterable[int]) -> None:
         ExpertProfile.objects.bulk_update(
             profiles, ["search_document", "sort_name", "user_is_active"], batch_size=1000
         )
+        # The offers carry their profile's order and live conditions (the directory's walks).
+        profile = ExpertProfile.objects.filter(pk=OuterRef("profile_id"))
         ProfileArea.objects.filter(profile_id__in=chunk).update(
-            sort_name=Subquery(
-                ExpertProfile.objects.filter(pk=OuterRef("profile_id")).values("sort_name")[:1]
-            )
+            **{field: Subquery(profile.values(field)[:1]) for field in ProfileArea.LIVE_FIELDS}
         )
         # Live now (visible() reads the user_is_active just stored).
         mine = ExpertProfile.objects.filter(pk__in=chunk)

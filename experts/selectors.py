@@ -266,8 +266,12 @@ class RankedPages:
         area: str | None = None,
         unsearched: QuerySet[ExpertProfile] | None = None,
         cache_key: str | None = None,
+        others: QuerySet[ExpertProfile] | object | None = ...,
     ):
         self.profiles = profiles.order_by()
+        # The filters besides the text, the area and the live conditions (DirectoryFilter.others:
+        # None when there are none); not given (...), the walks check ``profiles`` instead.
+        self.others = others
         # Where the count and the pages' ids are kept (``results_key``); None: not kept.
         seconds = getattr(settings, "CPDHUB_DIRECTORY_CACHE_SECONDS", 60)
         self.cache_key = cache_key if cache_key and seconds > 0 else None
@@ -283,12 +287,25 @@ class RankedPages:
         self._offers = None
         if area and not query and (area_id := area_ids_by_slug().get(area)) is not None:
             self._offers = (
-                ProfileArea.objects.filter(
-                    Exists(self.profiles.filter(pk=OuterRef("profile_id"))), area_id=area_id
+                (
+                    self._walk([area_id])
+                    if self.others is not ...
+                    else ProfileArea.objects.filter(
+                        Exists(self.profiles.filter(pk=OuterRef("profile_id"))), area_id=area_id
+                    )
                 )
                 .order_by("sort_name", "profile_id")
                 .values("profile_id")
             )
+
+    def _walk(self, area_ids: list[int]) -> QuerySet[ProfileArea]:
+        """The live offers of these areas whose profiles meet the other filters: the live
+        conditions read from the offer rows (in expert_offer_walk_idx), a profile's own rows
+        only for the other filters chosen."""
+        offers = ProfileArea.objects.filter(live_q(), area_id__in=area_ids)
+        if self.others is not None:
+            offers = offers.filter(Exists(self.others.filter(pk=OuterRef("profile_id"))))
+        return offers
 
     def _kept(self, part: str, compute):
         """``compute()``, or what the cache holds for this search's ``part``."""
@@ -345,13 +362,13 @@ class RankedPages:
             # them match). An area named by only some words, beside one that holds them all,
             # ranks its offerers first among the first RESULTS_CAP by name.
             areas, checked = (covering, self.unsearched) if covering else (named, self.profiles)
-            walk = (
-                ProfileArea.objects.filter(
+            if covering and self.others is not ...:
+                offers = self._walk(covering)
+            else:
+                offers = ProfileArea.objects.filter(
                     Exists(checked.filter(pk=OuterRef("profile_id"))), area_id__in=areas
                 )
-                .order_by("sort_name", "profile_id")
-                .values_list("profile_id", flat=True)
-            )
+            walk = offers.order_by("sort_name", "profile_id").values_list("profile_id", flat=True)
             offerers = list(dict.fromkeys(walk[:RESULTS_CAP]))  # someone offering two, once
             if len(offerers) >= RESULTS_CAP:
                 return ExpertProfile.objects.filter(OneOf(F("pk"), offerers))

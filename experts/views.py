@@ -36,6 +36,7 @@ def directory(request):
             area=search.form.cleaned_data.get("area") if search.is_bound else None,
             unsearched=search.without_text(),
             cache_key=selectors.results_key(request.GET),
+            others=search.others(),
         ),
         PAGE_SIZE,
     )
@@ -50,6 +51,7 @@ def directory(request):
                 size=PAGE_SIZE,
                 unsearched=search.without_text(),
                 cache_key=selectors.results_key(request.GET) + ":respelled",
+                others=search.others(),
             ),
             PAGE_SIZE,
         )
