@@ -602,7 +602,8 @@ class Attendance(models.Model):
     marked_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:
-        return f"{self.booking.user}: {'present' if self.present else 'absent'}"
+        who = self.booking.user if self.booking.user_id else "An erased account"
+        return f"{who}: {'present' if self.present else 'absent'}"
 
 
 class Feedback(models.Model):

@@ -351,7 +351,9 @@ def release_decide(
     if not approve and not reason:
         raise DecisionRefused("Give a reason when you decline, so your colleague knows why.")
     session = _lock(booking.session)
-    booking = Booking.objects.select_for_update().select_related("user").get(pk=booking.pk)
+    booking = (
+        Booking.objects.select_for_update(of=("self",)).select_related("user").get(pk=booking.pk)
+    )
     release = ReleaseRequest.objects.select_for_update().get(pk=release.pk)
     release.booking = booking
     booking.session = session

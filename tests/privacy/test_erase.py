@@ -237,7 +237,7 @@ def figures(personas, life) -> dict:
         "present": Attendance.objects.filter(booking__session=held, present=True).count(),
         "contact requests": ContactRequest.objects.count(),
         "helped": ContactRequest.objects.filter(helped_at__isnull=False).count(),
-        "emails sent": Delivery.objects.filter(status="sent").count(),
+        "digests sent": Delivery.objects.filter(kind="digest", status="sent").count(),
     }
 
 
