@@ -49,6 +49,7 @@ from tests.experts.factories import ExpertProfileFactory
 from tests.factories import InvitationFactory, TermFactory
 from tests.hubs.test_admin import with_totp
 from tests.portfolios.factories import EntryFactory
+from tests.privacy.test_forms_webtest import reauthenticate
 
 pytestmark = pytest.mark.django_db
 
@@ -403,3 +404,12 @@ def test_someone_who_is_not_a_coordinator_cannot_erase_in_the_admin(
     response = client.post(url, {"post": "yes"})
     assert response.status_code == 302
     assert User.objects.filter(pk=personas.owner.pk).exists()
+
+
+def test_the_notice_and_the_delete_page_say_what_is_kept(client, app, personas):
+    notice = client.get("/privacy/").content.decode()
+    assert "When an account is deleted" in notice
+    assert "Kept as counts, with nothing that says they were yours" in notice
+    assert "a key only the community holds" in notice
+    page = reauthenticate(app, app.sign_in(personas.owner).get("/me/delete/"))
+    assert "stay only as counts for your school's figures" in page.text
