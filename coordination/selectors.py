@@ -32,6 +32,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cpd_sessions.models import Attendance, Booking, DevelopmentSession, Feedback, ReleaseRequest
+from cpd_sessions.selectors import booking_of_hub, booking_of_schools, booking_school
 from experts.models import ExpertiseArea, ProfileArea, term_window_start
 from experts.selectors import stale_profiles
 from hubs.academic_year import academic_year_of
@@ -398,9 +399,9 @@ def release_by_school_and_term(
         booking__session__start__lt=filters.moments[1],
     )
     if school_ids is not None:
-        requests = requests.filter(booking__user__school_id__in=school_ids)
+        requests = requests.filter(booking_of_schools(school_ids, "booking__"))
     elif filters.hub:
-        requests = requests.filter(booking__user__school__hub=filters.hub)
+        requests = requests.filter(booking_of_hub(filters.hub, "booking__"))
     terms = [filters.term] if filters.term else filters.terms
     in_term = Case(
         *[
@@ -413,8 +414,8 @@ def release_by_school_and_term(
     approved = Q(decision=ReleaseRequest.Decision.APPROVED)
     rows = (
         requests.order_by()
-        .annotate(term_id=in_term)
-        .values_list("term_id", "booking__user__school_id")
+        .annotate(term_id=in_term, school_id=booking_school("booking__"))
+        .values_list("term_id", "school_id")
         .annotate(
             n=Count("pk"),
             yes=Count("pk", filter=approved),
@@ -469,10 +470,10 @@ def impact(school_ids: list[int] | None, filters: Filters) -> Impact:
         entry__date__range=(filters.start, filters.end), answered_at__isnull=False
     ).exclude(level="")
     if school_ids is not None:
-        feedback = feedback.filter(booking__user__school_id__in=school_ids)
+        feedback = feedback.filter(booking_of_schools(school_ids, "booking__"))
         follow_ups = follow_ups.filter(entry__owner__school_id__in=school_ids)
     elif filters.hub:
-        feedback = feedback.filter(booking__user__school__hub=filters.hub)
+        feedback = feedback.filter(booking_of_hub(filters.hub, "booking__"))
         follow_ups = follow_ups.filter(entry__owner__school__hub=filters.hub)
     ratings = dict(feedback.order_by().values_list("rating").annotate(n=Count("pk")))
     levels = dict(follow_ups.order_by().values_list("level").annotate(n=Count("pk")))

@@ -23,3 +23,5 @@ class CpdSessionsConfig(AppConfig):
         user_deleting.connect(
             receivers.cancel_future_bookings, dispatch_uid="cpd_sessions.left.deleting"
         )
+        # Then what they did stays only as counts (connected after: receivers run in order).
+        user_deleting.connect(receivers.anonymise_leaver, dispatch_uid="cpd_sessions.left.erase")

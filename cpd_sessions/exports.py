@@ -14,6 +14,7 @@ from cpdhub.csvsafe import streaming_response
 from .models import Booking, DevelopmentSession, ReleaseRequest
 
 CHUNK = 2000
+ERASED = "An erased account"
 
 
 def _when(moment) -> str:
@@ -44,15 +45,27 @@ def sessions_csv(queryset: QuerySet[DevelopmentSession]):
     )  # fmt: skip
 
 
+def _person(booking: Booking, *, split: bool = True) -> list[str]:
+    """The booker's name(s), email and school; an erased account's booking keeps its school."""
+    user = booking.user
+    if user is None:
+        school = booking.former_school.name if booking.former_school else ""
+        return [ERASED, "", "", school] if split else [ERASED, "", school]
+    school = user.school.name if user.school else ""
+    names = [user.first_name, user.last_name] if split else [user.full_name]
+    return [*names, user.email, school]
+
+
 def bookings_csv(queryset: QuerySet[Booking]):
-    rows = queryset.select_related("session", "user__school").order_by("session__start", "pk")
+    rows = queryset.select_related("session", "user__school", "former_school").order_by(
+        "session__start", "pk"
+    )
     return streaming_response(
         "bookings",
         ["session", "session start", "first name", "surname", "email", "school", "status",
          "waitlist position", "booked at"],
         (
-            [b.session.title, _when(b.session.start), b.user.first_name, b.user.last_name,
-             b.user.email, b.user.school.name if b.user.school else "", b.get_status_display(),
+            [b.session.title, _when(b.session.start), *_person(b), b.get_status_display(),
              b.waitlist_position or "", _when(b.created_at)]
             for b in rows.iterator(chunk_size=CHUNK)
         ),
@@ -61,7 +74,7 @@ def bookings_csv(queryset: QuerySet[Booking]):
 
 def release_costs_csv(queryset: QuerySet[ReleaseRequest]):
     rows = queryset.select_related(
-        "booking__session", "booking__user__school", "decided_by"
+        "booking__session", "booking__user__school", "booking__former_school", "decided_by"
     ).order_by("booking__session__start", "pk")
     return streaming_response(
         "release-costs",
@@ -69,9 +82,8 @@ def release_costs_csv(queryset: QuerySet[ReleaseRequest]):
          "supply cost (£)", "travel cost (£)", "fee share (£)", "total (£)", "decided by",
          "decided at"],
         (
-            [r.booking.session.title, _when(r.booking.session.start), r.booking.user.full_name,
-             r.booking.user.email,
-             r.booking.user.school.name if r.booking.user.school else "",
+            [r.booking.session.title, _when(r.booking.session.start),
+             *_person(r.booking, split=False),
              r.get_decision_display(), r.cover_lessons, r.supply_cost, r.travel_cost,
              r.fee_share, r.total_cost, r.decided_by.full_name if r.decided_by else "",
              _when(r.decided_at)]

@@ -338,8 +338,24 @@ class Booking(models.Model):
     session = models.ForeignKey(
         DevelopmentSession, on_delete=models.CASCADE, related_name="bookings"
     )
+    # Empty once the person's account is erased (privacy): the booking stays, as a count for
+    # ``former_school``'s figures, with nothing that says who made it.
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="session_bookings"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="session_bookings",
+    )
+    former_school = models.ForeignKey(
+        School,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        help_text="The school of a person whose account was erased: its figures still count "
+        "the booking. Empty while the person's account exists (their school is theirs).",
     )
     status = models.CharField(max_length=10, choices=Status.choices)
     # Order on the waitlist (1 is next). Unique among a session's waitlisted bookings.
@@ -367,10 +383,16 @@ class Booking(models.Model):
                 | (~Q(status="waitlisted") & Q(waitlist_position__isnull=True)),
                 name="booking_waitlist_position_iff_waitlisted",
             ),
+            # The school is kept on the booking only once nobody is on it.
+            models.CheckConstraint(
+                condition=Q(user__isnull=True) | Q(former_school__isnull=True),
+                name="booking_former_school_only_when_erased",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} → {self.session} ({self.get_status_display()})"
+        who = self.user if self.user_id else "An erased account"
+        return f"{who} → {self.session} ({self.get_status_display()})"
 
     @property
     def holds_seat(self) -> bool:
@@ -519,8 +541,13 @@ class BudgetEntry(models.Model):
         REFUND = "refund", "Refund"
         OPENING = "opening", "Opening balance"
 
+    # Empty once the person's account is erased: the row stays so the ledger still adds up.
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="budget_entries"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="budget_entries",
     )
     academic_year = models.CharField(max_length=7, validators=[validate_year_label])
     kind = models.CharField(max_length=10, choices=Kind.choices)
@@ -560,7 +587,8 @@ class BudgetEntry(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} £{self.amount} for {self.user} {self.academic_year}"
+        who = self.user if self.user_id else "an erased account"
+        return f"{self.get_kind_display()} £{self.amount} for {who} {self.academic_year}"
 
 
 class Attendance(models.Model):
@@ -574,7 +602,8 @@ class Attendance(models.Model):
     marked_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:
-        return f"{self.booking.user}: {'present' if self.present else 'absent'}"
+        who = self.booking.user if self.booking.user_id else "An erased account"
+        return f"{who}: {'present' if self.present else 'absent'}"
 
 
 class Feedback(models.Model):

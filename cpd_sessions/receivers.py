@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from .models import Booking
-from .services import booking_cancel
+from .services import booking_cancel, person_erase
 
 
 def cancel_future_bookings(sender, user, **kwargs) -> None:
@@ -19,3 +19,8 @@ def cancel_future_bookings(sender, user, **kwargs) -> None:
     ).select_related("session")
     for booking in bookings:
         booking_cancel(booking=booking, by=user)
+
+
+def anonymise_leaver(sender, user, **kwargs) -> None:
+    """On deletion, after ``cancel_future_bookings``: what they did stays as counts only."""
+    person_erase(user=user)

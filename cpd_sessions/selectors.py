@@ -154,7 +154,8 @@ def attendees(session: DevelopmentSession) -> list[Booking]:
     """The register: active bookings, each waitlisted one with ``queue_place``, its place in
     the queue (1 is next), which the stored ``waitlist_position`` (an ordering with gaps) is not."""
     bookings = list(
-        Booking.objects.filter(session=session, status__in=Booking.ACTIVE)
+        # (an erased account's booking counts in the figures, not on the register)
+        Booking.objects.filter(session=session, status__in=Booking.ACTIVE, user__isnull=False)
         .select_related("user__school", "attendance", "release")
         .order_by("status", "waitlist_position", "user__last_name", "pk")
     )
@@ -165,6 +166,31 @@ def attendees(session: DevelopmentSession) -> list[Booking]:
     for place, booking in enumerate(waiting, 1):
         booking.queue_place = place
     return bookings
+
+
+# --- The school a booking counts for ---
+#
+# A booking counts for its person's school; once the person's account is erased it has no
+# person and counts for the school kept on it (``Booking.former_school``, set only then: the
+# constraint ``booking_former_school_only_when_erased``, so at most one of the two matches). Every
+# figure by school goes through these, so an erasure leaves the school's figures as they were.
+
+
+def booking_school(prefix: str = "") -> Coalesce:
+    """The school id a booking counts for, as an expression (``prefix`` e.g. "booking__")."""
+    return Coalesce(f"{prefix}user__school", f"{prefix}former_school")
+
+
+def booking_of_schools(school_ids, prefix: str = "") -> Q:
+    """Bookings (or rows through ``prefix``) that count for one of ``school_ids``."""
+    return Q(**{f"{prefix}user__school__in": school_ids}) | Q(
+        **{f"{prefix}former_school__in": school_ids}
+    )
+
+
+def booking_of_hub(hub, prefix: str = "") -> Q:
+    """Bookings (or rows through ``prefix``) that count for a school of ``hub``."""
+    return Q(**{f"{prefix}user__school__hub": hub}) | Q(**{f"{prefix}former_school__hub": hub})
 
 
 @dataclass
@@ -181,14 +207,15 @@ def cost_shares(session: DevelopmentSession) -> list[Share]:
     """
     rows = list(
         Booking.objects.filter(session=session, status__in=Booking.HOLDS_SEAT)
-        .exclude(user__school=None)
-        .values("user__school")
+        .annotate(counts_for=booking_school())
+        .exclude(counts_for=None)
+        .values("counts_for")
         .annotate(places=Count("pk"))
-        .order_by("user__school")
+        .order_by("counts_for")
     )
     if not rows:
         return []
-    schools = School.objects.in_bulk([r["user__school"] for r in rows])
+    schools = School.objects.in_bulk([r["counts_for"] for r in rows])
     total_places = sum(r["places"] for r in rows)
     fee = session.fee
     shares = []
@@ -199,9 +226,7 @@ def cost_shares(session: DevelopmentSession) -> list[Share]:
             else Decimal(1) / len(rows)
         )
         amount = (fee * weight).quantize(PENNY, rounding=ROUND_HALF_UP)
-        shares.append(
-            Share(school=schools[row["user__school"]], places=row["places"], amount=amount)
-        )
+        shares.append(Share(school=schools[row["counts_for"]], places=row["places"], amount=amount))
     # The last school absorbs any rounding penny, so the shares add up to the fee exactly.
     shares[-1].amount += fee - sum(s.amount for s in shares)
     return sorted(shares, key=lambda s: s.school.name)
@@ -362,9 +387,9 @@ def school_shares(leader: User) -> list[tuple[DevelopmentSession, Share]]:
     """Each shared-cost session the leader's schools take part in, with that school's share."""
     sessions = (
         DevelopmentSession.objects.filter(
+            booking_of_schools(leader.led_school_ids, "bookings__"),
             fee__gt=0,
             bookings__status__in=Booking.HOLDS_SEAT,
-            bookings__user__school__in=leader.led_school_ids,
         )
         .exclude(status=DevelopmentSession.Status.CANCELLED)
         .distinct()
@@ -1015,7 +1040,7 @@ def leader_waiting(leader: User, *, term=None) -> LeaderWaiting | None:
             term.end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz
         )
         bookings = Booking.objects.filter(
-            user__school__in=leader.led_school_ids,
+            booking_of_schools(leader.led_school_ids),
             session__start__gte=start,
             session__start__lt=end,
         )

@@ -351,7 +351,9 @@ def release_decide(
     if not approve and not reason:
         raise DecisionRefused("Give a reason when you decline, so your colleague knows why.")
     session = _lock(booking.session)
-    booking = Booking.objects.select_for_update().select_related("user").get(pk=booking.pk)
+    booking = (
+        Booking.objects.select_for_update(of=("self",)).select_related("user").get(pk=booking.pk)
+    )
     release = ReleaseRequest.objects.select_for_update().get(pk=release.pk)
     release.booking = booking
     booking.session = session
@@ -670,7 +672,13 @@ def minimum_met(session: DevelopmentSession) -> bool:
     held = Booking.objects.filter(session=session, status__in=Booking.HOLDS_SEAT)
     if session.min_places and held.count() < session.min_places:
         return False
-    schools = held.exclude(user__school=None).values("user__school").distinct().count()
+    schools = (
+        held.annotate(counts_for=selectors.booking_school())
+        .exclude(counts_for=None)
+        .values("counts_for")
+        .distinct()
+        .count()
+    )
     return not (session.min_schools and schools < session.min_schools)
 
 
@@ -708,8 +716,11 @@ def attendance_mark(*, session: DevelopmentSession, by: User, present_ids: Itera
     session = _lock(session)
     lifecycle.check_register(session, now=timezone.now())
     present_ids = set(present_ids)
+    # (an erased account's booking keeps the mark it had: it is not on the register to change)
     bookings = list(
-        Booking.objects.filter(session=session, status=S.CONFIRMED).select_related("attendance")
+        Booking.objects.filter(
+            session=session, status=S.CONFIRMED, user__isnull=False
+        ).select_related("attendance")
     )
     newly_present, unmarked = [], []
     now = timezone.now()
@@ -835,4 +846,38 @@ def booking_claim_feedback_request(*, booking_id: int, now: datetime.datetime) -
         Booking.objects.filter(pk=booking_id, feedback_requested_at__isnull=True).update(
             feedback_requested_at=now
         )
+    )
+
+
+# --- Erasing an account (privacy) ---
+
+# What a message a lead sent says once the lead's account is erased.
+ERASED_MESSAGE_SUBJECT = "(Removed: an account was erased.)"
+
+
+@transaction.atomic
+def person_erase(*, user: User) -> None:
+    """
+    A person's account is being erased (``hubs.signals.user_deleting``, after their future
+    places were cancelled): what they did stays as counts, nothing says it was them.
+
+    - Bookings keep their session, status and register mark, lose the person and keep their
+      school (``former_school``), so the school's figures (places, attendance, fee shares,
+      release costs) are the same after as before.
+    - Release requests keep their decision and costs; the words the person wrote (the goal it
+      serves, the cover details) are blanked.
+    - Feedback keeps its rating (the session's figures); the comments are blanked.
+    - The budget ledger's rows stay (so the money adds up), unlinked; the person's own
+      allocation goes (nobody is left to spend it).
+    - Messages they emailed as a session's lead keep their date, lose their words.
+    """
+    ReleaseRequest.objects.filter(booking__user=user).update(goal="", cover_notes="")
+    Feedback.objects.filter(booking__user=user).update(
+        most_useful="", will_try="", comment="", anonymous=True
+    )
+    Booking.objects.filter(user=user).update(user=None, former_school_id=user.school_id)
+    BudgetEntry.objects.filter(user=user).update(user=None)
+    CpdBudget.objects.filter(user=user).delete()
+    SessionMessage.objects.filter(sent_by=user).update(
+        sent_by=None, subject=ERASED_MESSAGE_SUBJECT, body=""
     )

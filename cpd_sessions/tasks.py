@@ -54,8 +54,8 @@ def mail_booking(booking_id: int, kind: str, *, enqueue: bool = True) -> list:
     """One email about one booking to the person who booked (confirmed, promoted, …)."""
 
     booking = Booking.objects.select_related("user").filter(pk=booking_id).first()
-    if booking is None:
-        return []
+    if booking is None or booking.user is None:
+        return []  # gone, or its person's account was erased since
     return send_templated_mail(
         kind, to=[booking.user.email], key=booking_mail_key(booking, kind), enqueue=enqueue
     )
@@ -72,7 +72,7 @@ def mail_release_requested(booking_id: int, *, enqueue: bool = True) -> list:
         .filter(pk=booking_id, status=Booking.Status.PENDING)
         .first()
     )
-    if booking is None or booking.user.school is None:
+    if booking is None or booking.user is None or booking.user.school is None:
         return []
     leaders = [
         u.email
@@ -100,9 +100,9 @@ def mail_session_notice(session_id: int, kind: str, *, enqueue: bool = True) -> 
         DevelopmentSession.objects.filter(pk=session_id).values_list("sequence", flat=True).first()
     )
     emails = list(
-        Booking.objects.filter(session_id=session_id, status__in=Booking.ACTIVE).values_list(
-            "user__email", flat=True
-        )
+        Booking.objects.filter(
+            session_id=session_id, status__in=Booking.ACTIVE, user__isnull=False
+        ).values_list("user__email", flat=True)
     )
     if sequence is None or not emails:
         return []
@@ -175,7 +175,9 @@ BOOKING_KINDS = {
 def message_recipients(message: SessionMessage) -> list[str]:
     statuses = Booking.ACTIVE if message.include_waitlist else Booking.HOLDS_SEAT
     return list(
-        Booking.objects.filter(session_id=message.session_id, status__in=statuses)
+        Booking.objects.filter(
+            session_id=message.session_id, status__in=statuses, user__isnull=False
+        )
         .order_by("pk")
         .values_list("user__email", flat=True)
     )
@@ -304,6 +306,7 @@ def send_reminders() -> int:
     end = start + datetime.timedelta(days=1)
     due = Booking.objects.filter(
         status=Booking.Status.CONFIRMED,
+        user__isnull=False,
         session__status=DevelopmentSession.Status.PUBLISHED,
         session__dates__start__gte=start,
         session__dates__start__lt=end,
@@ -328,6 +331,7 @@ def request_feedback() -> int:
             session__end__lt=now,
             session__end__gte=now - datetime.timedelta(days=14),
             feedback_requested_at__isnull=True,
+            user__isnull=False,  # an erased account's booking: nobody to ask
         )
         .exclude(attendance__present=False)
         .exclude(session__status="cancelled")

@@ -749,9 +749,9 @@ def certificate(request, pk: int, booking_pk: int | None = None):
     """A certificate of attendance, printable: for the person present (their own), or for a
     lead or coordinator (anyone present)."""
     session = _session_or_404(pk, request.user)
-    bookings = Booking.objects.filter(session=session, attendance__present=True).select_related(
-        "user__school", "attendance"
-    )
+    bookings = Booking.objects.filter(
+        session=session, attendance__present=True, user__isnull=False
+    ).select_related("user__school", "attendance")
     if booking_pk is None:
         booking = get_object_or_404(bookings, user=request.user)
     else:

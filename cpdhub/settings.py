@@ -254,6 +254,10 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "inte
 # removed them, or after anyone last signed in to them. The privacy notice says the same.
 CPDHUB_RETENTION_REMOVED_MONTHS = env.int("CPDHUB_RETENTION_REMOVED_MONTHS", default=12)
 CPDHUB_RETENTION_INACTIVE_MONTHS = env.int("CPDHUB_RETENTION_INACTIVE_MONTHS", default=36)
+# The key of the email ledger's hashed addresses (notifications.services.address_hash): an
+# erased person's address is kept only as HMAC-SHA256(key, address). Set it once and keep it
+# (a new key makes old hashes unanswerable); it defaults to SECRET_KEY.
+CPDHUB_LEDGER_HASH_KEY = env.str("CPDHUB_LEDGER_HASH_KEY", default="") or SECRET_KEY
 
 # --- Authentication: django-allauth ---------------------------------------------
 

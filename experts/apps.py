@@ -18,5 +18,8 @@ class ExpertsConfig(AppConfig):
         # rows change by save() (caught by experts/signals.py) or not (hubs.services.user_*).
         user_deactivated.connect(signals.forget_leaver, dispatch_uid="experts.left.deactivated")
         user_deleting.connect(signals.forget_leaver, dispatch_uid="experts.left.deleting")
+        user_deleting.connect(
+            signals.anonymise_contact_requests, dispatch_uid="experts.left.contact_requests"
+        )
         tasks.register_emails()
         post_migrate.connect(ensure_expertise_areas, dispatch_uid="experts.reference_data")

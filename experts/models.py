@@ -20,6 +20,9 @@ from hubs.selectors import term_starts
 BIO_MAX = 5_000
 MESSAGE_MAX = 2_000
 THANK_YOU_MAX = 1_000
+# What a contact request says once either person's account is erased: the request still counts
+# (how often people asked, how often it helped), its words are gone.
+ERASED_MESSAGE = "(Removed: an account was erased.)"
 
 
 class ExpertiseArea(models.Model):
@@ -280,11 +283,21 @@ class SearchWord(models.Model):
 class ContactRequest(models.Model):
     """A message sent to an expert through the directory's form."""
 
+    # Either end empty once that person's account is erased (privacy.services.account_erase):
+    # the request stays as a count, its words replaced by ``ERASED_MESSAGE``.
     profile = models.ForeignKey(
-        ExpertProfile, on_delete=models.CASCADE, related_name="contact_requests"
+        ExpertProfile,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="contact_requests",
     )
     sender = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sent_contact_requests"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="sent_contact_requests",
     )
     area = models.ForeignKey(
         ExpertiseArea, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -308,4 +321,6 @@ class ContactRequest(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.sender} → {self.profile.user}"
+        sender = self.sender if self.sender_id else "An erased account"
+        expert = self.profile.user if self.profile_id else "an erased account"
+        return f"{sender} → {expert}"

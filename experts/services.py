@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from hubs.models import User
 
-from .models import ContactRequest, ExpertiseArea, ExpertProfile, ProfileArea
+from .models import ERASED_MESSAGE, ContactRequest, ExpertiseArea, ExpertProfile, ProfileArea
 from .search import refresh_documents
 from .selectors import requests_this_term
 from .tasks import mail_contact_request
@@ -86,6 +86,20 @@ def contact_thank(*, contact_request: ContactRequest, note: str) -> None:
 
 
 @transaction.atomic
+@transaction.atomic
+def contact_requests_anonymise(*, user: User) -> int:
+    """
+    A person's account is being erased: the contact requests they sent or received stay, as
+    counts (when, which area, whether it helped), unlinked from them and without any words
+    (the message and thank-you either side wrote may name them). Their profile goes after this.
+    Returns the rows changed.
+    """
+    words = {"message": ERASED_MESSAGE, "thank_you": ""}
+    sent = ContactRequest.objects.filter(sender=user).update(sender=None, **words)
+    received = ContactRequest.objects.filter(profile__user=user).update(profile=None, **words)
+    return sent + received
+
+
 def area_merge(*, keep: ExpertiseArea, duplicates: list[ExpertiseArea]) -> int:
     """
     Fold duplicate areas into ``keep``: their offers move over (combined with an offer the

@@ -11,6 +11,7 @@ from hubs.models import Hub, Phase, School, Subject, User
 from .models import ExpertiseArea, ExpertProfile, ProfileArea
 from .search import forget_directory_results, forget_documents, refresh_documents
 from .selectors import forget_directory_choices
+from .services import contact_requests_anonymise
 
 _state = threading.local()
 
@@ -138,3 +139,8 @@ def connect() -> None:
 def forget_leaver(sender, user, **kwargs) -> None:
     """``hubs.signals.user_deactivated`` / ``user_deleting``: their profile's words go."""
     forget_documents(list(ExpertProfile.objects.filter(user=user).values_list("pk", flat=True)))
+
+
+def anonymise_contact_requests(sender, user, **kwargs) -> None:
+    """``hubs.signals.user_deleting``: their contact requests stay as counts, without them."""
+    contact_requests_anonymise(user=user)

@@ -327,7 +327,10 @@ def mark_helped(request, pk: int):
 def thank(request, pk: int):
     # Scoped to requests I sent: anyone else's is simply not found.
     contact_request = get_object_or_404(
-        ContactRequest.objects.select_related("profile__user"), pk=pk, sender=request.user
+        ContactRequest.objects.select_related("profile__user"),
+        pk=pk,
+        sender=request.user,
+        profile__isnull=False,  # the expert's account was erased: nobody to thank
     )
     form = ThankYouForm(request.POST)
     if form.is_valid():

@@ -6,13 +6,14 @@ import datetime
 
 from allauth.account.forms import ResetPasswordForm
 from django.conf import settings
+from django.contrib.admin.models import LogEntry
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from notifications.services import ledger_forget, send_templated_mail
+from notifications.services import address_hash, ledger_forget, send_templated_mail
 
 from . import permissions, selectors
 from .models import (
@@ -296,12 +297,35 @@ def user_expire(*, user: User) -> None:
 
 
 def _delete(user: User, *, by: User | None) -> None:
+    """
+    The one erase path (the person's own "delete my account", the coordinator's delete in the
+    admin, the retention job): the structure's part, each app's part in its receiver of
+    ``user_deleting`` (what they did kept as counts, what they wrote erased), the ledger's
+    addresses hashed, the admin's history cleared of their name, then the account's own rows.
+    """
     user = User.objects.select_for_update().get(pk=user.pk)
     _leave_community(user)
     user_deleting.send(sender=User, user=user, by=by)
     # The ledger sits below every app and listens to none: tell it directly.
     ledger_forget(user=user)
+    # Invitations to their address (accepted, withdrawn or expired) keep their school and dates.
+    Invitation.objects.filter(email__iexact=user.email).update(
+        email=address_hash(user.email), accepted_user=None
+    )
+    _forget_in_admin_history(user)
     user.delete()
+
+
+ERASED_REPR = "An erased account"
+
+
+def _forget_in_admin_history(user: User) -> None:
+    """The admin's history keeps that a change was made, not whose account it was."""
+    names = [n for n in {user.email, user.full_name} if n and len(n) > 2]
+    named = Q(content_type__app_label="hubs", content_type__model="user", object_id=str(user.pk))
+    for name in names:
+        named |= Q(object_repr__icontains=name) | Q(change_message__icontains=name)
+    LogEntry.objects.filter(named).update(object_repr=ERASED_REPR, change_message="")
 
 
 def invitation_resend(*, invitations, by: User) -> int:

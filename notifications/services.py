@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import hmac
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -40,6 +41,7 @@ from .rendering import absolute_url, build_message
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractUser as User
+    from django.db.models import QuerySet
 
 logger = logging.getLogger(__name__)
 
@@ -489,17 +491,36 @@ def sweep_pending(*, older_than: datetime.timedelta = SWEEP_AFTER, limit: int = 
     return sent
 
 
+def address_hash(email: str) -> str:
+    """
+    What the ledger keeps of an erased person's address: ``sha256:`` and the HMAC-SHA256 of the
+    lower-cased address under ``CPDHUB_LEDGER_HASH_KEY`` (a secret of the deployment), so
+    "was this address ever mailed?" can still be answered by someone who has the address and the
+    key, while nobody can read the address back or test guesses without the key.
+    """
+    key = settings.CPDHUB_LEDGER_HASH_KEY.encode()
+    digest = hmac.new(key, email.strip().lower().encode(), hashlib.sha256).hexdigest()
+    return "sha256:" + digest
+
+
+def address_was_mailed(email: str) -> QuerySet[Delivery]:
+    """The ledger's rows for an address, whether its person still has an account or not."""
+    return Delivery.objects.filter(Q(email__iexact=email.strip()) | Q(email=address_hash(email)))
+
+
 @transaction.atomic
 def ledger_forget(*, user: User) -> int:
     """
-    A person's account is being deleted: the ledger keeps that mail was sent (so nothing is sent
-    twice and the counts stay true) but not to whom. Their address becomes ``sha256:<hex>`` of
-    itself, and mail still waiting for them is skipped. Returns the rows changed.
+    A person's account is being erased: the ledger keeps that mail was sent (so nothing is sent
+    twice and the counts stay true) but not to whom. Their address becomes ``address_hash`` of
+    itself (also where an error message quoted it), and mail still waiting for them is skipped.
+    Returns the rows changed.
     """
-    email = user.email.strip().lower()
-    hashed = "sha256:" + hashlib.sha256(email.encode()).hexdigest()
+    email = user.email.strip()
+    hashed = address_hash(email)
     rows = Delivery.objects.filter(Q(recipient=user) | Q(email__iexact=email))
     rows.filter(status=Delivery.Status.PENDING).update(
         status=Delivery.Status.SKIPPED, last_error="The person's account was deleted."
     )
-    return rows.update(email=hashed)
+    rows.filter(last_error__icontains=email).update(last_error="(Removed: an account was erased.)")
+    return rows.update(email=hashed, recipient=None)

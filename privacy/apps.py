@@ -16,3 +16,8 @@ class PrivacyConfig(AppConfig):
         from .kinds import register_kinds  # noqa: PLC0415 -- AppConfig.ready
 
         register_kinds()
+        from hubs.signals import user_deleting  # noqa: PLC0415 -- AppConfig.ready
+
+        from .receivers import forget_exports  # noqa: PLC0415 -- AppConfig.ready
+
+        user_deleting.connect(forget_exports, dispatch_uid="privacy.left.exports")

@@ -141,11 +141,18 @@ def account_delete_own(*, user: User) -> None:
                 "You are the community's only coordinator: make someone else a coordinator "
                 "before you delete your account."
             )
+    user_delete(user=user, by=user)
+
+
+def exports_forget(*, user: User) -> None:
+    """
+    Part of every erasure (``hubs.signals.user_deleting``, connected in PrivacyConfig.ready):
+    their downloads' rows go with the account, the zip files once that commits.
+    """
     for export in DataExport.objects.filter(user=user):
         if export.file:
             name, storage = export.file.name, export.file.storage
             transaction.on_commit(lambda n=name, s=storage: s.delete(n))
-    user_delete(user=user, by=user)
 
 
 @dataclass(frozen=True)

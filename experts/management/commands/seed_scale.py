@@ -27,10 +27,11 @@ from django.apps import apps
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from cpdhub.markup import render_markdown
-from experts.models import ExpertiseArea, ExpertProfile, ProfileArea
+from experts.models import ContactRequest, ExpertiseArea, ExpertProfile, ProfileArea
 from experts.search import refresh_documents
 from experts.signals import paused
 from hubs.demo import FIRST_NAMES, LAST_NAMES
@@ -373,6 +374,16 @@ class Command(BaseCommand):
             self._remove_previous()
 
     def _remove_previous(self) -> None:
+        # Rows the erase path would keep as anonymous counts (bookings, the ledger, contact
+        # requests: SET_NULL) are the bench's own here, so they go with its people.
+        scale = ".scale.test"
+        ContactRequest.objects.filter(
+            Q(sender__email__endswith=scale) | Q(profile__user__email__endswith=scale)
+        ).delete()
+        for label in ("Booking", "BudgetEntry"):
+            apps.get_model("cpd_sessions", label).objects.filter(
+                user__email__endswith=scale
+            ).delete()
         ExpertProfile.objects.filter(user__email__endswith=".scale.test").delete()
         User.objects.filter(email__endswith=".scale.test").delete()
         School.objects.filter(urn__gte=900000, hub__slug__startswith="scale-hub-").delete()
