@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("experts", "0008_filter_pair_indexes"),
+        ("experts", "0010_offer_kind_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
