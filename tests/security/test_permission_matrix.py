@@ -1,0 +1,479 @@
+"""
+The permission matrix (issue 17, item 1): every URL pattern of the product, found by walking
+the URL resolver, answered for twelve roles by GET and by POST, against a table of what each
+role should get. A pattern without a row fails (a new URL needs its row); a refused POST must
+change nothing (row counts and a SHA-256 of every model's rows, before and after).
+
+Answers are written as: 200, "login" (302 to /accounts/login/), 302 (another redirect: a POST
+that did its job, or a page that sends you on), 403, 404, 405, 410. A row is
+``{"get": default, "post": default, role: ..., "post:role": ...}``; ``"post": None`` means the
+pattern is not posted to (it is a page, a file or a feed) and is not tried.
+
+Re-record after a deliberate change with ``MATRIX_RECORD=1 pytest tests/security -s``: it
+prints the answers seen, to compare with the table by eye (never paste them blindly).
+"""
+
+import hashlib
+import os
+
+import pytest
+from django.apps import apps
+from django.db import connection, transaction
+from django.test import override_settings
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.security.world import ROLES, World, build_world
+
+qn = connection.ops.quote_name
+RECORD = os.environ.get("MATRIX_RECORD") == "1"
+
+# Patterns not in the matrix, each with its reason. Django admin's own and allauth's are
+# skipped wholesale (their permissions are Django's and allauth's, tested upstream).
+SKIPPED = {
+    "healthz": "the load balancer's probe: public on purpose, only up or down (test_health.py)",
+}
+
+LOGIN = "login"
+REFUSED = {LOGIN, 403, 404, 405, 410}
+
+
+def row(get, post=None, writers=None, **cells) -> dict:
+    """One pattern: the GET answer for every role, ``role=answer`` for exceptions; ``post`` the
+    POST answer (None: not posted to), ``post_role=answer`` for exceptions. Signed out (anonymous
+    and deactivated) always go to sign-in unless a cell says otherwise. ``writers``: the roles
+    whose POST may change rows (default: those whose POST is not refused); every other role's
+    POST must change nothing, whatever its answer (a redirect with "you can't" included)."""
+    r = {"get": get, "post": post, "anonymous": LOGIN, "deactivated": LOGIN}
+    r |= {"post:anonymous": LOGIN, "post:deactivated": LOGIN}
+    r |= {k.replace("post_", "post:"): v for k, v in cells.items()}
+    r["writers"] = writers
+    return r
+
+
+def only(role_answers: dict, get=403, post=None, **cells) -> dict:
+    """A page for some roles only: ``role_answers`` for them, ``get`` (403) for the rest."""
+    return row(get, post, **role_answers, **cells)
+
+
+def action(*allowed: str, refused=403, ok=302, **cells) -> dict:
+    """A POST-only action (GET: 405) allowed to ``allowed`` roles."""
+    return row(405, refused, **{f"post_{r}": ok for r in allowed}, **cells)
+
+
+def own(get=200, post=None, **cells) -> dict:
+    """Something of teacher A's own: 404 for everyone else (they cannot tell it exists)."""
+    return row(404, None if post is None else 404, teacher_a=get, **cells) | (
+        {} if post is None else {"post:teacher_a": post}
+    )
+
+
+def everyone(get=200, post=None, **cells) -> dict:
+    """Anyone signed in."""
+    return row(get, post, **cells)
+
+
+COORDINATOR = {"coordinator": 200}
+LEADERS = {"leader_a": 200, "leader_b": 200, "coordinator": 200}
+LEAD_OF_SESSION = {"expert": 200, "coordinator": 200}
+LEADER_A = {"leader_a": 200, "coordinator": 200}
+PUBLIC = {"anonymous": 200, "deactivated": 200, "post:anonymous": 200, "post:deactivated": 200}
+
+MATRIX: dict[str, dict] = {
+    "home": row(200, anonymous=200, deactivated=200),
+    # The directory: everyone signed in; only the owner of a profile edits it.
+    "experts:directory": everyone(),
+    "experts:print": everyone(),
+    "experts:csv": everyone(),
+    "experts:stale": only(COORDINATOR),
+    "experts:me": everyone(post=200),
+    "experts:confirm": action("expert", refused=404),
+    "experts:mark_helped": action("expert", refused=404),
+    "experts:thank": action("teacher_a", refused=404),
+    "experts:profile": everyone(),
+    # Writing to the expert: anyone signed in but the expert (sent back to their profile).
+    "experts:contact": action(
+        "teacher_a",
+        "colleague_a",
+        "teacher_b",
+        "teacher_other_hub",
+        "leader_a",
+        "leader_b",
+        "hub_lead",
+        "network_lead",
+        "coordinator",
+        refused=302,
+        writers=(
+            "teacher_a",
+            "colleague_a",
+            "teacher_b",
+            "teacher_other_hub",
+            "leader_a",
+            "leader_b",
+            "hub_lead",
+            "network_lead",
+            "coordinator",
+        ),
+    ),
+    # Sessions: the list and a session for everyone; changing one for its leads and coordinators.
+    "cpd_sessions:list": everyone(),
+    "cpd_sessions:new": only(LEAD_OF_SESSION, post=403, post_expert=200, post_coordinator=200),
+    "cpd_sessions:mine": everyone(),
+    "cpd_sessions:approvals": only(LEADERS),
+    "cpd_sessions:approvals_bulk": action("leader_a", "leader_b", "coordinator"),
+    "cpd_sessions:release_decide": action("leader_a", post_leader_b=404, post_coordinator=404),
+    "cpd_sessions:budget_set": action("leader_a", post_leader_b=404, post_coordinator=404),
+    "cpd_sessions:budgets": only(LEADERS),
+    "cpd_sessions:budgets_all": action("leader_a", "leader_b", "coordinator"),
+    # A person's CPD record: their own school's CPD leader only (404 for another school's).
+    "cpd_sessions:record": only({"leader_a": 200, "leader_b": 404, "coordinator": 404}),
+    "cpd_sessions:record_csv": only({"leader_a": 200, "leader_b": 404, "coordinator": 404}),
+    "cpd_sessions:recordings": everyone(),
+    "cpd_sessions:calendar": everyone(),
+    "cpd_sessions:calendar_renew": row(405, 302),  # one's own feed
+    "cpd_sessions:calendar_revoke": row(405, 302),
+    # The feed's secret address is the credential (calendar apps do not sign in).
+    "cpd_sessions:feed": row(200, **PUBLIC),
+    "cpd_sessions:detail": everyone(),
+    "cpd_sessions:edit": only(LEAD_OF_SESSION, post=403, post_expert=200, post_coordinator=200),
+    "cpd_sessions:publish": action("coordinator"),
+    # Cancelling: the service refuses anyone but a lead or a coordinator, with a message.
+    "cpd_sessions:cancel": action("expert", "coordinator"),
+    # Booking: anyone signed in (teacher A is already booked: told so); the coordinator has
+    # no school, so no release time to ask for.
+    "cpd_sessions:book": action(
+        *(
+            "teacher_a",
+            "colleague_a",
+            "teacher_b",
+            "teacher_other_hub",
+            "leader_a",
+            "leader_b",
+            "hub_lead",
+            "network_lead",
+            "expert",
+            "coordinator",
+        ),
+        refused=302,
+    ),
+    "cpd_sessions:cancel_booking": own(post=302),
+    "cpd_sessions:attendance": action("expert", "coordinator"),
+    # Feedback is for those who were there: teacher A is booked but the session is to come.
+    "cpd_sessions:feedback": action(refused=404, post_teacher_a=403),
+    "cpd_sessions:register": only(LEAD_OF_SESSION),
+    "cpd_sessions:register_csv": only(LEAD_OF_SESSION),
+    "cpd_sessions:message": only(LEAD_OF_SESSION, post=403, post_expert=200, post_coordinator=200),
+    # No attendance yet, so no certificate for anyone.
+    "cpd_sessions:certificate": row(404),
+    "cpd_sessions:certificate_for": row(404),
+    "cpd_sessions:ics": row(404, teacher_a=200, expert=200),
+    # The portfolio: private to its owner.
+    "portfolios:home": everyone(),
+    "portfolios:goal_new": everyone(post=200),
+    "portfolios:goal": own(),
+    "portfolios:goal_edit": own(post=200),
+    "portfolios:goal_delete": action(refused=404, post_teacher_a=302),
+    "portfolios:goal_review": action(refused=404, post_teacher_a=302),
+    "portfolios:entries": everyone(),
+    "portfolios:entry_new": everyone(post=200),
+    "portfolios:entry": own(),
+    "portfolios:entry_edit": own(post=200),
+    "portfolios:entry_delete": action(refused=404, post_teacher_a=302),
+    "portfolios:attachment": own(),
+    "portfolios:attachment_delete": action(refused=404, post_teacher_a=302),
+    "portfolios:follow_up": own(post=200),
+    "portfolios:needs": everyone(post=200),
+    "portfolios:needs_audit": only({"leader_a": 200, "leader_b": 200}),
+    "portfolios:needs_community": only({"coordinator": 301}),
+    "portfolios:need_edit": own(post=200),
+    "portfolios:need_delete": action(refused=404, post_teacher_a=302),
+    # The need's owner's CPD leader decides it.
+    "portfolios:need_decide": action("leader_a", refused=404),
+    "portfolios:shared": everyone(),
+    "portfolios:statement_now": everyone(302),
+    "portfolios:statement": everyone(post=400),
+    "portfolios:export_json": everyone(),
+    "portfolios:export_zip": everyone(),
+    "portfolios:print": everyone(),
+    "notifications:preferences": everyone(post=302),
+    # The signed link is the credential (one click from an email, signed in or not).
+    "notifications:unsubscribe": row(200, 200, **PUBLIC),
+    "termly:confirm_profile": row(200, 200, **PUBLIC),
+    # The coordinator's pages.
+    "coordination:dashboard": only(COORDINATOR),
+    "coordination:needs": only(COORDINATOR),
+    "coordination:nudge_stale": action("coordinator"),
+    "coordination:need_met": action("coordinator"),
+    "coordination:commission": action("coordinator"),
+    "coordination:need_introduce": action("coordinator"),
+    "coordination:dashboard_csv": only(COORDINATOR),
+    "coordination:school_dashboard": only(LEADER_A),
+    "coordination:school_dashboard_csv": only(LEADER_A),
+    "privacy:notice": row(200, **PUBLIC),
+    "privacy:my_data": everyone(post=302),
+    "privacy:download": own(),
+    # Re-authentication first, for everyone signed in.
+    "privacy:delete": everyone(302, post=302),
+    "hubs:hub_list": everyone(),
+    "hubs:hub_detail": everyone(),
+    "hubs:hub_edit": only(
+        {"hub_lead": 200, "coordinator": 200}, post=403, post_hub_lead=200, post_coordinator=200
+    ),
+    "hubs:school_detail": everyone(),
+    "hubs:school_family": everyone(),
+    "hubs:school_invite": only(LEADER_A, post=403, post_leader_a=200, post_coordinator=200),
+    "hubs:school_domains": only(LEADER_A, post=403, post_leader_a=200, post_coordinator=200),
+    "hubs:school_domain_remove": action("leader_a", "coordinator"),
+    "hubs:invitation_revoke": action("leader_a", "coordinator"),
+    "hubs:invitation_resend": action("leader_a", "coordinator"),
+    "hubs:invitations_resend_all": action("leader_a", "coordinator"),
+    # An invitation's link: signed out it shows the sign-up form; signed in it sends you home.
+    "hubs:invitation_accept": row(
+        302,
+        302,
+        anonymous=200,
+        deactivated=200,
+        post_anonymous=200,
+        post_deactivated=200,
+        writers=(),  # an empty form: nobody joins
+    ),
+    # Joining a network of one's own hub (the network is in hub North).
+    "hubs:network_detail": everyone(),
+    "hubs:network_membership": action(
+        *(
+            "teacher_a",
+            "colleague_a",
+            "teacher_b",
+            "leader_a",
+            "leader_b",
+            "hub_lead",
+            "network_lead",
+            "expert",
+            "coordinator",
+        ),
+    ),
+    "hubs:my_details": everyone(post=200),
+    "hubs:lone_rangers": only({"hub_lead": 200, "coordinator": 200}),
+    "hubs:lone_rangers_invite": action("coordinator"),
+    "hubs:import_schools": only(COORDINATOR, post=403, post_coordinator=200),
+    "hubs:import_staff": only(COORDINATOR, post=403, post_coordinator=200),
+    "hubs:school_import_staff": only(LEADER_A, post=403, post_leader_a=200, post_coordinator=200),
+    # An import's progress: the person who started it.
+    "hubs:import_job": only({"leader_a": 200}),
+}
+
+# What a POST carries, where an empty one would stop at the form before any permission check.
+POST_DATA = {
+    "cpd_sessions:cancel": {"reason": "The hall is flooded."},
+    "cpd_sessions:book": {
+        "cover_lessons": "3",
+        "cover_notes": "Year 4",
+        "supply_cost": "180.00",
+        "travel_cost": "0.00",
+        "fee_share": "0.00",
+        "goal": "Better questioning",
+    },
+    "cpd_sessions:release_decide": {"decision": "approve", "over_budget": "on"},
+    "experts:contact": {"message": "Could you help with questioning in Year 4?"},
+    "portfolios:need_decide": {"status": "passed"},
+    "experts:thank": {"thank_you": "Thank you, it worked."},
+}
+
+
+def url_patterns() -> dict[str, str]:
+    """Every named pattern of the product: {"namespace:name": route}, admin and allauth left out."""
+    found: dict[str, str] = {}
+
+    def walk(resolver: URLResolver, prefix: str, namespace: str) -> None:
+        for entry in resolver.url_patterns:
+            route = prefix + str(entry.pattern)
+            if isinstance(entry, URLResolver):
+                module = getattr(entry.urlconf_module, "__name__", str(entry.urlconf_name))
+                if entry.namespace == "admin" or module.startswith("allauth"):
+                    continue
+                inner = ":".join(x for x in (namespace, entry.namespace) if x)
+                walk(entry, route, inner)
+            elif isinstance(entry, URLPattern):
+                name = f"{namespace}:{entry.name}" if namespace else entry.name
+                assert entry.name, f"{route} has no name: give it one and a row in the matrix"
+                assert name not in found, f"two patterns are called {name}"
+                found[name] = route
+
+    walk(get_resolver(), "", "")
+    return found
+
+
+PATTERNS = url_patterns()
+
+# Which object a pattern's ``pk``, ``token`` or ``slug`` is, by pattern name prefix.
+OBJECT = {
+    "experts:mark_helped": "request",
+    "experts:thank": "request",
+    "experts:profile": "profile",
+    "experts:contact": "profile",
+    "cpd_sessions:release_decide": "release",
+    "cpd_sessions:feedback": "session",
+    "cpd_sessions:feed": "feed",
+    "cpd_sessions:": "session",
+    "portfolios:goal": "goal",
+    "portfolios:entry": "entry",
+    "portfolios:attachment": "attachment",
+    "portfolios:follow_up": "follow_up",
+    "portfolios:need": "need",
+    "coordination:need": "need",
+    "notifications:unsubscribe": "unsubscribe",
+    "termly:confirm_profile": "confirm",
+    "privacy:download": "download",
+    "hubs:hub": "hub",
+    "hubs:network": "network",
+    "hubs:school_domain": "domain",
+    "hubs:invitation": "invitation",
+    "hubs:import_job": "job",
+}
+
+
+def url_for(name: str, world: World) -> str:
+    route = PATTERNS[name]
+    params = [p.split(":")[-1].split(">")[0] for p in route.split("<")[1:]]
+    kind = OBJECT.get(name) or next((v for k, v in OBJECT.items() if name.startswith(k)), None)
+    kwargs = {}
+    for param in params:
+        key = f"{param}:{kind}" if param in ("pk", "token", "slug") else param
+        kwargs[param] = world.kwargs[key]
+    return reverse(name, kwargs=kwargs)
+
+
+def answer(response) -> object:
+    if response.status_code == 302:
+        return LOGIN if response["Location"].startswith("/accounts/login/") else 302
+    return response.status_code
+
+
+def expected(name: str, method: str, role: str) -> object:
+    row = MATRIX[name]
+    return row.get(f"{method}:{role}", row.get(role if method == "get" else "\0", row[method]))
+
+
+def _tables() -> list[tuple[str, str, str]]:
+    """(label, table, primary key column) of every model's table, and of every many-to-many
+    table, but the session store's (signing in and out writes it)."""
+    found = {}
+    for model in apps.get_models(include_auto_created=True):
+        if model._meta.label != "sessions.Session" and not model._meta.proxy:
+            found[model._meta.db_table] = (model._meta.label, model._meta.pk.column)
+    return [(label, table, pk) for table, (label, pk) in sorted(found.items())]
+
+
+def snapshot() -> dict[str, tuple[int, str]]:
+    """Row count and a hash of every table's rows in primary-key order: on Postgres one query
+    (md5 of the rows' text), elsewhere a SHA-256 over ``values_list()`` of each model."""
+    tables = _tables()
+    if connection.vendor == "postgresql":
+        # Table and column names come from the models, never from input.
+        row_sql = "SELECT %s, count(*), md5(coalesce(string_agg(t::text, '|' ORDER BY t.{}), ''))"
+        parts = [row_sql.format(qn(pk)) + f" FROM {qn(table)} t" for _label, table, pk in tables]
+        with connection.cursor() as cursor:
+            cursor.execute(" UNION ALL ".join(parts), [label for label, _t, _p in tables])
+            return {label: (count, digest) for label, count, digest in cursor.fetchall()}
+    state = {}
+    for model in apps.get_models(include_auto_created=True):
+        if model._meta.label == "sessions.Session" or model._meta.proxy:
+            continue
+        rows = list(model._base_manager.order_by("pk").values_list())
+        state[model._meta.label] = (len(rows), hashlib.sha256(repr(rows).encode()).hexdigest())
+    return state
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """One community for the whole module, in a transaction rolled back at its end (each
+    test runs in a savepoint inside it, so tests cannot see each other's writes)."""
+    media = override_settings(
+        MEDIA_ROOT=str(tmp_path_factory.mktemp("media")),
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+    )
+    media.enable()
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            yield build_world()
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+            media.disable()
+
+
+def _request(world: World, role: str, method: str, url: str, name: str):
+    client = world.clients[role]
+    cookies = client.cookies  # a page that signs you out must not sign out the next test
+    client.cookies = type(cookies)(cookies.output(header="", sep=";"))
+    try:
+        if method == "get":
+            return client.get(url)
+        return client.post(url, POST_DATA.get(name, {}))
+    finally:
+        client.cookies = cookies
+
+
+def test_every_pattern_has_a_row():
+    missing = sorted(set(PATTERNS) - set(MATRIX) - set(SKIPPED))
+    assert not missing, f"URL patterns without a row in the permission matrix: {missing}"
+    stale = sorted(set(MATRIX) - set(PATTERNS))
+    assert not stale, f"rows for patterns that no longer exist: {stale}"
+
+
+def test_coverage_is_every_pattern_by_every_role():
+    covered = [n for n in PATTERNS if n in MATRIX]
+    cells = sum(len(ROLES) * (1 + (MATRIX[n]["post"] is not None)) for n in covered)
+    print(
+        f"\npermission matrix: {len(covered)} of {len(PATTERNS)} patterns "
+        f"({len(SKIPPED)} skipped with a reason) x {len(ROLES)} roles = {cells} cells"
+    )
+    assert len(covered) + len(SKIPPED) == len(PATTERNS)
+    assert len(ROLES) == 12
+    assert cells >= len(covered) * len(ROLES)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(n for n in PATTERNS if n not in SKIPPED))
+def test_permission_matrix(name, world):
+    url = url_for(name, world)
+    seen: dict[tuple[str, str], object] = {}
+    # GETs, each in a savepoint rolled back (a page may note that it was seen).
+    for role in ROLES:
+        with transaction.atomic():
+            seen["get", role] = answer(_request(world, role, "get", url, name))
+            transaction.set_rollback(True)
+    posting = RECORD or MATRIX[name]["post"] is not None
+    if posting:
+        writers = MATRIX[name]["writers"]
+        refused = [
+            r
+            for r in ROLES
+            if not RECORD
+            and (r not in writers if writers is not None else expected(name, "post", r) in REFUSED)
+        ]
+        before = snapshot() if refused else None
+        for role in refused:  # not rolled back: they must change nothing
+            seen["post", role] = answer(_request(world, role, "post", url, name))
+        if refused:
+            after = snapshot()
+            changed = sorted(k for k in before if before[k] != after[k])
+            assert not changed, f"a refused POST to {url} ({refused}) changed {changed}"
+        for role in ROLES:
+            if role in refused:
+                continue
+            with transaction.atomic():
+                seen["post", role] = answer(_request(world, role, "post", url, name))
+                transaction.set_rollback(True)
+    if RECORD:
+        print(f"\n{name} {url}")
+        for method in ("get", "post"):
+            print(f"  {method}: " + ", ".join(f"{r}={seen[method, r]}" for r in ROLES))
+        return
+    wrong = {
+        f"{method.upper()} as {role}": f"got {got}, expected {expected(name, method, role)}"
+        for (method, role), got in seen.items()
+        if got != expected(name, method, role)
+    }
+    assert not wrong, f"{name} ({url}): {wrong}"

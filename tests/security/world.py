@@ -1,0 +1,168 @@
+"""
+The permission matrix's community: twelve roles and one object behind every URL parameter,
+built once per module from the factories (tests/security/test_permission_matrix.py).
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth.models import Group
+from django.core import signing
+from django.core.files.base import ContentFile
+from django.test import Client
+from django.utils import timezone
+
+from cpd_sessions.models import CalendarFeed
+from experts.models import ExpertiseArea
+from experts.services import contact_request_create
+from hubs.models import COORDINATORS_GROUP, ImportJob, School, User
+from notifications.services import unsubscribe_token
+from portfolios.models import EntryAttachment, current_academic_year
+from privacy.models import DataExport
+from termly.links import CONFIRM_SALT
+from tests.cpd_sessions.factories import SessionFactory, book, london, release_data
+from tests.experts.factories import ExpertProfileFactory, offer
+from tests.factories import (
+    HubFactory,
+    InvitationFactory,
+    SchoolFactory,
+    SubjectNetworkFactory,
+    UserFactory,
+)
+from tests.portfolios.factories import EntryFactory, GoalFactory, NeedFactory, follow_up_for
+
+ROLES = (
+    "anonymous",
+    "teacher_a",  # the owner of the portfolio, bookings and requests below
+    "colleague_a",
+    "teacher_b",  # another school in the same hub
+    "teacher_other_hub",
+    "leader_a",  # CPD leader of school A
+    "leader_b",  # CPD leader of school B
+    "hub_lead",  # leads hub North (A and B are in it)
+    "network_lead",
+    "expert",  # a live profile (school B); leads the session
+    "coordinator",
+    "deactivated",  # was at school A; is_active False
+)
+
+
+@dataclass
+class World:
+    users: dict[str, User | None] = field(default_factory=dict)
+    clients: dict[str, Client] = field(default_factory=dict)
+    kwargs: dict[str, object] = field(default_factory=dict)
+
+
+def _person(school, first, last, **extra) -> User:
+    user = UserFactory(first_name=first, last_name=last, school=school, **extra)
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    return user
+
+
+def build_world() -> World:
+    north, south = HubFactory(name="North", slug="north"), HubFactory(name="South", slug="south")
+    school_a = SchoolFactory(name="Ashgrove Primary School", hub=north)
+    school_b = SchoolFactory(name="Brookside Primary School", hub=north)
+    school_c = SchoolFactory(name="Thornbury High School", hub=south, phase=School.Phase.SECONDARY)
+    school_d = SchoolFactory(name="Dalton Primary School", hub=north)
+    u = {
+        "anonymous": None,
+        "teacher_a": _person(school_a, "Sam", "Whitfield"),
+        "colleague_a": _person(school_a, "Amelia", "Hughes"),
+        "teacher_b": _person(school_b, "Owen", "Bell"),
+        "teacher_other_hub": _person(school_c, "Tom", "Price"),
+        "leader_a": _person(school_a, "Priya", "Shah", job_role=User.JobRole.SENIOR_LEADER),
+        "leader_b": _person(school_b, "Ruth", "Kaur", job_role=User.JobRole.SENIOR_LEADER),
+        "hub_lead": _person(school_d, "Harriet", "Lowe", job_role=User.JobRole.SENIOR_LEADER),
+        "network_lead": _person(school_d, "Nadia", "Ellis"),
+        "expert": _person(school_b, "Ed", "Marsh"),
+        "coordinator": _person(None, "Helen", "Okafor", is_staff=True),
+        "deactivated": _person(school_a, "Dan", "Gone", is_active=False),
+    }
+    school_a.cpd_leaders.add(u["leader_a"])
+    school_b.cpd_leaders.add(u["leader_b"])
+    north.leaders.add(u["hub_lead"])
+    network = SubjectNetworkFactory(name="Geography network", slug="geography-north", hub=north)
+    network.leads.add(u["network_lead"])
+    network.members.add(u["teacher_a"])
+    u["coordinator"].groups.add(Group.objects.get(name=COORDINATORS_GROUP))
+
+    profile = ExpertProfileFactory(user=u["expert"], headline="Questioning in maths")
+    offer(profile, "questioning")
+    request = contact_request_create(
+        profile=profile, sender=u["teacher_a"], message="Could you help with questioning?"
+    )
+
+    session = SessionFactory(
+        title="Questioning that makes pupils think",
+        venue_school=school_a,
+        start=london(10, 10, 0),
+        leads=[u["expert"]],
+    )
+    booking = book(session, u["teacher_a"], release=release_data())
+    feed = CalendarFeed.objects.create(user=u["teacher_a"])
+
+    goal = GoalFactory(owner=u["teacher_a"])
+    entry = EntryFactory(owner=u["teacher_a"])
+    attachment = EntryAttachment(
+        entry=entry, original_name="plan.pdf", content_type="application/pdf", size=8
+    )
+    attachment.file.save("plan.pdf", ContentFile(b"%PDF-1.4"), save=True)
+    follow_up = follow_up_for(entry)
+    need = NeedFactory(owner=u["teacher_a"])
+
+    export = DataExport.objects.create(
+        user=u["teacher_a"],
+        state=DataExport.State.READY,
+        finished_at=timezone.now(),
+        expires_at=timezone.now() + datetime.timedelta(days=7),
+    )
+    export.file.save("export.zip", ContentFile(b"PK\x05\x06" + b"\0" * 18), save=True)
+
+    invitation = InvitationFactory(school=school_a, invited_by=u["leader_a"])
+    job = ImportJob.objects.create(
+        created_by=u["leader_a"],
+        kind=ImportJob.Kind.STAFF,
+        school=school_a,
+        file_token="0" * 64,
+        file_name="staff.csv",
+    )
+
+    world = World(users=u)
+    world.kwargs = {
+        "pk:session": session.pk,
+        "pk:request": request.pk,
+        "pk:release": booking.release.pk,
+        "user_id": u["teacher_a"].pk,
+        "token:feed": feed.token,
+        "booking_pk": booking.pk,
+        "pk:goal": goal.pk,
+        "pk:entry": entry.pk,
+        "entry_pk": entry.pk,
+        "pk:attachment": attachment.pk,
+        "pk:follow_up": follow_up.pk,
+        "pk:need": need.pk,
+        "year": current_academic_year(),
+        "token:unsubscribe": unsubscribe_token(user_id=u["teacher_a"].pk, category="digest"),
+        "token:confirm": signing.dumps({"p": profile.pk}, salt=CONFIRM_SALT),
+        "part": "participation",
+        "urn": school_a.urn,
+        "area": ExpertiseArea.objects.get(slug="questioning").slug,
+        "profile": profile.pk,
+        "pk:profile": profile.pk,
+        "token:download": export.token,
+        "slug:hub": north.slug,
+        "slug:network": network.slug,
+        "pk:domain": school_a.domains.first().pk,
+        "pk:invitation": invitation.pk,
+        "token:invitation": invitation.token,
+        "pk:job": job.pk,
+    }
+    for role, user in u.items():
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        world.clients[role] = client
+    return world
