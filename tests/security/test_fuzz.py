@@ -42,17 +42,21 @@ import pytest
 from bs4 import BeautifulSoup
 from django.apps import apps
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.urls.exceptions import Resolver404
+from django.utils import timezone
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from hubs.models import User
+from experts.models import ContactRequest, ExpertProfile
+from hubs.models import Invitation, User
+from portfolios.models import Entry, EntryAttachment
 
 pytestmark = pytest.mark.django_db
 
@@ -123,8 +127,8 @@ NOT_CRAWLED = {
     "me/data/<str:token>/": "a download token made in the background",
     "imports/<int:pk>/": "an import job exists only after an upload (tests/hubs/test_onboarding_*)",
     "coordinator/needs/commission/": "only for an area with needs and no supply, not in the demo",
-    "sessions/<int:pk>/book/": "no bookable session for the demo people; tests/cpd_sessions/test_input.py",
-    "sessions/<int:pk>/feedback/": "needs a past booking; fuzzed in tests/cpd_sessions/test_input.py",
+    "sessions/<int:pk>/book/": "none bookable here; fuzzed in tests/cpd_sessions/test_input.py",
+    "sessions/<int:pk>/feedback/": "a past booking; fuzzed in tests/cpd_sessions/test_input.py",
     "sessions/<int:pk>/publish/": "only for a draft session; no fields but the token",
     "sessions/<int:pk>/certificate/<int:booking_pk>/": "a past attended booking; no input",
     "sessions/calendar/revoke/": "only once a feed exists; no fields",
@@ -153,7 +157,7 @@ SAMPLES = [
     "1.5",
     "²",
     "٣",
-    "１２",
+    "\uff11\uff12",  # full-width digits
     "9999-12-31",
     "0001-01-01",
     "2026-02-30",
@@ -175,7 +179,7 @@ SAMPLES = [
     "\ufeff",
     "😀" * 50,
     "x" * 20_000,
-    "=HYPERLINK(\"http://evil\")",
+    '=HYPERLINK("http://evil")',
     "javascript:alert(1)",
     "//evil.example/",
 ]
@@ -191,8 +195,20 @@ TEXT = st.one_of(
 def upload(draw):
     name = draw(
         st.sampled_from(
-            ["evidence.pdf", "notes.txt", "plan.docx", "x.exe", "photo.png", "..\\..\\a.pdf",
-             "a\x00.pdf", "staff.csv", "schools.csv", "no-extension", "ü😀.txt", ".pdf"]
+            [
+                "evidence.pdf",
+                "notes.txt",
+                "plan.docx",
+                "x.exe",
+                "photo.png",
+                "..\\..\\a.pdf",
+                "a\x00.pdf",
+                "staff.csv",
+                "schools.csv",
+                "no-extension",
+                "ü😀.txt",
+                ".pdf",
+            ]
         )
     )
     body = draw(
@@ -386,7 +402,7 @@ def product_models():
 def table_state(models) -> tuple:
     """Each product table's (row count, highest id), in one query."""
     parts = [
-        f'(SELECT count(*) FROM "{m._meta.db_table}"), '
+        f'(SELECT count(*) FROM "{m._meta.db_table}"), '  # noqa: S608 -- our own tables
         f'(SELECT max("{m._meta.pk.column}") FROM "{m._meta.db_table}")'
         for m in models
     ]
@@ -449,13 +465,6 @@ def send(client: Client, target: Target, data: dict, htmx: bool, models) -> None
 
 def enrich() -> None:
     """What the demo lacks for a few forms: a contact request, an invitation, a file."""
-    from django.core.files.base import ContentFile
-    from django.utils import timezone
-
-    from experts.models import ContactRequest, ExpertProfile
-    from hubs.models import Invitation
-    from portfolios.models import Entry, EntryAttachment
-
     teacher = User.objects.get(email=ROLES["teacher"])
     leader = User.objects.get(email=ROLES["leader"])
     profile = ExpertProfile.objects.get(user__email=ROLES["expert"])
@@ -469,7 +478,9 @@ def enrich() -> None:
     entry = Entry.objects.filter(owner=teacher).first() or Entry.objects.create(
         owner=teacher, date=timezone.localdate(), kind="reading", title="Fuzz", hours=1
     )
-    item = EntryAttachment(entry=entry, original_name="notes.txt", content_type="text/plain", size=5)
+    item = EntryAttachment(
+        entry=entry, original_name="notes.txt", content_type="text/plain", size=5
+    )
     item.file.save("notes.txt", ContentFile(b"notes"), save=True)
 
 
@@ -505,8 +516,9 @@ def fuzz(target: Target, client: Client, models, person) -> None:
         values=st.fixed_dictionaries(
             {name: st.one_of(st.none(), value_for(specs[name])) for name in names}
         ),
-        extra=st.dictionaries(st.sampled_from(["id", "pk", "user", "owner", "__x"]), TEXT,
-                              max_size=2),
+        extra=st.dictionaries(
+            st.sampled_from(["id", "pk", "user", "owner", "__x"]), TEXT, max_size=2
+        ),
         htmx=st.booleans(),
     )
     def run(values, extra, htmx):
