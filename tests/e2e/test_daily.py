@@ -1,0 +1,97 @@
+"""
+Issue 16's last points, measured in Chromium: the header and navigation leave a phone's screen
+to the page for each kind of user (a leader's and a coordinator's menus are longer than a
+teacher's), and a certificate of attendance, opened from the person's portfolio, prints to one
+A4 page.
+"""
+
+import datetime
+import re
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from cpd_sessions import services
+from cpd_sessions.models import Booking, DevelopmentSession
+from hubs.models import User
+from tests.cpd_sessions.factories import SessionFactory, book
+
+from .conftest import E2E, RESULTS, sign_in
+from .test_accessibility import axe_violations
+
+pytestmark = E2E
+
+# "The header and navigation take at most about 120 px on a phone."
+PHONE_HEADER_PX = 120
+
+
+@pytest.mark.parametrize(
+    "who", ["teacher@demo.test", "leader@demo.test", "coordinator@demo.test", None]
+)
+def test_the_header_takes_at_most_120px_on_a_phone(page, demo, who):
+    page.set_viewport_size({"width": 390, "height": 844})
+    if who:
+        sign_in(page, who)
+        expect(page.get_by_role("button", name="Sign out")).to_be_attached()
+    else:
+        page.goto(page.base_url + "/")
+    for path in ["/", "/sessions/", "/experts/"]:
+        page.goto(page.base_url + path)
+        height = page.evaluate(
+            "() => document.querySelector('.site-header').getBoundingClientRect().height"
+        )
+        if path == "/":  # to look at: test-results/header-*.png
+            RESULTS.mkdir(exist_ok=True)
+            page.screenshot(path=str(RESULTS / f"header-{who or 'signed-out'}-390.png"))
+        assert height <= PHONE_HEADER_PX, f"{who} on {path}: the header is {height:.0f} px tall"
+        width = page.evaluate("() => document.documentElement.scrollWidth")
+        assert width <= 390, f"{who} on {path}: the page scrolls sideways ({width} px)"
+
+
+def _pdf_pages(pdf: bytes) -> tuple[int, list[tuple[float, float]]]:
+    """Chromium's PDF: the page tree's count and each page's size in points."""
+    count = max(int(n) for n in re.findall(rb"/Count (\d+)", pdf))
+    boxes = re.findall(rb"/MediaBox \[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", pdf)
+    return count, [(float(w), float(h)) for w, h in boxes]
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_the_certificate_opens_from_the_portfolio_and_prints_on_one_a4_page(
+    page, demo, width, django_capture_on_commit_callbacks
+):
+    page.set_viewport_size({"width": width, "height": 900})
+    teacher = User.objects.get(email="teacher@demo.test")
+    lead = User.objects.get(email="expert@demo.test")
+    session = SessionFactory(
+        title="Questioning that sticks: a long title that wraps onto a second line on paper",
+        leads=[lead],
+    )
+    booking = book(session, teacher)
+    start = timezone.now() - datetime.timedelta(days=1)  # it took place yesterday
+    DevelopmentSession.objects.filter(pk=session.pk).update(
+        start=start, end=start + datetime.timedelta(hours=2)
+    )
+    session.dates.update(start=start, end=start + datetime.timedelta(hours=2))
+    session.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.attendance_mark(session=session, by=lead, present_ids=[booking.pk])
+    assert Booking.objects.get(pk=booking.pk).attendance.present
+
+    sign_in(page, "teacher@demo.test")
+    page.goto(page.base_url + "/portfolio/log/")
+    page.get_by_role("link", name=session.title).first.click()
+    page.get_by_role("link", name="Certificate of attendance").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Certificate of attendance")
+    expect(page.locator(".certificate")).to_contain_text(teacher.full_name)
+    assert axe_violations(page) == []
+    RESULTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(RESULTS / f"certificate-{width}.png"), full_page=True)
+
+    page.emulate_media(media="print")
+    pdf = page.pdf(prefer_css_page_size=True, print_background=True)
+    count, sizes = _pdf_pages(pdf)
+    assert count == 1, f"the certificate prints on {count} pages"
+    (size,) = set(sizes)
+    # A4 (595 x 842 points), landscape as the stylesheet asks.
+    assert sorted(round(side) for side in size) == [595, 842], size
