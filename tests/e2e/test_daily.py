@@ -93,5 +93,27 @@ def test_the_certificate_opens_from_the_portfolio_and_prints_on_one_a4_page(
     count, sizes = _pdf_pages(pdf)
     assert count == 1, f"the certificate prints on {count} pages"
     (size,) = set(sizes)
-    # A4 (595 x 842 points), landscape as the stylesheet asks.
-    assert sorted(round(side) for side in size) == [595, 842], size
+    # A4 landscape (842 x 595 points), as the stylesheet asks.
+    assert [round(side) for side in size] == [842, 595], size
+
+    # Only the certificate is landscape: the printable portfolio stays upright.
+    page.goto(page.base_url + "/portfolio/print/")
+    _, sizes = _pdf_pages(page.pdf(format="A4", prefer_css_page_size=True))
+    assert all(h > w for w, h in sizes), f"the portfolio prints landscape: {sizes}"
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_a_wrong_password_is_said_once_in_the_summary(page, demo, width):
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(page.base_url + "/accounts/login/")
+    summary = page.locator(".error-summary")
+    page.locator("#id_login").fill("teacher@demo.test")
+    page.locator("#id_password").fill("not-the-password")
+    page.get_by_role("button", name="Sign in").click()
+    expect(summary).to_contain_text("not correct")
+    body = page.locator("main").inner_text()
+    sentence = summary.locator("li").first.inner_text()
+    assert body.count(sentence) == 1, body
+    assert axe_violations(page) == []
+    RESULTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(RESULTS / f"login-error-{width}.png"), full_page=True)
