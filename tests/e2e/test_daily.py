@@ -1,8 +1,8 @@
 """
 Issue 16's last points, measured in Chromium: the header and navigation leave a phone's screen
 to the page for each kind of user (a leader's and a coordinator's menus are longer than a
-teacher's), and a certificate of attendance, opened from the person's portfolio, prints to one
-A4 page.
+teacher's); a certificate of attendance, opened from the person's portfolio, prints to one
+A4 page; a wrong password is said once; ticks keep their size and buttons in a row never touch.
 """
 
 import datetime
@@ -117,3 +117,54 @@ def test_a_wrong_password_is_said_once_in_the_summary(page, demo, width):
     assert axe_violations(page) == []
     RESULTS.mkdir(exist_ok=True)
     page.screenshot(path=str(RESULTS / f"login-error-{width}.png"), full_page=True)
+
+
+CONTROLS_AND_BUTTONS = """() => {
+  const boxes = [...document.querySelectorAll('main input[type=checkbox], main input[type=radio]')]
+    .filter(el => el.offsetParent !== null)
+    .map(el => { const r = el.getBoundingClientRect(); return [el.name, r.width, r.height]; });
+  const touching = [];
+  for (const row of document.querySelectorAll('main .actions, main .button-row')) {
+    const items = [...row.children].filter(el => el.offsetParent !== null)
+      .map(el => [el.textContent.trim(), el.getBoundingClientRect()]);
+    for (let i = 1; i < items.length; i++) {
+      const [a, ra] = items[i - 1], [b, rb] = items[i];
+      const sameLine = Math.abs(ra.top - rb.top) < Math.min(ra.height, rb.height) / 2;
+      if (sameLine && rb.left - ra.right < 4) touching.push(`${a} | ${b}`);
+      if (!sameLine && rb.top - ra.bottom < 4 && rb.top > ra.top) touching.push(`${a} / ${b}`);
+    }
+  }
+  const rows = document.querySelectorAll('main .actions, main .button-row').length;
+  return {boxes, touching, rows};
+}"""
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_ticks_keep_their_size_and_buttons_never_touch(page, demo, width):
+    page.set_viewport_size({"width": width, "height": 900})
+    pages = {
+        "teacher@demo.test": [
+            "/experts/me/", "/notifications/preferences/", "/portfolio/goals/new/", "/me/",
+            "/sessions/?q=maths", "/portfolio/", "/sessions/mine/",
+        ],
+        "leader@demo.test": ["/sessions/budgets/", "/sessions/approvals/", "/schools/148101/"],
+    }  # fmt: skip
+    problems, ticks, rows = {}, 0, 0
+    for who, paths in pages.items():
+        page.context.clear_cookies()
+        sign_in(page, who)
+        expect(page.get_by_role("button", name="Sign out")).to_be_attached()
+        for path in paths:
+            page.goto(page.base_url + path)
+            for details in page.locator("main details:not([open]) > summary").all():
+                details.click()  # folded filters open, as a person would
+            found = page.evaluate(CONTROLS_AND_BUTTONS)
+            ticks, rows = ticks + len(found["boxes"]), rows + found["rows"]
+            sizes = {(round(w), round(h)) for _, w, h in found["boxes"]}
+            if len(sizes) > 1 or any(min(size) < 13 for size in sizes):
+                problems[path] = f"ticks of different sizes: {sizes}"
+            if found["touching"]:
+                problems[path] = f"buttons touching: {found['touching']}"
+    assert ticks > 20, ticks  # the pages were measured, not empty
+    assert rows > 5, rows
+    assert problems == {}
