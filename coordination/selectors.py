@@ -565,8 +565,22 @@ class LoneRangerRow:
     joined: int = 0
 
 
+LONE_RANGERS_CACHE_SECONDS = 300
+
+
 def lone_ranger_rows(filters: Filters) -> list[LoneRangerRow]:
-    """Lone rangers by hub (subject and responsibility): two grouped queries."""
+    """Lone rangers by hub (subject and responsibility): two grouped queries over every
+    school's staff, the same for every reader of the scope and not tied to the period, so kept
+    five minutes in the shared cache (a new invitation or member shows within that time)."""
+    key = f"coordination:lone-rangers:{filters.hub.pk if filters.hub else 'all'}"
+    cached = cache.get(key)
+    if cached is None:
+        cached = _lone_ranger_rows(filters)
+        cache.set(key, cached, LONE_RANGERS_CACHE_SECONDS)
+    return cached
+
+
+def _lone_ranger_rows(filters: Filters) -> list[LoneRangerRow]:
     hub_ids = [filters.hub.pk] if filters.hub else None
     rows: dict[str, LoneRangerRow] = {}
     for by_responsibility in (False, True):

@@ -234,6 +234,7 @@ def test_a_hub_leader_slice_costs_the_same_with_one_school_and_many(
 
 
 def test_the_dashboard_counts_lone_rangers_by_hub(client, personas):
+    cache.clear()
     UserResponsibility.objects.create(user=personas.owner, responsibility="senco")
     UserResponsibility.objects.create(user=personas.outsider, responsibility="dsl")
     UserResponsibility.objects.create(user=personas.other_leader, responsibility="dsl")
