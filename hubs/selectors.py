@@ -262,10 +262,14 @@ def dashboard_for(user: User) -> Dashboard:
         # Networks the person was invited to as a lone ranger come first, with the invitation's
         # date (the dashboard's prompt), in this same query.
         invited = LoneRangerInvitation.objects.filter(user=user, network=OuterRef("pk"))
+        # A network for a responsibility (SENCos, DSLs) is suggested only to someone invited to
+        # it as the only one at their school; a subject's network to everyone who teaches it.
         suggested = list(
             networks_with_counts(
                 SubjectNetwork.objects.filter(
-                    nearby, subject__in=user.subjects.values("pk")
+                    nearby,
+                    Q(subject__in=user.subjects.values("pk"), responsibility="")
+                    | Q(pk__in=LoneRangerInvitation.objects.filter(user=user).values("network")),
                 ).exclude(pk__in=[n.pk for n in my_networks])
             )
             .annotate(invited_at=Subquery(invited.values("invited_at")[:1]))

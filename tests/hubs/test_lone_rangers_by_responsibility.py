@@ -152,3 +152,17 @@ def test_the_page_costs_the_same_with_one_and_many(client, personas, count_queri
         SubjectNetworkFactory(name=f"DSLs {n}", hub=school.hub, responsibility="dsl")
     services.lone_rangers_invite(by=None, notify=False)
     assert count_queries("/coordinator/lone-rangers/") == few
+
+
+def test_the_invited_see_the_prompt_on_their_dashboard_and_others_do_not(client, personas):
+    network = SubjectNetworkFactory(name="SENCos together", responsibility="senco")
+    holds(personas.owner, "senco")
+    personas.owner.subjects.set([network.subject])  # teaches geography: not a SENCos' network
+    personas.colleague.subjects.set([network.subject])
+    services.lone_rangers_invite(by=None, notify=False)
+    client.force_login(personas.owner)
+    page = client.get("/").content.decode()
+    assert "Colleagues who are SENCo too" in page
+    assert "Join SENCos together" in page
+    client.force_login(personas.colleague)  # teaches geography, holds no responsibility
+    assert "SENCos together" not in client.get("/").content.decode()
