@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.urls import reverse
+
 from experts.models import ExpertProfile
 from hubs.models import User
 from notifications import registry
@@ -45,5 +47,39 @@ def need_introduction_email(delivery) -> registry.Email | None:
     )
 
 
+REPLY_KIND = "need_reply"
+
+
+def reply_key(reply_id: int) -> str:
+    return f"need_reply:{reply_id}"
+
+
+def need_reply_email(delivery) -> registry.Email | None:
+    """The coordinator's reply about a need a CPD leader passed on, to the school's CPD leaders
+    (key ``need_reply:<reply id>``: each message once)."""
+    from .models import NeedReply  # noqa: PLC0415 -- models load after the app registry
+
+    reply = (
+        NeedReply.objects.select_related("need__owner__school", "need__area", "author")
+        .filter(pk=int(delivery.key.split(":")[1]))
+        .first()
+    )
+    if reply is None:
+        return None
+    need = reply.need
+    return registry.Email(
+        context={
+            "reply": reply,
+            "need": need,
+            "person": need.owner,
+            "school": need.owner.school,
+            "area": need.area,
+            "needs_url": absolute_url(reverse("portfolios:needs_audit")),
+        },
+        reply_to=[reply.author.email] if reply.author else None,
+    )
+
+
 def register_emails() -> None:
     registry.register(KIND, category=Category.ESSENTIAL, build=need_introduction_email)
+    registry.register(REPLY_KIND, category=Category.ESSENTIAL, build=need_reply_email)

@@ -37,10 +37,12 @@ from experts.models import ExpertiseArea, ProfileArea, term_window_start
 from experts.selectors import stale_profiles
 from hubs.academic_year import academic_year_of
 from hubs.models import Hub, School, SchoolDomain, SubjectNetwork, Term, User
+from hubs.selectors import lone_ranger_summary
 from notifications.models import Delivery
 from portfolios.models import Entry, ImpactFollowUp, Need, year_bounds
 
 from .emails import KIND as INTRODUCTION
+from .models import NeedReply
 
 SCHOOLS_PER_PAGE = 50
 TOP_GAPS = 10
@@ -100,8 +102,9 @@ def _int(value) -> int | None:
         return None
 
 
-def filters_from(params, *, with_hubs: bool = True) -> Filters:
-    """The filters asked for in the query string; anything unknown or malformed is ignored."""
+def filters_from(params, *, with_hubs: bool = True, only_hubs: list[int] | None = None) -> Filters:
+    """The filters asked for in the query string; anything unknown or malformed is ignored.
+    ``only_hubs``: a hub leader's hubs, the only ones offered; one of them is always chosen."""
     this_year = academic_year_of(timezone.localdate())
     year = _int(params.get("year"))
     years = list(range(this_year - 3, this_year + 1))
@@ -123,7 +126,11 @@ def filters_from(params, *, with_hubs: bool = True) -> Filters:
         if with_hubs
         else []
     )
+    if only_hubs is not None:
+        hubs = [h for h in hubs if h.pk in only_hubs]
     hub = next((h for h in hubs if h.slug == params.get("hub")), None)
+    if only_hubs is not None and hub is None and hubs:
+        hub = hubs[0]
     return Filters(
         year=year,
         term=term,
@@ -550,6 +557,45 @@ def stale_count(school_ids: list[int] | None, filters: Filters) -> int:
     return stale.order_by().count()
 
 
+@dataclass
+class LoneRangerRow:
+    name: str
+    by_subject: int = 0
+    by_responsibility: int = 0
+    invited: int = 0
+    joined: int = 0
+
+
+LONE_RANGERS_CACHE_SECONDS = 300
+
+
+def lone_ranger_rows(filters: Filters) -> list[LoneRangerRow]:
+    """Lone rangers by hub (subject and responsibility): two grouped queries over every
+    school's staff, the same for every reader of the scope and not tied to the period, so kept
+    five minutes in the shared cache (a new invitation or member shows within that time)."""
+    key = f"coordination:lone-rangers:{filters.hub.pk if filters.hub else 'all'}"
+    cached = cache.get(key)
+    if cached is None:
+        cached = _lone_ranger_rows(filters)
+        cache.set(key, cached, LONE_RANGERS_CACHE_SECONDS)
+    return cached
+
+
+def _lone_ranger_rows(filters: Filters) -> list[LoneRangerRow]:
+    hub_ids = [filters.hub.pk] if filters.hub else None
+    rows: dict[str, LoneRangerRow] = {}
+    for by_responsibility in (False, True):
+        for found in lone_ranger_summary(hub_ids, by_responsibility=by_responsibility):
+            row = rows.setdefault(found.name, LoneRangerRow(name=found.name))
+            if by_responsibility:
+                row.by_responsibility += found.alone
+            else:
+                row.by_subject += found.alone
+            row.invited += found.invited
+            row.joined += found.joined
+    return sorted(rows.values(), key=lambda r: (r.name == "Schools in no hub", r.name))
+
+
 # --- The whole dashboard ----------------------------------------------------------------
 
 
@@ -567,6 +613,7 @@ class Dashboard:
     introductions: int
     needs_met: int
     checks: SetupChecks | None = None
+    lone_rangers: list[LoneRangerRow] | None = None  # None: not shown (a school's slice)
 
     @property
     def release_max(self) -> Decimal:
@@ -574,8 +621,11 @@ class Dashboard:
         return max((row.cost for row in self.release_terms), default=Decimal(0)) or Decimal(1)
 
 
-def dashboard(filters: Filters, school_ids: list[int] | None = None) -> Dashboard:
-    """The community's (``school_ids`` None: all of it, or the filters' hub) or some schools'."""
+def dashboard(
+    filters: Filters, school_ids: list[int] | None = None, *, hub_lead: bool = False
+) -> Dashboard:
+    """The community's (``school_ids`` None: all of it, or the filters' hub) or some schools'.
+    ``hub_lead``: a hub leader's slice (their hub's figures, without the community's set-up)."""
     rows = school_rows(school_ids, filters)
     release_terms, release_schools = release_by_school_and_term(
         school_ids, filters, {row.pk: row.name for row in rows}
@@ -592,7 +642,8 @@ def dashboard(filters: Filters, school_ids: list[int] | None = None) -> Dashboar
         stale=stale_count(school_ids, filters),
         introductions=introductions_made(school_ids, filters),
         needs_met=needs_met(school_ids, filters),
-        checks=setup_checks(rows, filters) if school_ids is None else None,
+        checks=setup_checks(rows, filters) if school_ids is None and not hub_lead else None,
+        lone_rangers=lone_ranger_rows(filters) if school_ids is None else None,
     )
 
 
@@ -689,6 +740,135 @@ def suggested_matches(needs: list[Need]) -> dict[int, list[Match]]:
         found.sort(key=lambda m: not m.same_phase)  # stable: most recently confirmed next
         matches[need.pk] = found[:MATCHES_PER_NEED]
     return matches
+
+
+SESSIONS_PER_NEED = 3
+PEERS_PER_NEED = 3
+PEER_CANDIDATES_PER_AREA = 12
+
+
+@dataclass
+class SessionMatch:
+    pk: int
+    title: str
+    start: datetime.datetime
+    url: str
+
+
+@dataclass
+class Peer:
+    """Someone in another school with an open need in the same area, who agreed to be suggested:
+    their name and school only, never what they wrote."""
+
+    name: str
+    school: str
+
+
+@dataclass
+class Suggestions:
+    sessions: dict[int, list[SessionMatch]]  # by area: coming up
+    recordings: dict[int, list[SessionMatch]]  # by area: past sessions with a recording
+    peers: dict[int, list[Peer]]  # by need
+
+
+def _union(querysets: list):
+    return querysets[0].union(*querysets[1:], all=True) if len(querysets) > 1 else querysets[0]
+
+
+def suggested_supply(needs: list[Need]) -> Suggestions:
+    """
+    For the page's needs: upcoming published sessions and recordings in each need's area, and
+    people in other schools with an open need in the same area who consented (``suggest_me``).
+    Three queries for the page, whatever its size: each a UNION ALL of one small LIMIT query per
+    area of the page (at most NEEDS_PER_PAGE areas).
+    """
+    areas = sorted({need.area_id for need in needs})
+    if not areas:
+        return Suggestions(sessions={}, recordings={}, peers={})
+    through = DevelopmentSession.areas.through
+    fields = ("expertisearea_id", "developmentsession_id", "developmentsession__title")
+    now = timezone.now()
+    coming = _union(
+        [
+            through.objects.filter(
+                expertisearea_id=area,
+                developmentsession__status=DevelopmentSession.Status.PUBLISHED,
+                developmentsession__end__gte=now,
+            )
+            .order_by("developmentsession__start", "developmentsession_id")
+            .values_list(*fields, "developmentsession__start")[:SESSIONS_PER_NEED]
+            for area in areas
+        ]
+    )
+    recorded = _union(
+        [
+            through.objects.filter(expertisearea_id=area, developmentsession__end__lt=now)
+            .exclude(developmentsession__recording_url="")
+            .exclude(developmentsession__status=DevelopmentSession.Status.CANCELLED)
+            .order_by("-developmentsession__start", "-developmentsession_id")
+            .values_list(*fields, "developmentsession__start")[:SESSIONS_PER_NEED]
+            for area in areas
+        ]
+    )
+    sessions: dict[int, list[SessionMatch]] = defaultdict(list)
+    recordings: dict[int, list[SessionMatch]] = defaultdict(list)
+    for target, rows in ((sessions, coming), (recordings, recorded)):
+        for area, pk, title, start in rows:
+            target[area].append(
+                SessionMatch(
+                    pk=pk,
+                    title=title,
+                    start=start,
+                    url=reverse("cpd_sessions:detail", kwargs={"pk": pk}),
+                )
+            )
+    for target in (sessions, recordings):
+        for found in target.values():
+            found.sort(key=lambda m: m.start, reverse=target is recordings)
+    candidates = _union(
+        [
+            Need.objects.filter(
+                area_id=area,
+                status__in=[Need.Status.OPEN, Need.Status.PASSED],
+                owner__suggest_me=True,
+                owner__is_active=True,
+                owner__school__isnull=False,
+            )
+            .order_by("-created_at", "-pk")
+            .values_list(
+                "area_id",
+                "owner_id",
+                "owner__first_name",
+                "owner__last_name",
+                "owner__school_id",
+                "owner__school__name",
+            )[:PEER_CANDIDATES_PER_AREA]
+            for area in areas
+        ]
+    )
+    by_area: dict[int, list[tuple]] = defaultdict(list)
+    for row in candidates:
+        by_area[row[0]].append(row)
+    peers: dict[int, list[Peer]] = {}
+    for need in needs:
+        school_id = need.owner.school_id
+        seen: set[int] = set()
+        found = []
+        for _, owner_id, first, last, other_school, school_name in by_area[need.area_id]:
+            if owner_id in seen or owner_id == need.owner_id or other_school == school_id:
+                continue
+            seen.add(owner_id)
+            found.append(Peer(name=f"{first} {last}".strip(), school=school_name))
+        peers[need.pk] = found[:PEERS_PER_NEED]
+    return Suggestions(sessions=dict(sessions), recordings=dict(recordings), peers=peers)
+
+
+def replies_for(needs: list[Need]) -> dict[int, list[NeedReply]]:
+    """The coordinator's replies on the page's needs: one query."""
+    found: dict[int, list[NeedReply]] = defaultdict(list)
+    for reply in NeedReply.objects.filter(need__in=[n.pk for n in needs]).select_related("author"):
+        found[reply.need_id].append(reply)
+    return found
 
 
 def schools_in_need(area: ExpertiseArea) -> list[str]:

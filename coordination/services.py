@@ -20,7 +20,12 @@ from termly import planning
 from termly.tasks import plan
 
 from . import permissions
-from .emails import KIND, introduction_key
+from .emails import KIND, REPLY_KIND, introduction_key, reply_key
+from .models import REPLY_MAX, NeedReply
+
+
+class ReplyRefused(Exception):
+    """A reply that cannot go: said to the coordinator as it is."""
 
 
 def need_mark_met(*, need: Need, by) -> Need:
@@ -39,6 +44,30 @@ def introduce(*, need: Need, profile: ExpertProfile, by) -> bool:
         return False
     send_templated_mail(KIND, to=[need.owner.email, profile.user.email], key=key)
     return True
+
+
+@transaction.atomic
+def need_reply(*, need: Need, body: str, by) -> NeedReply:
+    """The coordinator writes back about a need a CPD leader passed on: the message is kept on
+    the need and emailed to the school's CPD leaders through the ledger, once (its key is the
+    reply's own id, so a retried task or a resent delivery sends nothing more)."""
+    permissions.require_coordinator(by)
+    body = body.strip()
+    if not body:
+        raise ReplyRefused("Write a message to the school first.")
+    if len(body) > REPLY_MAX:
+        raise ReplyRefused(f"Keep the message to {REPLY_MAX:,} characters.")
+    if need.status != Need.Status.PASSED:
+        raise ReplyRefused("Only a need a CPD leader passed on can be replied to.")
+    school = need.owner.school
+    leaders = list(school.cpd_leaders.filter(is_active=True)) if school else []
+    if not leaders:
+        raise ReplyRefused("This school has no CPD leader to reply to.")
+    reply = NeedReply.objects.create(need=need, author=by, body=body)
+    send_templated_mail(
+        REPLY_KIND, to=[leader.email for leader in leaders], key=reply_key(reply.pk)
+    )
+    return reply
 
 
 COMMISSION_WEEKS_AHEAD = 6  # a first date to change: far enough ahead to book someone

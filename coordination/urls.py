@@ -9,6 +9,7 @@ urlpatterns = [
     path("coordinator/needs/", views.needs, name="needs"),
     path("coordinator/nudge-stale/", views.nudge_stale, name="nudge_stale"),
     path("coordinator/needs/<int:pk>/met/", views.need_met, name="need_met"),
+    path("coordinator/needs/<int:pk>/reply/", views.need_reply, name="need_reply"),
     path("coordinator/needs/commission/<slug:area>/", views.commission, name="commission"),
     path(
         "coordinator/needs/<int:pk>/introduce/<int:profile>/",

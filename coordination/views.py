@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from cpdhub import csvsafe
@@ -24,13 +25,20 @@ def _page(request, data: selectors.Dashboard):
     return page
 
 
+def _dashboard_filters(request) -> tuple[selectors.Filters, bool]:
+    """The filters for the community's dashboard, or a hub leader's slice of it (their hubs
+    only); everyone else is refused. True: the whole community's (a coordinator)."""
+    led = permissions.dashboard_hub_ids(request.user, request.GET.get("hub"))
+    return selectors.filters_from(request.GET, only_hubs=led), led is None
+
+
 def dashboard(request):
-    permissions.require_coordinator(request.user)
-    data = selectors.dashboard(selectors.filters_from(request.GET))
+    filters, community = _dashboard_filters(request)
+    data = selectors.dashboard(filters, hub_lead=not community)
     return render(
         request,
         "coordination/dashboard.html",
-        {"dash": data, "page": _page(request, data), "school": None},
+        {"dash": data, "page": _page(request, data), "school": None, "community": community},
     )
 
 
@@ -113,11 +121,10 @@ def _csv(part: str, data: selectors.Dashboard, filename: str) -> StreamingHttpRe
 
 
 def dashboard_csv(request, part: str):
-    permissions.require_coordinator(request.user)
+    filters, community = _dashboard_filters(request)
     if part not in CSV_PARTS:
         raise Http404
-    filters = selectors.filters_from(request.GET)
-    data = selectors.dashboard(filters)
+    data = selectors.dashboard(filters, hub_lead=not community)
     return _csv(part, data, f"{part}-{filters.year}.csv")
 
 
@@ -139,9 +146,16 @@ def needs(request):
     page = Paginator(selectors.open_needs(filters, area), selectors.NEEDS_PER_PAGE).get_page(
         request.GET.get("page")
     )
-    matches = selectors.suggested_matches(list(page.object_list))
-    for need in page.object_list:
+    shown = list(page.object_list)
+    matches = selectors.suggested_matches(shown)
+    supply = selectors.suggested_supply(shown)
+    replies = selectors.replies_for(shown)
+    for need in shown:
         need.matches = matches.get(need.pk, [])
+        need.sessions = supply.sessions.get(need.area_id, [])
+        need.recordings = supply.recordings.get(need.area_id, [])
+        need.peers = supply.peers.get(need.pk, [])
+        need.sent_replies = replies.get(need.pk, [])
     return render(
         request,
         "coordination/needs.html",
@@ -189,6 +203,26 @@ def need_introduce(request, pk: int, profile: int):
             request, f"{need.owner.full_name} and {expert.user.full_name} were introduced before."
         )
     return redirect("coordination:needs")
+
+
+@require_POST
+def need_reply(request, pk: int):
+    """Reply to a school about a need its CPD leader passed on: emailed to its CPD leaders."""
+    permissions.require_coordinator(request.user)
+    need = get_object_or_404(
+        Need.objects.select_related("owner__school", "area"), pk=pk, status=Need.Status.PASSED
+    )
+    try:
+        services.need_reply(need=need, body=request.POST.get("body", ""), by=request.user)
+    except services.ReplyRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(
+            request,
+            f"Your reply about {need.owner.full_name}'s need has been emailed to the CPD "
+            f"leaders of {need.owner.school.name}.",
+        )
+    return redirect(f"{reverse('coordination:needs')}#need-{need.pk}")
 
 
 @require_POST

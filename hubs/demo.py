@@ -24,12 +24,14 @@ from .models import (
     COORDINATORS_GROUP,
     Hub,
     Phase,
+    Responsibility,
     School,
     SchoolDomain,
     Subject,
     SubjectNetwork,
     Term,
     User,
+    UserResponsibility,
 )
 
 DEMO_PASSWORD = "cpd-demo-2026"  # noqa: S105 - the documented demo password, set only here
@@ -549,6 +551,12 @@ def seed_lone_ranger_and_quiet_network(*, teacher: User, lead: User, music: Subj
     )
     network.leads.set([lead])
     network.members.remove(teacher)  # so the demo shows the invitation, every time
+    # Alone for a responsibility too: the only ECT mentor at Ashgrove (no network for ECT
+    # mentors in the demo, so they are listed on /coordinator/lone-rangers/, not invited).
+    UserResponsibility.objects.filter(
+        responsibility=Responsibility.ECT_MENTOR, user__school=teacher.school
+    ).exclude(user=teacher).delete()
+    UserResponsibility.objects.get_or_create(user=teacher, responsibility=Responsibility.ECT_MENTOR)
     # Each lone ranger once; no email (seed_demo sends none: the demo's people have no mailbox).
     services.lone_rangers_invite(by=None, notify=False)
     return network

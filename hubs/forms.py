@@ -5,7 +5,8 @@ from allauth.core import context
 from django import forms
 from django.db import transaction
 
-from .models import Invitation, Phase, Subject, User
+from . import services
+from .models import Invitation, Phase, Responsibility, Subject, User
 from .services import SignupRefused, invitation_accept, signup_school_for
 
 INVITATION_SESSION_KEY = "cpdhub_invitation_token"
@@ -91,7 +92,7 @@ class SchoolDomainForm(forms.Form):
 class MyDetailsForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = ["first_name", "last_name", "job_role", "subjects", "phases"]
+        fields = ["first_name", "last_name", "job_role", "subjects", "phases", "suggest_me"]
         widgets = {
             "subjects": forms.CheckboxSelectMultiple,
             "phases": forms.CheckboxSelectMultiple,
@@ -101,12 +102,47 @@ class MyDetailsForm(forms.ModelForm):
             "phases": "The phases you work in.",
         }
 
+    field_order = [
+        "first_name",
+        "last_name",
+        "job_role",
+        "subjects",
+        "phases",
+        "responsibilities",
+        "suggest_me",
+    ]
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["subjects"].queryset = Subject.objects.order_by("name")
         self.fields["phases"].queryset = Phase.objects.order_by("position")
         self.fields["subjects"].required = False
         self.fields["phases"].required = False
+        self.fields["suggest_me"].label = (
+            "Let the coordinator suggest me to colleagues in other schools working on the same "
+            "thing"
+        )
+        if self.instance.pk:
+            self.initial["responsibilities"] = list(
+                self.instance.responsibilities.values_list("responsibility", flat=True)
+            )
+
+    responsibilities = forms.MultipleChoiceField(
+        label="Responsibilities",
+        choices=Responsibility.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="What you look after in your school, so that if you are the only one we can "
+        "put you in touch with your counterparts in other schools.",
+    )
+
+    def save(self, commit: bool = True) -> User:
+        user = super().save(commit=commit)
+        if commit:
+            services.responsibilities_set(
+                user=user, responsibilities=self.cleaned_data["responsibilities"]
+            )
+        return user
 
 
 class HubDescriptionForm(forms.Form):

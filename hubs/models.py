@@ -315,6 +315,14 @@ class User(AbstractBaseUser, PermissionsMixin):
     date_joined = models.DateTimeField(default=timezone.now)
     # When their school removed them (hubs.services.user_deactivate): the retention clock.
     deactivated_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Consent (off until the person ticks it in "my details"): the coordinator may name them,
+    # with their school, to colleagues in other schools with a need in the same area. Never
+    # their words: only their name and school.
+    suggest_me = models.BooleanField(
+        "let the coordinator suggest me to colleagues in other schools working on the same thing",
+        default=False,
+        help_text="Only your name and school are shown, never what you wrote in your portfolio.",
+    )
 
     objects = UserManager()
 
@@ -383,6 +391,44 @@ class User(AbstractBaseUser, PermissionsMixin):
         return bool(self.led_school_ids)
 
 
+class Responsibility(models.TextChoices):
+    """Responsibilities a school usually gives one person: being the only one is worth knowing."""
+
+    SENCO = "senco", "SENCo"
+    DSL = "dsl", "Designated safeguarding lead (DSL)"
+    EXAMS_OFFICER = "exams_officer", "Exams officer"
+    ECT_MENTOR = "ect_mentor", "ECT mentor"
+    PHASE_LEAD = "phase_lead", "Phase lead"
+    EYFS_LEAD = "eyfs_lead", "EYFS lead"
+    PUPIL_PREMIUM_LEAD = "pupil_premium_lead", "Pupil premium lead"
+    CAREERS_LEAD = "careers_lead", "Careers lead"
+
+
+class UserResponsibility(models.Model):
+    """A responsibility a person holds in their school, ticked in "my details"."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="responsibilities"
+    )
+    responsibility = models.CharField(max_length=30, choices=Responsibility.choices)
+
+    class Meta:
+        ordering = ["responsibility"]
+        verbose_name_plural = "user responsibilities"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "responsibility"], name="responsibility_once_per_user"
+            ),
+        ]
+        indexes = [
+            # Lone rangers by responsibility: GROUP BY school, responsibility over this table.
+            models.Index(fields=["responsibility", "user"], name="responsibility_user_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.get_responsibility_display()}"
+
+
 class SubjectNetwork(models.Model):
     """A subject network: e.g. every geography lead across the community's primaries."""
 
@@ -396,6 +442,13 @@ class SubjectNetwork(models.Model):
         blank=True,
         related_name="networks",
         help_text="Leave blank for a network across the whole community.",
+    )
+    responsibility = models.CharField(
+        max_length=30,
+        choices=Responsibility.choices,
+        blank=True,
+        help_text="A network for a responsibility (SENCos, DSLs, …): staff alone in their "
+        "school for it are invited here. Leave blank for a subject network.",
     )
     description = models.TextField(blank=True)
     meeting_pattern = models.CharField(

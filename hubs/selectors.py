@@ -39,6 +39,7 @@ from .models import (
     SubjectNetwork,
     Term,
     User,
+    UserResponsibility,
 )
 from .shared_cache import shared
 
@@ -261,10 +262,14 @@ def dashboard_for(user: User) -> Dashboard:
         # Networks the person was invited to as a lone ranger come first, with the invitation's
         # date (the dashboard's prompt), in this same query.
         invited = LoneRangerInvitation.objects.filter(user=user, network=OuterRef("pk"))
+        # A network for a responsibility (SENCos, DSLs) is suggested only to someone invited to
+        # it as the only one at their school; a subject's network to everyone who teaches it.
         suggested = list(
             networks_with_counts(
                 SubjectNetwork.objects.filter(
-                    nearby, subject__in=user.subjects.values("pk")
+                    nearby,
+                    Q(subject__in=user.subjects.values("pk"), responsibility="")
+                    | Q(pk__in=LoneRangerInvitation.objects.filter(user=user).values("network")),
                 ).exclude(pk__in=[n.pk for n in my_networks])
             )
             .annotate(invited_at=Subquery(invited.values("invited_at")[:1]))
@@ -415,6 +420,7 @@ def _matching_network() -> Subquery:
         SubjectNetwork.objects.filter(
             Q(hub_id=OuterRef("user__school__hub_id")) | Q(hub__isnull=True),
             subject_id=OuterRef("subject_id"),
+            responsibility="",
         )
         .order_by(F("hub_id").asc(nulls_last=True), "name")
         .values("pk")[:1]
@@ -441,6 +447,79 @@ def lone_rangers_by_subject(hub_ids: list[int] | None = None) -> QuerySet:
                 user_id=OuterRef("user_id"), subjectnetwork__subject_id=OuterRef("subject_id")
             )
         ),
+    )
+
+
+def _lone_responsibility_rows(hub_ids: list[int] | None = None) -> QuerySet:
+    """
+    The (person, responsibility) rows of lone rangers by responsibility, by the same rule as
+    subjects: active staff's responsibilities GROUP BY school, responsibility HAVING COUNT(*) = 1.
+    """
+    staff = UserResponsibility.objects.filter(user__is_active=True, user__school__isnull=False)
+    if hub_ids is not None:
+        staff = staff.filter(user__school__hub_id__in=hub_ids)
+    alone = (
+        staff.values("user__school", "responsibility")
+        .annotate(n=Count("pk"), only=Min("pk"))
+        .filter(n=1)
+        .values("only")
+    )
+    return UserResponsibility.objects.filter(pk__in=alone)
+
+
+def _responsibility_network(field: str = "pk") -> Subquery:
+    """The network for the row's responsibility: the person's hub's own first, else one for the
+    whole community (alphabetical among equals)."""
+    return Subquery(
+        SubjectNetwork.objects.filter(
+            Q(hub_id=OuterRef("user__school__hub_id")) | Q(hub__isnull=True),
+            responsibility=OuterRef("responsibility"),
+        )
+        .order_by(F("hub_id").asc(nulls_last=True), "name")
+        .values(field)[:1]
+    )
+
+
+def lone_rangers_by_responsibility(hub_ids: list[int] | None = None) -> QuerySet:
+    """
+    Lone rangers by responsibility (rows of UserResponsibility), each with ``network_pk`` (the
+    network for that responsibility, or None), ``invited_at`` and ``joined`` (a member of a
+    network for the responsibility now). ``hub_ids``: only those hubs' schools.
+    """
+    return _lone_responsibility_rows(hub_ids).annotate(
+        network_pk=_responsibility_network(),
+        network_subject=_responsibility_network("subject_id"),
+        invited_at=Subquery(
+            LoneRangerInvitation.objects.filter(
+                user_id=OuterRef("user_id"),
+                network__responsibility=OuterRef("responsibility"),
+            )
+            .order_by("invited_at")
+            .values("invited_at")[:1]
+        ),
+        joined=Exists(
+            SubjectNetwork.members.through.objects.filter(
+                user_id=OuterRef("user_id"),
+                subjectnetwork__responsibility=OuterRef("responsibility"),
+            )
+        ),
+    )
+
+
+def lone_rangers_by_responsibility_to_invite() -> list:
+    """Lone rangers by responsibility with a network they are not in and were never invited to."""
+    return list(
+        lone_rangers_by_responsibility()
+        .filter(network_pk__isnull=False, joined=False)
+        .exclude(
+            Exists(
+                LoneRangerInvitation.objects.filter(
+                    user_id=OuterRef("user_id"), network_id=OuterRef("network_pk")
+                )
+            )
+        )
+        .select_related("user")
+        .order_by("pk")
     )
 
 
@@ -471,11 +550,18 @@ class LoneRangerHub:
     joined: int
 
 
-def lone_ranger_summary(hub_ids: list[int] | None = None) -> list[LoneRangerHub]:
-    """Per hub: lone rangers by subject, how many were invited, how many have joined since."""
+def lone_ranger_summary(
+    hub_ids: list[int] | None = None, *, by_responsibility: bool = False
+) -> list[LoneRangerHub]:
+    """Per hub: lone rangers by subject (or by responsibility), how many were invited, how many
+    have joined since. One grouped query."""
+    found = (
+        lone_rangers_by_responsibility(hub_ids)
+        if by_responsibility
+        else lone_rangers_by_subject(hub_ids)
+    )
     rows = (
-        lone_rangers_by_subject(hub_ids)
-        .values("user__school__hub_id", "user__school__hub__name", "user__school__hub__slug")
+        found.values("user__school__hub_id", "user__school__hub__name", "user__school__hub__slug")
         .annotate(
             alone=Count("pk"),
             invited=Count("pk", filter=Q(invited_at__isnull=False)),

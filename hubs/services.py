@@ -25,6 +25,7 @@ from .models import (
     SubjectNetwork,
     ThrottledRequest,
     User,
+    UserResponsibility,
 )
 from .signals import user_deactivated, user_deleting
 from .tasks import mail_invitation, mail_invitations
@@ -363,7 +364,10 @@ def lone_rangers_invite(*, by: User | None, notify: bool = True) -> int:
     """
     if by is not None:
         permissions.require_can_invite_lone_rangers(by)
+    # Alone for a subject: its subject network; alone for a responsibility (SENCo, DSL, …):
+    # the network for that responsibility, if there is one.
     rows = selectors.lone_rangers_to_invite()
+    rows += selectors.lone_rangers_by_responsibility_to_invite()
     if not rows:
         return 0
     created = LoneRangerInvitation.objects.bulk_create(
@@ -371,7 +375,7 @@ def lone_rangers_invite(*, by: User | None, notify: bool = True) -> int:
             LoneRangerInvitation(
                 user_id=row.user_id,
                 network_id=row.network_pk,
-                subject_id=row.subject_id,
+                subject_id=getattr(row, "subject_id", None) or row.network_subject,
                 invited_by=by,
             )
             for row in rows
@@ -385,6 +389,17 @@ def lone_rangers_invite(*, by: User | None, notify: bool = True) -> int:
             key=lone_ranger_mail_key(user_id=row.user_id, network_id=row.network_pk),
         )
     return len(created)
+
+
+@transaction.atomic
+def responsibilities_set(*, user: User, responsibilities: list[str]) -> None:
+    """The responsibilities a person holds (from "my details"): those ticked, no others."""
+    wanted = set(responsibilities)
+    UserResponsibility.objects.filter(user=user).exclude(responsibility__in=wanted).delete()
+    UserResponsibility.objects.bulk_create(
+        [UserResponsibility(user=user, responsibility=r) for r in sorted(wanted)],
+        ignore_conflicts=True,
+    )
 
 
 @transaction.atomic

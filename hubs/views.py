@@ -21,7 +21,7 @@ from .forms import (
     MyDetailsForm,
     SchoolDomainForm,
 )
-from .models import Hub, Invitation, School, SchoolDomain, SubjectNetwork, User
+from .models import Hub, Invitation, Responsibility, School, SchoolDomain, SubjectNetwork, User
 from .paging import page_of
 
 
@@ -315,6 +315,16 @@ def lone_rangers(request):
             "page": page,
             "rows": selectors.lone_rangers_page(list(page.object_list)),
             "by_role": selectors.lone_rangers_by_role(hub_ids)[:200],
+            "by_responsibility": selectors.lone_rangers_page(
+                list(
+                    selectors.lone_rangers_by_responsibility(hub_ids)
+                    .select_related("user__school__hub")
+                    .order_by("user__school__hub__name", "user__school__name", "user__last_name")[
+                        :200
+                    ]
+                )
+            ),
+            "responsibilities": [label for _, label in Responsibility.choices],
             "roles": [User.JOB_ROLE_PLURALS[role] for role in selectors.LONE_RANGER_ROLES],
             "may_invite": permissions.can_invite_lone_rangers(request.user),
         },

@@ -15,7 +15,9 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from experts.models import ExpertiseArea
+from cpd_sessions.models import DevelopmentSession
+from experts.models import ExpertiseArea, ExpertProfile, ProfileArea
+from experts.search import refresh_documents
 from hubs.models import User
 
 from .models import (
@@ -240,6 +242,46 @@ def seed(today: datetime.date | None = None) -> None:
         if status != Need.Status.OPEN and need.decided_at is None:
             school_leader = person.school.cpd_leaders.order_by("pk").first()
             Need.objects.filter(pk=need.pk).update(decided_by=school_leader, decided_at=now)
+
+    seed_matches(teacher=teacher, staff=staff, areas=areas)
+
+
+MATCH_AREA = "behaviour-management"  # the demo teacher's high-priority need
+
+
+def seed_matches(*, teacher: User, staff: list[User], areas: dict) -> None:
+    """
+    Issue 15 made visible on /coordinator/needs/: for the demo teacher's need in behaviour
+    management, an expert in another school offering it, and a colleague in another school
+    with the same need who agreed to be suggested; and an area with needs and nothing on offer
+    (no live expert, no session), the gap at the top of the page.
+    """
+    others = [p for p in staff if p.school_id != teacher.school_id]
+    if MATCH_AREA in areas and len(others) >= 6:
+        profile = (
+            ExpertProfile.objects.filter(user__in=others, is_hidden=False)
+            .order_by("user__email")
+            .first()
+        )
+        if profile is not None:
+            ProfileArea.objects.update_or_create(
+                profile=profile, area=areas[MATCH_AREA], defaults={"advice": True, "visit": True}
+            )
+            refresh_documents([profile.pk])
+        peer = next(p for p in reversed(others) if p.pk != getattr(profile, "user_id", None))
+        User.objects.filter(pk=peer.pk).update(suggest_me=True)
+        _need(peer, areas, MATCH_AREA, Need.Priority.HIGH, None, status=Need.Status.OPEN)
+    offered = ProfileArea.objects.values("area_id")
+    in_sessions = DevelopmentSession.areas.through.objects.values("expertisearea_id")
+    gap = (
+        ExpertiseArea.objects.exclude(pk__in=offered)
+        .exclude(pk__in=in_sessions)
+        .order_by("name")
+        .first()
+    )
+    if gap is not None:
+        for person in others[-3:]:
+            _need(person, {gap.slug: gap}, gap.slug, Need.Priority.HIGH, None)
 
 
 def _need(owner, areas, slug, priority, goal, *, status=None) -> Need:

@@ -43,6 +43,7 @@ from hubs.models import (
     SubjectNetwork,
     ThrottledRequest,
     User,
+    UserResponsibility,
 )
 from notifications.models import Delivery, Preference
 from portfolios.models import (
@@ -129,6 +130,7 @@ def personal_data(user: User) -> dict[str, dict[str, list[dict[str, Any]]]]:
                 SubjectNetwork.objects.filter(leads=user), leave_out={"members", "leads"}
             ),
             "network_invitations_as_a_lone_ranger": rows(LoneRangerInvitation.objects.filter(mine)),
+            "responsibilities": rows(UserResponsibility.objects.filter(mine)),
             # What you uploaded and when; the results name the people in the file: left out.
             "imports_you_ran": rows(
                 ImportJob.objects.filter(created_by=user),

@@ -3,15 +3,17 @@
 from datetime import timedelta
 
 import pytest
+from django.core import mail
 from django.utils import timezone
 
+from coordination.models import NeedReply
 from cpd_sessions.models import DevelopmentSession
 from notifications.models import Delivery
 from portfolios.models import Need
 from tests.experts.factories import ExpertProfileFactory, offer
 from tests.factories import TermFactory
 from tests.portfolios.factories import NeedFactory
-from tests.webtest import form_for, messages_on
+from tests.webtest import form_for, messages_on, text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -115,3 +117,83 @@ def test_nudge_all_posted_by_a_leader_is_refused_and_sends_nothing(app, personas
     app.sign_in(personas.leader)
     assert "for community coordinators" in form.submit(status=403).text
     assert not Delivery.objects.filter(kind="audit_profile").exists()
+
+
+# --- Reply to a school ------------------------------------------------------------------
+
+
+def _passed(personas) -> Need:
+    return NeedFactory(owner=personas.owner, status=Need.Status.PASSED)
+
+
+def test_the_coordinator_replies_to_a_school_once_per_message(
+    app, personas, django_capture_on_commit_callbacks
+):
+    need = _passed(personas)
+    page = app.sign_in(personas.coordinator).get("/coordinator/needs/")
+    form = form_for(page, "coordination:need_reply", pk=need.pk)
+    form["body"] = "Ruth at Thornbury runs this in March: I have asked her to save places."
+    with django_capture_on_commit_callbacks(execute=True):
+        done = form.submit().follow()
+    assert "emailed to the CPD leaders of Ashgrove Primary School" in messages_on(done)
+    shown = text_of(done.html.select_one(f"#need-{need.pk}"))
+    assert "Ruth at Thornbury runs this in March" in shown
+    reply = NeedReply.objects.get()
+    assert reply.need == need
+    assert reply.author == personas.coordinator
+    sent = Delivery.objects.filter(kind="need_reply")
+    assert list(sent.values_list("email", flat=True)) == [personas.leader.email]
+    assert sent.get().key == f"need_reply:{reply.pk}"
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == [personas.leader.email]
+    assert "Ruth at Thornbury runs this in March" in message.body
+    assert "Ruth at Thornbury runs this in March" in message.alternatives[0][0]
+    assert "CPD Hub" not in message.body
+    # The ledger sends each message once, however often the worker is asked.
+    from coordination.services import send_templated_mail  # noqa: PLC0415 -- the same path
+
+    send_templated_mail("need_reply", to=[personas.leader.email], key=f"need_reply:{reply.pk}")
+    assert sent.count() == 1
+
+
+def test_an_empty_reply_is_refused_with_a_message(app, personas):
+    need = _passed(personas)
+    page = app.sign_in(personas.coordinator).get("/coordinator/needs/")
+    form = form_for(page, "coordination:need_reply", pk=need.pk)
+    form["body"] = "   "
+    done = form.submit().follow()
+    assert "Write a message to the school first." in messages_on(done)
+    assert not NeedReply.objects.exists()
+    assert not Delivery.objects.filter(kind="need_reply").exists()
+
+
+def test_a_school_with_no_cpd_leader_cannot_be_replied_to(app, personas):
+    personas.school.cpd_leaders.clear()
+    need = _passed(personas)
+    page = app.sign_in(personas.coordinator).get("/coordinator/needs/")
+    form = form_for(page, "coordination:need_reply", pk=need.pk)
+    form["body"] = "Hello"
+    assert "no CPD leader to reply to" in messages_on(form.submit().follow())
+    assert not NeedReply.objects.exists()
+
+
+def test_only_needs_passed_on_can_be_replied_to(app, personas):
+    need = NeedFactory(owner=personas.owner)  # open, not passed on
+    page = app.sign_in(personas.coordinator).get("/coordinator/needs/")
+    assert not page.html.select(f'form[action="/coordinator/needs/{need.pk}/reply/"]')
+    app.post(f"/coordinator/needs/{need.pk}/reply/", {"body": "Hi"}, status=403)  # no token
+    assert not NeedReply.objects.exists()
+
+
+@pytest.mark.parametrize("who", ["owner", "leader", "outsider"])
+def test_a_reply_posted_by_anyone_else_is_refused_and_sends_nothing(app, personas, who):
+    need = _passed(personas)
+    page = app.sign_in(personas.coordinator).get("/coordinator/needs/")
+    form = form_for(page, "coordination:need_reply", pk=need.pk)
+    form["body"] = "Not from the coordinator"
+    app.sign_in(getattr(personas, who))
+    response = form.submit(status=403)
+    assert "for community coordinators" in response.text
+    assert not NeedReply.objects.exists()
+    assert not Delivery.objects.filter(kind="need_reply").exists()

@@ -90,3 +90,22 @@ def test_demo_shows_a_lone_ranger_a_family_of_schools_and_a_quiet_network(client
 
     client.login(username="coordinator@demo.test", password=DEMO_PASSWORD)
     assert "Sam Whitfield" in client.get("/coordinator/lone-rangers/").content.decode()
+
+
+def test_demo_shows_a_gap_and_matches_for_the_teachers_need(client):
+    call_command("seed_demo")
+    call_command("seed_demo")  # idempotent: the same matches
+    client.login(username="coordinator@demo.test", password=DEMO_PASSWORD)
+    page = client.get("/coordinator/needs/?area=behaviour-management")
+    assert page.status_code == 200
+    teacher = User.objects.get(email="teacher@demo.test")
+    (need,) = [n for n in page.context["page"].object_list if n.owner == teacher]
+    assert need.matches, "an expert in another school"
+    assert all(m.school != teacher.school.name for m in need.matches)
+    assert need.peers, "a colleague in another school with the same need, who agreed"
+    peer = User.objects.get(suggest_me=True)
+    assert need.peers[0].name == peer.full_name
+    gaps = client.get("/coordinator/needs/").context["gaps"]
+    assert any(g.needs and not g.supply for g in gaps), "an area with needs and no supply"
+    lone = client.get("/coordinator/lone-rangers/").content.decode()
+    assert "ECT mentor" in lone

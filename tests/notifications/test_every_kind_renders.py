@@ -15,7 +15,8 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from coordination.emails import introduction_key
+from coordination.emails import introduction_key, reply_key
+from coordination.models import NeedReply
 from cpd_sessions import services as session_services
 from cpd_sessions.models import Booking, DevelopmentSession, ReleaseRequest
 from cpd_sessions.tasks import booking_mail_key
@@ -23,6 +24,7 @@ from experts.models import ContactRequest, ExpertiseArea
 from notifications import registry
 from notifications.models import Delivery
 from notifications.rendering import render_email
+from portfolios.models import Need
 from privacy.models import DataExport
 from tests.cpd_sessions.factories import SessionFactory, book, london, release_data
 from tests.experts.factories import ExpertProfileFactory
@@ -166,6 +168,28 @@ def _need_introduction(kind: str) -> Delivery:
     return row(kind, introduction_key(need.owner_id, profile.pk), need.owner)
 
 
+def _need_reply(kind: str) -> Delivery:
+    need = NeedFactory(owner=person(), status=Need.Status.PASSED)
+    reply = NeedReply.objects.create(need=need, author=person(), body=f"Try {MARK}\nthen me")
+    leader = person(school=need.owner.school)
+    return row(kind, reply_key(reply.pk), leader)
+
+
+def _responsibility_lone_ranger(kind: str) -> Delivery:
+    network = SubjectNetworkFactory(name=f"SENCos: {MARK}", responsibility="senco")
+    teacher = person()
+    return row(kind, f"lone_ranger:{teacher.pk}:{network.pk}", teacher)
+
+
+def test_a_responsibility_network_invitation_names_the_responsibility(db):
+    subject, text, _html = render_email(
+        "lone_ranger", registry.get("lone_ranger").build(_responsibility_lone_ranger("x")).context
+    )
+    assert "colleagues who are SENCo too" in subject
+    assert "who is SENCo on" in text
+    assert "teaches" not in text
+
+
 def _data_export(kind: str) -> Delivery:
     user = person()
     export = DataExport.objects.create(
@@ -200,6 +224,7 @@ FACTORIES = {
     "audit_needs": _termly,
     "release_nudge": _termly,
     "need_introduction": _need_introduction,
+    "need_reply": _need_reply,
     "data_export_ready": _data_export,
 }
 

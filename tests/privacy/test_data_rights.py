@@ -36,11 +36,15 @@ NOT_EXPORTED = {
     "hubs.Community": "the community's own name",
     "cpd_sessions.SessionDate": "a session's meetings: the session is exported, its timetable "
     "is the community's",
+    "coordination.NeedReply": "the coordinator's own words to a school's CPD leaders about a "
+    "need they passed on (the emails to them are in their exported ledger rows); the privacy "
+    "app may not import coordination (independent layers)",
 }
 EXPORTED = {
     "hubs.User", "account.EmailAddress", "mfa.Authenticator", "socialaccount.SocialAccount",
     "hubs.Invitation", "hubs.School", "hubs.Hub", "hubs.SubjectNetwork",
-    "hubs.LoneRangerInvitation", "hubs.ImportJob", "hubs.ThrottledRequest",
+    "hubs.LoneRangerInvitation", "hubs.UserResponsibility", "hubs.ImportJob",
+    "hubs.ThrottledRequest",
     "experts.ExpertProfile", "experts.ProfileArea", "experts.ContactRequest",
     "cpd_sessions.DevelopmentSession", "cpd_sessions.Booking", "cpd_sessions.ReleaseRequest",
     "cpd_sessions.Attendance", "cpd_sessions.Feedback", "cpd_sessions.CpdBudget",
