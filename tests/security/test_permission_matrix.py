@@ -199,13 +199,17 @@ MATRIX: dict[str, dict] = {
     "notifications:unsubscribe": row(200, 200, **PUBLIC),
     "termly:confirm_profile": row(200, 200, **PUBLIC),
     # The coordinator's pages.
-    "coordination:dashboard": only(COORDINATOR),
+    # Hub leads see their own hub's slice of the dashboard (issue 15).
+    "coordination:dashboard": only(COORDINATOR | {"hub_lead": 200}),
     "coordination:needs": only(COORDINATOR),
     "coordination:nudge_stale": action("coordinator"),
     "coordination:need_met": action("coordinator"),
     "coordination:commission": action("coordinator"),
     "coordination:need_introduce": action("coordinator"),
-    "coordination:dashboard_csv": only(COORDINATOR),
+    "coordination:dashboard_csv": only(COORDINATOR | {"hub_lead": 200}),
+    # The world's need was never passed on by a CPD leader, so there is nothing to reply to (404
+    # for the coordinator too); the reply itself: tests/coordination/test_forms_webtest.py.
+    "coordination:need_reply": action("coordinator", ok=404),
     "coordination:school_dashboard": only(LEADER_A),
     "coordination:school_dashboard_csv": only(LEADER_A),
     "privacy:notice": row(200, **PUBLIC),
