@@ -12,6 +12,7 @@ from hubs.models import ImportJob, School, User
 from hubs.onboarding.jobs import import_job_run
 
 from .conftest import E2E, sign_in
+from .test_accessibility import axe_violations
 
 pytestmark = E2E
 
@@ -58,6 +59,9 @@ def test_coordinator_imports_staff_from_a_file(page, demo, settings, tmp_path, w
     expect(main).to_contain_text("Preview: nothing is saved yet", timeout=15_000)
     expect(main).to_contain_text("Siobhán O'Neill")
     expect(main).to_contain_text("an invitation is sent")
+    # The job's page once finished (it no longer refreshes itself): the permission matrix's axe
+    # run has no import job in the demo community, so it is checked here.
+    assert axe_violations(page) == []
     assert not school.invitations.exists()
     page.get_by_role("button", name="Confirm the import").click()
     expect(main.get_by_role("heading", name="Importing: staff.csv")).to_be_visible()
@@ -66,5 +70,6 @@ def test_coordinator_imports_staff_from_a_file(page, demo, settings, tmp_path, w
     work_the_queue()
     expect(main.get_by_role("heading", name="Imported")).to_be_visible(timeout=15_000)
     expect(main).to_contain_text("1 invited")
+    assert axe_violations(page) == []
     assert school.invitations.get().email == "new.teacher@gmail.test"
     assert not User.objects.filter(email="new.teacher@gmail.test").exists()
