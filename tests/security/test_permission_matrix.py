@@ -15,6 +15,7 @@ prints the answers seen, to compare with the table by eye (never paste them blin
 
 import hashlib
 import os
+import re
 
 import pytest
 from django.apps import apps
@@ -444,10 +445,19 @@ def test_permission_matrix(name, world):
     url = url_for(name, world)
     seen: dict[tuple[str, str], object] = {}
     # GETs, each in a savepoint rolled back (a page may note that it was seen).
+    titles = set()
     for role in ROLES:
         with transaction.atomic():
-            seen["get", role] = answer(_request(world, role, "get", url, name))
+            response = _request(world, role, "get", url, name)
+            seen["get", role] = answer(response)
+            if response.status_code == 200 and "html" in response.get("Content-Type", ""):
+                found = re.search(r"<title>(.*?)</title>", response.content.decode(), re.S)
+                titles.add(found.group(1) if found else "")
             transaction.set_rollback(True)
+    # Every page a role can open has a short, plain title (a tab, a bookmark, a screen reader's
+    # first words): no markup in it, never empty.
+    bad = sorted(t[:80] for t in titles if not t.strip() or "<" in t or len(t) > 160)
+    assert not bad, f"{url}: page titles that are not a plain line: {bad}"
     posting = RECORD or MATRIX[name]["post"] is not None
     if posting:
         writers = MATRIX[name]["writers"]
