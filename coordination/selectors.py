@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from allauth.account.models import EmailAddress
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import (
     Case,
     Count,
@@ -719,7 +720,7 @@ def suggested_matches(needs: list[Need]) -> dict[int, list[Match]]:
         .values_list(*fields)[:CANDIDATES_PER_AREA]
         for area in sorted(areas)
     ]
-    candidates = per_area[0].union(*per_area[1:], all=True) if len(per_area) > 1 else per_area[0]
+    candidates = _union(per_area)
     by_area: dict[int, list[tuple]] = defaultdict(list)
     for row in candidates:
         by_area[row[0]].append(row)
@@ -772,7 +773,14 @@ class Suggestions:
 
 
 def _union(querysets: list):
-    return querysets[0].union(*querysets[1:], all=True) if len(querysets) > 1 else querysets[0]
+    """The rows of several small LIMIT queries: one UNION ALL where the database allows a LIMIT
+    inside a compound statement (Postgres), else one query each (SQLite: the embedded demo,
+    which has a handful of areas)."""
+    if len(querysets) == 1:
+        return querysets[0]
+    if connection.features.supports_slicing_ordering_in_compound:
+        return querysets[0].union(*querysets[1:], all=True)
+    return [row for queryset in querysets for row in queryset]
 
 
 def suggested_supply(needs: list[Need]) -> Suggestions:

@@ -308,10 +308,11 @@ def feedback(request, pk: int):
 
 
 def session_ics(request, pk: int):
-    """The .ics of my booking (or, for a lead, of the session)."""
+    """The .ics of my booking (or, for whoever runs it, a lead or a coordinator, of the session)."""
     session = _session_or_404(pk, request.user)
     booking = selectors.booking_of(session, request.user)
-    is_lead = permissions.is_lead(request.user, session)
+    # The page offers the file to everyone who may change the session ("Running this session").
+    is_lead = permissions.can_edit(request.user, session)
     if booking is None and not is_lead:
         raise Http404
     if booking is not None and booking.status == Booking.Status.WAITLISTED and not is_lead:

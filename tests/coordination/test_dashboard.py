@@ -169,6 +169,28 @@ def test_needs_page_suggests_experts_in_other_schools_same_phase_first(client, p
     assert "Questions that make them think" in response.content.decode()
 
 
+@pytest.mark.parametrize("compound_limits", [True, False])
+def test_needs_page_suggestions_where_a_union_may_not_hold_a_limit(
+    client, personas, monkeypatch, compound_limits
+):
+    """SQLite (the embedded demo) refuses a LIMIT inside a UNION: the page then runs one small
+    query per area and suggests the same (it answered 500 in the demo before)."""
+    from django.db import connection  # noqa: PLC0415
+
+    monkeypatch.setattr(
+        connection.features, "supports_slicing_ordering_in_compound", compound_limits
+    )
+    NeedFactory(owner=personas.owner, area=ExpertiseArea.objects.get(slug="questioning"))
+    NeedFactory(owner=personas.colleague, area=ExpertiseArea.objects.get(slug="feedback"))
+    offer(ExpertProfileFactory(user=personas.outsider), "questioning")
+    offer(ExpertProfileFactory(user=personas.other_leader), "feedback")
+    client.force_login(personas.coordinator)
+    response = client.get("/coordinator/needs/")
+    assert response.status_code == 200
+    matches = {n.area.slug: [m.name for m in n.matches] for n in response.context["page"]}
+    assert matches == {"questioning": ["Owen Bell"], "feedback": ["Ruth Kaur"]}
+
+
 def test_the_coordinator_marks_a_need_met_and_introduces_and_the_dashboard_counts_them(
     client, personas
 ):

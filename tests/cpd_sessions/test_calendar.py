@@ -128,3 +128,19 @@ def test_personal_feed_is_token_protected_and_revocable(client, personas):
     client.logout()
     assert client.get(new.get_absolute_url()).status_code == 404
     assert client.get("/sessions/feed/guess.ics").status_code == 404
+
+
+def test_whoever_runs_a_session_gets_the_calendar_file_the_page_offers(client, personas):
+    """The session page's "Running this session" box links the .ics for the coordinator too
+    (it answered 404 to them, a dead link); someone with no booking still gets 404."""
+    session = SessionFactory(title="Twilight on questioning")
+    url = reverse("cpd_sessions:ics", kwargs={"pk": session.pk})
+    client.force_login(personas.coordinator)
+    page = client.get(session.get_absolute_url()).content.decode()
+    assert url in page
+    response = client.get(url)
+    assert response.status_code == 200
+    _, found = events(response.content)
+    assert [str(e.get("summary")) for e in found] == ["Twilight on questioning"]
+    client.force_login(personas.outsider)
+    assert client.get(url).status_code == 404

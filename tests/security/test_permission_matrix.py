@@ -166,7 +166,7 @@ MATRIX: dict[str, dict] = {
     # No attendance yet, so no certificate for anyone.
     "cpd_sessions:certificate": row(404),
     "cpd_sessions:certificate_for": row(404),
-    "cpd_sessions:ics": row(404, teacher_a=200, expert=200),
+    "cpd_sessions:ics": row(404, teacher_a=200, expert=200, coordinator=200),
     # The portfolio: private to its owner.
     "portfolios:home": everyone(),
     "portfolios:goal_new": everyone(post=200),
