@@ -312,14 +312,14 @@ def session_ics(request, pk: int):
     session = _session_or_404(pk, request.user)
     booking = selectors.booking_of(session, request.user)
     # The page offers the file to everyone who may change the session ("Running this session").
-    is_lead = permissions.can_edit(request.user, session)
-    if booking is None and not is_lead:
+    runs_it = permissions.can_edit(request.user, session)
+    if booking is None and not runs_it:
         raise Http404
-    if booking is not None and booking.status == Booking.Status.WAITLISTED and not is_lead:
+    if booking is not None and booking.status == Booking.Status.WAITLISTED and not runs_it:
         raise Http404
     body = calendar.booking_ics(
         session,
-        None if is_lead else booking,
+        None if runs_it else booking,
         show_link=permissions.can_see_join_link(request.user, session, booking),
     )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")

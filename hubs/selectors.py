@@ -506,11 +506,11 @@ def lone_rangers_by_responsibility(hub_ids: list[int] | None = None) -> QuerySet
     )
 
 
-def lone_rangers_by_responsibility_to_invite() -> list:
-    """Lone rangers by responsibility with a network they are not in and were never invited to."""
+def _not_yet_invited(rows: QuerySet) -> list:
+    """Lone-ranger rows (by subject or by responsibility, each annotated with ``network_pk``
+    and ``joined``) with a network they are not in and were never invited to."""
     return list(
-        lone_rangers_by_responsibility()
-        .filter(network_pk__isnull=False, joined=False)
+        rows.filter(network_pk__isnull=False, joined=False)
         .exclude(
             Exists(
                 LoneRangerInvitation.objects.filter(
@@ -521,23 +521,16 @@ def lone_rangers_by_responsibility_to_invite() -> list:
         .select_related("user")
         .order_by("pk")
     )
+
+
+def lone_rangers_by_responsibility_to_invite() -> list:
+    """Lone rangers by responsibility with a network they are not in and were never invited to."""
+    return _not_yet_invited(lone_rangers_by_responsibility())
 
 
 def lone_rangers_to_invite() -> list:
     """Lone rangers with a matching network they are not in and were never invited to."""
-    return list(
-        lone_rangers_by_subject()
-        .filter(network_pk__isnull=False, joined=False)
-        .exclude(
-            Exists(
-                LoneRangerInvitation.objects.filter(
-                    user_id=OuterRef("user_id"), network_id=OuterRef("network_pk")
-                )
-            )
-        )
-        .select_related("user")
-        .order_by("pk")
-    )
+    return _not_yet_invited(lone_rangers_by_subject())
 
 
 @dataclass(frozen=True)
