@@ -26,7 +26,7 @@ missing fields, unknown choices, SQL and HTML fragments, hostile uploads. For ea
   (``full_clean``), and at the end every row the run touched does too.
 
 The big run (issue 17: at least 10,000 requests): ``FUZZ_EXAMPLES=30 FUZZ_MIN_REQUESTS=10000``
-(README, "Bad input everywhere").
+(docs/security-and-privacy.md, "Bad input everywhere").
 """
 
 from __future__ import annotations
