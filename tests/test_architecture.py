@@ -113,3 +113,12 @@ def test_one_way_of_asking_whether_someone_is_a_coordinator():
         and getattr(node.func, "id", getattr(node.func, "attr", None)) == "is_coordinator"
     }
     assert not calls, f"is_coordinator called as a function: {sorted(calls)}"
+
+
+def test_every_tests_folder_is_a_package():
+    """Each tests/<app>/ alike: a package, so two apps may each have a test_forms_webtest.py."""
+    tests = Path(settings.BASE_DIR) / "tests"
+    folders = {path.parent for path in tests.rglob("test_*.py")}
+    missing = sorted(str(f.relative_to(tests)) for f in folders if not (f / "__init__.py").exists())
+    assert not missing, f"tests folders without __init__.py: {missing}"
+    assert set(APPS) <= {f.name for f in folders}, "an app without its tests folder"
