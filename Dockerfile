@@ -24,5 +24,5 @@ RUN DEBUG=false SECRET_KEY=build-only-not-secret ALLOWED_HOSTS=build.invalid \
 
 USER cpdhub
 EXPOSE 8000
-# Processes, threads, timeouts and restarts: gunicorn.conf.py (README, "Production deployment").
+# Processes, threads, timeouts and restarts: gunicorn.conf.py (docs/deployment.md, "The web tier").
 CMD ["gunicorn", "-c", "gunicorn.conf.py", "cpdhub.wsgi:application"]

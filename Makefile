@@ -36,10 +36,12 @@ run: seed
 test: install
 	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
 
+# Exactly what CI's lint step runs (.ci/run calls this target).
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/lint-imports --no-cache
 
 # bandit and pip-audit (against uv.lock), each finding explained in security/allowlist.toml or failing.
 audit: install

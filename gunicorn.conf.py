@@ -1,14 +1,15 @@
 """
 gunicorn's settings for the web process (Dockerfile and docker-compose.yml run
-``gunicorn -c gunicorn.conf.py cpdhub.wsgi:application``). The reasoning is in README.md,
-"Production deployment"; every number can be overridden from the environment.
+``gunicorn -c gunicorn.conf.py cpdhub.wsgi:application``). The reasoning is in docs/deployment.md,
+"The web tier"; every number can be overridden from the environment.
 
 - Processes: two per core plus one (5 on this 2-core machine). A Django request is mostly Python
   (templates, forms, the ORM building SQL), which holds the GIL, so a process runs on one core
   at a time; with more processes than cores a core is never idle while one process waits for
   Postgres or Redis, and a slow request holds up only its own process. Measured with
-  bench/load.py (README, "Load"): at 50 people, 3 processes x 4 threads gave p95 378-396 ms at
-  48 requests/s (threads queueing for one GIL); 5 processes x 2 threads gave p95 256 ms at 51/s.
+  bench/load.py (docs/performance.md, "Load"): at 50 people, 3 processes x 4 threads gave p95
+  378-396 ms at 48 requests/s (threads queueing for one GIL); 5 processes x 2 threads gave p95
+  256 ms at 51/s.
 - Threads: two per process, so the time a request waits for the database is used by the other
   thread. Not more: more threads in one process only queue for the same GIL, and each holds its
   own database connection (CONN_MAX_AGE keeps it open): processes x threads connections per web

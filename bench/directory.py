@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cpdhub.settings")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver")
 # The search itself, not the directory's kept result pages (which would answer every round after
-# the first from the cache: README, "Directory at scale").
+# the first from the cache: docs/performance.md, "Kept result pages").
 os.environ.setdefault("CPDHUB_DIRECTORY_CACHE_SECONDS", "0")
 
 import django

@@ -1,5 +1,5 @@
 """
-Faults, each as a scripted check with its figures (issue 17, item 6):
+Faults, each as a scripted check with its figures:
 
 - worker-killed: the termly digest to N people; the Celery worker is killed (SIGKILL) a third
   of the way through; a new worker starts and the day's planner runs again, as the next daily

@@ -1,6 +1,6 @@
 """
 Load: signed-in people using the site at once, through gunicorn with DEBUG off, on Postgres and
-Redis, at the scale of the database in DATABASE_URL (issue 13: 100,000 profiles). Needs the
+Redis, at the scale of the database in DATABASE_URL (100,000 profiles). Needs the
 `load` dependency group (locust): `.venv/bin/uv sync --frozen --group load`.
 
     export DATABASE_URL=postgres://postgres@127.0.0.1:5432/cpdhub_load
@@ -11,7 +11,7 @@ Redis, at the scale of the database in DATABASE_URL (issue 13: 100,000 profiles)
     .venv/bin/python bench/load.py setup   # bench users with a password, sessions, portfolios
     .venv/bin/python bench/load.py run     # collectstatic, gunicorn (gunicorn.conf.py), locust
 
-Two instances (issue 17: the web tier is stateless): `LOAD_INSTANCES=2 bench/load.py run` starts two
+Two instances (the web tier is stateless): `LOAD_INSTANCES=2 bench/load.py run` starts two
 gunicorn instances (ports LOAD_PORT and LOAD_PORT+1) on the same Postgres and Redis, and every
 simulated person alternates between them request by request (signed in on one, the next page from
 the other; a form read from one is posted to the other). After the run, `check` verifies the
@@ -57,7 +57,7 @@ SESSIONS = 20
 SMALL_CAPACITY = 8  # the first bench session: full quickly, so bookings race for its seats
 TARGET_RPS, TARGET_P95_MS = 40.0, 300.0
 
-# Searches of several kinds (bench/directory.py's mix and the broad ones of issue 13).
+# Searches of several kinds (bench/directory.py's mix and the broad ones).
 SEARCHES = {
     "directory: topic word": [{"q": "questioning"}, {"q": "feedback"}, {"q": "phonics"}],
     "directory: two words": [{"q": "retrieval practice"}, {"q": "phonics reading"}],

@@ -1,8 +1,9 @@
 """
-Onboarding a real community, measured (issue 14): a GIAS-format file of 2,000 schools and an
+Onboarding a real community, measured: a GIAS-format file of 2,000 schools and an
 MIS-style file of 20,000 staff, each imported as a dry run and for real, timed, with the peak
-RSS growth of the process doing it; then the README's "Set up your community" path as a
-script from an empty database (setup_community, import_gias, import_staff with invitations).
+RSS growth of the process doing it; then the "Setting up a real community" path of
+docs/deployment.md as a script from an empty database (setup_community, import_gias,
+import_staff with invitations).
 
     createdb -h 127.0.0.1 -U postgres cpdhub_h7     # a database of your own: it is EMPTIED
     export DATABASE_URL=postgres://postgres@127.0.0.1:5432/cpdhub_h7

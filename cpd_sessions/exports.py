@@ -1,5 +1,5 @@
 """
-The coordinator's CSV exports of sessions, bookings and release costs (issue 14), streamed row
+The coordinator's CSV exports of sessions, bookings and release costs, streamed row
 by row (``cpdhub.csvsafe.streaming_response``: formula-safe, never the whole file in memory).
 Times are Europe/London; amounts in pounds.
 """

@@ -1,11 +1,11 @@
 """
-Limits that stop abuse but not people (issue 17, item 3): django-ratelimit's counters in the
+Limits that stop abuse but not people: django-ratelimit's counters in the
 default cache (Redis in production, so every web process shares them), keyed by the signed-in
 person or, signed out, by the client's address as allauth reads it (the same trusted-proxy
 rule as the sign-in limits). The rates are settings (``CPDHUB_RATE_LIMITS``, one or more
-"count/period" per group), chosen so that a person working normally never meets them: see the
-README. Someone who does gets a 429 page that says how long to wait, and the coordinator sees
-who in the admin (hubs.ThrottledRequest), one row per person, group and hour.
+"count/period" per group), chosen so that a person working normally never meets them: see
+docs/security-and-privacy.md. Someone who does gets a 429 page that says how long to wait, and
+the coordinator sees who in the admin (hubs.ThrottledRequest), one row per person, group and hour.
 """
 
 from __future__ import annotations

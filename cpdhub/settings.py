@@ -4,7 +4,7 @@ CPD Hub settings, read from the environment.
 With nothing set, the project runs on embedded defaults: SQLite under ``var/``,
 Celery tasks run in-process, and email is printed to the console. Set
 ``DATABASE_URL``, ``REDIS_URL`` and ``EMAIL_URL`` to run the production-shaped
-stack (Postgres, a real Celery worker and beat, SMTP). See README.md.
+stack (Postgres, a real Celery worker and beat, SMTP). See docs/deployment.md.
 """
 
 import os
@@ -58,7 +58,8 @@ DIGEST_SCHOOL_DAYS_AFTER_TERM_START = env.int("CPDHUB_DIGEST_SCHOOL_DAYS", defau
 # How long an invitation to join stays valid.
 INVITATION_VALID_DAYS = env.int("CPDHUB_INVITATION_VALID_DAYS", default=14)
 # The directory keeps a search's count and page ids this long in the shared cache (0: never);
-# any change to a profile drops them at once (experts/search.py). README: "Directory at scale".
+# any change to a profile drops them at once (experts/search.py; docs/performance.md, "Kept
+# result pages").
 CPDHUB_DIRECTORY_CACHE_SECONDS = env.int("CPDHUB_DIRECTORY_CACHE_SECONDS", default=60)
 
 INSTALLED_APPS = [
@@ -295,7 +296,8 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 SESSION_ENGINE = "cpdhub.sessions"
 # Rate limits (allauth keeps the counters in the cache above), by the real client address.
 # A whole school signs in from one public IP on an INSET morning, so per-address limits are
-# wide; failures per account are few and expire within minutes (README, "Sign-in limits").
+# wide; failures per account are few and expire within minutes (docs/security-and-privacy.md,
+# "Sign-in limits").
 ACCOUNT_RATE_LIMITS = {
     "login": "300/m/ip",
     "login_failed": "100/5m/ip,10/5m/key",
@@ -310,7 +312,8 @@ ACCOUNT_RATE_LIMITS = {
 
 # Limits that stop abuse but not people (cpdhub/ratelimit.py): "count/period" (s, m, h, d),
 # several separated by commas, per signed-in person (or address, signed out), counted in the
-# default cache (Redis in production: shared by every web process). The README says why each.
+# default cache (Redis in production: shared by every web process). docs/security-and-privacy.md
+# says why each.
 CPDHUB_RATE_LIMITS = {
     "directory": env.str("CPDHUB_RATE_DIRECTORY", default="60/m,600/h"),
     "directory_export": env.str("CPDHUB_RATE_DIRECTORY_EXPORT", default="10/h"),

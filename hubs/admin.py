@@ -339,7 +339,7 @@ for model, base in [(EmailAddress, EmailAddressAdmin), (SocialAccount, SocialAcc
 
 @admin.register(ImportJob)
 class ImportJobAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    """Uploads run in the background (issue 14): who ran what, and how it went. Read-only."""
+    """Uploads run in the background: who ran what, and how it went. Read-only."""
 
     list_display = ["created_at", "created_by", "kind", "school", "dry_run", "state", "total_rows"]
     list_filter = ["kind", "state", "dry_run"]

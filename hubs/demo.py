@@ -528,7 +528,7 @@ def seed(today: datetime.date | None = None) -> Community:
 
 def seed_lone_ranger_and_quiet_network(*, teacher: User, lead: User, music: Subject):
     """
-    Issue 15 made visible: the demo teacher is the only music teacher at Ashgrove (a lone
+    Made visible in the demo: the demo teacher is the only music teacher at Ashgrove (a lone
     ranger), invited to the community's music network (their dashboard's prompt, the
     coordinator's /coordinator/lone-rangers/); the network has no meeting planned this year, so
     its lead (the demo CPD leader) is prompted on its page. Families of schools need nothing

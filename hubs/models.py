@@ -604,7 +604,7 @@ class Community(models.Model):
 
 class ImportJob(models.Model):
     """
-    One run of an uploaded file (issue 14): its preview (a dry run) or its confirmation, done in
+    One run of an uploaded file: its preview (a dry run) or its confirmation, done in
     the background with progress. The state only moves forward (queued → running → done or
     failed), claimed by one conditional update, so a task delivered twice runs once; a preview
     is confirmed at most once (``confirms`` is unique), so a second click or a browser's

@@ -1,6 +1,6 @@
 """
 Who may do what in the community's structure. Plain functions, used by views,
-templates and tests alike. Roles come from relations (DESIGN.md, Roles and permissions).
+templates and tests alike. Roles come from relations (docs/architecture.md, "How we write code").
 """
 
 from __future__ import annotations

@@ -28,7 +28,7 @@ SUBJECTS = [
 ]  # fmt: skip
 
 # Apps whose admin pages coordinators run. Later apps add their label here; portfolio
-# content stays out (private to its owner, DESIGN.md).
+# content stays out (private to its owner: docs/security-and-privacy.md).
 COORDINATOR_APP_LABELS = [
     "hubs",
     "experts",

@@ -95,7 +95,7 @@ def clear_expired_sessions() -> int:
 
 @shared_task(acks_late=True, ignore_result=True)
 def run_import_job(job_id: int) -> bool:
-    """An uploaded file's preview or import (issue 14): see hubs/onboarding/jobs.py."""
+    """An uploaded file's preview or import: see hubs/onboarding/jobs.py."""
     from .onboarding.jobs import import_job_run  # noqa: PLC0415 -- circular import: onboarding imports services, which import this module
 
     return import_job_run(job_id=job_id)

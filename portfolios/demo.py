@@ -251,7 +251,7 @@ MATCH_AREA = "behaviour-management"  # the demo teacher's high-priority need
 
 def seed_matches(*, teacher: User, staff: list[User], areas: dict) -> None:
     """
-    Issue 15 made visible on /coordinator/needs/: for the demo teacher's need in behaviour
+    Made visible on /coordinator/needs/: for the demo teacher's need in behaviour
     management, an expert in another school offering it, and a colleague in another school
     with the same need who agreed to be suggested; and an area with needs and nothing on offer
     (no live expert, no session), the gap at the top of the page.

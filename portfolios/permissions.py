@@ -2,10 +2,10 @@
 Who may see and change what in the portfolio. Plain functions, used by views, templates and
 tests alike.
 
-The rule (DESIGN.md): everything is private to its owner. The owner may share a goal or an
-entry with their school's CPD leader(s) or with named colleagues, who may then read it (never
-change it). A CPD leader sees their school's needs (that is what needs are for) and counts,
-never unshared reflections. The coordinator sees the community's needs rolled up.
+The rule (docs/security-and-privacy.md): everything is private to its owner. The owner may share
+a goal or an entry with their school's CPD leader(s) or with named colleagues, who may then read
+it (never change it). A CPD leader sees their school's needs (that is what needs are for) and
+counts, never unshared reflections. The coordinator sees the community's needs rolled up.
 """
 
 from __future__ import annotations

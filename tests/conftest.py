@@ -1,5 +1,5 @@
 """
-Shared fixtures: the personas of CONVENTIONS.md and the switches that make skipped
+Shared fixtures: the personas every write is tested with, and the switches that make skipped
 Postgres, Redis or browser tests fail in CI instead of skipping silently.
 """
 
@@ -72,7 +72,7 @@ def verified(user: User) -> User:
 
 @dataclass
 class Personas:
-    """Two schools in two hubs; the people CONVENTIONS.md tests every write with."""
+    """Two schools in two hubs; the people every write is tested with."""
 
     school: School
     other_school: School

@@ -1,16 +1,19 @@
 """
-The house's floors hold (issue 12, Checks): the email ledger (notifications) imports no domain
-app; no domain app imports the termly mail; the apps stand in one strict order (termly,
-portfolios, cpd_sessions, experts, hubs, notifications), so no import cycle joins two apps.
-The contract is in pyproject.toml ([tool.importlinter]); import-linter follows indirect imports
-too, so a chain through a third module is caught as well.
+The house's floors hold: the email ledger (notifications) imports no domain app; no domain app
+imports the termly mail; the apps stand in one strict order (coordination and privacy on top,
+then termly, portfolios, cpd_sessions, experts, hubs, notifications), so no import cycle joins
+two apps. The contracts are in pyproject.toml ([tool.importlinter]); import-linter follows
+indirect imports too, so a chain through a third module is caught as well. Every app of the
+product is under these checks: a new app that is not fails here.
 """
 
 import ast
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
 
 
@@ -27,7 +30,48 @@ def test_the_import_layers_are_kept():
     assert "0 broken" in result.stdout
 
 
-APPS = ("hubs", "experts", "cpd_sessions", "portfolios", "notifications", "termly")
+def _our_apps() -> tuple[str, ...]:
+    """The product's own apps: those whose code lives in this repository."""
+    base = Path(settings.BASE_DIR).resolve()
+    return tuple(
+        config.name
+        for config in apps.get_app_configs()
+        if Path(config.path).resolve().parent == base
+    )
+
+
+APPS = _our_apps()
+
+
+def _importlinter() -> dict:
+    with (Path(settings.BASE_DIR) / "pyproject.toml").open("rb") as file:
+        return tomllib.load(file)["tool"]["importlinter"]
+
+
+def test_every_product_app_is_found():
+    assert set(APPS) == {
+        "hubs",
+        "experts",
+        "cpd_sessions",
+        "portfolios",
+        "notifications",
+        "termly",
+        "coordination",
+        "privacy",
+    }, "a new app: add it to pyproject's [tool.importlinter] and to the set above"
+
+
+def test_every_app_is_a_root_package_and_stands_on_a_layer():
+    config = _importlinter()
+    assert set(APPS) <= set(config["root_packages"])
+    layered = {
+        app.strip()
+        for contract in config["contracts"]
+        if contract["type"] == "layers"
+        for layer in contract["layers"]
+        for app in layer.split("|")
+    }
+    assert set(APPS) <= layered, f"apps on no layer: {sorted(set(APPS) - layered)}"
 
 
 def _modules(name: str):
@@ -48,8 +92,8 @@ def _refusals_written_in(tree) -> list[int]:
 
 
 def test_views_and_services_refuse_only_through_permissions_modules():
-    """Issue 12, item 3: each rule and its sentence are written once, in the app's
-    permissions.py (``require_*``); views and services call it instead of restating it."""
+    """Each rule and its sentence are written once, in the app's permissions.py
+    (``require_*``); views and services call it instead of restating it."""
     written = {
         f"{path.relative_to(settings.BASE_DIR)}:{line}"
         for pattern in ("views.py", "services.py")
@@ -69,3 +113,12 @@ def test_one_way_of_asking_whether_someone_is_a_coordinator():
         and getattr(node.func, "id", getattr(node.func, "attr", None)) == "is_coordinator"
     }
     assert not calls, f"is_coordinator called as a function: {sorted(calls)}"
+
+
+def test_every_tests_folder_is_a_package():
+    """Each tests/<app>/ alike: a package, so two apps may each have a test_forms_webtest.py."""
+    tests = Path(settings.BASE_DIR) / "tests"
+    folders = {path.parent for path in tests.rglob("test_*.py")}
+    missing = sorted(str(f.relative_to(tests)) for f in folders if not (f / "__init__.py").exists())
+    assert not missing, f"tests folders without __init__.py: {missing}"
+    assert set(APPS) <= {f.name for f in folders}, "an app without its tests folder"

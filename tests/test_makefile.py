@@ -1,4 +1,5 @@
-"""The demo's links follow the address it is served on: ``make run HOST=…`` sets SITE_URL."""
+"""The Makefile says what the project runs: the demo's links follow the address it is served on
+(``make run HOST=…`` sets SITE_URL), and ``make lint`` is CI's lint step, word for word."""
 
 import shutil
 import subprocess
@@ -10,11 +11,11 @@ from django.conf import settings
 from tests.conftest import needs
 
 
-def _dry_run(*args: str) -> str:
+def _dry_run(*args: str, target: str = "run") -> str:
     if shutil.which("make") is None:
         needs("make")
     return subprocess.run(  # noqa: S603 -- a fixed command, no shell
-        ["make", "-n", "run", *args],  # noqa: S607 -- make from PATH, as a developer runs it
+        ["make", "-n", target, *args],  # noqa: S607 -- make from PATH, as a developer runs it
         cwd=Path(settings.BASE_DIR),
         capture_output=True,
         text=True,
@@ -40,3 +41,22 @@ def test_site_url_follows_host(args, site_url):
     assert served
     assert served[0].startswith(f"SITE_URL={site_url} ")
     assert seeded[0].startswith(f"SITE_URL={site_url} ")
+
+
+def test_make_lint_runs_every_check_ci_runs():
+    lines = _dry_run(target="lint").splitlines()
+    for command in (
+        "ruff check .",
+        "ruff format --check .",
+        "manage.py makemigrations --check --dry-run",
+        "lint-imports",
+    ):
+        assert any(command in line for line in lines), f"make lint does not run {command!r}"
+
+
+def test_ci_lints_through_make_lint_and_nothing_else():
+    ci = (Path(settings.BASE_DIR) / ".ci" / "run").read_text()
+    commands = [line.strip() for line in ci.splitlines() if not line.strip().startswith("#")]
+    assert "make lint" in commands
+    for repeated in ("ruff check", "ruff format", "makemigrations", "lint-imports"):
+        assert not any(repeated in line for line in commands), f".ci/run repeats {repeated!r}"

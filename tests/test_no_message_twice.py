@@ -1,5 +1,5 @@
 """
-Issue 16: "Error summaries name the field; no message appears twice."
+"Error summaries name the field; no message appears twice."
 
 Every form page is opened as its user would, submitted as a browser submits it (WebTest: the
 rendered form, its token) with its text fields emptied or filled badly, and the page that comes

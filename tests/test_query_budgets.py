@@ -1,4 +1,4 @@
-"""Query budgets (issue 13): the pages everyone opens most cost at most 10 queries each, the
+"""Query budgets: the pages everyone opens most cost at most 10 queries each, the
 same with one row as with many."""
 
 import pytest

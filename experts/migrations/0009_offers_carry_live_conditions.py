@@ -1,4 +1,4 @@
-# The directory's walks check the live conditions on the offer rows (issue 13).
+# The directory's walks check the live conditions on the offer rows.
 
 from django.db import migrations, models
 from django.db.models import OuterRef, Subquery

@@ -1,5 +1,5 @@
 """
-Imports as background work (issue 14): an upload's preview and its confirmation each run as an
+Imports as background work: an upload's preview and its confirmation each run as an
 ``ImportJob`` in a Celery task (in-process in the demo, where tasks run eagerly), while the
 page shows the progress and then the result.
 

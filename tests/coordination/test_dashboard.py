@@ -1,5 +1,5 @@
-"""The coordinator's dashboard and a CPD leader's slice of it (issue 15 items 4 and 7, issue 13
-item 4): grouped figures, filters, CSV downloads, who may see what."""
+"""The coordinator's dashboard and a CPD leader's slice of it: grouped figures, filters, CSV
+downloads, who may see what."""
 
 import csv
 import io

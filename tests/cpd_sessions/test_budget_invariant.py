@@ -1,5 +1,5 @@
 """
-The budget invariant as a property (issue 11, Numbers): after any sequence of bookings, release
+The budget invariant as a property: after any sequence of bookings, release
 requests, approvals (over budget with confirmation too), declines after approval, cancellations,
 session cancellations, capacity changes and promotions, for every person and year:
 allocated - Σ(ledger) == the remaining the pages show, and Σ(ledger) == Σ(approved releases of

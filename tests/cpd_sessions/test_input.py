@@ -1,5 +1,5 @@
 """
-Issue 10 items 10 and 11 and the text bounds: bad input gets a clear message on the form (or the
+Bad input gets a clear message on the form (or the
 page), never a 500, and nothing half-saved. Hypothesis then throws arbitrary text at every form
 and query string of the sessions and portfolio apps.
 """

@@ -1,4 +1,4 @@
-"""Issue 10 item 4: the session lifecycle is kept by the services, not only by the page."""
+"""The session lifecycle is kept by the services, not only by the page."""
 
 import datetime
 

@@ -1,6 +1,6 @@
 """
-The CPD budget as a ledger (issue 11, "money that adds up") and nobody deciding their own
-request (issue 10 item 3): charges, refunds, the over-budget confirmation, bounds, one format.
+The CPD budget as a ledger and nobody deciding their own
+request: charges, refunds, the over-budget confirmation, bounds, one format.
 """
 
 import re
@@ -226,7 +226,7 @@ def test_bulk_approval_works_as_a_browser_submits_it_with_csrf(django_app, perso
     assert Booking.objects.get(pk=booking.pk).status == S.CONFIRMED
 
 
-# --- Nobody decides their own request (issue 10 item 3) -------------------------------------
+# --- Nobody decides their own request ---------------------------------------------------
 
 
 @pytest.fixture

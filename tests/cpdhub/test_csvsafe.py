@@ -1,4 +1,4 @@
-"""The one CSV writer every download uses (issue 10, item 6)."""
+"""The one CSV writer every download uses."""
 
 import csv
 import io

@@ -1,5 +1,5 @@
 """
-Limits that stop abuse but not people (issue 17, item 3): past a group's rate a person gets a
+Limits that stop abuse but not people: past a group's rate a person gets a
 429 page that says how long to wait, the coordinator sees them in the admin, and nobody else
 is slowed; the counters live in the shared cache (real Redis here), so every web process
 counts together.

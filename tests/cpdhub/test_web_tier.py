@@ -1,4 +1,4 @@
-"""The web tier (issue 13): static files cached for ever by their hashed names, persistent
+"""The web tier: static files cached for ever by their hashed names, persistent
 database connections, and gunicorn's configuration as the image and compose file use it."""
 
 import json

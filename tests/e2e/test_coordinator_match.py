@@ -1,5 +1,5 @@
 """
-Issue 15 in the browser, at desktop and phone widths, with axe-core: the coordinator opens
+In the browser, at desktop and phone widths, with axe-core: the coordinator opens
 /coordinator/needs/, finds the demo teacher's need in behaviour management with an expert in
 another school and a colleague in another school who agreed to be suggested, and makes the
 match (one introduction by email); then writes back to a school about a need passed on.

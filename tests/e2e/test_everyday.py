@@ -1,5 +1,5 @@
 """
-The everyday jobs of issue 16, walked in Chromium at a phone's width and a desktop's, with
+The everyday jobs, walked in Chromium at a phone's width and a desktop's, with
 axe-core on every page they touch: the CPD leader approving two requests at once with one over
 budget; a session lead exporting the register and emailing everyone booked; a teacher
 cancelling a series after confirming; a teacher downloading the portfolio zip and finding their

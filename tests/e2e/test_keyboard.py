@@ -1,5 +1,5 @@
 """
-One whole journey by keyboard alone (issue 17, item 8): sign in, find an expert, write to them,
+One whole journey by keyboard alone: sign in, find an expert, write to them,
 then book a session, in Chromium, pressing only Tab, Shift+Tab, Enter, Space and typing. At every
 stop of the focus, the focused element must show it (the site's 3 px focus outline), so someone
 who cannot use a mouse always sees where they are.

@@ -1,5 +1,5 @@
 """
-Issue 15 in the browser, at desktop and phone widths: the demo teacher (a lone ranger) joins
+In the browser, at desktop and phone widths: the demo teacher (a lone ranger) joins
 the music network from the dashboard's prompt; the coordinator sees who has joined since; the
 family of schools reads without sideways scrolling of the page itself.
 """

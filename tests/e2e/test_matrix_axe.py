@@ -1,5 +1,5 @@
 """
-axe-core on every page of the permission matrix (issue 17, item 8): each (pattern, role) cell
+axe-core on every page of the permission matrix: each (pattern, role) cell
 whose GET answer is 200 and an HTML page, opened in Chromium as the demo community's person in
 that role, must have no serious or critical violation. Every page at 1280 px; the main ones at
 390 px too. The cells come from tests/security/test_permission_matrix.py's table, so a new page

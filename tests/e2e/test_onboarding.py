@@ -1,5 +1,5 @@
 """
-Issue 14: a coordinator uploads a staff file, sees the preview, confirms and sees the result,
+A coordinator uploads a staff file, sees the preview, confirms and sees the result,
 with the background job in between: the broker takes the job (not run in the request), the
 page shows its progress and refreshes itself, and the result appears once a worker has run it.
 """

@@ -1,5 +1,5 @@
 """The directory bounded at any size: capped counts, a bounded ranking, walks in name order,
-the live check as plain conditions, cached filter choices (issue 13)."""
+the live check as plain conditions, cached filter choices."""
 
 import datetime
 

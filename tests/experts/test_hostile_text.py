@@ -1,4 +1,4 @@
-"""Issue 10, items 1 and 6: the bio cannot tie up the server, texts are bounded, and the
+"""The bio cannot tie up the server, texts are bounded, and the
 directory's CSV never carries a formula into a spreadsheet."""
 
 import csv

@@ -1,4 +1,4 @@
-"""Issue 10, item 8: spelling suggestions come from live profiles only, and words leave the
+"""Spelling suggestions come from live profiles only, and words leave the
 vocabulary when no live profile uses them any more."""
 
 import datetime

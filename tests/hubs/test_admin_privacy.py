@@ -1,4 +1,4 @@
-"""The coordinator's admin never reaches a person's private portfolio (issue 10, item 2 a and b)."""
+"""The coordinator's admin never reaches a person's private portfolio."""
 
 import pytest
 from allauth.account.models import EmailAddress

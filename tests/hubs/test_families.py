@@ -1,5 +1,5 @@
 """
-Families of schools (issue 15, item 2): each school's most similar schools, ranked in SQL by a
+Families of schools: each school's most similar schools, ranked in SQL by a
 documented weighted measure, on /schools/<urn>/ (top few) and /schools/<urn>/family/ with the
 family's live experts by area.
 """

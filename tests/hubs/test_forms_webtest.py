@@ -236,7 +236,7 @@ def test_add_a_second_email_address(app, personas, mailoutbox):
 def test_leader_resends_one_then_all_invitations(
     app, personas, mailoutbox, django_capture_on_commit_callbacks
 ):
-    """Issue 14 item 5: resend one (a new link; the old one stops working) or all, once each."""
+    """Resend one (a new link; the old one stops working) or all, once each."""
     waiting = InvitationFactory(school=personas.school, email="waiting@gmail.test")
     expired = InvitationFactory(school=personas.school, email="expired@gmail.test")
     Invitation.objects.filter(pk=expired.pk).update(

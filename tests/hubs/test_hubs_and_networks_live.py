@@ -1,5 +1,5 @@
 """
-Hubs that live and networks that meet (issue 15, items 5 and 6): the hub page's sessions,
+Hubs that live and networks that meet: the hub page's sessions,
 recordings and experts, its leaders' description; a network's next and past meetings, the
 lead's prompt (page and one email a term) and members' calendar feed.
 """

@@ -1,5 +1,5 @@
 """
-Leaving leaves no traces (issue 10, item 13): one service per removal, each app answering its
+Leaving leaves no traces: one service per removal, each app answering its
 signal, and the admin routed through them.
 """
 

@@ -1,5 +1,5 @@
 """
-Lone rangers (issue 15, item 1): staff alone in their school for a subject they teach (or for a
+Lone rangers: staff alone in their school for a subject they teach (or for a
 role), found by GROUP BY school, subject HAVING COUNT(*) = 1; each invited once to the matching
 network (the ledger and a unique row), seen by the coordinator and hub leaders by hub.
 """

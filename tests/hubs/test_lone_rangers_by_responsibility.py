@@ -1,6 +1,6 @@
 """
-Lone rangers by responsibility (issue 15, item 1: SENCo, exams officer, DSL, ECT mentor, phase
-lead and the like): ticked in "my details", counted by the same rule as subjects (GROUP BY
+Lone rangers by responsibility (SENCo, exams officer, DSL, ECT mentor, phase lead and the
+like): ticked in "my details", counted by the same rule as subjects (GROUP BY
 school, responsibility HAVING COUNT(*) = 1) and invited once to a network for the
 responsibility when there is one, else listed.
 """

@@ -1,4 +1,4 @@
-"""Issue 14 item 7: CSV exports from the coordinator's admin, safe to open in a spreadsheet."""
+"""CSV exports from the coordinator's admin, safe to open in a spreadsheet."""
 
 import csv
 import io

@@ -1,4 +1,4 @@
-"""The upload, preview and confirm forms, submitted as a browser does (issue 14)."""
+"""The upload, preview and confirm forms, submitted as a browser does."""
 
 import csv
 import datetime

@@ -1,4 +1,4 @@
-"""Schools from the register (issue 14, items 2 and 3): import_gias and its rules."""
+"""Schools from the register: import_gias and its rules."""
 
 import io
 from pathlib import Path

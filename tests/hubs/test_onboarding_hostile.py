@@ -1,5 +1,5 @@
 """
-Hostile and careless files (issue 14): wrong encodings, a missing column, 100,000 blank lines,
+Hostile and careless files: wrong encodings, a missing column, 100,000 blank lines,
 a 50 MB upload, a cell too big for CSV, formula injection that must come out of the exports as
 text, names with apostrophes and accents. Each gets a clear message and nothing half-written.
 """

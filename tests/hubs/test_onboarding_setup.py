@@ -1,4 +1,4 @@
-"""setup_community: an empty, real community with its first coordinator (issue 14, item 1)."""
+"""setup_community: an empty, real community with its first coordinator."""
 
 import io
 

@@ -1,4 +1,4 @@
-"""Staff from the MIS (issue 14, items 4 and 5): import_staff and its rules."""
+"""Staff from the MIS: import_staff and its rules."""
 
 import csv
 import io

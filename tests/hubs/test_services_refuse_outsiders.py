@@ -1,5 +1,5 @@
 """
-Issue 12, item 3: the hubs writes check their rule in the service (not only in the view), so any
+The hubs writes check their rule in the service (not only in the view), so any
 caller is refused the same way: an outsider is refused with the rule's sentence and nothing changes.
 """
 

@@ -1,7 +1,7 @@
 """
-Sign-in limits (README, "Sign-in limits"): attackers are throttled, a school behind one public
-address is not, the client's address comes from the trusted proxy, and a cache outage never
-stops anyone signing in.
+Sign-in limits (docs/security-and-privacy.md, "Sign-in limits"): attackers are throttled, a
+school behind one public address is not, the client's address comes from the trusted proxy, and
+a cache outage never stops anyone signing in.
 """
 
 import logging

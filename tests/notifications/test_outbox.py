@@ -1,5 +1,5 @@
 """
-The ledger is the outbox (issue 11, Deliver 4): an email's row is written in the transaction
+The ledger is the outbox: an email's row is written in the transaction
 of the action it is about, the broker is told after commit, and a broker that is down costs
 the person nothing: the row waits, and the sweep (or the next enqueue that works) sends it,
 once. The broker here is really unreachable: the Celery app pointed at a closed port.

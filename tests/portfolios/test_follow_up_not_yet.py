@@ -1,4 +1,4 @@
-"""Issue 11: answering "Not yet" to a six-week follow-up asks nothing that only fits "Yes"."""
+"""Answering "Not yet" to a six-week follow-up asks nothing that only fits "Yes"."""
 
 import pytest
 from django.core.exceptions import ValidationError

@@ -1,4 +1,4 @@
-"""Issue 10, item 1 (bounds): every text a person types in the portfolio has a limit a person
+"""Every text a person types in the portfolio has a limit a person
 would write to, said in words on the form, and held by the database whatever the path."""
 
 import pytest

@@ -1,5 +1,5 @@
 """
-UK GDPR rights (issue 17, item 4): nothing about a person is left out of their download, the
+UK GDPR rights: nothing about a person is left out of their download, the
 retention job, and the privacy notice. The forms are in test_forms_webtest.py.
 """
 

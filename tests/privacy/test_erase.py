@@ -1,5 +1,5 @@
 """
-Erasing an account (issue 17, item 4): one path for "delete my account", the coordinator's delete
+Erasing an account: one path for "delete my account", the coordinator's delete
 in the admin and the retention job. Stated as a property: after erasing a person, no row of any
 model still holds their name, their address or any words they wrote, while the community's
 figures (bookings and fee shares per school, release costs, feedback ratings, the budget ledger,

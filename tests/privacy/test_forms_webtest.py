@@ -1,6 +1,6 @@
 """
 "Download my data" and "delete my account" as a browser submits them (WebTest), with the
-zip's contents, the re-authentication and what deletion erases (issue 17, item 4).
+zip's contents, the re-authentication and what deletion erases.
 """
 
 import io

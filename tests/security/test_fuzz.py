@@ -1,5 +1,5 @@
 """
-Bad input everywhere (issue 17, item 7): Hypothesis fuzzing of every form and every query
+Bad input everywhere: Hypothesis fuzzing of every form and every query
 string of the product, as each role that may use it.
 
 How the targets are found (nothing is listed by hand, so a new page or form is fuzzed the day
@@ -25,8 +25,8 @@ missing fields, unknown choices, SQL and HTML fragments, hostile uploads. For ea
 - a success leaves whole rows: each row it added passes its model's own validation
   (``full_clean``), and at the end every row the run touched does too.
 
-The big run (issue 17: at least 10,000 requests): ``FUZZ_EXAMPLES=30 FUZZ_MIN_REQUESTS=10000``
-(README, "Bad input everywhere").
+The big run (at least 10,000 requests): ``FUZZ_EXAMPLES=30 FUZZ_MIN_REQUESTS=10000``
+(docs/security-and-privacy.md, "Bad input everywhere").
 """
 
 from __future__ import annotations

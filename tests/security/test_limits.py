@@ -1,5 +1,5 @@
 """
-Limits that stop abuse but not people (issue 17, item 3), the parts the directory's limits
+Limits that stop abuse but not people, the parts the directory's limits
 (tests/cpdhub/test_ratelimit.py) do not cover: sign-in, sign-up and password reset are limited
 by allauth with the rates in settings.ACCOUNT_RATE_LIMITS, counted in the shared cache; the
 N+1-th attempt is refused. Evidence files go only to their owner, as downloads that the browser

@@ -1,5 +1,5 @@
 """
-The permission matrix (issue 17, item 1): every URL pattern of the product, found by walking
+The permission matrix: every URL pattern of the product, found by walking
 the URL resolver, answered for twelve roles by GET and by POST, against a table of what each
 role should get. A pattern without a row fails (a new URL needs its row); a refused POST must
 change nothing (row counts and a SHA-256 of every model's rows, before and after).
@@ -200,7 +200,7 @@ MATRIX: dict[str, dict] = {
     "notifications:unsubscribe": row(200, 200, **PUBLIC),
     "termly:confirm_profile": row(200, 200, **PUBLIC),
     # The coordinator's pages.
-    # Hub leads see their own hub's slice of the dashboard (issue 15).
+    # Hub leads see their own hub's slice of the dashboard.
     "coordination:dashboard": only(COORDINATOR | {"hub_lead": 200}),
     "coordination:needs": only(COORDINATOR),
     "coordination:nudge_stale": action("coordinator"),

@@ -1,4 +1,4 @@
-"""Issue 14: the admin asks stale experts to refresh their profile, one email each per term."""
+"""The admin asks stale experts to refresh their profile, one email each per term."""
 
 import pytest
 from django.core.exceptions import PermissionDenied

@@ -1,5 +1,5 @@
 """The coordinator's digest preview: the frame shows the real email, and nobody's private
-goal titles reach the coordinator (issue 10, 2(c); issue 11)."""
+goal titles reach the coordinator."""
 
 import re
 

@@ -1,4 +1,4 @@
-# Dates as "Tuesday 3 March 2026, 15:45" (CONVENTIONS.md, Words).
+# Dates as "Tuesday 3 March 2026, 15:45" (docs/architecture.md, "How we write code").
 DATE_FORMAT = "l j F Y"
 DATETIME_FORMAT = "l j F Y, H:i"
 TIME_FORMAT = "H:i"

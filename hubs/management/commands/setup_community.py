@@ -41,4 +41,6 @@ class Command(BaseCommand):
                     "and restart the web and worker processes."
                 )
             )
-        self.stdout.write("Next: python manage.py import_gias PATH --hub SLUG (see the README).")
+        self.stdout.write(
+            "Next: python manage.py import_gias PATH --hub SLUG (see docs/deployment.md)."
+        )

@@ -1,5 +1,5 @@
 """
-Issue 16's last points, measured in Chromium: the header and navigation leave a phone's screen
+Measured in Chromium: the header and navigation leave a phone's screen
 to the page for each kind of user (a leader's and a coordinator's menus are longer than a
 teacher's); a certificate of attendance, opened from the person's portfolio, prints to one
 A4 page; a wrong password is said once; ticks keep their size and buttons in a row never touch.

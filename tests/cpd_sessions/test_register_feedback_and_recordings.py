@@ -1,3 +1,7 @@
+"""After a session: its leads keep the register (marking someone present sends the signal the
+portfolio answers), attendees give feedback (anonymous to the lead if they choose), and the
+recordings bank is searchable by area, scoped and flat in queries."""
+
 import datetime
 
 import pytest
