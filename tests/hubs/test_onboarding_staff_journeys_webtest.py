@@ -292,3 +292,9 @@ def test_an_updated_person_is_never_moved_from_another_school(personas, school):
     moved.refresh_from_db()
     assert moved.school == personas.other_school
     assert result.counts == {Outcome.ERROR: 1}
+
+
+def test_a_line_break_inside_a_quoted_name_becomes_a_space(personas, school):
+    raw = io.BytesIO(b'Email,Forename,Surname\r\na@ashgrove.sch.uk,"Ann\r\nBcc: x",Lee\r\n')
+    staff_import(raw=raw, by=personas.leader, school=school, dry_run=False)
+    assert User.objects.get(email="a@ashgrove.sch.uk").first_name == "Ann Bcc: x"
