@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from notifications import registry
 from notifications.kinds import Category
+from notifications.models import Delivery
 from notifications.rendering import absolute_url
 from notifications.services import send_now, send_templated_mail, send_templated_mail_many
 from notifications.tasks import MAIL_TASK_OPTIONS
@@ -44,7 +45,14 @@ def welcome_mail_key(user_id: int) -> str:
 def mail_welcomes(user_ids: list[int], *, enqueue: bool = True) -> list[int]:
     """The welcome to imported staff ("choose your password"), on the ledger once per person:
     one insert for them all. Returns the ids of the ledger rows new and pending."""
-    people = User.objects.filter(pk__in=user_ids, is_active=True).values_list("pk", "email")
+    keys = {welcome_mail_key(pk): pk for pk in user_ids}
+    # Once per person, even if their address has changed since the first welcome.
+    welcomed = set(
+        Delivery.objects.filter(kind="welcome", key__in=list(keys)).values_list("key", flat=True)
+    )
+    people = User.objects.filter(
+        pk__in=[pk for key, pk in keys.items() if key not in welcomed], is_active=True
+    ).values_list("pk", "email")
     return send_templated_mail_many(
         "welcome",
         messages=[(email, welcome_mail_key(pk)) for pk, email in people],

@@ -298,3 +298,19 @@ def test_a_line_break_inside_a_quoted_name_becomes_a_space(personas, school):
     raw = io.BytesIO(b'Email,Forename,Surname\r\na@ashgrove.sch.uk,"Ann\r\nBcc: x",Lee\r\n')
     staff_import(raw=raw, by=personas.leader, school=school, dry_run=False)
     assert User.objects.get(email="a@ashgrove.sch.uk").first_name == "Ann Bcc: x"
+
+
+def test_the_welcome_is_once_per_person_even_after_their_address_changes(
+    personas, school, django_capture_on_commit_callbacks
+):
+    def run(email):
+        raw = io.BytesIO(staff_file([email, "Nia", "Jones", "Teacher"]))
+        with django_capture_on_commit_callbacks(execute=True):
+            return staff_import(
+                raw=raw, by=personas.leader, school=school, dry_run=False, welcome=True
+            )
+
+    assert run("nia@ashgrove.sch.uk").welcomed == 1
+    User.objects.filter(email="nia@ashgrove.sch.uk").update(email="nia.jones@ashgrove.sch.uk")
+    assert run("nia.jones@ashgrove.sch.uk").welcomed == 0
+    assert len(mail.outbox) == 1
