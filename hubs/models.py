@@ -634,7 +634,16 @@ class ImportJob(models.Model):
     file_token = models.CharField(max_length=64, help_text="The kept file's SHA-256.")
     file_name = models.CharField(max_length=200, blank=True)
     column_map = models.JSONField(default=dict, blank=True)
+    role_map = models.JSONField(
+        default=dict, blank=True, help_text="The file's own job titles, mapped to ours."
+    )
     dry_run = models.BooleanField(default=True, help_text="A preview: nothing is written.")
+    import_good_rows = models.BooleanField(
+        default=False, help_text="Import the rows without errors and leave the others out."
+    )
+    send_welcome = models.BooleanField(
+        default=False, help_text="Email each imported person a welcome (once per person)."
+    )
     confirms = models.OneToOneField(
         "self", on_delete=models.CASCADE, null=True, blank=True, related_name="confirmation"
     )
@@ -671,6 +680,33 @@ class ImportJob(models.Model):
     @property
     def finished(self) -> bool:
         return self.state in {self.State.DONE, self.State.FAILED}
+
+
+class StaffImportMapping(models.Model):
+    """
+    A school's own words in its staff files, remembered from its last import: which of our
+    fields a column holds (``column``), which of our job roles a job title is (``job_role``).
+    """
+
+    class Kind(models.TextChoices):
+        COLUMN = "column", "Column"
+        JOB_ROLE = "job_role", "Job title"
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="import_mappings")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    value = models.CharField(max_length=200, help_text="The file's word (a title in lower case).")
+    maps_to = models.CharField(max_length=20)
+
+    class Meta:
+        ordering = ["school", "kind", "value"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "kind", "value"], name="staff_import_mapping_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school}: {self.value} → {self.maps_to}"
 
 
 class LoneRangerInvitation(models.Model):

@@ -1,11 +1,16 @@
 """Background work for the community's structure. Tasks take ids and load fresh rows."""
 
+from allauth.account.forms import default_token_generator
+from allauth.account.utils import user_pk_to_url_str
 from celery import shared_task
+from django.conf import settings
 from django.contrib.sessions.models import Session
+from django.urls import reverse
 from django.utils import timezone
 
 from notifications import registry
 from notifications.kinds import Category
+from notifications.models import Delivery
 from notifications.rendering import absolute_url
 from notifications.services import send_now, send_templated_mail, send_templated_mail_many
 from notifications.tasks import MAIL_TASK_OPTIONS
@@ -29,6 +34,57 @@ def mail_invitations(invitations: list[tuple[int, str]], *, enqueue: bool = True
         "invitation",
         messages=[(email, f"invitation:{pk}") for pk, email in invitations],
         enqueue=enqueue,
+    )
+
+
+def welcome_mail_key(user_id: int) -> str:
+    """Once per person, whichever import (or how many) offered it."""
+    return f"welcome:{user_id}"
+
+
+def mail_welcomes(user_ids: list[int], *, enqueue: bool = True) -> list[int]:
+    """The welcome to imported staff ("choose your password"), on the ledger once per person:
+    one insert for them all. Returns the ids of the ledger rows new and pending."""
+    keys = {welcome_mail_key(pk): pk for pk in user_ids}
+    # Once per person, even if their address has changed since the first welcome.
+    welcomed = set(
+        Delivery.objects.filter(kind="welcome", key__in=list(keys)).values_list("key", flat=True)
+    )
+    people = User.objects.filter(
+        pk__in=[pk for key, pk in keys.items() if key not in welcomed], is_active=True
+    ).values_list("pk", "email")
+    return send_templated_mail_many(
+        "welcome",
+        messages=[(email, welcome_mail_key(pk)) for pk, email in people],
+        enqueue=enqueue,
+    )
+
+
+def welcome_email(delivery) -> registry.Email | None:
+    """Built when sent: nothing once they have signed in, left, or belong to no school."""
+    person = (
+        User.objects.select_related("school")
+        .filter(pk=int(delivery.key.split(":")[1]), is_active=True, last_login__isnull=True)
+        .first()
+    )
+    if person is None or person.school is None:
+        return None
+    path = reverse(
+        "account_reset_password_from_key",
+        kwargs={
+            "uidb36": user_pk_to_url_str(person),
+            "key": default_token_generator.make_token(person),
+        },
+    )
+    return registry.Email(
+        context={
+            "person": person,
+            "school": person.school,
+            "password_url": absolute_url(path),
+            "reset_url": absolute_url(reverse("account_reset_password")),
+            "sign_in_url": absolute_url(reverse("account_login")),
+            "valid_days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
+        }
     )
 
 
@@ -78,6 +134,7 @@ def lone_ranger_email(delivery) -> registry.Email | None:
 def register_emails() -> None:
     registry.register("invitation", category=Category.ESSENTIAL, build=invitation_email)
     registry.register("lone_ranger", category=Category.REMINDERS, build=lone_ranger_email)
+    registry.register("welcome", category=Category.ESSENTIAL, build=welcome_email)
 
 
 @shared_task(name="hubs.send_invitation", **MAIL_TASK_OPTIONS)

@@ -43,4 +43,9 @@ urlpatterns = [
     path("coordinator/import/staff/", onboarding.import_staff, name="import_staff"),
     path("schools/<int:urn>/import/", onboarding.school_import_staff, name="school_import_staff"),
     path("imports/<int:pk>/", onboarding.import_job, name="import_job"),
+    path(
+        "imports/<int:pk>/rows-left-out.csv",
+        onboarding.import_job_rejected,
+        name="import_job_rejected",
+    ),
 ]

@@ -12,21 +12,23 @@ are one transaction, invisible to the page until it commits).
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import logging
-from dataclasses import asdict
 
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from cpdhub.csvsafe import writer as csv_writer
+
 from .. import permissions
-from ..models import ImportJob, User
+from ..models import ImportJob, StaffImportMapping, User
 from .files import ImportFileError
 from .gias import gias_import
-from .staff import staff_import
-from .uploads import upload_path
+from .staff import FIELDS, role_map_clean, staff_import
+from .uploads import rejected_path, upload_path
 
 logger = logging.getLogger(__name__)
 
@@ -56,12 +58,21 @@ def import_job_start(
     school=None,
     hub=None,
     column_map: dict | None = None,
+    role_map: dict | None = None,
     file_name: str = "",
 ) -> ImportJob:
-    """A preview (dry run) of a kept file, queued. Raises ImportFileError for a stale token."""
+    """
+    A preview (dry run) of a kept file, queued. Raises ImportFileError for a stale token.
+    A school's staff: the columns and job titles the person maps are remembered for the
+    school, and what was remembered from its earlier files is used where this file is silent.
+    """
     permissions.require_can_run_import(user, kind=kind, school=school)
     total = count_rows(token, user.pk)
+    column_map = {k: v for k, v in (column_map or {}).items() if v in FIELDS}
+    role_map = role_map_clean(role_map or {})
     with transaction.atomic():
+        if kind == ImportJob.Kind.STAFF and school is not None:
+            column_map, role_map = _remember(school, column_map=column_map, role_map=role_map)
         job = ImportJob.objects.create(
             created_by=user,
             kind=kind,
@@ -69,16 +80,40 @@ def import_job_start(
             hub=hub,
             file_token=token,
             file_name=file_name[:200],
-            column_map=column_map or {},
+            column_map=column_map,
+            role_map=role_map,
             total_rows=total,
         )
         transaction.on_commit(lambda: _enqueue(job.pk))
     return job
 
 
-def import_job_confirm(*, user: User, preview: ImportJob) -> ImportJob:
+def _remember(school, *, column_map: dict, role_map: dict) -> tuple[dict, dict]:
+    """Store this person's choices for the school; return them over the school's earlier ones."""
+    given = [(StaffImportMapping.Kind.COLUMN, k[:200], v) for k, v in column_map.items()]
+    given += [(StaffImportMapping.Kind.JOB_ROLE, k[:200], v) for k, v in role_map.items()]
+    for kind, value, maps_to in given:
+        StaffImportMapping.objects.update_or_create(
+            school=school, kind=kind, value=value, defaults={"maps_to": maps_to}
+        )
+    known = {kind: {} for kind in StaffImportMapping.Kind.values}
+    for kind, value, maps_to in StaffImportMapping.objects.filter(school=school).values_list(
+        "kind", "value", "maps_to"
+    ):
+        known[kind][value] = maps_to
+    return known[StaffImportMapping.Kind.COLUMN], known[StaffImportMapping.Kind.JOB_ROLE]
+
+
+def import_job_confirm(
+    *,
+    user: User,
+    preview: ImportJob,
+    import_good_rows: bool = False,
+    send_welcome: bool = False,
+) -> ImportJob:
     """
-    The import for real of a preview that found no errors: once. A second call (a second
+    The import for real of a preview: once. A preview with errors can be confirmed only as
+    "import the good rows" (the others are left out, for download). A second call (a second
     click, a refresh that sends the form again) returns the confirmation already made.
     """
     permissions.require_own_import_job(user, preview)
@@ -88,10 +123,16 @@ def import_job_confirm(*, user: User, preview: ImportJob) -> ImportJob:
         existing = ImportJob.objects.filter(confirms=preview).first()
         if existing is not None:
             return existing
+        staff = preview.kind == ImportJob.Kind.STAFF
+        import_good_rows = staff and import_good_rows and not preview.result.get("ok")
         if not (
-            preview.dry_run and preview.state == ImportJob.State.DONE and preview.result.get("ok")
+            preview.dry_run
+            and preview.state == ImportJob.State.DONE
+            and (preview.result.get("ok") or (import_good_rows and preview.result.get("good")))
         ):
-            raise ImportFileError("Only a preview without errors can be confirmed.")
+            raise ImportFileError(
+                "Only a preview without errors can be confirmed, or its good rows imported."
+            )
         upload_path(token=preview.file_token, user_id=user.pk)  # still here?
         job = ImportJob.objects.create(
             created_by=user,
@@ -101,6 +142,9 @@ def import_job_confirm(*, user: User, preview: ImportJob) -> ImportJob:
             file_token=preview.file_token,
             file_name=preview.file_name,
             column_map=preview.column_map,
+            role_map=preview.role_map,
+            import_good_rows=import_good_rows,
+            send_welcome=staff and send_welcome,
             total_rows=preview.total_rows,
             dry_run=False,
             confirms=preview,
@@ -123,6 +167,40 @@ def import_job_progress(job: ImportJob) -> int:
     if job.finished:
         return job.total_rows
     return min(cache.get(_progress_key(job.pk)) or 0, job.total_rows)
+
+
+def _run_staff(job: ImportJob, raw, progress) -> dict:
+    """The staff import, with the rows it leaves out written to a CSV beside the upload."""
+    started: list[bool] = []
+    finished: list[bool] = []
+    path = rejected_path(job_id=job.pk, user_id=job.created_by_id)
+    with contextlib.ExitStack() as cleanup:
+        # Kept only when the job finished and left rows out (runs after the file is closed).
+        cleanup.callback(lambda: None if started and finished else path.unlink(missing_ok=True))
+        out = cleanup.enter_context(path.open("w", encoding="utf-8-sig", newline=""))
+        rejected_csv = csv_writer(out)
+
+        def rejected(header: list[str], values: list[str], line: int, reason: str) -> None:
+            if not started:
+                rejected_csv.writerow(["Line", *header, "Why it was left out"])
+                started.append(True)
+            cells = [v.replace("\x00", "") for v in values[: len(header)]]
+            rejected_csv.writerow([line, *cells, *[""] * (len(header) - len(cells)), reason])
+
+        outcome = staff_import(
+            raw=raw,
+            by=job.created_by,
+            school=job.school,
+            column_map=job.column_map,
+            role_map=job.role_map,
+            dry_run=job.dry_run,
+            import_good_rows=job.import_good_rows,
+            welcome=job.send_welcome,
+            rejected=rejected,
+            progress=progress,
+        )
+        finished.append(True)
+        return outcome.as_json() | {"rejected_file": bool(started)}
 
 
 def import_job_run(*, job_id: int) -> bool:
@@ -152,22 +230,7 @@ def import_job_run(*, job_id: int) -> bool:
                     "errors": outcome.errors,
                 }
             else:
-                outcome = staff_import(
-                    raw=raw,
-                    by=job.created_by,
-                    school=job.school,
-                    column_map=job.column_map,
-                    dry_run=job.dry_run,
-                    progress=progress,
-                )
-                result = {
-                    "ok": outcome.ok,
-                    "dry_run": outcome.dry_run,
-                    "summary": outcome.summary(),
-                    "counts": outcome.counts,
-                    "unmapped": outcome.unmapped,
-                    "rows": [asdict(row) for row in outcome.rows],
-                }
+                result = _run_staff(job, raw, progress)
     except ImportFileError as error:
         ImportJob.objects.filter(pk=job.pk).update(
             state=ImportJob.State.FAILED,

@@ -15,7 +15,7 @@ from __future__ import annotations
 import csv
 import re
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import BinaryIO
 
 from allauth.account.models import EmailAddress
@@ -23,19 +23,25 @@ from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.db.models.functions import Lower
 
 from ..models import (
+    COORDINATORS_GROUP,
     CanonicalEmail,
     Invitation,
+    Responsibility,
     School,
     SchoolDomain,
     Subject,
     User,
+    UserResponsibility,
     canonical_email,
 )
 from ..services import email_domain, invitations_create_many
+from ..tasks import mail_welcomes
 from .files import ImportFileError, cell, open_csv_text
+from .job_titles import RESPONSIBILITY_WORDS, ROLE_WORDS
 
 FIELDS = {
     "email": "Email",
@@ -54,24 +60,10 @@ ALIASES = {
     "school_urn": ["school urn", "urn"],
 }
 REQUIRED = ["email", "first_name", "last_name"]
-ROLE_WORDS = {
-    **{label.lower(): value for value, label in User.JobRole.choices},
-    **{value: value for value in User.JobRole.values},
-    "class teacher": "teacher",
-    "classroom teacher": "teacher",
-    "ta": "ta",
-    "learning support assistant": "ta",
-    "hlta": "hlta",
-    "head of department": "middle_leader",
-    "subject leader": "middle_leader",
-    "head of year": "middle_leader",
-    "headteacher": "senior_leader",
-    "head teacher": "senior_leader",
-    "deputy headteacher": "senior_leader",
-    "assistant headteacher": "senior_leader",
-    "support": "support_staff",
-}
-MAX_SHOWN = 500  # rows listed on the preview page (the counts cover every row)
+MAX_ROWS = 20_000  # staff rows a file may hold (a large MAT's whole staff is a few thousand)
+MAX_SHOWN = 500  # rows without an error kept for the preview page (the counts cover every row)
+MAX_ERRORS_SHOWN = 500  # rows with an error kept; the rest are in the download of rejected rows
+MAX_UNKNOWN_ROLES = 50  # distinct unrecognised job titles offered for mapping
 CHUNK = 1000  # rows checked and written together: a few queries per chunk, not per row
 
 
@@ -95,36 +87,88 @@ class StaffRow:
 @dataclass
 class StaffResult:
     dry_run: bool = True
+    import_good_rows: bool = False
     rows: list[StaffRow] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
     unmapped: list[str] = field(default_factory=list)
+    # Unrecognised job titles and how many rows have each (the first MAX_UNKNOWN_ROLES).
+    unknown_roles: dict[str, int] = field(default_factory=dict)
+    welcomed: int = 0
+    _shown: dict[bool, int] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
         return not self.counts.get(Outcome.ERROR)
 
     @property
+    def errors(self) -> int:
+        return self.counts.get(Outcome.ERROR, 0)
+
+    @property
+    def good(self) -> int:
+        return self.done - self.errors
+
+    @property
+    def written(self) -> bool:
+        """Whether the good rows are (or would be, in a preview) saved."""
+        return self.ok or self.import_good_rows
+
+    @property
     def done(self) -> int:
         return sum(self.counts.values())
 
+    @property
+    def not_listed(self) -> int:
+        """Rows counted but not kept in the result (the page says how many)."""
+        return self.done - len(self.rows)
+
     def add(self, row: StaffRow) -> None:
+        """Count every row; keep the first MAX_ERRORS_SHOWN errors and MAX_SHOWN others, so
+        the stored result and its page stay small whatever the file's size."""
         self.counts[row.outcome] = self.counts.get(row.outcome, 0) + 1
-        if len(self.rows) < MAX_SHOWN or row.outcome == Outcome.ERROR:
+        error = row.outcome == Outcome.ERROR
+        shown = self._shown.get(error, 0)
+        if shown < (MAX_ERRORS_SHOWN if error else MAX_SHOWN):
+            self._shown[error] = shown + 1
             self.rows.append(row)
 
     def summary(self) -> str:
         c = self.counts
-        if not self.ok:
+        errors = c.get(Outcome.ERROR, 0)
+        if not self.written:
             return (
-                f"{c[Outcome.ERROR]} row(s) have errors, so nothing was imported. Correct the "
-                "file and upload it again."
+                f"{errors} row(s) have errors, so nothing was imported. Correct the file and "
+                "upload it again"
+                + (", or import the good rows and download the rest." if self.good else ".")
             )
         verb = "would be" if self.dry_run else "were"
-        return (
+        text = (
             f"{c.get(Outcome.NEW, 0)} new account(s) {verb} made, {c.get(Outcome.UPDATED, 0)} "
             f"updated, {c.get(Outcome.UNCHANGED, 0)} unchanged and "
             f"{c.get(Outcome.INVITED, 0)} invited."
         )
+        if errors:
+            text += f" {errors} row(s) with errors {verb} left out: download them to correct."
+        if self.welcomed:
+            text += f" {self.welcomed} welcome email(s) {verb} sent."
+        return text
+
+    def as_json(self) -> dict:
+        """What an import job keeps: bounded by the caps above, whatever the file's size."""
+        return {
+            "ok": self.ok,
+            "dry_run": self.dry_run,
+            "import_good_rows": self.import_good_rows,
+            "summary": self.summary(),
+            "counts": self.counts,
+            "good": self.good,
+            "errors": self.errors,
+            "unmapped": self.unmapped[:100],
+            "unknown_roles": self.unknown_roles,
+            "not_listed": self.not_listed,
+            "welcomed": self.welcomed,
+            "rows": [asdict(row) for row in self.rows],
+        }
 
 
 def recognise_columns(header: list[str], column_map: dict[str, str] | None = None) -> dict:
@@ -142,10 +186,27 @@ def recognise_columns(header: list[str], column_map: dict[str, str] | None = Non
     return found
 
 
-def _role(value: str) -> str | None:
+def _key(value: str) -> str:
+    return re.sub(r"\s+", " ", value.strip().lower())
+
+
+def _role(value: str, role_map: dict[str, str]) -> str | None:
     if not value:
         return User.JobRole.TEACHER
-    return ROLE_WORDS.get(re.sub(r"\s+", " ", value.strip().lower()))
+    key = _key(value)
+    return role_map.get(key) or ROLE_WORDS.get(key)
+
+
+def role_map_clean(given: dict) -> dict[str, str]:
+    """A person's choices of job role for their file's titles: {title in lower case: role}."""
+    return {
+        _key(str(title))[:100]: role
+        for title, role in (given or {}).items()
+        if role in User.JobRole.values and str(title).strip()
+    }
+
+
+HAS_NUL = "\x00"
 
 
 def staff_import(
@@ -154,7 +215,11 @@ def staff_import(
     by: User | None,
     school: School | None = None,
     column_map: dict[str, str] | None = None,
+    role_map: dict[str, str] | None = None,
     dry_run: bool = True,
+    import_good_rows: bool = False,
+    welcome: bool = False,
+    rejected=None,
     progress=None,
 ) -> StaffResult:
     """
@@ -164,8 +229,15 @@ def staff_import(
     read as a stream and handled a chunk at a time: one look-up of the chunk's known people
     and open invitations, new accounts and invitations written in bulk. ``progress(done)``,
     when given, is called after each chunk (the background job's progress bar).
+
+    A file with an error row imports nothing, unless ``import_good_rows``: then every row
+    without an error is imported and the others are left out. ``rejected(header, values,
+    line, reason)``, when given, is called for each row left out (the download of the rest).
+    ``role_map`` maps the file's own job titles to ours (the person's choices). ``welcome``:
+    each imported person who has never signed in is emailed a welcome with a link to choose
+    a password, once per person (the email ledger's key).
     """
-    result = StaffResult(dry_run=dry_run)
+    result = StaffResult(dry_run=dry_run, import_good_rows=import_good_rows)
     text = open_csv_text(raw)
     reader = csv.reader(text)
     try:
@@ -174,6 +246,8 @@ def staff_import(
         raise ImportFileError(f"This is not a valid CSV file ({error}).") from None
     if not header:
         raise ImportFileError("This file is empty.")
+    if any(HAS_NUL in h for h in header):
+        raise ImportFileError(_nul_message(1))
     header = [h.strip() for h in header]
     columns = recognise_columns(header, column_map)
     result.unmapped = [h for h in header if h and h not in columns]
@@ -194,18 +268,31 @@ def staff_import(
         domains=dict(SchoolDomain.objects.values_list("domain", "school_id")),  # one per school
         subjects={s.name.lower(): s for s in Subject.objects.all()},
         by=by,
+        role_map=role_map_clean(role_map or {}),
+        result=result,
     )
     with transaction.atomic():
-        chunk: list[tuple[int, dict]] = []
+        chunk: list[tuple[int, dict, list[str]]] = []
+        rows = 0
         try:
             for values in reader:
                 line = reader.line_num
                 if not any(v.strip() for v in values):
                     continue
-                row = {n: cell(values[i]) if i < len(values) else "" for n, i in index.items()}
-                chunk.append((line, row))
+                rows += 1
+                if rows > MAX_ROWS:
+                    raise ImportFileError(
+                        f"This file has more than {MAX_ROWS:,} rows of staff; the limit is "
+                        f"{MAX_ROWS:,} a file, so nothing was imported. Split it (by school, or "
+                        "in halves) and import each part."
+                    )
+                if any(HAS_NUL in v for v in values):
+                    row = {"nul": True}
+                else:
+                    row = {n: cell(values[i]) if i < len(values) else "" for n, i in index.items()}
+                chunk.append((line, row, values))
                 if len(chunk) >= CHUNK:
-                    _chunk(chunk, context, result)
+                    _chunk(chunk, context, result, header=header, rejected=rejected)
                     chunk = []
                     if progress is not None:
                         progress(result.done)
@@ -214,12 +301,27 @@ def staff_import(
                 f"Line {reader.line_num}: this is not a valid CSV file ({error})."
             ) from None
         if chunk:
-            _chunk(chunk, context, result)
-        if dry_run or not result.ok:
+            _chunk(chunk, context, result, header=header, rejected=rejected)
+        if result.written and welcome and context.welcome:
+            result.welcomed = welcome_send(user_ids=context.welcome)
+        if dry_run or not result.written:
             transaction.set_rollback(True)
     if not result.counts:
         raise ImportFileError("This file has a header but no staff in it.")
     return result
+
+
+def _nul_message(line: int) -> str:
+    return (
+        f"Line {line} holds a NUL character (a zero byte), which is not text: the file may be "
+        "damaged or saved in another format. Open it in your spreadsheet and save it again as "
+        "“CSV UTF-8”."
+    )
+
+
+def welcome_send(*, user_ids: list[int]) -> int:
+    """The welcome email, through the ledger, once per person: how many are new on it."""
+    return len(mail_welcomes(user_ids))
 
 
 @dataclass
@@ -229,7 +331,10 @@ class _Context:
     domains: dict[str, int]
     subjects: dict[str, Subject]
     by: User | None
+    role_map: dict[str, str]
+    result: StaffResult
     seen: dict[str, int] = field(default_factory=dict)
+    welcome: list[int] = field(default_factory=list)  # who is offered the welcome email
 
 
 @dataclass
@@ -242,10 +347,15 @@ class _Person:
     role: str
     target: School
     chosen: set[int]
+    responsibility: str = ""
 
 
 def _check(line: int, row: dict, context: _Context) -> _Person | StaffRow:
     """One row on its own (no queries): the person it describes, or the row with its error."""
+    if row.get("nul"):
+        return StaffRow(
+            line=line, email="", name="", outcome=Outcome.ERROR, message=_nul_message(line)
+        )
     email = row.get("email", "").lower()
     name = f"{row.get('first_name', '')} {row.get('last_name', '')}".strip()
     out = StaffRow(line=line, email=email, name=name, outcome=Outcome.ERROR)
@@ -274,12 +384,15 @@ def _check(line: int, row: dict, context: _Context) -> _Person | StaffRow:
             return refuse(f"Unknown school: no member school has the URN “{urn[:20]}” here.")
     if target is None:
         return refuse("No school: give a School URN.")
-    role = _role(row.get("job_role", ""))
+    role = _role(row.get("job_role", ""), context.role_map)
     if role is None:
+        title = _key(row["job_role"])[:100]
+        unknown = context.result.unknown_roles
+        if title in unknown or len(unknown) < MAX_UNKNOWN_ROLES:
+            unknown[title] = unknown.get(title, 0) + 1
         return refuse(
-            f"Unknown job role “{row['job_role'][:60]}”. Use one of: "
-            + ", ".join(User.JobRole.labels)
-            + "."
+            f"Unknown job role “{row['job_role'][:60]}”: choose which of ours it is below the "
+            "list, or use one of: " + ", ".join(User.JobRole.labels) + "."
         )
     wanted = [s.strip().lower() for s in re.split(r"[;,/]", row.get("subjects", ""))]
     wanted = [s for s in wanted if s]
@@ -295,22 +408,40 @@ def _check(line: int, row: dict, context: _Context) -> _Person | StaffRow:
         role=role,
         target=target,
         chosen={context.subjects[s].pk for s in wanted},
+        responsibility=RESPONSIBILITY_WORDS.get(_key(row.get("job_role", "")), ""),
     )
 
 
-def _chunk(chunk: list[tuple[int, dict]], context: _Context, result: StaffResult) -> None:
+def _chunk(
+    chunk: list[tuple[int, dict, list[str]]],
+    context: _Context,
+    result: StaffResult,
+    *,
+    header: list[str],
+    rejected=None,
+) -> None:
     """Check a chunk of rows, then write it: a handful of queries whatever its size."""
-    checked = [_check(line, row, context) for line, row in chunk]
+    checked = [_check(line, row, context) for line, row, _ in chunk]
     people = [person for person in checked if isinstance(person, _Person)]
-    if not people:
-        for row in checked:
-            result.add(row)
-        return
+    if people:
+        _write(people, context)
+    for (line, _, values), row in zip(chunk, checked, strict=True):  # in the file's order
+        out = row.out if isinstance(row, _Person) else row
+        result.add(out)
+        if out.outcome == Outcome.ERROR and rejected is not None:
+            rejected(header, values, line, out.message)
+
+
+def _write(people: list[_Person], context: _Context) -> None:
+    """The chunk's people without an error in their own row: looked up, then written."""
+    coordinator = User.groups.through.objects.filter(
+        user=OuterRef("pk"), group__name=COORDINATORS_GROUP
+    )
     known = {
         user.mailbox: user
-        for user in User.objects.annotate(mailbox=CanonicalEmail("email")).filter(
-            mailbox__in=[p.mailbox for p in people]
-        )
+        for user in User.objects.annotate(
+            mailbox=CanonicalEmail("email"), in_coordinators_group=Exists(coordinator)
+        ).filter(mailbox__in=[p.mailbox for p in people])
     }
     subjects_of: dict[int, set[int]] = {}
     if any(p.chosen for p in people) and known:
@@ -323,6 +454,7 @@ def _chunk(chunk: list[tuple[int, dict]], context: _Context, result: StaffResult
         .filter(lower__in=[p.email for p in people])
         .values_list("lower", "school_id")
     )
+    invited_elsewhere = {email for email, school_id in invited}
     new_users: list[tuple[_Person, User]] = []
     invitations: list[_Person] = []
     for person in people:
@@ -333,16 +465,24 @@ def _chunk(chunk: list[tuple[int, dict]], context: _Context, result: StaffResult
         elif context.domains.get(email_domain(person.email)) == person.target.pk:
             out.outcome = Outcome.NEW
             new_users.append((person, _new_user(person)))
+            if person.responsibility:
+                out.message = (
+                    f"{Responsibility(person.responsibility).label} is ticked as a "
+                    "responsibility (they can change it in “My details”)."
+                )
         elif email_domain(person.email) in context.domains:
             out.message = "This address is another member school's: they sign up there themselves."
         elif (person.email, person.target.pk) in invited:
             out.outcome, out.message = Outcome.UNCHANGED, "Already invited."
+        elif person.email in invited_elsewhere:
+            out.message = (
+                "This address has an open invitation from another school: an import leaves it "
+                "as it is."
+            )
         else:
             out.outcome = Outcome.INVITED
             out.message = "Outside the school's email domains: an invitation is sent."
             invitations.append(person)
-    for row in checked:  # in the file's order
-        result.add(row.out if isinstance(row, _Person) else row)
     if new_users:
         made = User.objects.bulk_create([user for _, user in new_users], batch_size=CHUNK)
         EmailAddress.objects.bulk_create(
@@ -357,6 +497,23 @@ def _chunk(chunk: list[tuple[int, dict]], context: _Context, result: StaffResult
             ],
             batch_size=CHUNK,
         )
+        UserResponsibility.objects.bulk_create(
+            [
+                UserResponsibility(user_id=user.pk, responsibility=person.responsibility)
+                for person, user in new_users
+                if person.responsibility
+            ],
+            ignore_conflicts=True,
+        )
+        context.welcome.extend(user.pk for _, user in new_users)
+    context.welcome.extend(
+        known[p.mailbox].pk
+        for p in people
+        if p.out.outcome in (Outcome.UPDATED, Outcome.UNCHANGED)
+        and p.mailbox in known
+        and known[p.mailbox].last_login is None
+        and known[p.mailbox].is_active
+    )
     invitations_create_many(
         invitations=[(p.target, p.email) for p in invitations], invited_by=context.by
     )
@@ -375,11 +532,35 @@ def _new_user(person: _Person) -> User:
     )
 
 
+def out_of_reach(user: User, school: School) -> str:
+    """
+    Why an import into ``school`` may not change this existing account, or "" when it may.
+    An import only ever changes people already in the school it imports into: never the
+    coordinator or an administrator, never an account that belongs to no school (the first
+    coordinator has none), never a member of another school. Whoever imports (a CPD leader or
+    the coordinator), the same rule, row by row.
+    """
+    if user.is_staff or user.is_superuser or getattr(user, "in_coordinators_group", False):
+        return (
+            "This address is a coordinator's or an administrator's account: an import never "
+            "changes it."
+        )
+    if user.school_id is None:
+        return (
+            "This address already has an account that belongs to no school: an import never "
+            "changes it. The coordinator can attach it to the school."
+        )
+    if user.school_id != school.pk:
+        return "This person is already a member of another school: an import never changes them."
+    return ""
+
+
 def _update(person: _Person, user: User, subjects: set[int]) -> None:
     """A known person: updated (one save, so their expert profile follows), or unchanged."""
     out = person.out
-    if user.school_id not in (None, person.target.pk):
-        out.message = "This person is already a member of another school."
+    refusal = out_of_reach(user, person.target)
+    if refusal:
+        out.message = refusal
         return
     changed = (
         user.first_name != person.first_name

@@ -44,3 +44,8 @@ def upload_path(*, token: str, user_id: int) -> Path:
     if not TOKEN.match(token or "") or not path.exists():
         raise ImportFileError("That file is no longer here: upload it again.")
     return path
+
+
+def rejected_path(*, job_id: int, user_id: int) -> Path:
+    """The rows an import job left out, with the reason for each (written by the job)."""
+    return uploads_dir(user_id) / f"rejected-{int(job_id)}.csv"

@@ -5,17 +5,21 @@ from __future__ import annotations
 import datetime
 import json
 
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
 from .. import permissions
-from ..models import Hub, ImportJob, School
+from ..models import Hub, ImportJob, School, User
+from ..paging import page_of
 from .files import ImportFileError
 from .forms import GiasUploadForm, StaffUploadForm
 from .jobs import import_job_confirm, import_job_progress, import_job_start
 from .staff import FIELDS
-from .uploads import upload_keep
+from .uploads import rejected_path, upload_keep
+
+ROWS_PER_PAGE = 100  # of an import's kept rows (at most a thousand are kept)
 
 
 def _pk(value) -> int | None:
@@ -36,6 +40,15 @@ def _column_map(request) -> dict[str, str]:
     return {str(k)[:200]: v for k, v in mapping.items() if v in FIELDS}
 
 
+def _role_map(request) -> dict[str, str]:
+    """The person's job role for each of their file's unrecognised titles (``role:<title>``)."""
+    return {
+        key[5:][:100]: value
+        for key, value in request.POST.items()
+        if key.startswith("role:") and value in User.JobRole.values
+    }
+
+
 def _run(request, *, form, kind: str, context: dict, template: str):
     """
     Upload -> preview -> confirm. The file is kept by its hash; the preview and the import
@@ -48,7 +61,12 @@ def _run(request, *, form, kind: str, context: dict, template: str):
         try:
             if step == "confirm":
                 preview = _preview_job(request)
-                job = import_job_confirm(user=request.user, preview=preview)
+                job = import_job_confirm(
+                    user=request.user,
+                    preview=preview,
+                    import_good_rows=request.POST.get("import_good_rows") == "on",
+                    send_welcome=request.POST.get("send_welcome") == "on",
+                )
                 return redirect(job)
             if "token" not in request.POST:
                 if not form.is_valid():
@@ -96,6 +114,7 @@ def import_job(request, pk: int):
         else (f"Import staff to {job.school.name}" if job.school else "Import staff")
     )
     done = import_job_progress(job)
+    result = job.result if job.state == ImportJob.State.DONE else None
     return render(
         request,
         "hubs/import.html",
@@ -109,7 +128,13 @@ def import_job(request, pk: int):
             "upload_url": upload_url,
             "done": done,
             "percent": round(100 * done / job.total_rows) if job.total_rows else 0,
-            "result": job.result if job.state == ImportJob.State.DONE else None,
+            "result": result,
+            "rows": page_of(request, (result or {}).get("rows") or [], per_page=ROWS_PER_PAGE),
+            "unknown_roles": sorted(((result or {}).get("unknown_roles") or {}).items())
+            if staff
+            else [],
+            "job_roles": User.JobRole.choices,
+            "column_map_json": json.dumps(job.column_map or {}),
             "unmapped": job.result.get("unmapped") if job.state == ImportJob.State.FAILED else None,
             "fields": FIELDS,
             "stalled": job.state == ImportJob.State.QUEUED
@@ -151,7 +176,11 @@ def _staff_flow(request, *, school: School | None):
             target = chosen
         if target is not None:
             permissions.require_can_import_staff(request.user, target)
-        return {"school": target, "column_map": _column_map(request)}
+        return {
+            "school": target,
+            "column_map": _column_map(request),
+            "role_map": _role_map(request),
+        }
 
     return _run(
         request,
@@ -176,3 +205,19 @@ def school_import_staff(request, urn: int):
     school = get_object_or_404(School, urn=urn)
     permissions.require_can_import_staff(request.user, school)
     return _staff_flow(request, school=school)
+
+
+def import_job_rejected(request, pk: int):
+    """The rows an import left out, as a CSV with the reason for each: correct, upload again."""
+    job = get_object_or_404(ImportJob, pk=pk, kind=ImportJob.Kind.STAFF)
+    permissions.require_own_import_job(request.user, job)
+    path = rejected_path(job_id=job.pk, user_id=job.created_by_id)
+    if not path.exists():
+        raise Http404("This import left no rows out.")
+    stamp = timezone.localdate().isoformat()
+    return FileResponse(
+        path.open("rb"),
+        as_attachment=True,
+        filename=f"staff-rows-left-out-{stamp}.csv",
+        content_type="text/csv; charset=utf-8",
+    )

@@ -73,3 +73,61 @@ def test_coordinator_imports_staff_from_a_file(page, demo, settings, tmp_path, w
     assert axe_violations(page) == []
     assert school.invitations.get().email == "new.teacher@gmail.test"
     assert not User.objects.filter(email="new.teacher@gmail.test").exists()
+
+
+def fits_the_screen(page, width: int) -> None:
+    """Nothing on the page's own part (the site's navigation is not this page's) but a table's
+    own scrolling box reaches past the screen's edge."""
+    wide = page.evaluate(
+        "[...document.querySelectorAll('main *')].filter(e => !e.closest('.table-scroll')"
+        " && e.getBoundingClientRect().right > innerWidth + 1).map(e => e.tagName + '.'"
+        " + e.className + '#' + e.id + ' ' + Math.round(e.getBoundingClientRect().right))"
+    )
+    assert not wide, f"wider than {width} px: {wide}"
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_leader_maps_a_title_imports_the_good_rows_and_welcomes_staff(
+    page, demo, settings, tmp_path, width
+):
+    """The preview with errors, as a CPD leader sees it on a laptop and on a phone: the title
+    mapping, the download of the rows left out and the confirm choices fit the screen."""
+    settings.IMPORTS_DIR = tmp_path
+    page.set_viewport_size({"width": width, "height": 900})
+    school = School.objects.get(urn=148101)
+    domain = school.domains.values_list("domain", flat=True).first()
+    staff = (
+        "Email,Forename,Surname,Role\r\n"
+        f"nia.jones@{domain},Nia,Jones,SENCo\r\n"
+        f"cy.ng@{domain},Cy,Ng,Pastoral Wizard\r\n"
+        "not-an-address,Bad,Row,Teacher\r\n"
+    ).encode()
+    sign_in(page, "leader@demo.test")
+    page.goto(page.base_url + f"/schools/{school.urn}/import/")
+    page.get_by_label("CSV file").set_input_files(
+        {"name": "staff.csv", "mimeType": "text/csv", "buffer": staff}
+    )
+    page.get_by_role("button", name="Upload and preview").click()
+    main = page.get_by_role("main")
+    expect(main).to_contain_text("Preview: some rows have errors", timeout=15_000)
+    expect(main.get_by_role("link", name="Download the 2 rows with errors")).to_be_visible()
+    mapping = main.get_by_label("“pastoral wizard” (1 row)")
+    expect(mapping).to_be_visible()
+    fits_the_screen(page, width)
+    assert axe_violations(page) == []
+    mapping.select_option(label="Support staff")
+    page.get_by_role("button", name="Preview again with these roles").click()
+    expect(main).to_contain_text("Download the 1 row with errors", timeout=15_000)
+    good_rows = main.get_by_label("Import the 2 good rows and leave out the 1 with errors")
+    welcome = main.get_by_label("Email each person imported", exact=False)
+    expect(good_rows).to_be_visible()
+    expect(welcome).to_be_visible()
+    fits_the_screen(page, width)
+    assert axe_violations(page) == []
+    good_rows.check()
+    welcome.check()
+    page.get_by_role("button", name="Import the good rows").click()
+    expect(main.get_by_role("heading", name="Imported")).to_be_visible(timeout=15_000)
+    expect(main).to_contain_text("1 row(s) with errors were left out")
+    assert User.objects.get(email=f"cy.ng@{domain}").job_role == User.JobRole.SUPPORT_STAFF
+    assert User.objects.get(email=f"nia.jones@{domain}").responsibilities.exists()

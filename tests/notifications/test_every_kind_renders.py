@@ -28,7 +28,13 @@ from portfolios.models import Need
 from privacy.models import DataExport
 from tests.cpd_sessions.factories import SessionFactory, book, london, release_data
 from tests.experts.factories import ExpertProfileFactory
-from tests.factories import InvitationFactory, SubjectNetworkFactory, TermFactory, UserFactory
+from tests.factories import (
+    InvitationFactory,
+    SchoolFactory,
+    SubjectNetworkFactory,
+    TermFactory,
+    UserFactory,
+)
 from tests.portfolios.factories import EntryFactory, GoalFactory, NeedFactory, follow_up_for
 
 MARK = "Zoë O'Brien <Head> & Co"
@@ -127,6 +133,11 @@ def _invitation(kind: str) -> Delivery:
     return row(kind, f"invitation:{invitation.pk}", email=invitation.email)
 
 
+def _welcome(kind: str) -> Delivery:
+    newcomer = person(school=SchoolFactory(name=f"Ashgrove: {MARK}"))
+    return row(kind, f"welcome:{newcomer.pk}", newcomer)
+
+
 def _lone_ranger(kind: str) -> Delivery:
     network = SubjectNetworkFactory(name=f"Geography: {MARK}", meeting_pattern=MARK)
     network.leads.add(person())
@@ -216,6 +227,7 @@ FACTORIES = {
     "contact_request": _contact_request,
     "invitation": _invitation,
     "lone_ranger": _lone_ranger,
+    "welcome": _welcome,
     "network_prompt": _network_prompt,
     "impact_follow_up": _impact_follow_up,
     "digest": _termly,

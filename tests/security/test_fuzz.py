@@ -126,6 +126,7 @@ NOT_CRAWLED = {
     "join/<str:token>/": "an invitation token from an email",
     "me/data/<str:token>/": "a download token made in the background",
     "imports/<int:pk>/": "an import job exists only after an upload (tests/hubs/test_onboarding_*)",
+    "imports/<int:pk>/rows-left-out.csv": "only after an upload with errors (test_onboarding_*)",
     "coordinator/needs/commission/": "only for an area with needs and no supply, not in the demo",
     "sessions/<int:pk>/book/": "none bookable here; fuzzed in tests/cpd_sessions/test_input.py",
     "sessions/<int:pk>/feedback/": "a past booking; fuzzed in tests/cpd_sessions/test_input.py",

@@ -264,6 +264,7 @@ MATRIX: dict[str, dict] = {
     "hubs:school_import_staff": only(LEADER_A, post=403, post_leader_a=200, post_coordinator=200),
     # An import's progress: the person who started it.
     "hubs:import_job": only({"leader_a": 200}),
+    "hubs:import_job_rejected": only({"leader_a": 200}),
 }
 
 # What a POST carries, where an empty one would stop at the form before any permission check.
@@ -394,6 +395,7 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
     test runs in a savepoint inside it, so tests cannot see each other's writes)."""
     media = override_settings(
         MEDIA_ROOT=str(tmp_path_factory.mktemp("media")),
+        IMPORTS_DIR=tmp_path_factory.mktemp("imports"),
         PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
     )
     media.enable()
@@ -491,3 +493,65 @@ def test_permission_matrix(name, world):
         if got != expected(name, method, role)
     }
     assert not wrong, f"{name} ({url}): {wrong}"
+
+
+def _people_outside(school_id: int) -> dict:
+    """Every column of every account outside a school, and every row that hangs off one."""
+    from allauth.account.models import EmailAddress  # noqa: PLC0415 -- only this test needs it
+
+    from hubs.models import Invitation, User, UserResponsibility  # noqa: PLC0415 -- idem
+
+    outside = User.objects.exclude(school_id=school_id)
+    ids = list(outside.values_list("pk", flat=True))
+    return {
+        "users": list(outside.order_by("pk").values_list()),
+        "subjects": list(User.subjects.through.objects.filter(user_id__in=ids).values_list()),
+        "groups": list(User.groups.through.objects.filter(user_id__in=ids).values_list()),
+        "responsibilities": list(UserResponsibility.objects.filter(user_id__in=ids).values_list()),
+        "addresses": list(EmailAddress.objects.filter(user_id__in=ids).values_list()),
+        "invitations": list(Invitation.objects.exclude(school_id=school_id).values_list()),
+    }
+
+
+@pytest.mark.django_db
+def test_a_leaders_import_of_everyone_leaks_into_no_other_school(
+    world, django_capture_on_commit_callbacks
+):
+    """A leak in the matrix's terms: a CPD leader's staff import (uploaded, previewed and
+    confirmed as the browser does, with "import the good rows" and the welcome email) naming
+    every person of the community changes no one outside the leader's school."""
+    import csv as csv_module  # noqa: PLC0415 -- only this test needs it
+    import io  # noqa: PLC0415 -- idem
+
+    from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: PLC0415 -- idem
+
+    leader = world.users["leader_a"]
+    school_id = leader.school_id
+    text = io.StringIO()
+    out = csv_module.writer(text)
+    out.writerow(["Email", "Forename", "Surname", "Role"])
+    for user in world.users.values():
+        if user is not None:
+            out.writerow([user.email.upper(), "Helen <b>Pwned</b>", "Pwned", "SENCo"])
+    out.writerow(["newcomer@gmail.com", "New", "Comer", "Teacher"])
+    url = reverse("hubs:school_import_staff", kwargs={"urn": world.kwargs["urn"]})
+    client = world.clients["leader_a"]
+    with transaction.atomic():
+        before = _people_outside(school_id)
+        upload = SimpleUploadedFile("staff.csv", text.getvalue().encode(), "text/csv")
+        with django_capture_on_commit_callbacks(execute=True):
+            preview = client.post(url, {"step": "preview", "file": upload})
+        assert preview.status_code == 302
+        job = preview.url.rstrip("/").rsplit("/", 1)[-1]
+        with django_capture_on_commit_callbacks(execute=True):
+            confirmed = client.post(
+                url,
+                {"step": "confirm", "job": job, "import_good_rows": "on", "send_welcome": "on"},
+            )
+        assert confirmed.status_code == 302
+        page = client.get(confirmed.url)
+        assert "Imported" in page.content.decode()
+        after = _people_outside(school_id)
+        leaked = {k: (before[k], after[k]) for k in before if before[k] != after[k]}
+        assert not leaked, f"a leader's import changed people outside their school: {leaked}"
+        transaction.set_rollback(True)

@@ -17,6 +17,7 @@ from cpd_sessions.models import CalendarFeed
 from experts.models import ExpertiseArea
 from experts.services import contact_request_create
 from hubs.models import COORDINATORS_GROUP, ImportJob, School, User
+from hubs.onboarding.uploads import rejected_path
 from notifications.services import unsubscribe_token
 from portfolios.models import EntryAttachment, current_academic_year
 from privacy.models import DataExport
@@ -129,6 +130,9 @@ def build_world() -> World:
         file_token="0" * 64,
         file_name="staff.csv",
     )
+    left_out = rejected_path(job_id=job.pk, user_id=u["leader_a"].pk)
+    left_out.parent.mkdir(parents=True, exist_ok=True)
+    left_out.write_text("Line,Email,Why it was left out\n2,x@gmail.com,No name.\n")
 
     world = World(users=u)
     world.kwargs = {

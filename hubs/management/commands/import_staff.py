@@ -34,6 +34,8 @@ class Command(BaseCommand):
         for row in result.rows:
             if row.outcome == Outcome.ERROR or options["verbosity"] > 1:
                 self.stdout.write(f"Line {row.line}: {row.email} {row.outcome} {row.message}")
+        if result.not_listed:
+            self.stdout.write(f"… and {result.not_listed} more row(s), not listed.")
         if not result.ok:
             raise CommandError(result.summary())
         self.stdout.write(self.style.SUCCESS(("Dry run: " if dry_run else "") + result.summary()))
