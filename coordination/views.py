@@ -236,7 +236,7 @@ def commission(request, area: str):
     messages.success(
         request,
         f"A consultant-led session draft in {found.name.lower()} is ready: choose the "
-        "consultant, fee and date, then publish it.",
+        "consultant, fee and date, write its description, then publish it.",
     )
     return redirect("cpd_sessions:edit", pk=session.pk)
 

@@ -163,16 +163,9 @@ class SessionForm(forms.ModelForm):
         dates = self.dates()
         for field, message in lifecycle.check_dates(dates, old=self.old_dates, now=now).items():
             self.add_error(field, message)
-        probe = DevelopmentSession(
-            start=dates[0][0],
-            booking_deadline=data.get("booking_deadline"),
-            decision_date=data.get("decision_date"),
-            min_places=data.get("min_places"),
-            capacity=data.get("capacity"),
-        )
-        for field, message in probe.schedule_errors().items():
-            if not self.has_error(field):
-                self.add_error(field, message)
+        # The model's own checks (run next, by the ModelForm) meet the meetings submitted, not
+        # the ones stored: a decision date is checked against the new first meeting.
+        self.instance.start, self.instance.end = dates[0][0], dates[-1][1]
         deadline = data.get("booking_deadline")
         if deadline and deadline < now and deadline != self.instance.booking_deadline:
             self.add_error("booking_deadline", "The booking deadline cannot be in the past.")

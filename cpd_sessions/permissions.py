@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 
 from hubs.permissions import is_cpd_leader_of
 
@@ -30,11 +32,30 @@ def is_lead(user, session: DevelopmentSession) -> bool:
 
 
 def can_propose(user) -> bool:
-    """Any staff member with a directory profile offers sessions (coordinators too)."""
+    """
+    Any staff member with a directory profile offers sessions; coordinators, and hub and
+    network leads (who plan their hub's or network's meetings, profile or not), too.
+    """
     if not _active(user):
         return False
     # The profile is loaded with the signed-in person (hubs.backends): no query.
-    return user.is_coordinator or hasattr(user, "expert_profile")
+    return user.is_coordinator or hasattr(user, "expert_profile") or leads_hub_or_network(user)
+
+
+def leads_hub_or_network(user) -> bool:
+    """Does ``user`` lead a hub or a subject network? (Asked once, then kept on the instance.)"""
+    if not _active(user):
+        return False
+    known = getattr(user, "_leads_hub_or_network", None)
+    if known is None:
+        known = (
+            get_user_model()
+            .objects.filter(pk=user.pk)
+            .filter(Q(led_hubs__isnull=False) | Q(led_networks__isnull=False))
+            .exists()
+        )
+        user._leads_hub_or_network = known
+    return known
 
 
 def can_publish(user, session: DevelopmentSession) -> bool:
@@ -142,7 +163,8 @@ def _require(allowed: bool, sentence: str) -> None:
 def require_can_propose(user) -> None:
     _require(
         can_propose(user),
-        "To offer a session, first add a profile to the directory saying what you can share.",
+        "To offer a session, first add a profile to the directory saying what you can share "
+        "(hub and network leads plan their meetings without one).",
     )
 
 

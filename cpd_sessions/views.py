@@ -142,10 +142,7 @@ def session_edit(request, pk: int):
         except services.SessionRefused as refusal:
             form.add_error(None, str(refusal))
         else:
-            messages.success(
-                request,
-                "Saved. Everyone booked has been told about the change." if moved else "Saved.",
-            )
+            messages.success(request, _saved_words(session, moved=moved))
             return redirect(session)
     return render(
         request,
@@ -153,6 +150,13 @@ def session_edit(request, pk: int):
         {"form": form, "session": session, "creating": False},
         status=400 if form.errors else 200,
     )
+
+
+def _saved_words(session: DevelopmentSession, *, moved: bool) -> str:
+    """What saving says: a draft has nobody booked to tell; a published session may have."""
+    if session.status == DevelopmentSession.Status.PROPOSED:
+        return "Saved. It is still a draft: nobody can book it until it is published."
+    return "Saved. Everyone booked has been told about the change." if moved else "Saved."
 
 
 @require_POST
