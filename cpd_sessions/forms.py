@@ -379,3 +379,17 @@ class SessionMessageForm(forms.Form):
         label="Also email the people on the waitlist", required=False
     )
     token = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+
+class DeclineProposalForm(forms.Form):
+    """Decline a colleague's proposal: the reason is emailed to them."""
+
+    reason = forms.CharField(
+        label="Why not? (emailed to the colleague who proposed it)",
+        max_length=CANCEL_REASON_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bound_text(self.fields["reason"], CANCEL_REASON_MAX)

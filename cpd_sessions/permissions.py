@@ -80,6 +80,16 @@ def can_publish_to(user, *, scope: str, hub=None, network=None) -> bool:
     return False
 
 
+def can_see_proposals(user) -> bool:
+    """The proposals queue: for coordinators, and hub and network leads (their own audience)."""
+    return _active(user) and (user.is_coordinator or leads_hub_or_network(user))
+
+
+def can_decide_proposal(user, session: DevelopmentSession) -> bool:
+    """Publishing or declining a proposal: whoever may publish it."""
+    return can_publish(user, session)
+
+
 def can_edit(user, session: DevelopmentSession) -> bool:
     return _active(user) and (user.is_coordinator or is_lead(user, session))
 
@@ -172,6 +182,20 @@ def require_can_publish(user, session: DevelopmentSession) -> None:
     _require(
         can_publish(user, session),
         "Only a coordinator, or the lead of this hub or network, publishes.",
+    )
+
+
+def require_can_see_proposals(user) -> None:
+    _require(
+        can_see_proposals(user),
+        "Proposed sessions wait for the coordinator, and hub and network leads, to publish them.",
+    )
+
+
+def require_can_decide_proposal(user, session: DevelopmentSession) -> None:
+    _require(
+        can_decide_proposal(user, session),
+        "Only a coordinator, or the lead of this hub or network, decides on a proposal.",
     )
 
 

@@ -22,7 +22,7 @@ from experts.models import ExpertiseArea
 from hubs.academic_year import parse_year_label, year_label
 from hubs.paging import page_of
 
-from . import calendar, permissions, querystring, selectors, services
+from . import calendar, permissions, proposals, querystring, selectors, services
 from .filters import SessionFilter
 from .forms import (
     BudgetForAllForm,
@@ -82,6 +82,8 @@ def session_list(request):
             "page": page,
             "querystring": _querystring(request),
             "may_propose": permissions.can_propose(request.user),
+            "proposals_waiting": proposals.waiting_count(request.user),
+            "may_see_proposals": permissions.can_see_proposals(request.user),
         },
         status=400 if invalid else 200,
     )
@@ -97,7 +99,7 @@ def session_new(request):
     form = SessionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            session = services.session_propose(
+            session, published = proposals.session_offer(
                 by=request.user, dates=form.dates(), **form.service_fields()
             )
         except ValidationError as error:
@@ -105,8 +107,7 @@ def session_new(request):
             return render(
                 request, "cpd_sessions/form.html", {"form": form, "creating": True}, status=400
             )
-        if permissions.can_publish(request.user, session):
-            services.session_publish(session=session, by=request.user)
+        if published:
             messages.success(request, "Your session is published: colleagues can book it now.")
         else:
             messages.success(
