@@ -517,6 +517,7 @@ SESSION_FIELDS = (
     "min_schools",
     "decision_date",
     "recording_url",
+    "recording_consent",
     "materials",
 )
 M2M_FIELDS = ("areas", "phases", "subjects")
@@ -549,7 +550,7 @@ def _check_session(
     errors = _text_errors(vars(session), TEXT_LIMITS)
     if dates is not None:
         errors |= lifecycle.check_dates(dates, old=old, now=timezone.now())
-    errors |= session.schedule_errors()
+    errors |= session.schedule_errors() | session.recording_errors()
     if errors:
         raise ValidationError(errors)
 

@@ -22,7 +22,7 @@ from experts.models import ExpertiseArea
 from hubs.academic_year import parse_year_label, year_label
 from hubs.paging import page_of
 
-from . import calendar, permissions, proposals, querystring, selectors, services
+from . import calendar, permissions, proposals, querystring, selectors, services, slots
 from .filters import SessionFilter
 from .forms import (
     BudgetForAllForm,
@@ -98,6 +98,8 @@ def session_new(request):
     permissions.require_can_propose(request.user)  # the form page; the service guards the write
     form = SessionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        if form.cleaned_data.get("slot_minutes"):
+            return _offer_slots(request, form)
         try:
             session, published = proposals.session_offer(
                 by=request.user, dates=form.dates(), **form.service_fields()
@@ -122,6 +124,32 @@ def session_new(request):
         {"form": form, "creating": True},
         status=400 if form.errors else 200,
     )
+
+
+def _offer_slots(request, form):
+    """A consultant's day offered as slots for small groups (one session each)."""
+    [(start, end)] = form.dates()
+    try:
+        made, published = slots.consultant_day_offer(
+            by=request.user,
+            start=start,
+            end=end,
+            slot_minutes=form.cleaned_data["slot_minutes"],
+            **form.service_fields(),
+        )
+    except ValidationError as error:
+        _errors_to_form(form, error)
+        return render(
+            request, "cpd_sessions/form.html", {"form": form, "creating": True}, status=400
+        )
+    fee = format_money(made[0].fee)
+    done = "published: colleagues can book them now" if published else "proposed"
+    messages.success(
+        request,
+        f"The day is offered as {len(made)} slots of {made[0].capacity} places each, "
+        f"{fee} of the fee each; they are {done}.",
+    )
+    return redirect(made[0])
 
 
 def session_edit(request, pk: int):
