@@ -14,8 +14,8 @@ from tests.experts.factories import ExpertProfileFactory
 from tests.factories import HubFactory, SubjectNetworkFactory, UserFactory
 from tests.webtest import form_for, messages_on, text_of
 
-from .factories import SessionFactory
-from .test_forms_webtest import fill_session
+from ..factories import SessionFactory
+from ..test_forms_webtest import fill_session
 
 pytestmark = pytest.mark.django_db
 PROPOSED = DevelopmentSession.Status.PROPOSED
