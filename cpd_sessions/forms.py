@@ -140,6 +140,21 @@ class SessionForm(forms.ModelForm):
                 ),
             )
 
+    @staticmethod
+    def initial_from(query) -> dict:
+        """A link's starting values (``?kind=network_meeting&scope=network&network=3``, as the
+        network page's "Plan a meeting" gives): known choices and whole numbers only, the rest
+        ignored. The form still validates what is submitted."""
+        initial = {}
+        if query.get("kind") in DevelopmentSession.Kind.values:
+            initial["kind"] = query["kind"]
+        if query.get("scope") in DevelopmentSession.Scope.values:
+            initial["scope"] = query["scope"]
+        for name in ("hub", "network"):
+            if query.get(name, "").isdigit() and len(query[name]) < 10:
+                initial[name] = int(query[name])
+        return initial
+
     def clean(self):
         data = super().clean()
         scope = data.get("scope")

@@ -96,7 +96,7 @@ def my_bookings(request):
 
 def session_new(request):
     permissions.require_can_propose(request.user)  # the form page; the service guards the write
-    form = SessionForm(request.POST or None)
+    form = SessionForm(request.POST or None, initial=SessionForm.initial_from(request.GET))
     if request.method == "POST" and form.is_valid():
         if form.cleaned_data.get("slot_minutes"):
             return _offer_slots(request, form)

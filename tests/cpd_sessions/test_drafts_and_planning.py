@@ -136,6 +136,14 @@ def test_a_network_lead_sees_plan_a_meeting_as_a_link_that_works(app, personas, 
     target = page.click("Plan a meeting")
     assert target.status_code == 200
     assert "first add a profile" not in target.text
+    form = form_for(target, "")  # it starts with the network as who it is for
+    assert (form["kind"].value, form["scope"].value) == ("network_meeting", "network")
+    assert form["network"].value == str(network.pk)
+    form = fill_session(
+        form, venue_school=str(personas.school.pk), meetings="1", kind="network_meeting"
+    )
+    form["scope"], form["network"] = "network", str(network.pk)
+    assert "Your session is published" in messages_on(form.submit().follow())
 
 
 def test_staff_with_no_profile_and_no_hub_or_network_are_still_refused(app, personas):

@@ -9,6 +9,7 @@ from django.core import mail
 
 from cpd_sessions import proposals
 from cpd_sessions.models import DevelopmentSession
+from experts.models import ExpertiseArea
 from notifications.models import Delivery
 from tests.experts.factories import ExpertProfileFactory
 from tests.factories import HubFactory, SubjectNetworkFactory, UserFactory
@@ -188,7 +189,7 @@ def test_the_queue_costs_the_same_with_one_proposal_and_with_many(
         session = SessionFactory(
             status=PROPOSED, scope="hub", hub=hub, proposed_by=proposer, leads=[proposer]
         )
-        session.areas.set([1, 2])
+        session.areas.set(ExpertiseArea.objects.order_by("pk")[:2])
 
     propose()
     one = count_queries("/sessions/proposals/")
