@@ -80,6 +80,39 @@ def need_reply_email(delivery) -> registry.Email | None:
     )
 
 
+COMMISSIONED_KIND = "commissioned_session"
+
+
+def commissioned_key(session_id: int) -> str:
+    return f"commissioned:{session_id}"
+
+
+def commissioned_session_email(delivery) -> registry.Email | None:
+    """A session commissioned for the person's need is published (key ``commissioned:<id>``)."""
+    from cpd_sessions.models import DevelopmentSession  # noqa: PLC0415 -- models load after the app registry
+
+    session = (
+        DevelopmentSession.objects.filter(
+            pk=int(delivery.key.split(":")[1]), status=DevelopmentSession.Status.PUBLISHED
+        )
+        .prefetch_related("areas", "dates")
+        .first()
+    )
+    if session is None:
+        return None
+    return registry.Email(
+        context={
+            "session": session,
+            "areas": list(session.areas.all()),
+            "dates": list(session.dates.all()),
+            "session_url": absolute_url(session.get_absolute_url()),
+        }
+    )
+
+
 def register_emails() -> None:
     registry.register(KIND, category=Category.ESSENTIAL, build=need_introduction_email)
     registry.register(REPLY_KIND, category=Category.ESSENTIAL, build=need_reply_email)
+    registry.register(
+        COMMISSIONED_KIND, category=Category.SESSIONS, build=commissioned_session_email
+    )

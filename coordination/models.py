@@ -37,4 +37,25 @@ class NeedReply(models.Model):
         return f"Reply about need {self.need_id}"
 
 
-__all__ = ["REPLY_MAX", "NeedReply"]
+class Commission(models.Model):
+    """
+    A consultant-led session the coordinator commissioned where need had no supply: which
+    needs it was for (their owners are told, once, when it is published) and the text the draft
+    started with (a note for the coordinator, which may not be published as the description).
+    """
+
+    session = models.OneToOneField(
+        "cpd_sessions.DevelopmentSession", on_delete=models.CASCADE, related_name="commission"
+    )
+    needs = models.ManyToManyField("portfolios.Need", blank=True, related_name="commissions")
+    placeholder = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Commissioned: {self.session}"
+
+
+__all__ = ["REPLY_MAX", "Commission", "NeedReply"]

@@ -20,8 +20,15 @@ from termly import planning
 from termly.tasks import plan
 
 from . import permissions
-from .emails import KIND, REPLY_KIND, introduction_key, reply_key
-from .models import REPLY_MAX, NeedReply
+from .emails import (
+    COMMISSIONED_KIND,
+    KIND,
+    REPLY_KIND,
+    commissioned_key,
+    introduction_key,
+    reply_key,
+)
+from .models import REPLY_MAX, Commission, NeedReply
 
 
 class ReplyRefused(Exception):
@@ -87,21 +94,64 @@ def commission(*, area: ExpertiseArea, school_names: list[str], by) -> Developme
     named = ", ".join(school_names[:20]) + (
         f" and {len(school_names) - 20} more" if len(school_names) > 20 else ""
     )
-    return session_services.session_propose(
+    placeholder = (
+        f"Commissioned by the coordinator for the schools with open needs in "
+        f"{area.name.lower()}: {named or 'none yet'}. The fee is shared equally between the "
+        "schools that take part. Choose the consultant, fee and date, write the description "
+        "colleagues will read, then publish."
+    )
+    session = session_services.session_propose(
         by=by,
         dates=[(start, start + datetime.timedelta(hours=3))],
         title=f"{area.name}: a consultant-led session",
-        description=(
-            f"Commissioned by the coordinator for the schools with open needs in "
-            f"{area.name.lower()}: {named or 'none yet'}. The fee is shared equally between the "
-            "schools that take part. Choose the consultant, fee and date, then publish."
-        ),
+        description=placeholder,
         kind=DevelopmentSession.Kind.CONSULTANT_LED,
         scope=DevelopmentSession.Scope.COMMUNITY,
         cost_split=DevelopmentSession.CostSplit.EQUAL,
         min_schools=min(max(len(school_names), 1), 10),
         areas=[area],
     )
+    commissioned = Commission.objects.create(session=session, placeholder=placeholder)
+    commissioned.needs.set(
+        Need.objects.filter(
+            area=area, status__in=[Need.Status.OPEN, Need.Status.PASSED], owner__is_active=True
+        )
+    )
+    return session
+
+
+COMMISSION_DESCRIPTION_RULE = (
+    "Write the session's own description before publishing: the text the draft started with is "
+    "a note for you, not for the people who will book."
+)
+
+
+def commission_check_publishable(*, session: DevelopmentSession) -> None:
+    """A commissioned draft is published with a description of its own (``session_publishing``)."""
+    commissioned = Commission.objects.filter(session_id=session.pk).first()
+    if commissioned is None:
+        return
+    description = session.description.strip()
+    if not description or description == commissioned.placeholder.strip():
+        raise session_services.SessionRefused(COMMISSION_DESCRIPTION_RULE)
+
+
+def commission_tell_needs(*, session: DevelopmentSession) -> int:
+    """
+    The session commissioned for people's needs is published: each person whose need it was
+    for is told, once (the ledger's key names the session), through the ledger. Returns how many
+    emails are on their way.
+    """
+    commissioned = Commission.objects.filter(session_id=session.pk).first()
+    if commissioned is None:
+        return 0
+    emails = sorted(
+        set(commissioned.needs.filter(owner__is_active=True).values_list("owner__email", flat=True))
+    )
+    if not emails:
+        return 0
+    deliveries = send_templated_mail(COMMISSIONED_KIND, to=emails, key=commissioned_key(session.pk))
+    return len(deliveries)
 
 
 def nudge_stale(*, by) -> int | None:

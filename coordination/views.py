@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from cpd_sessions import proposals
 from cpdhub import csvsafe
 from experts.models import ExpertiseArea, ExpertProfile
 from hubs.models import School
@@ -38,7 +39,13 @@ def dashboard(request):
     return render(
         request,
         "coordination/dashboard.html",
-        {"dash": data, "page": _page(request, data), "school": None, "community": community},
+        {
+            "dash": data,
+            "page": _page(request, data),
+            "school": None,
+            "community": community,
+            "proposals_waiting": proposals.waiting_count(request.user),
+        },
     )
 
 
@@ -236,7 +243,7 @@ def commission(request, area: str):
     messages.success(
         request,
         f"A consultant-led session draft in {found.name.lower()} is ready: choose the "
-        "consultant, fee and date, then publish it.",
+        "consultant, fee and date, write its description, then publish it.",
     )
     return redirect("cpd_sessions:edit", pk=session.pk)
 

@@ -9,9 +9,10 @@ class CpdSessionsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import tasks  # noqa: PLC0415 -- AppConfig.ready
+        from . import proposals, tasks  # noqa: PLC0415 -- AppConfig.ready
 
         tasks.register_emails()
+        proposals.register_emails()
         from hubs.signals import user_deactivated, user_deleting  # noqa: PLC0415 -- AppConfig.ready
 
         from . import receivers  # noqa: PLC0415 -- AppConfig.ready

@@ -8,7 +8,7 @@ from cpdhub.textbounds import bound_text, worded_limits
 from experts.models import ExpertiseArea
 from hubs.models import Hub, Phase, School, Subject, SubjectNetwork, User
 
-from . import lifecycle
+from . import lifecycle, slots
 from .models import (
     CANCEL_REASON_MAX,
     MAX_ALLOCATION,
@@ -52,6 +52,17 @@ class SessionForm(forms.ModelForm):
     weeks_apart = forms.IntegerField(
         label="Weeks between meetings", min_value=1, max_value=8, initial=1, required=False
     )
+    slot_minutes = forms.IntegerField(
+        label="Divide a consultant's day into slots of (minutes)",
+        required=False,
+        min_value=15,
+        max_value=240,
+        help_text=(
+            "For a consultant who can come for a day, e.g. 12:00 to 18:00: each slot becomes a "
+            "session of its own for a small group, with the places above, and the consultant's "
+            "fee is shared equally between the slots. Leave empty for one session."
+        ),
+    )
     job_roles = forms.MultipleChoiceField(
         choices=User.JobRole.choices,
         required=False,
@@ -88,6 +99,7 @@ class SessionForm(forms.ModelForm):
             "min_schools",
             "decision_date",
             "recording_url",
+            "recording_consent",
             "materials",
         ]
         widgets = {
@@ -114,6 +126,7 @@ class SessionForm(forms.ModelForm):
         instance = self.instance
         self.old_dates: list[tuple[datetime.datetime, datetime.datetime]] = []
         if instance.pk:
+            del self.fields["slot_minutes"]  # slots are made once, when the day is offered
             dates = list(instance.dates.all())
             self.old_dates = [(d.start, d.end) for d in dates]
             first = timezone.localtime(dates[0].start)
@@ -126,6 +139,21 @@ class SessionForm(forms.ModelForm):
                     max((dates[1].start - dates[0].start).days // 7, 1) if len(dates) > 1 else 1
                 ),
             )
+
+    @staticmethod
+    def initial_from(query) -> dict:
+        """A link's starting values (``?kind=network_meeting&scope=network&network=3``, as the
+        network page's "Plan a meeting" gives): known choices and whole numbers only, the rest
+        ignored. The form still validates what is submitted."""
+        initial = {}
+        if query.get("kind") in DevelopmentSession.Kind.values:
+            initial["kind"] = query["kind"]
+        if query.get("scope") in DevelopmentSession.Scope.values:
+            initial["scope"] = query["scope"]
+        for name in ("hub", "network"):
+            if query.get(name, "").isdigit() and len(query[name]) < 10:
+                initial[name] = int(query[name])
+        return initial
 
     def clean(self):
         data = super().clean()
@@ -143,7 +171,38 @@ class SessionForm(forms.ModelForm):
         if data.get("format") in {"in_person", "hybrid"} and not data.get("venue_school"):
             self.add_error("venue_school", "Say which school hosts it.")
         self._clean_schedule(data)
+        if data.get("slot_minutes"):
+            self._clean_slots(data)
         return data
+
+    def _clean_slots(self, data: dict) -> None:
+        """A consultant's day divided into slots: one day, a consultant, a few places each."""
+        if not (
+            data.get("consultant") or data.get("kind") == DevelopmentSession.Kind.CONSULTANT_LED
+        ):
+            self.add_error(
+                "slot_minutes", "Slots are for a consultant's day: choose the consultant."
+            )
+        if data.get("meetings") not in (None, 1):
+            self.add_error("slot_minutes", "Slots divide one day: set the number of meetings to 1.")
+        if not data.get("capacity"):
+            self.add_error("capacity", "Say how many places each slot has (a small group).")
+        start, end = data.get("start_time"), data.get("end_time")
+        if (
+            data.get("first_date")
+            and start
+            and end
+            and end > start
+            and not self.has_error("slot_minutes")
+        ):
+            day = datetime.date(2000, 1, 3)
+            error = slots.slot_errors(
+                datetime.datetime.combine(day, start),
+                datetime.datetime.combine(day, end),
+                data["slot_minutes"],
+            )
+            if error:
+                self.add_error("slot_minutes", error)
 
     def _clean_schedule(self, data: dict) -> None:
         """Dates a school would expect: not in the past, not absurd, deadlines before the start."""
@@ -163,16 +222,9 @@ class SessionForm(forms.ModelForm):
         dates = self.dates()
         for field, message in lifecycle.check_dates(dates, old=self.old_dates, now=now).items():
             self.add_error(field, message)
-        probe = DevelopmentSession(
-            start=dates[0][0],
-            booking_deadline=data.get("booking_deadline"),
-            decision_date=data.get("decision_date"),
-            min_places=data.get("min_places"),
-            capacity=data.get("capacity"),
-        )
-        for field, message in probe.schedule_errors().items():
-            if not self.has_error(field):
-                self.add_error(field, message)
+        # The model's own checks (run next, by the ModelForm) meet the meetings submitted, not
+        # the ones stored: a decision date is checked against the new first meeting.
+        self.instance.start, self.instance.end = dates[0][0], dates[-1][1]
         deadline = data.get("booking_deadline")
         if deadline and deadline < now and deadline != self.instance.booking_deadline:
             self.add_error("booking_deadline", "The booking deadline cannot be in the past.")
@@ -193,7 +245,14 @@ class SessionForm(forms.ModelForm):
 
     def service_fields(self) -> dict:
         data = dict(self.cleaned_data)
-        for name in ("first_date", "start_time", "end_time", "meetings", "weeks_apart"):
+        for name in (
+            "first_date",
+            "start_time",
+            "end_time",
+            "meetings",
+            "weeks_apart",
+            "slot_minutes",
+        ):
             data.pop(name, None)
         return data
 
@@ -386,3 +445,17 @@ class SessionMessageForm(forms.Form):
         label="Also email the people on the waitlist", required=False
     )
     token = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+
+class DeclineProposalForm(forms.Form):
+    """Decline a colleague's proposal: the reason is emailed to them."""
+
+    reason = forms.CharField(
+        label="Why not? (emailed to the colleague who proposed it)",
+        max_length=CANCEL_REASON_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bound_text(self.fields["reason"], CANCEL_REASON_MAX)

@@ -68,6 +68,12 @@ class Consultant(models.Model):
         return f"{self.name} ({self.organisation})" if self.organisation else self.name
 
 
+# Recordings that may be shared: not a consultant's session, or one whose consultant agreed.
+RECORDING_SHAREABLE = ~Q(recording_url="") & (
+    Q(recording_consent=True) | (Q(consultant__isnull=True) & ~Q(kind="consultant_led"))
+)
+
+
 class SessionQuerySet(models.QuerySet):
     def visible_to(self, user: User) -> SessionQuerySet:
         """
@@ -196,6 +202,12 @@ class DevelopmentSession(models.Model):
         help_text="If the minimum is not met by this day, the session is cancelled.",
     )
     recording_url = models.URLField("recording link", blank=True)
+    recording_consent = models.BooleanField(
+        "the consultant agreed to a recording",
+        default=False,
+        help_text="For a consultant's session: ask them first. Without their yes, the "
+        "recording is not kept or shared.",
+    )
     materials = models.TextField(
         blank=True, max_length=MATERIALS_MAX, help_text="Links to slides and handouts."
     )
@@ -262,9 +274,29 @@ class DevelopmentSession(models.Model):
 
     def clean(self) -> None:
         """Rules between fields, for the admin and the services (the form shows the same)."""
-        errors = self.schedule_errors()
+        errors = self.schedule_errors() | self.recording_errors()
         if errors:
             raise ValidationError(errors)
+
+    @property
+    def is_consultant_session(self) -> bool:
+        return self.consultant_id is not None or self.kind == self.Kind.CONSULTANT_LED
+
+    @property
+    def recording_shareable(self) -> bool:
+        """A recording is shared only when there is one and, for a consultant's session, the
+        consultant agreed to it."""
+        return bool(self.recording_url) and (
+            self.recording_consent or not self.is_consultant_session
+        )
+
+    def recording_errors(self) -> dict[str, str]:
+        if self.recording_url and self.is_consultant_session and not self.recording_consent:
+            return {
+                "recording_url": "Ask the consultant first: a consultant's session is recorded "
+                "only with their agreement. Tick that they agreed, or leave the link empty."
+            }
+        return {}
 
     def schedule_errors(self) -> dict[str, str]:
         errors = {}

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 
 from hubs.permissions import is_cpd_leader_of
 
@@ -30,11 +32,30 @@ def is_lead(user, session: DevelopmentSession) -> bool:
 
 
 def can_propose(user) -> bool:
-    """Any staff member with a directory profile offers sessions (coordinators too)."""
+    """
+    Any staff member with a directory profile offers sessions; coordinators, and hub and
+    network leads (who plan their hub's or network's meetings, profile or not), too.
+    """
     if not _active(user):
         return False
     # The profile is loaded with the signed-in person (hubs.backends): no query.
-    return user.is_coordinator or hasattr(user, "expert_profile")
+    return user.is_coordinator or hasattr(user, "expert_profile") or leads_hub_or_network(user)
+
+
+def leads_hub_or_network(user) -> bool:
+    """Does ``user`` lead a hub or a subject network? (Asked once, then kept on the instance.)"""
+    if not _active(user):
+        return False
+    known = getattr(user, "_leads_hub_or_network", None)
+    if known is None:
+        known = (
+            get_user_model()
+            .objects.filter(pk=user.pk)
+            .filter(Q(led_hubs__isnull=False) | Q(led_networks__isnull=False))
+            .exists()
+        )
+        user._leads_hub_or_network = known
+    return known
 
 
 def can_publish(user, session: DevelopmentSession) -> bool:
@@ -57,6 +78,16 @@ def can_publish_to(user, *, scope: str, hub=None, network=None) -> bool:
     if scope == "network" and network is not None:
         return network.leads.filter(pk=user.pk).exists()
     return False
+
+
+def can_see_proposals(user) -> bool:
+    """The proposals queue: for coordinators, and hub and network leads (their own audience)."""
+    return _active(user) and (user.is_coordinator or leads_hub_or_network(user))
+
+
+def can_decide_proposal(user, session: DevelopmentSession) -> bool:
+    """Publishing or declining a proposal: whoever may publish it."""
+    return can_publish(user, session)
 
 
 def can_edit(user, session: DevelopmentSession) -> bool:
@@ -142,7 +173,8 @@ def _require(allowed: bool, sentence: str) -> None:
 def require_can_propose(user) -> None:
     _require(
         can_propose(user),
-        "To offer a session, first add a profile to the directory saying what you can share.",
+        "To offer a session, first add a profile to the directory saying what you can share "
+        "(hub and network leads plan their meetings without one).",
     )
 
 
@@ -150,6 +182,20 @@ def require_can_publish(user, session: DevelopmentSession) -> None:
     _require(
         can_publish(user, session),
         "Only a coordinator, or the lead of this hub or network, publishes.",
+    )
+
+
+def require_can_see_proposals(user) -> None:
+    _require(
+        can_see_proposals(user),
+        "Proposed sessions wait for the coordinator, and hub and network leads, to publish them.",
+    )
+
+
+def require_can_decide_proposal(user, session: DevelopmentSession) -> None:
+    _require(
+        can_decide_proposal(user, session),
+        "Only a coordinator, or the lead of this hub or network, decides on a proposal.",
     )
 
 

@@ -34,6 +34,7 @@ from hubs.selectors import count_per_row
 
 from . import permissions
 from .models import (
+    RECORDING_SHAREABLE,
     Booking,
     BudgetEntry,
     CpdBudget,
@@ -409,7 +410,7 @@ def school_shares(leader: User) -> list[tuple[DevelopmentSession, Share]]:
 def recordings(user: User) -> QuerySet[DevelopmentSession]:
     return (
         DevelopmentSession.objects.visible_to(user)
-        .exclude(recording_url="")
+        .filter(RECORDING_SHAREABLE)
         .exclude(
             status__in=[DevelopmentSession.Status.PROPOSED, DevelopmentSession.Status.CANCELLED]
         )
@@ -600,7 +601,7 @@ def upcoming_and_recorded(since) -> tuple[list[DevelopmentSession], list[Develop
         .prefetch_related(*with_audience)
     )
     recorded = list(
-        DevelopmentSession.objects.exclude(recording_url="")
+        DevelopmentSession.objects.filter(RECORDING_SHAREABLE)
         .exclude(status=DevelopmentSession.Status.CANCELLED)
         .filter(start__gte=since)
         .select_related("network")

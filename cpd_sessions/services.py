@@ -45,7 +45,13 @@ from .models import (
 )
 from .money import format_money
 from .selectors import budget_spent
-from .signals import attendance_marked, attendance_unmarked, feedback_given
+from .signals import (
+    attendance_marked,
+    attendance_unmarked,
+    feedback_given,
+    session_published,
+    session_publishing,
+)
 
 S = Booking.Status
 
@@ -511,6 +517,7 @@ SESSION_FIELDS = (
     "min_schools",
     "decision_date",
     "recording_url",
+    "recording_consent",
     "materials",
 )
 M2M_FIELDS = ("areas", "phases", "subjects")
@@ -543,7 +550,7 @@ def _check_session(
     errors = _text_errors(vars(session), TEXT_LIMITS)
     if dates is not None:
         errors |= lifecycle.check_dates(dates, old=old, now=timezone.now())
-    errors |= session.schedule_errors()
+    errors |= session.schedule_errors() | session.recording_errors()
     if errors:
         raise ValidationError(errors)
 
@@ -584,9 +591,12 @@ def session_publish(*, session: DevelopmentSession, by: User) -> None:
     if session.status == DevelopmentSession.Status.PUBLISHED:
         return  # a second click
     lifecycle.check_transition(session, DevelopmentSession.Status.PUBLISHED, now=timezone.now())
+    session_publishing.send(sender=DevelopmentSession, session=session)  # may refuse
     DevelopmentSession.objects.filter(
         pk=session.pk, status=DevelopmentSession.Status.PROPOSED
     ).update(status=DevelopmentSession.Status.PUBLISHED)
+    session.status = DevelopmentSession.Status.PUBLISHED
+    session_published.send(sender=DevelopmentSession, session=session, by=by)
 
 
 @transaction.atomic

@@ -13,6 +13,16 @@ commits, when a booking marked present is marked absent again. The portfolio app
 ``feedback_given(sender=Feedback, feedback=<Feedback>)`` is sent, after the transaction commits,
 each time an attendee gives (or changes) their feedback. The portfolio app fills the empty parts
 of the attendee's entry from it (what was most useful, what I will try).
+
+``session_publishing(sender=DevelopmentSession, session=<DevelopmentSession>)`` is sent inside
+the publishing transaction, the row locked, before the status changes. A receiver refuses by
+raising ``lifecycle.SessionRefused`` with its sentence (the coordination app refuses a
+commissioned draft that still has the text it started with).
+
+``session_published(sender=DevelopmentSession, session=<DevelopmentSession>, by=<User>)`` is
+sent inside the same transaction once the session is published, so a receiver's ledger rows
+commit (and are sent) with it, or not at all. The coordination app tells the people whose
+needs a commissioned session was for.
 """
 
 from django.dispatch import Signal
@@ -20,3 +30,5 @@ from django.dispatch import Signal
 attendance_marked = Signal()
 attendance_unmarked = Signal()
 feedback_given = Signal()
+session_publishing = Signal()
+session_published = Signal()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import proposal_views, views
 
 app_name = "cpd_sessions"
 
@@ -17,6 +17,9 @@ urlpatterns = [
     path("staff/<int:user_id>/", views.cpd_record, name="record"),
     path("staff/<int:user_id>/record.csv", views.cpd_record_csv, name="record_csv"),
     path("recordings/", views.recordings, name="recordings"),
+    path("proposals/", proposal_views.proposal_queue, name="proposals"),
+    path("proposals/<int:pk>/publish/", proposal_views.proposal_publish, name="proposal_publish"),
+    path("proposals/<int:pk>/decline/", proposal_views.proposal_decline, name="proposal_decline"),
     path("calendar/", views.calendar_settings, name="calendar"),
     path("calendar/renew/", views.calendar_renew, name="calendar_renew"),
     path("calendar/revoke/", views.calendar_revoke, name="calendar_revoke"),

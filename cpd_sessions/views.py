@@ -22,7 +22,7 @@ from experts.models import ExpertiseArea
 from hubs.academic_year import parse_year_label, year_label
 from hubs.paging import page_of
 
-from . import calendar, permissions, querystring, selectors, services
+from . import calendar, permissions, proposals, querystring, selectors, services, slots
 from .filters import SessionFilter
 from .forms import (
     BudgetForAllForm,
@@ -82,6 +82,8 @@ def session_list(request):
             "page": page,
             "querystring": _querystring(request),
             "may_propose": permissions.can_propose(request.user),
+            "proposals_waiting": proposals.waiting_count(request.user),
+            "may_see_proposals": permissions.can_see_proposals(request.user),
         },
         status=400 if invalid else 200,
     )
@@ -94,10 +96,12 @@ def my_bookings(request):
 
 def session_new(request):
     permissions.require_can_propose(request.user)  # the form page; the service guards the write
-    form = SessionForm(request.POST or None)
+    form = SessionForm(request.POST or None, initial=SessionForm.initial_from(request.GET))
     if request.method == "POST" and form.is_valid():
+        if form.cleaned_data.get("slot_minutes"):
+            return _offer_slots(request, form)
         try:
-            session = services.session_propose(
+            session, published = proposals.session_offer(
                 by=request.user, dates=form.dates(), **form.service_fields()
             )
         except ValidationError as error:
@@ -105,8 +109,7 @@ def session_new(request):
             return render(
                 request, "cpd_sessions/form.html", {"form": form, "creating": True}, status=400
             )
-        if permissions.can_publish(request.user, session):
-            services.session_publish(session=session, by=request.user)
+        if published:
             messages.success(request, "Your session is published: colleagues can book it now.")
         else:
             messages.success(
@@ -121,6 +124,32 @@ def session_new(request):
         {"form": form, "creating": True},
         status=400 if form.errors else 200,
     )
+
+
+def _offer_slots(request, form):
+    """A consultant's day offered as slots for small groups (one session each)."""
+    [(start, end)] = form.dates()
+    try:
+        made, published = slots.consultant_day_offer(
+            by=request.user,
+            start=start,
+            end=end,
+            slot_minutes=form.cleaned_data["slot_minutes"],
+            **form.service_fields(),
+        )
+    except ValidationError as error:
+        _errors_to_form(form, error)
+        return render(
+            request, "cpd_sessions/form.html", {"form": form, "creating": True}, status=400
+        )
+    fee = format_money(made[0].fee)
+    done = "published: colleagues can book them now" if published else "proposed"
+    messages.success(
+        request,
+        f"The day is offered as {len(made)} slots of {made[0].capacity} places each, "
+        f"{fee} of the fee each; they are {done}.",
+    )
+    return redirect(made[0])
 
 
 def session_edit(request, pk: int):
@@ -142,10 +171,7 @@ def session_edit(request, pk: int):
         except services.SessionRefused as refusal:
             form.add_error(None, str(refusal))
         else:
-            messages.success(
-                request,
-                "Saved. Everyone booked has been told about the change." if moved else "Saved.",
-            )
+            messages.success(request, _saved_words(session, moved=moved))
             return redirect(session)
     return render(
         request,
@@ -153,6 +179,13 @@ def session_edit(request, pk: int):
         {"form": form, "session": session, "creating": False},
         status=400 if form.errors else 200,
     )
+
+
+def _saved_words(session: DevelopmentSession, *, moved: bool) -> str:
+    """What saving says: a draft has nobody booked to tell; a published session may have."""
+    if session.status == DevelopmentSession.Status.PROPOSED:
+        return "Saved. It is still a draft: nobody can book it until it is published."
+    return "Saved. Everyone booked has been told about the change." if moved else "Saved."
 
 
 @require_POST

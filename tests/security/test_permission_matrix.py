@@ -76,6 +76,7 @@ def everyone(get=200, post=None, **cells) -> dict:
 COORDINATOR = {"coordinator": 200}
 LEADERS = {"leader_a": 200, "leader_b": 200, "coordinator": 200}
 LEAD_OF_SESSION = {"expert": 200, "coordinator": 200}
+PUBLISHERS = {"hub_lead": 200, "network_lead": 200, "coordinator": 200}
 LEADER_A = {"leader_a": 200, "coordinator": 200}
 PUBLIC = {"anonymous": 200, "deactivated": 200, "post:anonymous": 200, "post:deactivated": 200}
 
@@ -117,7 +118,24 @@ MATRIX: dict[str, dict] = {
     ),
     # Sessions: the list and a session for everyone; changing one for its leads and coordinators.
     "cpd_sessions:list": everyone(),
-    "cpd_sessions:new": only(LEAD_OF_SESSION, post=403, post_expert=200, post_coordinator=200),
+    # Offering: anyone with a directory profile; hub and network leads plan meetings without one.
+    "cpd_sessions:new": only(
+        LEAD_OF_SESSION | PUBLISHERS,
+        post=403,
+        post_expert=200,
+        post_coordinator=200,
+        post_hub_lead=200,
+        post_network_lead=200,
+    ),
+    # Proposals wait for whoever may publish them; the world's session is published, so it is
+    # in nobody's queue (404 to those with a queue, 403 to everyone else).
+    "cpd_sessions:proposals": only(PUBLISHERS),
+    "cpd_sessions:proposal_publish": action(
+        refused=403, post_hub_lead=404, post_network_lead=404, post_coordinator=404
+    ),
+    "cpd_sessions:proposal_decline": action(
+        refused=403, post_hub_lead=404, post_network_lead=404, post_coordinator=404
+    ),
     "cpd_sessions:mine": everyone(),
     "cpd_sessions:approvals": only(LEADERS),
     "cpd_sessions:approvals_bulk": action("leader_a", "leader_b", "coordinator"),
@@ -279,6 +297,7 @@ POST_DATA = {
         "goal": "Better questioning",
     },
     "cpd_sessions:release_decide": {"decision": "approve", "over_budget": "on"},
+    "cpd_sessions:proposal_decline": {"reason": "Not this term."},
     "experts:contact": {"message": "Could you help with questioning in Year 4?"},
     "portfolios:need_decide": {"status": "passed"},
     "experts:thank": {"thank_you": "Thank you, it worked."},
