@@ -358,6 +358,14 @@ class User(AbstractBaseUser, PermissionsMixin):
     def get_full_name(self) -> str:
         return self.full_name
 
+    @property
+    def address_is_private(self) -> bool:
+        """The person chose "Contact form only (my address stays private)" on their expert
+        profile: no email to anyone else carries their address, as Reply-To or in its text
+        (``notifications.registry.reply_to``)."""
+        profile = getattr(self, "expert_profile", None)  # experts.ExpertProfile, if any
+        return profile is not None and profile.contact_preference == "form"
+
     def get_short_name(self) -> str:
         return self.first_name
 
