@@ -3,6 +3,7 @@ from allauth.account.adapter import get_adapter
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from allauth.core import context
 from django import forms
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from . import services
@@ -61,6 +62,15 @@ class SignupForm(AllauthSignupForm):
         except SignupRefused as refusal:
             raise forms.ValidationError(str(refusal), code="not_member") from None
         return email
+
+    def try_save(self, request):
+        if self.account_already_exists:
+            # allauth then only emails the mailbox's owner, which is fast: a new account costs
+            # a password hash. Hash this one too (and keep nothing), so the answer takes as
+            # long whether or not the address has an account (as Django's ModelBackend does
+            # for an unknown user at sign-in).
+            make_password(self.cleaned_data.get("password1"))
+        return super().try_save(request)
 
     def save(self, request):
         with transaction.atomic():
