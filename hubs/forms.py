@@ -6,6 +6,8 @@ from django import forms
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
+from cpdhub.singleline import SingleLineFormField
+
 from . import services
 from .models import Invitation, Phase, Responsibility, Subject, User
 from .services import SignupRefused, invitation_accept, signup_school_for
@@ -23,12 +25,12 @@ def invitation_from_session(request) -> Invitation | None:
 class SignupForm(AllauthSignupForm):
     """allauth's sign-up, plus names and job role, open to member schools' staff and invitees."""
 
-    first_name = forms.CharField(
+    first_name = SingleLineFormField(
         max_length=100,
         label="First name",
         widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
     )
-    last_name = forms.CharField(
+    last_name = SingleLineFormField(
         max_length=100,
         label="Last name",
         widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
@@ -91,7 +93,7 @@ class InvitationForm(forms.Form):
 
 
 class SchoolDomainForm(forms.Form):
-    domain = forms.CharField(
+    domain = SingleLineFormField(
         label="Email domain",
         max_length=253,
         help_text="The part of your staff's school addresses after the @, such as "

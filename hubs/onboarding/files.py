@@ -7,6 +7,8 @@ import contextlib
 import io
 from typing import BinaryIO
 
+from cpdhub.singleline import single_line
+
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # GIAS's full England extract is ~60 MB; a network's is < 5
 CHUNK = 64 * 1024
 
@@ -66,6 +68,7 @@ class _TextOver(io.TextIOWrapper):
 
 
 def cell(value: str | None) -> str:
-    """A cell's text, trimmed; a leading formula character is kept as text (never evaluated
-    here, and exports neutralise it)."""
-    return (value or "").strip()
+    """A cell's text, on one line (cpdhub/singleline.py: what is stored is what the preview
+    shows) and trimmed; a leading formula character is kept as text (never evaluated here, and
+    exports neutralise it)."""
+    return single_line(value or "").strip()
