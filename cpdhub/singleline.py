@@ -27,18 +27,24 @@ from django.db import models
 
 _BREAKS = re.compile(r"[\t\n\v\f\r\x1c-\x1e\x85\u2028\u2029]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]")
+_CONTROL_BUT_NUL = re.compile(r"[\x01-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]")
 
 
-def single_line(value):
-    """``value`` with control characters removed and line breaks made spaces (non-text as is)."""
+def single_line(value, *, keep_nul: bool = False):
+    """``value`` with control characters removed and line breaks made spaces (non-text as is).
+    ``keep_nul``: leave a NUL for a form to refuse with its message."""
     if not isinstance(value, str):
         return value
-    return _CONTROL.sub("", _BREAKS.sub(" ", value))
+    control = _CONTROL_BUT_NUL if keep_nul else _CONTROL
+    return control.sub("", _BREAKS.sub(" ", value))
 
 
 class SingleLineFormField(forms.CharField):
+    """A NUL is refused with Django's message ("Null characters are not allowed."): nobody types
+    one, so it is hostile input to say no to rather than to tidy."""
+
     def to_python(self, value):
-        return super().to_python(single_line(value))
+        return super().to_python(single_line(value, keep_nul=True))
 
 
 class SingleLineCharField(models.CharField):
