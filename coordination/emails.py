@@ -35,6 +35,9 @@ def need_introduction_email(delivery) -> registry.Email | None:
     )
     expert = profile.user
     other = expert if delivery.email.lower() == person.email.lower() else person
+    reply_to = registry.reply_to(other)
+    # Someone who keeps their address private is written to through their profile's form.
+    other_profile = profile if other == expert else getattr(person, "expert_profile", None)
     return registry.Email(
         context={
             "person": person,
@@ -42,8 +45,12 @@ def need_introduction_email(delivery) -> registry.Email | None:
             "other": other,
             "area": need.area if need else None,
             "profile_url": absolute_url(profile.get_absolute_url()),
+            "reply_to": reply_to,
+            "other_profile_url": (
+                absolute_url(other_profile.get_absolute_url()) if other_profile else ""
+            ),
         },
-        reply_to=[other.email],
+        reply_to=reply_to,
     )
 
 
@@ -67,6 +74,7 @@ def need_reply_email(delivery) -> registry.Email | None:
     if reply is None:
         return None
     need = reply.need
+    reply_to = registry.reply_to(reply.author)
     return registry.Email(
         context={
             "reply": reply,
@@ -75,8 +83,9 @@ def need_reply_email(delivery) -> registry.Email | None:
             "school": need.owner.school,
             "area": need.area,
             "needs_url": absolute_url(reverse("portfolios:needs_audit")),
+            "reply_to": reply_to,
         },
-        reply_to=[reply.author.email] if reply.author else None,
+        reply_to=reply_to,
     )
 
 

@@ -34,6 +34,7 @@ from django.utils import timezone
 
 from cpd_sessions.models import Attendance, Booking, DevelopmentSession, Feedback, ReleaseRequest
 from cpd_sessions.selectors import booking_of_hub, booking_of_schools, booking_school
+from cpdhub import querystring
 from experts.models import ExpertiseArea, ProfileArea, term_window_start
 from experts.selectors import stale_profiles
 from hubs.academic_year import academic_year_of
@@ -96,18 +97,11 @@ class Filters:
         return "&".join(parts)
 
 
-def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 def filters_from(params, *, with_hubs: bool = True, only_hubs: list[int] | None = None) -> Filters:
     """The filters asked for in the query string; anything unknown or malformed is ignored.
     ``only_hubs``: a hub leader's hubs, the only ones offered; one of them is always chosen."""
     this_year = academic_year_of(timezone.localdate())
-    year = _int(params.get("year"))
+    year = querystring.id_param(params.get("year"))
     years = list(range(this_year - 3, this_year + 1))
     if year not in years:
         year = this_year
@@ -116,7 +110,7 @@ def filters_from(params, *, with_hubs: bool = True, only_hubs: list[int] | None 
     # One query for the year's terms and for the current and next term (setting up).
     known = list(Term.objects.filter(end__gte=min(start, today)).order_by("start"))
     terms = [t for t in known if t.start <= end and t.end >= start]
-    term_id = _int(params.get("term"))
+    term_id = querystring.id_param(params.get("term"))
     term = next((t for t in terms if t.pk == term_id), None)
     hubs = (
         list(
@@ -129,7 +123,7 @@ def filters_from(params, *, with_hubs: bool = True, only_hubs: list[int] | None 
     )
     if only_hubs is not None:
         hubs = [h for h in hubs if h.pk in only_hubs]
-    hub = next((h for h in hubs if h.slug == params.get("hub")), None)
+    hub = next((h for h in hubs if h.slug == querystring.slug_param(params, "hub")), None)
     if only_hubs is not None and hub is None and hubs:
         hub = hubs[0]
     return Filters(

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from cpd_sessions import proposals
-from cpdhub import csvsafe
+from cpdhub import csvsafe, querystring
 from experts.models import ExpertiseArea, ExpertProfile
 from hubs.models import School
 from portfolios.models import Need
@@ -29,7 +29,8 @@ def _page(request, data: selectors.Dashboard):
 def _dashboard_filters(request) -> tuple[selectors.Filters, bool]:
     """The filters for the community's dashboard, or a hub leader's slice of it (their hubs
     only); everyone else is refused. True: the whole community's (a coordinator)."""
-    led = permissions.dashboard_hub_ids(request.user, request.GET.get("hub"))
+    asked = querystring.slug_param(request.GET, "hub") or None
+    led = permissions.dashboard_hub_ids(request.user, asked)
     return selectors.filters_from(request.GET, only_hubs=led), led is None
 
 
@@ -149,7 +150,7 @@ def needs(request):
     """Needs against supply for every area, and each open need with suggested matches."""
     permissions.require_coordinator(request.user)
     filters = selectors.filters_from(request.GET)
-    area = request.GET.get("area") or None
+    area = querystring.slug_param(request.GET, "area") or None
     page = Paginator(selectors.open_needs(filters, area), selectors.NEEDS_PER_PAGE).get_page(
         request.GET.get("page")
     )

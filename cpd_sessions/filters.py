@@ -5,6 +5,7 @@ from django import forms
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q
 
+from cpdhub.singleline import SingleLineFilter
 from experts.models import ExpertiseArea
 from hubs.models import Hub, SubjectNetwork
 from hubs.shared_cache import shared
@@ -26,7 +27,7 @@ def filter_choices() -> dict[str, list[tuple[str, str]]]:
 
 
 class SessionFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(
+    q = SingleLineFilter(
         method="search",
         label="Search by topic, title, lead or school",
         max_length=SEARCH_MAX,

@@ -4,6 +4,7 @@ from django import forms
 from django.db import models
 from django.utils import timezone
 
+from cpdhub.singleline import SingleLineFormField
 from cpdhub.textbounds import bound_text, worded_limits
 from experts.models import ExpertiseArea
 from hubs.models import Hub, Phase, School, Subject, SubjectNetwork, User
@@ -360,7 +361,7 @@ class FeedbackForm(forms.ModelForm):
 
 
 class CancelSessionForm(forms.Form):
-    reason = forms.CharField(label="Why is it cancelled?", max_length=CANCEL_REASON_MAX)
+    reason = SingleLineFormField(label="Why is it cancelled?", max_length=CANCEL_REASON_MAX)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -427,7 +428,7 @@ class BudgetForAllForm(forms.Form):
 class SessionMessageForm(forms.Form):
     """Email everyone booked. ``token`` makes a second click of the same form one message."""
 
-    subject = forms.CharField(
+    subject = SingleLineFormField(
         label="Subject",
         max_length=MESSAGE_SUBJECT_MAX,
         help_text=f"At most {MESSAGE_SUBJECT_MAX} characters. The session's title is added.",
@@ -444,7 +445,7 @@ class SessionMessageForm(forms.Form):
     include_waitlist = forms.BooleanField(
         label="Also email the people on the waitlist", required=False
     )
-    token = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    token = SingleLineFormField(widget=forms.HiddenInput, max_length=64)
 
 
 class DeclineProposalForm(forms.Form):

@@ -20,6 +20,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from cpdhub.singleline import SingleLineCharField
 from experts.models import ExpertiseArea
 from hubs.academic_year import academic_year_label, validate_year_label
 from hubs.models import Hub, Phase, School, Subject, SubjectNetwork, User
@@ -47,8 +48,8 @@ MAX_GOAL_LENGTH = 2000
 class Consultant(models.Model):
     """An external consultant or trainer the community books, whose fee schools share."""
 
-    name = models.CharField(max_length=120)
-    organisation = models.CharField(max_length=160, blank=True)
+    name = SingleLineCharField(max_length=120)
+    organisation = SingleLineCharField(max_length=160, blank=True)
     email = models.EmailField(blank=True)
     fee = models.DecimalField(
         "usual fee (£)",
@@ -140,9 +141,9 @@ class DevelopmentSession(models.Model):
         ATTENDEES = "attendees", "By confirmed attendees"
         EQUAL = "equal", "Equally between participating schools"
 
-    title = models.CharField(max_length=160)
+    title = SingleLineCharField(max_length=160)
     description = models.TextField(blank=True, max_length=DESCRIPTION_MAX)
-    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.WORKSHOP)
+    kind = SingleLineCharField(max_length=20, choices=Kind.choices, default=Kind.WORKSHOP)
     leads = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="led_sessions"
     )
@@ -157,7 +158,7 @@ class DevelopmentSession(models.Model):
     job_roles = models.JSONField(
         default=list, blank=True, help_text="Job roles the session is for; empty means anyone."
     )
-    scope = models.CharField(max_length=10, choices=Scope.choices, default=Scope.COMMUNITY)
+    scope = SingleLineCharField(max_length=10, choices=Scope.choices, default=Scope.COMMUNITY)
     hub = models.ForeignKey(Hub, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     network = models.ForeignKey(
         SubjectNetwork, on_delete=models.CASCADE, null=True, blank=True, related_name="sessions"
@@ -165,11 +166,11 @@ class DevelopmentSession(models.Model):
     school = models.ForeignKey(
         School, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
-    format = models.CharField(max_length=10, choices=Format.choices, default=Format.IN_PERSON)
+    format = SingleLineCharField(max_length=10, choices=Format.choices, default=Format.IN_PERSON)
     venue_school = models.ForeignKey(
         School, on_delete=models.SET_NULL, null=True, blank=True, related_name="hosted_sessions"
     )
-    room = models.CharField(max_length=120, blank=True)
+    room = SingleLineCharField(max_length=120, blank=True)
     join_link = models.URLField(
         "online join link", blank=True, help_text="Shown only to confirmed attendees and leads."
     )
@@ -183,7 +184,7 @@ class DevelopmentSession(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(MAX_CAPACITY)],
     )
     booking_deadline = models.DateTimeField(null=True, blank=True)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PROPOSED)
+    status = SingleLineCharField(max_length=10, choices=Status.choices, default=Status.PROPOSED)
     # Cost shared between schools
     fee = models.DecimalField(
         "consultant's fee (£)",
@@ -191,7 +192,7 @@ class DevelopmentSession(models.Model):
         help_text="At most £20,000.",
         **MONEY,
     )
-    cost_split = models.CharField(
+    cost_split = SingleLineCharField(
         max_length=10, choices=CostSplit.choices, default=CostSplit.ATTENDEES
     )
     min_places = models.PositiveIntegerField("minimum places", null=True, blank=True)
@@ -220,7 +221,7 @@ class DevelopmentSession(models.Model):
         blank=True,
         related_name="proposed_sessions",
     )
-    cancel_reason = models.CharField(max_length=CANCEL_REASON_MAX, blank=True)
+    cancel_reason = SingleLineCharField(max_length=CANCEL_REASON_MAX, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = SessionQuerySet.as_manager()
@@ -389,7 +390,7 @@ class Booking(models.Model):
         help_text="The school of a person whose account was erased: its figures still count "
         "the booking. Empty while the person's account exists (their school is theirs).",
     )
-    status = models.CharField(max_length=10, choices=Status.choices)
+    status = SingleLineCharField(max_length=10, choices=Status.choices)
     # Order on the waitlist (1 is next). Unique among a session's waitlisted bookings.
     waitlist_position = models.PositiveIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -450,7 +451,7 @@ class ReleaseRequest(models.Model):
         validators=[MaxValueValidator(MAX_COVER_LESSONS)],
         help_text="At most 40.",
     )
-    cover_notes = models.CharField(
+    cover_notes = SingleLineCharField(
         "cover details",
         max_length=300,
         blank=True,
@@ -474,7 +475,9 @@ class ReleaseRequest(models.Model):
         **MONEY,
     )
     goal = models.TextField("the goal it serves", max_length=MAX_GOAL_LENGTH)
-    decision = models.CharField(max_length=10, choices=Decision.choices, default=Decision.PENDING)
+    decision = SingleLineCharField(
+        max_length=10, choices=Decision.choices, default=Decision.PENDING
+    )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -527,7 +530,7 @@ class CpdBudget(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cpd_budgets"
     )
-    academic_year = models.CharField(
+    academic_year = SingleLineCharField(
         max_length=7, help_text="For example 2026/27.", validators=[validate_year_label]
     )
     allocated = models.DecimalField(
@@ -581,8 +584,8 @@ class BudgetEntry(models.Model):
         blank=True,
         related_name="budget_entries",
     )
-    academic_year = models.CharField(max_length=7, validators=[validate_year_label])
-    kind = models.CharField(max_length=10, choices=Kind.choices)
+    academic_year = SingleLineCharField(max_length=7, validators=[validate_year_label])
+    kind = SingleLineCharField(max_length=10, choices=Kind.choices)
     amount = models.DecimalField(max_digits=9, decimal_places=2)
     release = models.ForeignKey(
         ReleaseRequest,
@@ -591,7 +594,7 @@ class BudgetEntry(models.Model):
         blank=True,
         related_name="budget_entries",
     )
-    reason = models.CharField(max_length=200)
+    reason = SingleLineCharField(max_length=200)
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -674,7 +677,7 @@ class CalendarFeed(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
     )
-    token = models.CharField(max_length=64, unique=True, default=_new_feed_token)
+    token = SingleLineCharField(max_length=64, unique=True, default=_new_feed_token)
     created_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:
@@ -701,10 +704,10 @@ class SessionMessage(models.Model):
     sent_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    subject = models.CharField(max_length=MESSAGE_SUBJECT_MAX)
+    subject = SingleLineCharField(max_length=MESSAGE_SUBJECT_MAX)
     body = models.TextField(max_length=MESSAGE_BODY_MAX)
     include_waitlist = models.BooleanField(default=False)
-    token = models.CharField(max_length=64, unique=True)
+    token = SingleLineCharField(max_length=64, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -6,7 +6,8 @@ form ``CharField`` refuses NUL (``ProhibitNullCharactersValidator``) and ``max_l
 ``ModelChoiceField`` turns an unknown or malformed slug into "Select a valid choice".
 
 The session list uses django-filter, whose form is built from the same form fields, so it is
-covered the same way. The approvals page calls ``approvals_query``.
+covered the same way. The approvals page calls ``approvals_query``. Single values (an id, a
+slug, a page) are read with ``cpdhub/querystring.py``, the helpers every app uses.
 """
 
 from __future__ import annotations
@@ -14,13 +15,14 @@ from __future__ import annotations
 from django import forms
 from django.http import QueryDict
 
+from cpdhub.singleline import SingleLineFormField
 from experts.models import ExpertiseArea
 
 SEARCH_MAX = 100
 
 
 class SearchForm(forms.Form):
-    q = forms.CharField(
+    q = SingleLineFormField(
         label="Search",
         required=False,
         max_length=SEARCH_MAX,
@@ -57,20 +59,3 @@ def approvals_query(params: QueryDict) -> tuple[str, str, list[str]]:
         return form.cleaned_data["show"] or "pending", form.cleaned_data["q"], []
     show = params.get("show", "")
     return (show if show in ApprovalsQuery.SHOW else "pending"), "", messages_of(form)
-
-
-# A database id: ASCII digits only ("²".isdigit() is true, and int() refuses it), and short
-# enough for a bigint (a 5,000-digit number is a ValueError in int(), a longer one an overflow).
-MAX_ID_DIGITS = 18
-
-
-def id_param(value: str | None) -> int | None:
-    """One id from a query string or form, or None when it is not one."""
-    if value and value.isascii() and value.isdigit() and len(value) <= MAX_ID_DIGITS:
-        return int(value)
-    return None
-
-
-def id_list(values: list[str]) -> list[int]:
-    """The ids among ``values`` (ticked boxes), ignoring anything that is not one."""
-    return [n for n in map(id_param, values) if n is not None]

@@ -144,7 +144,7 @@ def release_requested_email(delivery) -> registry.Email | None:
     context = _context(booking)
     context["release"] = getattr(booking, "release", None)
     context["approvals_url"] = absolute_url("/sessions/approvals/")
-    return registry.Email(context, reply_to=[booking.user.email])
+    return registry.Email(context, reply_to=registry.reply_to(booking.user))
 
 
 def session_notice_email(delivery) -> registry.Email | None:
@@ -207,6 +207,7 @@ def session_message_email(delivery) -> registry.Email | None:
         return None
     session = message.session
     sender = message.sent_by
+    reply_to = registry.reply_to(sender)
     return registry.Email(
         context={
             "message": message,
@@ -215,8 +216,9 @@ def session_message_email(delivery) -> registry.Email | None:
             "person": delivery.recipient,
             "dates": list(session.dates.all()),
             "session_url": absolute_url(session.get_absolute_url()),
+            "reply_to": reply_to,
         },
-        reply_to=[sender.email] if sender is not None else None,
+        reply_to=reply_to,
     )
 
 

@@ -18,6 +18,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
 from cpdhub import csvsafe
+from cpdhub import querystring as cpdhub_querystring
 from experts.models import ExpertiseArea
 from hubs.academic_year import parse_year_label, year_label
 from hubs.paging import page_of
@@ -311,7 +312,7 @@ def cancel_booking(request, pk: int):
 @require_POST
 def attendance(request, pk: int):
     session = _session_or_404(pk, request.user)
-    present = querystring.id_list(request.POST.getlist("present"))
+    present = cpdhub_querystring.id_list(request.POST.getlist("present"))
     try:
         services.attendance_mark(session=session, by=request.user, present_ids=present)
     except services.SessionRefused as refusal:
@@ -464,7 +465,7 @@ def release_decide(request, pk: int):
 @require_POST
 def approvals_bulk(request):
     permissions.require_can_see_approvals(request.user)
-    ids = querystring.id_list(request.POST.getlist("release"))
+    ids = cpdhub_querystring.id_list(request.POST.getlist("release"))
     chosen = list(selectors.approvals_search(request.user, show="pending").filter(pk__in=ids))
     if not chosen:
         messages.error(request, "Tick the requests you want to approve.")

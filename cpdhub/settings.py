@@ -322,11 +322,17 @@ CPDHUB_RATE_LIMITS = {
     "invite": env.str("CPDHUB_RATE_INVITE", default="120/h"),
 }
 
-# The number of proxies in front of the web process that append to X-Forwarded-For (compose
-# deployment behind one TLS-terminating proxy: 1). 0 ignores the header, which anyone can forge.
+# The number of proxies in front of the web process that set X-Forwarded-For (docker-compose.yml:
+# one, Caddy). 0, the default, ignores X-Forwarded-For and X-Forwarded-Proto, which any client
+# can send: raise it only when every request reaches web through that many proxies, the last of
+# which overwrites what the client sent.
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("CPDHUB_TRUSTED_PROXY_COUNT", default=0)
 # Or the header a trusted proxy sets to the client's address (e.g. X-Real-IP); unset by default.
 ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env.str("CPDHUB_TRUSTED_CLIENT_IP_HEADER", default="") or None
+# Whether a proxy in front of web is trusted at all: only then is X-Forwarded-Proto believed.
+BEHIND_TRUSTED_PROXY = (
+    ALLAUTH_TRUSTED_PROXY_COUNT > 0 or ALLAUTH_TRUSTED_CLIENT_IP_HEADER is not None
+)
 
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = COMMUNITY_NAME
@@ -461,8 +467,10 @@ PERMISSIONS_POLICY = {
         "xr-spatial-tracking",
     )
 }
-if not DEBUG:
+if BEHIND_TRUSTED_PROXY:
+    # The proxy overwrites X-Forwarded-Proto; straight from a client it would be a lie.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
     # /healthz is probed over plain HTTP by the container orchestrator.
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]

@@ -3,6 +3,7 @@
 import django_filters
 from django.db.models import Exists, OuterRef, Subquery
 
+from cpdhub.singleline import SingleLineFilter
 from hubs.models import Phase, Subject, User
 
 from .models import ExpertProfile, ProfileArea
@@ -44,7 +45,7 @@ class DirectoryFilter(django_filters.FilterSet):
     subqueries: no profile is repeated and no DISTINCT is needed.
     """
 
-    q = django_filters.CharFilter(label="Search", method="search", max_length=200)
+    q = SingleLineFilter(label="Search", method="search", max_length=200)
     area = django_filters.ChoiceFilter(method="with_area", label="Area", empty_label="Any area")
     subject = django_filters.ChoiceFilter(
         method="with_subject", label="Subject", empty_label="Any subject"

@@ -12,6 +12,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
+from cpdhub.singleline import SingleLineCharField
 from cpdhub.textbounds import length_check
 from hubs.models import Phase, Subject, Term
 from hubs.selectors import term_starts
@@ -36,10 +37,10 @@ class ExpertiseArea(models.Model):
         LEADERSHIP = "leadership", "Leadership and development"
         COMMUNITY = "community", "Families and community"
 
-    name = models.CharField(max_length=100, unique=True)
+    name = SingleLineCharField(max_length=100, unique=True)
     slug = models.SlugField(unique=True)
-    category = models.CharField(max_length=20, choices=Category.choices)
-    synonyms = models.CharField(
+    category = SingleLineCharField(max_length=20, choices=Category.choices)
+    synonyms = SingleLineCharField(
         max_length=300,
         blank=True,
         help_text="Other words people search for, separated by commas "
@@ -108,7 +109,7 @@ class ExpertProfile(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="expert_profile"
     )
-    headline = models.CharField(
+    headline = SingleLineCharField(
         max_length=140,
         help_text="One line: what you can help with, "
         "e.g. “Questioning that makes every pupil think”.",
@@ -125,7 +126,7 @@ class ExpertProfile(models.Model):
     areas = models.ManyToManyField(ExpertiseArea, through="ProfileArea", related_name="profiles")
     subjects = models.ManyToManyField(Subject, blank=True, related_name="expert_profiles")
     phases = models.ManyToManyField(Phase, blank=True, related_name="expert_profiles")
-    availability = models.CharField(
+    availability = SingleLineCharField(
         max_length=200,
         blank=True,
         help_text="For example: after school on Tuesdays; online or in person.",
@@ -136,7 +137,7 @@ class ExpertProfile(models.Model):
         help_text="After this many contact requests in a term, your profile says you are not "
         "taking requests. Blank: no limit.",
     )
-    contact_preference = models.CharField(
+    contact_preference = SingleLineCharField(
         max_length=10, choices=Contact.choices, default=Contact.FORM
     )
     is_hidden = models.BooleanField(
@@ -153,7 +154,7 @@ class ExpertProfile(models.Model):
     helped_count = models.PositiveIntegerField(default=0, editable=False)
     # The person's "last first" name, lower case, kept with the search document: the directory's
     # order without joining every matching profile to its user before taking a page.
-    sort_name = models.CharField(max_length=150, blank=True, default="", editable=False)
+    sort_name = SingleLineCharField(max_length=150, blank=True, default="", editable=False)
     # A copy of user.is_active, kept with the search document (experts/signals.py), so the
     # directory's count and page need not join every matching profile to its user.
     user_is_active = models.BooleanField(default=True, editable=False)
@@ -219,7 +220,7 @@ class ProfileArea(models.Model):
     # The profile's sort name, kept with its search document (experts/search.py): a search that
     # names an area walks the area's offers in the directory's order (expert_offer_order_idx)
     # and stops after a page's worth, however many people offer it.
-    sort_name = models.CharField(max_length=150, blank=True, default="", editable=False)
+    sort_name = SingleLineCharField(max_length=150, blank=True, default="", editable=False)
     # The profile's live conditions (``live_q``), kept with it the same way: the walk checks
     # them in the index (``include``) without reading each profile's row.
     is_hidden = models.BooleanField(default=False, editable=False)
@@ -273,7 +274,7 @@ class SearchWord(models.Model):
     save (at a term change) leave at the nightly exact rebuild (``rebuild_vocabulary``).
     """
 
-    word = models.CharField(max_length=40, unique=True)
+    word = SingleLineCharField(max_length=40, unique=True)
     uses = models.PositiveIntegerField(default=0)
 
     def __str__(self) -> str:

@@ -43,6 +43,8 @@ def contact_request_email(delivery) -> registry.Email | None:
             "profile_url": absolute_url(request.profile.get_absolute_url()),
             "requests_url": absolute_url("/experts/me/"),
         },
+        # The sender asked for an answer by email (the form says "They reply to your email"),
+        # so their own address is given to the expert they wrote to, whatever their profile.
         reply_to=[request.sender.email],
     )
 

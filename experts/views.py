@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
-from cpdhub import csvsafe
+from cpdhub import csvsafe, querystring
 from cpdhub.ratelimit import limited
 from hubs.models import User
 
@@ -193,10 +193,7 @@ def stale(request):
 
 
 def _page_number(request) -> int:
-    try:
-        return max(int(request.GET.get("page", 1)), 1)
-    except ValueError:
-        return 1
+    return querystring.page_param(request.GET)
 
 
 def _without_page(request) -> str:

@@ -3,7 +3,10 @@ from allauth.account.adapter import get_adapter
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from allauth.core import context
 from django import forms
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
+
+from cpdhub.singleline import SingleLineFormField
 
 from . import services
 from .models import Invitation, Phase, Responsibility, Subject, User
@@ -22,12 +25,12 @@ def invitation_from_session(request) -> Invitation | None:
 class SignupForm(AllauthSignupForm):
     """allauth's sign-up, plus names and job role, open to member schools' staff and invitees."""
 
-    first_name = forms.CharField(
+    first_name = SingleLineFormField(
         max_length=100,
         label="First name",
         widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
     )
-    last_name = forms.CharField(
+    last_name = SingleLineFormField(
         max_length=100,
         label="Last name",
         widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
@@ -62,6 +65,15 @@ class SignupForm(AllauthSignupForm):
             raise forms.ValidationError(str(refusal), code="not_member") from None
         return email
 
+    def try_save(self, request):
+        if self.account_already_exists:
+            # allauth then only emails the mailbox's owner, which is fast: a new account costs
+            # a password hash. Hash this one too (and keep nothing), so the answer takes as
+            # long whether or not the address has an account (as Django's ModelBackend does
+            # for an unknown user at sign-in).
+            make_password(self.cleaned_data.get("password1"))
+        return super().try_save(request)
+
     def save(self, request):
         with transaction.atomic():
             return super().save(request)
@@ -81,7 +93,7 @@ class InvitationForm(forms.Form):
 
 
 class SchoolDomainForm(forms.Form):
-    domain = forms.CharField(
+    domain = SingleLineFormField(
         label="Email domain",
         max_length=253,
         help_text="The part of your staff's school addresses after the @, such as "

@@ -23,6 +23,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 
+from cpdhub.singleline import SingleLineCharField
+
 from .academic_year import academic_year_label
 from .constraints import NonOverlappingDateRange
 
@@ -33,7 +35,7 @@ class Phase(models.Model):
     """A phase of education a person works in or an offer is for (seeded by migration)."""
 
     slug = models.SlugField(unique=True)
-    name = models.CharField(max_length=60, unique=True)
+    name = SingleLineCharField(max_length=60, unique=True)
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -47,7 +49,7 @@ class Subject(models.Model):
     """A curriculum subject (seeded by migration; coordinators may add more)."""
 
     slug = models.SlugField(unique=True)
-    name = models.CharField(max_length=80, unique=True)
+    name = SingleLineCharField(max_length=80, unique=True)
 
     class Meta:
         ordering = ["name"]
@@ -59,7 +61,7 @@ class Subject(models.Model):
 class Hub(models.Model):
     """A regional hub: a group of schools that meet and learn together."""
 
-    name = models.CharField(max_length=120, unique=True)
+    name = SingleLineCharField(max_length=120, unique=True)
     slug = models.SlugField(unique=True)
     description = models.TextField(blank=True)
     leaders = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="led_hubs")
@@ -115,14 +117,14 @@ class School(models.Model):
         }
     )
 
-    name = models.CharField(max_length=200)
+    name = SingleLineCharField(max_length=200)
     urn = models.PositiveIntegerField(
         "URN", unique=True, help_text="Unique Reference Number from Get Information about Schools."
     )
-    phase = models.CharField(max_length=20, choices=Phase.choices)
-    establishment_type = models.CharField(max_length=40, choices=EstablishmentType.choices)
-    local_authority = models.CharField(max_length=100, blank=True)
-    postcode = models.CharField(max_length=8, blank=True)
+    phase = SingleLineCharField(max_length=20, choices=Phase.choices)
+    establishment_type = SingleLineCharField(max_length=40, choices=EstablishmentType.choices)
+    local_authority = SingleLineCharField(max_length=100, blank=True)
+    postcode = SingleLineCharField(max_length=8, blank=True)
     pupil_count = models.PositiveIntegerField("number of pupils", null=True, blank=True)
     fsm_percent = models.DecimalField(
         "pupils eligible for FSM (%)",
@@ -190,7 +192,7 @@ class SchoolDomain(models.Model):
     """An email domain that belongs to one member school: staff with it may sign up."""
 
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="domains")
-    domain = models.CharField(
+    domain = SingleLineCharField(
         max_length=253, unique=True, help_text="For example ashgrove.sch.uk (no @)."
     )
 
@@ -228,7 +230,7 @@ class CanonicalEmail(models.Func):
     """``canonical_email`` in SQL, for the unique index and for look-ups that use it."""
 
     arity = 1
-    output_field = models.CharField()
+    output_field = SingleLineCharField()
 
     def as_sql(self, compiler, connection, **extra_context):
         address, params = compiler.compile(self.source_expressions[0])
@@ -296,12 +298,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     }
 
     email = models.EmailField("email address", max_length=254, unique=True)
-    first_name = models.CharField(max_length=100)
-    last_name = models.CharField(max_length=100)
+    first_name = SingleLineCharField(max_length=100)
+    last_name = SingleLineCharField(max_length=100)
     school = models.ForeignKey(
         School, on_delete=models.PROTECT, null=True, blank=True, related_name="staff"
     )
-    job_role = models.CharField(max_length=20, choices=JobRole.choices, default=JobRole.TEACHER)
+    job_role = SingleLineCharField(max_length=20, choices=JobRole.choices, default=JobRole.TEACHER)
     subjects = models.ManyToManyField(
         Subject, blank=True, related_name="teachers", verbose_name="subjects taught"
     )
@@ -358,6 +360,14 @@ class User(AbstractBaseUser, PermissionsMixin):
     def get_full_name(self) -> str:
         return self.full_name
 
+    @property
+    def address_is_private(self) -> bool:
+        """The person chose "Contact form only (my address stays private)" on their expert
+        profile: no email to anyone else carries their address, as Reply-To or in its text
+        (``notifications.registry.reply_to``)."""
+        profile = getattr(self, "expert_profile", None)  # experts.ExpertProfile, if any
+        return profile is not None and profile.contact_preference == "form"
+
     def get_short_name(self) -> str:
         return self.first_name
 
@@ -410,7 +420,7 @@ class UserResponsibility(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="responsibilities"
     )
-    responsibility = models.CharField(max_length=30, choices=Responsibility.choices)
+    responsibility = SingleLineCharField(max_length=30, choices=Responsibility.choices)
 
     class Meta:
         ordering = ["responsibility"]
@@ -432,7 +442,7 @@ class UserResponsibility(models.Model):
 class SubjectNetwork(models.Model):
     """A subject network: e.g. every geography lead across the community's primaries."""
 
-    name = models.CharField(max_length=120, unique=True)
+    name = SingleLineCharField(max_length=120, unique=True)
     slug = models.SlugField(unique=True)
     subject = models.ForeignKey(Subject, on_delete=models.PROTECT, related_name="networks")
     hub = models.ForeignKey(
@@ -443,7 +453,7 @@ class SubjectNetwork(models.Model):
         related_name="networks",
         help_text="Leave blank for a network across the whole community.",
     )
-    responsibility = models.CharField(
+    responsibility = SingleLineCharField(
         max_length=30,
         choices=Responsibility.choices,
         blank=True,
@@ -451,7 +461,7 @@ class SubjectNetwork(models.Model):
         "school for it are invited here. Leave blank for a subject network.",
     )
     description = models.TextField(blank=True)
-    meeting_pattern = models.CharField(
+    meeting_pattern = SingleLineCharField(
         max_length=200, blank=True, help_text="For example: meets once a term, online after school."
     )
     leads = models.ManyToManyField(
@@ -483,7 +493,7 @@ class TermQuerySet(models.QuerySet):
 class Term(models.Model):
     """A school term. Terms never overlap (enforced by the database on Postgres)."""
 
-    name = models.CharField(max_length=60, help_text="For example: Autumn 2026.")
+    name = SingleLineCharField(max_length=60, help_text="For example: Autumn 2026.")
     start = models.DateField()
     end = models.DateField()
 
@@ -539,7 +549,7 @@ class Invitation(models.Model):
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    token = models.CharField(
+    token = SingleLineCharField(
         max_length=64, unique=True, default=_new_invitation_token, editable=False
     )
     created_at = models.DateTimeField(default=timezone.now)
@@ -589,7 +599,7 @@ class Community(models.Model):
     at start-up, no query per page); the command says when the two differ.
     """
 
-    name = models.CharField(max_length=120)
+    name = SingleLineCharField(max_length=120)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -624,15 +634,15 @@ class ImportJob(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="import_jobs"
     )
-    kind = models.CharField(max_length=10, choices=Kind.choices)
+    kind = SingleLineCharField(max_length=10, choices=Kind.choices)
     school = models.ForeignKey(
         School, on_delete=models.CASCADE, null=True, blank=True, related_name="import_jobs"
     )
     hub = models.ForeignKey(
         Hub, on_delete=models.SET_NULL, null=True, blank=True, related_name="import_jobs"
     )
-    file_token = models.CharField(max_length=64, help_text="The kept file's SHA-256.")
-    file_name = models.CharField(max_length=200, blank=True)
+    file_token = SingleLineCharField(max_length=64, help_text="The kept file's SHA-256.")
+    file_name = SingleLineCharField(max_length=200, blank=True)
     column_map = models.JSONField(default=dict, blank=True)
     role_map = models.JSONField(
         default=dict, blank=True, help_text="The file's own job titles, mapped to ours."
@@ -647,7 +657,7 @@ class ImportJob(models.Model):
     confirms = models.OneToOneField(
         "self", on_delete=models.CASCADE, null=True, blank=True, related_name="confirmation"
     )
-    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    state = SingleLineCharField(max_length=10, choices=State.choices, default=State.QUEUED)
     total_rows = models.PositiveIntegerField(default=0)
     result = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
@@ -752,14 +762,14 @@ class ThrottledRequest(models.Model):
     the admin without a row per request.
     """
 
-    key = models.CharField(max_length=80)  # "user:<id>" or "ip:<address>"
+    key = SingleLineCharField(max_length=80)  # "user:<id>" or "ip:<address>"
     user = models.ForeignKey(
         User, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
-    group = models.CharField("limit", max_length=40)
+    group = SingleLineCharField("limit", max_length=40)
     hour = models.DateTimeField()
     refused = models.PositiveIntegerField(default=0)
-    last_path = models.CharField(max_length=200, blank=True)
+    last_path = SingleLineCharField(max_length=200, blank=True)
     last_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -101,7 +101,7 @@ def invitation_email(delivery) -> registry.Email | None:
             "invitation": invitation,
             "accept_url": absolute_url(invitation.get_absolute_url()),
         },
-        reply_to=[invitation.invited_by.email] if invitation.invited_by else None,
+        reply_to=registry.reply_to(invitation.invited_by),
     )
 
 
@@ -118,7 +118,8 @@ def lone_ranger_email(delivery) -> registry.Email | None:
     )
     if person is None or network is None or network.members.filter(pk=person.pk).exists():
         return None
-    leads = list(network.leads.all())
+    leads = list(network.leads.select_related("expert_profile"))
+    reply_to = registry.reply_to(*leads)
     return registry.Email(
         context={
             "person": person,
@@ -126,8 +127,9 @@ def lone_ranger_email(delivery) -> registry.Email | None:
             "leads": leads,
             "network_url": absolute_url(network.get_absolute_url()),
             "dashboard_url": absolute_url("/"),
+            "reply_to": reply_to,
         },
-        reply_to=[lead.email for lead in leads] or None,
+        reply_to=reply_to,
     )
 
 

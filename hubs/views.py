@@ -5,12 +5,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
-from django.core.validators import slug_re
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
+from cpdhub import querystring
 from cpdhub.ratelimit import limited
 
 from . import permissions, selectors, services
@@ -291,10 +291,9 @@ def lone_rangers(request):
     summary = selectors.lone_ranger_summary(allowed)
     hub = None
     hub_ids = allowed
-    slug = request.GET.get("hub", "")
-    if slug:
-        # A slug never holds a NUL or a space: such a value is not looked up (nor a 500).
-        hub = Hub.objects.filter(slug=slug).first() if slug_re.fullmatch(slug) else None
+    if request.GET.get("hub"):
+        slug = querystring.slug_param(request.GET, "hub")
+        hub = Hub.objects.filter(slug=slug).first() if slug else None
         if hub is None or (allowed is not None and hub.pk not in allowed):
             raise Http404("No such hub, or not a hub you lead.")
         hub_ids = [hub.pk]

@@ -11,6 +11,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from cpdhub.singleline import SingleLineCharField
+
 from .kinds import Category
 
 
@@ -30,9 +32,9 @@ class Delivery(models.Model):
         related_name="deliveries",
     )
     email = models.EmailField(max_length=254)
-    kind = models.CharField(max_length=40)
-    key = models.CharField(max_length=200, help_text="The reason, e.g. digest:autumn-2026.")
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    kind = SingleLineCharField(max_length=40)
+    key = SingleLineCharField(max_length=200, help_text="The reason, e.g. digest:autumn-2026.")
+    status = SingleLineCharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
@@ -68,7 +70,7 @@ class Preference(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="email_preferences"
     )
-    category = models.CharField(
+    category = SingleLineCharField(
         max_length=20, choices=[(c.value, c.label) for c in Category if c != Category.ESSENTIAL]
     )
     enabled = models.BooleanField(default=True)

@@ -30,6 +30,14 @@ class Email:
     headers: dict[str, str] | None = None
 
 
+def reply_to(*people) -> list[str] | None:
+    """The Reply-To of an email that puts its reader in touch with ``people``: their addresses,
+    except those they keep private (``User.address_is_private``); None when none is left, and
+    the email's text then says how else to reach them."""
+    shared = [p.email for p in people if p is not None and p.email and not p.address_is_private]
+    return shared or None
+
+
 Builder = Callable[["Delivery"], "Email | None"]
 # For kinds built a batch at a time (the digest): (recipients, key) → {user id: context}.
 BatchBuilder = Callable[[list, str], "dict[int, dict]"]

@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from cpdhub.singleline import SingleLineCharField
 from cpdhub.textbounds import length_check
 from experts.models import ExpertiseArea
 from hubs.academic_year import academic_year_of, year_label
@@ -58,7 +59,7 @@ class Goal(models.Model):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="portfolio_goals"
     )
-    title = models.CharField(max_length=200)
+    title = SingleLineCharField(max_length=200)
     description = models.TextField(
         blank=True, max_length=GOAL_TEXT_MAX, help_text=f"Up to {GOAL_TEXT_MAX:,} characters."
     )
@@ -70,11 +71,11 @@ class Goal(models.Model):
         help_text="What will be different for pupils when you have achieved this? "
         f"Up to {GOAL_TEXT_MAX:,} characters.",
     )
-    source = models.CharField(max_length=20, choices=Source.choices, default=Source.PERSONAL)
+    source = SingleLineCharField(max_length=20, choices=Source.choices, default=Source.PERSONAL)
     academic_year = models.PositiveSmallIntegerField(
         help_text="The academic year, by the year it starts: 2026 is 2026/27."
     )
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    status = SingleLineCharField(max_length=20, choices=Status.choices, default=Status.ACTIVE)
     share_with_leaders = models.BooleanField(
         "share with my school's CPD leader",
         default=False,
@@ -156,8 +157,8 @@ class Entry(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="portfolio_entries"
     )
     date = models.DateField()
-    kind = models.CharField(max_length=30, choices=Kind.choices)
-    title = models.CharField(max_length=200)
+    kind = SingleLineCharField(max_length=30, choices=Kind.choices)
+    title = SingleLineCharField(max_length=200)
     hours = models.DecimalField(
         max_digits=5,
         decimal_places=2,
@@ -185,7 +186,7 @@ class Entry(models.Model):
     goals = models.ManyToManyField(Goal, blank=True, related_name="entries")
     # Where the entry came from, when it was made for me (e.g. "session:42" from attendance),
     # so that marking attendance twice does not log it twice.
-    source_ref = models.CharField(max_length=60, blank=True, default="", editable=False)
+    source_ref = SingleLineCharField(max_length=60, blank=True, default="", editable=False)
     # The development session this entry records (attended or led), when it came from one.
     session = models.ForeignKey(
         "cpd_sessions.DevelopmentSession",
@@ -259,8 +260,8 @@ class EntryAttachment(models.Model):
 
     entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField(upload_to=attachment_path, max_length=200)
-    original_name = models.CharField(max_length=200)
-    content_type = models.CharField(max_length=100)
+    original_name = SingleLineCharField(max_length=200)
+    content_type = SingleLineCharField(max_length=100)
     size = models.PositiveIntegerField()
     uploaded_at = models.DateTimeField(default=timezone.now)
 
@@ -291,7 +292,7 @@ class ImpactFollowUp(models.Model):
     asked_at = models.DateTimeField(null=True, blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
     tried = models.BooleanField(null=True)
-    level = models.CharField(max_length=20, choices=Level.choices, blank=True)
+    level = SingleLineCharField(max_length=20, choices=Level.choices, blank=True)
     what_happened = models.TextField(blank=True, max_length=WHAT_HAPPENED_MAX)
 
     class Meta:
@@ -342,11 +343,11 @@ class Need(models.Model):
         help_text="What you need and why, in a sentence or two "
         f"(up to {NEED_TEXT_MAX:,} characters).",
     )
-    priority = models.CharField(max_length=10, choices=Priority.choices, default=Priority.MEDIUM)
+    priority = SingleLineCharField(max_length=10, choices=Priority.choices, default=Priority.MEDIUM)
     goal = models.ForeignKey(
         Goal, on_delete=models.SET_NULL, null=True, blank=True, related_name="needs"
     )
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    status = SingleLineCharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

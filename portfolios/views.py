@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from cpd_sessions.querystring import id_param
+from cpdhub.querystring import id_param
 from hubs.paging import page_of
 
 from . import permissions, selectors, services

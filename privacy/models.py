@@ -8,6 +8,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from cpdhub.singleline import SingleLineCharField
+
 # How long a finished download stays available.
 EXPORT_DAYS = 7
 
@@ -30,8 +32,8 @@ class DataExport(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="data_exports"
     )
-    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
-    token = models.CharField(max_length=64, unique=True, default=_token, editable=False)
+    state = SingleLineCharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    token = SingleLineCharField(max_length=64, unique=True, default=_token, editable=False)
     file = models.FileField(upload_to="exports/", max_length=200, blank=True)
     size = models.PositiveBigIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)

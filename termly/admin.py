@@ -17,6 +17,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
+from cpdhub import querystring
 from experts.admin import ExpertProfileAdmin
 from experts.models import ExpertProfile
 from hubs.models import Term, User
@@ -86,12 +87,12 @@ class TermlyDeliveryAdmin(DeliveryAdmin):
         ]
 
     def _preview_person(self, request) -> tuple[str, User | None]:
-        q = request.GET.get("person", "").strip()
+        q = querystring.text_param(request.GET, "person", max_length=254)
         people = None
         if "@" in q:
             people = User.objects.filter(email__iexact=q)
-        elif q.isdigit():
-            people = User.objects.filter(pk=int(q))
+        elif querystring.id_param(q) is not None:
+            people = User.objects.filter(pk=querystring.id_param(q))
         return q, people.first() if people is not None else None
 
     def _preview(self, request, person: User) -> tuple[str, str, str]:

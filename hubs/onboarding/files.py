@@ -5,8 +5,9 @@ from __future__ import annotations
 import codecs
 import contextlib
 import io
-import re
 from typing import BinaryIO
+
+from cpdhub.singleline import single_line
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # GIAS's full England extract is ~60 MB; a network's is < 5
 CHUNK = 64 * 1024
@@ -66,12 +67,8 @@ class _TextOver(io.TextIOWrapper):
             self.detach()
 
 
-CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
-
-
 def cell(value: str | None) -> str:
-    """A cell's text on one line, trimmed: a line break or tab inside a quoted cell, or any
-    other control character, becomes a space (a name never carries one into an email's
-    subject). A leading formula character is kept as text (never evaluated here, and exports
-    neutralise it)."""
-    return CONTROL.sub(" ", value or "").strip()
+    """A cell's text, on one line (cpdhub/singleline.py: what is stored is what the preview
+    shows) and trimmed; a leading formula character is kept as text (never evaluated here, and
+    exports neutralise it)."""
+    return single_line(value or "").strip()

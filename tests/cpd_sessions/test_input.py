@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from cpd_sessions import querystring, services
 from cpd_sessions.models import Booking, DevelopmentSession, Feedback, SessionDate
+from cpdhub import querystring as cpdhub_querystring
 from hubs.models import User
 from portfolios.models import Entry, Goal, ImpactFollowUp, Need
 from tests.experts.factories import ExpertProfileFactory
@@ -151,7 +152,7 @@ def test_approvals_query_string_with_a_null_byte_is_not_a_500(client, personas):
 def test_ids_that_are_not_ids_are_ignored(client, personas, value):
     client.force_login(personas.owner)
     assert client.get(reverse("portfolios:entry_new"), {"goal": value}).status_code == 200
-    assert querystring.id_param(value) is None
+    assert cpdhub_querystring.id_param(value) is None
 
 
 # --- Hypothesis: every form and query string of the sessions and portfolio apps ---------------

@@ -6,6 +6,7 @@ import pytest
 from allauth.account.models import EmailAddress
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.models import SocialLogin
+from django.contrib.auth.hashers import get_hasher
 from django.contrib.sessions.middleware import SessionMiddleware
 from django.db import IntegrityError, transaction
 from django.test import Client, RequestFactory
@@ -225,3 +226,39 @@ def test_social_sign_up_for_a_plus_address_of_an_account_is_refused():
     with pytest.raises(ImmediateHttpResponse) as refusal:
         SocialAccountAdapter().is_open_for_signup(_social_request(), plus)
     assert b"Sign in with that account instead" in refusal.value.response.content
+
+
+@pytest.fixture
+def hashes(monkeypatch):
+    """How many passwords are hashed (the test settings' hasher, wrapped)."""
+    hasher = type(get_hasher())
+    counted = []
+    encode = hasher.encode
+
+    def counting(self, password, salt, *args, **kwargs):
+        counted.append(password)
+        return encode(self, password, salt, *args, **kwargs)
+
+    monkeypatch.setattr(hasher, "encode", counting)
+    return counted
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["new.person@ashgrove.sch.uk", "taken@ashgrove.sch.uk", "taken+again@ashgrove.sch.uk"],
+)
+def test_sign_up_hashes_a_password_once_whether_or_not_the_address_has_an_account(
+    client, mailoutbox, hashes, address
+):
+    """A new account costs a password hash; an address that already has one must cost the same,
+    or the time of the answer tells a stranger who has an account (the same answer page and an
+    email to the mailbox are not enough)."""
+    school = SchoolFactory(domain=None)
+    SchoolDomainFactory(school=school, domain="ashgrove.sch.uk")
+    UserFactory(email="taken@ashgrove.sch.uk", school=school)
+    hashes.clear()
+    response = client.post(SIGNUP, signup_data(address))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("account_email_verification_sent")
+    assert len(hashes) == 1, hashes
+    assert len(mailoutbox) == 1
