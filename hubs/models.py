@@ -703,9 +703,11 @@ class StaffImportMapping(models.Model):
         JOB_ROLE = "job_role", "Job title"
 
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="import_mappings")
-    kind = models.CharField(max_length=10, choices=Kind.choices)
-    value = models.CharField(max_length=200, help_text="The file's word (a title in lower case).")
-    maps_to = models.CharField(max_length=20)
+    kind = SingleLineCharField(max_length=10, choices=Kind.choices)
+    value = SingleLineCharField(
+        max_length=200, help_text="The file's word (a title in lower case)."
+    )
+    maps_to = SingleLineCharField(max_length=20)
 
     class Meta:
         ordering = ["school", "kind", "value"]
