@@ -7,12 +7,14 @@ Content-Length before they are read.
 from __future__ import annotations
 
 import datetime
+import io
 from pathlib import Path
 
 import pytest
 from django.core.files.base import ContentFile
 from webtest import Upload
 
+from hubs.models import ImportJob
 from portfolios.models import Entry, EntryAttachment
 from privacy.models import DataExport
 from tests.portfolios.factories import EntryFactory
@@ -128,3 +130,16 @@ def test_an_oversized_body_is_refused_before_it_is_read(client, personas, settin
         client.generic("POST", "/accounts/login/", b"x", CONTENT_LENGTH="9" * 10).status_code == 413
     )
     assert client.post("/accounts/login/", {"login": "a@b.c", "password": "x"}).status_code != 413
+
+
+def test_a_50_mb_staff_file_is_refused_before_it_is_read(client, personas, settings, tmp_path):
+    settings.IMPORTS_DIR = tmp_path
+    client.force_login(personas.coordinator)
+    response = client.post(
+        "/coordinator/import/staff/",
+        {"step": "preview", "file": io.BytesIO(b"x" * (50 * 1024 * 1024)), "school": 1},
+    )
+    assert response.status_code == 413
+    assert "That file is too big" in response.content.decode()
+    assert not ImportJob.objects.exists()
+    assert not any(tmp_path.rglob("*"))
