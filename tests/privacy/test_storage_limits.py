@@ -95,7 +95,7 @@ def test_no_quota_when_it_is_off(app, personas, settings):
     entry = EntryFactory(owner=personas.owner)
     EntryAttachment.objects.create(
         entry=entry, file=ContentFile(b"x", name="big.pdf"), original_name="big.pdf",
-        content_type="application/pdf", size=10**12,
+        content_type="application/pdf", size=2_000_000_000,
     )  # fmt: skip
     form = form_for(app.sign_in(personas.owner).get("/portfolio/log/new/"), "")
     form["kind"] = "session_attended"
