@@ -27,12 +27,11 @@ class RequestBodyLimitMiddleware:
         except ValueError:
             length = 0
         if limit and length > limit:
-            response = render(
+            # The body is left unread: the server (gunicorn) closes the connection after this.
+            return render(
                 request,
                 "413.html",
                 {"limit": filesizeformat(limit), "size": filesizeformat(length)},
                 status=413,
             )
-            response["Connection"] = "close"  # the body is not read: the connection ends
-            return response
         return self.get_response(request)
