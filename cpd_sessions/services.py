@@ -17,10 +17,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError  # noqa: F401 -- callers catch services.PermissionDenied
-from django.db import transaction
-from django.db.models import Max, Sum
+from django.db import models, transaction
+from django.db.models import Max, Q, Sum
 from django.utils import timezone
 
+from cpdhub.erasure import names_of, scrub_text
 from hubs.academic_year import validate_year_label
 from hubs.models import User
 
@@ -861,6 +862,30 @@ def booking_claim_feedback_request(*, booking_id: int, now: datetime.datetime) -
 
 # --- Erasing an account (privacy) ---
 
+
+def _sessions_forget_name(user: User) -> None:
+    """Their name and address out of every free-text field of the sessions they led or proposed."""
+    names = names_of(user)
+    fields = [
+        f.name
+        for f in DevelopmentSession._meta.concrete_fields
+        if isinstance(f, models.CharField | models.TextField) and not f.choices
+    ]
+    sessions = DevelopmentSession.objects.filter(Q(leads=user) | Q(proposed_by=user)).distinct()
+    for session in sessions:
+        changed = []
+        for name in fields:
+            before = getattr(session, name)
+            after = scrub_text(before, names)
+            if after != before:
+                setattr(session, name, after)
+                changed.append(name)
+        if changed:
+            DevelopmentSession.objects.filter(pk=session.pk).update(
+                **{name: getattr(session, name) for name in changed}
+            )
+
+
 # What a message a lead sent says once the lead's account is erased.
 ERASED_MESSAGE_SUBJECT = "(Removed: an account was erased.)"
 
@@ -877,16 +902,22 @@ def person_erase(*, user: User) -> None:
     - Release requests keep their decision and costs; the words the person wrote (the goal it
       serves, the cover details) are blanked.
     - Feedback keeps its rating (the session's figures); the comments are blanked.
-    - The budget ledger's rows stay (so the money adds up), unlinked; the person's own
-      allocation goes (nobody is left to spend it).
+    - The budget ledger's rows stay (so the money adds up), unlinked and without their name;
+      the person's own allocation goes (nobody is left to spend it).
     - Messages they emailed as a session's lead keep their date, lose their words.
+    - The leader's reason for their decision (which may name them) is blanked too.
+    - Sessions they led or proposed stay (others booked them), with their name and address
+      taken out of the session's words.
     """
-    ReleaseRequest.objects.filter(booking__user=user).update(goal="", cover_notes="")
+    ReleaseRequest.objects.filter(booking__user=user).update(goal="", cover_notes="", reason="")
+    _sessions_forget_name(user)
     Feedback.objects.filter(booking__user=user).update(
         most_useful="", will_try="", comment="", anonymous=True
     )
     Booking.objects.filter(user=user).update(user=None, former_school_id=user.school_id)
-    BudgetEntry.objects.filter(user=user).update(user=None)
+    for entry in BudgetEntry.objects.filter(user=user).only("pk", "reason"):
+        reason = scrub_text(entry.reason, names_of(user))
+        BudgetEntry.objects.filter(pk=entry.pk).update(user=None, reason=reason)
     CpdBudget.objects.filter(user=user).delete()
     SessionMessage.objects.filter(sent_by=user).update(
         sent_by=None, subject=ERASED_MESSAGE_SUBJECT, body=""

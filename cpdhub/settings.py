@@ -101,6 +101,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before anything reads the body (CSRF's check reads the form): an oversized one is refused
+    # from its Content-Length alone, with a page (cpdhub/bodylimit.py).
+    "cpdhub.bodylimit.RequestBodyLimitMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -232,14 +235,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.nudge_release_requests",
         "schedule": crontab(hour=8, minute=0),
     },
-    # Personal data: downloads past their expiry go; accounts past the retention periods go.
+    # Personal data: downloads past their expiry go; accounts, imports and their files past
+    # the retention periods go (each night, so a period is kept to the day).
     "privacy-purge-exports": {
         "task": "privacy.purge_exports",
         "schedule": crontab(hour=3, minute=15),
     },
-    "privacy-apply-retention-weekly": {
+    "privacy-apply-retention": {
         "task": "privacy.apply_retention",
-        "schedule": crontab(hour=3, minute=30, day_of_week="sunday"),
+        "schedule": crontab(hour=3, minute=30),
     },
     # The ledger is the outbox: what waits (a broker outage, a lost task) goes within a minute.
     "notifications-sweep-pending": {
@@ -255,6 +259,18 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "inte
 # removed them, or after anyone last signed in to them. The privacy notice says the same.
 CPDHUB_RETENTION_REMOVED_MONTHS = env.int("CPDHUB_RETENTION_REMOVED_MONTHS", default=12)
 CPDHUB_RETENTION_INACTIVE_MONTHS = env.int("CPDHUB_RETENTION_INACTIVE_MONTHS", default=36)
+# Request bodies: the largest thing anyone sends is a staff or schools file (20 MB) or an evidence
+# file (10 MB); a body over this is refused from its Content-Length before it is read (413).
+CPDHUB_MAX_REQUEST_BYTES = env.int("CPDHUB_MAX_REQUEST_BYTES", default=25 * 1024 * 1024)
+# Form fields without files (Django's own limit, said here so it is seen); files larger than
+# FILE_UPLOAD_MAX_MEMORY_SIZE go to a temporary file in chunks, never to memory.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# Each person's evidence files together (portfolio attachments), in MB; 0 for no limit.
+CPDHUB_EVIDENCE_QUOTA_MB = env.int("CPDHUB_EVIDENCE_QUOTA_MB", default=200)
+# Days an import (its preview, its results naming the people in the file, and the uploaded file)
+# is kept; 0 keeps them. Long enough to look back at what an import did, then it goes.
+CPDHUB_RETENTION_IMPORT_DAYS = env.int("CPDHUB_RETENTION_IMPORT_DAYS", default=30)
 # The key of the email ledger's hashed addresses (notifications.services.address_hash): an
 # erased person's address is kept only as HMAC-SHA256(key, address). Set it once and keep it
 # (a new key makes old hashes unanswerable); it defaults to SECRET_KEY.

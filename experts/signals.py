@@ -3,6 +3,7 @@
 import threading
 from contextlib import contextmanager
 
+from django.db.models import QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
 from cpdhub.markup import render_markdown
@@ -58,9 +59,19 @@ def _profile_deleted(sender, instance, **kwargs):
     forget_documents([instance.pk])
 
 
-def _offer_changed(sender, instance, **kwargs):
-    if _active():
+def _offer_changed(sender, instance, origin=None, **kwargs):
+    if _active() and not _going_with_its_profile(origin):
         refresh_documents([instance.profile_id])
+
+
+def _going_with_its_profile(origin) -> bool:
+    """An offer deleted because its profile (or its person) is being deleted: the profile's
+    words already left the vocabulary (``_profile_deleted``, before the cascade); refreshing
+    the profile now would count them again, and nothing would take them out."""
+    if origin is None:
+        return False
+    model = origin.model if isinstance(origin, QuerySet) else type(origin)
+    return issubclass(model, ExpertProfile | User)
 
 
 def _subjects_changed(sender, instance, action, reverse, pk_set, **kwargs):

@@ -513,14 +513,15 @@ def ledger_forget(*, user: User) -> int:
     """
     A person's account is being erased: the ledger keeps that mail was sent (so nothing is sent
     twice and the counts stay true) but not to whom. Their address becomes ``address_hash`` of
-    itself (also where an error message quoted it), and mail still waiting for them is skipped.
-    Returns the rows changed.
+    itself, error messages (which quote it) are replaced, and mail still waiting for them is
+    skipped. Returns the rows changed.
     """
     email = user.email.strip()
     hashed = address_hash(email)
     rows = Delivery.objects.filter(Q(recipient=user) | Q(email__iexact=email))
+    # A mail server's error quotes the address, often the name too: none is kept.
+    rows.exclude(last_error="").update(last_error="(Removed: an account was erased.)")
     rows.filter(status=Delivery.Status.PENDING).update(
         status=Delivery.Status.SKIPPED, last_error="The person's account was deleted."
     )
-    rows.filter(last_error__icontains=email).update(last_error="(Removed: an account was erased.)")
     return rows.update(email=hashed, recipient=None)

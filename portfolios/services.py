@@ -7,8 +7,11 @@ from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import PurePath
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
 from experts.models import ExpertiseArea
@@ -168,6 +171,7 @@ def _sync_follow_up(entry: Entry) -> None:
 
 def _attach(entry: Entry, upload) -> EntryAttachment:
     content_type = check_attachment(upload)
+    _check_evidence_quota(entry.owner_id, upload.size)
     return EntryAttachment.objects.create(
         entry=entry,
         file=upload,
@@ -175,6 +179,29 @@ def _attach(entry: Entry, upload) -> EntryAttachment:
         content_type=content_type,
         size=upload.size,
     )
+
+
+def _check_evidence_quota(owner_id: int, adding: int) -> None:
+    """Each person's evidence files together stay within ``CPDHUB_EVIDENCE_QUOTA_MB``."""
+    quota = settings.CPDHUB_EVIDENCE_QUOTA_MB * 1024 * 1024
+    if not quota:
+        return
+    used = (
+        EntryAttachment.objects.filter(entry__owner_id=owner_id).aggregate(s=Sum("size"))["s"] or 0
+    )
+    if used + adding > quota:
+        raise ValidationError(
+            {
+                "attachment": (
+                    f"Your evidence files already take {filesizeformat(used)} of the "
+                    f"{filesizeformat(quota)} each person may keep, so this file "
+                    f"({filesizeformat(adding)}) does not fit. Delete files you no longer need "
+                    "from older entries, or attach a smaller version (a PDF rather than photos "
+                    "of each page, say)."
+                )
+            },
+            code="quota",
+        )
 
 
 def _validated_entry(entry: Entry, goals: list[Goal]) -> None:

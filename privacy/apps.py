@@ -18,6 +18,8 @@ class PrivacyConfig(AppConfig):
         register_kinds()
         from hubs.signals import user_deleting  # noqa: PLC0415 -- AppConfig.ready
 
-        from .receivers import forget_exports  # noqa: PLC0415 -- AppConfig.ready
+        from . import receivers  # noqa: PLC0415 -- AppConfig.ready
 
-        user_deleting.connect(forget_exports, dispatch_uid="privacy.left.exports")
+        user_deleting.connect(receivers.forget_exports, dispatch_uid="privacy.left.exports")
+        user_deleting.connect(receivers.forget_imports, dispatch_uid="privacy.left.imports")
+        user_deleting.connect(receivers.forget_sessions, dispatch_uid="privacy.left.sessions")

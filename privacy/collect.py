@@ -19,8 +19,11 @@ from typing import Any
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.socialaccount.models import SocialAccount
+from django.apps import apps
+from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, TextField
+from django.db.models.functions import Cast
 
 from cpd_sessions.models import (
     Attendance,
@@ -57,6 +60,118 @@ from portfolios.models import (
 )
 
 NOT_YOURS = "(written by the other person: not included)"
+
+# Every foreign key to the user model that the sections below read (model label.field). Any
+# other one, whatever its related name, is read too, into "other_records": nothing that points
+# at a person is missed when a model is added (tests/privacy/test_data_rights.py).
+READ_BY_SECTIONS = {
+    "account.EmailAddress.user", "mfa.Authenticator.user", "socialaccount.SocialAccount.user",
+    "hubs.Hub.leaders", "hubs.School.cpd_leaders", "hubs.UserResponsibility.user",
+    "hubs.SubjectNetwork.leads", "hubs.SubjectNetwork.members", "hubs.Invitation.invited_by",
+    "hubs.Invitation.accepted_user", "hubs.ImportJob.created_by", "hubs.LoneRangerInvitation.user",
+    "hubs.ThrottledRequest.user", "experts.ExpertProfile.user", "experts.ContactRequest.sender",
+    "cpd_sessions.DevelopmentSession.proposed_by", "cpd_sessions.DevelopmentSession.leads",
+    "cpd_sessions.Booking.user", "cpd_sessions.CpdBudget.user", "cpd_sessions.BudgetEntry.user",
+    "cpd_sessions.CalendarFeed.user", "cpd_sessions.SessionMessage.sent_by",
+    "portfolios.Goal.owner", "portfolios.Entry.owner", "portfolios.Need.owner",
+    "portfolios.Statement.owner", "notifications.Delivery.recipient",
+    "notifications.Preference.user",
+}  # fmt: skip
+# Foreign keys to the user model that are not about the person, each with why.
+NOT_ABOUT_YOU = {
+    "privacy.DataExport.user": "the download itself",
+    "portfolios.Goal.shared_with": "a colleague's goal they shared with you: theirs",
+    "portfolios.Entry.shared_with": "a colleague's log entry they shared with you: theirs",
+}
+
+
+def keys_to_people() -> list[tuple[type[models.Model], models.Field]]:
+    """Every field of every model that points at the user model, whatever its related name."""
+    user_model = apps.get_model(settings.AUTH_USER_MODEL)
+    return [
+        (model, field)
+        for model in apps.get_models()
+        for field in model._meta.get_fields()
+        if field.is_relation
+        and field.related_model is user_model
+        and (field.concrete or field.many_to_many)
+        and not field.auto_created
+        and model is not user_model
+    ]
+
+
+def other_records(user: User) -> dict[str, list[dict[str, Any]]]:
+    """Rows of every other model that points at the person (a decision they made, a reply they
+    wrote, a register they marked): each foreign key's rows, by model and field."""
+    out = {}
+    for model, field in keys_to_people():
+        key = f"{model._meta.label}.{field.name}"
+        if key in READ_BY_SECTIONS or key in NOT_ABOUT_YOU:
+            continue
+        found = rows(model._base_manager.filter(**{field.name: user}))
+        if found:
+            out[f"{model._meta.label_lower}.{field.name}"] = found
+    return out
+
+
+def pointing_at(model: type[models.Model], queryset: models.QuerySet) -> dict[str, list]:
+    """Rows of models the sections do not read that point at rows of ``queryset`` (a reply to
+    your need from an app above this one), by model: found from the relations, not imported."""
+    out = {}
+    for relation in model._meta.related_objects:
+        related = relation.related_model
+        if related._meta.app_label in SECTION_APPS or not relation.field.concrete:
+            continue
+        found = rows(related._base_manager.filter(**{f"{relation.field.name}__in": queryset}))
+        if found:
+            out[related._meta.label_lower] = found
+    return out
+
+
+# The apps whose models the sections below read themselves.
+SECTION_APPS = {
+    "account", "mfa", "socialaccount", "hubs", "experts", "cpd_sessions", "portfolios",
+    "notifications",
+}  # fmt: skip
+
+
+def _mentions(value: Any, needle: str) -> list[Any]:
+    """The smallest parts of a JSON value (a row, a line of text) that contain ``needle``."""
+    if isinstance(value, str):
+        return [value] if needle in value.lower() else []
+    if isinstance(value, list):
+        return [part for item in value for part in _mentions(item, needle)]
+    if isinstance(value, dict):
+        if any(isinstance(v, str) and needle in v.lower() for v in value.values()):
+            return [value]
+        return [part for item in value.values() for part in _mentions(item, needle)]
+    return []
+
+
+def imports_naming(user: User) -> list[dict[str, Any]]:
+    """The rows of anyone's import (a staff file) that name the person: which import, when, by
+    whom, and those rows only (the rest name other people)."""
+    needle = user.email.lower()
+    jobs = (
+        ImportJob.objects.annotate(_text=Cast("result", TextField()))
+        .filter(Q(_text__icontains=needle) | Q(error__icontains=needle))
+        .exclude(created_by=user)
+        .select_related("created_by", "school")
+        .order_by("pk")
+    )
+    return [
+        {
+            "import": job.pk,
+            "kind": job.get_kind_display(),
+            "school": _label(job.school),
+            "by": _label(job.created_by),
+            "created_at": _value(job.created_at),
+            "rows_naming_you": _mentions(job.result, needle) + _mentions(job.error, needle),
+        }
+        for job in jobs
+    ]
+
+
 # Never exported: secrets, and derived copies of what is exported anyway.
 SECRET = {"password", "token", "data", "key", "secret", "token_secret"}
 DERIVED = {"search_document", "search_vector", "bio_html", "sort_name", "user_is_active"}
@@ -137,6 +252,7 @@ def personal_data(user: User) -> dict[str, dict[str, list[dict[str, Any]]]]:
                 leave_out={"result", "error", "column_map", "file_token"},
             ),
             "requests_refused_by_a_rate_limit": rows(ThrottledRequest.objects.filter(mine)),
+            "imports_that_listed_you": imports_naming(user),
         },
         "expertise": {
             "profile": rows(profile),
@@ -174,6 +290,10 @@ def personal_data(user: User) -> dict[str, dict[str, list[dict[str, Any]]]]:
             "evidence_files": rows(EntryAttachment.objects.filter(entry__in=entries)),
             "impact_follow_ups": rows(ImpactFollowUp.objects.filter(entry__in=entries)),
             "needs": rows(Need.objects.filter(owner=user)),
+            **{
+                f"about_your_needs:{label}": found
+                for label, found in pointing_at(Need, Need.objects.filter(owner=user)).items()
+            },
             "statements": rows(Statement.objects.filter(owner=user)),
         },
         "email": {
@@ -182,6 +302,7 @@ def personal_data(user: User) -> dict[str, dict[str, list[dict[str, Any]]]]:
                 Delivery.objects.filter(Q(recipient=user) | Q(email__iexact=user.email))
             ),
         },
+        "other_records": other_records(user),
     }
 
 

@@ -31,16 +31,31 @@ class OnlyCoordinator(Exception):
     """The community would be left without anyone to run it."""
 
 
+def made_today(user: User) -> DataExport | None:
+    """The person's download made today (Europe/London), if it is still there to fetch."""
+    midnight = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    export = (
+        DataExport.objects.filter(user=user, state=DataExport.State.READY, created_at__gte=midnight)
+        .order_by("-created_at")
+        .first()
+    )
+    return export if export is not None and export.is_available else None
+
+
 @transaction.atomic
 def export_request(*, user: User) -> DataExport:
     """
     Ask for a download of everything about ``user``. While one is queued or being built it is
-    that one (a second click, a refresh, two tabs: never two builds). Built by a worker once
+    that one (a second click, a refresh, two tabs: never two builds); once one is made, it is
+    that one until midnight (one full zip a day per person at most). Built by a worker once
     this commits (in-process in the demo).
     """
     unfinished = DataExport.objects.filter(user=user, state__in=DataExport.UNFINISHED).first()
     if unfinished is not None:
         return unfinished
+    today = made_today(user)
+    if today is not None:
+        return today
     try:
         with transaction.atomic():
             export = DataExport.objects.create(user=user)
@@ -101,11 +116,25 @@ def export_build(*, export_id: int) -> DataExport | None:
                 send_templated_mail(
                     "data_export_ready", to=[user.email], key=f"data_export_ready:{export.pk}"
                 )
+                _forget_older(export)
     except Exception:
         log.exception("Data export %s failed", export.pk)
         DataExport.objects.filter(pk=export.pk).update(state=DataExport.State.FAILED)
         raise
     return export
+
+
+def _forget_older(export: DataExport) -> None:
+    """Only the newest download is kept: older ones go (their files once this commits)."""
+    for older in (
+        DataExport.objects.filter(user=export.user_id)
+        .exclude(pk=export.pk)
+        .exclude(state__in=DataExport.UNFINISHED)
+    ):
+        if older.file:
+            name, storage = older.file.name, older.file.storage
+            transaction.on_commit(lambda n=name, s=storage: s.delete(n))
+        older.delete()
 
 
 def exports_purge(*, now: datetime.datetime | None = None) -> int:

@@ -3,6 +3,7 @@
 from celery import shared_task
 
 from . import services
+from .forget import imports_expire
 
 
 @shared_task(name="privacy.build_export", acks_late=True)
@@ -19,4 +20,7 @@ def purge_exports() -> int:
 @shared_task(name="privacy.apply_retention")
 def apply_retention() -> dict[str, int]:
     found = services.retention_apply(dry_run=False)
-    return {group: len(people) for group, people in found.items()}
+    imports = imports_expire()
+    return {group: len(people) for group, people in found.items()} | {
+        f"import {what}": n for what, n in imports.items()
+    }

@@ -26,6 +26,7 @@ def notice(request):
             "export_days": EXPORT_DAYS,
             "removed_months": settings.CPDHUB_RETENTION_REMOVED_MONTHS,
             "inactive_months": settings.CPDHUB_RETENTION_INACTIVE_MONTHS,
+            "import_days": settings.CPDHUB_RETENTION_IMPORT_DAYS,
         },
     )
 
@@ -35,7 +36,10 @@ def my_data(request):
     if request.method == "POST":
         export = services.export_request(user=request.user)
         if export.state == DataExport.State.READY:
-            messages.success(request, "Your download is ready.")
+            messages.info(
+                request,
+                "Your download made today is ready below. A new one can be prepared tomorrow.",
+            )
         else:
             messages.success(
                 request,
@@ -48,7 +52,12 @@ def my_data(request):
     return render(
         request,
         "privacy/my_data.html",
-        {"exports": exports, "building": building, "export_days": EXPORT_DAYS},
+        {
+            "exports": exports,
+            "building": building,
+            "made_today": services.made_today(request.user),
+            "export_days": EXPORT_DAYS,
+        },
     )
 
 

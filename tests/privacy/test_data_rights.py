@@ -4,14 +4,19 @@ retention job, and the privacy notice. The forms are in test_forms_webtest.py.
 """
 
 import datetime
+import json
 
 import pytest
 from django.apps import apps
 from django.core.management import call_command
 from django.utils import timezone
 
-from hubs.models import User
+from coordination.models import NeedReply
+from experts.models import ExpertiseArea
+from hubs.models import ImportJob, User
 from hubs.services import user_deactivate
+from portfolios.models import Need
+from privacy.collect import NOT_ABOUT_YOU, READ_BY_SECTIONS, keys_to_people, personal_data
 from privacy.services import retention_apply
 from tests.factories import UserFactory
 
@@ -36,9 +41,6 @@ NOT_EXPORTED = {
     "hubs.Community": "the community's own name",
     "cpd_sessions.SessionDate": "a session's meetings: the session is exported, its timetable "
     "is the community's",
-    "coordination.NeedReply": "the coordinator's own words to a school's CPD leaders about a "
-    "need they passed on (the emails to them are in their exported ledger rows); the privacy "
-    "app may not import coordination (independent layers)",
 }
 EXPORTED = {
     "hubs.User", "account.EmailAddress", "mfa.Authenticator", "socialaccount.SocialAccount",
@@ -51,7 +53,7 @@ EXPORTED = {
     "cpd_sessions.BudgetEntry", "cpd_sessions.CalendarFeed", "cpd_sessions.SessionMessage",
     "portfolios.Goal", "portfolios.GoalReview", "portfolios.Entry", "portfolios.EntryAttachment",
     "portfolios.ImpactFollowUp", "portfolios.Need", "portfolios.Statement",
-    "notifications.Delivery", "notifications.Preference",
+    "notifications.Delivery", "notifications.Preference", "coordination.NeedReply",
 }  # fmt: skip
 
 
@@ -142,3 +144,49 @@ def test_privacy_notice_is_public_and_linked_from_every_footer_and_sign_up(clien
     account = client.get("/me/").content.decode()
     assert 'href="/me/data/"' in account
     assert 'href="/me/delete/"' in account
+
+
+def test_every_foreign_key_to_a_person_is_exported_whatever_its_related_name():
+    """Found from every model's fields (``related_name="+"`` included): each is read by a
+    section of the download, by its "other records", or said not to be about the person."""
+    found = {f"{model._meta.label}.{field.name}" for model, field in keys_to_people()}
+    assert "coordination.NeedReply.author" in found  # related_name="+"
+    assert "cpd_sessions.ReleaseRequest.decided_by" in found
+    assert found >= READ_BY_SECTIONS  # no stale name hides a key
+    assert set(NOT_ABOUT_YOU) <= found
+    # The rest are read generically, by "other records" (foreign keys, not many-to-many ones):
+    # nothing is left to a list kept by hand.
+    rest = found - READ_BY_SECTIONS - set(NOT_ABOUT_YOU)
+    assert "coordination.NeedReply.author" in rest
+    unread = {
+        key
+        for key in rest
+        if not apps.get_model(key.rsplit(".", 1)[0])._meta.get_field(key.rsplit(".", 1)[1]).concrete
+    }
+    assert unread == set()
+
+
+def test_the_download_has_replies_decisions_and_imports_that_name_me(personas):
+    owner, coordinator, leader = personas.owner, personas.coordinator, personas.leader
+    area = ExpertiseArea.objects.order_by("pk").first()
+    need = Need.objects.create(owner=owner, area=area, description="Phonics for Year 1")
+    NeedReply.objects.create(need=need, author=coordinator, body="Tom at Thornbury can help.")
+    other_need = Need.objects.create(owner=personas.colleague, area=area, description="Maths")
+    NeedReply.objects.create(need=other_need, author=coordinator, body="Ask the maths hub.")
+    ImportJob.objects.create(
+        created_by=leader, kind=ImportJob.Kind.STAFF, school=personas.school, file_token="a" * 64,
+        result={"rows": [
+            {"line": 2, "email": owner.email, "name": "Sam Whitfield"},
+            {"line": 3, "email": "amelia@example.test", "name": "Amelia Hughes"},
+        ]},
+    )  # fmt: skip
+
+    mine = json.loads(json.dumps(personal_data(owner)))
+    replies = mine["portfolio"]["about_your_needs:coordination.needreply"]
+    assert [r["body"] for r in replies] == ["Tom at Thornbury can help."]
+    (listed,) = mine["community"]["imports_that_listed_you"]
+    assert listed["rows_naming_you"] == [{"line": 2, "email": owner.email, "name": "Sam Whitfield"}]
+    assert "Amelia" not in json.dumps(mine)
+    # The coordinator's own replies are in the coordinator's download.
+    theirs = personal_data(coordinator)["other_records"]["coordination.needreply.author"]
+    assert {r["body"] for r in theirs} == {"Tom at Thornbury can help.", "Ask the maths hub."}

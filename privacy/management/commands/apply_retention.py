@@ -1,12 +1,14 @@
 from django.core.management.base import BaseCommand
 
+from privacy.forget import imports_expire
 from privacy.services import retention_apply
 
 
 class Command(BaseCommand):
     help = (
         "Delete the accounts past the retention periods (CPDHUB_RETENTION_REMOVED_MONTHS after "
-        "their school removed them; CPDHUB_RETENTION_INACTIVE_MONTHS without signing in). "
+        "their school removed them; CPDHUB_RETENTION_INACTIVE_MONTHS without signing in), and "
+        "imports with their uploaded files CPDHUB_RETENTION_IMPORT_DAYS after they were made. "
         "--dry-run lists them and changes nothing."
     )
 
@@ -25,3 +27,8 @@ class Command(BaseCommand):
             if dry_run:
                 for _pk, email in people:
                     self.stdout.write(f"  {email}")
+        imports = imports_expire(dry_run=dry_run)
+        self.stdout.write(
+            f"{verb} {imports['jobs']} import(s) and {imports['files']} uploaded file(s) "
+            "past the retention period"
+        )
