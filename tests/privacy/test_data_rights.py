@@ -41,6 +41,8 @@ NOT_EXPORTED = {
     "hubs.Community": "the community's own name",
     "cpd_sessions.SessionDate": "a session's meetings: the session is exported, its timetable "
     "is the community's",
+    "coordination.Commission": "the coordinator's note on a session she commissioned: the "
+    "session and the needs it answers are exported",
 }
 EXPORTED = {
     "hubs.User", "account.EmailAddress", "mfa.Authenticator", "socialaccount.SocialAccount",
