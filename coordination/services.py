@@ -93,7 +93,7 @@ def commission(*, area: ExpertiseArea, school_names: list[str], by) -> Developme
         title=f"{area.name}: a consultant-led session",
         description=(
             f"Commissioned by the coordinator for the schools with open needs in "
-            f"{area.name.lower()}: {named or 'none yet'}. The fee is shared equally between the "
+            f"{area.name}: {named or 'none yet'}. The fee is shared equally between the "
             "schools that take part. Choose the consultant, fee and date, then publish."
         ),
         kind=DevelopmentSession.Kind.CONSULTANT_LED,

@@ -177,9 +177,7 @@ def need_met(request, pk: int):
         status__in=[Need.Status.OPEN, Need.Status.PASSED],
     )
     services.need_mark_met(need=need, by=request.user)
-    messages.success(
-        request, f"{need.owner.full_name}'s need in {need.area.name.lower()} is marked met."
-    )
+    messages.success(request, f"{need.owner.full_name}'s need in {need.area.name} is marked met.")
     return redirect("coordination:needs")
 
 
@@ -235,7 +233,7 @@ def commission(request, area: str):
     )
     messages.success(
         request,
-        f"A consultant-led session draft in {found.name.lower()} is ready: choose the "
+        f"A consultant-led session draft in {found.name} is ready: choose the "
         "consultant, fee and date, then publish it.",
     )
     return redirect("cpd_sessions:edit", pk=session.pk)

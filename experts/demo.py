@@ -82,7 +82,7 @@ def seed() -> None:
             person,
             HEADLINES[main],
             f"{person.get_job_role_display()} at {person.school.name}. Happy to share what has worked for us "
-            f"with {areas[main].name.lower()}, and what has not.",
+            f"with {areas[main].name}, and what has not.",
             offers,
             contact="email" if index % 3 == 0 else "form",
             availability=rng.choice(

@@ -584,12 +584,17 @@ class Invitation(models.Model):
 
 class Community(models.Model):
     """
-    The community this install serves: one row, written by ``setup_community`` so that a second
-    run for another community is refused. Pages and emails show CPDHUB_COMMUNITY_NAME (read once
-    at start-up, no query per page); the command says when the two differ.
+    The community this install serves: one row, written by ``setup_community`` (or by
+    ``seed_demo`` for the demo) and edited by a coordinator on /coordinator/community/. Its name
+    and contact address are what every page and email shows; nothing else holds them.
+    A second ``setup_community`` run for another community is refused.
     """
 
     name = models.CharField(max_length=120)
+    contact_email = models.EmailField(
+        blank=True,
+        help_text="Whom staff ask when they cannot sign up or need help (shown on every page).",
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -31,6 +31,7 @@ from django.utils import timezone
 from notifications.models import Delivery
 
 from .models import (
+    Community,
     Hub,
     Invitation,
     LoneRangerInvitation,
@@ -185,6 +186,34 @@ class TermPosition:
     week: int
     weeks: int
     days_left: int
+
+
+# What pages say before ``setup_community`` has named the community: nobody's name.
+UNNAMED_COMMUNITY = "CPD community"
+
+
+@dataclass(frozen=True)
+class CommunityDetails:
+    name: str
+    contact_email: str
+    is_set_up: bool
+
+
+@shared("community", depends_on=(Community,))
+def community_details() -> CommunityDetails:
+    """The community's name and contact address, from its one row (cached: no query per page)."""
+    row = Community.objects.filter(pk=1).values("name", "contact_email").first()
+    if row is None:
+        return CommunityDetails(name=UNNAMED_COMMUNITY, contact_email="", is_set_up=False)
+    return CommunityDetails(
+        name=row["name"] or UNNAMED_COMMUNITY, contact_email=row["contact_email"], is_set_up=True
+    )
+
+
+def community_context() -> dict[str, str]:
+    """What templates (pages and emails) call the community and whom they say to ask."""
+    details = community_details()
+    return {"community_name": details.name, "coordinator_email": details.contact_email}
 
 
 @shared("terms", depends_on=(Term,))

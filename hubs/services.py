@@ -17,6 +17,7 @@ from notifications.services import address_hash, ledger_forget, send_templated_m
 
 from . import permissions, selectors
 from .models import (
+    Community,
     Hub,
     Invitation,
     LoneRangerInvitation,
@@ -40,11 +41,13 @@ def email_domain(email: str) -> str:
 
 
 def refusal_message(email: str) -> str:
+    contact = selectors.community_details().contact_email
+    coordinator = "the community coordinator" + (f" ({contact})" if contact else "")
     return (
         f"Sign-up is open to staff of the community's member schools, and "
         f"“{email_domain(email)}” is not the email domain of a member school. "
-        f"Sign up with your school email address, or ask your school's CPD leader or the "
-        f"community coordinator ({settings.COORDINATOR_EMAIL}) to send you an invitation."
+        f"Sign up with your school email address, or ask your school's CPD leader or "
+        f"{coordinator} to send you an invitation."
     )
 
 
@@ -400,6 +403,26 @@ def responsibilities_set(*, user: User, responsibilities: list[str]) -> None:
         [UserResponsibility(user=user, responsibility=r) for r in sorted(wanted)],
         ignore_conflicts=True,
     )
+
+
+@transaction.atomic
+def community_update(*, by: User, name: str, contact_email: str) -> Community:
+    """
+    The coordinator renames the community or changes the address every page gives for help.
+    Pages and emails show the new values at once (the cached copy is forgotten on save).
+    """
+    permissions.require_coordinator(by)
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationError("Give the community a name.")
+    community = Community.objects.select_for_update().filter(pk=1).first()
+    if community is None:
+        community = Community(pk=1)
+    community.name = name
+    community.contact_email = contact_email.strip().lower()
+    community.full_clean(exclude=["created_at"])
+    community.save()
+    return community
 
 
 @transaction.atomic

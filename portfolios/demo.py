@@ -289,7 +289,7 @@ def _need(owner, areas, slug, priority, goal, *, status=None) -> Need:
     if not defaults["description"]:
         defaults["description"] = {
             "early-reading-and-phonics": "Running keep-up phonics groups well in the afternoon.",
-        }.get(slug, f"Getting better at {areas[slug].name.lower()}.")
+        }.get(slug, f"Getting better at {areas[slug].name}.")
     if status is not None:
         defaults["status"] = status
     need, _ = Need.objects.update_or_create(owner=owner, area=areas[slug], defaults=defaults)

@@ -71,14 +71,14 @@ def draft(review: YearInReview, *, name: str = "") -> str:
     areas: list[str] = []
     for goal in goals:
         for area in goal.areas.all():
-            if area.name.lower() not in areas:
-                areas.append(area.name.lower())
+            if area.name not in areas:
+                areas.append(area.name)
     if not areas:
         for entry in entries:
             for goal in entry.goals.all():
                 for area in goal.areas.all():
-                    if area.name.lower() not in areas:
-                        areas.append(area.name.lower())
+                    if area.name not in areas:
+                        areas.append(area.name)
     developed = _join(areas) or _join([g.title for g in goals]) or "practice"
 
     kinds = Counter(e.kind for e in entries)

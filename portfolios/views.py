@@ -390,7 +390,7 @@ def need_decide(request, pk: int):
     services.need_decide(need=need, by=request.user, status=form.cleaned_data["status"])
     messages.success(
         request,
-        f"{need.owner.full_name}'s need in {need.area.name.lower()} is now "
+        f"{need.owner.full_name}'s need in {need.area.name} is now "
         f"“{need.get_status_display().lower()}”.",
     )
     return redirect("portfolios:needs_audit")

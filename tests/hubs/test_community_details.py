@@ -1,0 +1,100 @@
+"""
+The community's name and contact address: one source, the database (set by setup_community,
+seed_demo for the demo, and the coordinator's page), with no demo default anywhere else.
+"""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+from hubs.models import Community
+from hubs.selectors import UNNAMED_COMMUNITY
+from tests.webtest import form_for, messages_on, text_of
+
+pytestmark = pytest.mark.django_db
+
+DEMO_DETAILS = ("coordinator@demo.test", "Riverside")
+
+
+@pytest.mark.parametrize("url", ["/", "/accounts/signup/", "/privacy/"])
+def test_an_empty_start_shows_no_demo_name_or_address(client, url):
+    page = client.get(url).content.decode()
+    for demo in DEMO_DETAILS:
+        assert demo not in page
+    assert UNNAMED_COMMUNITY in page
+
+
+def test_no_setting_holds_the_name_or_the_contact():
+    assert not hasattr(settings, "COMMUNITY_NAME")
+    assert not hasattr(settings, "COORDINATOR_EMAIL")
+    readers = [
+        str(path.relative_to(settings.BASE_DIR))
+        for app in ("cpdhub", "hubs", "experts", "cpd_sessions", "portfolios", "notifications")
+        for path in (Path(settings.BASE_DIR) / app).rglob("*.py")
+        if "migrations" not in path.parts
+        and re.search(r"settings\.(COMMUNITY_NAME|COORDINATOR_EMAIL)", path.read_text())
+    ]
+    assert readers == []
+
+
+def test_pages_and_emails_follow_the_database(client, community, mailoutbox):
+    page = client.get("/").content.decode()
+    assert "Tyne Valley CPD Community" in page
+    assert "mailto:cpd@tynevalley.org.uk" in page
+    community.name, community.contact_email = "Wear Valley CPD", "help@wearvalley.org.uk"
+    community.save()
+    page = client.get("/").content.decode()  # the cached copy is forgotten on save
+    assert "Wear Valley CPD" in page
+    assert "mailto:help@wearvalley.org.uk" in page
+    assert "Tyne Valley" not in page
+
+
+def test_the_coordinator_edits_the_name_and_contact_on_her_page(app, personas, community):
+    page = app.sign_in(personas.coordinator).get(reverse("hubs:community_edit"))
+    form = form_for(page, "hubs:community_edit")
+    assert form["name"].value == "Tyne Valley CPD Community"
+    form["name"] = "  Tyne  Valley Schools CPD "
+    form["contact_email"] = "CPD@TyneValley.org.uk"
+    done = form.submit().follow()
+    assert "are saved" in messages_on(done)
+    community.refresh_from_db()
+    assert (community.name, community.contact_email) == (
+        "Tyne Valley Schools CPD",
+        "cpd@tynevalley.org.uk",
+    )
+    assert "Tyne Valley Schools CPD" in text_of(app.get("/"))
+
+
+def test_a_bad_contact_address_is_refused_with_a_message_and_nothing_changes(
+    app, personas, community
+):
+    page = app.sign_in(personas.coordinator).get(reverse("hubs:community_edit"))
+    form = form_for(page, "hubs:community_edit")
+    form["contact_email"] = "not an address"
+    again = form.submit()
+    assert again.status_code == 200
+    assert "Enter a valid email address" in text_of(again)
+    community.refresh_from_db()
+    assert community.contact_email == "cpd@tynevalley.org.uk"
+
+
+def test_the_coordinator_may_name_a_community_nobody_set_up(app, personas):
+    page = app.sign_in(personas.coordinator).get(reverse("hubs:community_edit"))
+    form = form_for(page, "hubs:community_edit")
+    form["name"] = "Tyne Valley CPD"
+    form.submit().follow()
+    assert Community.objects.get().name == "Tyne Valley CPD"
+
+
+@pytest.mark.parametrize("who", ["owner", "leader"])
+def test_nobody_else_may_change_them(client, personas, community, who):
+    client.force_login(getattr(personas, who))
+    url = reverse("hubs:community_edit")
+    assert client.get(url).status_code == 403
+    response = client.post(url, {"name": "Hijacked", "contact_email": "me@evil.test"})
+    assert response.status_code == 403
+    community.refresh_from_db()
+    assert community.name == "Tyne Valley CPD Community"
