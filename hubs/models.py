@@ -25,6 +25,8 @@ from django.utils.functional import cached_property
 
 from .academic_year import academic_year_label
 from .constraints import NonOverlappingDateRange
+from .domains import domain_refusal
+from .domains import normalise as normalise_domain
 
 COORDINATORS_GROUP = "Coordinators"
 
@@ -207,9 +209,11 @@ class SchoolDomain(models.Model):
         return self.domain
 
     def clean(self) -> None:
-        self.domain = self.domain.strip().lower().lstrip("@")
-        if not re.fullmatch(r"[a-z0-9-]+(\.[a-z0-9-]+)+", self.domain):
-            raise ValidationError({"domain": "Enter a domain such as ashgrove.sch.uk."})
+        """The one rule for a school's domain, whichever path stores it (hubs/domains.py)."""
+        self.domain = normalise_domain(self.domain or "")
+        refusal = domain_refusal(self.domain)
+        if refusal:
+            raise ValidationError({"domain": refusal})
 
 
 def canonical_email(email: str) -> str:

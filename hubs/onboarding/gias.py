@@ -211,8 +211,9 @@ def _set_domains(domains: dict[str, str], result: GiasResult) -> None:
         candidate = SchoolDomain(domain=given)
         try:
             candidate.clean()
-        except ValidationError:
-            result.add_error(f"URN {urn}: “{given[:60]}” is not an email domain (ashgrove.sch.uk).")
+        except ValidationError as error:
+            reason = " ".join(error.message_dict["domain"])
+            result.add_error(f"URN {urn}: “{given[:60]}”: {reason}")
             continue
         if candidate.domain in wanted:
             result.add_error(f"URN {urn}: the domain {candidate.domain} is in the file twice.")

@@ -275,28 +275,28 @@ def test_leader_adds_then_removes_a_school_email_domain(app, personas):
     school_page = app.sign_in(personas.leader).get(personas.school.get_absolute_url())
     page = school_page.click("Change the email domains")
     form = form_for(page, "")
-    form["domain"] = " @Ashgrove.SCH.uk "
+    form["domain"] = " @Ashgrove.Lancs.SCH.uk "
     page = form.submit().follow()
-    assert "Staff with an address at ashgrove.sch.uk can now join" in messages_on(page)
-    domain = SchoolDomain.objects.get(school=personas.school, domain="ashgrove.sch.uk")
+    assert "Staff with an address at ashgrove.lancs.sch.uk can now join" in messages_on(page)
+    domain = SchoolDomain.objects.get(school=personas.school, domain="ashgrove.lancs.sch.uk")
     done = form_for(
         page, "hubs:school_domain_remove", urn=personas.school.urn, pk=domain.pk
     ).submit()
     assert "no longer accepted" in messages_on(done.follow())
-    assert not SchoolDomain.objects.filter(domain="ashgrove.sch.uk").exists()
+    assert not SchoolDomain.objects.filter(domain="ashgrove.lancs.sch.uk").exists()
 
 
 @pytest.mark.parametrize(
     ("given", "says"),
     [
         ("gmail.com", "Anyone can have an address at gmail.com"),
-        ("not a domain", "Enter a domain such as ashgrove.sch.uk"),
-        ("thornbury.sch.uk", "already set for Thornbury High School"),
+        ("not a domain", "Enter a domain such as ashgrove.lancs.sch.uk"),
+        ("thornbury.kent.sch.uk", "already set for Thornbury High School"),
         ("x" * 300, "at most 253 characters"),
     ],
 )
 def test_a_domain_that_cannot_be_added_is_explained(app, personas, given, says):
-    SchoolDomainFactory(school=personas.other_school, domain="thornbury.sch.uk")
+    SchoolDomainFactory(school=personas.other_school, domain="thornbury.kent.sch.uk")
     before = set(SchoolDomain.objects.values_list("pk", "school_id", "domain"))
     page = app.sign_in(personas.coordinator).get(f"/schools/{personas.school.urn}/domains/")
     form = form_for(page, "")
