@@ -188,6 +188,25 @@ class TermPosition:
     days_left: int
 
 
+def people_named(words: str, *, limit: int) -> list[User]:
+    """
+    Active people whose first or last name starts with each word of ``words`` (any order,
+    any case): "sam whit", "Whitfield". At most ``limit + 1`` rows are read, so a caller can
+    say there are more than ``limit``. No words, nobody.
+    """
+    terms = words.split()[:4]
+    if not terms:
+        return []
+    query = Q()
+    for term in terms:
+        query &= Q(first_name__istartswith=term) | Q(last_name__istartswith=term)
+    return list(
+        User.objects.filter(query, is_active=True)
+        .select_related("school")
+        .order_by("last_name", "first_name", "pk")[: limit + 1]
+    )
+
+
 # What pages say before ``setup_community`` has named the community: nobody's name.
 UNNAMED_COMMUNITY = "CPD community"
 
