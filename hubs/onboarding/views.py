@@ -5,14 +5,16 @@ from __future__ import annotations
 import datetime
 import json
 
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
 from .. import permissions
 from ..models import Hub, ImportJob, School
+from ..paging import page_of
 from .files import ImportFileError
-from .forms import GiasUploadForm, StaffUploadForm
+from .forms import GiasUploadForm, StaffUploadForm, parse_hub_by_la
 from .jobs import import_job_confirm, import_job_progress, import_job_start
 from .staff import FIELDS
 from .uploads import upload_keep
@@ -110,6 +112,9 @@ def import_job(request, pk: int):
             "done": done,
             "percent": round(100 * done / job.total_rows) if job.total_rows else 0,
             "result": job.result if job.state == ImportJob.State.DONE else None,
+            "schools_page": page_of(request, job.result.get("schools") or [])
+            if job.state == ImportJob.State.DONE and not staff
+            else None,
             "unmapped": job.result.get("unmapped") if job.state == ImportJob.State.FAILED else None,
             "fields": FIELDS,
             "stalled": job.state == ImportJob.State.QUEUED
@@ -126,7 +131,16 @@ def import_schools(request):
         hub = data.get("hub")
         if hub is not None and not isinstance(hub, Hub):
             hub = Hub.objects.filter(pk=_pk(hub)).first() if _pk(hub) else None
-        return {"hub": hub}
+        by_la = data.get("hub_by_la") or {}
+        if not isinstance(by_la, dict):  # a resent preview: read again, quietly
+            try:
+                by_la = parse_hub_by_la(str(by_la))
+            except ValidationError:
+                by_la = {}
+        return {
+            "hub": hub,
+            "column_map": {"hub_by_la": {la: h.pk for la, h in by_la.items()}} if by_la else None,
+        }
 
     return _run(
         request,
