@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from cpd_sessions import services as session_services
 from cpd_sessions.models import DevelopmentSession
+from cpdhub.words import in_sentence
 from experts.models import ExpertiseArea, ExpertProfile
 from experts.selectors import stale_profiles
 from hubs.models import Term, User
@@ -92,9 +93,9 @@ def commission(*, area: ExpertiseArea, school_names: list[str], by) -> Developme
         dates=[(start, start + datetime.timedelta(hours=3))],
         title=f"{area.name}: a consultant-led session",
         description=(
-            f"Commissioned by the coordinator for the schools with open needs in "
-            f"{area.name}: {named or 'none yet'}. The fee is shared equally between the "
-            "schools that take part. Choose the consultant, fee and date, then publish."
+            "Commissioned by the coordinator for the schools with open needs in "
+            f"{in_sentence(area.name)}: {named or 'none yet'}. The fee is shared equally between "
+            "the schools that take part. Choose the consultant, fee and date, then publish."
         ),
         kind=DevelopmentSession.Kind.CONSULTANT_LED,
         scope=DevelopmentSession.Scope.COMMUNITY,

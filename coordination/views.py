@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from cpdhub import csvsafe
+from cpdhub.words import in_sentence
 from experts.models import ExpertiseArea, ExpertProfile
 from hubs.models import School
 from portfolios.models import Need
@@ -177,7 +178,10 @@ def need_met(request, pk: int):
         status__in=[Need.Status.OPEN, Need.Status.PASSED],
     )
     services.need_mark_met(need=need, by=request.user)
-    messages.success(request, f"{need.owner.full_name}'s need in {need.area.name} is marked met.")
+    messages.success(
+        request,
+        f"{need.owner.full_name}'s need in {in_sentence(need.area.name)} is marked met.",
+    )
     return redirect("coordination:needs")
 
 
@@ -233,7 +237,7 @@ def commission(request, area: str):
     )
     messages.success(
         request,
-        f"A consultant-led session draft in {found.name} is ready: choose the "
+        f"A consultant-led session draft in {in_sentence(found.name)} is ready: choose the "
         "consultant, fee and date, then publish it.",
     )
     return redirect("cpd_sessions:edit", pk=session.pk)

@@ -2,6 +2,7 @@
 
 import pytest
 
+from cpdhub.words import in_sentence
 from experts.models import ExpertiseArea
 from tests.experts.factories import ExpertProfileFactory, offer
 from tests.portfolios.factories import NeedFactory
@@ -38,3 +39,18 @@ def test_marking_a_need_met_names_the_area_as_written(app, personas):
     page = app.sign_in(personas.coordinator).get("/coordinator/needs/")
     done = form_for(page, "coordination:need_met", pk=need.pk).submit().follow()
     assert "need in EAL is marked met" in messages_on(done)
+
+
+@pytest.mark.parametrize(
+    ("name", "reads"),
+    [
+        ("Questioning", "questioning"),
+        ("Early reading and phonics", "early reading and phonics"),
+        ("SEND", "SEND"),
+        ("EAL", "EAL"),
+        ("AfL", "AfL"),
+        ("A level teaching", "A level teaching"),
+    ],
+)
+def test_a_name_in_a_sentence_keeps_its_acronyms(name, reads):
+    assert in_sentence(name) == reads

@@ -98,3 +98,22 @@ def test_nobody_else_may_change_them(client, personas, community, who):
     assert response.status_code == 403
     community.refresh_from_db()
     assert community.name == "Tyne Valley CPD Community"
+
+
+def test_the_coordinators_dashboard_links_to_her_page(client, personas, community):
+    client.force_login(personas.coordinator)
+    page = client.get(reverse("coordination:dashboard")).content.decode()
+    assert f'href="{reverse("hubs:community_edit")}"' in page
+    assert "give cpd@tynevalley.org.uk for help" in page
+
+
+def test_the_demo_sets_its_own_name_and_contact_and_keeps_a_real_one():
+    from hubs.demo import DEMO_COMMUNITY_NAME, DEMO_CONTACT_EMAIL, seed  # noqa: PLC0415 -- demo only
+
+    seed()
+    details = Community.objects.get()
+    assert (details.name, details.contact_email) == (DEMO_COMMUNITY_NAME, DEMO_CONTACT_EMAIL)
+    details.name = "Tyne Valley CPD"
+    details.save()
+    seed()
+    assert Community.objects.get().name == "Tyne Valley CPD"
