@@ -387,7 +387,12 @@ def seed(today: datetime.date | None = None) -> Community:
     rng = random.Random(2026)  # the same community every time
     # A community already set up keeps its own name: the demo's is only for an empty install.
     models.Community.objects.get_or_create(
-        pk=1, defaults={"name": DEMO_COMMUNITY_NAME, "contact_email": DEMO_CONTACT_EMAIL}
+        pk=1,
+        defaults={
+            "name": DEMO_COMMUNITY_NAME,
+            "contact_email": DEMO_CONTACT_EMAIL,
+            "is_demo": True,
+        },
     )
     phases = {p.slug: p for p in Phase.objects.all()}
     subjects = {s.slug: s for s in Subject.objects.all()}

@@ -15,9 +15,9 @@ organisations:
   ``lancs.sch.uk`` (any ``*.sch.uk``) are suffixes under which many schools register, so a
   school's own domain is ``ashgrove.lancs.sch.uk``;
 - reserved names that receive no mail (RFC 2606 and 6761): ``.test``, ``.example``,
-  ``.invalid``, ``.localhost`` and ``example.com/.org/.net``. The demo's schools have
-  ``*.demo.test`` domains: seed_demo writes those rows itself, so the demo's sign-up works, but
-  nobody can add such a domain to a real school.
+  ``.invalid``, ``.localhost`` and ``example.com/.org/.net``. The one exception: the demo's
+  schools have ``*.demo.test`` domains, accepted only on the install seed_demo made
+  (``Community.is_demo``), so the demo works and a real community can never have one.
 """
 
 from __future__ import annotations
@@ -34,6 +34,13 @@ RESERVED_DOMAINS = frozenset({"example.com", "example.org", "example.net"})
 # A provider the list shows under this many suffixes has its brand refused under every suffix.
 BRAND_SUFFIXES = 4
 DOMAIN_RE = re.compile(r"[a-z0-9-]+(\.[a-z0-9-]+)+")
+DEMO_SUFFIX = ".demo.test"
+
+
+def _is_demo() -> bool:
+    from .selectors import community_details  # noqa: PLC0415 -- circular import: selectors import models
+
+    return community_details().is_demo
 
 
 @functools.cache
@@ -65,6 +72,8 @@ def domain_refusal(domain: str) -> str | None:
     if not DOMAIN_RE.fullmatch(domain) or len(domain) > 253:
         return "Enter a domain such as ashgrove.lancs.sch.uk (the part after the @)."
     labels = domain.split(".")
+    if domain.endswith(DEMO_SUFFIX) and _is_demo():
+        return None
     if labels[-1] in RESERVED_TLDS or any(
         domain == reserved or domain.endswith("." + reserved) for reserved in RESERVED_DOMAINS
     ):

@@ -599,6 +599,10 @@ class Community(models.Model):
         blank=True,
         help_text="Whom staff ask when they cannot sign up or need help (shown on every page).",
     )
+    is_demo = models.BooleanField(
+        default=False,
+        help_text="Made by seed_demo: the demo's own *.demo.test school domains are accepted.",
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

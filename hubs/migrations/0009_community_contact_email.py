@@ -38,5 +38,13 @@ class Migration(migrations.Migration):
                 max_length=254,
             ),
         ),
+        migrations.AddField(
+            model_name="community",
+            name="is_demo",
+            field=models.BooleanField(
+                default=False,
+                help_text="Made by seed_demo: the demo's own *.demo.test school domains are accepted.",
+            ),
+        ),
         migrations.RunPython(copy_retired_settings, migrations.RunPython.noop),
     ]

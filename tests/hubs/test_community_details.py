@@ -12,7 +12,6 @@ from django.urls import reverse
 
 from hubs.models import Community
 from hubs.selectors import UNNAMED_COMMUNITY
-from tests.webtest import form_for, messages_on, text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -52,43 +51,6 @@ def test_pages_and_emails_follow_the_database(client, community, mailoutbox):
     assert "Tyne Valley" not in page
 
 
-def test_the_coordinator_edits_the_name_and_contact_on_her_page(app, personas, community):
-    page = app.sign_in(personas.coordinator).get(reverse("hubs:community_edit"))
-    form = form_for(page, "hubs:community_edit")
-    assert form["name"].value == "Tyne Valley CPD Community"
-    form["name"] = "  Tyne  Valley Schools CPD "
-    form["contact_email"] = "CPD@TyneValley.org.uk"
-    done = form.submit().follow()
-    assert "are saved" in messages_on(done)
-    community.refresh_from_db()
-    assert (community.name, community.contact_email) == (
-        "Tyne Valley Schools CPD",
-        "cpd@tynevalley.org.uk",
-    )
-    assert "Tyne Valley Schools CPD" in text_of(app.get("/"))
-
-
-def test_a_bad_contact_address_is_refused_with_a_message_and_nothing_changes(
-    app, personas, community
-):
-    page = app.sign_in(personas.coordinator).get(reverse("hubs:community_edit"))
-    form = form_for(page, "hubs:community_edit")
-    form["contact_email"] = "not an address"
-    again = form.submit()
-    assert again.status_code == 200
-    assert "Enter a valid email address" in text_of(again)
-    community.refresh_from_db()
-    assert community.contact_email == "cpd@tynevalley.org.uk"
-
-
-def test_the_coordinator_may_name_a_community_nobody_set_up(app, personas):
-    page = app.sign_in(personas.coordinator).get(reverse("hubs:community_edit"))
-    form = form_for(page, "hubs:community_edit")
-    form["name"] = "Tyne Valley CPD"
-    form.submit().follow()
-    assert Community.objects.get().name == "Tyne Valley CPD"
-
-
 @pytest.mark.parametrize("who", ["owner", "leader"])
 def test_nobody_else_may_change_them(client, personas, community, who):
     client.force_login(getattr(personas, who))
@@ -113,6 +75,7 @@ def test_the_demo_sets_its_own_name_and_contact_and_keeps_a_real_one():
     seed()
     details = Community.objects.get()
     assert (details.name, details.contact_email) == (DEMO_COMMUNITY_NAME, DEMO_CONTACT_EMAIL)
+    assert details.is_demo
     details.name = "Tyne Valley CPD"
     details.save()
     seed()

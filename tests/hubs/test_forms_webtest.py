@@ -10,9 +10,10 @@ import re
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.urls import reverse
 from django.utils import timezone
 
-from hubs.models import Invitation, Phase, SchoolDomain, Subject, User
+from hubs.models import Community, Invitation, Phase, SchoolDomain, Subject, User
 from tests.factories import (
     InvitationFactory,
     SchoolDomainFactory,
@@ -364,3 +365,43 @@ def test_hub_leader_edits_the_hubs_description(app, personas):
     assert "Twelve primaries that meet each half term." in text_of(done)
     hub.refresh_from_db()
     assert hub.description.startswith("Twelve primaries")
+
+
+# The community's name and contact, on the coordinator's page.
+
+
+def test_the_coordinator_edits_the_name_and_contact_on_her_page(app, personas, community):
+    page = app.sign_in(personas.coordinator).get(reverse("hubs:community_edit"))
+    form = form_for(page, "hubs:community_edit")
+    assert form["name"].value == "Tyne Valley CPD Community"
+    form["name"] = "  Tyne  Valley Schools CPD "
+    form["contact_email"] = "CPD@TyneValley.org.uk"
+    done = form.submit().follow()
+    assert "are saved" in messages_on(done)
+    community.refresh_from_db()
+    assert (community.name, community.contact_email) == (
+        "Tyne Valley Schools CPD",
+        "cpd@tynevalley.org.uk",
+    )
+    assert "Tyne Valley Schools CPD" in text_of(app.get("/"))
+
+
+def test_a_bad_contact_address_is_refused_with_a_message_and_nothing_changes(
+    app, personas, community
+):
+    page = app.sign_in(personas.coordinator).get(reverse("hubs:community_edit"))
+    form = form_for(page, "hubs:community_edit")
+    form["contact_email"] = "not an address"
+    again = form.submit()
+    assert again.status_code == 200
+    assert "Enter a valid email address" in text_of(again)
+    community.refresh_from_db()
+    assert community.contact_email == "cpd@tynevalley.org.uk"
+
+
+def test_the_coordinator_may_name_a_community_nobody_set_up(app, personas):
+    page = app.sign_in(personas.coordinator).get(reverse("hubs:community_edit"))
+    form = form_for(page, "hubs:community_edit")
+    form["name"] = "Tyne Valley CPD"
+    form.submit().follow()
+    assert Community.objects.get().name == "Tyne Valley CPD"

@@ -82,3 +82,12 @@ def test_the_admin_form_refuses_them(personas):
     )
     assert not formset.is_valid()
     assert "Anyone can have an address at yandex.com" in str(formset.errors)
+
+
+def test_the_demos_own_domains_are_valid_only_on_the_demo(community):
+    assert "kept for examples and tests" in domain_refusal("brooklane.demo.test")
+    community.is_demo = True
+    community.save()
+    assert domain_refusal("brooklane.demo.test") is None
+    assert "kept for examples and tests" in domain_refusal("brooklane.test")
+    assert "Anyone can have an address" in domain_refusal("gmail.com")
