@@ -139,7 +139,11 @@ def main() -> None:
         )
         phase("flush", "--no-input")
         total = time.perf_counter()
-        setup = ("setup_community", "--name", "Bench CPD", "--coordinator", "lead@bench.test")
+        setup = (
+            "setup_community",
+            *("--name", "Bench CPD", "--coordinator", "lead@bench.test"),
+            *("--coordinator-name", "Bench Lead"),
+        )
         n, m = options.schools, options.staff
         rows = [
             ("setup_community", phase(*setup)),

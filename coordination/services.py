@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from cpd_sessions import services as session_services
 from cpd_sessions.models import DevelopmentSession
+from cpdhub.words import in_sentence
 from experts.models import ExpertiseArea, ExpertProfile
 from experts.selectors import stale_profiles
 from hubs.models import Term, User
@@ -96,7 +97,7 @@ def commission(*, area: ExpertiseArea, school_names: list[str], by) -> Developme
     )
     placeholder = (
         f"Commissioned by the coordinator for the schools with open needs in "
-        f"{area.name.lower()}: {named or 'none yet'}. The fee is shared equally between the "
+        f"{in_sentence(area.name)}: {named or 'none yet'}. The fee is shared equally between the "
         "schools that take part. Choose the consultant, fee and date, write the description "
         "colleagues will read, then publish."
     )

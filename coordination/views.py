@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from cpd_sessions import proposals
 from cpdhub import csvsafe, querystring
+from cpdhub.words import in_sentence
 from experts.models import ExpertiseArea, ExpertProfile
 from hubs.models import School
 from portfolios.models import Need
@@ -186,7 +187,8 @@ def need_met(request, pk: int):
     )
     services.need_mark_met(need=need, by=request.user)
     messages.success(
-        request, f"{need.owner.full_name}'s need in {need.area.name.lower()} is marked met."
+        request,
+        f"{need.owner.full_name}'s need in {in_sentence(need.area.name)} is marked met.",
     )
     return redirect("coordination:needs")
 
@@ -243,7 +245,7 @@ def commission(request, area: str):
     )
     messages.success(
         request,
-        f"A consultant-led session draft in {found.name.lower()} is ready: choose the "
+        f"A consultant-led session draft in {in_sentence(found.name)} is ready: choose the "
         "consultant, fee and date, write its description, then publish it.",
     )
     return redirect("cpd_sessions:edit", pk=session.pk)

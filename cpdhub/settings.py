@@ -45,12 +45,10 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
-# The community's own name, shown in the header, emails and page titles.
-COMMUNITY_NAME = env.str("CPDHUB_COMMUNITY_NAME", default="Riverside Schools CPD Community")
+# The community's own name and contact address are in the database (hubs.Community: set by
+# setup_community, or seed_demo for the demo, and edited by a coordinator), not here.
 # The address of the site, for links in emails (no trailing slash).
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
-# Whom staff should ask when they cannot sign up or need help.
-COORDINATOR_EMAIL = env.str("CPDHUB_COORDINATOR_EMAIL", default="coordinator@demo.test")
 # Coordinators must use two-factor authentication before they reach /admin/.
 REQUIRE_ADMIN_MFA = env.bool("CPDHUB_REQUIRE_ADMIN_MFA", default=True)
 # The termly digest goes this many school days (Monday to Friday) after the term starts.
@@ -305,7 +303,7 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_PRESERVE_USERNAME_CASING = False
-ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{COMMUNITY_NAME}] "
+# Subjects start with the community's name: hubs.adapters.AccountAdapter.format_email_subject.
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 # Sessions live in the database and are read from the cache (no query on a page), at most five
 # minutes old; a cache outage signs nobody out (cpdhub/sessions.py).
@@ -351,7 +349,8 @@ BEHIND_TRUSTED_PROXY = (
 )
 
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
-MFA_TOTP_ISSUER = COMMUNITY_NAME
+# The authenticator app shows the community's name: hubs.adapters.MFAAdapter.get_totp_issuer.
+MFA_ADAPTER = "hubs.adapters.MFAAdapter"
 MFA_RATE_LIMITS = {"activate_totp": "5/m/user", "reauthenticate": "10/m/user"}
 
 # Google Workspace and Microsoft 365 sign-in switch on only when their credentials are set.
@@ -388,7 +387,7 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 # The demo prints email on the console: pages that would say "check your inbox" say so instead.
 EMAIL_ON_CONSOLE = EMAIL_CONFIG.get("EMAIL_BACKEND", "").endswith("console.EmailBackend")
-DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default=f"{COMMUNITY_NAME} <cpd@demo.test>")
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="cpd@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_TIMEOUT = 20
 

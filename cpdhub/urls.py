@@ -1,8 +1,9 @@
 from allauth.account.decorators import secure_admin_login
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.functional import lazy
 
+from hubs.selectors import community_details
 from hubs.views import home
 
 from . import health
@@ -10,8 +11,9 @@ from . import health
 # The admin has no login page of its own: it sends people to allauth's, which is
 # rate-limited and asks for the second factor.
 admin.site.login = secure_admin_login(admin.site.login)
-admin.site.site_header = f"{settings.COMMUNITY_NAME}: coordinator's admin"
-admin.site.site_title = f"{settings.COMMUNITY_NAME} admin"
+# The community's name is read when a page is drawn (it is in the database), not at start-up.
+admin.site.site_header = lazy(lambda: f"{community_details().name}: coordinator's admin", str)()
+admin.site.site_title = lazy(lambda: f"{community_details().name} admin", str)()
 admin.site.index_title = "Run the community"
 
 urlpatterns = [

@@ -5,6 +5,7 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
+from cpdhub.words import in_sentence
 from hubs.models import Phase, User
 
 from .models import ContactRequest, ExpertiseArea, ExpertProfile, ProfileArea
@@ -82,7 +83,7 @@ def seed() -> None:
             person,
             HEADLINES[main],
             f"{person.get_job_role_display()} at {person.school.name}. Happy to share what has worked for us "
-            f"with {areas[main].name.lower()}, and what has not.",
+            f"with {in_sentence(areas[main].name)}, and what has not.",
             offers,
             contact="email" if index % 3 == 0 else "form",
             availability=rng.choice(

@@ -2,17 +2,19 @@ import hashlib
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.exceptions import ImmediateHttpResponse
+from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.models import SocialApp
-from django.conf import settings
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import render
 
+from notifications.rendering import from_address
 from notifications.services import send_message_now
 
 from .forms import INVITATION_SESSION_KEY, invitation_from_session
 from .models import User
+from .selectors import community_context, community_details
 from .services import SignupRefused, invitation_accept, signup_school_for
 
 
@@ -21,11 +23,7 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         # allauth renders its emails without a request: give them the community's name.
-        context = {
-            "community_name": settings.COMMUNITY_NAME,
-            "coordinator_email": settings.COORDINATOR_EMAIL,
-            **context,
-        }
+        context = {**community_context(), **context}
         message = self.render_mail(template_prefix, email, context)
         # Account mail is on the ledger like every email (and can never be turned off).
         body = message.body.encode()
@@ -36,6 +34,12 @@ class AccountAdapter(DefaultAccountAdapter):
             recipient=User.objects.filter(email__iexact=email).first(),
         )
 
+    def get_from_email(self) -> str:
+        return from_address()
+
+    def format_email_subject(self, subject: str) -> str:
+        return f"[{community_details().name}] {subject}"
+
     def save_user(self, request, user, form, commit=True):
         user = super().save_user(request, user, form, commit=False)
         user.school = form.signup_school
@@ -43,6 +47,11 @@ class AccountAdapter(DefaultAccountAdapter):
         if commit:
             user.save()
         return user
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    def get_totp_issuer(self) -> str:
+        return community_details().name
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):

@@ -8,9 +8,15 @@ class HubsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from notifications.rendering import (  # noqa: PLC0415 -- AppConfig.ready
+            register_common_context,
+        )
+
         from . import tasks  # noqa: PLC0415 -- AppConfig.ready
         from .reference import ensure_reference_data  # noqa: PLC0415 -- AppConfig.ready
+        from .selectors import community_context  # noqa: PLC0415 -- AppConfig.ready
 
         tasks.register_emails()
+        register_common_context(community_context)
 
         post_migrate.connect(ensure_reference_data, dispatch_uid="hubs.reference_data")

@@ -18,7 +18,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
-from . import services
+from . import models, services
 from .academic_year import academic_year_of
 from .models import (
     COORDINATORS_GROUP,
@@ -329,6 +329,10 @@ NETWORKS = [
     ),
 ]
 
+# The demo's name and contact address: set by seed_demo, nowhere else.
+DEMO_COMMUNITY_NAME = "Riverside Schools CPD Community"
+DEMO_CONTACT_EMAIL = "coordinator@demo.test"
+
 # email, first, last, school URN (None = community team), role, coordinator?
 DEMO_ACCOUNTS = [
     ("coordinator@demo.test", "Helen", "Okafor", None, R.SENIOR_LEADER, True),
@@ -381,6 +385,15 @@ def _upsert_user(email: str, defaults: dict) -> User:
 def seed(today: datetime.date | None = None) -> Community:
     today = today or timezone.localdate()
     rng = random.Random(2026)  # the same community every time
+    # A community already set up keeps its own name: the demo's is only for an empty install.
+    models.Community.objects.get_or_create(
+        pk=1,
+        defaults={
+            "name": DEMO_COMMUNITY_NAME,
+            "contact_email": DEMO_CONTACT_EMAIL,
+            "is_demo": True,
+        },
+    )
     phases = {p.slug: p for p in Phase.objects.all()}
     subjects = {s.slug: s for s in Subject.objects.all()}
 

@@ -157,6 +157,21 @@ class MyDetailsForm(forms.ModelForm):
         return user
 
 
+class CommunityForm(forms.Form):
+    name = forms.CharField(
+        label="The community's name",
+        max_length=120,
+        help_text="As members see it at the top of every page and in every email.",
+    )
+    contact_email = forms.EmailField(
+        label="Contact address",
+        required=False,
+        help_text="Whom staff write to when they cannot sign up or need help: shown on every "
+        "page and at the foot of account emails. Leave it empty to show none.",
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+
 class HubDescriptionForm(forms.Form):
     description = forms.CharField(
         label="Description",

@@ -27,6 +27,8 @@ from cpdhub.singleline import SingleLineCharField
 
 from .academic_year import academic_year_label
 from .constraints import NonOverlappingDateRange
+from .domains import domain_refusal
+from .domains import normalise as normalise_domain
 
 COORDINATORS_GROUP = "Coordinators"
 
@@ -209,9 +211,11 @@ class SchoolDomain(models.Model):
         return self.domain
 
     def clean(self) -> None:
-        self.domain = self.domain.strip().lower().lstrip("@")
-        if not re.fullmatch(r"[a-z0-9-]+(\.[a-z0-9-]+)+", self.domain):
-            raise ValidationError({"domain": "Enter a domain such as ashgrove.sch.uk."})
+        """The one rule for a school's domain, whichever path stores it (hubs/domains.py)."""
+        self.domain = normalise_domain(self.domain or "")
+        refusal = domain_refusal(self.domain)
+        if refusal:
+            raise ValidationError({"domain": refusal})
 
 
 def canonical_email(email: str) -> str:
@@ -594,12 +598,21 @@ class Invitation(models.Model):
 
 class Community(models.Model):
     """
-    The community this install serves: one row, written by ``setup_community`` so that a second
-    run for another community is refused. Pages and emails show CPDHUB_COMMUNITY_NAME (read once
-    at start-up, no query per page); the command says when the two differ.
+    The community this install serves: one row, written by ``setup_community`` (or by
+    ``seed_demo`` for the demo) and edited by a coordinator on /coordinator/community/. Its name
+    and contact address are what every page and email shows; nothing else holds them.
+    A second ``setup_community`` run for another community is refused.
     """
 
     name = SingleLineCharField(max_length=120)
+    contact_email = models.EmailField(
+        blank=True,
+        help_text="Whom staff ask when they cannot sign up or need help (shown on every page).",
+    )
+    is_demo = models.BooleanField(
+        default=False,
+        help_text="Made by seed_demo: the demo's own *.demo.test school domains are accepted.",
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -31,6 +31,7 @@ from django.utils import timezone
 from notifications.models import Delivery
 
 from .models import (
+    Community,
     Hub,
     Invitation,
     LoneRangerInvitation,
@@ -187,6 +188,57 @@ class TermPosition:
     days_left: int
 
 
+def people_named(words: str, *, limit: int) -> list[User]:
+    """
+    Active people whose first or last name starts with each word of ``words`` (any order,
+    any case): "sam whit", "Whitfield". At most ``limit + 1`` rows are read, so a caller can
+    say there are more than ``limit``. No words, nobody.
+    """
+    terms = words.split()[:4]
+    if not terms:
+        return []
+    query = Q()
+    for term in terms:
+        query &= Q(first_name__istartswith=term) | Q(last_name__istartswith=term)
+    return list(
+        User.objects.filter(query, is_active=True)
+        .select_related("school")
+        .order_by("last_name", "first_name", "pk")[: limit + 1]
+    )
+
+
+# What pages say before ``setup_community`` has named the community: nobody's name.
+UNNAMED_COMMUNITY = "CPD community"
+
+
+@dataclass(frozen=True)
+class CommunityDetails:
+    name: str
+    contact_email: str
+    is_set_up: bool
+    is_demo: bool = False
+
+
+@shared("community", depends_on=(Community,))
+def community_details() -> CommunityDetails:
+    """The community's name and contact address, from its one row (cached: no query per page)."""
+    row = Community.objects.filter(pk=1).values("name", "contact_email", "is_demo").first()
+    if row is None:
+        return CommunityDetails(name=UNNAMED_COMMUNITY, contact_email="", is_set_up=False)
+    return CommunityDetails(
+        name=row["name"] or UNNAMED_COMMUNITY,
+        contact_email=row["contact_email"],
+        is_set_up=True,
+        is_demo=row["is_demo"],
+    )
+
+
+def community_context() -> dict[str, str]:
+    """What templates (pages and emails) call the community and whom they say to ask."""
+    details = community_details()
+    return {"community_name": details.name, "coordinator_email": details.contact_email}
+
+
 @shared("terms", depends_on=(Term,))
 def all_terms() -> list[Term]:
     """Every term, by date: a few a year, the same for everyone, cached (hubs/shared_cache.py)."""
@@ -317,6 +369,8 @@ class SetupChecks:
     schools_without_domain: list[School]
     current_term: Term | None
     next_term: Term | None
+    has_schools: bool = True
+    has_hubs: bool = True
 
 
 def coordinator_overview() -> tuple[list[School], SetupChecks]:
@@ -350,6 +404,9 @@ def coordinator_overview() -> tuple[list[School], SetupChecks]:
         schools_without_domain=[s for s in schools if not s.has_domain],
         current_term=Term.objects.current(today),
         next_term=Term.objects.upcoming(today).first(),
+        # "Every school has …" is no achievement with no schools: nothing is ticked then.
+        has_schools=bool(schools),
+        has_hubs=Hub.objects.exists(),
     )
     return schools, checks
 

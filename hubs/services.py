@@ -17,6 +17,7 @@ from notifications.services import address_hash, ledger_forget, send_templated_m
 
 from . import permissions, selectors
 from .models import (
+    Community,
     Hub,
     Invitation,
     LoneRangerInvitation,
@@ -40,11 +41,13 @@ def email_domain(email: str) -> str:
 
 
 def refusal_message(email: str) -> str:
+    contact = selectors.community_details().contact_email
+    coordinator = "the community coordinator" + (f" ({contact})" if contact else "")
     return (
         f"Sign-up is open to staff of the community's member schools, and "
         f"“{email_domain(email)}” is not the email domain of a member school. "
-        f"Sign up with your school email address, or ask your school's CPD leader or the "
-        f"community coordinator ({settings.COORDINATOR_EMAIL}) to send you an invitation."
+        f"Sign up with your school email address, or ask your school's CPD leader or "
+        f"{coordinator} to send you an invitation."
     )
 
 
@@ -89,15 +92,6 @@ class DomainError(Exception):
     """Why a school email domain cannot be added, in words for the person adding it."""
 
 
-# Anyone can have an address at these: they can never decide who belongs to a school.
-PUBLIC_MAIL_DOMAINS = frozenset({
-    "gmail.com", "googlemail.com", "outlook.com", "hotmail.com", "hotmail.co.uk", "live.com",
-    "live.co.uk", "msn.com", "yahoo.com", "yahoo.co.uk", "icloud.com", "me.com", "aol.com",
-    "btinternet.com", "sky.com", "virginmedia.com", "talktalk.net", "protonmail.com",
-    "proton.me", "gmx.com", "mail.com",
-})  # fmt: skip
-
-
 @transaction.atomic
 def school_domain_add(*, school: School, domain: str, by: User) -> SchoolDomain:
     """Let staff with addresses at ``domain`` sign up for ``school`` (its leaders, coordinators)."""
@@ -105,15 +99,8 @@ def school_domain_add(*, school: School, domain: str, by: User) -> SchoolDomain:
     candidate = SchoolDomain(school=school, domain=domain)
     try:
         candidate.clean()
-    except ValidationError:
-        raise DomainError(
-            "Enter a domain such as ashgrove.sch.uk (the part after the @)."
-        ) from None
-    if candidate.domain in PUBLIC_MAIL_DOMAINS:
-        raise DomainError(
-            f"Anyone can have an address at {candidate.domain}, so it cannot decide who belongs "
-            "to the school. Invite people with such addresses instead."
-        )
+    except ValidationError as error:
+        raise DomainError(" ".join(error.message_dict["domain"])) from None
     owner = SchoolDomain.objects.select_related("school").filter(domain=candidate.domain).first()
     if owner is not None:
         raise DomainError(
@@ -400,6 +387,26 @@ def responsibilities_set(*, user: User, responsibilities: list[str]) -> None:
         [UserResponsibility(user=user, responsibility=r) for r in sorted(wanted)],
         ignore_conflicts=True,
     )
+
+
+@transaction.atomic
+def community_update(*, by: User, name: str, contact_email: str) -> Community:
+    """
+    The coordinator renames the community or changes the address every page gives for help.
+    Pages and emails show the new values at once (the cached copy is forgotten on save).
+    """
+    permissions.require_coordinator(by)
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationError("Give the community a name.")
+    community = Community.objects.select_for_update().filter(pk=1).first()
+    if community is None:
+        community = Community(pk=1)
+    community.name = name
+    community.contact_email = contact_email.strip().lower()
+    community.full_clean(exclude=["created_at"])
+    community.save()
+    return community
 
 
 @transaction.atomic

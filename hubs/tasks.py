@@ -88,6 +88,24 @@ def welcome_email(delivery) -> registry.Email | None:
     )
 
 
+def inviter_words(invitation: Invitation) -> str:
+    """
+    Who invites, as the invitation's first words: the person and their role ("Helen Okafor,
+    the community coordinator,"; "Priya Shah, CPD leader at Ashgrove Primary School,"), never a
+    role the school may not have. An import run from the command line invites on the
+    coordinator's behalf.
+    """
+    by = invitation.invited_by
+    if by is None or not by.is_active:
+        return "The community coordinator"
+    name = by.full_name.strip() or by.email
+    if by.is_coordinator:
+        return f"{name}, the community coordinator,"
+    if invitation.school.cpd_leaders.filter(pk=by.pk).exists():
+        return f"{name}, CPD leader at {invitation.school.name},"
+    return name
+
+
 def invitation_email(delivery) -> registry.Email | None:
     invitation = (
         Invitation.objects.select_related("school", "invited_by")
@@ -99,6 +117,12 @@ def invitation_email(delivery) -> registry.Email | None:
     return registry.Email(
         context={
             "invitation": invitation,
+            "inviter": inviter_words(invitation),
+            "inviter_name": (
+                (invitation.invited_by.full_name.strip() or invitation.invited_by.email)
+                if invitation.invited_by is not None and invitation.invited_by.is_active
+                else "The community coordinator"
+            ),
             "accept_url": absolute_url(invitation.get_absolute_url()),
         },
         reply_to=registry.reply_to(invitation.invited_by),

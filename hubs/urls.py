@@ -37,6 +37,7 @@ urlpatterns = [
     path("networks/<slug:slug>/", views.network_detail, name="network_detail"),
     path("networks/<slug:slug>/membership/", views.network_membership, name="network_membership"),
     path("me/", views.my_details, name="my_details"),
+    path("coordinator/community/", views.community_edit, name="community_edit"),
     path("coordinator/lone-rangers/", views.lone_rangers, name="lone_rangers"),
     path("coordinator/lone-rangers/invite/", views.lone_rangers_invite, name="lone_rangers_invite"),
     path("coordinator/import/schools/", onboarding.import_schools, name="import_schools"),

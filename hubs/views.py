@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,6 +17,7 @@ from cpdhub.ratelimit import limited
 from . import permissions, selectors, services
 from .forms import (
     INVITATION_SESSION_KEY,
+    CommunityForm,
     HubDescriptionForm,
     InvitationForm,
     MyDetailsForm,
@@ -86,6 +88,27 @@ def hub_detail(request, slug: str):
             "lone_rangers": selectors.lone_ranger_summary([hub.pk]) if may_edit else None,
         },
     )
+
+
+def community_edit(request):
+    permissions.require_coordinator(request.user)
+    details = selectors.community_details()
+    form = CommunityForm(
+        request.POST or None,
+        initial={
+            "name": details.name if details.is_set_up else "",
+            "contact_email": details.contact_email,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.community_update(by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "The community's name and contact address are saved.")
+            return redirect("hubs:community_edit")
+    return render(request, "hubs/community_edit.html", {"form": form, "details": details})
 
 
 def hub_edit(request, slug: str):

@@ -11,6 +11,7 @@ body by the site's own engine, escaped as every page is. Templates need no
 from __future__ import annotations
 
 import functools
+from email.utils import formataddr, parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -19,6 +20,33 @@ from django.dispatch import receiver
 from django.template import Context, Engine
 from django.template.backends.django import DjangoTemplates
 from django.template.loader import render_to_string
+
+_common_context: list = []
+
+
+def register_common_context(provider) -> None:
+    """
+    Add what every email's context starts from (the community's name and contact): the app
+    that owns it registers a function returning a dict in its ``AppConfig.ready()``, so the
+    ledger imports no domain app.
+    """
+    if provider not in _common_context:
+        _common_context.append(provider)
+
+
+def common_context() -> dict:
+    context: dict = {}
+    for provider in _common_context:
+        context.update(provider())
+    return context
+
+
+def from_address() -> str:
+    """DEFAULT_FROM_EMAIL, named for the community when the setting gives no name of its own."""
+    name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    if not name:
+        name = common_context().get("community_name", "")
+    return formataddr((name, address)) if name else address
 
 
 def absolute_url(path: str) -> str:
@@ -52,7 +80,7 @@ def render_text(template_name: str, context: dict) -> str:
 def render_email(kind: str, context: dict) -> tuple[str, str, str]:
     """(subject, text, html) for ``kind``: the subject on one line, the text unescaped."""
     context = {
-        "community_name": settings.COMMUNITY_NAME,
+        **common_context(),
         "preferences_url": absolute_url("/notifications/preferences/"),
         **context,
     }
@@ -76,7 +104,7 @@ def build_message(
     message = EmailMultiAlternatives(
         subject=subject,
         body=text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
+        from_email=from_address(),
         to=to,
         reply_to=reply_to,
         headers=headers,

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cpd_sessions.models import DevelopmentSession
+from cpdhub.words import in_sentence
 from experts.models import ExpertiseArea, ExpertProfile, ProfileArea
 from experts.search import refresh_documents
 from hubs.models import User
@@ -289,7 +290,7 @@ def _need(owner, areas, slug, priority, goal, *, status=None) -> Need:
     if not defaults["description"]:
         defaults["description"] = {
             "early-reading-and-phonics": "Running keep-up phonics groups well in the afternoon.",
-        }.get(slug, f"Getting better at {areas[slug].name.lower()}.")
+        }.get(slug, f"Getting better at {in_sentence(areas[slug].name)}.")
     if status is not None:
         defaults["status"] = status
     need, _ = Need.objects.update_or_create(owner=owner, area=areas[slug], defaults=defaults)

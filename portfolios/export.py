@@ -8,12 +8,12 @@ import shutil
 import zipfile
 from pathlib import PurePath
 
-from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
 
+from hubs.selectors import community_details
 from notifications.rendering import absolute_url
 
 from .models import ImpactFollowUp, year_label
@@ -170,7 +170,7 @@ def portfolio_zip(user, portfolio: dict, stream) -> None:
                 "portfolio": portfolio,
                 "files": in_zip,
                 "missing": missing,
-                "community_name": settings.COMMUNITY_NAME,
+                "community_name": community_details().name,
                 "exported_at": timezone.now(),
             },
         )

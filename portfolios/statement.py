@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.template import Context
 
+from cpdhub.words import in_sentence
 from notifications.rendering import text_engine
 
 from .models import Entry, Goal, ImpactFollowUp, year_label
@@ -71,14 +72,14 @@ def draft(review: YearInReview, *, name: str = "") -> str:
     areas: list[str] = []
     for goal in goals:
         for area in goal.areas.all():
-            if area.name.lower() not in areas:
-                areas.append(area.name.lower())
+            if in_sentence(area.name) not in areas:
+                areas.append(in_sentence(area.name))
     if not areas:
         for entry in entries:
             for goal in entry.goals.all():
                 for area in goal.areas.all():
-                    if area.name.lower() not in areas:
-                        areas.append(area.name.lower())
+                    if in_sentence(area.name) not in areas:
+                        areas.append(in_sentence(area.name))
     developed = _join(areas) or _join([g.title for g in goals]) or "practice"
 
     kinds = Counter(e.kind for e in entries)

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from cpdhub.querystring import id_param
+from cpdhub.words import in_sentence
 from hubs.paging import page_of
 
 from . import permissions, selectors, services
@@ -390,7 +391,7 @@ def need_decide(request, pk: int):
     services.need_decide(need=need, by=request.user, status=form.cleaned_data["status"])
     messages.success(
         request,
-        f"{need.owner.full_name}'s need in {need.area.name.lower()} is now "
+        f"{need.owner.full_name}'s need in {in_sentence(need.area.name)} is now "
         f"“{need.get_status_display().lower()}”.",
     )
     return redirect("portfolios:needs_audit")

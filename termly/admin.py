@@ -21,6 +21,7 @@ from cpdhub import querystring
 from experts.admin import ExpertProfileAdmin
 from experts.models import ExpertProfile
 from hubs.models import Term, User
+from hubs.selectors import people_named
 from notifications import services
 from notifications.admin import DeliveryAdmin
 from notifications.models import Delivery
@@ -28,6 +29,13 @@ from notifications.rendering import render_email
 
 from . import digest, planning
 from . import services as termly_services
+
+# The digest preview: how many people a name may match before the coordinator must say more.
+PREVIEW_MATCHES = 20
+EMAIL_FRAME_POLICY = (
+    "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src https: data:; "
+    "frame-ancestors 'self'"
+)
 
 
 def deliveries_by_term(terms: int = 4) -> list[dict]:
@@ -86,14 +94,20 @@ class TermlyDeliveryAdmin(DeliveryAdmin):
             *super().get_urls(),
         ]
 
-    def _preview_person(self, request) -> tuple[str, User | None]:
-        q = querystring.text_param(request.GET, "person", max_length=254)
-        people = None
+    def _preview_person(self, request) -> tuple[str, User | None, list[User]]:
+        """Who to preview: by id, by address, or by name. A name that fits several people
+        gives them as a list to choose from (at most PREVIEW_MATCHES), not the first one."""
+        q = " ".join(querystring.text_param(request.GET, "person", max_length=254).split())
+        if not q:
+            return q, None, []
         if "@" in q:
-            people = User.objects.filter(email__iexact=q)
-        elif querystring.id_param(q) is not None:
-            people = User.objects.filter(pk=querystring.id_param(q))
-        return q, people.first() if people is not None else None
+            return q, User.objects.filter(email__iexact=q).first(), []
+        if (pk := querystring.id_param(q)) is not None:
+            return q, User.objects.filter(pk=pk).first(), []
+        matches = people_named(q, limit=PREVIEW_MATCHES)
+        if len(matches) == 1:
+            return q, matches[0], []
+        return q, None, matches
 
     def _preview(self, request, person: User) -> tuple[str, str, str]:
         """The digest as ``person`` gets it, built for the previewer: someone else's private
@@ -104,12 +118,14 @@ class TermlyDeliveryAdmin(DeliveryAdmin):
         """The digest as any person would get it: pick them with ?person=<id> or an email."""
         if not self.has_view_permission(request):
             return HttpResponse(status=403)
-        q, person = self._preview_person(request)
+        q, person, matches = self._preview_person(request)
         context = {
             **self.admin_site.each_context(request),
             "title": "Preview the termly digest",
             "q": q,
             "person": person,
+            "matches": matches[:PREVIEW_MATCHES],
+            "more_matches": len(matches) > PREVIEW_MATCHES,
         }
         if person is not None:
             subject, text, _ = self._preview(request, person)
@@ -124,13 +140,15 @@ class TermlyDeliveryAdmin(DeliveryAdmin):
         """The preview's HTML part on its own, for the preview page's frame (same origin only)."""
         if not self.has_view_permission(request):
             return HttpResponse(status=403)
-        _, person = self._preview_person(request)
+        _, person, _ = self._preview_person(request)
         if person is None:
             return HttpResponse("No one found.", status=404, content_type="text/plain")
         _, _, html = self._preview(request, person)
         response = HttpResponse(html)
-        # An email is a document, not part of the admin: no scripts, no forms in the frame.
-        response["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src https: data:"
+        # An email is a document, not part of the admin: sandboxed (no scripts, no forms, not
+        # same-origin), as a mail client shows it. Its inline styles are what it looks like, so
+        # this one response allows them (the site's own policy allows none).
+        response["Content-Security-Policy"] = EMAIL_FRAME_POLICY
         return response
 
     def digest_test(self, request):

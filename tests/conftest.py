@@ -15,7 +15,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from hubs.models import COORDINATORS_GROUP, School, User
+from hubs.models import COORDINATORS_GROUP, Community, School, User
 
 from .factories import HubFactory, SchoolFactory, UserFactory
 
@@ -82,6 +82,14 @@ class Personas:
     outsider: User  # a teacher at `other_school`
     other_leader: User  # CPD leader of `other_school`
     coordinator: User
+
+
+@pytest.fixture
+def community(db) -> Community:
+    """A community that has been set up: its name and contact address, in the database."""
+    return Community.objects.create(
+        pk=1, name="Tyne Valley CPD Community", contact_email="cpd@tynevalley.org.uk"
+    )
 
 
 @pytest.fixture

@@ -32,9 +32,11 @@ FSM = "PercentageFSM"
 STATUS = "EstablishmentStatus (name)"
 REQUIRED = [URN, NAME, TYPE, PHASE, LA, POSTCODE, PUPILS, FSM, STATUS]
 DOMAIN = "EmailDomain"  # optional: not in the register; a network may add it to its extract
+HUB = "Hub"  # optional: each row's hub (its name or slug), so one file can fill several hubs
 
 BATCH = 500
 MAX_ERRORS_SHOWN = 50
+MAX_ROWS_SHOWN = 500  # the preview's table of schools; the summary counts them all
 
 TYPES = {label.lower(): value for value, label in School.EstablishmentType.choices}
 PHASES = {label.lower(): value for value, label in School.Phase.choices}
@@ -113,6 +115,17 @@ class GiasResult:
     errors: list[str] = field(default_factory=list)
     error_count: int = 0
     dry_run: bool = True
+    rows: list[dict] = field(default_factory=list)
+    rows_more: int = 0
+
+    def add_row(self, *, line: int, urn: str, name: str, hub: str, outcome: str) -> None:
+        """One school of the file and what happens to it, for the preview (the first few)."""
+        if len(self.rows) < MAX_ROWS_SHOWN:
+            self.rows.append(
+                {"line": line, "urn": urn, "name": name, "hub": hub, "outcome": outcome}
+            )
+        else:
+            self.rows_more += 1
 
     @property
     def ok(self) -> bool:
@@ -150,6 +163,36 @@ def _number(value: str, kind, line: int, column: str, result: GiasResult):
         return None
 
 
+class _Hubs:
+    """The hubs a file may name (by name or slug, any case) and local authorities map to."""
+
+    def __init__(self, *, by_la: dict[str, Hub] | None = None) -> None:
+        self.all = list(Hub.objects.order_by("name"))
+        self.by_key = {key: hub for hub in self.all for key in (hub.name.lower(), hub.slug)}
+        self.by_la = {la.strip().lower(): hub for la, hub in (by_la or {}).items()}
+
+    def named(self, value: str) -> Hub | None:
+        return self.by_key.get(value.strip().lower())
+
+
+def _row_hub(row: dict, line: int, hub: Hub | None, hubs: _Hubs, result: GiasResult):
+    """
+    A row's hub: its own Hub column, else its local authority's hub (the mapping given), else
+    the hub chosen for the whole file, else None (a known school keeps its hub). False: the
+    row names a hub there is not.
+    """
+    named = cell(row.get(HUB))
+    if named:
+        found = hubs.named(named)
+        if found is None:
+            known = ", ".join(h.name for h in hubs.all[:10]) or "none yet"
+            result.add_error(f"Line {line}: there is no hub “{named[:60]}” (hubs: {known}).")
+            return False
+        return found
+    by_la = hubs.by_la.get(cell(row.get(LA)).lower())
+    return by_la or hub
+
+
 def _clean_row(row: dict, line: int, hub: Hub | None, result: GiasResult) -> dict | None:
     urn = cell(row.get(URN))
     if not urn.isdigit() or not 100000 <= int(urn) <= 999999:
@@ -180,19 +223,40 @@ def _clean_row(row: dict, line: int, hub: Hub | None, result: GiasResult) -> dic
     return clean
 
 
-def _import_batch(resource, batch, lines, result: GiasResult) -> None:
-    dataset = tablib.Dataset(headers=list(batch[0].keys()))
+def _import_batch(resource, batch, lines, result: GiasResult, hub_names: dict[int, str]) -> None:
+    if any("hub" in row for row in batch):
+        # Rows that name no hub keep the one they have (one query for the batch), rather
+        # than losing it because another row of the batch names one.
+        kept = dict(
+            School.objects.filter(urn__in=[int(r["urn"]) for r in batch if "hub" not in r])
+            .exclude(hub=None)
+            .values_list("urn", "hub_id")
+        )
+        for row in batch:
+            if "hub" not in row:
+                row["hub"] = str(kept.get(int(row["urn"]), ""))
+    headers = list(dict.fromkeys(key for row in batch for key in row))
+    dataset = tablib.Dataset(headers=headers)
     for row in batch:
         dataset.append([row.get(h, "") for h in dataset.headers])
     outcome = resource.import_data(dataset, dry_run=False, use_transactions=False)
-    for line, row_result in zip(lines, outcome.rows, strict=True):
+    for line, row, row_result in zip(lines, batch, outcome.rows, strict=True):
         kind = row_result.import_type
+        shown = {
+            "line": line,
+            "urn": row["urn"],
+            "name": row["name"],
+            "hub": hub_names.get(int(row["hub"])) if row.get("hub") else "",
+        }
         if kind == row_result.IMPORT_TYPE_NEW:
             result.new += 1
+            result.add_row(**shown, outcome="new")
         elif kind == row_result.IMPORT_TYPE_UPDATE:
             result.updated += 1
+            result.add_row(**shown, outcome="updated")
         elif kind == row_result.IMPORT_TYPE_SKIP:
             result.unchanged += 1
+            result.add_row(**shown, outcome="unchanged")
         elif kind == row_result.IMPORT_TYPE_INVALID:
             for column, messages in row_result.validation_error.message_dict.items():
                 result.add_error(f"Line {line}: {column.replace('_', ' ')}: {' '.join(messages)}")
@@ -211,8 +275,9 @@ def _set_domains(domains: dict[str, str], result: GiasResult) -> None:
         candidate = SchoolDomain(domain=given)
         try:
             candidate.clean()
-        except ValidationError:
-            result.add_error(f"URN {urn}: “{given[:60]}” is not an email domain (ashgrove.sch.uk).")
+        except ValidationError as error:
+            reason = " ".join(error.message_dict["domain"])
+            result.add_error(f"URN {urn}: “{given[:60]}”: {reason}")
             continue
         if candidate.domain in wanted:
             result.add_error(f"URN {urn}: the domain {candidate.domain} is in the file twice.")
@@ -230,16 +295,25 @@ def _set_domains(domains: dict[str, str], result: GiasResult) -> None:
 
 
 def gias_import(
-    *, raw: BinaryIO, hub: Hub | None = None, dry_run: bool = True, progress=None
+    *,
+    raw: BinaryIO,
+    hub: Hub | None = None,
+    hub_by_la: dict[str, Hub] | None = None,
+    dry_run: bool = True,
+    progress=None,
 ) -> GiasResult:
     """
     Import or refresh schools from a GIAS CSV extract in ``raw`` (bytes). New schools are
     added, known URNs have their name, size, FSM % and details refreshed, closed establishments
-    are skipped; with ``hub`` every school in the file is put in that hub. ``dry_run``, or any
-    row with an error, writes nothing. Raises ImportFileError for a file that is not a GIAS CSV.
-    ``progress(rows done)``, when given, is called after each batch (the background job's bar).
+    are skipped. Each school's hub: the file's optional Hub column (a hub's name or slug), else
+    ``hub_by_la`` for its local authority, else ``hub`` for the whole file, else the hub it has.
+    ``dry_run``, or any row with an error, writes nothing. Raises ImportFileError for a file
+    that is not a GIAS CSV. ``progress(rows done)``, when given, is called after each batch
+    (the background job's bar). The result lists the first MAX_ROWS_SHOWN schools.
     """
     result = GiasResult(dry_run=dry_run)
+    hubs = _Hubs(by_la=hub_by_la)
+    hub_names = {h.pk: h.name for h in hubs.all}
     text = open_csv_text(raw)
     reader = csv.DictReader(text)
     header = [h.strip() for h in (reader.fieldnames or [])]
@@ -263,8 +337,18 @@ def gias_import(
                     continue  # blank line, or a line of commas
                 if cell(row.get(STATUS)).lower() == "closed":
                     result.closed += 1
+                    result.add_row(
+                        line=line,
+                        urn=cell(row.get(URN))[:6],
+                        name=cell(row.get(NAME))[:200],
+                        hub="",
+                        outcome="closed: skipped",
+                    )
                     continue
-                clean = _clean_row(row, line, hub, result)
+                row_hub = _row_hub(row, line, hub, hubs, result)
+                if row_hub is False:
+                    continue
+                clean = _clean_row(row, line, row_hub, result)
                 if clean is None:
                     continue
                 if clean["urn"] in seen:
@@ -276,7 +360,7 @@ def gias_import(
                 batch.append(clean)
                 lines.append(line)
                 if len(batch) >= BATCH:
-                    _import_batch(resource, batch, lines, result)
+                    _import_batch(resource, batch, lines, result, hub_names)
                     batch, lines = [], []
                     if progress is not None:
                         progress(result.done)
@@ -285,7 +369,7 @@ def gias_import(
                 f"Line {reader.line_num}: this is not a valid CSV file ({error})."
             ) from None
         if batch:
-            _import_batch(resource, batch, lines, result)
+            _import_batch(resource, batch, lines, result, hub_names)
         if result.ok and domains:
             _set_domains(domains, result)
         if dry_run or not result.ok:

@@ -24,7 +24,7 @@ from django.utils import timezone
 from cpdhub.csvsafe import writer as csv_writer
 
 from .. import permissions
-from ..models import ImportJob, StaffImportMapping, User
+from ..models import Hub, ImportJob, StaffImportMapping, User
 from .files import ImportFileError
 from .gias import gias_import
 from .staff import FIELDS, role_map_clean, staff_import
@@ -222,12 +222,22 @@ def import_job_run(*, job_id: int) -> bool:
     try:
         with upload_path(token=job.file_token, user_id=job.created_by_id).open("rb") as raw:
             if job.kind == ImportJob.Kind.SCHOOLS:
-                outcome = gias_import(raw=raw, hub=job.hub, dry_run=job.dry_run, progress=progress)
+                by_la_ids = (job.column_map or {}).get("hub_by_la") or {}
+                hubs = Hub.objects.in_bulk(list(by_la_ids.values()))
+                outcome = gias_import(
+                    raw=raw,
+                    hub=job.hub,
+                    hub_by_la={la: hubs[pk] for la, pk in by_la_ids.items() if pk in hubs},
+                    dry_run=job.dry_run,
+                    progress=progress,
+                )
                 result = {
                     "ok": outcome.ok,
                     "dry_run": outcome.dry_run,
                     "summary": outcome.summary(),
                     "errors": outcome.errors,
+                    "schools": outcome.rows,
+                    "schools_more": outcome.rows_more,
                 }
             else:
                 result = _run_staff(job, raw, progress)

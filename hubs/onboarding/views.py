@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import json
 
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,7 +15,7 @@ from .. import permissions
 from ..models import Hub, ImportJob, School, User
 from ..paging import page_of
 from .files import ImportFileError
-from .forms import GiasUploadForm, StaffUploadForm
+from .forms import GiasUploadForm, StaffUploadForm, parse_hub_by_la
 from .jobs import import_job_confirm, import_job_progress, import_job_start
 from .staff import FIELDS
 from .uploads import rejected_path, upload_keep
@@ -135,6 +136,9 @@ def import_job(request, pk: int):
             else [],
             "job_roles": User.JobRole.choices,
             "column_map_json": json.dumps(job.column_map or {}),
+            "schools_page": page_of(request, (result or {}).get("schools") or [])
+            if result and not staff
+            else None,
             "unmapped": job.result.get("unmapped") if job.state == ImportJob.State.FAILED else None,
             "fields": FIELDS,
             "stalled": job.state == ImportJob.State.QUEUED
@@ -151,7 +155,16 @@ def import_schools(request):
         hub = data.get("hub")
         if hub is not None and not isinstance(hub, Hub):
             hub = Hub.objects.filter(pk=_pk(hub)).first() if _pk(hub) else None
-        return {"hub": hub}
+        by_la = data.get("hub_by_la") or {}
+        if not isinstance(by_la, dict):  # a resent preview: read again, quietly
+            try:
+                by_la = parse_hub_by_la(str(by_la))
+            except ValidationError:
+                by_la = {}
+        return {
+            "hub": hub,
+            "column_map": {"hub_by_la": {la: h.pk for la, h in by_la.items()}} if by_la else None,
+        }
 
     return _run(
         request,

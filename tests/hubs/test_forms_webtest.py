@@ -10,9 +10,10 @@ import re
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.urls import reverse
 from django.utils import timezone
 
-from hubs.models import Invitation, Phase, SchoolDomain, Subject, User
+from hubs.models import Community, Invitation, Phase, SchoolDomain, Subject, User
 from tests.factories import (
     InvitationFactory,
     SchoolDomainFactory,
@@ -275,28 +276,28 @@ def test_leader_adds_then_removes_a_school_email_domain(app, personas):
     school_page = app.sign_in(personas.leader).get(personas.school.get_absolute_url())
     page = school_page.click("Change the email domains")
     form = form_for(page, "")
-    form["domain"] = " @Ashgrove.SCH.uk "
+    form["domain"] = " @Ashgrove.Lancs.SCH.uk "
     page = form.submit().follow()
-    assert "Staff with an address at ashgrove.sch.uk can now join" in messages_on(page)
-    domain = SchoolDomain.objects.get(school=personas.school, domain="ashgrove.sch.uk")
+    assert "Staff with an address at ashgrove.lancs.sch.uk can now join" in messages_on(page)
+    domain = SchoolDomain.objects.get(school=personas.school, domain="ashgrove.lancs.sch.uk")
     done = form_for(
         page, "hubs:school_domain_remove", urn=personas.school.urn, pk=domain.pk
     ).submit()
     assert "no longer accepted" in messages_on(done.follow())
-    assert not SchoolDomain.objects.filter(domain="ashgrove.sch.uk").exists()
+    assert not SchoolDomain.objects.filter(domain="ashgrove.lancs.sch.uk").exists()
 
 
 @pytest.mark.parametrize(
     ("given", "says"),
     [
         ("gmail.com", "Anyone can have an address at gmail.com"),
-        ("not a domain", "Enter a domain such as ashgrove.sch.uk"),
-        ("thornbury.sch.uk", "already set for Thornbury High School"),
+        ("not a domain", "Enter a domain such as ashgrove.lancs.sch.uk"),
+        ("thornbury.kent.sch.uk", "already set for Thornbury High School"),
         ("x" * 300, "at most 253 characters"),
     ],
 )
 def test_a_domain_that_cannot_be_added_is_explained(app, personas, given, says):
-    SchoolDomainFactory(school=personas.other_school, domain="thornbury.sch.uk")
+    SchoolDomainFactory(school=personas.other_school, domain="thornbury.kent.sch.uk")
     before = set(SchoolDomain.objects.values_list("pk", "school_id", "domain"))
     page = app.sign_in(personas.coordinator).get(f"/schools/{personas.school.urn}/domains/")
     form = form_for(page, "")
@@ -364,3 +365,43 @@ def test_hub_leader_edits_the_hubs_description(app, personas):
     assert "Twelve primaries that meet each half term." in text_of(done)
     hub.refresh_from_db()
     assert hub.description.startswith("Twelve primaries")
+
+
+# The community's name and contact, on the coordinator's page.
+
+
+def test_the_coordinator_edits_the_name_and_contact_on_her_page(app, personas, community):
+    page = app.sign_in(personas.coordinator).get(reverse("hubs:community_edit"))
+    form = form_for(page, "hubs:community_edit")
+    assert form["name"].value == "Tyne Valley CPD Community"
+    form["name"] = "  Tyne  Valley Schools CPD "
+    form["contact_email"] = "CPD@TyneValley.org.uk"
+    done = form.submit().follow()
+    assert "are saved" in messages_on(done)
+    community.refresh_from_db()
+    assert (community.name, community.contact_email) == (
+        "Tyne Valley Schools CPD",
+        "cpd@tynevalley.org.uk",
+    )
+    assert "Tyne Valley Schools CPD" in text_of(app.get("/"))
+
+
+def test_a_bad_contact_address_is_refused_with_a_message_and_nothing_changes(
+    app, personas, community
+):
+    page = app.sign_in(personas.coordinator).get(reverse("hubs:community_edit"))
+    form = form_for(page, "hubs:community_edit")
+    form["contact_email"] = "not an address"
+    again = form.submit()
+    assert again.status_code == 200
+    assert "Enter a valid email address" in text_of(again)
+    community.refresh_from_db()
+    assert community.contact_email == "cpd@tynevalley.org.uk"
+
+
+def test_the_coordinator_may_name_a_community_nobody_set_up(app, personas):
+    page = app.sign_in(personas.coordinator).get(reverse("hubs:community_edit"))
+    form = form_for(page, "hubs:community_edit")
+    form["name"] = "Tyne Valley CPD"
+    form.submit().follow()
+    assert Community.objects.get().name == "Tyne Valley CPD"

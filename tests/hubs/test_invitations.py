@@ -248,3 +248,29 @@ def test_school_page_query_count_is_the_same_with_many_bounced(client, personas,
     for invitation in InvitationFactory.create_batch(20, school=personas.school):
         _bounce(invitation)
     assert count_queries(url) == few
+
+
+def test_an_invitation_from_the_coordinator_says_who_she_is(
+    client, personas, mailoutbox, django_capture_on_commit_callbacks
+):
+    # The other school has no CPD leader: the email must not say its leader invited them.
+    personas.other_school.cpd_leaders.clear()
+    client.force_login(personas.coordinator)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(invite_url(personas.other_school), {"email": "peri@music.test"})
+    (mail,) = mailoutbox
+    name = personas.coordinator.full_name
+    assert mail.subject.startswith(f"{name} has invited you")
+    for body in (mail.body, mail.alternatives[0][0]):
+        assert f"{name}, the community coordinator, has invited you" in body
+        assert "CPD leader has invited" not in body
+
+
+def test_an_invitation_from_a_leader_names_her_role_at_the_school(
+    client, personas, mailoutbox, django_capture_on_commit_callbacks
+):
+    client.force_login(personas.leader)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(invite_url(personas.school), {"email": "governor@gmail.test"})
+    (mail,) = mailoutbox
+    assert f"Priya Shah, CPD leader at {personas.school.name}, has invited you" in mail.body

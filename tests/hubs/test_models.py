@@ -91,9 +91,9 @@ def test_a_domain_belongs_to_one_school_and_is_stored_lower_case():
 
 
 def test_domain_form_input_is_cleaned():
-    domain = SchoolDomain(school=SchoolFactory(domain=None), domain="  @Ashgrove.SCH.uk ")
+    domain = SchoolDomain(school=SchoolFactory(domain=None), domain="  @Ashgrove.Lancs.SCH.uk ")
     domain.full_clean()
-    assert domain.domain == "ashgrove.sch.uk"
+    assert domain.domain == "ashgrove.lancs.sch.uk"
 
 
 def test_one_account_per_address_whatever_its_case():

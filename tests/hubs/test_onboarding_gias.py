@@ -118,9 +118,9 @@ def test_a_formula_in_a_name_is_kept_as_text_not_run():
 
 
 def test_email_domains_come_from_an_optional_column():
-    raw = gias_csv([*row(), "Ashgrove.sch.uk"], header=[*REQUIRED, "EmailDomain"])
+    raw = gias_csv([*row(), "Ashgrove.Hillingdon.sch.uk"], header=[*REQUIRED, "EmailDomain"])
     gias_import(raw=raw, dry_run=False)
-    assert SchoolDomain.objects.get().domain == "ashgrove.sch.uk"
+    assert SchoolDomain.objects.get().domain == "ashgrove.hillingdon.sch.uk"
 
 
 def test_an_unknown_hub_or_unreadable_path_is_a_clear_message(tmp_path):
@@ -133,5 +133,5 @@ def test_an_unknown_hub_or_unreadable_path_is_a_clear_message(tmp_path):
 def test_a_bad_email_domain_is_an_error_and_nothing_is_written():
     raw = gias_csv([*row(), "not a domain"], header=[*REQUIRED, "EmailDomain"])
     result = gias_import(raw=raw, dry_run=False)
-    assert "is not an email domain" in result.errors[0]
+    assert "Enter a domain such as" in result.errors[0]
     assert not School.objects.exists()

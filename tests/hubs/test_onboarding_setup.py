@@ -12,9 +12,10 @@ from hubs.models import COORDINATORS_GROUP, Community, School, User
 pytestmark = pytest.mark.django_db
 
 
-def setup(name="Tyne Valley CPD", coordinator="Helen.Okafor@tynevalley.org.uk") -> str:
+def setup(name="Tyne Valley CPD", coordinator="Helen.Okafor@tynevalley.org.uk", **options) -> str:
+    options.setdefault("coordinator_name", "Helen Okafor")
     out = io.StringIO()
-    call_command("setup_community", name=name, coordinator=coordinator, stdout=out)
+    call_command("setup_community", name=name, coordinator=coordinator, stdout=out, **options)
     return out.getvalue()
 
 
@@ -73,9 +74,51 @@ def test_bad_arguments_get_a_clear_message(name, coordinator, message):
     assert not User.objects.exists()
 
 
-def test_it_says_when_the_configured_name_differs(settings):
-    settings.COMMUNITY_NAME = "Riverside Schools CPD Community"
-    assert 'CPDHUB_COMMUNITY_NAME="Tyne Valley CPD"' in setup()
-    Community.objects.all().delete()
-    settings.COMMUNITY_NAME = "Tyne Valley CPD"
-    assert "CPDHUB_COMMUNITY_NAME" not in setup()
+def test_the_name_and_contact_are_stored_and_shown_on_every_page(client):
+    out = setup(contact="cpd@tynevalley.org.uk")
+    assert "CPDHUB_COMMUNITY_NAME" not in out  # no setting to copy the name into
+    community = Community.objects.get()
+    assert (community.name, community.contact_email) == ("Tyne Valley CPD", "cpd@tynevalley.org.uk")
+    for url in ("/", reverse("account_signup")):
+        page = client.get(url).content.decode()
+        assert "Tyne Valley CPD" in page
+        assert "mailto:cpd@tynevalley.org.uk" in page
+
+
+def test_the_contact_address_is_the_coordinators_unless_another_is_given():
+    setup()
+    assert Community.objects.get().contact_email == "helen.okafor@tynevalley.org.uk"
+
+
+def test_the_first_coordinator_has_a_name(client):
+    out = setup(coordinator_name="  Helen   Okafor ")
+    helen = User.objects.get()
+    assert (helen.first_name, helen.last_name) == ("Helen", "Okafor")
+    assert "Helen Okafor <helen.okafor@tynevalley.org.uk> is a coordinator" in out
+    client.force_login(helen)
+    assert "Welcome, Helen" in client.get("/").content.decode()
+
+
+def test_a_new_coordinator_without_a_name_is_refused_and_nothing_is_made():
+    with pytest.raises(CommandError, match="Give the coordinator's name"):
+        setup(coordinator_name="")
+    assert not Community.objects.exists()
+    assert not User.objects.exists()
+
+
+def test_her_first_email_is_a_welcome_to_her_community_with_a_working_link(
+    client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        setup()
+    [message] = mail.outbox
+    assert message.subject == "[Tyne Valley CPD] Set up Tyne Valley CPD: choose your password"
+    assert message.body.startswith("Hello Helen,")
+    assert "you are its coordinator" in message.body
+    assert "/coordinator/import/schools/" in message.body
+    assert "/coordinator/community/" in message.body
+    assert "Someone asked to reset" not in message.body
+    link = next(w for w in message.body.split() if "/accounts/password/reset/key/" in w)
+    response = client.get(link.replace("http://127.0.0.1:8000", ""), follow=True)
+    assert response.status_code == 200
+    assert 'name="password1"' in response.content.decode()

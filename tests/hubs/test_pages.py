@@ -17,8 +17,7 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
-def test_landing_page_tells_a_visitor_what_the_community_is(client, personas, settings):
-    settings.COMMUNITY_NAME = "Tyne Valley CPD Community"
+def test_landing_page_tells_a_visitor_what_the_community_is(client, personas, community):
     page = client.get("/").content.decode()
     assert "Tyne Valley CPD Community" in page
     assert "find the colleague in any of our schools" in page

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from hubs.adapters import SocialAccountAdapter
-from hubs.models import Invitation, User
+from hubs.models import Community, Invitation, User
 from notifications.models import Delivery
 from tests.factories import InvitationFactory, SchoolDomainFactory, SchoolFactory, UserFactory
 
@@ -35,7 +35,7 @@ def signup_data(email: str, **overrides) -> dict:
     }
 
 
-def test_staff_of_a_member_school_sign_up_and_join_it(client, mailoutbox):
+def test_staff_of_a_member_school_sign_up_and_join_it(client, mailoutbox, community):
     school = SchoolFactory(domain=None)
     SchoolDomainFactory(school=school, domain="ashgrove.sch.uk")
 
@@ -49,9 +49,11 @@ def test_staff_of_a_member_school_sign_up_and_join_it(client, mailoutbox):
     assert len(mailoutbox) == 1
     assert mailoutbox[0].to == ["amelia.hughes@ashgrove.sch.uk"]
     mail = mailoutbox[0]
-    assert mail.subject == "[Riverside Schools CPD Community] Confirm your email address"
+    assert mail.subject == "[Tyne Valley CPD Community] Confirm your email address"
+    assert mail.from_email.startswith("Tyne Valley CPD Community <")
     assert mail.body.startswith("Hello Amelia,")
-    assert "To finish joining Riverside Schools CPD Community" in mail.body
+    assert "To finish joining Tyne Valley CPD Community" in mail.body
+    assert "cpd@tynevalley.org.uk" in mail.body
     assert "/accounts/confirm-email/" in mail.body
     # On the delivery ledger like every email, as essential mail nobody can turn off.
     (delivery,) = Delivery.objects.filter(email=user.email)
@@ -75,8 +77,8 @@ def test_unverified_account_cannot_sign_in(client):
     assert "_auth_user_id" not in client.session
 
 
-def test_address_from_another_domain_is_refused_with_the_reason_and_whom_to_ask(client, settings):
-    settings.COORDINATOR_EMAIL = "cpd@trust.test"
+def test_address_from_another_domain_is_refused_with_the_reason_and_whom_to_ask(client):
+    Community.objects.create(pk=1, name="Trust CPD", contact_email="cpd@trust.test")
     SchoolDomainFactory(domain="ashgrove.sch.uk")
 
     response = client.post(SIGNUP, signup_data("amelia@gmail.test"))

@@ -105,7 +105,7 @@ def test_opting_out_of_digests_still_lets_essential_mail_through(personas):
 
 
 def test_the_digest_carries_one_click_unsubscribe_and_both_parts(
-    personas, digest_term, mailoutbox, https
+    personas, digest_term, mailoutbox, https, community
 ):
     services.batch_send(kind="digest", key="digest:autumn-2026", user_ids=[personas.owner.pk])
     (message,) = mailoutbox
@@ -115,7 +115,7 @@ def test_the_digest_carries_one_click_unsubscribe_and_both_parts(
     assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     html = message.alternatives[0][0]
     for body in (message.body, html):
-        assert "Riverside Schools CPD Community" in body
+        assert "Tyne Valley CPD Community" in body
         assert "https://cpd.example.org/notifications/preferences/" in body
         assert "https://cpd.example.org/experts/print/" in body
     assert '<html lang="en-GB">' in html

@@ -277,6 +277,7 @@ MATRIX: dict[str, dict] = {
     "hubs:my_details": everyone(post=200),
     "hubs:lone_rangers": only({"hub_lead": 200, "coordinator": 200}),
     "hubs:lone_rangers_invite": action("coordinator"),
+    "hubs:community_edit": only(COORDINATOR, post=403, post_coordinator=200),
     "hubs:import_schools": only(COORDINATOR, post=403, post_coordinator=200),
     "hubs:import_staff": only(COORDINATOR, post=403, post_coordinator=200),
     "hubs:school_import_staff": only(LEADER_A, post=403, post_leader_a=200, post_coordinator=200),

@@ -1,7 +1,9 @@
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from hubs.models import Hub
 from hubs.onboarding.files import ImportFileError
+from hubs.onboarding.forms import parse_hub_by_la
 from hubs.onboarding.gias import gias_import
 
 
@@ -14,9 +16,23 @@ class Command(BaseCommand):
     def add_arguments(self, parser) -> None:
         parser.add_argument("path", help="The CSV file downloaded from the register.")
         parser.add_argument("--hub", help="Put every school in the file in this hub (its slug).")
+        parser.add_argument(
+            "--hub-for-la",
+            action="append",
+            default=[],
+            metavar="LA=SLUG",
+            help="Put the schools of a local authority in a hub, e.g. --hub-for-la "
+            "Hillingdon=north (repeat for each). A Hub column in the file comes first.",
+        )
         parser.add_argument("--dry-run", action="store_true", help="Check the file; write nothing.")
 
-    def handle(self, *args, path: str, hub: str | None, dry_run: bool, **options) -> None:
+    def handle(
+        self, *args, path: str, hub: str | None, hub_for_la: list[str], dry_run: bool, **options
+    ) -> None:
+        try:
+            by_la = parse_hub_by_la("\n".join(item.replace("=", ":", 1) for item in hub_for_la))
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from None
         hub_obj = None
         if hub:
             hub_obj = Hub.objects.filter(slug=hub).first()
@@ -25,7 +41,7 @@ class Command(BaseCommand):
                 raise CommandError(f"There is no hub “{hub}”. Hubs: {known}.")
         try:
             with open(path, "rb") as raw:
-                result = gias_import(raw=raw, hub=hub_obj, dry_run=dry_run)
+                result = gias_import(raw=raw, hub=hub_obj, hub_by_la=by_la, dry_run=dry_run)
         except OSError as error:
             raise CommandError(f"Cannot read {path}: {error.strerror}.") from None
         except ImportFileError as error:
