@@ -158,7 +158,7 @@ class MyDetailsForm(forms.ModelForm):
 
 
 class CommunityForm(forms.Form):
-    name = forms.CharField(
+    name = SingleLineFormField(
         label="The community's name",
         max_length=120,
         help_text="As members see it at the top of every page and in every email.",

@@ -68,7 +68,8 @@ def import_job_start(
     """
     permissions.require_can_run_import(user, kind=kind, school=school)
     total = count_rows(token, user.pk)
-    column_map = {k: v for k, v in (column_map or {}).items() if v in FIELDS}
+    if kind == ImportJob.Kind.STAFF:  # a staff file's columns; a schools file's hubs by LA
+        column_map = {k: v for k, v in (column_map or {}).items() if v in FIELDS}
     role_map = role_map_clean(role_map or {})
     with transaction.atomic():
         if kind == ImportJob.Kind.STAFF and school is not None:

@@ -15,6 +15,7 @@ from django.urls import reverse
 from hubs.models import ImportJob, StaffImportMapping, User, UserResponsibility
 from hubs.onboarding import staff as staff_module
 from hubs.onboarding.staff import Outcome, staff_import
+from hubs.selectors import community_details
 from tests.factories import SchoolDomainFactory, UserFactory
 from tests.webtest import form_for
 
@@ -199,7 +200,7 @@ def test_imported_staff_are_welcomed_once_by_email_naming_the_school_and_communi
     welcome = [m for m in mail.outbox if "choose your password" in m.subject]
     assert [m.to for m in welcome] == [["new.one@ashgrove.sch.uk"]]
     message = welcome[0]
-    community = settings.COMMUNITY_NAME
+    community = community_details().name
     assert community in message.subject
     assert school.name in message.body
     assert community in message.body

@@ -15,10 +15,11 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from coordination.emails import introduction_key, reply_key
+from coordination.emails import commissioned_key, introduction_key, reply_key
 from coordination.models import NeedReply
 from cpd_sessions import services as session_services
 from cpd_sessions.models import Booking, DevelopmentSession, ReleaseRequest
+from cpd_sessions.proposals import declined_key, proposed_key
 from cpd_sessions.tasks import booking_mail_key
 from experts.models import ContactRequest, ExpertiseArea
 from notifications import registry
@@ -213,6 +214,23 @@ def _data_export(kind: str) -> Delivery:
     return row(kind, f"data_export_ready:{export.pk}", user)
 
 
+def _proposal(kind: str) -> Delivery:
+    status = (
+        DevelopmentSession.Status.CANCELLED
+        if kind == "proposal_declined"
+        else DevelopmentSession.Status.PROPOSED
+    )
+    proposer = person()
+    session = _session(status=status, proposed_by=proposer, cancel_reason=f"Not now, {MARK}")
+    key = declined_key(session.pk) if kind == "proposal_declined" else proposed_key(session.pk)
+    return row(kind, key, proposer)
+
+
+def _commissioned_session(kind: str) -> Delivery:
+    session = _session(status=DevelopmentSession.Status.PUBLISHED)
+    return row(kind, commissioned_key(session.pk), person())
+
+
 FACTORIES = {
     "booking_confirmed": _about_booking,
     "booking_promoted": _about_booking,
@@ -238,6 +256,9 @@ FACTORIES = {
     "need_introduction": _need_introduction,
     "need_reply": _need_reply,
     "data_export_ready": _data_export,
+    "session_proposed": _proposal,
+    "proposal_declined": _proposal,
+    "commissioned_session": _commissioned_session,
 }
 
 
