@@ -18,7 +18,7 @@ from cpd_sessions.models import Booking, DevelopmentSession, SessionDate
 from experts.demo import seed as seed_experts
 from hubs.models import User
 
-from .conftest import E2E, sign_in
+from .conftest import E2E, RESULTS, sign_in
 from .test_accessibility import axe_violations
 
 pytestmark = E2E
@@ -112,7 +112,8 @@ def test_the_lead_keeps_the_register_at_both_widths(page, demo, width):
     assert page.evaluate(WORDS_SPLIT) == []
     expect(page.locator(".register-marks")).to_contain_text("Apologies")
     assert axe_violations(page) == []
-    page.screenshot(path=f"test-results/register-{width}.png", full_page=True)
+    # Kept for a person to look at (test-results/ is where failing tests' screenshots go too).
+    page.screenshot(path=str(RESULTS / f"register-{width}.png"), full_page=True)
 
     # Tick one more person present, save, and email everyone present their certificate.
     page.locator("input[name=present]:not(:checked)").first.check()
