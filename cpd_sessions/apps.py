@@ -13,6 +13,10 @@ class CpdSessionsConfig(AppConfig):
 
         tasks.register_emails()
         proposals.register_emails()
+        from . import apologies, certificates  # noqa: PLC0415 -- AppConfig.ready
+
+        apologies.register_emails()
+        certificates.register_emails()
         from hubs.signals import user_deactivated, user_deleting  # noqa: PLC0415 -- AppConfig.ready
 
         from . import receivers  # noqa: PLC0415 -- AppConfig.ready

@@ -1,4 +1,5 @@
 import datetime
+from decimal import Decimal
 
 from django import forms
 from django.db import models
@@ -265,13 +266,19 @@ class ReleaseForm(forms.ModelForm):
         widgets = {"goal": forms.Textarea(attrs={"rows": 3})}
         help_texts = {
             "goal": "Which of your development goals, or your school's priorities, this serves.",
-            "fee_share": "Your school's estimated share of a consultant's fee, if there is one.",
         }
+        labels = {"fee_share": "your share of the consultant's fee (£)"}
 
-    def __init__(self, *args, days: int = 1, **kwargs):
-        """``days``: how many days the session meets (supply cover is bounded per day)."""
+    def __init__(self, *args, days: int = 1, fee_share: Decimal | None = None, **kwargs):
+        """``days``: how many days the session meets (supply cover is bounded per day).
+        ``fee_share``: the product's split of the session's fee for this person
+        (``selectors.estimated_fee_share``), shown and never typed: a posted figure is ignored."""
         super().__init__(*args, **kwargs)
         self.days = max(days, 1)
+        share = fee_share if fee_share is not None else Decimal("0.00")
+        self.fields["fee_share"].disabled = True
+        self.fields["fee_share"].initial = share
+        self.initial["fee_share"] = share
         self.fields["goal"].max_length = MAX_GOAL_LENGTH
         self.fields["goal"].widget.attrs["maxlength"] = MAX_GOAL_LENGTH
         supply_max = MAX_SUPPLY_PER_DAY * self.days
@@ -281,8 +288,11 @@ class ReleaseForm(forms.ModelForm):
         )
         self.fields["travel_cost"].help_text = f"At most {format_money(MAX_TRAVEL)}."
         self.fields["fee_share"].help_text = (
-            "Your school's estimated share of a consultant's fee, if there is one. The three "
-            f"costs together are at most {format_money(MAX_RELEASE_TOTAL)}."
+            "Worked out from the session's fee and how it is shared between the schools "
+            "taking part, as things stand now; you do not type it. The three costs together "
+            f"are at most {format_money(MAX_RELEASE_TOTAL)}."
+            if share
+            else "This session has no consultant's fee to share."
         )
         self.fields["cover_lessons"].help_text = f"At most {MAX_COVER_LESSONS}."
         self.fields["goal"].help_text = (
@@ -460,3 +470,13 @@ class DeclineProposalForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         bound_text(self.fields["reason"], CANCEL_REASON_MAX)
+
+
+class ApologyForm(forms.Form):
+    """Apologies for one meeting of a series (or withdrawing them): one button per meeting."""
+
+    date = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    action = forms.ChoiceField(
+        choices=[("send", "Send apologies"), ("withdraw", "Withdraw apologies")],
+        widget=forms.HiddenInput,
+    )

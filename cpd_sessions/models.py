@@ -635,10 +635,35 @@ class Attendance(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     marked_at = models.DateTimeField(default=timezone.now)
+    # When the certificate of attendance was emailed (``certificates.certificates_issue``):
+    # the ledger sends it once; this says so on the register.
+    certificate_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     def __str__(self) -> str:
         who = self.booking.user if self.booking.user_id else "An erased account"
         return f"{who}: {'present' if self.present else 'absent'}"
+
+
+class Apology(models.Model):
+    """
+    Apologies for one meeting of a series: the person keeps their place on the session and
+    is not expected at that meeting. Withdrawing the apology deletes the row.
+    """
+
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="apologies")
+    date = models.ForeignKey(SessionDate, on_delete=models.CASCADE, related_name="apologies")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["date__start", "pk"]
+        verbose_name_plural = "apologies"
+        constraints = [
+            models.UniqueConstraint(fields=["booking", "date"], name="apology_one_per_meeting"),
+        ]
+
+    def __str__(self) -> str:
+        who = self.booking.user if self.booking.user_id else "An erased account"
+        return f"Apologies from {who} for {self.date}"
 
 
 class Feedback(models.Model):

@@ -266,3 +266,22 @@ def require_can_see_approvals(user) -> None:
     _require(
         can_see_approvals(user), "Release-time approvals are for CPD leaders and coordinators."
     )
+
+
+def can_send_apologies(user, booking: Booking) -> bool:
+    """Apologies for one meeting are sent (and withdrawn) by the person booked, with a place."""
+    return _active(user) and booking.user_id == user.pk and booking.holds_seat
+
+
+def require_can_send_apologies(user, booking: Booking) -> None:
+    _require(
+        can_send_apologies(user, booking),
+        "Only the person booked, with a place on the session, sends apologies for a meeting.",
+    )
+
+
+def require_can_issue_certificates(user, session: DevelopmentSession) -> None:
+    _require(
+        can_see_attendees(user, session),
+        "Only the session's leads or a coordinator issue certificates of attendance.",
+    )

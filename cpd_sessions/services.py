@@ -32,6 +32,7 @@ from .models import (
     DESCRIPTION_MAX,
     FEEDBACK_TEXT_MAX,
     MATERIALS_MAX,
+    MAX_RELEASE_TOTAL,
     Attendance,
     Booking,
     BudgetEntry,
@@ -228,9 +229,10 @@ def booking_create(
 ) -> BookingResult:
     """
     Book a place: a seat if one is free (confirmed, or pending when it needs release time),
-    otherwise the next place on the waitlist. ``release`` holds the ReleaseRequest fields
-    (cover_lessons, cover_notes, supply_cost, travel_cost, fee_share, goal) and is required
-    when the session falls in the booker's school day.
+    otherwise the next place on the waitlist. ``release`` holds the ReleaseRequest fields the
+    booker gives (cover_lessons, cover_notes, supply_cost, travel_cost, goal) and is required
+    when the session falls in the booker's school day; the fee share is the session's own split
+    for the booker's school (``selectors.estimated_fee_share``), whatever ``release`` says.
     """
     session = _lock(session)
     now = timezone.now()
@@ -254,6 +256,20 @@ def booking_create(
             "release time. Tell them what cover and costs it needs."
         )
 
+    fee_share = Decimal("0.00")
+    if needs_release:
+        # The share is the product's own split (as the form showed it), never a typed figure,
+        # worked out under the session's lock so it counts every place already held.
+        fee_share = selectors.estimated_fee_share(session, user.school)
+        given = (Decimal(release.get(k) or 0) for k in ("supply_cost", "travel_cost"))
+        total = sum(given, fee_share)
+        if total > MAX_RELEASE_TOTAL:
+            raise BookingRefused(
+                f"With your school's share of the fee ({format_money(fee_share)}) the costs "
+                f"come to {format_money(total)}; one release is at most "
+                f"{format_money(MAX_RELEASE_TOTAL)}."
+            )
+
     booking = existing or Booking(session=session, user=user)
     if _has_free_seat(session):
         booking.status = S.PENDING if needs_release else S.CONFIRMED
@@ -271,6 +287,7 @@ def booking_create(
             booking=booking,
             defaults={
                 **{k: release[k] for k in RELEASE_FIELDS if k in release},
+                "fee_share": fee_share,
                 "decision": ReleaseRequest.Decision.PENDING,
                 "decided_by": None,
                 "decided_at": None,
@@ -290,7 +307,8 @@ def booking_create(
     return BookingResult(booking=booking, created=True)
 
 
-RELEASE_FIELDS = ("cover_lessons", "cover_notes", "supply_cost", "travel_cost", "fee_share", "goal")
+# What the booker says; the fee share is the product's split (``booking_create``).
+RELEASE_FIELDS = ("cover_lessons", "cover_notes", "supply_cost", "travel_cost", "goal")
 
 
 @transaction.atomic

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import proposal_views, views
+from . import proposal_views, views, views_attendance
 
 app_name = "cpd_sessions"
 
@@ -36,6 +36,12 @@ urlpatterns = [
     path("<int:pk>/register.csv", views.register_csv, name="register_csv"),
     path("<int:pk>/message/", views.session_message, name="message"),
     path("<int:pk>/certificate/", views.certificate, name="certificate"),
+    path(
+        "<int:pk>/certificates/send/",
+        views_attendance.certificates_send,
+        name="certificates_send",
+    ),
+    path("<int:pk>/apologies/", views_attendance.apology, name="apology"),
     path("<int:pk>/certificate/<int:booking_pk>/", views.certificate, name="certificate_for"),
     path("<int:pk>/calendar.ics", views.session_ics, name="ics"),
 ]

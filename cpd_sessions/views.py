@@ -23,7 +23,17 @@ from experts.models import ExpertiseArea
 from hubs.academic_year import parse_year_label, year_label
 from hubs.paging import page_of
 
-from . import calendar, permissions, proposals, querystring, selectors, services, slots
+from . import (
+    apologies,
+    budget_totals,
+    calendar,
+    permissions,
+    proposals,
+    querystring,
+    selectors,
+    services,
+    slots,
+)
 from .filters import SessionFilter
 from .forms import (
     BudgetForAllForm,
@@ -237,12 +247,15 @@ def _detail_context(request, session, *, release_form=None, feedback_form=None) 
     context = selectors.session_page(session, request.user)
     if context["needs_release"] and release_form is None:
         release_form = ReleaseForm(
-            initial={"fee_share": context["suggested_fee_share"]}, days=len(session.dates.all())
+            fee_share=context["suggested_fee_share"], days=len(session.dates.all())
         )
     if context["may_feedback"] and feedback_form is None:
         feedback_form = FeedbackForm(instance=context["feedback"])
+    if context["attendees"]:
+        apologies.with_apologies(context["attendees"])
     return {
         **context,
+        "my_meetings": apologies.meetings_to_apologise_for(session, context["booking"]),
         "release_form": release_form,
         "feedback_form": feedback_form,
         "cancel_form": CancelSessionForm(),
@@ -255,7 +268,11 @@ def book(request, pk: int):
     release = None
     release_form = None
     if selectors.session_needs_release(session, request.user):
-        release_form = ReleaseForm(request.POST, days=len(session.dates.all()))
+        release_form = ReleaseForm(
+            request.POST,
+            fee_share=selectors.estimated_fee_share(session, request.user.school),
+            days=len(session.dates.all()),
+        )
         if not release_form.is_valid():
             context = _detail_context(request, session, release_form=release_form)
             return render(request, "cpd_sessions/detail.html", context, status=400)
@@ -404,13 +421,14 @@ def approvals(request):
         messages.error(request, error)
     queue = selectors.approvals_search(request.user, show=show, q=q)
     page = page_of(request, queue)
-    effects = selectors.approval_effects(list(page))  # the page's own rows, with their effects
+    rows = list(page)
+    selectors.approval_effects(rows)  # the page's own rows, with their effects
     return render(
         request,
         "cpd_sessions/approvals.html",
         {
             "releases": page,
-            "school_totals": effects["schools"],
+            "school_totals": _school_totals(request.user, rows),
             "totals": selectors.queue_totals(queue),
             "show": show,
             "q": q,
@@ -418,6 +436,23 @@ def approvals(request):
             "shares": selectors.school_shares(request.user),
             "budget_form": BudgetForm(),
         },
+    )
+
+
+def _school_totals(leader, rows) -> list:
+    """The whole school's figures (not the filtered people's) for the schools the leader leads
+    and those on the page, in the academic years of the requests shown (or this one)."""
+    schools = set(leader.led_school_ids) | {r.booking.user.school_id for r in rows}
+    years = sorted({r.booking.session.academic_year for r in rows}) or [
+        selectors.current_academic_year()
+    ]
+    return [total for year in years for total in budget_totals.school_totals(schools, year)]
+
+
+def _no_budget_warning(person, academic_year: str) -> str:
+    return (
+        f"{person.full_name} has no CPD budget set for {academic_year}: the cost is charged "
+        "with no budget to check it against. Set their budget on the staff budgets page."
     )
 
 
@@ -454,11 +489,15 @@ def release_decide(request, pk: int):
     except services.DecisionRefused as refusal:
         messages.error(request, str(refusal))
     else:
-        name = release.booking.user.full_name
+        person = release.booking.user
+        name = person.full_name
         messages.success(
             request,
             f"Approved: {name} is booked on." if approve else f"Declined: {name} is told why.",
         )
+        year = release.booking.session.academic_year
+        if approve and not budget_totals.has_budget(person, year):
+            messages.warning(request, _no_budget_warning(person, year))
     return _back_to_queue(request)
 
 
@@ -480,6 +519,19 @@ def approvals_bulk(request):
         count = len(result.approved)
         if count:
             messages.success(request, f"Approved {count} request{'s' if count != 1 else ''}.")
+        unbudgeted = [
+            r
+            for r in result.approved
+            if not budget_totals.has_budget(r.booking.user, r.booking.session.academic_year)
+        ]
+        if unbudgeted:
+            names = ", ".join(r.booking.user.full_name for r in unbudgeted)
+            messages.warning(
+                request,
+                f"Approved with no CPD budget set for the year: {names}. Their costs are charged "
+                "with no budget to check them against; set their budgets on the staff budgets "
+                "page.",
+            )
         if result.over_budget:
             names = ", ".join(r.booking.user.full_name for r in result.over_budget)
             messages.error(
@@ -568,6 +620,8 @@ def staff_budgets(request):
     )
     rows = selectors.budget_rows(page.object_list)
     form = StaffBudgetsForm(request.POST or None, people=rows)
+    # The whole school's figures, whichever page of people is shown.
+    schools = set(request.user.led_school_ids) | {person.school_id for person in rows}
     if request.method == "POST" and form.is_valid():
         changed = form.changed_allocations()
         if changed:
@@ -590,6 +644,7 @@ def staff_budgets(request):
             "all_form": BudgetForAllForm(),
             "years": _years_around(year),
             "unset": sum(1 for person in rows if not person.budget_set),
+            "school_totals": budget_totals.school_totals(schools, year),
             "querystring": _querystring(request),
         },
         status=400 if form.errors else 200,
@@ -710,10 +765,13 @@ def register(request, pk: int):
     """The register to print for the door: everyone booked, the waitlist, release status."""
     session = _session_or_404(pk, request.user)
     permissions.require_can_see_attendees(request.user, session)
+    people = apologies.with_apologies(selectors.attendees(session))
+    for booking in people:
+        booking.apologised_ids = {date.pk for date in booking.apologies_for}
     return render(
         request,
         "cpd_sessions/register.html",
-        {"session": session, "attendees": selectors.attendees(session)},
+        {"session": session, "attendees": people, "dates": list(session.dates.all())},
     )
 
 
@@ -724,8 +782,13 @@ def register_csv(request, pk: int):
     response["Content-Disposition"] = f'attachment; filename="register-session-{session.pk}.csv"'
     write = csvsafe.writer(response).writerow
     write([session.title, timezone.localtime(session.start).strftime("%d/%m/%Y %H:%M")])
-    write(["Name", "Email", "School", "Job role", "Booking", "Waitlist", "Release time", "Present"])
-    for booking in selectors.attendees(session):
+    write(
+        [
+            *("Name", "Email", "School", "Job role", "Booking", "Waitlist", "Release time"),
+            *("Present", "Apologies for"),
+        ]
+    )
+    for booking in apologies.with_apologies(selectors.attendees(session)):
         attendance = getattr(booking, "attendance", None)
         write(
             [
@@ -737,6 +800,10 @@ def register_csv(request, pk: int):
                 booking.waitlist_position or "",
                 _release_words(booking),
                 "" if attendance is None else ("Yes" if attendance.present else "No"),
+                "; ".join(
+                    timezone.localtime(d.start).strftime("%d/%m/%Y %H:%M")
+                    for d in booking.apologies_for
+                ),
             ]
         )
     return response

@@ -26,6 +26,7 @@ from django.db.models import Q, TextField
 from django.db.models.functions import Cast
 
 from cpd_sessions.models import (
+    Apology,
     Attendance,
     Booking,
     BudgetEntry,
@@ -275,6 +276,7 @@ def personal_data(user: User) -> dict[str, dict[str, list[dict[str, Any]]]]:
             "bookings": rows(bookings),
             "release_requests": rows(ReleaseRequest.objects.filter(booking__in=bookings)),
             "attendance": rows(Attendance.objects.filter(booking__in=bookings)),
+            "apologies_for_meetings": rows(Apology.objects.filter(booking__in=bookings)),
             "feedback_you_gave": rows(Feedback.objects.filter(booking__in=bookings)),
             "budgets": rows(CpdBudget.objects.filter(mine)),
             "budget_ledger": rows(BudgetEntry.objects.filter(mine)),

@@ -167,7 +167,6 @@ def test_ask_for_release_and_book(app, personas, school_hours):
     form["cover_notes"] = "Year 4, periods 3 to 5"
     form["supply_cost"] = "180.00"
     form["travel_cost"] = "12.50"
-    form["fee_share"] = "0"
     form["goal"] = "Better questioning in maths"
     done = form.submit().follow()
     assert "Your place is held while your CPD leader decides" in messages_on(done)
@@ -469,3 +468,75 @@ def test_lead_message_without_a_subject_names_the_field(app, personas):
     form["body"] = "Hello"
     page = form.submit(status=400)
     assert "Subject: This field is required." in text_of(page.html.select_one(".error-summary"))
+
+
+# --- Apologies for one meeting, certificates for everyone present, the fee share, no budget ---
+
+
+def test_send_then_withdraw_apologies_for_one_meeting_of_a_series(
+    app, personas, mailoutbox, django_capture_on_commit_callbacks
+):
+    from cpd_sessions.models import Apology  # noqa: PLC0415 -- only these tests
+
+    dates = [(london(7 * n + 7, 16, 0), london(7 * n + 7, 17, 0)) for n in range(3)]
+    series = SessionFactory(leads=[personas.colleague], dates=dates)
+    book(series, personas.owner)
+    second = list(series.dates.order_by("start"))[1]
+    page = app.sign_in(personas.owner).get(series.get_absolute_url())
+    form = form_for(page, "cpd_sessions:apology", pk=series.pk, index=1)
+    assert form["date"].value == str(second.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        done = form.submit().follow()
+    assert "the session's lead is told, and you keep your place" in messages_on(done)
+    assert Apology.objects.get().date == second
+    assert Booking.objects.get(user=personas.owner).status == S.CONFIRMED
+    assert [m.to for m in mailoutbox] == [[personas.colleague.email]]
+    withdraw = form_for(done, "cpd_sessions:apology", pk=series.pk, index=1)
+    assert withdraw["action"].value == "withdraw"
+    back = withdraw.submit().follow()
+    assert "are withdrawn: you are expected" in messages_on(back)
+    assert not Apology.objects.exists()
+
+
+def test_lead_emails_certificates_to_everyone_present_once(
+    app, personas, finished, mailoutbox, django_capture_on_commit_callbacks
+):
+    owner = Booking.objects.get(user=personas.owner)
+    services.attendance_mark(session=finished, by=personas.colleague, present_ids=[owner.pk])
+    page = app.sign_in(personas.colleague).get(finished.get_absolute_url())
+    form = form_for(page, "cpd_sessions:certificates_send", pk=finished.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        done = form.submit().follow()
+    assert "on their way to 1 person" in messages_on(done)
+    assert [m.to for m in mailoutbox] == [[personas.owner.email]]
+    again = form_for(done, "cpd_sessions:certificates_send", pk=finished.pk).submit().follow()
+    assert "already been emailed their certificate" in messages_on(again)
+    assert len(mailoutbox) == 1
+    assert "emailed" in text_of(again.html.select_one(".register-marks"))
+
+
+def test_ask_for_release_shows_the_fee_share_and_cannot_change_it(app, personas, school_hours):
+    DevelopmentSession.objects.filter(pk=school_hours.pk).update(fee=Decimal("300"))
+    page = app.sign_in(personas.owner).get(school_hours.get_absolute_url())
+    form = form_for(page, "cpd_sessions:book", pk=school_hours.pk)
+    share = page.html.select_one("input[name=fee_share]")
+    assert share.has_attr("disabled")
+    assert share["value"] == "300.00"
+    form["cover_lessons"] = "1"
+    form["supply_cost"] = "100"
+    form["travel_cost"] = "0"
+    form["goal"] = "Questioning"
+    form.submit().follow()
+    assert ReleaseRequest.objects.get().fee_share == Decimal("300.00")
+
+
+def test_approve_against_no_budget_is_warned_before_and_after(app, personas, school_hours):
+    booking = book(school_hours, personas.owner, release=release_data())
+    page = app.sign_in(personas.leader).get(reverse("cpd_sessions:approvals"))
+    warning = page.html.select_one(f"#no-budget-{booking.release.pk}")
+    assert "No budget set for" in text_of(warning)
+    form = form_for(page, "cpd_sessions:release_decide", pk=booking.release.pk)
+    assert form["decision"].value == "approve"
+    done = form.submit().follow()
+    assert "Approved: Sam Whitfield is booked on." in messages_on(done)
+    assert "has no CPD budget set" in messages_on(done)

@@ -18,9 +18,10 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from cpd_sessions import querystring, services
-from cpd_sessions.models import Booking, DevelopmentSession, Feedback, SessionDate
+from cpd_sessions.models import Apology, Booking, DevelopmentSession, Feedback, SessionDate
 from cpdhub import querystring as cpdhub_querystring
 from hubs.models import User
+from notifications.models import Delivery
 from portfolios.models import Entry, Goal, ImpactFollowUp, Need
 from tests.experts.factories import ExpertProfileFactory
 from tests.factories import UserFactory
@@ -177,6 +178,10 @@ def _world():
         DevelopmentSession.objects.filter(pk=past.pk).update(
             start=start, end=start + datetime.timedelta(hours=1)
         )
+        series = SessionFactory(
+            title="Fuzz series", dates=[(london(8), london(8, 18)), (london(15), london(15, 18))]
+        )
+        book(series, owner)
         entry = Entry.objects.create(
             owner=owner, date=timezone.localdate(), kind="reading", title="Fuzz", hours=1
         )
@@ -191,12 +196,13 @@ def _counts():
     return {
         model.__name__: model.objects.count()
         for model in (DevelopmentSession, SessionDate, Booking, Feedback, Entry, Goal, Need)
-    }
+    } | {"Apology": Apology.objects.count(), "Delivery": Delivery.objects.count()}
 
 
 def _urls(owner):
     led = DevelopmentSession.objects.get(title="Fuzz led")
     past = DevelopmentSession.objects.get(title="Fuzz past")
+    series = DevelopmentSession.objects.get(title="Fuzz series")
     follow_up = ImpactFollowUp.objects.get(entry__owner=owner)
     entry = Entry.objects.get(owner=owner, title="Fuzz")
     return {
@@ -220,6 +226,8 @@ def _urls(owner):
             reverse("portfolios:goal_new"),
             reverse("portfolios:entry_new"),
             reverse("portfolios:entry_edit", kwargs={"pk": entry.pk}),
+            reverse("cpd_sessions:apology", kwargs={"pk": series.pk}),
+            reverse("cpd_sessions:certificates_send", kwargs={"pk": past.pk}),
         ],
     }
 
@@ -229,6 +237,7 @@ GET_KEYS += ["page", "goal", "show"]
 POST_KEYS = [*list(session_post()), "booking_deadline", "decision_date", "min_places", "reason"]
 POST_KEYS += ["rating", "most_useful", "comment", "present", "tried", "level", "what_happened"]
 POST_KEYS += ["area", "description", "priority", "date", "kind", "hours", "learned", "goals"]
+POST_KEYS += ["action"]
 
 
 @FUZZ
@@ -244,7 +253,7 @@ def test_any_query_string_of_sessions_and_portfolios_is_never_a_500(which, param
 
 @FUZZ
 @given(
-    which=st.integers(min_value=0, max_value=10),
+    which=st.integers(min_value=0, max_value=12),
     data=st.dictionaries(st.sampled_from(POST_KEYS), TEXT, max_size=8),
 )
 def test_any_form_post_is_never_a_500_and_a_refusal_writes_nothing(which, data):

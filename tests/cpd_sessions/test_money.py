@@ -305,10 +305,16 @@ def test_a_release_form_refuses_absurd_costs_and_goals_with_a_sentence(
     assert "at most 2000 characters" in page
     assert "At most £1,000.00 for each day" in page  # the help text names the bound
     assert not Booking.objects.exists()
-    response = client.post(url, data | {"supply_cost": "900", "fee_share": "4500", "goal": "Maths"})
+    # The fee share counts towards the bound: here it is the whole fee (the first to book).
+    DevelopmentSession.objects.filter(pk=school_hours.pk).update(fee=Decimal("4500"))
+    response = client.post(url, data | {"supply_cost": "900", "goal": "Maths"})
     assert "one release is at most £5,000.00" in response.content.decode()
     assert not Booking.objects.exists()
-    response = client.post(url, data | {"supply_cost": "900", "travel_cost": "999", "goal": "x"})
+    DevelopmentSession.objects.filter(pk=school_hours.pk).update(fee=Decimal("0"))
+    # A typed fee share is not the product's split: it is ignored, not added.
+    response = client.post(
+        url, data | {"supply_cost": "900", "travel_cost": "999", "fee_share": "4500", "goal": "x"}
+    )
     assert response.status_code == 302
     assert Booking.objects.get().release.total_cost == Decimal("1899.00")
 

@@ -17,7 +17,9 @@ from django.utils import timezone
 
 from coordination.emails import commissioned_key, introduction_key, reply_key
 from coordination.models import NeedReply
+from cpd_sessions import apologies as session_apologies
 from cpd_sessions import services as session_services
+from cpd_sessions.certificates import certificate_key
 from cpd_sessions.models import Booking, DevelopmentSession, ReleaseRequest
 from cpd_sessions.proposals import declined_key, proposed_key
 from cpd_sessions.tasks import booking_mail_key
@@ -231,7 +233,35 @@ def _commissioned_session(kind: str) -> Delivery:
     return row(kind, commissioned_key(session.pk), person())
 
 
+def _apology_sent(kind: str) -> Delivery:
+    dates = [(london(7, 16, 0), london(7, 17, 0)), (london(14, 16, 0), london(14, 17, 0))]
+    session = _session(dates=dates)
+    apologiser = person()
+    booking = book(session, apologiser)
+    apology = session_apologies.apology_send(
+        booking=booking, date=session.dates.last(), by=apologiser
+    )[0]
+    return row(kind, session_apologies.apology_key(apology), session.leads.get())
+
+
+def _certificate_issued(kind: str) -> Delivery:
+    session = _session()
+    booking = book(session, person())
+    start = timezone.now() - datetime.timedelta(days=1)
+    DevelopmentSession.objects.filter(pk=session.pk).update(
+        start=start, end=start + datetime.timedelta(hours=1)
+    )
+    session.dates.update(start=start, end=start + datetime.timedelta(hours=1))
+    session.refresh_from_db()
+    session_services.attendance_mark(
+        session=session, by=session.leads.get(), present_ids=[booking.pk]
+    )
+    return row(kind, certificate_key(booking.pk), booking.user)
+
+
 FACTORIES = {
+    "apology_sent": _apology_sent,
+    "certificate_issued": _certificate_issued,
     "booking_confirmed": _about_booking,
     "booking_promoted": _about_booking,
     "booking_waitlisted": lambda kind: _about_booking(kind, capacity=1),

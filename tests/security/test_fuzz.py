@@ -133,6 +133,10 @@ NOT_CRAWLED = {
     "sessions/<int:pk>/publish/": "only for a draft session; no fields but the token",
     "sessions/<int:pk>/certificate/<int:booking_pk>/": "a past attended booking; no input",
     "sessions/calendar/revoke/": "only once a feed exists; no fields",
+    "sessions/<int:pk>/apologies/": "a series booked; fuzzed in tests/cpd_sessions/test_input.py",
+    "sessions/<int:pk>/certificates/send/": (
+        "a lead's started session; fuzzed in tests/cpd_sessions/test_input.py"
+    ),
 }
 # POST targets not fuzzed, and why.
 NOT_POSTED = {

@@ -184,6 +184,12 @@ MATRIX: dict[str, dict] = {
     # No attendance yet, so no certificate for anyone.
     "cpd_sessions:certificate": row(404),
     "cpd_sessions:certificate_for": row(404),
+    # Certificates emailed to everyone present: the session's leads and coordinators (none is
+    # present yet, so nothing is sent, and nothing changes for anyone).
+    "cpd_sessions:certificates_send": action("expert", "coordinator"),
+    # Apologies for one meeting: only someone booked (teacher A: the form's meeting is not
+    # one of the session's, so she is told to choose one, and nothing changes); others 404.
+    "cpd_sessions:apology": action(refused=404, post_teacher_a=302, writers=()),
     "cpd_sessions:ics": row(404, teacher_a=200, expert=200, coordinator=200),
     # The portfolio: private to its owner.
     "portfolios:home": everyone(),
@@ -299,6 +305,7 @@ POST_DATA = {
     },
     "cpd_sessions:release_decide": {"decision": "approve", "over_budget": "on"},
     "cpd_sessions:proposal_decline": {"reason": "Not this term."},
+    "cpd_sessions:apology": {"date": "0", "action": "send"},
     "experts:contact": {"message": "Could you help with questioning in Year 4?"},
     "portfolios:need_decide": {"status": "passed"},
     "experts:thank": {"thank_you": "Thank you, it worked."},

@@ -1,0 +1,95 @@
+"""
+Certificates of attendance emailed to everyone present at once, by a lead or a coordinator:
+one email per person through the ledger (its key is the booking), so a second click, a
+second lead or a later run after more people are marked present never sends anyone theirs twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from hubs.models import User
+from notifications import registry
+from notifications.kinds import Category
+from notifications.rendering import absolute_url
+from notifications.services import send_templated_mail
+
+from . import lifecycle, permissions
+from .models import Attendance, Booking, DevelopmentSession
+
+KIND = "certificate_issued"
+
+
+@dataclass
+class Issued:
+    sent: int  # people emailed their certificate now
+    already: int  # present, and already emailed theirs before
+
+
+def certificate_key(booking_id: int) -> str:
+    return f"certificate:{booking_id}"
+
+
+@transaction.atomic
+def certificates_issue(*, session: DevelopmentSession, by: User) -> Issued:
+    """Email a certificate to everyone marked present who has not had theirs yet."""
+    permissions.require_can_issue_certificates(by, session)
+    session = DevelopmentSession.objects.select_for_update().get(pk=session.pk)
+    if session.status == DevelopmentSession.Status.CANCELLED:
+        raise lifecycle.SessionRefused("This session was cancelled: nobody attended it.")
+    present = list(
+        Attendance.objects.select_for_update()
+        .filter(
+            booking__session=session,
+            booking__status=Booking.Status.CONFIRMED,
+            booking__user__isnull=False,
+            present=True,
+        )
+        .select_related("booking__user")
+        .order_by("pk")
+    )
+    waiting = [a for a in present if a.certificate_sent_at is None]
+    now = timezone.now()
+    for attendance in waiting:
+        # The ledger keeps it to once per person even if the stamp were lost.
+        send_templated_mail(
+            KIND, to=[attendance.booking.user.email], key=certificate_key(attendance.booking_id)
+        )
+    Attendance.objects.filter(pk__in=[a.pk for a in waiting]).update(certificate_sent_at=now)
+    return Issued(sent=len(waiting), already=len(present) - len(waiting))
+
+
+def certificate_email(delivery) -> registry.Email | None:
+    """``certificate:<booking>``: nothing if the person is no longer marked present."""
+    booking = (
+        Booking.objects.select_related("user", "session__venue_school")
+        .filter(
+            pk=int(delivery.key.split(":")[1]),
+            attendance__present=True,
+            status=Booking.Status.CONFIRMED,
+            user__isnull=False,
+        )
+        .first()
+    )
+    if booking is None:
+        return None
+    session = booking.session
+    return registry.Email(
+        context={
+            "person": booking.user,
+            "session": session,
+            "dates": list(session.dates.all()),
+            "session_url": absolute_url(session.get_absolute_url()),
+            "certificate_url": absolute_url(
+                reverse("cpd_sessions:certificate", kwargs={"pk": session.pk})
+            ),
+        }
+    )
+
+
+def register_emails() -> None:
+    registry.register(KIND, category=Category.SESSIONS, build=certificate_email)
