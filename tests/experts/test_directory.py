@@ -94,6 +94,20 @@ def test_empty_result_suggests_related_areas_and_the_coordinator(client, persona
     assert "mailto:" in page
 
 
+def test_empty_result_suggests_only_areas_with_a_close_word(client, personas, experts):
+    """The word "exams" shares four letters with "examples" (in Explicit instruction's
+    description), which is no reason to suggest it; a misspelt whole word still finds its area."""
+    client.force_login(personas.owner)
+    response = client.get(URL, {"q": "exams officer"})
+    page = response.content.decode()
+    assert "Nobody in the directory matches that yet" in page
+    assert response.context["related"] == []
+    assert "Try a related area" not in page
+    response = client.get(URL, {"q": "behavoir"})
+    assert [a.name for a in response.context["related"]] == ["Behaviour management"]
+    assert "Try a related area" in response.content.decode()
+
+
 def test_htmx_gets_only_the_results(client, personas, experts):
     client.force_login(personas.owner)
     html = client.get(URL, {"q": "questioning"}, HTTP_HX_REQUEST="true").content.decode()
