@@ -45,6 +45,7 @@ from hubs.selectors import lone_ranger_summary
 from notifications.models import Delivery
 from portfolios.models import Entry, ImpactFollowUp, Need, year_bounds
 
+from .emails import INTRODUCTION_KEY_PREFIX
 from .emails import KIND as INTRODUCTION
 from .models import NeedReply
 
@@ -893,3 +894,48 @@ def schools_in_need(area: ExpertiseArea) -> list[str]:
         .values_list("name", flat=True)
         .distinct()
     )
+
+
+@dataclass
+class Introduction:
+    name: str
+    profile_url: str
+    sent_on: datetime.datetime
+
+
+@dataclass
+class NeedNews:
+    """What the coordinator did about one need, for the person who has it."""
+
+    replies: list[NeedReply]
+    introductions: list[Introduction]
+
+
+def need_news(need: Need) -> NeedNews:
+    """The coordinator's replies about this need and her introductions of its owner to experts
+    who offer its area (an introduction is per person and expert: its ledger key names both).
+    Three queries."""
+    replies = list(NeedReply.objects.filter(need=need).select_related("author"))
+    prefix = INTRODUCTION_KEY_PREFIX.format(person_id=need.owner_id)
+    sent: dict[int, datetime.datetime] = {}
+    for key, created in Delivery.objects.filter(
+        kind=INTRODUCTION, key__startswith=prefix
+    ).values_list("key", "created_at"):
+        profile_id = key.removeprefix(prefix)
+        if profile_id.isdigit():
+            sent.setdefault(int(profile_id), created)
+    offers = ProfileArea.objects.filter(profile_id__in=sent, area_id=need.area_id).values_list(
+        "profile_id", "profile__user__first_name", "profile__user__last_name"
+    )
+    introductions = sorted(
+        (
+            Introduction(
+                name=f"{first} {last}".strip(),
+                profile_url=reverse("experts:profile", kwargs={"pk": pk}),
+                sent_on=sent[pk],
+            )
+            for pk, first, last in offers
+        ),
+        key=lambda i: i.sent_on,
+    )
+    return NeedNews(replies=replies, introductions=introductions)
