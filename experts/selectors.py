@@ -607,3 +607,18 @@ def live_experts_by_area(schools, *, per_area: int = 3) -> list[dict]:
             groups.append({"area": offer.area, "count": chosen[offer.pk], "offers": []})
         groups[-1]["offers"].append(offer)
     return groups
+
+
+def area_about(profile: ExpertProfile, about: str) -> int | None:
+    """The area of ``profile``'s offers that a directory search was about (an area's slug, or
+    words found in its name or synonyms), to start the contact form on: None if none is."""
+    about = about.strip()[:100]
+    offered = ExpertiseArea.objects.filter(offers__profile=profile)
+    match = offered.filter(slug=about).values_list("pk", flat=True).first()
+    if match is None and about:
+        match = (
+            offered.filter(Q(name__icontains=about) | Q(synonyms__icontains=about))
+            .values_list("pk", flat=True)
+            .first()
+        )
+    return match
