@@ -43,6 +43,7 @@ def directory(request):
     correction = None
     if query and not paginator.count and (again := selectors.respelled(search, query)):
         correction, corrected = again
+        unmatched = paginator
         paginator = Paginator(
             selectors.RankedPages(
                 corrected,
@@ -55,6 +56,8 @@ def directory(request):
             ),
             PAGE_SIZE,
         )
+        if not paginator.count:  # a correction is offered only where it finds someone
+            correction, paginator = None, unmatched
     page = paginator.get_page(number)
     context = {
         "filter": search,

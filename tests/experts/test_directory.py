@@ -202,6 +202,16 @@ def test_a_typo_still_finds_the_right_people(client, personas, experts):
     assert "nobody matched “formative assesment”" in response.content.decode()
 
 
+def test_a_correction_is_offered_only_where_it_finds_someone(client, personas, experts):
+    """With the area filter on Feedback nobody offering questioning is shown, so "questionning"
+    is not answered with "0 colleagues for questioning (nobody matched questionning)"."""
+    client.force_login(personas.owner)
+    response = client.get(URL, {"q": "questionning", "area": "feedback"})
+    assert names(response) == []
+    assert response.context["correction"] is None
+    assert "nobody matched" not in response.content.decode()
+
+
 @pytest.mark.parametrize("text", ["a & b", "!questioning", "question:*", "'", "(( ||", "-afl"])
 def test_search_syntax_is_never_passed_through_raw(client, personas, experts, text):
     client.force_login(personas.owner)
