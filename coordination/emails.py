@@ -14,8 +14,11 @@ from portfolios.models import Need
 KIND = "need_introduction"
 
 
+INTRODUCTION_KEY_PREFIX = "introduction:{person_id}:"
+
+
 def introduction_key(person_id: int, profile_id: int) -> str:
-    return f"introduction:{person_id}:{profile_id}"
+    return INTRODUCTION_KEY_PREFIX.format(person_id=person_id) + str(profile_id)
 
 
 def need_introduction_email(delivery) -> registry.Email | None:

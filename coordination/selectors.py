@@ -17,18 +17,21 @@ from decimal import Decimal
 
 from allauth.account.models import EmailAddress
 from django.core.cache import cache
-from django.db import connection
 from django.db.models import (
     Case,
     Count,
     Exists,
+    F,
     IntegerField,
     OuterRef,
     Q,
+    QuerySet,
     Sum,
     Value,
     When,
+    Window,
 )
+from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
 
@@ -43,6 +46,7 @@ from hubs.selectors import lone_ranger_summary
 from notifications.models import Delivery
 from portfolios.models import Entry, ImpactFollowUp, Need, year_bounds
 
+from .emails import INTRODUCTION_KEY_PREFIX
 from .emails import KIND as INTRODUCTION
 from .models import NeedReply
 
@@ -706,15 +710,14 @@ def suggested_matches(needs: list[Need]) -> dict[int, list[Match]]:
         "profile__user__school__name",
         "profile__user__school__phase",
     )
-    # A few of the newest offers in each area, as one UNION ALL of small LIMIT queries (each
-    # walks the offers newest first and stops at the limit), not a ranking of every offer.
-    per_area = [
-        ProfileArea.objects.filter(live, area_id=area, profile__user__school__isnull=False)
-        .order_by("-pk")
-        .values_list(*fields)[:CANDIDATES_PER_AREA]
-        for area in sorted(areas)
-    ]
-    candidates = _union(per_area)
+    # A few of the newest offers in each area: one query, the offers ranked within their area.
+    candidates = _first_in_each_area(
+        ProfileArea.objects.filter(live, area_id__in=areas, profile__user__school__isnull=False),
+        area="area_id",
+        order_by=("-pk",),
+        fields=fields,
+        limit=CANDIDATES_PER_AREA,
+    )
     by_area: dict[int, list[tuple]] = defaultdict(list)
     for row in candidates:
         by_area[row[0]].append(row)
@@ -766,23 +769,26 @@ class Suggestions:
     peers: dict[int, list[Peer]]  # by need
 
 
-def _union(querysets: list):
-    """The rows of several small LIMIT queries: one UNION ALL where the database allows a LIMIT
-    inside a compound statement (Postgres), else one query each (SQLite: the embedded demo,
-    which has a handful of areas)."""
-    if len(querysets) == 1:
-        return querysets[0]
-    if connection.features.supports_slicing_ordering_in_compound:
-        return querysets[0].union(*querysets[1:], all=True)
-    return [row for queryset in querysets for row in queryset]
+def _first_in_each_area(
+    queryset: QuerySet, *, area: str, order_by: tuple[str, ...], fields: tuple[str, ...], limit: int
+) -> QuerySet:
+    """The first ``limit`` rows of each area in ``order_by`` order, as ``fields`` tuples, area by
+    area: one query on every database (ROW_NUMBER() OVER (PARTITION BY area ...) in a subquery,
+    filtered on the rank), so the page costs the same on Postgres and on SQLite."""
+    return (
+        queryset.annotate(_rank=Window(RowNumber(), partition_by=F(area), order_by=list(order_by)))
+        .filter(_rank__lte=limit)
+        .order_by(area, "_rank")
+        .values_list(*fields)
+    )
 
 
 def suggested_supply(needs: list[Need]) -> Suggestions:
     """
     For the page's needs: upcoming published sessions and recordings in each need's area, and
     people in other schools with an open need in the same area who consented (``suggest_me``).
-    Three queries for the page, whatever its size: each a UNION ALL of one small LIMIT query per
-    area of the page (at most NEEDS_PER_PAGE areas).
+    Three queries for the page, whatever its size: each ranks the rows within their area and keeps
+    the first few of each area of the page (at most NEEDS_PER_PAGE areas).
     """
     areas = sorted({need.area_id for need in needs})
     if not areas:
@@ -790,27 +796,25 @@ def suggested_supply(needs: list[Need]) -> Suggestions:
     through = DevelopmentSession.areas.through
     fields = ("expertisearea_id", "developmentsession_id", "developmentsession__title")
     now = timezone.now()
-    coming = _union(
-        [
-            through.objects.filter(
-                expertisearea_id=area,
-                developmentsession__status=DevelopmentSession.Status.PUBLISHED,
-                developmentsession__end__gte=now,
-            )
-            .order_by("developmentsession__start", "developmentsession_id")
-            .values_list(*fields, "developmentsession__start")[:SESSIONS_PER_NEED]
-            for area in areas
-        ]
+    coming = _first_in_each_area(
+        through.objects.filter(
+            expertisearea_id__in=areas,
+            developmentsession__status=DevelopmentSession.Status.PUBLISHED,
+            developmentsession__end__gte=now,
+        ),
+        area="expertisearea_id",
+        order_by=("developmentsession__start", "developmentsession_id"),
+        fields=(*fields, "developmentsession__start"),
+        limit=SESSIONS_PER_NEED,
     )
-    recorded = _union(
-        [
-            through.objects.filter(expertisearea_id=area, developmentsession__end__lt=now)
-            .exclude(developmentsession__recording_url="")
-            .exclude(developmentsession__status=DevelopmentSession.Status.CANCELLED)
-            .order_by("-developmentsession__start", "-developmentsession_id")
-            .values_list(*fields, "developmentsession__start")[:SESSIONS_PER_NEED]
-            for area in areas
-        ]
+    recorded = _first_in_each_area(
+        through.objects.filter(expertisearea_id__in=areas, developmentsession__end__lt=now)
+        .exclude(developmentsession__recording_url="")
+        .exclude(developmentsession__status=DevelopmentSession.Status.CANCELLED),
+        area="expertisearea_id",
+        order_by=("-developmentsession__start", "-developmentsession_id"),
+        fields=(*fields, "developmentsession__start"),
+        limit=SESSIONS_PER_NEED,
     )
     sessions: dict[int, list[SessionMatch]] = defaultdict(list)
     recordings: dict[int, list[SessionMatch]] = defaultdict(list)
@@ -827,26 +831,25 @@ def suggested_supply(needs: list[Need]) -> Suggestions:
     for target in (sessions, recordings):
         for found in target.values():
             found.sort(key=lambda m: m.start, reverse=target is recordings)
-    candidates = _union(
-        [
-            Need.objects.filter(
-                area_id=area,
-                status__in=[Need.Status.OPEN, Need.Status.PASSED],
-                owner__suggest_me=True,
-                owner__is_active=True,
-                owner__school__isnull=False,
-            )
-            .order_by("-created_at", "-pk")
-            .values_list(
-                "area_id",
-                "owner_id",
-                "owner__first_name",
-                "owner__last_name",
-                "owner__school_id",
-                "owner__school__name",
-            )[:PEER_CANDIDATES_PER_AREA]
-            for area in areas
-        ]
+    candidates = _first_in_each_area(
+        Need.objects.filter(
+            area_id__in=areas,
+            status__in=[Need.Status.OPEN, Need.Status.PASSED],
+            owner__suggest_me=True,
+            owner__is_active=True,
+            owner__school__isnull=False,
+        ),
+        area="area_id",
+        order_by=("-created_at", "-pk"),
+        fields=(
+            "area_id",
+            "owner_id",
+            "owner__first_name",
+            "owner__last_name",
+            "owner__school_id",
+            "owner__school__name",
+        ),
+        limit=PEER_CANDIDATES_PER_AREA,
     )
     by_area: dict[int, list[tuple]] = defaultdict(list)
     for row in candidates:
@@ -885,3 +888,48 @@ def schools_in_need(area: ExpertiseArea) -> list[str]:
         .values_list("name", flat=True)
         .distinct()
     )
+
+
+@dataclass
+class Introduction:
+    name: str
+    profile_url: str
+    sent_on: datetime.datetime
+
+
+@dataclass
+class NeedNews:
+    """What the coordinator did about one need, for the person who has it."""
+
+    replies: list[NeedReply]
+    introductions: list[Introduction]
+
+
+def need_news(need: Need) -> NeedNews:
+    """The coordinator's replies about this need and her introductions of its owner to experts
+    who offer its area (an introduction is per person and expert: its ledger key names both).
+    Three queries."""
+    replies = list(NeedReply.objects.filter(need=need).select_related("author"))
+    prefix = INTRODUCTION_KEY_PREFIX.format(person_id=need.owner_id)
+    sent: dict[int, datetime.datetime] = {}
+    for key, created in Delivery.objects.filter(
+        kind=INTRODUCTION, key__startswith=prefix
+    ).values_list("key", "created_at"):
+        profile_id = key.removeprefix(prefix)
+        if profile_id.isdigit():
+            sent.setdefault(int(profile_id), created)
+    offers = ProfileArea.objects.filter(profile_id__in=sent, area_id=need.area_id).values_list(
+        "profile_id", "profile__user__first_name", "profile__user__last_name"
+    )
+    introductions = sorted(
+        (
+            Introduction(
+                name=f"{first} {last}".strip(),
+                profile_url=reverse("experts:profile", kwargs={"pk": pk}),
+                sent_on=sent[pk],
+            )
+            for pk, first, last in offers
+        ),
+        key=lambda i: i.sent_on,
+    )
+    return NeedNews(replies=replies, introductions=introductions)

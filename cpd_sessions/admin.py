@@ -1,8 +1,11 @@
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html
+
+from hubs.models import User
 
 from . import exports, services
 from .lifecycle import SessionRefused
@@ -45,8 +48,25 @@ class SessionDateInline(admin.TabularInline):
         return obj is None
 
 
+class DevelopmentSessionAdminForm(forms.ModelForm):
+    """The audience's job roles as ticks with their names, not the stored list ("[]")."""
+
+    job_roles = forms.MultipleChoiceField(
+        choices=User.JobRole.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="For these job roles",
+        help_text="Tick none for a session open to every role.",
+    )
+
+    class Meta:
+        model = DevelopmentSession
+        fields = "__all__"  # noqa: DJ007 -- the admin's own form: every field, as before
+
+
 @admin.register(DevelopmentSession)
 class DevelopmentSessionAdmin(admin.ModelAdmin):
+    form = DevelopmentSessionAdminForm
     list_display = ["title", "kind", "start", "status", "scope", "capacity"]
     list_filter = ["status", "kind", "format", "scope"]
     search_fields = ["title"]

@@ -19,13 +19,12 @@ from django.utils import timezone
 from experts.models import ExpertiseArea
 from hubs.models import Hub, School, SubjectNetwork, Term, User
 
+from . import services
 from .models import (
-    Attendance,
     Booking,
     Consultant,
     CpdBudget,
     DevelopmentSession,
-    Feedback,
     ReleaseRequest,
 )
 from .services import _set_dates, _settle
@@ -406,7 +405,9 @@ def seed() -> None:
     for booking in approved:
         _settle(booking, "Release approved", by=leader)
 
-    # Past sessions: who came, what they thought.
+    # Past sessions: who came, what they thought. Kept as the product keeps them, through the
+    # register and feedback services, so each attendee's portfolio gets its "session attended"
+    # entry (the portfolio hears of it once the seed commits).
     for title in (
         "Whole-class feedback that cuts marking",
         "Oracy: structured talk that lifts writing",
@@ -415,23 +416,26 @@ def seed() -> None:
         session = sessions[title]
         people = [teacher, *staff[40:48]]
         _book(session, people)
-        for index, booking in enumerate(
+        confirmed = list(
             Booking.objects.filter(session=session, status=Booking.Status.CONFIRMED)
-        ):
-            Attendance.objects.update_or_create(
-                booking=booking,
-                defaults={"present": index % 5 != 4, "marked_by": session.leads.first()},
-            )
+            .select_related("session", "user")
+            .order_by("pk")
+        )
+        services.attendance_mark(
+            session=session,
+            by=session.leads.first(),
+            present_ids=[b.pk for i, b in enumerate(confirmed) if i % 5 != 4],
+        )
+        for index, booking in enumerate(confirmed):
             if index % 5 != 4 and index % 2 == 0:
-                Feedback.objects.update_or_create(
+                services.feedback_give(
                     booking=booking,
-                    defaults={
-                        "rating": 5 - index % 3,
-                        "most_useful": "Seeing it modelled with a real class.",
-                        "will_try": "One routine next week, then review with my year partner.",
-                        "comment": "",
-                        "anonymous": index % 4 == 0,
-                    },
+                    by=booking.user,
+                    rating=5 - index % 3,
+                    most_useful="Seeing it modelled with a real class.",
+                    will_try="One routine next week, then review with my year partner.",
+                    comment="",
+                    anonymous=index % 4 == 0,
                 )
 
 

@@ -2,7 +2,6 @@
 
 import django_filters
 from django import forms
-from django.db import connection
 from django.db.models import Exists, OuterRef, Q
 
 from cpdhub.singleline import SingleLineFilter
@@ -10,7 +9,7 @@ from experts.models import ExpertiseArea
 from hubs.models import Hub, SubjectNetwork
 from hubs.shared_cache import shared
 
-from .interests import areas_for
+from . import suitability
 from .models import DevelopmentSession
 
 SEARCH_MAX = 200
@@ -119,38 +118,7 @@ class SessionFilter(django_filters.FilterSet):
         return queryset.filter(Q(hub=value) | Q(venue_school__hub=value) | Q(network__hub=value))
 
     def suiting(self, queryset, name, value):
-        """
-        My phase, my subjects, my role and the areas I am working on (my active goals and open
-        needs in the portfolio, see interests.py): a session for none of them in particular suits
-        too, and someone with no such areas is not filtered by area.
-        """
-        if not value or self.user is None:
+        """The sessions that suit me, by the one rule the digest uses too (suitability.py)."""
+        if not value or self.user is None or not self.user.is_authenticated:
             return queryset
-        user = self.user
-        phases = DevelopmentSession.phases.through.objects.filter(developmentsession=OuterRef("pk"))
-        subjects = DevelopmentSession.subjects.through.objects.filter(
-            developmentsession=OuterRef("pk")
-        )
-        areas = DevelopmentSession.areas.through.objects.filter(developmentsession=OuterRef("pk"))
-        my_phases = list(user.phases.values_list("pk", flat=True))
-        my_subjects = list(user.subjects.values_list("pk", flat=True))
-        my_areas = areas_for(user)  # a subquery: no query of its own
-        return queryset.filter(
-            ~Exists(phases) | Exists(phases.filter(phase__in=my_phases)),
-            ~Exists(subjects) | Exists(subjects.filter(subject__in=my_subjects)),
-            Q(job_roles=[]) | _has_role(user.job_role),
-            Q()
-            if my_areas is None
-            else ~Exists(my_areas)
-            | ~Exists(areas)
-            | Exists(areas.filter(expertisearea__in=my_areas)),
-        )
-
-
-def _has_role(role: str) -> Q:
-    """The session's audience (a JSON list of roles) includes ``role``. SQLite has no JSON
-    containment: there the list's text holds the role in quotes, which no other role does."""
-
-    if connection.features.supports_json_field_contains:
-        return Q(job_roles__contains=[role])
-    return Q(job_roles__icontains=f'"{role}"')
+        return suitability.suiting(queryset, self.user)

@@ -545,6 +545,8 @@ class CpdBudget(models.Model):
 
     class Meta:
         ordering = ["-academic_year"]
+        verbose_name = "CPD budget"
+        verbose_name_plural = "CPD budgets"
         constraints = [
             models.UniqueConstraint(fields=["user", "academic_year"], name="budget_one_per_year"),
             models.CheckConstraint(condition=Q(allocated__gte=0), name="budget_not_negative"),
@@ -682,6 +684,7 @@ class Feedback(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        verbose_name_plural = "feedback"
         constraints = [
             models.CheckConstraint(
                 condition=Q(rating__gte=1) & Q(rating__lte=5), name="feedback_rating_1_to_5"

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.functional import lazy
 
+from hubs import mfa_views
 from hubs.selectors import community_details
 from hubs.views import home
 
@@ -19,6 +20,13 @@ admin.site.index_title = "Run the community"
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    # Two-factor set-up carries ?next= through to the recovery codes (hubs/mfa_views.py).
+    path("accounts/2fa/totp/activate/", mfa_views.ActivateTOTP.as_view(), name="mfa_activate_totp"),
+    path(
+        "accounts/2fa/recovery-codes/",
+        mfa_views.RecoveryCodes.as_view(),
+        name="mfa_view_recovery_codes",
+    ),
     path("accounts/", include("allauth.urls")),
     path("", home, name="home"),
     path("experts/", include("experts.urls")),

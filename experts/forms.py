@@ -4,6 +4,7 @@ from django.forms import BaseInlineFormSet, inlineformset_factory
 from cpdhub.textbounds import worded_limits
 from hubs.models import Phase, Subject
 
+from . import selectors
 from .models import MESSAGE_MAX, THANK_YOU_MAX, ExpertiseArea, ExpertProfile, ProfileArea
 
 
@@ -100,10 +101,12 @@ class ContactForm(forms.Form):
         f"They reply to your email. Up to {MESSAGE_MAX:,} characters.",
     )
 
-    def __init__(self, *args, profile: ExpertProfile, **kwargs):
+    def __init__(self, *args, profile: ExpertProfile, about: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["area"].queryset = ExpertiseArea.objects.filter(offers__profile=profile)
         worded_limits(self)
+        if about and not self.is_bound:
+            self.initial["area"] = selectors.area_about(profile, about)
 
 
 class ThankYouForm(forms.Form):

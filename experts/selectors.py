@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import re
 from collections import defaultdict
@@ -33,8 +34,8 @@ from hubs.models import Hub, Phase, School, Subject, Term
 from hubs.selectors import count_per_row
 
 from .models import ExpertiseArea, ExpertProfile, ProfileArea, live_q, term_window_start
+from .search import WORD, results_version
 from .search import corrected as search_corrected
-from .search import results_version
 
 
 def with_card_data(queryset: QuerySet[ExpertProfile]) -> QuerySet[ExpertProfile]:
@@ -409,20 +410,24 @@ class RankedPages:
         return ranked(self._candidates(), self.query).values_list("pk", flat=True)[page]
 
 
+RELATED_CUTOFF = 0.8  # how alike two words must be: "phonicsy" is phonics, "exams" not examples
+
+
 def related_areas(query: str, limit: int = 6) -> list[ExpertiseArea]:
-    """For an empty result: areas whose name, synonyms or description share a word stem."""
-    words = [w for w in query.split() if len(w) >= 3]
-    condition = Q()
-    for word in words:
-        prefix = word[:4]
-        condition |= (
-            Q(name__icontains=prefix)
-            | Q(synonyms__icontains=prefix)
-            | Q(description__icontains=prefix)
-        )
+    """For an empty result: areas whose name, synonyms or description hold a word close to one
+    of the query's ("phonicsy" → phonics), a whole word rather than a shared first few letters
+    ("exams" is not "examples"). One query: the areas are a short list."""
+    words = [w for w in WORD.findall(query.lower()) if len(w) >= 3]
     if not words:
         return []
-    return list(ExpertiseArea.objects.filter(condition)[:limit])
+    found = []
+    for area in ExpertiseArea.objects.only("pk", "slug", "name", "synonyms", "description"):
+        vocabulary = set(WORD.findall(f"{area.name} {area.synonyms} {area.description}".lower()))
+        if any(difflib.get_close_matches(w, vocabulary, n=1, cutoff=RELATED_CUTOFF) for w in words):
+            found.append(area)
+            if len(found) == limit:
+                break
+    return found
 
 
 def profile_for(pk: int, viewer) -> ExpertProfile:
@@ -602,3 +607,18 @@ def live_experts_by_area(schools, *, per_area: int = 3) -> list[dict]:
             groups.append({"area": offer.area, "count": chosen[offer.pk], "offers": []})
         groups[-1]["offers"].append(offer)
     return groups
+
+
+def area_about(profile: ExpertProfile, about: str) -> int | None:
+    """The area of ``profile``'s offers that a directory search was about (an area's slug, or
+    words found in its name or synonyms), to start the contact form on: None if none is."""
+    about = about.strip()[:100]
+    offered = ExpertiseArea.objects.filter(offers__profile=profile)
+    match = offered.filter(slug=about).values_list("pk", flat=True).first()
+    if match is None and about:
+        match = (
+            offered.filter(Q(name__icontains=about) | Q(synonyms__icontains=about))
+            .values_list("pk", flat=True)
+            .first()
+        )
+    return match

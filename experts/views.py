@@ -43,6 +43,7 @@ def directory(request):
     correction = None
     if query and not paginator.count and (again := selectors.respelled(search, query)):
         correction, corrected = again
+        unmatched = paginator
         paginator = Paginator(
             selectors.RankedPages(
                 corrected,
@@ -55,6 +56,8 @@ def directory(request):
             ),
             PAGE_SIZE,
         )
+        if not paginator.count:  # a correction is offered only where it finds someone
+            correction, paginator = None, unmatched
     page = paginator.get_page(number)
     context = {
         "filter": search,
@@ -62,6 +65,8 @@ def directory(request):
         "capped": getattr(paginator.object_list, "capped", False),
         "query": query,
         "correction": correction,
+        # What was searched for, carried to a profile so its contact form starts on that area.
+        "about": request.GET.get("area") or correction or query,
         "related": selectors.related_areas(query) if query and not paginator.count else [],
         "querystring": _without_page(request),
     }
@@ -208,7 +213,7 @@ def profile(request, pk: int):
         expert = selectors.profile_for(pk, request.user)
     except ExpertProfile.DoesNotExist:
         raise Http404 from None
-    form = ContactForm(profile=expert)
+    form = ContactForm(profile=expert, about=request.GET.get("about", ""))
     return render(request, "experts/profile.html", _profile_context(request, expert, form))
 
 

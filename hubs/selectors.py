@@ -603,8 +603,9 @@ class LoneRangerHub:
 def lone_ranger_summary(
     hub_ids: list[int] | None = None, *, by_responsibility: bool = False
 ) -> list[LoneRangerHub]:
-    """Per hub: lone rangers by subject (or by responsibility), how many were invited, how many
-    have joined since. One grouped query."""
+    """Per hub: lone rangers by subject (or by responsibility), how many were invited, and how
+    many are in the network for it (invited or not: the same "joined" as each person's row).
+    One grouped query."""
     found = (
         lone_rangers_by_responsibility(hub_ids)
         if by_responsibility
@@ -615,7 +616,7 @@ def lone_ranger_summary(
         .annotate(
             alone=Count("pk"),
             invited=Count("pk", filter=Q(invited_at__isnull=False)),
-            joined_since=Count("pk", filter=Q(invited_at__isnull=False, joined=True)),
+            joined_count=Count("pk", filter=Q(joined=True)),
         )
         .order_by("user__school__hub__name")
     )
@@ -626,7 +627,7 @@ def lone_ranger_summary(
             slug=row["user__school__hub__slug"] or "",
             alone=row["alone"],
             invited=row["invited"],
-            joined=row["joined_since"],
+            joined=row["joined_count"],
         )
         for row in rows
     ]

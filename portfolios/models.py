@@ -297,6 +297,7 @@ class ImpactFollowUp(models.Model):
 
     class Meta:
         ordering = ["due_on", "pk"]
+        verbose_name = "impact follow-up"
         indexes = [
             # The nightly task and /portfolio/: follow-ups due and not yet answered.
             models.Index(

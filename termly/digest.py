@@ -12,6 +12,7 @@ from types import SimpleNamespace
 from django.utils import timezone
 
 from cpd_sessions import selectors as session_selectors
+from cpd_sessions import suitability
 from experts import selectors as expert_selectors
 from hubs.backends import users_for_requests
 from hubs.models import Hub, SubjectNetwork, Term, User
@@ -100,10 +101,15 @@ def _may_see(person: _Person, session) -> bool:
 
 
 def _suits(person: _Person, session) -> bool:
-    return bool(
-        person.phases & {p.pk for p in session.phases.all()}
-        or person.subjects & {s.pk for s in session.subjects.all()}
-        or person.areas & {a.pk for a in session.areas.all()}
+    """The sessions list's "suits me", the same rule (cpd_sessions.suitability)."""
+    return suitability.suits(
+        suitability.audience_in_memory(session),
+        suitability.Person(
+            job_role=person.user.job_role,
+            phases=frozenset(person.phases),
+            subjects=frozenset(person.subjects),
+            areas=frozenset(person.areas),
+        ),
     )
 
 

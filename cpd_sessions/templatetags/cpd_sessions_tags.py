@@ -37,3 +37,11 @@ def leader_waiting(user, term=None):
     """What waits for a CPD leader: requests, budgets not set, the term's figures (or None).
     ``term``: the current term when the page has it already (the dashboard does)."""
     return selectors.leader_waiting(user, term=term)
+
+
+@register.filter
+def needs_release_for(session, user) -> bool:
+    """On a session card: does any meeting fall in this person's school day, so their CPD leader
+    must approve release time? Reads the card's prefetched dates (no query)."""
+    school = getattr(user, "school", None)
+    return selectors.in_school_day([(d.start, d.end) for d in session.dates.all()], school)

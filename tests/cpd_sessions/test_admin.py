@@ -109,3 +109,21 @@ def test_a_teacher_cannot_export_or_publish(client, personas):
         assert not response.get("Content-Type", "").startswith("text/csv")
     session.refresh_from_db()
     assert session.status == DevelopmentSession.Status.PROPOSED
+
+
+def test_the_admin_names_things_as_people_say_them(client, personas, settings):
+    """ "CPD budgets", "Feedback", job roles as ticks with their names, never "Job roles: []"."""
+    settings.REQUIRE_ADMIN_MFA = False
+    client.force_login(personas.coordinator)
+    index = client.get(reverse("admin:index")).content.decode()
+    assert "CPD budgets" in index
+    assert "Cpd budgets" not in index
+    assert "Feedbacks" not in index
+    session = SessionFactory(job_roles=["teacher"])
+    url = reverse("admin:cpd_sessions_developmentsession_change", args=[session.pk])
+    page = client.get(url).content.decode()
+    assert "For these job roles" in page
+    assert 'type="checkbox" name="job_roles" value="teacher"' in page
+    assert "Teaching assistant" in page
+    assert "[&quot;teacher&quot;]" not in page
+    assert "Job roles:" not in page

@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from bs4 import BeautifulSoup
 from django.urls import reverse
 
 from cpd_sessions import services
@@ -314,3 +315,21 @@ def test_the_register_shows_each_waitlisted_persons_place_in_the_queue(client, p
         "You are number 2 on the waitlist"
         in client.get(session.get_absolute_url()).content.decode()
     )
+
+
+def test_session_cards_say_which_sessions_need_release_time(client, personas):
+    """A session in the school day needs the CPD leader to approve release time: the card says
+    so, the twilight's card does not (and someone with no school is never told)."""
+    start = london(8, 10, 0)
+    SessionFactory(title="Morning workshop", start=start, end=start + datetime.timedelta(hours=2))
+    SessionFactory(title="Twilight")  # 16:30, after school
+    client.force_login(personas.owner)
+    page = client.get(reverse("cpd_sessions:list"))
+    cards = {
+        card.select_one("h3").get_text(strip=True): card.get_text(" ", strip=True)
+        for card in BeautifulSoup(page.content, "html.parser").select("article.session-card")
+    }
+    assert "needs release time" in cards["Morning workshop"]
+    assert "needs release time" not in cards["Twilight"]
+    client.force_login(personas.coordinator)
+    assert "needs release time" not in client.get(reverse("cpd_sessions:list")).content.decode()

@@ -168,3 +168,42 @@ def test_ticks_keep_their_size_and_buttons_never_touch(page, demo, width):
     assert ticks > 20, ticks  # the pages were measured, not empty
     assert rows > 5, rows
     assert problems == {}
+
+
+NAV_LINK_IN_VIEW = """(link) => {
+    const box = link.getBoundingClientRect();
+    return box.width > 0 && box.height > 0 && box.left >= 0 && box.right <= window.innerWidth;
+}"""
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_every_main_navigation_link_is_on_screen_or_under_a_visible_more(page, demo, width):
+    """The coordinator's menu is among the longest: at 390 px it used to scroll sideways with
+    no sign, hiding its last links. Every link is on screen, or under "More", which
+    is on screen and opens them on screen (no script)."""
+    page.set_viewport_size({"width": width, "height": 844})
+    sign_in(page, "coordinator@demo.test")
+    expect(page.get_by_role("button", name="Sign out")).to_be_attached()
+    nav = page.get_by_role("navigation", name="Main")
+    labels = list(dict.fromkeys(nav.locator("a").all_text_contents()))
+    assert {"Home", "Portfolio", "Hubs", "Coordinator"} <= set(labels)
+    more = nav.locator("summary", has_text="More")
+    hidden = []
+    for label in labels:
+        link = nav.get_by_role("link", name=label, exact=True)
+        if not any(link.nth(i).evaluate(NAV_LINK_IN_VIEW) for i in range(link.count())):
+            hidden.append(label)
+    if width == 1280:
+        assert hidden == []
+        expect(more).to_be_hidden()
+        return
+    assert hidden, "at 390 px some links are under More"
+    assert more.evaluate(NAV_LINK_IN_VIEW), "More is on screen"
+    more.click()
+    for label in hidden:
+        link = nav.locator(".nav-more").get_by_role("link", name=label, exact=True)
+        assert link.evaluate(NAV_LINK_IN_VIEW), f"{label} is on screen once More is open"
+    RESULTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(RESULTS / "nav-more-coordinator-390.png"))
+    nav.locator(".nav-more").get_by_role("link", name="Coordinator").click()
+    expect(page).to_have_url(re.compile(r"/coordinator/"))

@@ -96,6 +96,20 @@ def test_empty_result_suggests_related_areas_and_the_coordinator(
     assert "mailto:cpd@tynevalley.org.uk" in page
 
 
+def test_empty_result_suggests_only_areas_with_a_close_word(client, personas, experts):
+    """The word "exams" shares four letters with "examples" (in Explicit instruction's
+    description), which is no reason to suggest it; a misspelt whole word still finds its area."""
+    client.force_login(personas.owner)
+    response = client.get(URL, {"q": "exams officer"})
+    page = response.content.decode()
+    assert "Nobody in the directory matches that yet" in page
+    assert response.context["related"] == []
+    assert "Try a related area" not in page
+    response = client.get(URL, {"q": "behavoir"})
+    assert [a.name for a in response.context["related"]] == ["Behaviour management"]
+    assert "Try a related area" in response.content.decode()
+
+
 def test_htmx_gets_only_the_results(client, personas, experts):
     client.force_login(personas.owner)
     html = client.get(URL, {"q": "questioning"}, HTTP_HX_REQUEST="true").content.decode()
@@ -188,6 +202,16 @@ def test_a_typo_still_finds_the_right_people(client, personas, experts):
     assert names(response) == ["Ruth Kaur"]
     assert "for “formative assessment”" in response.content.decode()
     assert "nobody matched “formative assesment”" in response.content.decode()
+
+
+def test_a_correction_is_offered_only_where_it_finds_someone(client, personas, experts):
+    """With the area filter on Feedback nobody offering questioning is shown, so "questionning"
+    is not answered with "0 colleagues for questioning (nobody matched questionning)"."""
+    client.force_login(personas.owner)
+    response = client.get(URL, {"q": "questionning", "area": "feedback"})
+    assert names(response) == []
+    assert response.context["correction"] is None
+    assert "nobody matched" not in response.content.decode()
 
 
 @pytest.mark.parametrize("text", ["a & b", "!questioning", "question:*", "'", "(( ||", "-afl"])

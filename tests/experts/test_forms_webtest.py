@@ -96,6 +96,26 @@ def test_send_a_contact_request(app, personas, mailoutbox, django_capture_on_com
     assert [m.to for m in mailoutbox] == [[personas.outsider.email]]
 
 
+@pytest.mark.parametrize("search", [{"area": "feedback"}, {"q": "feedback"}, {"q": "marking"}])
+def test_the_contact_form_starts_on_the_area_just_searched(
+    app, personas, search, django_capture_on_commit_callbacks
+):
+    """From the directory's results, "About" starts on the area searched for (by the area
+    filter, its name or a synonym), not on "Anything"; the request is sent about it."""
+    expert = ExpertProfileFactory(user=personas.outsider)
+    offer(expert, "questioning")
+    offer(expert, "feedback")
+    feedback = ExpertiseArea.objects.get(slug="feedback")
+    results = app.sign_in(personas.owner).get("/experts/", search)
+    page = results.click(personas.outsider.full_name)
+    form = form_for(page, "experts:contact", pk=expert.pk)
+    assert form["area"].value == str(feedback.pk)
+    form["message"] = "Could we talk about whole-class feedback? I'm Sam."
+    with django_capture_on_commit_callbacks(execute=True):
+        form.submit().follow()
+    assert ContactRequest.objects.get().area == feedback
+
+
 def test_an_empty_contact_request_is_explained_on_the_form(app, personas):
     expert = ExpertProfileFactory(user=personas.outsider)
     offer(expert, "questioning")

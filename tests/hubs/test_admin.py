@@ -74,3 +74,36 @@ def test_overlapping_term_in_the_admin_gets_a_clear_message(client, personas):
     assert response.status_code == 200
     assert "This term overlaps another term." in response.content.decode()
     assert Term.objects.count() == 1
+
+
+def test_after_setting_up_two_factor_the_coordinator_goes_on_to_where_she_was_going(
+    client, personas
+):
+    """The admin sends her to set up an authenticator app with ?next=; after it she sees her
+    recovery codes with a link on to the admin page she asked for (she used to be left there)."""
+    from allauth.mfa.totp.internal import auth as totp  # noqa: PLC0415 -- test helper
+
+    signed_in = client.post(
+        reverse("account_login"),
+        {"login": personas.coordinator.email, "password": "correct-horse-battery"},
+    )
+    assert signed_in.status_code == 302
+    to_setup = client.get("/admin/hubs/term/")
+    assert to_setup["Location"].startswith(reverse("mfa_activate_totp") + "?next=")
+    confirm = client.get(to_setup["Location"])  # allauth asks for the password again first
+    assert confirm["Location"].startswith(reverse("account_reauthenticate"))
+    again = client.post(confirm["Location"], {"password": "correct-horse-battery"})
+    assert again["Location"] == to_setup["Location"]
+    assert client.get(again["Location"]).status_code == 200
+    secret = client.session[totp.SECRET_SESSION_KEY]
+    counter = next(totp.yield_hotp_counters_from_time(), 0) + totp.app_settings.TOTP_TOLERANCE
+    code = totp.format_hotp_value(totp.hotp_value(secret, counter))
+    done = client.post(reverse("mfa_activate_totp"), {"code": code})
+    assert done.status_code == 302
+    assert (
+        done["Location"] == reverse("mfa_view_recovery_codes") + "?next=%2Fadmin%2Fhubs%2Fterm%2F"
+    )
+    codes = client.get(done["Location"]).content.decode()
+    assert 'href="/admin/hubs/term/"' in codes
+    assert "continue to where I was going" in codes
+    assert client.get("/admin/hubs/term/").status_code == 200

@@ -156,6 +156,20 @@ def test_coordinator_sees_every_hub_with_who_has_joined_since(
     assert "Invite everyone not yet invited" in page
 
 
+def test_the_hub_table_counts_as_joined_everyone_whose_row_says_joined(client, personas):
+    """One count: someone who joined the network before any invitation shows "Joined" on their
+    row, and the hub's "Joined a network" counts them (it said 0 beside rows saying Joined)."""
+    network = SubjectNetworkFactory(name="Geography everywhere")
+    geographer = teacher(personas.school, "geography")
+    network.members.add(geographer)  # joined by themselves, never invited
+    (row,) = [r for r in selectors.lone_ranger_summary() if r.name == "North"]
+    assert (row.alone, row.invited, row.joined) == (1, 0, 1)
+    client.force_login(personas.coordinator)
+    page = client.get("/coordinator/lone-rangers/").content.decode()
+    assert "Joined a network" in page
+    assert "Joined since" not in page
+
+
 def test_a_hub_leader_sees_their_hubs_lone_rangers_only(client, personas):
     mine = teacher(personas.school, "geography")
     theirs = teacher(personas.other_school, "geography")

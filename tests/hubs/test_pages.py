@@ -1,6 +1,9 @@
+import datetime
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
+from django.utils import timezone
 
 from hubs.models import Phase, Subject, SubjectNetwork, User
 from hubs.navigation import nav_for
@@ -317,3 +320,22 @@ def test_the_hub_list_pages_schools_outside_hubs_on_their_own(client, personas):
     page = client.get("/hubs/?networks_page=1").content.decode()
     assert "Page 1 of 2 (51 schools)" in page
     assert 'href="?networks_page=1&amp;schools_page=2"' in page
+
+
+def test_a_coordinator_without_a_school_sees_no_school_panel(client, personas):
+    """She coordinates the community: no "Your school this term" figures, no "not attached to a
+    school" panel that tells her the coordinator can attach it."""
+    today = timezone.localdate()
+    TermFactory(
+        name="This term",
+        start=today - datetime.timedelta(days=10),
+        end=today + datetime.timedelta(days=50),
+    )
+    client.force_login(personas.coordinator)
+    page = client.get("/").content.decode()
+    assert "You coordinate the community" in page
+    assert "not attached to a school" not in page
+    assert "can attach it" not in page
+    assert "this term (This term)" not in page
+    client.force_login(personas.leader)  # a CPD leader still sees her school's term
+    assert "Your school this term (This term)" in client.get("/").content.decode()

@@ -109,3 +109,25 @@ def test_demo_shows_a_gap_and_matches_for_the_teachers_need(client):
     assert any(g.needs and not g.supply for g in gaps), "an area with needs and no supply"
     lone = client.get("/coordinator/lone-rangers/").content.decode()
     assert "ECT mentor" in lone
+
+
+def test_the_demo_teachers_attended_sessions_are_in_his_portfolio(
+    client, django_capture_on_commit_callbacks
+):
+    """The demo keeps its registers through the product's own service, so what the teacher
+    attended shows in his portfolio as it would for anyone (it was missing), once however often
+    the demo is seeded."""
+    from portfolios.models import Entry  # noqa: PLC0415 -- the portfolio, read in this test only
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo")
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo")
+    teacher = User.objects.get(email="teacher@demo.test")
+    attended = Entry.objects.filter(owner=teacher, kind=Entry.Kind.SESSION_ATTENDED)
+    titles = set(attended.values_list("title", flat=True))
+    assert "Whole-class feedback that cuts marking" in titles
+    assert attended.count() == len(titles)  # one entry a session, however often seeded
+    client.force_login(teacher)
+    page = client.get("/portfolio/").content.decode()
+    assert "Whole-class feedback that cuts marking" in page

@@ -114,7 +114,9 @@ def test_the_digest_is_personal(personas, digest_term, mailoutbox):
     ExpertProfileFactory(user=personas.other_leader, headline="Timetabling")  # neither
     session = SessionFactory(title="Phonics twilight")
     session.phases.add(primary)
-    SessionFactory(title="A session for no one in particular")
+    SessionFactory(title="A session for no one in particular")  # names no audience: suits
+    other_phase = SessionFactory(title="Sixth form only")
+    other_phase.phases.add(Phase.objects.exclude(pk=primary.pk).first())
     SessionFactory(
         title="Recorded one",
         recording_url="https://video.example.org/1",
@@ -131,7 +133,8 @@ def test_the_digest_is_personal(personas, digest_term, mailoutbox):
         assert far.headline in body
         assert "Timetabling" not in body
         assert "Phonics twilight" in body
-        assert "no one in particular" not in body
+        assert "no one in particular" in body  # as "suits me" on the sessions list
+        assert "Sixth form only" not in body
         assert "Sharper questioning" in body
         assert "/experts/print/" in body
     assert message.subject == "Your termly digest: Autumn 2026"

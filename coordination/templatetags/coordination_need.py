@@ -1,0 +1,11 @@
+from django import template
+
+from .. import selectors
+
+register = template.Library()
+
+
+@register.inclusion_tag("coordination/_need_news.html")
+def need_news(need):
+    """On the person's own need page: the coordinator's replies and introductions."""
+    return {"news": selectors.need_news(need)}
