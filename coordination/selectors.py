@@ -502,6 +502,10 @@ class SetupChecks:
     hubs_without_leader: list[Hub]
     current_term: Term | None
     next_term: Term | None
+    # "Every school (hub, network) has …" is no achievement when there are none: no tick then.
+    has_schools: bool = True
+    has_hubs: bool = True
+    has_networks: bool = True
     names_shown: int = NAMES_SHOWN
 
 
@@ -510,15 +514,22 @@ def setup_checks(rows: list[Participation], filters: Filters) -> SetupChecks:
     current, *later = filters.later_terms[:2] or [None]
     if current is not None and current.start > today:
         current, later = None, [current]
+    # Those without a lead first: one query says both which they are and whether there are any.
+    networks = list(
+        SubjectNetwork.objects.annotate(lead_count=Count("leads")).order_by("lead_count", "name")[
+            :NAMES_SHOWN
+        ]
+    )
     return SetupChecks(
         schools_without_leader=[r for r in rows if not r.has_leader],
         schools_without_domain=[r for r in rows if not r.has_domain],
-        networks_without_lead=list(
-            SubjectNetwork.objects.filter(leads__isnull=True).order_by("name")[:NAMES_SHOWN]
-        ),
+        networks_without_lead=[n for n in networks if not n.lead_count],
         hubs_without_leader=[h for h in filters.hubs if not h.has_leader][:NAMES_SHOWN],
         current_term=current,
         next_term=later[0] if later else None,
+        has_schools=bool(rows) or filters.hub is not None,
+        has_hubs=bool(filters.hubs),
+        has_networks=bool(networks),
     )
 
 

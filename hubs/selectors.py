@@ -36,7 +36,6 @@ from .models import (
     Invitation,
     LoneRangerInvitation,
     School,
-    SchoolDomain,
     SubjectNetwork,
     Term,
     User,
@@ -359,56 +358,6 @@ def dashboard_for(user: User) -> Dashboard:
         led_schools=led,
         lone_ranger_invitations=[n for n in suggested if n.invited_at],
     )
-
-
-@dataclass(frozen=True)
-class SetupChecks:
-    schools_without_leader: list[School]
-    networks_without_lead: list[SubjectNetwork]
-    hubs_without_leader: list[Hub]
-    schools_without_domain: list[School]
-    current_term: Term | None
-    next_term: Term | None
-    has_schools: bool = True
-    has_hubs: bool = True
-
-
-def coordinator_overview() -> tuple[list[School], SetupChecks]:
-    """Participation per school and what still needs setting up in the community."""
-
-    schools = list(
-        schools_with_counts()
-        .annotate(
-            verified_count=count_per_row(
-                EmailAddress.objects.filter(
-                    user__school=OuterRef("pk"), user__is_active=True, verified=True, primary=True
-                ),
-                "user__school",
-            ),
-            network_member_count=count_per_row(
-                SubjectNetwork.members.through.objects.filter(user__school=OuterRef("pk")),
-                "user__school",
-                counted="user",
-            ),
-            has_domain=Exists(SchoolDomain.objects.filter(school=OuterRef("pk"))),
-        )
-        .order_by("hub__name", "name")
-    )
-    today = timezone.localdate()
-    checks = SetupChecks(
-        schools_without_leader=[s for s in schools if not s.cpd_leaders.all()],
-        networks_without_lead=list(
-            SubjectNetwork.objects.filter(leads__isnull=True).order_by("name")
-        ),
-        hubs_without_leader=list(Hub.objects.filter(leaders__isnull=True).order_by("name")),
-        schools_without_domain=[s for s in schools if not s.has_domain],
-        current_term=Term.objects.current(today),
-        next_term=Term.objects.upcoming(today).first(),
-        # "Every school has …" is no achievement with no schools: nothing is ticked then.
-        has_schools=bool(schools),
-        has_hubs=Hub.objects.exists(),
-    )
-    return schools, checks
 
 
 def closed_invitations(school: School, *, limit: int = 50) -> dict[str, list[Invitation]]:

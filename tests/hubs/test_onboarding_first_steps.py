@@ -17,7 +17,7 @@ from django.urls import reverse
 from hubs.models import COORDINATORS_GROUP, School
 from hubs.onboarding.gias import MAX_ROWS_SHOWN, REQUIRED, gias_import
 from tests.conftest import verified
-from tests.factories import HubFactory, SchoolFactory, UserFactory
+from tests.factories import HubFactory, SchoolFactory, SubjectNetworkFactory, UserFactory
 from tests.webtest import form_for, text_of
 
 pytestmark = pytest.mark.django_db
@@ -64,6 +64,21 @@ def test_an_empty_dashboard_ticks_nothing_about_schools_and_points_at_the_import
     assert "No schools yet" in page
     assert f'href="{reverse("hubs:import_schools")}"' in page
     assert reverse("admin:hubs_school_add") not in page
+    assert "Every subject network has a lead" not in page
+    assert "No subject networks yet" in page
+
+
+def test_a_community_with_schools_hubs_and_networks_is_not_told_it_has_none(client):
+    school = SchoolFactory()
+    SubjectNetworkFactory()
+    helen = verified(UserFactory(first_name="Helen", school=None, is_staff=True))
+    helen.groups.add(Group.objects.get(name=COORDINATORS_GROUP))
+    client.force_login(helen)
+    page = client.get(reverse("coordination:dashboard")).content.decode()
+    assert school.hub is not None
+    for none_yet in ("No schools yet", "No hubs yet", "No subject networks yet"):
+        assert none_yet not in page
+    assert "Networks without a lead" in page
 
 
 def test_a_hub_column_fills_several_hubs_from_one_file():
