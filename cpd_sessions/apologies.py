@@ -134,8 +134,10 @@ def apology_email(delivery) -> registry.Email | None:
     if apology is None or apology.booking.user is None:
         return None
     session = apology.booking.session
+    reply_to = registry.reply_to(apology.booking.user)
     return registry.Email(
         context={
+            "reply_to": reply_to,
             "person": delivery.recipient,
             "apologiser": apology.booking.user,
             "meeting": apology.date,
@@ -143,7 +145,7 @@ def apology_email(delivery) -> registry.Email | None:
             "dates": list(session.dates.all()),
             "session_url": absolute_url(session.get_absolute_url()),
         },
-        reply_to=[apology.booking.user.email],
+        reply_to=reply_to,
     )
 
 

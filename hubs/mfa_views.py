@@ -38,6 +38,8 @@ class ActivateTOTP(ActivateTOTPView):
 
 
 class RecoveryCodes(ViewRecoveryCodesView):
+    template_name = "hubs/mfa_recovery_codes.html"
+
     def get_context_data(self, **kwargs) -> dict:
         context = super().get_context_data(**kwargs)
         context["next_url"] = _safe(self.request, self.request.GET.get("next"))

@@ -81,7 +81,7 @@ def import_job_start(
             hub=hub,
             file_token=token,
             file_name=file_name[:200],
-            column_map=column_map,
+            column_map=column_map or {},
             role_map=role_map,
             total_rows=total,
         )
