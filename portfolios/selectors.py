@@ -6,6 +6,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import (
     Aggregate,
     Case,
@@ -28,7 +29,7 @@ from django.utils import timezone
 
 from cpd_sessions import selectors as session_selectors
 from cpd_sessions.models import CpdBudget, DevelopmentSession
-from experts.models import ExpertiseArea, ExpertProfile, ProfileArea
+from experts.models import ExpertiseArea, ExpertProfile, ProfileArea, live_q
 from hubs.models import User
 from hubs.selectors import count_per_row
 
@@ -439,38 +440,71 @@ SUGGESTIONS = 5
 def suggest_experts(user: User, areas, limit: int = SUGGESTIONS) -> list[ExpertProfile]:
     """
     Live experts offering help in these areas: other schools first (the point of a community),
-    then those who work in my phase, then by name. Never me.
+    then those who work in my phase, then by name (the directory's order). Never me.
+
+    Two queries whatever the number of profiles. The first walks each area's offers in name
+    order (``expert_offer_walk_idx``, which carries the live conditions) once per preference
+    (other school and my phase; other school; my school and my phase; my school), each walk
+    stopping after ``limit`` offers, all in one UNION; the best ``limit`` people of those few
+    rows are the suggestions. The second reads their offers in these areas with the people.
     """
-    area_ids = [a.pk for a in areas]
-    if not area_ids:
+    area_ids = sorted({a.pk for a in areas})
+    if not area_ids or limit <= 0:
         return []
     other_school = (
-        ~Q(user__school_id=user.school_id) if user.school_id else Q(user__school__isnull=False)
+        ~Q(profile__user__school_id=user.school_id)
+        if user.school_id
+        else Q(profile__user__school__isnull=False)
     )
-    phase_ids = list(user.phases.values_list("pk", flat=True))
-    profiles = (
-        ExpertProfile.objects.visible()
-        .filter(pk__in=ProfileArea.objects.filter(area_id__in=area_ids).values("profile"))
-        .exclude(user=user)
-        .annotate(
-            other_school=Case(When(other_school, then=Value(1)), default=Value(0)),
-            same_phase=Exists(
-                ExpertProfile.phases.through.objects.filter(
-                    expertprofile=OuterRef("pk"), phase_id__in=phase_ids
-                )
-            ),
+    my_phases = User.phases.through.objects.filter(user_id=user.pk)
+    in_my_phase = Exists(
+        ExpertProfile.phases.through.objects.filter(
+            expertprofile_id=OuterRef("profile_id"), phase_id__in=my_phases.values("phase_id")
         )
-        .select_related("user__school")
-        .prefetch_related(
-            Prefetch(
-                "offers",
-                queryset=ProfileArea.objects.filter(area_id__in=area_ids).select_related("area"),
-                to_attr="matching_offers",
-            )
-        )
-        .order_by("-other_school", "-same_phase", "user__last_name", "user__first_name", "pk")
     )
-    return list(profiles[:limit])
+    # Without a phase of my own, the "my phase" walks are skipped by Postgres (a one-time
+    # filter), not run to the end of the area looking for a match.
+    preferences = [
+        other_school & Q(Exists(my_phases)) & Q(in_my_phase),
+        other_school & ~Q(in_my_phase),
+        ~other_school & Q(Exists(my_phases)) & Q(in_my_phase),
+        ~other_school & ~Q(in_my_phase),
+    ]
+    live = live_q() & live_q(prefix="profile__")  # the offer's copy (in the index) and the profile
+    walks = [
+        ProfileArea.objects.filter(live, preference, area_id=area)
+        .exclude(profile__user_id=user.pk)
+        .annotate(preference=Value(rank, output_field=IntegerField()))
+        .values_list("preference", "sort_name", "profile_id")
+        for area in area_ids
+        for rank, preference in enumerate(preferences)
+    ]
+    if connection.features.supports_slicing_ordering_in_compound:
+        walks = [walk.order_by("sort_name", "profile_id")[:limit] for walk in walks]
+    else:  # SQLite: every offer of the areas, the same answer (the demo's few hundred)
+        walks = [walk.order_by() for walk in walks]
+    candidates = (
+        walks[0].union(*walks[1:], all=True).order_by("preference", "sort_name", "profile_id")
+    )
+    chosen: list[int] = []
+    for _rank, _name, profile_id in candidates:
+        if profile_id not in chosen:
+            chosen.append(profile_id)
+            if len(chosen) == limit:
+                break
+    if not chosen:
+        return []
+    found: dict[int, ExpertProfile] = {}
+    for offer in (
+        ProfileArea.objects.filter(profile_id__in=chosen, area_id__in=area_ids)
+        .select_related("area", "profile__user__school")
+        .order_by("area__name", "area_id")
+    ):
+        profile = found.setdefault(offer.profile_id, offer.profile)
+        if not hasattr(profile, "matching_offers"):
+            profile.matching_offers = []
+        profile.matching_offers.append(offer)
+    return [found[pk] for pk in chosen if pk in found]
 
 
 def working_on_area_ids(user: User) -> QuerySet:
