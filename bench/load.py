@@ -20,9 +20,29 @@ session holds more confirmed places than it has seats, waitlist positions are un
 directory's rate limit is one counter for both instances (a probe person gets exactly the
 limit's number of answers, alternating between instances, then 429s).
 
+The mix: the dashboard, the directory (queries drawn from bench/teacher_queries.tsv, 270 of the
+kinds teachers type: topics, typos, two words, names of the seeded people, subject + phase,
+hub filters; one in four at page 2-5; and words of the community's own vocabulary), profiles,
+the sessions list (plain and filtered), a session page, /sessions/mine/, the portfolio, goal
+pages and need pages (which suggest colleagues and sessions), the log entry form and its POST,
+bookings and their cancellation, messages to experts; and three coordinators (among LOAD_USERS)
+on /coordinator/, /coordinator/needs/ and /coordinator/lone-rangers/ throughout.
+
 `run` prints, per kind of request and in all: requests, failures, requests a second, mean, p50, p95
 and p99 in ms; then the steady state (every request after the last sign-in) against the targets
-(>= 40 requests a second, p95 <= 300 ms, no failures). Settings:
+(>= 40 requests a second, p95 <= 300 ms, no failures); then the CPU each request costs, in ms,
+of the web tier (every process of the gunicorn instances) and of Postgres (every postgres
+process on the machine, and apart the backends serving the bench database), sampled from
+/proc once a second, over the whole run and over the steady state; then, when the cluster
+loads pg_stat_statements, the statements that took the most time during the run (the counts
+are reset at its start). Without it, `run` prints how to enable it:
+
+    psql -h 127.0.0.1 -U postgres \\
+        -c "ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'"
+    pg_ctlcluster 15 main restart      # a restart of the cluster: not while others use it
+    psql -h 127.0.0.1 -U postgres -d cpdhub_load -c "CREATE EXTENSION pg_stat_statements"
+
+Settings:
 LOAD_USERS (50), LOAD_TIME (2m), LOAD_PORT (8130); gunicorn's own from the environment
 (WEB_CONCURRENCY, GUNICORN_THREADS: gunicorn.conf.py). Each simulated person signs in through the
 real sign-in form once, then waits 0.5-1.5 s (1 s on average) between requests.

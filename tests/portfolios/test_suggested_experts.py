@@ -13,6 +13,7 @@ from django.utils import timezone
 from experts.models import ExpertiseArea, ExpertProfile
 from hubs.models import Phase
 from portfolios import selectors
+from tests.cpd_sessions.factories import SessionFactory
 from tests.experts.factories import ExpertProfileFactory, offer
 from tests.factories import SchoolFactory, UserFactory
 
@@ -178,6 +179,7 @@ def test_the_goal_and_need_pages_show_the_suggestions_at_the_same_cost_with_one_
         user=UserFactory(first_name="Grace", last_name="Adeyemi", school=personas.other_school)
     )
     offer(first, QUESTIONING)
+    SessionFactory(title="Questioning workshop").areas.add(need.area)
     client.force_login(personas.owner)
     urls = [goal.get_absolute_url(), need.get_absolute_url()]
     one = {url: count_queries(url) for url in urls}
@@ -187,6 +189,7 @@ def test_the_goal_and_need_pages_show_the_suggestions_at_the_same_cost_with_one_
         school = personas.school if i % 3 == 0 else SchoolFactory()
         profile = ExpertProfileFactory(user=UserFactory(last_name=f"Zz{i:02}", school=school))
         offer(profile, QUESTIONING if i % 2 else SEND)
+        SessionFactory(title=f"Workshop {i}").areas.add(need.area)
     many = {url: count_queries(url) for url in urls}
     assert many == one
     assert max(many.values()) <= 10
