@@ -20,9 +20,29 @@ session holds more confirmed places than it has seats, waitlist positions are un
 directory's rate limit is one counter for both instances (a probe person gets exactly the
 limit's number of answers, alternating between instances, then 429s).
 
+The mix: the dashboard, the directory (queries drawn from bench/teacher_queries.tsv, 270 of the
+kinds teachers type: topics, typos, two words, names of the seeded people, subject + phase,
+hub filters; one in four at page 2-5; and words of the community's own vocabulary), profiles,
+the sessions list (plain and filtered), a session page, /sessions/mine/, the portfolio, goal
+pages and need pages (which suggest colleagues and sessions), the log entry form and its POST,
+bookings and their cancellation, messages to experts; and three coordinators (among LOAD_USERS)
+on /coordinator/, /coordinator/needs/ and /coordinator/lone-rangers/ throughout.
+
 `run` prints, per kind of request and in all: requests, failures, requests a second, mean, p50, p95
 and p99 in ms; then the steady state (every request after the last sign-in) against the targets
-(>= 40 requests a second, p95 <= 300 ms, no failures). Settings:
+(>= 40 requests a second, p95 <= 300 ms, no failures); then the CPU each request costs, in ms,
+of the web tier (every process of the gunicorn instances) and of Postgres (every postgres
+process on the machine, and apart the backends serving the bench database), sampled from
+/proc once a second, over the whole run and over the steady state; then, when the cluster
+loads pg_stat_statements, the statements that took the most time during the run (the counts
+are reset at its start). Without it, `run` prints how to enable it:
+
+    psql -h 127.0.0.1 -U postgres \\
+        -c "ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'"
+    pg_ctlcluster 15 main restart      # a restart of the cluster: not while others use it
+    psql -h 127.0.0.1 -U postgres -d cpdhub_load -c "CREATE EXTENSION pg_stat_statements"
+
+Settings:
 LOAD_USERS (50), LOAD_TIME (2m), LOAD_PORT (8130); gunicorn's own from the environment
 (WEB_CONCURRENCY, GUNICORN_THREADS: gunicorn.conf.py). Each simulated person signs in through the
 real sign-in form once, then waits 0.5-1.5 s (1 s on average) between requests.
@@ -41,7 +61,9 @@ import re
 import signal
 import subprocess
 import sys
+import threading
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -54,20 +76,15 @@ RUN_TIME = os.environ.get("LOAD_TIME", "2m")
 PORT = int(os.environ.get("LOAD_PORT", "8130"))
 INSTANCES = int(os.environ.get("LOAD_INSTANCES", "1"))
 SESSIONS = 20
+COORDINATORS = 3  # coordinators on their pages throughout the run
 SMALL_CAPACITY = 8  # the first bench session: full quickly, so bookings race for its seats
 TARGET_RPS, TARGET_P95_MS = 40.0, 300.0
 
-# Searches of several kinds (bench/directory.py's mix and the broad ones).
-SEARCHES = {
-    "directory: topic word": [{"q": "questioning"}, {"q": "feedback"}, {"q": "phonics"}],
-    "directory: two words": [{"q": "retrieval practice"}, {"q": "phonics reading"}],
-    "directory: word + hub": [{"q": "feedback", "hub": "scale-hub-1"}],
-    "directory: area filter": [{"area": "questioning"}, {"area": "behaviour-management"}],
-    "directory: typo": [{"q": "questionning"}, {"q": "retreival"}],
-    "directory: name": [{"q": "Priya Patel"}],
-    "directory: browse": [{}, {"page": "3"}],
-    "directory: broad word": [{"q": "pupils"}, {"q": "teaching"}],
-}
+# What teachers type into the directory: a long list of their own kinds of query (topics,
+# typos, two words, subject + phase, hub filters, names of the seeded people), one in four at
+# a deeper page (2-5).
+QUERIES = ROOT / "bench" / "teacher_queries.tsv"
+DEEP_PAGES = 0.25
 # Besides those, searches nobody else makes (so the directory's kept result pages do not
 # flatter the figures): a word of the community's own vocabulary, at random, with a random page.
 OTHER_WORDS = 600
@@ -84,13 +101,17 @@ def setup() -> None:
     django.setup()
     from allauth.account.models import EmailAddress  # noqa: PLC0415 -- after django.setup()
     from django.contrib.auth.hashers import make_password  # noqa: PLC0415 -- idem
+    from django.contrib.auth.models import Group  # noqa: PLC0415 -- idem
     from django.db import transaction  # noqa: PLC0415 -- idem
     from django.utils import timezone  # noqa: PLC0415 -- idem
 
     from cpd_sessions.models import DevelopmentSession, SessionDate  # noqa: PLC0415 -- idem
-    from experts.models import ContactRequest, ExpertProfile, SearchWord  # noqa: PLC0415 -- idem
-    from hubs.models import User  # noqa: PLC0415 -- idem
-    from portfolios.models import Entry, Goal, current_academic_year  # noqa: PLC0415 -- idem
+    from experts import models as experts  # noqa: PLC0415 -- idem
+    from hubs.models import COORDINATORS_GROUP, Hub, School, User  # noqa: PLC0415 -- idem
+    from portfolios.models import Entry, Goal, Need, current_academic_year  # noqa: PLC0415
+
+    ContactRequest, ExpertiseArea = experts.ContactRequest, experts.ExpertiseArea
+    ExpertProfile, SearchWord = experts.ExpertProfile, experts.SearchWord
 
     started = time.perf_counter()
     # One more than the simulated people: the rate-limit probe of `check`, signed in by nobody else.
@@ -138,6 +159,10 @@ def setup() -> None:
         year = current_academic_year(today)
         Goal.objects.filter(owner_id__in=ids).delete()
         Entry.objects.filter(owner_id__in=ids).delete()
+        Need.objects.filter(owner_id__in=ids).delete()
+        areas = list(ExpertiseArea.objects.order_by("pk").values_list("pk", flat=True))
+        rng = random.Random(7)
+        pages: dict[str, dict[str, list[int]]] = {}
         for person in people:
             goals = Goal.objects.bulk_create(
                 [
@@ -145,6 +170,18 @@ def setup() -> None:
                     for n in range(3)
                 ]
             )
+            # Each goal in one or two areas (its page suggests experts and sessions in them).
+            Goal.areas.through.objects.bulk_create(
+                [
+                    Goal.areas.through(goal=goal, expertisearea_id=area)
+                    for goal in goals
+                    for area in rng.sample(areas, rng.choice([1, 2]))
+                ]
+            )
+            needs = Need.objects.bulk_create(
+                [Need(owner=person, area_id=rng.choice(areas), description="Ideas, please.")]
+            )
+            pages[person.email] = {"goals": [g.pk for g in goals], "needs": [n.pk for n in needs]}
             entries = Entry.objects.bulk_create(
                 [
                     Entry(
@@ -161,6 +198,34 @@ def setup() -> None:
                 [Entry.goals.through(entry=e, goal=goals[n % 3]) for n, e in enumerate(entries)]
             )
 
+    # Coordinators on their pages during the run: the first active members of the group, or
+    # people of the community who are not bench users, made coordinators for the bench.
+    group = Group.objects.get(name=COORDINATORS_GROUP)
+    coordinators = list(
+        User.objects.filter(is_active=True, groups=group)
+        .exclude(pk__in=ids)
+        .order_by("pk")[:COORDINATORS]
+    )
+    if len(coordinators) < COORDINATORS:
+        more = User.objects.filter(is_active=True).exclude(pk__in=ids).exclude(groups=group)
+        coordinators += list(more.order_by("-pk")[: COORDINATORS - len(coordinators)])
+    with transaction.atomic():
+        for person in coordinators:
+            person.groups.add(group)
+        User.objects.filter(pk__in=[c.pk for c in coordinators]).update(
+            password=make_password(PASSWORD), is_staff=True
+        )
+        EmailAddress.objects.filter(user__in=coordinators).delete()
+        EmailAddress.objects.bulk_create(
+            [EmailAddress(user=c, email=c.email, verified=True, primary=True) for c in coordinators]
+        )
+    # People to search for by name (the community's own, not the bench users).
+    names = list(
+        User.objects.filter(is_active=True, expert_profile__isnull=False)
+        .exclude(pk__in=ids)
+        .order_by("pk")
+        .values_list("first_name", "last_name")[:20000:97]
+    )
     profiles = list(
         ExpertProfile.objects.visible()
         .exclude(user_id__in=ids)
@@ -180,6 +245,13 @@ def setup() -> None:
                 ),
                 "profiles": profiles,
                 "sessions": session_ids,
+                "pages": pages,
+                "coordinators": [c.email for c in coordinators],
+                "names": names,
+                "hubs": list(Hub.objects.order_by("pk").values_list("slug", flat=True)[:50]),
+                "schools": list(
+                    School.objects.filter(staff__in=ids).values_list("urn", flat=True).distinct()
+                ),
             }
         )
     )
@@ -213,6 +285,166 @@ def _server_env(port: int = PORT) -> dict:
     return env
 
 
+# --- where the CPU goes: /proc and pg_stat_statements ------------------------------------
+
+TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+STATEMENTS = 12  # the top statements by total time printed after a run
+ENABLE_STATEMENTS = """pg_stat_statements is not loaded in this cluster; to see the top statements:
+    psql -h 127.0.0.1 -U postgres \\
+      -c "ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'"
+    pg_ctlcluster 15 main restart   # the cluster's version; a restart, so not during a run
+    psql -h 127.0.0.1 -U postgres -d <the bench database> \\
+      -c "CREATE EXTENSION pg_stat_statements"
+  bench/load.py run then resets the counts at the start of each run and prints them after it."""
+
+
+def _cpu_ticks(pid: int) -> tuple[str, int] | None:
+    """A process's name and CPU so far (user + system, in clock ticks), from /proc."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    name = stat[stat.index("(") + 1 : stat.rindex(")")]
+    fields = stat[stat.rindex(")") + 2 :].split()
+    return name, int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""
+
+
+class CpuMeter:
+    """
+    Samples, once a second, the CPU of the web tier (every process of the gunicorn instances'
+    process groups: master and workers) and of Postgres (every postgres process; apart, the
+    backends serving the bench database, whose process title names it). A process seen for the
+    first time counts from zero, and one that exits keeps its last sample, so workers replaced
+    under max_requests and short-lived backends are counted too (to within a second).
+    """
+
+    def __init__(self, groups: list[int], database: str) -> None:
+        self.groups, self.database = set(groups), database
+        self.samples: list[tuple[float, dict[str, dict[int, int]]]] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, daemon=True)
+
+    def _sample(self) -> dict[str, dict[int, int]]:
+        found: dict[str, dict[int, int]] = {"web": {}, "postgres": {}, "backends": {}}
+        for entry in os.scandir("/proc"):
+            if not entry.name.isdigit():
+                continue
+            pid = int(entry.name)
+            got = _cpu_ticks(pid)
+            if got is None:
+                continue
+            name, ticks = got
+            try:
+                group = os.getpgid(pid)
+            except OSError:
+                continue
+            if group in self.groups:
+                found["web"][pid] = ticks
+            elif name == "postgres" or name.startswith("postgres"):
+                found["postgres"][pid] = ticks
+                if f" {self.database} " in _cmdline(pid):
+                    found["backends"][pid] = ticks
+        return found
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            self.samples.append((time.time(), self._sample()))
+            self._stop.wait(1.0)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.samples.append((time.time(), self._sample()))
+
+    def seconds(self, kind: str, start: float, end: float) -> float:
+        """CPU seconds of one kind of process between two moments of the run."""
+        before: dict[int, int] = {}
+        after: dict[int, int] = {}
+        for at, found in self.samples:
+            if at <= start:
+                before = {**before, **found[kind]}
+            if at <= end:
+                after = {**after, **found[kind]}
+        return sum(ticks - before.get(pid, 0) for pid, ticks in after.items()) / TICK
+
+
+def _database_url() -> str:
+    return os.environ["DATABASE_URL"]
+
+
+def statements_start() -> bool:
+    """Whether pg_stat_statements is loaded; if so, created in the bench database and reset."""
+    import psycopg  # noqa: PLC0415 -- only the run step talks to Postgres directly
+
+    with psycopg.connect(_database_url(), autocommit=True) as db:
+        loaded = db.execute("SHOW shared_preload_libraries").fetchone()[0]
+        if "pg_stat_statements" not in loaded:
+            print(ENABLE_STATEMENTS)
+            return False
+        db.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
+        db.execute("SELECT pg_stat_statements_reset()")
+    return True
+
+
+def statements_report() -> None:
+    import psycopg  # noqa: PLC0415 -- idem
+
+    with psycopg.connect(_database_url(), autocommit=True) as db:
+        total = db.execute(
+            "SELECT coalesce(sum(total_exec_time), 0) FROM pg_stat_statements s "
+            "JOIN pg_database d ON d.oid = s.dbid WHERE d.datname = current_database()"
+        ).fetchone()[0]
+        rows = db.execute(
+            "SELECT calls, total_exec_time, mean_exec_time, rows, query FROM pg_stat_statements s "
+            "JOIN pg_database d ON d.oid = s.dbid WHERE d.datname = current_database() "
+            "ORDER BY total_exec_time DESC LIMIT %s",
+            [STATEMENTS],
+        ).fetchall()
+    print(f"\nTop {len(rows)} statements by total time (pg_stat_statements, {total / 1000:.1f} s)")
+    print(f"{'share':>6}{'total s':>9}{'calls':>8}{'mean ms':>9}{'rows':>9}  statement")
+    for calls, total_ms, mean_ms, n, query in rows:
+        text = " ".join(query.split())[:150]
+        share = 100 * total_ms / total if total else 0
+        print(f"{share:>5.1f}%{total_ms / 1000:>9.2f}{calls:>8}{mean_ms:>9.2f}{n:>9}  {text}")
+
+
+def cpu_report(meter: CpuMeter) -> None:
+    """CPU seconds per request of the web tier and of Postgres, over the whole run and over
+    the steady state (after the last sign-in)."""
+    samples = json.loads(SAMPLES.read_text())
+    if not samples:
+        return
+    signed_in = max((t for t, name, _, _ in samples if name.startswith("sign in")), default=0)
+    windows = [("whole run", samples[0][0] - 1, samples[-1][0] + 1)]
+    steady = [t for t, *_ in samples if t > signed_in]
+    if len(steady) > 1:
+        windows.append(("steady state", steady[0], steady[-1]))
+    print(
+        "\nCPU per request (ms): web = the gunicorn processes; Postgres = every postgres process"
+        " on the machine (shared with anything else running), bench backends = those serving"
+        f" {meter.database}"
+    )
+    for label, start, end in windows:
+        n = sum(1 for t, *_ in samples if start <= t <= end)
+        web, pg, backends = (meter.seconds(k, start, end) for k in ("web", "postgres", "backends"))
+        print(
+            f"  {label:<13} {n:>7} requests: web {1000 * web / n:.1f}, Postgres "
+            f"{1000 * pg / n:.1f} (bench backends {1000 * backends / n:.1f}), together "
+            f"{1000 * (web + pg) / n:.1f}; {web:.0f} s web and {pg:.0f} s Postgres CPU in "
+            f"{end - start:.0f} s"
+        )
+
+
 def run() -> None:
     if not DATA.exists():
         raise SystemExit(f"No {DATA}: run `bench/load.py setup` first.")
@@ -239,6 +471,12 @@ def run() -> None:
             _wait_for(f"http://127.0.0.1:{port}/healthz")
         prefix = OUT / "load"
         locust = Path(python).with_name("locust")
+        statements = statements_start()
+        database = _database_url().rsplit("/", 1)[-1].split("?")[0]
+        meter = CpuMeter([server.pid for server in servers], database)
+        meter.start()
+        load = " ".join(Path("/proc/loadavg").read_text().split()[:3])
+        print(f"Load average at the start: {load}")
         subprocess.run(  # noqa: S603 -- locust on this file
             [
                 str(locust),
@@ -263,7 +501,11 @@ def run() -> None:
             env={**os.environ, "LOAD_PORTS": ",".join(map(str, ports))},
             check=False,
         )
+        meter.stop()
         report(Path(f"{prefix}_stats.csv"))
+        cpu_report(meter)
+        if statements:
+            statements_report()
         probe(ports)
     finally:
         for server in servers:
@@ -439,6 +681,30 @@ else:
 
     _data = json.loads(DATA.read_text()) if DATA.exists() else {}
     _next_person = count()
+    _next_coordinator = count()
+    _queries = [
+        line.split("\t", 1)
+        for line in QUERIES.read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+
+    def _search() -> tuple[str, dict]:
+        """One of the teachers' queries, its blanks filled from the seeded community."""
+        kind, query = random.choice(_queries)
+        first, last = random.choice(_data["names"])
+        cut = random.randrange(1, len(last)) if len(last) > 2 else 0
+        query = query.format(
+            name=f"{first} {last}",
+            last=last,
+            name_typo=f"{first} {last[:cut]}{last[cut + 1 :]}",
+            hub=random.choice(_data["hubs"]),
+        )
+        params = dict(urllib.parse.parse_qsl(query))
+        if random.random() < DEEP_PAGES:
+            params["page"] = str(random.randint(2, 5))
+            kind += ", page 2-5"
+        return kind, params
+
     _instances = [
         f"http://127.0.0.1:{port}" for port in os.environ.get("LOAD_PORTS", str(PORT)).split(",")
     ]
@@ -448,11 +714,10 @@ else:
     # (requests copies the jar for each request, so only the class's policy reaches it).
     DefaultCookiePolicy.return_ok_secure = lambda self, cookie, request: True
 
-    class Member(HttpUser):
-        """A signed-in member of staff: dashboard, directory, profiles, sessions, portfolio,
-        now and then a booking (and its cancellation) or a message to an expert."""
+    class Person(HttpUser):
+        """Signed in once through the real form; requests alternate between the instances."""
 
-        wait_time = between(0.5, 1.5)
+        abstract = True
 
         def _hop(self) -> None:
             """The next request goes to the next instance (one instance: always the same)."""
@@ -466,10 +731,8 @@ else:
                 if "/accounts/login/" in response.url:
                     response.failure(f"{name}: signed out on {self.client.base_url}")
 
-        def on_start(self) -> None:
+        def _sign_in(self) -> None:
             self._hop()
-            emails = _data["emails"]
-            self.email = emails[next(_next_person) % len(emails)]
             page = self.client.get("/accounts/login/", name="sign in (page)")
             with self.client.post(
                 "/accounts/login/",
@@ -496,6 +759,18 @@ else:
                 if response.status_code != 302:
                     response.failure(f"{name}: {response.status_code}")
 
+    class Member(Person):
+        """A signed-in member of staff: dashboard, directory, profiles, sessions, portfolio,
+        goals and needs, now and then a log entry, a booking (and its cancellation) or a
+        message to an expert."""
+
+        wait_time = between(0.5, 1.5)
+
+        def on_start(self) -> None:
+            emails = _data["emails"]
+            self.email = emails[next(_next_person) % len(emails)]
+            self._sign_in()
+
         @task(4)
         def dashboard(self) -> None:
             self._get("/", "dashboard")
@@ -508,8 +783,47 @@ else:
 
         @task(8)
         def directory(self) -> None:
-            kind = random.choice(list(SEARCHES))
-            self._get("/experts/", kind, params=random.choice(SEARCHES[kind]))
+            kind, params = _search()
+            self._get("/experts/", f"directory: {kind}", params=params)
+
+        @task(3)
+        def goal(self) -> None:
+            pk = random.choice(_data["pages"][self.email]["goals"])
+            self._get(f"/portfolio/goals/{pk}/", "goal page")
+
+        @task(1)
+        def need(self) -> None:
+            pk = random.choice(_data["pages"][self.email]["needs"])
+            self._get(f"/portfolio/needs/{pk}/", "need page")
+
+        @task(2)
+        def my_bookings(self) -> None:
+            self._get("/sessions/mine/", "my sessions")
+
+        @task(1)
+        def sessions_filtered(self) -> None:
+            params = random.choice(
+                [{"suits_me": "true"}, {"format": "online"}, {"kind": "workshop"}, {"q": "reading"}]
+            )
+            self._get("/sessions/", "sessions list: filter", params=params)
+
+        @task(1)
+        def log_entry(self) -> None:
+            goal = random.choice(_data["pages"][self.email]["goals"])
+            self._post(
+                "/portfolio/log/new/",
+                {
+                    "date": time.strftime("%Y-%m-%d"),
+                    "kind": "reading",
+                    "title": "Read about hinge questions",
+                    "hours": "0.5",
+                    "goals": str(goal),
+                    "learned": "One question that tells me who has it before I move on.",
+                },
+                "log entry (POST)",
+                "/portfolio/log/new/",
+                "log entry form",
+            )
 
         @task(4)
         def profile(self) -> None:
@@ -551,3 +865,25 @@ else:
                 f"/experts/{pk}/",
                 "profile",
             )
+
+    class Coordinator(Person):
+        """A community coordinator on their own pages throughout the run (three of them)."""
+
+        fixed_count = COORDINATORS
+        wait_time = between(2, 5)
+
+        def on_start(self) -> None:
+            self.email = _data["coordinators"][next(_next_coordinator) % COORDINATORS]
+            self._sign_in()
+
+        @task(3)
+        def dashboard(self) -> None:
+            self._get("/coordinator/", "coordinator: dashboard")
+
+        @task(2)
+        def needs(self) -> None:
+            self._get("/coordinator/needs/", "coordinator: needs")
+
+        @task(1)
+        def lone_rangers(self) -> None:
+            self._get("/coordinator/lone-rangers/", "coordinator: lone rangers")

@@ -6,6 +6,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import (
     Aggregate,
     Case,
@@ -28,8 +29,8 @@ from django.utils import timezone
 
 from cpd_sessions import selectors as session_selectors
 from cpd_sessions.models import CpdBudget, DevelopmentSession
-from experts.models import ExpertiseArea, ExpertProfile, ProfileArea
-from hubs.models import User
+from experts.models import ExpertiseArea, ExpertProfile, ProfileArea, term_window_start
+from hubs.models import School, User
 from hubs.selectors import count_per_row
 
 from .models import (
@@ -436,41 +437,125 @@ def need_for_leader(user: User, pk: int) -> Need:
 SUGGESTIONS = 5
 
 
+def _live_now(prefix: str = "") -> Q:
+    """``live_q`` with the window's start as a value (the cached terms: no query, and no
+    subquery for each walk of the suggestions' query to plan)."""
+    since = term_window_start()
+    confirmed = (
+        Q(**{f"{prefix}last_confirmed_at__date__gte": since})
+        if since
+        else Q(**{f"{prefix}last_confirmed_at__isnull": False})
+    )
+    return Q(**{f"{prefix}is_hidden": False, f"{prefix}user_is_active": True}) & confirmed
+
+
+SUGGESTION_COLUMNS = (
+    "preference",
+    "sort_name",
+    "profile_id",
+    "area_id",
+    *ProfileArea.OFFER_FIELDS,
+    "profile__headline",
+    "profile__user_id",
+    "profile__user__first_name",
+    "profile__user__last_name",
+    "profile__user__school_id",
+    "profile__user__school__name",
+)
+
+
 def suggest_experts(user: User, areas, limit: int = SUGGESTIONS) -> list[ExpertProfile]:
     """
     Live experts offering help in these areas: other schools first (the point of a community),
-    then those who work in my phase, then by name. Never me.
+    then those who work in my phase, then by name (the directory's order). Never me.
+
+    One query whatever the number of profiles: for each area, two walks of its offers in name
+    order (``expert_offer_walk_idx``, which carries the live conditions), one for people of
+    other schools in my phase, one for the rest of other schools, each stopping after
+    ``limit`` offers; and my own school's few offers in these areas; all in one UNION. The
+    best ``limit`` people of those rows are the suggestions, and the rows hold all their
+    offers in these areas (anyone among the best is among the first ``limit`` of each walk
+    that passes them). The profiles carry what the suggestions show: headline, the person's
+    name and school, ``matching_offers``.
     """
-    area_ids = [a.pk for a in areas]
-    if not area_ids:
+    by_pk = {a.pk: a for a in areas}
+    if not by_pk or limit <= 0:
         return []
     other_school = (
-        ~Q(user__school_id=user.school_id) if user.school_id else Q(user__school__isnull=False)
+        ~Q(profile__user__school_id=user.school_id)
+        if user.school_id
+        else Q(profile__user__school__isnull=False)
     )
-    phase_ids = list(user.phases.values_list("pk", flat=True))
-    profiles = (
-        ExpertProfile.objects.visible()
-        .filter(pk__in=ProfileArea.objects.filter(area_id__in=area_ids).values("profile"))
-        .exclude(user=user)
-        .annotate(
-            other_school=Case(When(other_school, then=Value(1)), default=Value(0)),
-            same_phase=Exists(
-                ExpertProfile.phases.through.objects.filter(
-                    expertprofile=OuterRef("pk"), phase_id__in=phase_ids
-                )
-            ),
+    my_phases = User.phases.through.objects.filter(user_id=user.pk)
+    in_my_phase = Exists(
+        ExpertProfile.phases.through.objects.filter(
+            expertprofile_id=OuterRef("profile_id"), phase_id__in=my_phases.values("phase_id")
         )
-        .select_related("user__school")
-        .prefetch_related(
-            Prefetch(
-                "offers",
-                queryset=ProfileArea.objects.filter(area_id__in=area_ids).select_related("area"),
-                to_attr="matching_offers",
+    )
+    # The offer's copy of the live conditions (in the index) and the profile's own.
+    offers = ProfileArea.objects.filter(_live_now(), _live_now("profile__")).exclude(
+        profile__user_id=user.pk
+    )
+    ranked = connection.features.supports_slicing_ordering_in_compound
+
+    def rank(number: int):
+        return Value(number, output_field=IntegerField())
+
+    walks = []
+    for area in sorted(by_pk):
+        # Without a phase of my own, the "my phase" walk is skipped by Postgres (a one-time
+        # filter), not run to the end of the area looking for a match.
+        for number, preference in enumerate(
+            [Q(Exists(my_phases)) & Q(in_my_phase), ~Q(in_my_phase)]
+        ):
+            walk = offers.filter(other_school, preference, area_id=area).annotate(
+                preference=rank(number)
             )
-        )
-        .order_by("-other_school", "-same_phase", "user__last_name", "user__first_name", "pk")
+            if ranked:  # SQLite: every offer of the areas, the same answer (the demo's few)
+                walk = walk.order_by("sort_name", "profile_id")[:limit]
+            walks.append(walk.values_list(*SUGGESTION_COLUMNS))
+    mine = offers.filter(~other_school, area_id__in=list(by_pk)).annotate(
+        preference=Case(When(in_my_phase, then=rank(2)), default=rank(3))
     )
-    return list(profiles[:limit])
+    walks.append(mine.values_list(*SUGGESTION_COLUMNS).order_by())
+    rows = walks[0].union(*walks[1:], all=True).order_by("preference", "sort_name", "profile_id")
+
+    found: dict[int, ExpertProfile] = {}
+    for row in rows:
+        values = dict(zip(SUGGESTION_COLUMNS, row, strict=True))
+        profile = found.get(values["profile_id"])
+        if profile is None:
+            if len(found) == limit:
+                continue
+            profile = found[values["profile_id"]] = _suggested_profile(values)
+        offer = ProfileArea(
+            profile_id=values["profile_id"],
+            area=by_pk[values["area_id"]],
+            **{field: values[field] for field in ProfileArea.OFFER_FIELDS},
+        )
+        if all(o.area_id != offer.area_id for o in profile.matching_offers):
+            profile.matching_offers.append(offer)
+    for profile in found.values():
+        profile.matching_offers.sort(key=lambda o: (o.area.name, o.area_id))
+    return list(found.values())
+
+
+def _suggested_profile(values: dict) -> ExpertProfile:
+    """A profile as the suggestions show it, from the columns of their query."""
+    school_id = values["profile__user__school_id"]
+    person = User(
+        pk=values["profile__user_id"],
+        first_name=values["profile__user__first_name"],
+        last_name=values["profile__user__last_name"],
+        school=School(pk=school_id, name=values["profile__user__school__name"])
+        if school_id is not None
+        else None,
+    )
+    profile = ExpertProfile(
+        pk=values["profile_id"], user=person, headline=values["profile__headline"]
+    )
+    profile.matching_offers = []
+    return profile
 
 
 def working_on_area_ids(user: User) -> QuerySet:
