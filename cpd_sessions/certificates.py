@@ -47,6 +47,7 @@ def certificates_issue(*, session: DevelopmentSession, by: User) -> Issued:
             booking__session=session,
             booking__status=Booking.Status.CONFIRMED,
             booking__user__isnull=False,
+            booking__user__is_active=True,  # not to someone their school has removed
             present=True,
         )
         .select_related("booking__user")
@@ -71,7 +72,7 @@ def certificate_email(delivery) -> registry.Email | None:
             pk=int(delivery.key.split(":")[1]),
             attendance__present=True,
             status=Booking.Status.CONFIRMED,
-            user__isnull=False,
+            user__is_active=True,
         )
         .first()
     )

@@ -5,6 +5,7 @@ from django import forms
 from django.db import models
 from django.utils import timezone
 
+from cpdhub import querystring
 from cpdhub.singleline import SingleLineFormField
 from cpdhub.textbounds import bound_text, worded_limits
 from experts.models import ExpertiseArea
@@ -153,8 +154,8 @@ class SessionForm(forms.ModelForm):
         if query.get("scope") in DevelopmentSession.Scope.values:
             initial["scope"] = query["scope"]
         for name in ("hub", "network"):
-            if query.get(name, "").isdigit() and len(query[name]) < 10:
-                initial[name] = int(query[name])
+            if (pk := querystring.id_param(query.get(name))) is not None:
+                initial[name] = pk
         return initial
 
     def clean(self):

@@ -98,7 +98,8 @@ class SessionQuerySet(models.QuerySet):
         publisher = Q(scope=DevelopmentSession.Scope.HUB, hub__leaders=user) | Q(
             scope=DevelopmentSession.Scope.NETWORK, network__leads=user
         )
-        shown = ~Q(status=DevelopmentSession.Status.PROPOSED) & in_scope
+        not_yet_public = [DevelopmentSession.Status.PROPOSED, DevelopmentSession.Status.DECLINED]
+        shown = ~Q(status__in=not_yet_public) & in_scope
         ids = self.model.objects.filter(shown | mine | publisher).values("pk")
         return self.filter(pk__in=ids)
 
@@ -136,6 +137,9 @@ class DevelopmentSession(models.Model):
         PUBLISHED = "published", "Published"
         CANCELLED = "cancelled", "Cancelled"
         COMPLETED = "completed", "Completed"
+        # A proposal declined before it was ever published: only its proposer and those who may
+        # publish it see it (and the reason, which is for the proposer).
+        DECLINED = "declined", "Declined"
 
     class CostSplit(models.TextChoices):
         ATTENDEES = "attendees", "By confirmed attendees"

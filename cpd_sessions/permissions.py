@@ -91,12 +91,20 @@ def can_decide_proposal(user, session: DevelopmentSession) -> bool:
 
 
 def can_edit(user, session: DevelopmentSession) -> bool:
-    return _active(user) and (user.is_coordinator or is_lead(user, session))
+    """Its leads and coordinators; whoever may publish a colleague's proposal may change it
+    first; a declined proposal stays as it was (its proposer proposes again)."""
+    if not _active(user):
+        return False
+    if session.status == "declined":  # DevelopmentSession.Status (models import this module)
+        return user.is_coordinator
+    if user.is_coordinator or is_lead(user, session):
+        return True
+    return session.status == "proposed" and can_decide_proposal(user, session)
 
 
 def can_see_attendees(user, session: DevelopmentSession) -> bool:
     """Attendee lists and the register are for the session's leads and coordinators."""
-    return can_edit(user, session)
+    return _active(user) and (user.is_coordinator or is_lead(user, session))
 
 
 can_mark_attendance = can_see_attendees

@@ -50,14 +50,16 @@ def proposal_decline(request, pk: int):
             messages.error(request, f"“{session.title}” is not declined. Why not? {error}")
         return redirect("cpd_sessions:proposals")
     try:
-        proposals.proposal_decline(
+        emailed = proposals.proposal_decline(
             session=session, by=request.user, reason=form.cleaned_data["reason"]
         )
     except SessionRefused as refusal:
         messages.error(request, str(refusal))
     else:
-        who = session.proposed_by.full_name if session.proposed_by else "Nobody"
-        messages.success(
-            request, f"“{session.title}” is declined. {who} has been emailed your reason."
+        told = (
+            f"{session.proposed_by.full_name} has been emailed your reason."
+            if emailed
+            else "No email was sent: the proposal was yours, or its proposer has left."
         )
+        messages.success(request, f"“{session.title}” is declined. {told}")
     return redirect("cpd_sessions:proposals")

@@ -119,7 +119,7 @@ def proposal_notify(*, session: DevelopmentSession) -> int:
 
 
 @transaction.atomic
-def proposal_decline(*, session: DevelopmentSession, by: User, reason: str) -> None:
+def proposal_decline(*, session: DevelopmentSession, by: User, reason: str) -> bool:
     """Decline a proposal with a reason, which is emailed (once) to whoever proposed it."""
     permissions.require_can_decide_proposal(by, session)
     reason = reason.strip()
@@ -133,12 +133,14 @@ def proposal_decline(*, session: DevelopmentSession, by: User, reason: str) -> N
             f"This session is {session.get_status_display().lower()}: it is no longer a "
             "proposal to decide on."
         )
-    session.status = DevelopmentSession.Status.CANCELLED
+    session.status = DevelopmentSession.Status.DECLINED
     session.cancel_reason = reason
     session.save(update_fields=["status", "cancel_reason"])
     proposer = session.proposed_by
     if proposer is not None and proposer.is_active and proposer.pk != by.pk:
         send_templated_mail(DECLINED_KIND, to=[proposer.email], key=declined_key(session.pk))
+        return True
+    return False
 
 
 # --- Emails (built when sent) --------------------------------------------------------------
@@ -171,7 +173,7 @@ def proposed_email(delivery) -> registry.Email | None:
 
 def declined_email(delivery) -> registry.Email | None:
     """``proposal_declined:<id>``: the reason, to the colleague who proposed it."""
-    session = _session_of(delivery, status=DevelopmentSession.Status.CANCELLED)
+    session = _session_of(delivery, status=DevelopmentSession.Status.DECLINED)
     if session is None:
         return None
     return registry.Email(

@@ -213,7 +213,7 @@ def profile(request, pk: int):
         expert = selectors.profile_for(pk, request.user)
     except ExpertProfile.DoesNotExist:
         raise Http404 from None
-    form = ContactForm(profile=expert, about=request.GET.get("about", ""))
+    form = ContactForm(profile=expert, about=querystring.text_param(request.GET, "about"))
     return render(request, "experts/profile.html", _profile_context(request, expert, form))
 
 

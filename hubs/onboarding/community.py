@@ -122,8 +122,8 @@ def community_setup(
             community = Community.objects.create(pk=1, name=name, contact_email=contact)
         elif community.name != name:
             raise SetupRefused(
-                f"This install is already set up for “{community.name}”. To rename it, change "
-                "the name in the admin site (Community); nothing was changed."
+                f"This install is already set up for “{community.name}”. To rename it, the "
+                "coordinator changes it at /coordinator/community/; nothing was changed."
             )
         elif contact_email is not None and community.contact_email != contact:
             community.contact_email = contact

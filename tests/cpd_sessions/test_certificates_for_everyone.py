@@ -109,3 +109,13 @@ def test_nobody_present_yet_says_so(client, personas):
         reverse("cpd_sessions:certificates_send", args=[session.pk]), follow=True
     ).content.decode()
     assert "Nobody is marked present yet" in page
+
+
+def test_someone_their_school_removed_is_not_emailed_a_certificate(
+    personas, ran, mailoutbox, django_capture_on_commit_callbacks
+):
+    type(personas.outsider).objects.filter(pk=personas.outsider.pk).update(is_active=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        issued = certificates.certificates_issue(session=ran, by=personas.colleague)
+    assert issued.sent == 1
+    assert [m.to for m in mailoutbox] == [[personas.owner.email]]

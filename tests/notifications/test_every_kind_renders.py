@@ -218,7 +218,7 @@ def _data_export(kind: str) -> Delivery:
 
 def _proposal(kind: str) -> Delivery:
     status = (
-        DevelopmentSession.Status.CANCELLED
+        DevelopmentSession.Status.DECLINED
         if kind == "proposal_declined"
         else DevelopmentSession.Status.PROPOSED
     )

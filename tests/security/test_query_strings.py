@@ -17,6 +17,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
+from experts.models import ExpertProfile
 from tests.experts.factories import ExpertProfileFactory
 from tests.hubs.test_admin import with_totp
 from tests.portfolios.factories import NeedFactory
@@ -62,6 +63,8 @@ TARGETS = [
     ("portfolios/views.py", "owner", "/portfolio/log/new/", ["goal"]),
     ("portfolios/views.py", "owner", "/portfolio/", ["page"]),
     ("termly/admin.py", "admin", "digest-preview", ["person"]),
+    ("experts/views.py", "owner", "a-profile", ["about"]),
+    ("cpd_sessions/views.py", "coordinator", "/sessions/new/", ["kind", "scope", "hub", "network"]),
 ]  # fmt: skip
 
 
@@ -70,6 +73,8 @@ def url_of(name: str, personas) -> str:
         return reverse("coordination:school_dashboard", args=[personas.school.urn])
     if name == "digest-preview":
         return reverse("admin:notifications_digest_preview")
+    if name == "a-profile":
+        return ExpertProfile.objects.get(user=personas.outsider).get_absolute_url()
     return name
 
 

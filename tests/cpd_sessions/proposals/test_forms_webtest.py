@@ -117,12 +117,35 @@ def test_the_coordinator_declines_a_proposal_and_the_proposer_is_emailed_why(
         done = form.submit().follow()
     assert f"{personas.owner.full_name} has been emailed your reason" in messages_on(done)
     session.refresh_from_db()
-    assert session.status == "cancelled"
+    assert session.status == "declined"
     assert session.cancel_reason == "We already have two sessions on this in the spring term."
     [sent] = [m for m in mail.outbox if m.subject.startswith("Not published")]
     assert sent.to == [personas.owner.email]
     assert "two sessions on this in the spring term" in sent.body
     assert "two sessions on this in the spring term" in sent.alternatives[0][0]
+
+
+def test_a_declined_proposal_and_its_reason_stay_with_the_proposer(app, personas):
+    """The reason is for the colleague who proposed it: a declined proposal was never
+    published, so the audience it was meant for does not see it (it is not 'cancelled')."""
+    session = SessionFactory(status=PROPOSED, proposed_by=personas.owner, leads=[personas.owner])
+    proposals.proposal_decline(session=session, by=personas.coordinator, reason="Not-for-others")
+    app.sign_in(personas.colleague).get(session.get_absolute_url(), status=404)
+    assert "Not-for-others" not in app.get("/sessions/").text
+    mine = app.sign_in(personas.owner).get(session.get_absolute_url())
+    assert "This proposal was declined: Not-for-others" in text_of(mine)
+    assert "Change details" not in text_of(mine)
+
+
+def test_the_hub_lead_may_change_a_proposal_for_their_hub_before_publishing(app, personas, leads):
+    hub, _ = leads
+    session = SessionFactory(
+        status=PROPOSED, proposed_by=personas.owner, leads=[personas.owner], scope="hub", hub=hub
+    )
+    queue = app.sign_in(personas.colleague).get("/sessions/proposals/")
+    edit = queue.click(href=f"/sessions/{session.pk}/edit/", index=0)
+    assert edit.status_code == 200
+    app.sign_in(personas.other_hub_lead).get(f"/sessions/{session.pk}/edit/", status=404)
 
 
 def test_declining_without_a_reason_says_so_and_changes_nothing(app, personas):
