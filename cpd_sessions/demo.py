@@ -21,6 +21,7 @@ from hubs.models import Hub, School, SubjectNetwork, Term, User
 
 from . import services
 from .models import (
+    Apology,
     Booking,
     Consultant,
     CpdBudget,
@@ -354,7 +355,14 @@ def seed() -> None:
     # Bookings: confirmed places, a full peer visit with a waitlist, the consultant day.
     _book(sessions["Hinge questions that show who has understood"], [teacher, *staff[10:20]])
     _book(sessions["Retrieval practice in five minutes a lesson"], [teacher, *staff[20:45]])
-    _book(sessions["Maths mastery twilights: bar modelling"], staff[12:22])
+    twilights = sessions["Maths mastery twilights: bar modelling"]
+    _book(twilights, staff[12:22])
+    # Apologies for one meeting of a series: a colleague will miss the last twilight and keeps
+    # her place for the others (the lead, expert@demo.test, sees it on the register).
+    last = twilights.dates.order_by("start").last()
+    away = Booking.objects.filter(session=twilights, user=staff[12]).first()
+    if last is not None and away is not None and twilights.dates.count() > 1:
+        Apology.objects.get_or_create(booking=away, date=last)
     # The teacher books the peer visit first: the release she has approved is for a held seat.
     _book(sessions["Observe calm routines at Hollins Park"], [teacher, *staff[30:37]])
     _book(sessions["Metacognition with an EEF-trained consultant"], staff[0:9])

@@ -4,7 +4,14 @@ import pytest
 from django.core.management import call_command
 
 from cpd_sessions import selectors
-from cpd_sessions.models import Booking, BudgetEntry, DevelopmentSession, Feedback, ReleaseRequest
+from cpd_sessions.models import (
+    Apology,
+    Booking,
+    BudgetEntry,
+    DevelopmentSession,
+    Feedback,
+    ReleaseRequest,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -16,6 +23,7 @@ def snapshot():
         ReleaseRequest.objects.count(),
         Feedback.objects.count(),
         sorted(DevelopmentSession.objects.values_list("title", "join_link")),
+        sorted(Apology.objects.values_list("booking_id", "date_id")),
     )
 
 
@@ -34,6 +42,11 @@ def test_seed_demo_adds_sessions_of_every_kind_and_is_idempotent():
         decision="approved", decided_by__email="leader@demo.test"
     ).exists()
     assert Feedback.objects.exists()
+    # A colleague sends apologies for one meeting of the maths twilights, place kept.
+    [apology] = Apology.objects.select_related("booking__session")
+    assert apology.booking.session.title == "Maths mastery twilights: bar modelling"
+    assert apology.booking.status == "confirmed"
+    assert DevelopmentSession.objects.filter(status="proposed").exists()  # for the queue
 
 
 def test_the_demo_ledger_charges_only_confirmed_places():
