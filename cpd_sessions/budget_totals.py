@@ -28,6 +28,19 @@ def has_budget(user: User, academic_year: str) -> bool:
     return CpdBudget.objects.filter(SET, user=user, academic_year=academic_year).exists()
 
 
+def with_budget(pairs: Iterable[tuple[int, str]]) -> set[tuple[int, str]]:
+    """Which of these (person id, academic year) pairs have a budget set: one query."""
+    pairs = set(pairs)
+    if not pairs:
+        return set()
+    found = CpdBudget.objects.filter(
+        SET,
+        user_id__in={user_id for user_id, _ in pairs},
+        academic_year__in={year for _, year in pairs},
+    ).values_list("user_id", "academic_year")
+    return set(found) & pairs
+
+
 @dataclass
 class SchoolTotals:
     school: School

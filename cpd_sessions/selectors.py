@@ -335,17 +335,15 @@ def budgets_by_user(
     return found
 
 
-def approval_effects(releases: list[ReleaseRequest]) -> dict:
+def approval_effects(releases: list[ReleaseRequest]) -> None:
     """
     What each approval would do, for the leader deciding: sets ``r.budget`` (allocated, spent,
-    remaining or None when no budget is set), ``r.remaining_after`` and ``r.over_by`` on each
-    request, and returns the totals per school (allocated, spent, remaining, asked). Two queries.
+    remaining or None when no budget is set), ``r.spent``, ``r.remaining_after`` and ``r.over_by``
+    on each request. Two queries. (The school's totals are ``budget_totals.school_totals``.)
     """
     keys = {(r.booking.user_id, r.booking.session.academic_year) for r in releases}
     budgets = budgets_by_user({k[0] for k in keys}, {k[1] for k in keys})
     spent = _spent_by({k[0] for k in keys}, {k[1] for k in keys})
-    schools: dict[int, dict] = {}
-    counted: set[tuple[int, str]] = set()
     zero = Decimal("0.00")
     for r in releases:
         key = (r.booking.user_id, r.booking.session.academic_year)
@@ -360,28 +358,6 @@ def approval_effects(releases: list[ReleaseRequest]) -> dict:
             r.over_by = max(-r.remaining_after, zero) if pending else zero
         else:
             r.remaining_after, r.over_by = None, zero
-        school = r.booking.user.school
-        row = schools.setdefault(
-            school.pk if school else 0,
-            {
-                "school": school,
-                "allocated": zero,
-                "spent": zero,
-                "remaining": zero,
-                "asked": zero,
-            },
-        )
-        if pending:
-            row["asked"] += r.total_cost
-        if key not in counted:
-            counted.add(key)
-            row["spent"] += r.spent
-            if budget is not None:
-                row["allocated"] += budget.allocated
-        row["remaining"] = row["allocated"] - row["spent"]
-    for row in schools.values():
-        row["remaining_after"] = row["remaining"] - row["asked"]
-    return {"schools": list(schools.values())}
 
 
 def school_shares(leader: User) -> list[tuple[DevelopmentSession, Share]]:

@@ -519,10 +519,13 @@ def approvals_bulk(request):
         count = len(result.approved)
         if count:
             messages.success(request, f"Approved {count} request{'s' if count != 1 else ''}.")
+        budgeted = budget_totals.with_budget(
+            (r.booking.user_id, r.booking.session.academic_year) for r in result.approved
+        )
         unbudgeted = [
             r
             for r in result.approved
-            if not budget_totals.has_budget(r.booking.user, r.booking.session.academic_year)
+            if (r.booking.user_id, r.booking.session.academic_year) not in budgeted
         ]
         if unbudgeted:
             names = ", ".join(r.booking.user.full_name for r in unbudgeted)

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from cpd_sessions import budget_totals, selectors, services
-from cpd_sessions.models import ReleaseRequest
+from cpd_sessions.models import CpdBudget, ReleaseRequest
 
 from .factories import SessionFactory, book, london, release_data
 
@@ -136,3 +136,15 @@ def test_school_totals_cost_the_same_with_one_school_and_many_people(
         (total,) = budget_totals.school_totals([personas.school.pk], year)
     assert total.spent == total.spent_unbudgeted == Decimal("770.00")
     assert selectors.budget_spent(person.pk, year) == Decimal("192.50")
+
+
+def test_which_people_have_a_budget_is_one_query_however_many(personas, django_assert_num_queries):
+    year = "2026/27"
+    CpdBudget.objects.create(user=personas.owner, academic_year=year, set_by=personas.leader)
+    CpdBudget.objects.create(user=personas.colleague, academic_year=year, allocated=0)  # not set
+    pairs = [(personas.owner.pk, year), (personas.colleague.pk, year), (personas.leader.pk, year)]
+    with django_assert_num_queries(1):
+        found = budget_totals.with_budget(pairs)
+    assert found == {(personas.owner.pk, year)}
+    with django_assert_num_queries(0):
+        assert budget_totals.with_budget([]) == set()
