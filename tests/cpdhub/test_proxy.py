@@ -224,3 +224,21 @@ def test_the_client_address_allauth_and_our_limits_use(settings, proxies, expect
     request.user = type("Anonymous", (), {"is_authenticated": False})()
     assert get_adapter().get_client_ip(request) == expected
     assert client_key("directory", request) == f"ip:{expected}"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_web_s_health_check_passes_with_the_site_s_own_host_names(
+    live_server, settings, monkeypatch
+):
+    """The container's health check asks /healthz as the proxy would, with a host name web
+    accepts: a production ALLOWED_HOSTS without 127.0.0.1 would answer it 400 otherwise."""
+    settings.ALLOWED_HOSTS = ["cpd.example.org"]
+    check = SERVICES["web"]["healthcheck"]["test"]
+    assert check[:3] == ["CMD", "python", "-c"]
+    code = check[3].replace("http://127.0.0.1:8000", live_server.url)
+    assert code != check[3]
+    monkeypatch.setenv("ALLOWED_HOSTS", "cpd.example.org,www.cpd.example.org")
+    exec(compile(code, "healthcheck", "exec"), {})  # noqa: S102 -- the compose file's own command
+    monkeypatch.setenv("ALLOWED_HOSTS", "")
+    with pytest.raises(Exception, match="400"):  # 'localhost' is not one of the site's names
+        exec(compile(code, "healthcheck", "exec"), {})  # noqa: S102 -- the same command
