@@ -41,7 +41,7 @@ def test_the_coordinator_publishes_and_declines_from_the_queue(page, demo, width
     page.get_by_label("Why not?").locator("visible=true").fill("We have one in the spring.")
     page.get_by_role("button", name="Decline with this reason").locator("visible=true").click()
     assert page.get_by_text("is declined").is_visible()
-    assert DevelopmentSession.objects.get(pk=second.pk).status == "cancelled"
+    assert DevelopmentSession.objects.get(pk=second.pk).status == "declined"
 
     page.get_by_role("button", name=f"Publish “{waiting.title}”").click()
     assert page.get_by_text("is published: colleagues can book it now").is_visible()
