@@ -35,10 +35,11 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
+from cpdhub.academic_year import current_academic_year  # noqa: E402
 from experts.models import ExpertiseArea  # noqa: E402
 from hubs.models import Phase, User  # noqa: E402
 from portfolios import selectors  # noqa: E402
-from portfolios.models import Goal, Need, current_academic_year  # noqa: E402
+from portfolios.models import Goal, Need  # noqa: E402
 
 PEOPLE = int(os.environ.get("BENCH_PEOPLE", "40"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))

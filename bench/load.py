@@ -106,9 +106,10 @@ def setup() -> None:
     from django.utils import timezone  # noqa: PLC0415 -- idem
 
     from cpd_sessions.models import DevelopmentSession, SessionDate  # noqa: PLC0415 -- idem
+    from cpdhub.academic_year import current_academic_year  # noqa: PLC0415
     from experts import models as experts  # noqa: PLC0415 -- idem
     from hubs.models import COORDINATORS_GROUP, Hub, School, User  # noqa: PLC0415 -- idem
-    from portfolios.models import Entry, Goal, Need, current_academic_year  # noqa: PLC0415
+    from portfolios.models import Entry, Goal, Need  # noqa: PLC0415
 
     ContactRequest, ExpertiseArea = experts.ContactRequest, experts.ExpertiseArea
     ExpertProfile, SearchWord = experts.ExpertProfile, experts.SearchWord

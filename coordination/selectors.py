@@ -38,13 +38,13 @@ from django.utils import timezone
 from cpd_sessions.models import Attendance, Booking, DevelopmentSession, Feedback, ReleaseRequest
 from cpd_sessions.selectors import booking_of_hub, booking_of_schools, booking_school
 from cpdhub import querystring
+from cpdhub.academic_year import academic_year_of, year_dates
 from experts.models import ExpertiseArea, ProfileArea, term_window_start
 from experts.selectors import stale_profiles
-from hubs.academic_year import academic_year_of
 from hubs.models import Hub, School, SchoolDomain, SubjectNetwork, Term, User
 from hubs.selectors import lone_ranger_summary
 from notifications.models import Delivery
-from portfolios.models import Entry, ImpactFollowUp, Need, year_bounds
+from portfolios.models import Entry, ImpactFollowUp, Need
 
 from .emails import INTRODUCTION_KEY_PREFIX
 from .emails import KIND as INTRODUCTION
@@ -69,11 +69,11 @@ class Filters:
 
     @property
     def start(self) -> datetime.date:
-        return self.term.start if self.term else year_bounds(self.year)[0]
+        return self.term.start if self.term else year_dates(self.year)[0]
 
     @property
     def end(self) -> datetime.date:
-        return self.term.end if self.term else year_bounds(self.year)[1]
+        return self.term.end if self.term else year_dates(self.year)[1]
 
     @property
     def period(self) -> str:
@@ -109,7 +109,7 @@ def filters_from(params, *, with_hubs: bool = True, only_hubs: list[int] | None 
     years = list(range(this_year - 3, this_year + 1))
     if year not in years:
         year = this_year
-    start, end = year_bounds(year)
+    start, end = year_dates(year)
     today = timezone.localdate()
     # One query for the year's terms and for the current and next term (setting up).
     known = list(Term.objects.filter(end__gte=min(start, today)).order_by("start"))

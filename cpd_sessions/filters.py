@@ -4,10 +4,10 @@ import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q
 
+from cpdhub.shared_cache import shared
 from cpdhub.singleline import SingleLineFilter
 from experts.models import ExpertiseArea
 from hubs.models import Hub, SubjectNetwork
-from hubs.shared_cache import shared
 
 from . import suitability
 from .models import DevelopmentSession

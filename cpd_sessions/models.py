@@ -20,9 +20,9 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from cpdhub.academic_year import academic_year_label, validate_year_label
 from cpdhub.singleline import SingleLineCharField
 from experts.models import ExpertiseArea
-from hubs.academic_year import academic_year_label, validate_year_label
 from hubs.models import Hub, Phase, School, Subject, SubjectNetwork, User
 
 MONEY = {"max_digits": 9, "decimal_places": 2, "default": Decimal("0.00")}

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from hubs.paging import page_of
+from cpdhub.paging import page_of
 
 from . import permissions, proposals, services
 from .forms import DeclineProposalForm

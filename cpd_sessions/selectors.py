@@ -27,8 +27,8 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
+from cpdhub.academic_year import academic_year_label, academic_year_of, parse_year_label
 from experts.models import ExpertiseArea, ExpertProfile
-from hubs.academic_year import academic_year_label, academic_year_of, parse_year_label
 from hubs.models import Hub, School, SubjectNetwork, User
 from hubs.selectors import count_per_row
 

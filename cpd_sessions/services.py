@@ -21,8 +21,8 @@ from django.db import models, transaction
 from django.db.models import Max, Q, Sum
 from django.utils import timezone
 
+from cpdhub.academic_year import validate_year_label
 from cpdhub.erasure import names_of, scrub_text
-from hubs.academic_year import validate_year_label
 from hubs.models import User
 
 from . import lifecycle, permissions, selectors, tasks

@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from hubs.academic_year import academic_year_label
+from cpdhub.academic_year import academic_year_label
 from hubs.models import COORDINATORS_GROUP, SubjectNetwork, Term, User
 from notifications import registry
 from notifications.kinds import Category

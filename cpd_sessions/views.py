@@ -19,9 +19,9 @@ from django.views.decorators.http import require_POST
 
 from cpdhub import csvsafe
 from cpdhub import querystring as cpdhub_querystring
+from cpdhub.academic_year import parse_year_label, year_label
+from cpdhub.paging import page_of
 from experts.models import ExpertiseArea
-from hubs.academic_year import parse_year_label, year_label
-from hubs.paging import page_of
 
 from . import (
     apologies,

@@ -18,8 +18,9 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
+from cpdhub.academic_year import academic_year_of
+
 from . import models, services
-from .academic_year import academic_year_of
 from .models import (
     COORDINATORS_GROUP,
     Hub,

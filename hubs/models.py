@@ -23,9 +23,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 
+from cpdhub.academic_year import academic_year_label
 from cpdhub.singleline import SingleLineCharField
 
-from .academic_year import academic_year_label
 from .constraints import NonOverlappingDateRange
 from .domains import domain_refusal
 from .domains import normalise as normalise_domain

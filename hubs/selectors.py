@@ -28,6 +28,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce, Concat, Greatest, Least
 from django.utils import timezone
 
+from cpdhub.shared_cache import shared
 from notifications.models import Delivery
 
 from .models import (
@@ -41,7 +42,6 @@ from .models import (
     User,
     UserResponsibility,
 )
-from .shared_cache import shared
 
 
 def count_per_row(queryset: QuerySet, group_by: str, counted: str = "*") -> Coalesce:
@@ -240,7 +240,7 @@ def community_context() -> dict[str, str]:
 
 @shared("terms", depends_on=(Term,))
 def all_terms() -> list[Term]:
-    """Every term, by date: a few a year, the same for everyone, cached (hubs/shared_cache.py)."""
+    """Every term, by date: a few a year, the same for everyone, cached (cpdhub/shared_cache.py)."""
     return list(Term.objects.order_by("start"))
 
 

@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
 from cpdhub import querystring
+from cpdhub.paging import page_of
 from cpdhub.ratelimit import limited
 
 from . import permissions, selectors, services
@@ -24,7 +25,6 @@ from .forms import (
     SchoolDomainForm,
 )
 from .models import Hub, Invitation, Responsibility, School, SchoolDomain, SubjectNetwork, User
-from .paging import page_of
 
 
 def _get_or_404(selector, **kwargs):

@@ -16,20 +16,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from cpd_sessions.models import DevelopmentSession
+from cpdhub.academic_year import academic_year_of
 from cpdhub.words import in_sentence
 from experts.models import ExpertiseArea, ExpertProfile, ProfileArea
 from experts.search import refresh_documents
 from hubs.models import User
 
-from .models import (
-    FOLLOW_UP_AFTER,
-    Entry,
-    Goal,
-    GoalReview,
-    ImpactFollowUp,
-    Need,
-    academic_year_of,
-)
+from .models import FOLLOW_UP_AFTER, Entry, Goal, GoalReview, ImpactFollowUp, Need
 
 TEACHER_GOALS = [
     # title, areas, source, status, success criteria, share with leader

@@ -13,10 +13,11 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
 
+from cpdhub.academic_year import year_label
 from hubs.selectors import community_details
 from notifications.rendering import absolute_url
 
-from .models import ImpactFollowUp, year_label
+from .models import ImpactFollowUp
 
 FORMAT_VERSION = 1
 

@@ -5,22 +5,13 @@ from decimal import Decimal
 from django import forms
 from django.utils import timezone
 
+from cpdhub.academic_year import current_academic_year, year_label
 from cpdhub.textbounds import worded_limits
 from experts.models import ExpertiseArea
 from hubs.models import User
 
 from .files import ALLOWED, ALLOWED_LABEL, MAX_ATTACHMENT_BYTES, check_attachment
-from .models import (
-    GOAL_TEXT_MAX,
-    MAX_HOURS,
-    STATEMENT_MAX,
-    Entry,
-    Goal,
-    ImpactFollowUp,
-    Need,
-    current_academic_year,
-    year_label,
-)
+from .models import GOAL_TEXT_MAX, MAX_HOURS, STATEMENT_MAX, Entry, Goal, ImpactFollowUp, Need
 from .services import goal_year_errors
 
 

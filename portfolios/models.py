@@ -18,10 +18,10 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from cpdhub.academic_year import academic_year_of, year_label
 from cpdhub.singleline import SingleLineCharField
 from cpdhub.textbounds import length_check
 from experts.models import ExpertiseArea
-from hubs.academic_year import academic_year_of, year_label
 
 MAX_HOURS = Decimal(100)
 FOLLOW_UP_AFTER = datetime.timedelta(days=42)  # "six weeks after an entry"
@@ -32,15 +32,6 @@ ENTRY_TEXT_MAX = 5_000  # what I learned, will try, the impacts, the evidence, a
 LINKS_MAX = 2_000
 NEED_TEXT_MAX = 2_000
 STATEMENT_MAX = 20_000
-
-
-def current_academic_year(today: datetime.date | None = None) -> int:
-    return academic_year_of(today or timezone.localdate())
-
-
-def year_bounds(year: int) -> tuple[datetime.date, datetime.date]:
-    """First and last day of an academic year (1 August to 31 July)."""
-    return datetime.date(year, 8, 1), datetime.date(year + 1, 7, 31)
 
 
 class Goal(models.Model):

@@ -29,22 +29,12 @@ from django.utils import timezone
 
 from cpd_sessions import selectors as session_selectors
 from cpd_sessions.models import CpdBudget, DevelopmentSession
+from cpdhub.academic_year import current_academic_year, year_dates, year_label
 from experts.models import ExpertiseArea, ExpertProfile, ProfileArea, term_window_start
 from hubs.models import School, User
 from hubs.selectors import count_per_row
 
-from .models import (
-    Entry,
-    EntryAttachment,
-    Goal,
-    GoalReview,
-    ImpactFollowUp,
-    Need,
-    Statement,
-    current_academic_year,
-    year_bounds,
-    year_label,
-)
+from .models import Entry, EntryAttachment, Goal, GoalReview, ImpactFollowUp, Need, Statement
 
 ZERO_HOURS = Decimal("0.00")
 
@@ -242,7 +232,7 @@ def portfolio_home(user: User, today: datetime.date | None = None) -> Portfolio:
     titles), due follow-ups; and the sessions and recordings suggested for them (three).
     """
     year = current_academic_year(today)
-    start, end = year_bounds(year)
+    start, end = year_dates(year)
     year_entries = Entry.objects.filter(owner=user, date__range=(start, end))
     hours = (
         year_entries.order_by()
@@ -355,7 +345,7 @@ def impact_this_year(school_ids=None, today: datetime.date | None = None) -> Imp
     """For a CPD leader's schools (or, with None, the whole community): the year's log in
     hours and entries, and the six-week follow-ups by the level of impact they report."""
     year = current_academic_year(today)
-    start, end = year_bounds(year)
+    start, end = year_dates(year)
     entries = Entry.objects.filter(date__range=(start, end), owner__is_active=True)
     if school_ids is not None:
         entries = entries.filter(owner__school_id__in=list(school_ids))
@@ -635,7 +625,7 @@ class YearInReview:
 
 
 def year_in_review(user: User, year: int) -> YearInReview:
-    start, end = year_bounds(year)
+    start, end = year_dates(year)
     entries = list(
         Entry.objects.filter(owner=user, date__range=(start, end))
         .select_related("follow_up")

@@ -14,6 +14,7 @@ from django.db.models import Sum
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
+from cpdhub.academic_year import academic_year_of, year_dates, year_label
 from experts.models import ExpertiseArea
 from hubs.models import User
 
@@ -27,9 +28,6 @@ from .models import (
     ImpactFollowUp,
     Need,
     Statement,
-    academic_year_of,
-    year_bounds,
-    year_label,
 )
 
 GOAL_FIELDS = {
@@ -120,7 +118,7 @@ def goal_update(
         setattr(goal, name, value)
     goal.full_clean(exclude=["owner"])
     if "academic_year" in fields:
-        clash = goal.entries.exclude(date__range=year_bounds(goal.academic_year)).first()
+        clash = goal.entries.exclude(date__range=year_dates(goal.academic_year)).first()
         if clash is not None:
             raise ValidationError(
                 {

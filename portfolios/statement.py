@@ -10,10 +10,11 @@ from decimal import Decimal
 
 from django.template import Context
 
+from cpdhub.academic_year import year_label
 from cpdhub.words import in_sentence
 from notifications.rendering import text_engine
 
-from .models import Entry, Goal, ImpactFollowUp, year_label
+from .models import Entry, Goal, ImpactFollowUp
 from .selectors import YearInReview
 
 

@@ -17,9 +17,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from cpdhub.academic_year import current_academic_year, year_label
+from cpdhub.paging import page_of
 from cpdhub.querystring import id_param
 from cpdhub.words import in_sentence
-from hubs.paging import page_of
 
 from . import permissions, selectors, services
 from .export import portfolio_as_data, portfolio_zip
@@ -32,16 +33,7 @@ from .forms import (
     ReviewForm,
     StatementForm,
 )
-from .models import (
-    FIRST_YEAR,
-    Entry,
-    EntryAttachment,
-    Goal,
-    ImpactFollowUp,
-    Need,
-    current_academic_year,
-    year_label,
-)
+from .models import FIRST_YEAR, Entry, EntryAttachment, Goal, ImpactFollowUp, Need
 from .statement import draft
 
 ENTRIES_PER_PAGE = 25

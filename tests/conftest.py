@@ -153,7 +153,7 @@ def count_queries(client):
     (QueryCount)."""
 
     def run(url: str) -> QueryCount:
-        # Once first, so what is the same for everyone is in the cache (hubs/shared_cache.py):
+        # Once first, so what is the same for everyone is in the cache (cpdhub/shared_cache.py):
         # the count is that of every later request, not of the one after a change.
         client.get(url)
         with CaptureQueriesContext(connection) as ctx:

@@ -5,9 +5,9 @@ import pytest
 from django.urls import reverse
 
 from cpd_sessions.models import CpdBudget
+from cpdhub.academic_year import current_academic_year, year_label
 from experts.models import ExpertiseArea
 from hubs.models import Phase, Subject
-from portfolios.models import current_academic_year, year_label
 from tests.cpd_sessions.factories import SessionFactory, book, london
 from tests.experts.factories import ExpertProfileFactory, offer
 from tests.factories import SubjectNetworkFactory, TermFactory, UserFactory

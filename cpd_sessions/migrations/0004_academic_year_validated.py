@@ -2,7 +2,7 @@
 
 from django.db import migrations, models
 
-import hubs.academic_year
+import cpdhub.academic_year
 
 
 class Migration(migrations.Migration):
@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
             model_name="budgetentry",
             name="academic_year",
             field=models.CharField(
-                max_length=7, validators=[hubs.academic_year.validate_year_label]
+                max_length=7, validators=[cpdhub.academic_year.validate_year_label]
             ),
         ),
         migrations.AlterField(
@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
             field=models.CharField(
                 help_text="For example 2026/27.",
                 max_length=7,
-                validators=[hubs.academic_year.validate_year_label],
+                validators=[cpdhub.academic_year.validate_year_label],
             ),
         ),
     ]

@@ -11,9 +11,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from cpdhub.paging import page_of
+
 from .. import permissions
 from ..models import Hub, ImportJob, School, User
-from ..paging import page_of
 from .files import ImportFileError
 from .forms import GiasUploadForm, StaffUploadForm, parse_hub_by_la
 from .jobs import import_job_confirm, import_job_progress, import_job_start

@@ -5,7 +5,7 @@ from django import template
 from django.template.defaultfilters import linebreaksbr
 from django.utils.html import format_html, format_html_join
 
-from hubs.academic_year import year_label as _year_label
+from cpdhub.academic_year import year_label as _year_label
 
 from .. import selectors
 

@@ -14,12 +14,13 @@ from django.urls import reverse
 
 from cpd_sessions.demo import seed as seed_sessions
 from cpd_sessions.models import Booking, DevelopmentSession
+from cpdhub.academic_year import current_academic_year
 from experts.demo import seed as seed_experts
 from experts.models import ExpertProfile
 from hubs.models import School, SubjectNetwork, User
 from notifications.services import unsubscribe_token
 from portfolios.demo import seed as seed_portfolios
-from portfolios.models import Entry, Goal, ImpactFollowUp, Need, current_academic_year
+from portfolios.models import Entry, Goal, ImpactFollowUp, Need
 from termly.links import CONFIRM_SALT
 from tests.factories import InvitationFactory
 from tests.security.test_permission_matrix import MATRIX, PATTERNS, expected

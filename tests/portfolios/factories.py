@@ -4,8 +4,9 @@ from decimal import Decimal
 import factory
 from django.utils import timezone
 
+from cpdhub.academic_year import current_academic_year
 from experts.models import ExpertiseArea
-from portfolios.models import Entry, Goal, ImpactFollowUp, Need, current_academic_year
+from portfolios.models import Entry, Goal, ImpactFollowUp, Need
 from tests.factories import UserFactory
 
 

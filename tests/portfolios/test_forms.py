@@ -8,17 +8,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from cpdhub.academic_year import current_academic_year, year_label
 from experts.models import ExpertiseArea
 from portfolios.files import MAX_ATTACHMENT_BYTES
-from portfolios.models import (
-    Entry,
-    EntryAttachment,
-    Goal,
-    GoalReview,
-    ImpactFollowUp,
-    current_academic_year,
-    year_label,
-)
+from portfolios.models import Entry, EntryAttachment, Goal, GoalReview, ImpactFollowUp
 
 from .factories import EntryFactory, GoalFactory
 

@@ -6,6 +6,7 @@ CSRF token, its fields by name, its own action; files as multipart uploads). See
 import pytest
 from webtest import Upload
 
+from cpdhub.academic_year import current_academic_year
 from experts.models import ExpertiseArea
 from portfolios.models import (
     Entry,
@@ -15,7 +16,6 @@ from portfolios.models import (
     ImpactFollowUp,
     Need,
     Statement,
-    current_academic_year,
 )
 from tests.webtest import form_for, messages_on, text_of
 

@@ -14,9 +14,10 @@ from django.utils import timezone
 from cpd_sessions import selectors as session_selectors
 from cpd_sessions import services as session_services
 from cpd_sessions.models import Booking, CpdBudget, DevelopmentSession
+from cpdhub.academic_year import current_academic_year, year_label
 from experts.models import ExpertiseArea
 from portfolios import selectors
-from portfolios.models import Entry, Goal, ImpactFollowUp, current_academic_year, year_label
+from portfolios.models import Entry, Goal, ImpactFollowUp
 from tests.cpd_sessions.factories import SessionFactory, book, london, release_data
 
 from .factories import GoalFactory, NeedFactory

@@ -12,8 +12,9 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
+from cpdhub.academic_year import current_academic_year, year_label
 from experts.models import ExpertiseArea
-from portfolios.models import ImpactFollowUp, Statement, current_academic_year, year_label
+from portfolios.models import ImpactFollowUp, Statement
 
 from .factories import EntryFactory, GoalFactory, NeedFactory, follow_up_for
 

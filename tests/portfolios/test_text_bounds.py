@@ -4,6 +4,7 @@ would write to, said in words on the form, and held by the database whatever the
 import pytest
 from django.db import IntegrityError, transaction
 
+from cpdhub.academic_year import current_academic_year
 from experts.models import ExpertiseArea
 from portfolios.models import (
     ENTRY_TEXT_MAX,
@@ -16,7 +17,6 @@ from portfolios.models import (
     ImpactFollowUp,
     Need,
     Statement,
-    current_academic_year,
 )
 
 from .factories import EntryFactory, GoalFactory, NeedFactory, follow_up_for

@@ -34,9 +34,9 @@ from cpd_sessions.models import (
     SessionDate,
     SessionMessage,
 )
+from cpdhub.academic_year import academic_year_of
 from experts.models import ERASED_MESSAGE, ContactRequest
 from hubs import services as hub_services
-from hubs.academic_year import academic_year_of
 from hubs.models import Invitation, User
 from notifications.models import Delivery
 from notifications.services import address_hash, address_was_mailed

@@ -48,7 +48,7 @@ TARGETS = [
     ("coordination/views.py", "coordinator", "/coordinator/needs.csv", ["hub", "year", "term"]),
     ("coordination/views.py", "leader", "school-dashboard", ["year", "term", "page"]),
     ("hubs/views.py", "coordinator", "/coordinator/lone-rangers/", ["hub", "page"]),
-    ("hubs/paging.py", "owner", "/hubs/", ["page"]),
+    ("cpdhub/paging.py", "owner", "/hubs/", ["page"]),
     (
         "experts/views.py",
         "owner",

@@ -14,12 +14,13 @@ from django.test import Client
 from django.utils import timezone
 
 from cpd_sessions.models import CalendarFeed
+from cpdhub.academic_year import current_academic_year
 from experts.models import ExpertiseArea
 from experts.services import contact_request_create
 from hubs.models import COORDINATORS_GROUP, ImportJob, School, User
 from hubs.onboarding.uploads import rejected_path
 from notifications.services import unsubscribe_token
-from portfolios.models import EntryAttachment, current_academic_year
+from portfolios.models import EntryAttachment
 from privacy.models import DataExport
 from termly.links import CONFIRM_SALT
 from tests.cpd_sessions.factories import SessionFactory, book, london, release_data

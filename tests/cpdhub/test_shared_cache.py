@@ -1,5 +1,5 @@
 """What is the same for everyone is cached and forgotten when its rows change
-(hubs/shared_cache.py): the community's counts, the terms, the sessions list's filter choices."""
+(cpdhub/shared_cache.py): the community's counts, the terms, the sessions list's filter choices."""
 
 import datetime
 
