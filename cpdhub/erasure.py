@@ -12,11 +12,19 @@ from typing import Any
 ERASED_NAME = "(an erased account)"
 
 
+# How schools write a colleague's name without the first name: "Ms Patel", "Dr. Okafor".
+TITLES = ("Mr", "Mrs", "Ms", "Miss", "Mx", "Dr")
+
+
 def names_of(person) -> list[str]:
-    """The ways a person is named in text: address, full name, "last, first", then last name.
-    Names of two characters or fewer are left alone (they would match inside other words)."""
+    """The ways a person is named in text: address, full name, "last, first", then the last name
+    after a title ("Ms Patel"). A bare last name is not one of them: it would also erase a
+    colleague who shares it. Names of two characters or fewer are left alone (they would match
+    inside other words)."""
     first, last = (person.first_name or "").strip(), (person.last_name or "").strip()
-    candidates = [person.email, f"{first} {last}".strip(), f"{last}, {first}".strip(", "), last]
+    candidates = [person.email, f"{first} {last}".strip(), f"{last}, {first}".strip(", ")]
+    if last:
+        candidates += [f"{title}{dot} {last}" for title in TITLES for dot in ("", ".")]
     seen: list[str] = []
     for name in candidates:
         if name and len(name) > 2 and name.lower() not in (s.lower() for s in seen):
