@@ -59,6 +59,20 @@ class Subject(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    # Names of languages and peoples keep their capital inside a sentence ("teaches English").
+    PROPER_WORDS = frozenset(
+        "Arabic Chinese English French German Greek Italian Japanese Latin Mandarin Polish "
+        "Portuguese Punjabi Russian Spanish Urdu Welsh".split()
+    )
+
+    @property
+    def in_sentence(self) -> str:
+        """The name inside a sentence: "teaches geography", "teaches English", "PSHE and RSE"."""
+        return " ".join(
+            word if word in self.PROPER_WORDS or (len(word) > 1 and word.isupper()) else word.lower()
+            for word in self.name.split()
+        )
+
 
 class Hub(models.Model):
     """A regional hub: a group of schools that meet and learn together."""

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from hubs.models import School, SchoolDomain, Term, User
+from hubs.models import School, SchoolDomain, Subject, Term, User
 from tests.factories import InvitationFactory, SchoolFactory, TermFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -120,3 +120,18 @@ def test_only_one_open_invitation_per_address():
     first.revoked_at = first.created_at
     first.save()
     InvitationFactory(email="gov@gmail.test")
+
+
+@pytest.mark.parametrize(
+    ("name", "in_sentence"),
+    [
+        ("Geography", "geography"),
+        ("English", "English"),
+        ("Modern foreign languages", "modern foreign languages"),
+        ("PSHE and RSE", "PSHE and RSE"),
+        ("Design and technology", "design and technology"),
+    ],
+)
+def test_a_subject_is_written_inside_a_sentence_as_schools_write_it(name, in_sentence):
+    """ "You are the only one who teaches English", never "teaches english" or "pshe and rse"."""
+    assert Subject(name=name).in_sentence == in_sentence
