@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from hubs.models import User
 
-from . import permissions, proposals, services
+from . import permissions, proposals, session_changes
 from .models import DevelopmentSession
 
 MIN_SLOTS, MAX_SLOTS = 2, 12
@@ -94,14 +94,14 @@ def consultant_day_offer(
     for n, ((slot_start, slot_end), fee) in enumerate(zip(times, fees, strict=True), start=1):
         title = _slot_title(fields.get("title", ""), n, len(times), slot_start, slot_end)
         sessions.append(
-            services.session_propose(
+            session_changes.session_propose(
                 by=by, dates=[(slot_start, slot_end)], **(fields | {"title": title, "fee": fee})
             )
         )
     published = permissions.can_publish(by, sessions[0])
     for session in sessions:
         if published:
-            services.session_publish(session=session, by=by)
+            session_changes.session_publish(session=session, by=by)
         else:
             proposals.proposal_notify(session=session)
     return sessions, published

@@ -17,7 +17,7 @@ from hypothesis import given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from cpd_sessions import querystring, services
+from cpd_sessions import querystring, session_changes
 from cpd_sessions.models import Apology, Booking, DevelopmentSession, Feedback, SessionDate
 from cpdhub import querystring as cpdhub_querystring
 from hubs.models import User
@@ -97,7 +97,7 @@ def test_the_service_and_the_database_keep_the_rules_the_admin_could_skip(person
         {"decision_date": start.date()},
     ):
         with pytest.raises(ValidationError):
-            services.session_propose(by=personas.coordinator, dates=dates, **bad)
+            session_changes.session_propose(by=personas.coordinator, dates=dates, **bad)
     assert not DevelopmentSession.objects.exists()
     for name, bad in (
         ("session_minimum_within_capacity", {"capacity": 3, "min_places": 4}),
