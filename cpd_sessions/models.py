@@ -33,8 +33,9 @@ DESCRIPTION_MAX = 5_000
 MATERIALS_MAX = 2_000
 FEEDBACK_TEXT_MAX = 2_000
 CANCEL_REASON_MAX = 300
-# The academic years a budget or ledger row may be for (2026 is 2026/27), as portfolios' goals.
-FIRST_YEAR, LAST_YEAR = 2000, 2100
+# The academic years a budget or ledger row may be for (2026 is 2026/27): those a page accepts
+# (``cpdhub.academic_year.parse_year_label``).
+FIRST_YEAR, LAST_YEAR = 1990, 2100
 
 # Bounds a real school never exceeds (form validators, help texts and CheckConstraints use these).
 MAX_FEE = Decimal("20000.00")  # a consultant's fee for one session

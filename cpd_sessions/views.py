@@ -475,8 +475,8 @@ def _school_totals(leader, rows) -> list:
 
 def _no_budget_warning(person, academic_year: int) -> str:
     return (
-        f"{person.full_name} has no CPD budget set for {year_label(academic_year)}: the cost is charged "
-        "with no budget to check it against. Set their budget on the staff budgets page."
+        f"{person.full_name} has no CPD budget set for {year_label(academic_year)}: the cost is "
+        "charged with no budget to check it against. Set their budget on the staff budgets page."
     )
 
 

@@ -50,14 +50,14 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name="budgetentry",
             constraint=models.CheckConstraint(
-                condition=models.Q(("academic_year__gte", 2000), ("academic_year__lte", 2100)),
+                condition=models.Q(("academic_year__gte", 1990), ("academic_year__lte", 2100)),
                 name="budget_entry_academic_year_range",
             ),
         ),
         migrations.AddConstraint(
             model_name="cpdbudget",
             constraint=models.CheckConstraint(
-                condition=models.Q(("academic_year__gte", 2000), ("academic_year__lte", 2100)),
+                condition=models.Q(("academic_year__gte", 1990), ("academic_year__lte", 2100)),
                 name="budget_academic_year_range",
             ),
         ),
