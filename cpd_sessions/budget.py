@@ -142,13 +142,6 @@ def _set_budgets(
     return budgets, spent
 
 
-def budgets_with_spent(
-    user_ids: set[int], academic_years: set[int]
-) -> dict[tuple[int, int], CpdBudget]:
-    """The budgets set for these people and years, by (person id, year), with ``spent``."""
-    return _set_budgets(user_ids, academic_years)[0]
-
-
 def budget_if_set(user: User, academic_year: int) -> CpdBudget | None:
     """A person's CPD budget for the year with ``spent``, if their CPD leader has set one."""
     budget = CpdBudget.objects.filter(SET, user=user, academic_year=academic_year).first()

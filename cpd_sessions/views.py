@@ -17,8 +17,7 @@ from django.utils.http import urlencode
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
-from cpdhub import csvsafe
-from cpdhub import querystring as cpdhub_querystring
+from cpdhub import csvsafe, querystring
 from cpdhub.academic_year import current_academic_year, parse_year_label, year_label
 from cpdhub.paging import page_of
 from experts.models import ExpertiseArea
@@ -31,7 +30,6 @@ from . import (
     listing,
     permissions,
     proposals,
-    querystring,
     session_changes,
     session_messages,
     session_page,
@@ -60,7 +58,7 @@ from .budget import (
 )
 from .budget import budget_set as set_budget
 from .budget import staff_budgets as staff_budgets_of
-from .filters import SessionFilter
+from .filters import RecordingsQuery, SessionFilter, approvals_query
 from .forms import (
     BudgetForAllForm,
     BudgetForm,
@@ -355,7 +353,7 @@ def cancel_booking(request, pk: int):
 @require_POST
 def attendance(request, pk: int):
     session = _session_or_404(pk, request.user)
-    present = cpdhub_querystring.id_list(request.POST.getlist("present"))
+    present = querystring.id_list(request.POST.getlist("present"))
     try:
         attendance_mark(session=session, by=request.user, present_ids=present)
     except lifecycle.SessionRefused as refusal:
@@ -442,7 +440,7 @@ def feed(request, token: str):
 
 def approvals(request):
     permissions.require_can_see_approvals(request.user)
-    show, q, errors = querystring.approvals_query(request.GET)
+    show, q, errors = approvals_query(request.GET)
     for error in errors:
         messages.error(request, error)
     queue = approvals_search(request.user, show=show, q=q)
@@ -482,7 +480,7 @@ def _no_budget_warning(person, academic_year: int) -> str:
 
 def _back_to_queue(request):
     """Back to the approvals page on the tab and search the leader was on (kept after an error)."""
-    show, q, _ = querystring.approvals_query(request.POST)
+    show, q, _ = approvals_query(request.POST)
     params = {"show": show} | ({"q": q} if q else {})
     return redirect(f"{reverse('cpd_sessions:approvals')}?{urlencode(params)}")
 
@@ -528,7 +526,7 @@ def release_decide(request, pk: int):
 @require_POST
 def approvals_bulk(request):
     permissions.require_can_see_approvals(request.user)
-    ids = cpdhub_querystring.id_list(request.POST.getlist("release"))
+    ids = querystring.id_list(request.POST.getlist("release"))
     chosen = list(approvals_search(request.user, show="pending").filter(pk__in=ids))
     if not chosen:
         messages.error(request, "Tick the requests you want to approve.")
@@ -597,7 +595,7 @@ def budget_set(request, user_id: int):
 
 def recordings(request):
     sessions = listing.recordings(request.user)
-    query = querystring.RecordingsQuery(request.GET)
+    query = RecordingsQuery(request.GET)
     if query.is_valid():
         q, area = query.cleaned_data["q"], query.cleaned_data["area"]
     else:

@@ -17,7 +17,8 @@ from hypothesis import given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from cpd_sessions import querystring, session_changes
+from cpd_sessions import session_changes
+from cpd_sessions.filters import approvals_query
 from cpd_sessions.models import Apology, Booking, DevelopmentSession, Feedback, SessionDate
 from cpdhub import querystring as cpdhub_querystring
 from hubs.models import User
@@ -138,10 +139,10 @@ def test_recordings_query_string_with_a_null_byte_is_a_message_not_a_500(client,
 
 
 def test_approvals_query_is_cleaned_in_one_place():
-    show, q, errors = querystring.approvals_query(QueryDict("q=a%00b&show=all"))
+    show, q, errors = approvals_query(QueryDict("q=a%00b&show=all"))
     assert (show, q) == ("all", "")
     assert errors == ["Null characters are not allowed."]
-    assert querystring.approvals_query(QueryDict("q=+Sam+"))[:2] == ("pending", "Sam")
+    assert approvals_query(QueryDict("q=+Sam+"))[:2] == ("pending", "Sam")
 
 
 def test_approvals_query_string_with_a_null_byte_is_not_a_500(client, personas):

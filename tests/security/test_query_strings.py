@@ -118,7 +118,6 @@ def test_every_module_that_reads_a_query_string_is_fuzzed_here():
                 reading.add(str(path.relative_to(root)))
     guards = {
         "cpdhub/querystring.py",
-        "cpd_sessions/querystring.py",
         # Copies the query string into the page links (escaped there); looks nothing up.
         "hubs/templatetags/paging.py",
         # Reads only ?next=, kept only when url_has_allowed_host_and_scheme says it is this
