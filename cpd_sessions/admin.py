@@ -32,8 +32,8 @@ class ConsultantAdmin(admin.ModelAdmin):
 
 
 # Moving, cancelling or completing a session tells everyone booked and changes their calendar
-# entries (cpd_sessions.services): once a session exists, the admin shows those fields and
-# links to the session's own edit page, which goes through the services.
+# entries (cpd_sessions.session_changes): once a session exists, the admin shows those fields and
+# links to the session's own edit page, which goes through them.
 LIFECYCLE_FIELDS = ["start", "end", "status", "capacity"]
 
 
@@ -125,7 +125,7 @@ class BookingAdmin(admin.ModelAdmin):
     list_filter = ["status"]
     search_fields = ["session__title", "user__email"]
     raw_id_fields = ["session", "user"]
-    # Seats are decided only by cpd_sessions.services; the admin shows, it does not book.
+    # Seats are decided only by cpd_sessions.booking; the admin shows, it does not book.
     readonly_fields = ["session", "user", "status", "waitlist_position"]
     actions = ["export_csv"]
 

@@ -3,7 +3,7 @@ A consultant's day offered as slots for small groups ("if the consultant can com
 6pm then you can divide this up and avoid cover"): one session per slot, each with its own
 small number of places, the consultant's fee for the day shared equally between the slots to
 the penny (the slots' fees add up to the day's fee exactly). Within a slot the fee is then
-shared between the schools taking part as for any session (``selectors.cost_shares``).
+shared between the schools taking part as for any session (``fee_shares.cost_shares``).
 """
 
 from __future__ import annotations

@@ -53,6 +53,13 @@ def id_list(values: list[str]) -> list[int]:
     return [n for n in map(id_param, values) if n is not None]
 
 
+def without_page(params) -> str:
+    """The query string without its page number, for the links to other pages of a list."""
+    params = params.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
 def page_param(params, name: str = "page") -> int:
     """A page number, 1 when absent or not one."""
     return max(id_param(params.get(name)) or 1, 1)
