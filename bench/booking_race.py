@@ -39,7 +39,7 @@ from django.db import connection, transaction  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from cpd_sessions import services  # noqa: E402
+from cpd_sessions.booking import booking_cancel, booking_create  # noqa: E402
 from cpd_sessions.models import Booking, DevelopmentSession, SessionDate  # noqa: E402
 from hubs.models import Hub, School, User  # noqa: E402
 
@@ -133,7 +133,7 @@ def main() -> int:
     connection.close()
     try:
         _, errors, elapsed = run_all(
-            lambda user: services.booking_create(session=session, user=user),
+            lambda user: booking_create(session=session, user=user),
             users,
             args.workers,
         )
@@ -174,7 +174,7 @@ def main() -> int:
                     .order_by("pk")
                     .first()
                 )
-                return services.booking_cancel(booking=holder, by=holder.user)
+                return booking_cancel(booking=holder, by=holder.user)
 
         stop = threading.Event()
         peak = [0]

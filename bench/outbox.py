@@ -48,7 +48,7 @@ from django.test import Client  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from cpd_sessions import services as sessions  # noqa: E402
+from cpd_sessions.booking import booking_create  # noqa: E402
 from cpd_sessions.models import DevelopmentSession, SessionDate  # noqa: E402
 from experts.models import ContactRequest, ExpertProfile  # noqa: E402
 from hubs.models import Hub, School, User  # noqa: E402
@@ -130,7 +130,7 @@ def act(client, action) -> bool:
                 reverse("experts:contact", args=[target.pk]), {"message": "Could I visit?"}
             )
             return response.status_code < 500
-        sessions.booking_create(session=target, user=person)
+        booking_create(session=target, user=person)
         return True
     except Exception as exc:  # what a user would have seen as a 500
         print(f"  error: {type(exc).__name__}: {exc}", flush=True)

@@ -35,8 +35,8 @@ from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
 
+from cpd_sessions.fee_shares import booking_of_hub, booking_of_schools, booking_school
 from cpd_sessions.models import Attendance, Booking, DevelopmentSession, Feedback, ReleaseRequest
-from cpd_sessions.selectors import booking_of_hub, booking_of_schools, booking_school
 from cpdhub import querystring
 from cpdhub.academic_year import academic_year_of, year_dates
 from experts.models import ExpertiseArea, ProfileArea, term_window_start

@@ -7,7 +7,7 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from cpd_sessions import services as session_services
+from cpd_sessions import lifecycle, session_changes
 from cpd_sessions.models import DevelopmentSession
 from cpdhub.words import in_sentence
 from experts.models import ExpertiseArea, ExpertProfile
@@ -101,7 +101,7 @@ def commission(*, area: ExpertiseArea, school_names: list[str], by) -> Developme
         "schools that take part. Choose the consultant, fee and date, write the description "
         "colleagues will read, then publish."
     )
-    session = session_services.session_propose(
+    session = session_changes.session_propose(
         by=by,
         dates=[(start, start + datetime.timedelta(hours=3))],
         title=f"{area.name}: a consultant-led session",
@@ -134,7 +134,7 @@ def commission_check_publishable(*, session: DevelopmentSession) -> None:
         return
     description = session.description.strip()
     if not description or description == commissioned.placeholder.strip():
-        raise session_services.SessionRefused(COMMISSION_DESCRIPTION_RULE)
+        raise lifecycle.SessionRefused(COMMISSION_DESCRIPTION_RULE)
 
 
 def commission_tell_needs(*, session: DevelopmentSession) -> int:

@@ -5,9 +5,12 @@ from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html
 
+from cpdhub import querystring
+from cpdhub.academic_year import parse_year_label, year_label
+from cpdhub.singleline import SingleLineFormField
 from hubs.models import User
 
-from . import exports, services
+from . import exports, session_changes
 from .lifecycle import SessionRefused
 from .models import (
     Attendance,
@@ -29,8 +32,8 @@ class ConsultantAdmin(admin.ModelAdmin):
 
 
 # Moving, cancelling or completing a session tells everyone booked and changes their calendar
-# entries (cpd_sessions.services): once a session exists, the admin shows those fields and
-# links to the session's own edit page, which goes through the services.
+# entries (cpd_sessions.session_changes): once a session exists, the admin shows those fields and
+# links to the session's own edit page, which goes through them.
 LIFECYCLE_FIELDS = ["start", "end", "status", "capacity"]
 
 
@@ -92,12 +95,12 @@ class DevelopmentSessionAdmin(admin.ModelAdmin):
 
     @admin.action(description="Publish the selected proposed sessions")
     def publish_proposed(self, request, queryset):
-        """Each through ``services.session_publish``: its permission and lifecycle rules."""
+        """Each through ``session_changes.session_publish``: its permission and lifecycle rules."""
         published, refused = 0, []
         skipped = queryset.exclude(status=DevelopmentSession.Status.PROPOSED).count()
         for session in queryset.filter(status=DevelopmentSession.Status.PROPOSED):
             try:
-                services.session_publish(session=session, by=request.user)
+                session_changes.session_publish(session=session, by=request.user)
             except (SessionRefused, PermissionDenied) as error:
                 refused.append(f"“{session.title}”: {error}")
             else:
@@ -122,7 +125,7 @@ class BookingAdmin(admin.ModelAdmin):
     list_filter = ["status"]
     search_fields = ["session__title", "user__email"]
     raw_id_fields = ["session", "user"]
-    # Seats are decided only by cpd_sessions.services; the admin shows, it does not book.
+    # Seats are decided only by cpd_sessions.booking; the admin shows, it does not book.
     readonly_fields = ["session", "user", "status", "waitlist_position"]
     actions = ["export_csv"]
 
@@ -149,18 +152,69 @@ class ReleaseRequestAdmin(admin.ModelAdmin):
         return False
 
 
+# The academic year is stored as its first calendar year (2026) and shown and typed in the admin
+# as schools write it ("2026/27"), as on every other page.
+
+
+class AcademicYearField(SingleLineFormField):
+    """ "2026/27" typed, 2026 stored."""
+
+    def prepare_value(self, value):
+        return year_label(value) if isinstance(value, int) else value
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        if text in self.empty_values:
+            return None
+        year = parse_year_label(text)
+        if year is None:
+            raise forms.ValidationError(
+                "Write the academic year as schools do, for example 2026/27.", code="academic_year"
+            )
+        return year
+
+
+class AcademicYearFilter(admin.SimpleListFilter):
+    title = "academic year"
+    parameter_name = "academic_year"
+
+    def lookups(self, request, model_admin):
+        years = model_admin.get_queryset(request).order_by("-academic_year")
+        return [
+            (str(y), year_label(y))
+            for y in years.values_list("academic_year", flat=True).distinct()
+        ]
+
+    def queryset(self, request, queryset):
+        year = querystring.id_param(self.value())
+        return queryset if year is None else queryset.filter(academic_year=year)
+
+
+@admin.display(description="academic year", ordering="academic_year")
+def academic_year_shown(obj) -> str:
+    return year_label(obj.academic_year)
+
+
 @admin.register(CpdBudget)
 class CpdBudgetAdmin(admin.ModelAdmin):
-    list_display = ["user", "academic_year", "allocated"]
+    list_display = ["user", academic_year_shown, "allocated"]
+    list_filter = [AcademicYearFilter]
     raw_id_fields = ["user", "set_by"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "academic_year":
+            return AcademicYearField(label="Academic year", help_text="For example 2026/27.")
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
 @admin.register(BudgetEntry)
 class BudgetEntryAdmin(admin.ModelAdmin):
     """The ledger is written by the booking and release services only: the admin reads it."""
 
-    list_display = ["user", "academic_year", "kind", "amount", "reason", "created_at"]
-    list_filter = ["kind", "academic_year"]
+    list_display = ["user", academic_year_shown, "kind", "amount", "reason", "created_at"]
+    list_filter = ["kind", AcademicYearFilter]
+    exclude = ["academic_year"]
+    readonly_fields = [academic_year_shown]
     search_fields = ["user__email", "reason"]
 
     def has_add_permission(self, request):

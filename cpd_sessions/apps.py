@@ -9,9 +9,9 @@ class CpdSessionsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import proposals, tasks  # noqa: PLC0415 -- AppConfig.ready
+        from . import emails, proposals  # noqa: PLC0415 -- AppConfig.ready
 
-        tasks.register_emails()
+        emails.register_emails()
         proposals.register_emails()
         from . import apologies, certificates  # noqa: PLC0415 -- AppConfig.ready
 

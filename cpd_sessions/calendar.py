@@ -1,5 +1,7 @@
 """
-iCalendar files (RFC 5545) for bookings and the personal feed, built with ``icalendar``.
+Calendars: iCalendar files (RFC 5545) for bookings and the personal feed, built with
+``icalendar``; what the feed holds (``feed_items``); and the feed's secret address
+(``feed_renew``, ``feed_revoke``).
 
 Each meeting of a session is one VEVENT with a UID that never changes
 (``cpdhub-session-<session>-<date>@<host>``) and the session's SEQUENCE, which goes up
@@ -14,11 +16,14 @@ import datetime
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
 from icalendar import Calendar, Event
 
+from hubs.models import User
 from notifications.rendering import absolute_url
 
-from .models import Booking, DevelopmentSession
+from .models import Booking, CalendarFeed, DevelopmentSession, _new_feed_token
 
 PRODID = "-//CPD Hub//Development sessions//EN"
 
@@ -104,3 +109,60 @@ def feed_ics(items, *, name: str) -> bytes:
         for event in _events(session, booking, show_link=show_link, stamp=stamp):
             cal.add_component(event)
     return cal.to_ical()
+
+
+# --- The personal feed ---
+
+
+def feed_items(user: User) -> list[tuple[DevelopmentSession, Booking | None]]:
+    """The calendar feed: my bookings (any state, so cancellations reach the calendar) and leads."""
+    bookings = list(
+        Booking.objects.filter(user=user)
+        .exclude(status=Booking.Status.WAITLISTED)
+        .select_related("session__venue_school")
+        .prefetch_related("session__dates")
+    )
+    booked = {b.session_id for b in bookings}
+    led = (
+        DevelopmentSession.objects.filter(leads=user)
+        .exclude(pk__in=booked)
+        .select_related("venue_school")
+        .prefetch_related("dates")
+    )
+    led = list(led)
+    # The upcoming meetings of my subject networks, so members have the next one in their
+    # calendar before they book (without the join link: that is for people with a place).
+    known = booked | {s.pk for s in led}
+    meetings = (
+        DevelopmentSession.objects.filter(
+            network__members=user,
+            status=DevelopmentSession.Status.PUBLISHED,
+            end__gte=timezone.now(),
+        )
+        .exclude(pk__in=known)
+        .select_related("venue_school")
+        .prefetch_related("dates")
+    )
+    for meeting in meetings:
+        meeting.feed_as_member = True
+    return (
+        [(b.session, b) for b in bookings]
+        + [(s, None) for s in led]
+        + [(m, None) for m in meetings]
+    )
+
+
+@transaction.atomic
+def feed_renew(*, user: User) -> CalendarFeed:
+    """Make (or replace) my feed's address: the old one stops working at once."""
+    feed, created = CalendarFeed.objects.get_or_create(user=user)
+    if not created:
+        feed.token = _new_feed_token()
+        feed.created_at = timezone.now()
+        feed.save(update_fields=["token", "created_at"])
+    return feed
+
+
+@transaction.atomic
+def feed_revoke(*, user: User) -> None:
+    CalendarFeed.objects.filter(user=user).delete()

@@ -19,7 +19,8 @@ from django.utils import timezone
 from experts.models import ExpertiseArea
 from hubs.models import Hub, School, SubjectNetwork, Term, User
 
-from . import services
+from .attendance import attendance_mark, feedback_give
+from .budget import settle_release
 from .models import (
     Apology,
     Booking,
@@ -28,7 +29,7 @@ from .models import (
     DevelopmentSession,
     ReleaseRequest,
 )
-from .services import _set_dates, _settle
+from .session_changes import set_dates
 
 K, F = DevelopmentSession.Kind, DevelopmentSession.Format
 
@@ -328,7 +329,7 @@ def seed() -> None:
                 "end": dates[-1][1],
             },
         )
-        _set_dates(session, dates)
+        set_dates(session, dates)
         DevelopmentSession.objects.filter(pk=session.pk).update(start=dates[0][0], end=dates[-1][1])
         session.leads.set([lead_user] if lead_user else [])
         session.areas.set([areas[s] for s in slugs if s in areas])
@@ -348,7 +349,7 @@ def seed() -> None:
             "end": _when(40, "17:00"),
         },
     )
-    _set_dates(proposal, [(_when(40, "16:00"), _when(40, "17:00"))])
+    set_dates(proposal, [(_when(40, "16:00"), _when(40, "17:00"))])
     proposal.leads.set([staff[9]])
 
     teacher, leader = accounts["teacher@demo.test"], accounts["leader@demo.test"]
@@ -411,7 +412,7 @@ def seed() -> None:
         release__decision=ReleaseRequest.Decision.APPROVED
     ).select_related("session")
     for booking in approved:
-        _settle(booking, "Release approved", by=leader)
+        settle_release(booking, "Release approved", by=leader)
 
     # Past sessions: who came, what they thought. Kept as the product keeps them, through the
     # register and feedback services, so each attendee's portfolio gets its "session attended"
@@ -429,14 +430,14 @@ def seed() -> None:
             .select_related("session", "user")
             .order_by("pk")
         )
-        services.attendance_mark(
+        attendance_mark(
             session=session,
             by=session.leads.first(),
             present_ids=[b.pk for i, b in enumerate(confirmed) if i % 5 != 4],
         )
         for index, booking in enumerate(confirmed):
             if index % 5 != 4 and index % 2 == 0:
-                services.feedback_give(
+                feedback_give(
                     booking=booking,
                     by=booking.user,
                     rating=5 - index % 3,

@@ -1,9 +1,17 @@
-"""The session list's filters (django-filter)."""
+"""
+The query strings of the session pages, each read through a form: the session list's filters
+(django-filter, built from the same form fields), the recordings bank's search and the approvals
+queue's tab and search. A null byte, a 10,000-character search or an unknown area is a message on
+the page (and a 400), never a database error and a 500. Single values (an id, a slug, a page) are
+read with ``cpdhub.querystring``.
+"""
 
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q
+from django.http import QueryDict
 
+from cpdhub.querystring import SearchForm, messages_of
 from cpdhub.shared_cache import shared
 from cpdhub.singleline import SingleLineFilter
 from experts.models import ExpertiseArea
@@ -122,3 +130,29 @@ class SessionFilter(django_filters.FilterSet):
         if not value or self.user is None or not self.user.is_authenticated:
             return queryset
         return suitability.suiting(queryset, self.user)
+
+
+class RecordingsQuery(SearchForm):
+    area = forms.ModelChoiceField(
+        queryset=ExpertiseArea.objects.all(),
+        to_field_name="slug",
+        required=False,
+        error_messages={"invalid_choice": "There is no such area: choose one from the list."},
+    )
+
+
+class ApprovalsQuery(SearchForm):
+    SHOW = ("pending", "approved", "declined", "all")
+    show = forms.ChoiceField(choices=[(s, s) for s in SHOW], required=False)
+
+
+def approvals_query(params: QueryDict) -> tuple[str, str, list[str]]:
+    """
+    The approvals page's ``show`` and ``q``: (show, q, errors). Anything unusable falls back to
+    the pending queue and no search, with the reason in ``errors`` for the page to show.
+    """
+    form = ApprovalsQuery(params)
+    if form.is_valid():
+        return form.cleaned_data["show"] or "pending", form.cleaned_data["q"], []
+    show = params.get("show", "")
+    return (show if show in ApprovalsQuery.SHOW else "pending"), "", messages_of(form)

@@ -273,7 +273,7 @@ class ReleaseForm(forms.ModelForm):
     def __init__(self, *args, days: int = 1, fee_share: Decimal | None = None, **kwargs):
         """``days``: how many days the session meets (supply cover is bounded per day).
         ``fee_share``: the product's split of the session's fee for this person
-        (``selectors.estimated_fee_share``), shown and never typed: a posted figure is ignored."""
+        (``fee_shares.estimated_fee_share``), shown and never typed: a posted figure is ignored."""
         super().__init__(*args, **kwargs)
         self.days = max(days, 1)
         share = fee_share if fee_share is not None else Decimal("0.00")

@@ -20,7 +20,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from cpdhub.academic_year import academic_year_label, validate_year_label
+from cpdhub.academic_year import academic_year_of, year_label
 from cpdhub.singleline import SingleLineCharField
 from experts.models import ExpertiseArea
 from hubs.models import Hub, Phase, School, Subject, SubjectNetwork, User
@@ -33,6 +33,9 @@ DESCRIPTION_MAX = 5_000
 MATERIALS_MAX = 2_000
 FEEDBACK_TEXT_MAX = 2_000
 CANCEL_REASON_MAX = 300
+# The academic years a budget or ledger row may be for (2026 is 2026/27): those a page accepts
+# (``cpdhub.academic_year.parse_year_label``).
+FIRST_YEAR, LAST_YEAR = 1990, 2100
 
 # Bounds a real school never exceeds (form validators, help texts and CheckConstraints use these).
 MAX_FEE = Decimal("20000.00")  # a consultant's fee for one session
@@ -332,8 +335,13 @@ class DevelopmentSession(models.Model):
         return self.start <= timezone.now()
 
     @property
-    def academic_year(self) -> str:
-        return academic_year_label(timezone.localdate(self.start))
+    def academic_year(self) -> int:
+        """The academic year of its first meeting (2026 is 2026/27)."""
+        return academic_year_of(timezone.localdate(self.start))
+
+    @property
+    def year_label(self) -> str:
+        return year_label(self.academic_year)
 
     @property
     def venue(self) -> str:
@@ -528,15 +536,14 @@ class CpdBudget(models.Model):
     """
     A staff member's personal CPD budget for one academic year, set by their CPD leader.
     What has been charged against it is the sum of their ``BudgetEntry`` rows for the year
-    (``selectors.budget_spent``), never a stored running total.
+    (``budget.spent_in_year``), never a stored running total.
     """
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cpd_budgets"
     )
-    academic_year = SingleLineCharField(
-        max_length=7, help_text="For example 2026/27.", validators=[validate_year_label]
-    )
+    # The academic year by its first calendar year: 2026 is 2026/27 (``cpdhub.academic_year``).
+    academic_year = models.PositiveSmallIntegerField()
     allocated = models.DecimalField(
         "budget (£)",
         validators=[MinValueValidator(Decimal(0)), MaxValueValidator(MAX_ALLOCATION)],
@@ -557,10 +564,18 @@ class CpdBudget(models.Model):
             models.CheckConstraint(
                 condition=Q(allocated__lte=MAX_ALLOCATION), name="budget_allocation_bounded"
             ),
+            models.CheckConstraint(
+                condition=Q(academic_year__gte=FIRST_YEAR) & Q(academic_year__lte=LAST_YEAR),
+                name="budget_academic_year_range",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} {self.academic_year}"
+        return f"{self.user} {self.year_label}"
+
+    @property
+    def year_label(self) -> str:
+        return year_label(self.academic_year)
 
     # ``spent`` is set by the selectors that load a budget (the sum of the person's ledger).
     spent: Decimal = Decimal("0.00")
@@ -590,7 +605,7 @@ class BudgetEntry(models.Model):
         blank=True,
         related_name="budget_entries",
     )
-    academic_year = SingleLineCharField(max_length=7, validators=[validate_year_label])
+    academic_year = models.PositiveSmallIntegerField()  # 2026 is 2026/27
     kind = SingleLineCharField(max_length=10, choices=Kind.choices)
     amount = models.DecimalField(max_digits=9, decimal_places=2)
     release = models.ForeignKey(
@@ -625,11 +640,17 @@ class BudgetEntry(models.Model):
                 condition=Q(amount__gte=-MAX_RELEASE_TOTAL) & Q(amount__lte=MAX_ALLOCATION),
                 name="budget_entry_amount_bounded",
             ),
+            models.CheckConstraint(
+                condition=Q(academic_year__gte=FIRST_YEAR) & Q(academic_year__lte=LAST_YEAR),
+                name="budget_entry_academic_year_range",
+            ),
         ]
 
     def __str__(self) -> str:
         who = self.user if self.user_id else "an erased account"
-        return f"{self.get_kind_display()} £{self.amount} for {who} {self.academic_year}"
+        return (
+            f"{self.get_kind_display()} £{self.amount} for {who} {year_label(self.academic_year)}"
+        )
 
 
 class Attendance(models.Model):

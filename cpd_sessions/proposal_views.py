@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from cpdhub.paging import page_of
 
-from . import permissions, proposals, services
+from . import permissions, proposals, session_changes
 from .forms import DeclineProposalForm
 from .lifecycle import SessionRefused
 
@@ -33,7 +33,7 @@ def _proposal_or_404(request, pk: int):
 def proposal_publish(request, pk: int):
     session = _proposal_or_404(request, pk)
     try:
-        services.session_publish(session=session, by=request.user)
+        session_changes.session_publish(session=session, by=request.user)
     except SessionRefused as refusal:
         messages.error(request, f"“{session.title}” is not published: {refusal}")
     else:

@@ -24,7 +24,7 @@ from notifications.kinds import Category
 from notifications.rendering import absolute_url
 from notifications.services import send_templated_mail
 
-from . import permissions, services
+from . import permissions, session_changes
 from .lifecycle import SessionRefused
 from .models import CANCEL_REASON_MAX, DevelopmentSession
 
@@ -102,9 +102,9 @@ def session_offer(
     once; anyone else's proposal waits in the queue, and each person who may publish it is
     emailed once. Returns the session and whether it is published.
     """
-    session = services.session_propose(by=by, dates=dates, **fields)
+    session = session_changes.session_propose(by=by, dates=dates, **fields)
     if permissions.can_publish(by, session):
-        services.session_publish(session=session, by=by)
+        session_changes.session_publish(session=session, by=by)
         return session, True
     proposal_notify(session=session)
     return session, False

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from .booking import booking_cancel
+from .erasure import person_erase
 from .models import Booking
-from .services import booking_cancel, person_erase
 
 
 def cancel_future_bookings(sender, user, **kwargs) -> None:

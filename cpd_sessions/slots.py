@@ -3,7 +3,7 @@ A consultant's day offered as slots for small groups ("if the consultant can com
 6pm then you can divide this up and avoid cover"): one session per slot, each with its own
 small number of places, the consultant's fee for the day shared equally between the slots to
 the penny (the slots' fees add up to the day's fee exactly). Within a slot the fee is then
-shared between the schools taking part as for any session (``selectors.cost_shares``).
+shared between the schools taking part as for any session (``fee_shares.cost_shares``).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from hubs.models import User
 
-from . import permissions, proposals, services
+from . import permissions, proposals, session_changes
 from .models import DevelopmentSession
 
 MIN_SLOTS, MAX_SLOTS = 2, 12
@@ -94,14 +94,14 @@ def consultant_day_offer(
     for n, ((slot_start, slot_end), fee) in enumerate(zip(times, fees, strict=True), start=1):
         title = _slot_title(fields.get("title", ""), n, len(times), slot_start, slot_end)
         sessions.append(
-            services.session_propose(
+            session_changes.session_propose(
                 by=by, dates=[(slot_start, slot_end)], **(fields | {"title": title, "fee": fee})
             )
         )
     published = permissions.can_publish(by, sessions[0])
     for session in sessions:
         if published:
-            services.session_publish(session=session, by=by)
+            session_changes.session_publish(session=session, by=by)
         else:
             proposals.proposal_notify(session=session)
     return sessions, published

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import proposal_views, views, views_attendance
+from . import proposal_views, views, views_approvals, views_attendance
 
 app_name = "cpd_sessions"
 
@@ -8,14 +8,14 @@ urlpatterns = [
     path("", views.session_list, name="list"),
     path("new/", views.session_new, name="new"),
     path("mine/", views.my_bookings, name="mine"),
-    path("approvals/", views.approvals, name="approvals"),
-    path("approvals/approve/", views.approvals_bulk, name="approvals_bulk"),
-    path("approvals/<int:pk>/decide/", views.release_decide, name="release_decide"),
-    path("approvals/budget/<int:user_id>/", views.budget_set, name="budget_set"),
-    path("budgets/", views.staff_budgets, name="budgets"),
-    path("budgets/all/", views.staff_budgets_all, name="budgets_all"),
-    path("staff/<int:user_id>/", views.cpd_record, name="record"),
-    path("staff/<int:user_id>/record.csv", views.cpd_record_csv, name="record_csv"),
+    path("approvals/", views_approvals.approvals, name="approvals"),
+    path("approvals/approve/", views_approvals.approvals_bulk, name="approvals_bulk"),
+    path("approvals/<int:pk>/decide/", views_approvals.release_decide, name="release_decide"),
+    path("approvals/budget/<int:user_id>/", views_approvals.budget_set, name="budget_set"),
+    path("budgets/", views_approvals.staff_budgets, name="budgets"),
+    path("budgets/all/", views_approvals.staff_budgets_all, name="budgets_all"),
+    path("staff/<int:user_id>/", views_approvals.cpd_record, name="record"),
+    path("staff/<int:user_id>/record.csv", views_approvals.cpd_record_csv, name="record_csv"),
     path("recordings/", views.recordings, name="recordings"),
     path("proposals/", proposal_views.proposal_queue, name="proposals"),
     path("proposals/<int:pk>/publish/", proposal_views.proposal_publish, name="proposal_publish"),

@@ -11,40 +11,35 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import urlencode
-from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
-from cpdhub import csvsafe
-from cpdhub import querystring as cpdhub_querystring
-from cpdhub.academic_year import parse_year_label, year_label
-from cpdhub.paging import page_of
+from cpdhub import csvsafe, querystring
 from experts.models import ExpertiseArea
 
 from . import (
     apologies,
-    budget_totals,
     calendar,
+    fee_shares,
+    lifecycle,
+    listing,
     permissions,
     proposals,
-    querystring,
-    selectors,
-    services,
+    session_changes,
+    session_messages,
+    session_page,
     slots,
 )
-from .filters import SessionFilter
+from .attendance import attendance_mark, attendees, feedback_give
+from .booking import BookingRefused, booking_cancel, booking_create, session_needs_release
+from .booking import my_bookings as bookings_of
+from .filters import RecordingsQuery, SessionFilter
 from .forms import (
-    BudgetForAllForm,
-    BudgetForm,
     CancelSessionForm,
-    DecideForm,
     FeedbackForm,
     ReleaseForm,
     SessionForm,
     SessionMessageForm,
-    StaffBudgetsForm,
 )
 from .models import Booking, CalendarFeed, DevelopmentSession, ReleaseRequest
 from .money import format_money
@@ -54,7 +49,7 @@ PAGE_SIZE = 20
 
 def _session_or_404(pk: int, user) -> DevelopmentSession:
     try:
-        return selectors.session_for(pk, user)
+        return listing.session_for(pk, user)
     except DevelopmentSession.DoesNotExist:
         raise Http404 from None
 
@@ -69,18 +64,12 @@ def _errors_to_form(form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
-def _querystring(request) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
-
-
 # --- Listing and offering ---
 
 
 def session_list(request):
     sessions = SessionFilter(
-        request.GET or None, queryset=selectors.session_list(request.user), user=request.user
+        request.GET or None, queryset=listing.session_list(request.user), user=request.user
     )
     invalid = sessions.is_bound and not sessions.is_valid()
     rows = DevelopmentSession.objects.none() if invalid else sessions.qs
@@ -91,7 +80,7 @@ def session_list(request):
         {
             "filter": sessions,
             "page": page,
-            "querystring": _querystring(request),
+            "querystring": querystring.without_page(request.GET),
             "may_propose": permissions.can_propose(request.user),
             "proposals_waiting": proposals.waiting_count(request.user),
             "may_see_proposals": permissions.can_see_proposals(request.user),
@@ -102,7 +91,7 @@ def session_list(request):
 
 def my_bookings(request):
     """My bookings: what is coming (waitlist place, release status), and feedback to give."""
-    return render(request, "cpd_sessions/mine.html", selectors.my_bookings(request.user))
+    return render(request, "cpd_sessions/mine.html", bookings_of(request.user))
 
 
 def session_new(request):
@@ -171,7 +160,7 @@ def session_edit(request, pk: int):
     if request.method == "POST" and form.is_valid():
         fields = form.service_fields()
         try:
-            moved = services.session_update(
+            moved = session_changes.session_update(
                 session=DevelopmentSession.objects.get(pk=pk),
                 by=request.user,
                 dates=form.dates(),
@@ -179,7 +168,7 @@ def session_edit(request, pk: int):
             )
         except ValidationError as error:
             _errors_to_form(form, error)
-        except services.SessionRefused as refusal:
+        except lifecycle.SessionRefused as refusal:
             form.add_error(None, str(refusal))
         else:
             messages.success(request, _saved_words(session, moved=moved))
@@ -203,8 +192,8 @@ def _saved_words(session: DevelopmentSession, *, moved: bool) -> str:
 def session_publish(request, pk: int):
     session = _session_or_404(pk, request.user)
     try:
-        services.session_publish(session=session, by=request.user)
-    except services.SessionRefused as refusal:
+        session_changes.session_publish(session=session, by=request.user)
+    except lifecycle.SessionRefused as refusal:
         messages.error(request, str(refusal))
     else:
         messages.success(request, "Published: colleagues can book it now.")
@@ -224,10 +213,10 @@ def session_cancel(request, pk: int):
             )
         return redirect(session)
     try:
-        services.session_cancel(
+        session_changes.session_cancel(
             session=session, by=request.user, reason=form.cleaned_data["reason"]
         )
-    except services.SessionRefused as refusal:
+    except lifecycle.SessionRefused as refusal:
         messages.error(request, str(refusal))
     else:
         messages.success(request, "The session is cancelled and everyone booked has been told.")
@@ -244,7 +233,7 @@ def session_detail(request, pk: int):
 
 def _detail_context(request, session, *, release_form=None, feedback_form=None) -> dict:
     """The session page: its data from the selector, its forms (bound ones kept after an error)."""
-    context = selectors.session_page(session, request.user)
+    context = session_page.session_page(session, request.user)
     if context["needs_release"] and release_form is None:
         release_form = ReleaseForm(
             fee_share=context["suggested_fee_share"], days=len(session.dates.all())
@@ -267,10 +256,10 @@ def book(request, pk: int):
     session = _session_or_404(pk, request.user)
     release = None
     release_form = None
-    if selectors.session_needs_release(session, request.user):
+    if session_needs_release(session, request.user):
         release_form = ReleaseForm(
             request.POST,
-            fee_share=selectors.estimated_fee_share(session, request.user.school),
+            fee_share=fee_shares.estimated_fee_share(session, request.user.school),
             days=len(session.dates.all()),
         )
         if not release_form.is_valid():
@@ -278,8 +267,8 @@ def book(request, pk: int):
             return render(request, "cpd_sessions/detail.html", context, status=400)
         release = release_form.cleaned_data
     try:
-        result = services.booking_create(session=session, user=request.user, release=release)
-    except services.BookingRefused as refusal:
+        result = booking_create(session=session, user=request.user, release=release)
+    except BookingRefused as refusal:
         messages.error(request, str(refusal))
         return redirect(session)
     booking = result.booking
@@ -318,8 +307,8 @@ def cancel_booking(request, pk: int):
             {"session": session, "booking": booking, "release": release},
         )
     try:
-        services.booking_cancel(booking=booking, by=request.user)
-    except services.SessionRefused as refusal:
+        booking_cancel(booking=booking, by=request.user)
+    except lifecycle.SessionRefused as refusal:
         messages.error(request, str(refusal))
     else:
         messages.success(request, "Your booking is cancelled.")
@@ -329,10 +318,10 @@ def cancel_booking(request, pk: int):
 @require_POST
 def attendance(request, pk: int):
     session = _session_or_404(pk, request.user)
-    present = cpdhub_querystring.id_list(request.POST.getlist("present"))
+    present = querystring.id_list(request.POST.getlist("present"))
     try:
-        services.attendance_mark(session=session, by=request.user, present_ids=present)
-    except services.SessionRefused as refusal:
+        attendance_mark(session=session, by=request.user, present_ids=present)
+    except lifecycle.SessionRefused as refusal:
         messages.error(request, str(refusal))
     else:
         messages.success(request, "The register is saved.")
@@ -349,7 +338,7 @@ def feedback(request, pk: int):
         context = _detail_context(request, session, feedback_form=form)
         return render(request, "cpd_sessions/detail.html", context, status=400)
     try:
-        services.feedback_give(booking=booking, by=request.user, **form.cleaned_data)
+        feedback_give(booking=booking, by=request.user, **form.cleaned_data)
     except ValidationError as error:
         _errors_to_form(form, error)
         context = _detail_context(request, session, feedback_form=form)
@@ -361,7 +350,7 @@ def feedback(request, pk: int):
 def session_ics(request, pk: int):
     """The .ics of my booking (or, for whoever runs it, a lead or a coordinator, of the session)."""
     session = _session_or_404(pk, request.user)
-    booking = selectors.booking_of(session, request.user)
+    booking = session_page.booking_of(session, request.user)
     # The page offers the file to everyone who may change the session ("Running this session").
     runs_it = permissions.can_edit(request.user, session)
     if booking is None and not runs_it:
@@ -389,14 +378,14 @@ def calendar_settings(request):
 
 @require_POST
 def calendar_renew(request):
-    services.feed_renew(user=request.user)
+    calendar.feed_renew(user=request.user)
     messages.success(request, "Your calendar address is ready. Any old address no longer works.")
     return redirect("cpd_sessions:calendar")
 
 
 @require_POST
 def calendar_revoke(request):
-    services.feed_revoke(user=request.user)
+    calendar.feed_revoke(user=request.user)
     messages.success(request, "Your calendar address is switched off.")
     return redirect("cpd_sessions:calendar")
 
@@ -407,171 +396,16 @@ def feed(request, token: str):
     feed = CalendarFeed.objects.select_related("user").filter(token=token).first()
     if feed is None or not feed.user.is_active:
         raise Http404
-    body = calendar.feed_ics(selectors.feed_items(feed.user), name="My CPD sessions")
+    body = calendar.feed_ics(calendar.feed_items(feed.user), name="My CPD sessions")
     return HttpResponse(body, content_type="text/calendar; charset=utf-8")
-
-
-# --- Approvals (CPD leaders) ---
-
-
-def approvals(request):
-    permissions.require_can_see_approvals(request.user)
-    show, q, errors = querystring.approvals_query(request.GET)
-    for error in errors:
-        messages.error(request, error)
-    queue = selectors.approvals_search(request.user, show=show, q=q)
-    page = page_of(request, queue)
-    rows = list(page)
-    selectors.approval_effects(rows)  # the page's own rows, with their effects
-    return render(
-        request,
-        "cpd_sessions/approvals.html",
-        {
-            "releases": page,
-            "school_totals": _school_totals(request.user, rows),
-            "totals": selectors.queue_totals(queue),
-            "show": show,
-            "q": q,
-            "decide_form": DecideForm(),
-            "shares": selectors.school_shares(request.user),
-            "budget_form": BudgetForm(),
-        },
-    )
-
-
-def _school_totals(leader, rows) -> list:
-    """The whole school's figures (not the filtered people's) for the schools the leader leads
-    and those on the page, in the academic years of the requests shown (or this one)."""
-    schools = set(leader.led_school_ids) | {r.booking.user.school_id for r in rows}
-    years = sorted({r.booking.session.academic_year for r in rows}) or [
-        selectors.current_academic_year()
-    ]
-    return [total for year in years for total in budget_totals.school_totals(schools, year)]
-
-
-def _no_budget_warning(person, academic_year: str) -> str:
-    return (
-        f"{person.full_name} has no CPD budget set for {academic_year}: the cost is charged "
-        "with no budget to check it against. Set their budget on the staff budgets page."
-    )
-
-
-def _back_to_queue(request):
-    """Back to the approvals page on the tab and search the leader was on (kept after an error)."""
-    show, q, _ = querystring.approvals_query(request.POST)
-    params = {"show": show} | ({"q": q} if q else {})
-    return redirect(f"{reverse('cpd_sessions:approvals')}?{urlencode(params)}")
-
-
-def _release_or_404(request, pk: int) -> ReleaseRequest:
-    permissions.require_can_see_approvals(request.user)
-    return get_object_or_404(selectors.release_queue(request.user), pk=pk)
-
-
-@require_POST
-def release_decide(request, pk: int):
-    release = _release_or_404(request, pk)
-    form = DecideForm(request.POST)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-        return _back_to_queue(request)
-    approve = form.cleaned_data["decision"] == "approve"
-    try:
-        services.release_decide(
-            release=release,
-            by=request.user,
-            approve=approve,
-            reason=form.cleaned_data["reason"],
-            allow_over_budget=form.cleaned_data["over_budget"],
-        )
-    except services.DecisionRefused as refusal:
-        messages.error(request, str(refusal))
-    else:
-        person = release.booking.user
-        name = person.full_name
-        messages.success(
-            request,
-            f"Approved: {name} is booked on." if approve else f"Declined: {name} is told why.",
-        )
-        year = release.booking.session.academic_year
-        if approve and not budget_totals.has_budget(person, year):
-            messages.warning(request, _no_budget_warning(person, year))
-    return _back_to_queue(request)
-
-
-@require_POST
-def approvals_bulk(request):
-    permissions.require_can_see_approvals(request.user)
-    ids = cpdhub_querystring.id_list(request.POST.getlist("release"))
-    chosen = list(selectors.approvals_search(request.user, show="pending").filter(pk__in=ids))
-    if not chosen:
-        messages.error(request, "Tick the requests you want to approve.")
-        return _back_to_queue(request)
-    try:
-        result = services.releases_approve(
-            releases=chosen, by=request.user, allow_over_budget="over_budget" in request.POST
-        )
-    except services.DecisionRefused as refusal:
-        messages.error(request, f"Nothing was approved: {refusal}")
-    else:
-        count = len(result.approved)
-        if count:
-            messages.success(request, f"Approved {count} request{'s' if count != 1 else ''}.")
-        budgeted = budget_totals.with_budget(
-            (r.booking.user_id, r.booking.session.academic_year) for r in result.approved
-        )
-        unbudgeted = [
-            r
-            for r in result.approved
-            if (r.booking.user_id, r.booking.session.academic_year) not in budgeted
-        ]
-        if unbudgeted:
-            names = ", ".join(r.booking.user.full_name for r in unbudgeted)
-            messages.warning(
-                request,
-                f"Approved with no CPD budget set for the year: {names}. Their costs are charged "
-                "with no budget to check them against; set their budgets on the staff budgets "
-                "page.",
-            )
-        if result.over_budget:
-            names = ", ".join(r.booking.user.full_name for r in result.over_budget)
-            messages.error(
-                request,
-                f"Not approved, because they would go over budget: {names}. Approve each one "
-                "on its own with “Approve anyway”, or tick “Approve over budget too”.",
-            )
-    return _back_to_queue(request)
-
-
-@require_POST
-def budget_set(request, user_id: int):
-    permissions.require_can_see_approvals(request.user)
-    person = get_object_or_404(selectors.users_led_by(request.user), pk=user_id)
-    form = BudgetForm(request.POST)
-    year = request.POST.get("academic_year", "")
-    if parse_year_label(year) is None:
-        messages.error(request, "Choose the academic year, written as schools do, e.g. 2026/27.")
-    elif not form.is_valid():
-        messages.error(request, "Enter the budget as an amount from £0 to £20,000.")
-    else:
-        services.budget_set(
-            user=person,
-            academic_year=year,
-            allocated=form.cleaned_data["allocated"],
-            by=request.user,
-        )
-        messages.success(request, f"{person.full_name}'s CPD budget for {year} is saved.")
-    return _back_to_queue(request)
 
 
 # --- Recordings ---
 
 
 def recordings(request):
-    sessions = selectors.recordings(request.user)
-    query = querystring.RecordingsQuery(request.GET)
+    sessions = listing.recordings(request.user)
+    query = RecordingsQuery(request.GET)
     if query.is_valid():
         q, area = query.cleaned_data["q"], query.cleaned_data["area"]
     else:
@@ -592,163 +426,10 @@ def recordings(request):
             "q": q,
             "area": area,
             "areas": ExpertiseArea.objects.order_by("name"),
-            "querystring": _querystring(request),
+            "querystring": querystring.without_page(request.GET),
         },
         status=200 if query.is_valid() else 400,
     )
-
-
-# --- Staff budgets and each person's record (CPD leaders) ---
-
-STAFF_PAGE_SIZE = 100
-
-
-def _chosen_year(request, source=None) -> str:
-    """The academic year asked for (``?year=2026/27``), or this one, saying so when unreadable."""
-    label = (request.GET if source is None else source).get("year", "")
-    if label and parse_year_label(label) is not None:
-        return label
-    if label:
-        messages.error(request, "Write the academic year as schools do, for example 2026/27.")
-    return selectors.current_academic_year()
-
-
-def staff_budgets(request):
-    """Every member of staff the leader sets budgets for: allocation, spent, remaining,
-    committed; set many at once (each a figure, or one figure for all)."""
-    permissions.require_can_see_approvals(request.user)
-    year = _chosen_year(request)
-    page = Paginator(selectors.staff_budgets(request.user, year), STAFF_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    rows = selectors.budget_rows(page.object_list)
-    form = StaffBudgetsForm(request.POST or None, people=rows)
-    # The whole school's figures, whichever page of people is shown.
-    schools = set(request.user.led_school_ids) | {person.school_id for person in rows}
-    if request.method == "POST" and form.is_valid():
-        changed = form.changed_allocations()
-        if changed:
-            services.budgets_set_many(allocations=changed, academic_year=year, by=request.user)
-            count = len(changed)
-            messages.success(
-                request, f"Saved {count} budget{'s' if count != 1 else ''} for {year}."
-            )
-        else:
-            messages.info(request, "Nothing to save: no budget was changed.")
-        return redirect(request.get_full_path())
-    return render(
-        request,
-        "cpd_sessions/budgets.html",
-        {
-            "year": year,
-            "page": page,
-            "rows": [(person, form[f"budget-{person.pk}"]) for person in rows],
-            "form": form,
-            "all_form": BudgetForAllForm(),
-            "years": _years_around(year),
-            "unset": sum(1 for person in rows if not person.budget_set),
-            "school_totals": budget_totals.school_totals(schools, year),
-            "querystring": _querystring(request),
-        },
-        status=400 if form.errors else 200,
-    )
-
-
-def _years_around(year: str) -> list[str]:
-    first = parse_year_label(year)
-    this = parse_year_label(selectors.current_academic_year())
-    labels = {year_label(y) for y in (this - 1, this, this + 1)} | {year_label(first)}
-    return sorted(labels)
-
-
-@require_POST
-def staff_budgets_all(request):
-    """One figure for everyone listed, or for those with no budget set yet."""
-    permissions.require_can_see_approvals(request.user)
-    year = _chosen_year(request, request.POST)
-    form = BudgetForAllForm(request.POST)
-    back = f"{reverse('cpd_sessions:budgets')}?{urlencode({'year': year})}"
-    if not form.is_valid():
-        for name, errors in form.errors.items():
-            label = form.fields[name].label if name in form.fields else ""
-            for error in errors:
-                messages.error(request, f"{label}: {error}" if label else error)
-        return redirect(back)
-    people = selectors.staff_budgets(request.user, year)
-    if form.cleaned_data["who"] == "unset":
-        people = people.filter(budget_set=False)
-    amount = form.cleaned_data["allocated"]
-    chosen = dict.fromkeys(people, amount)
-    if not chosen:
-        messages.info(request, "Everyone already has a budget for the year: nothing changed.")
-        return redirect(back)
-    services.budgets_set_many(allocations=chosen, academic_year=year, by=request.user)
-    count = len(chosen)
-    messages.success(
-        request,
-        f"Set {format_money(amount)} for {count} {'person' if count == 1 else 'people'} "
-        f"for {year}.",
-    )
-    return redirect(back)
-
-
-def _person_led_or_404(request, user_id: int):
-    permissions.require_can_see_approvals(request.user)
-    return get_object_or_404(
-        selectors.users_led_by(request.user).select_related("school"), pk=user_id
-    )
-
-
-def cpd_record(request, user_id: int):
-    """A person's CPD record this year (sessions only), printable."""
-    person = _person_led_or_404(request, user_id)
-    year = _chosen_year(request)
-    return render(
-        request,
-        "cpd_sessions/record.html",
-        {
-            "record": selectors.cpd_record(person, year),
-            "years": _years_around(year),
-            "year": year,
-        },
-    )
-
-
-def cpd_record_csv(request, user_id: int):
-    person = _person_led_or_404(request, user_id)
-    year = _chosen_year(request)
-    record = selectors.cpd_record(person, year)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    name = slugify(person.full_name) or f"person-{person.pk}"
-    response["Content-Disposition"] = (
-        f'attachment; filename="cpd-record-{name}-{year.replace("/", "-")}.csv"'
-    )
-    write = csvsafe.writer(response).writerow
-    write(["Person", person.full_name, "School", person.school.name if person.school else ""])
-    write(["Academic year", year])
-    write([])
-    write(
-        ["Session", "First meeting", "Meetings", "Hours", "Booking", "Present", "Release cost (£)"]
-    )
-    for row in record.rows:
-        session = row.booking.session
-        write(
-            [
-                session.title,
-                timezone.localtime(session.start).strftime("%d/%m/%Y %H:%M"),
-                row.meetings,
-                row.hours,
-                row.booking.get_status_display(),
-                {True: "Yes", False: "No", None: ""}[row.present],
-                row.release_cost,
-            ]
-        )
-    write([])
-    write(["Sessions booked", record.booked])
-    write(["Sessions attended", record.attended])
-    write(["Hours attended", record.hours])
-    write(["Release costs (£)", record.release_costs])
-    return response
 
 
 # --- The session lead: the register for the door, emails to everyone booked, certificates ---
@@ -768,7 +449,7 @@ def register(request, pk: int):
     """The register to print for the door: everyone booked, the waitlist, release status."""
     session = _session_or_404(pk, request.user)
     permissions.require_can_see_attendees(request.user, session)
-    people = apologies.with_apologies(selectors.attendees(session))
+    people = apologies.with_apologies(attendees(session))
     for booking in people:
         booking.apologised_ids = {date.pk for date in booking.apologies_for}
     return render(
@@ -791,7 +472,7 @@ def register_csv(request, pk: int):
             *("Present", "Apologies for"),
         ]
     )
-    for booking in apologies.with_apologies(selectors.attendees(session)):
+    for booking in apologies.with_apologies(attendees(session)):
         attendance = getattr(booking, "attendance", None)
         write(
             [
@@ -819,10 +500,10 @@ def session_message(request, pk: int):
     form = SessionMessageForm(request.POST or None, initial={"token": secrets.token_urlsafe(24)})
     if request.method == "POST" and form.is_valid():
         try:
-            sent = services.session_message_send(
+            sent = session_messages.session_message_send(
                 session=session, by=request.user, **form.cleaned_data
             )
-        except services.SessionRefused as refusal:
+        except lifecycle.SessionRefused as refusal:
             form.add_error(None, str(refusal))
         else:
             if sent.created:
@@ -841,9 +522,7 @@ def session_message(request, pk: int):
         {
             "session": session,
             "form": form,
-            "places": sum(
-                1 for b in selectors.attendees(session) if b.status in Booking.HOLDS_SEAT
-            ),
+            "places": sum(1 for b in attendees(session) if b.status in Booking.HOLDS_SEAT),
             "sent": session.messages.select_related("sent_by")[:10],
         },
         status=400 if form.errors else 200,

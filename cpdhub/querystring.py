@@ -1,16 +1,20 @@
 """
 Query-string values, read in one place below every app. A view reads ``request.GET`` only
 through these helpers or through a form (a ``forms.CharField`` refuses NUL and bounds the length;
-``cpd_sessions/querystring.py`` has the session pages' forms), so a NUL byte, a 10,000-character
-value, a number too big for the database or "²" is ignored or a message, never a database error
-and a 500 (``tests/security/test_query_strings.py`` sends them to every such view).
+``SearchForm`` is the search box every query form starts from, ``messages_of`` its errors as
+sentences), so a NUL byte, a 10,000-character value, a number too big for the database or "²" is
+ignored or a message, never a database error and a 500 (``tests/security/test_query_strings.py``
+sends them to every such view).
 """
 
 from __future__ import annotations
 
 import unicodedata
 
+from django import forms
 from django.core.validators import slug_re
+
+from cpdhub.singleline import SingleLineFormField
 
 TEXT_MAX = 100
 SLUG_MAX = 100
@@ -49,6 +53,29 @@ def id_list(values: list[str]) -> list[int]:
     return [n for n in map(id_param, values) if n is not None]
 
 
+def without_page(params) -> str:
+    """The query string without its page number, for the links to other pages of a list."""
+    params = params.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
 def page_param(params, name: str = "page") -> int:
     """A page number, 1 when absent or not one."""
     return max(id_param(params.get(name)) or 1, 1)
+
+
+class SearchForm(forms.Form):
+    """A search box in a query string: one line, at most ``TEXT_MAX`` characters."""
+
+    q = SingleLineFormField(
+        label="Search",
+        required=False,
+        max_length=TEXT_MAX,
+        error_messages={"max_length": f"Search for at most {TEXT_MAX} characters."},
+    )
+
+
+def messages_of(form: forms.Form) -> list[str]:
+    """A bound query form's errors as sentences for ``messages.error``."""
+    return [error for errors in form.errors.values() for error in errors]

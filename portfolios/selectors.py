@@ -27,9 +27,10 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from cpd_sessions import selectors as session_selectors
+from cpd_sessions import listing
+from cpd_sessions.budget import budget_from_subqueries, budget_subqueries
 from cpd_sessions.models import CpdBudget, DevelopmentSession
-from cpdhub.academic_year import current_academic_year, year_dates, year_label
+from cpdhub.academic_year import current_academic_year, year_dates
 from experts.models import ExpertiseArea, ExpertProfile, ProfileArea, term_window_start
 from hubs.models import School, User
 from hubs.selectors import count_per_row
@@ -241,7 +242,6 @@ def portfolio_home(user: User, today: datetime.date | None = None) -> Portfolio:
         .annotate(total=Sum("hours"))
         .values("total")[:1]
     )
-    label = year_label(year)
     summary = (
         User.objects.filter(pk=user.pk)
         .annotate(
@@ -249,7 +249,7 @@ def portfolio_home(user: User, today: datetime.date | None = None) -> Portfolio:
             year_entries=_count(year_entries),
             shared_goals=_count(goals_visible_to(user).exclude(owner=user)),
             shared_entries=_count(entries_visible_to(user).exclude(owner=user)),
-            **session_selectors.budget_columns(user, label),
+            **budget_subqueries(user, year),
         )
         .values(
             "year_hours",
@@ -286,7 +286,7 @@ def portfolio_home(user: User, today: datetime.date | None = None) -> Portfolio:
         follow_ups=list(due_follow_ups(user=user, today=today)[:20]),
         needs=needs,
         shared_count=summary["shared_goals"] + summary["shared_entries"],
-        budget=session_selectors.budget_from(summary, user, label),
+        budget=budget_from_subqueries(summary, user, year),
         suggested=[(item, found[item]) for item in working_on if found[item]],
     )
 
@@ -591,7 +591,7 @@ def suggest_sessions(user: User, wanted: dict) -> dict:
     all_ids = set().union(*wanted.values()) if wanted else set()
     if not all_ids:
         return {key: SessionSuggestions([], []) for key in wanted}
-    pool, banked = session_selectors.suggestion_pools(user, all_ids, limit=SUGGESTION_POOL)
+    pool, banked = listing.suggestion_pools(user, all_ids, limit=SUGGESTION_POOL)
 
     offered: set[int] = set()
 

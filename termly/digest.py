@@ -11,8 +11,7 @@ from types import SimpleNamespace
 
 from django.utils import timezone
 
-from cpd_sessions import selectors as session_selectors
-from cpd_sessions import suitability
+from cpd_sessions import listing, suitability
 from experts import selectors as expert_selectors
 from hubs.backends import users_for_requests
 from hubs.models import Hub, SubjectNetwork, Term, User
@@ -90,7 +89,7 @@ def _people(user_ids: list[int]) -> dict[int, _Person]:
 
 def _may_see(person: _Person, session) -> bool:
     """May this person see this session (already in memory)? The rule is cpd_sessions'."""
-    return session_selectors.visible_in_memory(
+    return listing.visible_in_memory(
         session,
         user=person.user,
         hub_id=person.hub_id,
@@ -128,9 +127,9 @@ def build_many(user_ids: list[int], term: Term | None) -> dict[int, dict]:
     experts = expert_selectors.newest_near(
         since, hub_ids=hubs, area_ids=areas, per_group=EXPERTS + 1
     )
-    upcoming, recordings = session_selectors.upcoming_and_recorded(since)
+    upcoming, recordings = listing.upcoming_and_recorded(since)
     # What each person has booked or waits for is never suggested to them again (one query).
-    taken = session_selectors.sessions_taken_by(list(people))
+    taken = listing.sessions_taken_by(list(people))
     # Each expert and recording is a link in the email (to the profile, to the session page
     # that holds the recording link), written once per object for the whole batch.
     for profile in experts:

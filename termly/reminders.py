@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from cpd_sessions import selectors as session_selectors
+from cpd_sessions.approvals import releases_pending_since
 from experts import selectors as expert_selectors
 from hubs.models import School, User
 from notifications.rendering import absolute_url
@@ -50,7 +50,7 @@ def _release_cutoff(today: datetime.date | None = None) -> datetime.datetime:
 
 def overdue_releases(today: datetime.date | None = None) -> QuerySet[ReleaseRequest]:
     """Release requests still undecided after more than two school days."""
-    return session_selectors.releases_pending_since(_release_cutoff(today))
+    return releases_pending_since(_release_cutoff(today))
 
 
 def leaders_with_overdue_releases(today: datetime.date | None = None) -> QuerySet[User]:
@@ -104,7 +104,7 @@ def release_nudge_context(user: User, key: str) -> dict | None:
     school_ids = School.objects.filter(cpd_leaders=user).values("pk")
     cutoff = _release_cutoff()
     waiting = list(
-        session_selectors.releases_pending_since(cutoff, school_ids=school_ids)
+        releases_pending_since(cutoff, school_ids=school_ids)
         .select_related("booking__user", "booking__session")
         .order_by("created_at")[:20]
     )

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from cpd_sessions.models import CpdBudget
-from cpdhub.academic_year import current_academic_year, year_label
+from cpdhub.academic_year import current_academic_year
 from experts.models import ExpertiseArea
 from hubs.models import Phase, Subject
 from tests.cpd_sessions.factories import SessionFactory, book, london
@@ -65,7 +65,7 @@ def test_main_pages_fit_the_budget_with_one_row_and_with_many(client, personas, 
     offer(ExpertProfileFactory(user=personas.owner), "questioning")
     CpdBudget.objects.create(
         user=personas.owner,
-        academic_year=year_label(current_academic_year()),
+        academic_year=current_academic_year(),
         allocated="500.00",
         set_by=personas.leader,
     )

@@ -1,7 +1,7 @@
 from django import template
 
-from cpd_sessions import selectors
-from cpd_sessions.selectors import my_next_sessions as _my_next_sessions
+from cpd_sessions import approvals, booking, meetings
+from cpd_sessions.listing import my_next_sessions as _my_next_sessions
 
 register = template.Library()
 
@@ -17,8 +17,8 @@ def hub_sessions(user, hub):
     """A hub page's upcoming sessions (the hub's and its networks') and recent recordings."""
     return {
         "hub": hub,
-        "upcoming": selectors.hub_upcoming(user, hub),
-        "recorded": selectors.hub_recordings(user, hub),
+        "upcoming": meetings.hub_upcoming(user, hub),
+        "recorded": meetings.hub_recordings(user, hub),
     }
 
 
@@ -27,7 +27,7 @@ def network_meetings(user, network, may_lead: bool = False):
     """A network page's next and past meetings; its leads are prompted when none is planned."""
     return {
         "network": network,
-        "meetings": selectors.network_meetings(user, network),
+        "meetings": meetings.network_meetings(user, network),
         "may_lead": may_lead,
     }
 
@@ -36,7 +36,7 @@ def network_meetings(user, network, may_lead: bool = False):
 def leader_waiting(user, term=None):
     """What waits for a CPD leader: requests, budgets not set, the term's figures (or None).
     ``term``: the current term when the page has it already (the dashboard does)."""
-    return selectors.leader_waiting(user, term=term)
+    return approvals.leader_waiting(user, term=term)
 
 
 @register.filter
@@ -44,4 +44,4 @@ def needs_release_for(session, user) -> bool:
     """On a session card: does any meeting fall in this person's school day, so their CPD leader
     must approve release time? Reads the card's prefetched dates (no query)."""
     school = getattr(user, "school", None)
-    return selectors.in_school_day([(d.start, d.end) for d in session.dates.all()], school)
+    return booking.in_school_day([(d.start, d.end) for d in session.dates.all()], school)

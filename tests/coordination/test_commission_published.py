@@ -6,7 +6,7 @@ whose need it was commissioned for is told once, through the ledger.
 import pytest
 from django.core import mail
 
-from cpd_sessions import services as session_services
+from cpd_sessions import session_changes
 from cpd_sessions.models import Consultant, DevelopmentSession
 from notifications.models import Delivery
 from tests.portfolios.factories import NeedFactory
@@ -73,7 +73,7 @@ def test_publishing_tells_each_person_with_the_need_once(
     assert draft.title in message.body
     assert draft.title in message.alternatives[0][0]
     # Published again (a second click, a retried request): nobody is told twice.
-    session_services.session_publish(session=draft, by=personas.coordinator)
+    session_changes.session_publish(session=draft, by=personas.coordinator)
     assert told.count() == 2
 
 
@@ -81,6 +81,6 @@ def test_an_ordinary_proposal_publishes_without_the_commission_rules(app, person
     from tests.cpd_sessions.factories import SessionFactory  # noqa: PLC0415 -- one test
 
     session = SessionFactory(status="proposed", description="", leads=[personas.owner])
-    session_services.session_publish(session=session, by=personas.coordinator)
+    session_changes.session_publish(session=session, by=personas.coordinator)
     assert DevelopmentSession.objects.get(pk=session.pk).status == "published"
     assert not Delivery.objects.filter(kind="commissioned_session").exists()

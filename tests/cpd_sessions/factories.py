@@ -4,7 +4,7 @@ from decimal import Decimal
 import factory
 from django.utils import timezone
 
-from cpd_sessions import services
+from cpd_sessions import booking
 from cpd_sessions.models import DevelopmentSession, SessionDate
 
 
@@ -65,4 +65,4 @@ def release_data(**overrides) -> dict:
 
 
 def book(session, user, **kwargs):
-    return services.booking_create(session=session, user=user, **kwargs).booking
+    return booking.booking_create(session=session, user=user, **kwargs).booking

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from cpd_sessions.models import DevelopmentSession
+from cpd_sessions.models import CpdBudget, DevelopmentSession
 from tests.factories import UserFactory
 
 from .factories import SessionFactory, book, london, release_data
@@ -127,3 +127,27 @@ def test_the_admin_names_things_as_people_say_them(client, personas, settings):
     assert "Teaching assistant" in page
     assert "[&quot;teacher&quot;]" not in page
     assert "Job roles:" not in page
+
+
+def test_the_admin_shows_and_takes_a_budgets_year_as_schools_write_it(client, personas, settings):
+    settings.REQUIRE_ADMIN_MFA = False
+    admin_user = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(admin_user)
+    url = reverse("admin:cpd_sessions_cpdbudget_add")
+    form = {"user": personas.owner.pk, "allocated": "250.00", "academic_year": "2026/27"}
+    refused = client.post(url, {**form, "academic_year": "2026"})
+    assert "for example 2026/27" in refused.content.decode()
+    assert not CpdBudget.objects.exists()
+    client.post(url, form)
+    budget = CpdBudget.objects.get(user=personas.owner)
+    assert budget.academic_year == 2026
+    listing = client.get(reverse("admin:cpd_sessions_cpdbudget_changelist")).content.decode()
+    assert "2026/27" in listing
+    change = reverse("admin:cpd_sessions_cpdbudget_change", args=[budget.pk])
+    assert 'value="2026/27"' in client.get(change).content.decode()
+    changelist = reverse("admin:cpd_sessions_cpdbudget_changelist")
+    assert str(personas.owner) in client.get(changelist, {"academic_year": "2026"}).content.decode()
+    assert (
+        str(personas.owner)
+        not in client.get(changelist, {"academic_year": "2027"}).content.decode()
+    )

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
-from cpd_sessions import apologies, services
+from cpd_sessions import apologies, session_changes
 from cpd_sessions.models import Apology, Booking, DevelopmentSession
 from notifications.models import Delivery
 from tests.factories import UserFactory
@@ -150,7 +150,7 @@ def test_apologies_are_refused_where_they_make_no_sense(personas, series):
     with pytest.raises(PermissionDenied):
         apologies.apology_send(booking=waiting, date=full.dates.last(), by=personas.owner)
     # A cancelled session.
-    services.session_cancel(session=series, by=personas.colleague, reason="Snow")
+    session_changes.session_cancel(session=series, by=personas.colleague, reason="Snow")
     booking.refresh_from_db()
     series = DevelopmentSession.objects.get(pk=series.pk)
     with pytest.raises(apologies.ApologyRefused, match="cancelled"):

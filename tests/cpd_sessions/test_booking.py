@@ -1,9 +1,11 @@
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from cpd_sessions import services
+from cpd_sessions import session_changes
+from cpd_sessions.booking import BookingRefused, booking_cancel, booking_create
 from cpd_sessions.models import Booking, DevelopmentSession
 from tests.factories import UserFactory
 
@@ -27,7 +29,7 @@ def test_cancelling_a_seat_promotes_the_first_on_the_waitlist(personas):
     first = book(session, personas.owner)
     second = book(session, personas.colleague)
     third = book(session, personas.outsider)
-    promoted = services.booking_cancel(booking=first, by=personas.owner)
+    promoted = booking_cancel(booking=first, by=personas.owner)
     assert [b.pk for b in promoted] == [second.pk]
     second.refresh_from_db()
     third.refresh_from_db()
@@ -41,14 +43,14 @@ def test_a_waitlisted_cancellation_promotes_nobody(personas):
     session = SessionFactory(capacity=1)
     book(session, personas.owner)
     waiting = book(session, personas.colleague)
-    assert services.booking_cancel(booking=waiting, by=personas.colleague) == []
+    assert booking_cancel(booking=waiting, by=personas.colleague) == []
     assert Booking.objects.get(pk=waiting.pk).status == S.CANCELLED
 
 
 def test_a_double_click_keeps_one_booking(personas):
     session = SessionFactory(capacity=5)
-    first = services.booking_create(session=session, user=personas.owner)
-    again = services.booking_create(session=session, user=personas.owner)
+    first = booking_create(session=session, user=personas.owner)
+    again = booking_create(session=session, user=personas.owner)
     assert first.created
     assert not again.created
     assert again.booking.pk == first.booking.pk
@@ -58,7 +60,7 @@ def test_a_double_click_keeps_one_booking(personas):
 def test_rebooking_after_cancelling_reuses_the_one_row(personas):
     session = SessionFactory(capacity=5)
     booking = book(session, personas.owner)
-    services.booking_cancel(booking=booking, by=personas.owner)
+    booking_cancel(booking=booking, by=personas.owner)
     again = book(session, personas.owner)
     assert again.pk == booking.pk
     assert again.status == S.CONFIRMED
@@ -97,7 +99,7 @@ def test_refusals_are_clear_and_leave_nothing_behind(client, personas, changes, 
 
 def test_a_proposed_session_cannot_be_booked(personas):
     session = SessionFactory(status=DevelopmentSession.Status.PROPOSED)
-    with pytest.raises(services.BookingRefused, match="not open for booking"):
+    with pytest.raises(BookingRefused, match="not open for booking"):
         book(session, personas.owner)
     assert not Booking.objects.exists()
 
@@ -105,7 +107,7 @@ def test_a_proposed_session_cannot_be_booked(personas):
 def test_a_started_session_cannot_be_booked(personas):
     start = timezone.now() - timezone.timedelta(minutes=10)
     session = SessionFactory(start=start, end=start + timezone.timedelta(hours=1))
-    with pytest.raises(services.BookingRefused, match="already started"):
+    with pytest.raises(BookingRefused, match="already started"):
         book(session, personas.owner)
     assert not Booking.objects.exists()
 
@@ -178,15 +180,15 @@ def test_nobody_can_cancel_someone_elses_booking(client, personas):
     response = client.post(reverse("cpd_sessions:cancel_booking", kwargs={"pk": session.pk}))
     assert response.status_code == 404
     assert Booking.objects.get(pk=booking.pk).status == S.CONFIRMED
-    with pytest.raises(services.PermissionDenied):
-        services.booking_cancel(booking=booking, by=personas.outsider)
+    with pytest.raises(PermissionDenied):
+        booking_cancel(booking=booking, by=personas.outsider)
 
 
 def test_raising_capacity_promotes_from_the_waitlist(personas):
     session = SessionFactory(capacity=1, leads=[personas.colleague])
     book(session, personas.owner)
     waiting = book(session, personas.outsider)
-    services.session_update(session=session, by=personas.colleague, capacity=2)
+    session_changes.session_update(session=session, by=personas.colleague, capacity=2)
     assert Booking.objects.get(pk=waiting.pk).status == S.CONFIRMED
 
 

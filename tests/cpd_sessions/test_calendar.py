@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
-from cpd_sessions import services
+from cpd_sessions import session_changes
 from cpd_sessions.models import CalendarFeed
 
 from .factories import SessionFactory, book
@@ -69,7 +69,7 @@ def test_uid_stays_and_sequence_rises_when_the_session_moves(client, personas):
     url = reverse("cpd_sessions:ics", kwargs={"pk": session.pk})
     _, before = events(client.get(url).content)
     later = (session.start + datetime.timedelta(days=1), session.end + datetime.timedelta(days=1))
-    assert services.session_update(session=session, by=personas.colleague, dates=[later])
+    assert session_changes.session_update(session=session, by=personas.colleague, dates=[later])
     _, after = events(client.get(url).content)
     assert str(before[0]["UID"]) == str(after[0]["UID"])
     assert int(after[0]["SEQUENCE"]) == int(before[0]["SEQUENCE"]) + 1
@@ -79,7 +79,7 @@ def test_uid_stays_and_sequence_rises_when_the_session_moves(client, personas):
 def test_cancelled_session_gives_method_cancel(client, personas):
     session = SessionFactory(leads=[personas.colleague])
     book(session, personas.owner)
-    services.session_cancel(session=session, by=personas.colleague, reason="Snow")
+    session_changes.session_cancel(session=session, by=personas.colleague, reason="Snow")
     client.force_login(personas.owner)
     cal, vevents = events(
         client.get(reverse("cpd_sessions:ics", kwargs={"pk": session.pk})).content

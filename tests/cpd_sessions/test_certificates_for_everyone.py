@@ -10,7 +10,8 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
-from cpd_sessions import certificates, services
+from cpd_sessions import certificates, session_changes
+from cpd_sessions.attendance import attendance_mark
 from cpd_sessions.lifecycle import SessionRefused
 from cpd_sessions.models import Attendance, Booking, DevelopmentSession
 from notifications.models import Delivery
@@ -33,7 +34,7 @@ def ran(personas):
     session.dates.update(start=start, end=start + datetime.timedelta(hours=1))
     session = DevelopmentSession.objects.get(pk=session.pk)
     present = Booking.objects.filter(user__in=[personas.owner, personas.outsider])
-    services.attendance_mark(
+    attendance_mark(
         session=session, by=personas.colleague, present_ids=present.values_list("pk", flat=True)
     )
     return session
@@ -63,7 +64,7 @@ def test_everyone_present_is_emailed_their_certificate_once(
 
     # Someone marked present later gets theirs, and only they do.
     everyone = Booking.objects.filter(session=ran).values_list("pk", flat=True)
-    services.attendance_mark(session=ran, by=personas.colleague, present_ids=everyone)
+    attendance_mark(session=ran, by=personas.colleague, present_ids=everyone)
     with django_capture_on_commit_callbacks(execute=True):
         later = certificates.certificates_issue(session=ran, by=personas.colleague)
     assert (later.sent, later.already) == (1, 2)
@@ -95,7 +96,7 @@ def test_someone_unmarked_before_the_email_went_is_not_sent_it(personas, ran, ma
 def test_a_cancelled_session_issues_none(personas):
     session = SessionFactory(leads=[personas.colleague])
     book(session, personas.owner)
-    services.session_cancel(session=session, by=personas.colleague, reason="Snow")
+    session_changes.session_cancel(session=session, by=personas.colleague, reason="Snow")
     with pytest.raises(SessionRefused):
         certificates.certificates_issue(session=session, by=personas.colleague)
     assert not Delivery.objects.filter(kind="certificate_issued").exists()

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cpd_sessions import proposals, selectors, services, slots
+from cpd_sessions import fee_shares, listing, proposals, session_changes, slots
 from cpd_sessions.models import Consultant, DevelopmentSession
 from tests.experts.factories import ExpertProfileFactory
 from tests.webtest import form_for, messages_on, text_of
@@ -74,7 +74,7 @@ def test_a_recording_of_a_consultants_session_needs_their_agreement(app, persona
 def test_the_service_refuses_a_recording_without_agreement(personas, consultant):
     session = SessionFactory(kind="consultant_led", consultant=consultant, leads=[personas.owner])
     with pytest.raises(ValidationError, match="Ask the consultant first"):
-        services.session_update(session=session, by=personas.owner, recording_url=VIDEO)
+        session_changes.session_update(session=session, by=personas.owner, recording_url=VIDEO)
     assert DevelopmentSession.objects.get(pk=session.pk).recording_url == ""
 
 
@@ -93,7 +93,7 @@ def test_the_recordings_bank_offers_no_consultants_recording_without_agreement(
     assert "Agreed day" in text_of(bank)
     assert "Colleague's workshop" in text_of(bank)
     assert "Unagreed day" not in text_of(bank)
-    assert set(selectors.recordings(personas.colleague)) == {agreed, colleague}
+    assert set(listing.recordings(personas.colleague)) == {agreed, colleague}
     detail = app.get(unagreed.get_absolute_url())
     assert "Watch the recording" not in text_of(detail)
     assert VIDEO not in detail.text
@@ -149,7 +149,7 @@ def test_each_slots_fee_is_shared_between_its_schools_and_adds_up(app, personas,
     book(slot, personas.owner)
     book(slot, personas.colleague)
     book(slot, personas.outsider)
-    shares = selectors.cost_shares(slot)
+    shares = fee_shares.cost_shares(slot)
     assert sum(s.amount for s in shares) == slot.fee
     assert {s.school.name: s.places for s in shares} == {
         "Ashgrove Primary School": 2,

@@ -6,7 +6,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from cpd_sessions import selectors, services, tasks
+from cpd_sessions import fee_shares, tasks
+from cpd_sessions.booking import booking_cancel
 from cpd_sessions.models import Booking, DevelopmentSession
 from tests.factories import UserFactory
 
@@ -20,14 +21,14 @@ def test_fee_shared_by_attendees_and_equally(personas):
     for _ in range(2):
         book(session, UserFactory(school=personas.school))
     book(session, UserFactory(school=personas.other_school))
-    shares = {s.school.name: s.amount for s in selectors.cost_shares(session)}
+    shares = {s.school.name: s.amount for s in fee_shares.cost_shares(session)}
     assert shares == {
         "Ashgrove Primary School": Decimal("666.67"),
         "Thornbury High School": Decimal("333.33"),
     }
     DevelopmentSession.objects.filter(pk=session.pk).update(cost_split="equal")
     session.refresh_from_db()
-    shares = {s.school.name: s.amount for s in selectors.cost_shares(session)}
+    shares = {s.school.name: s.amount for s in fee_shares.cost_shares(session)}
     assert shares == {
         "Ashgrove Primary School": Decimal("500.00"),
         "Thornbury High School": Decimal("500.00"),
@@ -99,7 +100,7 @@ def test_booking_emails_confirmed_waitlisted_and_promoted(
         first = book(session, personas.owner)
         book(session, personas.colleague)
     with django_capture_on_commit_callbacks(execute=True):
-        services.booking_cancel(booking=first, by=personas.owner)
+        booking_cancel(booking=first, by=personas.owner)
     assert [(m.to[0], m.subject) for m in mailoutbox] == [
         (personas.owner.email, "You are booked on: Oracy"),
         (personas.colleague.email, "You are on the waitlist for Oracy"),

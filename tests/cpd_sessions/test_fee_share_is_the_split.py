@@ -10,7 +10,8 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cpd_sessions import selectors, services
+from cpd_sessions import fee_shares
+from cpd_sessions.booking import BookingRefused
 from cpd_sessions.models import Booking, DevelopmentSession, ReleaseRequest
 from hubs.models import School
 from tests.factories import SchoolFactory, UserFactory
@@ -34,7 +35,7 @@ def _consultant_session(fee: str, split: str) -> DevelopmentSession:
 
 def _per_place(session: DevelopmentSession, school: School) -> Decimal:
     """What one place of ``school`` costs in the session's split as it stands (cost_shares)."""
-    share = next(s for s in selectors.cost_shares(session) if s.school.pk == school.pk)
+    share = next(s for s in fee_shares.cost_shares(session) if s.school.pk == school.pk)
     return share.amount / share.places
 
 
@@ -80,7 +81,7 @@ def test_the_request_form_shows_the_share_and_a_typed_one_is_ignored(client, per
 
 def test_a_share_that_takes_the_costs_past_the_bound_is_refused_by_the_service(personas):
     session = _consultant_session("4900", DevelopmentSession.CostSplit.ATTENDEES)
-    with pytest.raises(services.BookingRefused, match=r"one release is at most £5,000\.00"):
+    with pytest.raises(BookingRefused, match=r"one release is at most £5,000\.00"):
         book(session, personas.owner, release=release_data(supply_cost="180"))
     assert not Booking.objects.exists()
 
@@ -103,7 +104,7 @@ def test_each_share_recorded_is_the_split_at_the_time_of_booking(personas, fee, 
     places = [SchoolFactory(hub=personas.school.hub) for _ in range(3)]
     for index in schools:
         person = UserFactory(school=places[index])
-        before = selectors.estimated_fee_share(session, places[index])
+        before = fee_shares.estimated_fee_share(session, places[index])
         booking = book(session, person, release=release_data())
         recorded = ReleaseRequest.objects.get(booking=booking).fee_share
         assert recorded == before

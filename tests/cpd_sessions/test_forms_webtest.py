@@ -10,7 +10,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from cpd_sessions import selectors, services
+from cpd_sessions.attendance import attendance_mark
+from cpd_sessions.budget import budget_set
 from cpd_sessions.models import (
     Attendance,
     Booking,
@@ -20,6 +21,7 @@ from cpd_sessions.models import (
     Feedback,
     ReleaseRequest,
 )
+from cpdhub.academic_year import current_academic_year
 from tests.experts.factories import ExpertProfileFactory
 from tests.webtest import form_for, messages_on, text_of
 
@@ -28,7 +30,7 @@ from .factories import SessionFactory, book, london, release_data
 pytestmark = pytest.mark.django_db
 
 S = Booking.Status
-THIS_YEAR = selectors.current_academic_year()
+THIS_YEAR = current_academic_year()
 
 
 @pytest.fixture
@@ -345,7 +347,7 @@ def test_search_the_recordings(app, personas):
 
 
 def test_one_figure_for_those_with_no_budget_leaves_set_budgets(app, personas):
-    services.budget_set(
+    budget_set(
         user=personas.owner,
         academic_year=THIS_YEAR,
         allocated=Decimal("500"),
@@ -363,7 +365,7 @@ def test_one_figure_for_those_with_no_budget_leaves_set_budgets(app, personas):
 
 
 def test_one_figure_for_everyone_replaces_every_budget(app, personas):
-    services.budget_set(
+    budget_set(
         user=personas.owner,
         academic_year=THIS_YEAR,
         allocated=Decimal("500"),
@@ -389,7 +391,7 @@ def test_one_figure_too_large_is_refused_with_the_field_named(app, personas):
 
 
 def test_per_person_figures_saved_at_once_blank_left_alone(app, personas):
-    services.budget_set(
+    budget_set(
         user=personas.owner,
         academic_year=THIS_YEAR,
         allocated=Decimal("500"),
@@ -502,7 +504,7 @@ def test_lead_emails_certificates_to_everyone_present_once(
     app, personas, finished, mailoutbox, django_capture_on_commit_callbacks
 ):
     owner = Booking.objects.get(user=personas.owner)
-    services.attendance_mark(session=finished, by=personas.colleague, present_ids=[owner.pk])
+    attendance_mark(session=finished, by=personas.colleague, present_ids=[owner.pk])
     page = app.sign_in(personas.colleague).get(finished.get_absolute_url())
     form = form_for(page, "cpd_sessions:certificates_send", pk=finished.pk)
     with django_capture_on_commit_callbacks(execute=True):

@@ -17,7 +17,8 @@ from hypothesis import given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from cpd_sessions import querystring, services
+from cpd_sessions import session_changes
+from cpd_sessions.filters import approvals_query
 from cpd_sessions.models import Apology, Booking, DevelopmentSession, Feedback, SessionDate
 from cpdhub import querystring as cpdhub_querystring
 from hubs.models import User
@@ -97,7 +98,7 @@ def test_the_service_and_the_database_keep_the_rules_the_admin_could_skip(person
         {"decision_date": start.date()},
     ):
         with pytest.raises(ValidationError):
-            services.session_propose(by=personas.coordinator, dates=dates, **bad)
+            session_changes.session_propose(by=personas.coordinator, dates=dates, **bad)
     assert not DevelopmentSession.objects.exists()
     for name, bad in (
         ("session_minimum_within_capacity", {"capacity": 3, "min_places": 4}),
@@ -138,10 +139,10 @@ def test_recordings_query_string_with_a_null_byte_is_a_message_not_a_500(client,
 
 
 def test_approvals_query_is_cleaned_in_one_place():
-    show, q, errors = querystring.approvals_query(QueryDict("q=a%00b&show=all"))
+    show, q, errors = approvals_query(QueryDict("q=a%00b&show=all"))
     assert (show, q) == ("all", "")
     assert errors == ["Null characters are not allowed."]
-    assert querystring.approvals_query(QueryDict("q=+Sam+"))[:2] == ("pending", "Sam")
+    assert approvals_query(QueryDict("q=+Sam+"))[:2] == ("pending", "Sam")
 
 
 def test_approvals_query_string_with_a_null_byte_is_not_a_500(client, personas):

@@ -9,7 +9,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from cpd_sessions import services
+from cpd_sessions import session_messages
+from cpd_sessions.attendance import attendance_mark
 from cpd_sessions.models import Booking, DevelopmentSession, SessionMessage
 from notifications.models import Delivery
 from tests.factories import UserFactory
@@ -110,18 +111,18 @@ def test_message_goes_once_to_everyone_with_a_place(
     personas, led, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        sent = services.session_message_send(
+        sent = session_messages.session_message_send(
             session=led, by=personas.colleague, subject="Bring", body="A plan", token="t1"
         )
     assert sent.created
     assert sent.recipients == 1
-    again = services.session_message_send(
+    again = session_messages.session_message_send(
         session=led, by=personas.colleague, subject="Bring", body="A plan", token="t1"
     )
     assert not again.created
     deliveries = Delivery.objects.filter(kind="session_message")
     assert list(deliveries.values_list("email", flat=True)) == [personas.owner.email]
-    services.session_message_send(
+    session_messages.session_message_send(
         session=led,
         by=personas.colleague,
         subject="Waitlist too",
@@ -151,7 +152,7 @@ def test_an_outsider_cannot_email_those_booked(client, personas, led):
 def test_certificate_for_the_person_present_and_their_lead(client, personas, led):
     session = _past(led)
     booking = Booking.objects.get(session=session, user=personas.owner)
-    services.attendance_mark(session=session, by=personas.colleague, present_ids=[booking.pk])
+    attendance_mark(session=session, by=personas.colleague, present_ids=[booking.pk])
     client.force_login(personas.owner)
     page = client.get(reverse("cpd_sessions:certificate", args=[session.pk]))
     assert page.status_code == 200
@@ -177,7 +178,7 @@ def test_the_certificate_opens_from_the_portfolio_entry(
     session = _past(led)
     booking = Booking.objects.get(session=session, user=personas.owner)
     with django_capture_on_commit_callbacks(execute=True):
-        services.attendance_mark(session=session, by=personas.colleague, present_ids=[booking.pk])
+        attendance_mark(session=session, by=personas.colleague, present_ids=[booking.pk])
     entry = personas.owner.portfolio_entries.get(session=session)
     client.force_login(personas.owner)
     page = client.get(reverse("portfolios:entry", args=[entry.pk])).content.decode()

@@ -6,7 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from cpd_sessions import services
+from cpd_sessions import session_changes
+from cpd_sessions.attendance import attendance_mark
 from cpd_sessions.lifecycle import SessionRefused
 from cpd_sessions.models import Attendance, Booking, DevelopmentSession, SessionDate
 from portfolios.models import Entry
@@ -65,7 +66,7 @@ def test_a_started_session_cannot_be_cancelled_and_nobody_is_mailed(
 def test_a_completed_session_cannot_be_cancelled(personas, started):
     DevelopmentSession.objects.filter(pk=started.pk).update(status="completed")
     with pytest.raises(SessionRefused):
-        services.session_cancel(session=started, by=personas.colleague, reason="Oops")
+        session_changes.session_cancel(session=started, by=personas.colleague, reason="Oops")
     assert DevelopmentSession.objects.get(pk=started.pk).status == "completed"
 
 
@@ -90,7 +91,7 @@ def test_a_lead_cannot_move_a_booked_session_into_the_past(client, personas, upc
     # Nor through the service, which the admin and shell use.
     past = timezone.now() - datetime.timedelta(days=1)
     with pytest.raises(Exception, match="cannot be in the past"):
-        services.session_update(
+        session_changes.session_update(
             session=upcoming,
             by=personas.colleague,
             dates=[(past, past + datetime.timedelta(hours=1))],
@@ -102,7 +103,7 @@ def test_a_lead_cannot_move_a_booked_session_into_the_past(client, personas, upc
 
 def test_a_finished_session_can_still_be_edited_without_moving_it(client, personas, started):
     client.force_login(personas.colleague)
-    services.session_update(
+    session_changes.session_update(
         session=started,
         by=personas.colleague,
         dates=[(started.start, started.end)],
@@ -113,7 +114,7 @@ def test_a_finished_session_can_still_be_edited_without_moving_it(client, person
 
 def _mark(session, by, present, capture):
     with capture(execute=True):
-        services.attendance_mark(session=session, by=by, present_ids=present)
+        attendance_mark(session=session, by=by, present_ids=present)
 
 
 def test_unmarking_attendance_removes_the_untouched_session_entry(

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from cpd_sessions import services
+from cpd_sessions import attendance
 from cpd_sessions.models import Booking, DevelopmentSession
 from tests.factories import UserFactory
 
@@ -58,7 +58,9 @@ def test_feedback_given_is_no_longer_due(client, personas):
     went = SessionFactory(title="Went to")
     booking = book(went, personas.owner)
     _started(went)
-    services.feedback_give(booking=Booking.objects.get(pk=booking.pk), by=personas.owner, rating=4)
+    attendance.feedback_give(
+        booking=Booking.objects.get(pk=booking.pk), by=personas.owner, rating=4
+    )
     client.force_login(personas.owner)
     page = client.get(URL)
     assert not page.context["past"][0].feedback_due

@@ -4,7 +4,7 @@ import pytest
 from bs4 import BeautifulSoup
 from django.urls import reverse
 
-from cpd_sessions import services
+from cpd_sessions.booking import booking_cancel
 from cpd_sessions.models import Booking, DevelopmentSession
 from experts.models import ExpertiseArea
 from hubs.models import Phase, User
@@ -294,7 +294,7 @@ def test_the_register_shows_each_waitlisted_persons_place_in_the_queue(client, p
         for name in ("Adams", "Baker", "Clark")
     ]
     first = Booking.objects.get(pk=waiting[0].pk)
-    services.booking_cancel(booking=first, by=first.user)
+    booking_cancel(booking=first, by=first.user)
     positions = sorted(
         Booking.objects.filter(session=session, status=Booking.Status.WAITLISTED).values_list(
             "waitlist_position", flat=True

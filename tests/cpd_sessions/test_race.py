@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from django.db import connection, transaction
 
-from cpd_sessions import services
+from cpd_sessions.booking import booking_cancel, booking_create
 from cpd_sessions.models import Booking, DevelopmentSession
 from tests.factories import UserFactory
 
@@ -40,7 +40,7 @@ def all_at_once(fn, items):
 def test_fifty_concurrent_bookings_fill_ten_seats_exactly(personas):
     session = SessionFactory(capacity=10)
     people = [UserFactory(school=personas.school) for _ in range(50)]
-    _, errors = all_at_once(lambda u: services.booking_create(session=session, user=u), people)
+    _, errors = all_at_once(lambda u: booking_create(session=session, user=u), people)
     assert errors == []
     bookings = Booking.objects.filter(session=session)
     assert bookings.filter(status="confirmed").count() == 10
@@ -59,7 +59,7 @@ def test_fifty_concurrent_bookings_fill_ten_seats_exactly(personas):
                 .order_by("pk")
                 .first()
             )
-            return services.booking_cancel(booking=holder, by=holder.user)
+            return booking_cancel(booking=holder, by=holder.user)
 
     results, errors = all_at_once(cancel_a_seat_holder, list(range(10)))
     assert errors == []
@@ -71,7 +71,7 @@ def test_fifty_concurrent_bookings_fill_ten_seats_exactly(personas):
 def test_a_double_click_race_makes_one_booking(personas):
     session = SessionFactory(capacity=10)
     results, errors = all_at_once(
-        lambda _: services.booking_create(session=session, user=personas.owner), list(range(8))
+        lambda _: booking_create(session=session, user=personas.owner), list(range(8))
     )
     assert errors == []
     assert sum(r.created for r in results) == 1

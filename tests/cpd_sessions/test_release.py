@@ -2,11 +2,14 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from cpd_sessions import selectors, services
+from cpd_sessions.approvals import DecisionRefused, release_decide
+from cpd_sessions.booking import ReleaseNeeded, session_needs_release
+from cpd_sessions.budget import budget_if_set
 from cpd_sessions.models import Booking, CpdBudget, ReleaseRequest
 from tests.factories import UserFactory
 
@@ -44,7 +47,7 @@ def test_booking_in_school_hours_needs_the_release_form(client, personas, school
     assert response.status_code == 400
     assert "This field is required" in response.content.decode()
     assert not Booking.objects.exists()
-    with pytest.raises(services.ReleaseNeeded):
+    with pytest.raises(ReleaseNeeded):
         book(school_hours, personas.owner)
 
 
@@ -52,7 +55,7 @@ def test_a_twilight_after_the_school_day_needs_no_release(personas):
     session = SessionFactory(start=london(10, 15, 30), end=london(10, 16, 30))
     personas.school.day_end = datetime.time(15, 15)
     personas.school.save()
-    assert not selectors.session_needs_release(session, personas.owner)
+    assert not session_needs_release(session, personas.owner)
     assert book(session, personas.owner).status == S.CONFIRMED
 
 
@@ -61,7 +64,7 @@ def test_a_weekend_session_needs_no_release(personas):
     while saturday.weekday() != 5:
         saturday += datetime.timedelta(days=1)
     session = SessionFactory(start=saturday, end=saturday + datetime.timedelta(hours=2))
-    assert not selectors.session_needs_release(session, personas.owner)
+    assert not session_needs_release(session, personas.owner)
 
 
 def test_request_emails_own_school_leaders_and_holds_a_seat(
@@ -110,7 +113,7 @@ def test_leader_approves_confirms_and_charges_the_budget(
     assert release.decision == "approved"
     assert release.decided_by == personas.leader
     assert release.decided_at is not None
-    budget = selectors.budget_of(personas.owner, school_hours.academic_year)
+    budget = budget_if_set(personas.owner, school_hours.academic_year)
     assert budget.spent == Decimal("192.50")
     assert budget.remaining == Decimal("307.50")
     assert mailoutbox[-1].to == [personas.owner.email]
@@ -153,8 +156,8 @@ def test_only_the_bookers_own_school_leader_decides(client, personas, school_hou
     assert "Sam Whitfield" not in client.get(reverse("cpd_sessions:approvals")).content.decode()
     client.force_login(personas.owner)
     assert client.get(reverse("cpd_sessions:approvals")).status_code == 403
-    with pytest.raises(services.PermissionDenied):
-        services.release_decide(release=booking.release, by=personas.other_leader, approve=True)
+    with pytest.raises(PermissionDenied):
+        release_decide(release=booking.release, by=personas.other_leader, approve=True)
 
 
 def test_bulk_approve_only_touches_my_schools_requests(client, personas, school_hours):
@@ -171,16 +174,14 @@ def test_bulk_approve_only_touches_my_schools_requests(client, personas, school_
 
 def test_a_decision_is_made_once(personas, school_hours):
     booking = book(school_hours, personas.owner, release=release_data())
-    services.release_decide(release=booking.release, by=personas.leader, approve=True)
-    with pytest.raises(services.DecisionRefused, match="already been dealt with"):
-        services.release_decide(
-            release=ReleaseRequest.objects.get(), by=personas.leader, approve=True
-        )
-    services.release_decide(
+    release_decide(release=booking.release, by=personas.leader, approve=True)
+    with pytest.raises(DecisionRefused, match="already been dealt with"):
+        release_decide(release=ReleaseRequest.objects.get(), by=personas.leader, approve=True)
+    release_decide(
         release=ReleaseRequest.objects.get(), by=personas.leader, approve=False, reason="No"
     )
-    with pytest.raises(services.DecisionRefused, match="already been dealt with"):
-        services.release_decide(
+    with pytest.raises(DecisionRefused, match="already been dealt with"):
+        release_decide(
             release=ReleaseRequest.objects.get(), by=personas.leader, approve=False, reason="No"
         )
 

@@ -17,7 +17,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from cpd_sessions import services
+from cpd_sessions.budget import budget_set
 from cpd_sessions.models import Booking, CpdBudget
 from hubs.models import User
 from notifications.models import Delivery
@@ -61,8 +61,8 @@ def test_leader_approves_two_at_once_and_one_is_over_budget(page, demo, width):
     long_goal = "Fluency in times tables for Year 4. " * 80  # thousands of characters
     mine = book(session, teacher, release=release_data(goal=long_goal))
     theirs = book(session, colleague, release=release_data())
-    services.budget_set(user=teacher, academic_year=year, allocated=Decimal("100"), by=leader)
-    services.budget_set(user=colleague, academic_year=year, allocated=Decimal("900"), by=leader)
+    budget_set(user=teacher, academic_year=year, allocated=Decimal("100"), by=leader)
+    budget_set(user=colleague, academic_year=year, allocated=Decimal("900"), by=leader)
 
     sign_in(page, "leader@demo.test")
     expect(page.get_by_role("heading", name="Waiting for you")).to_be_visible()

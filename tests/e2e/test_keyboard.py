@@ -7,9 +7,9 @@ who cannot use a mouse always sees where they are.
 
 from playwright.sync_api import expect
 
+from cpd_sessions.booking import session_needs_release
 from cpd_sessions.demo import seed as seed_sessions
 from cpd_sessions.models import DevelopmentSession
-from cpd_sessions.selectors import session_needs_release
 from experts.demo import seed as seed_experts
 from hubs.models import User
 

@@ -12,7 +12,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from cpd_sessions import services
+from cpd_sessions.attendance import attendance_mark
 from cpd_sessions.models import Booking, DevelopmentSession
 from hubs.models import User
 from tests.cpd_sessions.factories import SessionFactory, book
@@ -75,7 +75,7 @@ def test_the_certificate_opens_from_the_portfolio_and_prints_on_one_a4_page(
     session.dates.update(start=start, end=start + datetime.timedelta(hours=2))
     session.refresh_from_db()
     with django_capture_on_commit_callbacks(execute=True):
-        services.attendance_mark(session=session, by=lead, present_ids=[booking.pk])
+        attendance_mark(session=session, by=lead, present_ids=[booking.pk])
     assert Booking.objects.get(pk=booking.pk).attendance.present
 
     sign_in(page, "teacher@demo.test")

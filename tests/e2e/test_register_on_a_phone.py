@@ -12,7 +12,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from cpd_sessions import apologies, services
+from cpd_sessions import apologies, attendance
 from cpd_sessions.demo import seed as seed_sessions
 from cpd_sessions.models import Booking, DevelopmentSession, SessionDate
 from experts.demo import seed as seed_experts
@@ -79,7 +79,7 @@ def _series_run_by_the_expert() -> DevelopmentSession:
         Booking.objects.create(session=session, user=person, status=Booking.Status.CONFIRMED)
     booking = Booking.objects.get(session=session, user=teacher)
     apologies.apology_send(booking=booking, date=session.dates.all()[1], by=teacher)
-    services.attendance_mark(
+    attendance.attendance_mark(
         session=session, by=expert, present_ids=[b.pk for b in session.bookings.all()[:4]]
     )
     return session

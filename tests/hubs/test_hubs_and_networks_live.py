@@ -11,8 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
+from cpd_sessions.emails import network_prompt_email
 from cpd_sessions.models import DevelopmentSession
-from cpd_sessions.tasks import network_prompt_email, prompt_network_leads
+from cpd_sessions.tasks import prompt_network_leads
 from hubs import services
 from hubs.models import Subject
 from notifications.models import Delivery

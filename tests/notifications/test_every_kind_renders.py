@@ -18,11 +18,12 @@ from django.utils import timezone
 from coordination.emails import commissioned_key, introduction_key, reply_key
 from coordination.models import NeedReply
 from cpd_sessions import apologies as session_apologies
-from cpd_sessions import services as session_services
+from cpd_sessions import approvals, attendance, session_messages
+from cpd_sessions.booking import booking_create
 from cpd_sessions.certificates import certificate_key
+from cpd_sessions.emails import booking_mail_key
 from cpd_sessions.models import Booking, DevelopmentSession, ReleaseRequest
 from cpd_sessions.proposals import declined_key, proposed_key
-from cpd_sessions.tasks import booking_mail_key
 from experts.models import ContactRequest, ExpertiseArea
 from notifications import registry
 from notifications.models import Delivery
@@ -75,7 +76,7 @@ def _with_release() -> Booking:
     session = _session(start=start, end=start + datetime.timedelta(hours=2))
     teacher = person()
     teacher.school.cpd_leaders.add(person(school=teacher.school))
-    return session_services.booking_create(
+    return booking_create(
         session=session,
         user=teacher,
         release=release_data(goal=f"Questions in {MARK}", cover_notes=MARK),
@@ -91,7 +92,7 @@ def _release_requested(kind: str) -> Delivery:
 
 def _release_decided(kind: str) -> Delivery:
     booking = _with_release()
-    session_services.release_decide(
+    approvals.release_decide(
         release=booking.release,
         by=booking.user.school.cpd_leaders.get(),
         approve=False,
@@ -111,7 +112,7 @@ def _session_notice(kind: str) -> Delivery:
 def _session_message(kind: str) -> Delivery:
     session = _session()
     booking = book(session, person())
-    sent = session_services.session_message_send(
+    sent = session_messages.session_message_send(
         session=session,
         by=session.leads.get(),
         subject=f"Bring {MARK}",
@@ -253,9 +254,7 @@ def _certificate_issued(kind: str) -> Delivery:
     )
     session.dates.update(start=start, end=start + datetime.timedelta(hours=1))
     session.refresh_from_db()
-    session_services.attendance_mark(
-        session=session, by=session.leads.get(), present_ids=[booking.pk]
-    )
+    attendance.attendance_mark(session=session, by=session.leads.get(), present_ids=[booking.pk])
     return row(kind, certificate_key(booking.pk), booking.user)
 
 

@@ -8,8 +8,8 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
-from cpd_sessions import services as session_services
-from cpd_sessions.tasks import send_booking_mail, send_session_notice
+from cpd_sessions import session_changes
+from cpd_sessions.emails import mail_booking, mail_session_notice
 from hubs.models import User
 from notifications import services, tasks
 from notifications.models import Delivery
@@ -121,12 +121,21 @@ def test_the_digest_carries_one_click_unsubscribe_and_both_parts(
     assert '<html lang="en-GB">' in html
 
 
+def _record_and_send_booking_mail(booking_id: int, kind: str) -> None:
+    """A booking's email recorded on the ledger and sent at once, as the daily tasks send theirs."""
+    services.send_now(mail_booking(booking_id, kind, enqueue=False))
+
+
+def _record_and_send_notice(session_id: int, kind: str) -> None:
+    services.send_now(mail_session_notice(session_id, kind, enqueue=False))
+
+
 def test_session_mail_is_on_the_ledger_and_a_repeat_sends_nothing(personas, mailoutbox):
     session = SessionFactory()
     booking = book(session, personas.owner)
     mailoutbox.clear()
-    send_booking_mail(booking.pk, "booking_confirmed")
-    send_booking_mail(booking.pk, "booking_confirmed")  # a redelivered task
+    _record_and_send_booking_mail(booking.pk, "booking_confirmed")
+    _record_and_send_booking_mail(booking.pk, "booking_confirmed")  # recorded again
     assert len(mailoutbox) == 1
     message = mailoutbox[0]
     assert "List-Unsubscribe" in message.extra_headers  # session emails can be turned off
@@ -146,8 +155,8 @@ def test_a_change_notice_retried_after_a_failure_tells_each_person_once(
     flaky.attempts = 0
     flaky.fail_on = {2}
     with pytest.raises(smtplib.SMTPServerDisconnected):
-        send_session_notice(session.pk, "session_changed")  # the task's autoretry takes over
-    send_session_notice(session.pk, "session_changed")
+        _record_and_send_notice(session.pk, "session_changed")  # the rest stay pending
+    _record_and_send_notice(session.pk, "session_changed")
     assert sorted(m.to[0] for m in mailoutbox) == sorted(
         p.email for p in (personas.owner, personas.colleague, personas.outsider)
     )
@@ -159,15 +168,15 @@ def test_essential_mail_ignores_preferences(personas, mailoutbox):
     book(session, personas.owner)
     services.preference_set(user=personas.owner, category="sessions", enabled=False)
     mailoutbox.clear()
-    session_services.session_cancel(session=session, by=None, reason="Snow")
-    send_session_notice(session.pk, "session_cancelled")
+    session_changes.session_cancel(session=session, by=None, reason="Snow")
+    _record_and_send_notice(session.pk, "session_cancelled")
     assert [m.to for m in mailoutbox] == [[personas.owner.email]]
 
 
 def test_session_emails_respect_the_opt_out(personas, mailoutbox):
     services.preference_set(user=personas.owner, category="sessions", enabled=False)
     booking = book(SessionFactory(), personas.owner)
-    send_booking_mail(booking.pk, "booking_confirmed")
+    _record_and_send_booking_mail(booking.pk, "booking_confirmed")
     assert mailoutbox == []
     assert Delivery.objects.get(kind="booking_confirmed").status == "skipped"
 

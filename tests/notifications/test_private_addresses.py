@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from cpd_sessions import services as session_services
+from cpd_sessions import session_messages
 from experts.models import ExpertProfile
 from hubs import services as hub_services
 from tests.cpd_sessions.factories import SessionFactory, book
@@ -104,7 +104,7 @@ def test_a_private_lead_s_message_to_everyone_booked_gives_no_address(
     session = SessionFactory(leads=[personas.colleague], capacity=5)
     book(session, personas.owner)
     with django_capture_on_commit_callbacks(execute=True):
-        session_services.session_message_send(
+        session_messages.session_message_send(
             session=session, by=personas.colleague, subject="Bring", body="A plan", token="t"
         )
     message = sent_to(mailoutbox, personas.owner)

@@ -11,8 +11,9 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
-from cpd_sessions import selectors as session_selectors
-from cpd_sessions import services as session_services
+from cpd_sessions import approvals
+from cpd_sessions.booking import booking_create
+from cpd_sessions.budget import budget_set, spent_in_year
 from cpd_sessions.models import Booking, CpdBudget, DevelopmentSession
 from cpdhub.academic_year import current_academic_year, year_label
 from experts.models import ExpertiseArea
@@ -264,25 +265,23 @@ def test_portfolio_shows_this_years_budget_spent_and_remaining(client, personas)
     client.force_login(personas.owner)
     assert "CPD budget" not in client.get("/portfolio/").content.decode()
 
-    this_year = year_label(current_academic_year())
+    this_year = current_academic_year()
     # A release approved with no budget set charges an empty row: still no budget to show.
     session = SessionFactory(start=london(7, 10, 0), end=london(7, 12, 0))
-    booking = session_services.booking_create(
-        session=session, user=personas.owner, release=release_data()
-    ).booking
-    session_services.release_decide(release=booking.release, by=personas.leader, approve=True)
-    assert session_selectors.budget_spent(personas.owner.pk, this_year) == Decimal("192.50")
+    booking = booking_create(session=session, user=personas.owner, release=release_data()).booking
+    approvals.release_decide(release=booking.release, by=personas.leader, approve=True)
+    assert spent_in_year(personas.owner.pk, this_year) == Decimal("192.50")
     assert "CPD budget" not in client.get("/portfolio/").content.decode()
 
-    session_services.budget_set(
+    budget_set(
         user=personas.owner,
         academic_year=this_year,
         allocated=Decimal("500.00"),
         by=personas.leader,
     )
-    CpdBudget.objects.create(user=personas.owner, academic_year="1999/00", allocated=9)
+    CpdBudget.objects.create(user=personas.owner, academic_year=1999, allocated=9)
     page = client.get("/portfolio/").content.decode()
-    assert f"£500.00</strong> CPD budget for {this_year}" in page
+    assert f"£500.00</strong> CPD budget for {year_label(this_year)}" in page
     assert "£192.50</strong> spent" in page
     assert "£307.50</strong> remaining" in page
     # Someone else's budget is theirs alone.

@@ -22,8 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from coordination import selectors as dashboard
-from cpd_sessions import selectors as session_selectors
-from cpd_sessions import services as session_services
+from cpd_sessions import approvals, attendance, fee_shares, session_changes
 from cpd_sessions.models import (
     Attendance,
     Booking,
@@ -91,11 +90,11 @@ def life(personas):
     theirs = book(held, personas.colleague, release=release_data())
     outsiders = book(held, personas.outsider, release=release_data())
     for booking, decider in ((mine, leader), (theirs, leader), (outsiders, personas.other_leader)):
-        session_services.release_decide(release=booking.release, by=decider, approve=True)
+        approvals.release_decide(release=booking.release, by=decider, approve=True)
     CpdBudget.objects.filter(user=owner).update(allocated=Decimal("800.00"), set_by=leader)
     _into_the_past(held, days=5)
     held.refresh_from_db()
-    session_services.attendance_mark(
+    attendance.attendance_mark(
         session=held, by=personas.coordinator, present_ids=[mine.pk, theirs.pk, outsiders.pk]
     )
     for booking, person, rating, words in (
@@ -103,7 +102,7 @@ def life(personas):
         (theirs, personas.colleague, 5, "Good"),
     ):
         booking.refresh_from_db()
-        session_services.feedback_give(
+        attendance.feedback_give(
             booking=booking, by=person, rating=rating, comment=words, most_useful=words
         )
     SessionMessage.objects.create(
@@ -212,17 +211,15 @@ def figures(personas, life) -> dict:
     by_hub = dashboard.filters_from({**year, "hub": "north"})
     names = {school.pk: school.name, personas.other_school.pk: personas.other_school.name}
     leader = User.objects.get(pk=personas.leader.pk)
-    waiting = session_selectors.leader_waiting(leader, term=life["term"])
-    summary = session_selectors.feedback_summary(held)
+    waiting = approvals.leader_waiting(leader, term=life["term"])
+    summary = attendance.feedback_summary(held)
     return {
-        "fee shares": [
-            (s.school.pk, s.places, s.amount) for s in session_selectors.cost_shares(held)
-        ],
+        "fee shares": [(s.school.pk, s.places, s.amount) for s in fee_shares.cost_shares(held)],
         "a leader's shares": [
             (session.pk, share.places, share.amount)
-            for session, share in session_selectors.school_shares(leader)
+            for session, share in fee_shares.school_shares(leader)
         ],
-        "minimum schools met": session_services.minimum_met(held),
+        "minimum schools met": session_changes.minimum_met(held),
         "releases by school": dashboard.release_by_school_and_term([school.pk], by_year, names),
         "releases in the hub": dashboard.release_by_school_and_term(None, by_hub, names),
         "ratings by school": dashboard.impact([school.pk], by_year).ratings,

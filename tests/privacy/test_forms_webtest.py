@@ -53,7 +53,7 @@ def life(personas):
     Feedback.objects.create(booking=booking, rating=5, most_useful="The modelling")
     BudgetEntry.objects.create(
         user=owner,
-        academic_year="2026-27",
+        academic_year=2026,
         kind=BudgetEntry.Kind.OPENING,
         amount=Decimal("120.00"),
         reason="Spent before the ledger",

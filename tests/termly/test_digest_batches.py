@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from cpd_sessions import services as session_services
+from cpd_sessions import booking
 from cpd_sessions.models import DevelopmentSession
 from experts.models import ExpertiseArea
 from notifications import services
@@ -119,7 +119,7 @@ def test_the_digest_never_offers_what_i_booked_and_links_experts_and_recordings(
     booked.areas.add(questioning)
     free = SessionFactory(title="Still free")
     free.areas.add(questioning)
-    session_services.booking_create(session=booked, user=personas.owner)
+    booking.booking_create(session=booked, user=personas.owner)
     recorded = SessionFactory(title="Recorded", recording_url="https://video.example.test/r")
     offer(ExpertProfileFactory(user=UserFactory(school=personas.school)), "questioning")
     context = digest.build(personas.owner, None)

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from cpd_sessions.selectors import sessions_taken_by
+from cpd_sessions.listing import sessions_taken_by
 from experts.models import ExpertiseArea
 from hubs.models import Phase, Subject, User
 from termly import digest

@@ -1,0 +1,211 @@
+"""Lists of sessions, with their joins decided once: the cards of the sessions list (and one
+session as its page loads it), the recordings bank, my next sessions, and what suggestions (the
+portfolio's, the termly digest's) draw on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db.models import (
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    prefetch_related_objects,
+)
+from django.utils import timezone
+
+from experts.models import ExpertiseArea
+from hubs.models import User
+from hubs.selectors import count_per_row
+
+from .models import (
+    RECORDING_SHAREABLE,
+    Booking,
+    DevelopmentSession,
+)
+
+
+def with_list_data(queryset: QuerySet[DevelopmentSession], user: User) -> QuerySet:
+    """What a session card shows: seats taken, my booking's status, leads, areas, venue, dates."""
+    return (
+        queryset.select_related("venue_school", "consultant", "hub", "network")
+        .annotate(
+            seats_taken=count_per_row(
+                Booking.objects.filter(session=OuterRef("pk"), status__in=Booking.HOLDS_SEAT),
+                "session",
+            ),
+            my_status=Subquery(
+                Booking.objects.filter(session=OuterRef("pk"), user=user).values("status")[:1]
+            ),
+        )
+        .prefetch_related("leads", "areas", "dates")
+    )
+
+
+def session_list(user: User) -> QuerySet[DevelopmentSession]:
+    return with_list_data(DevelopmentSession.objects.visible_to(user).upcoming(), user)
+
+
+def session_for(pk: int, user: User) -> DevelopmentSession:
+    """One session the user may see (DoesNotExist otherwise, which views turn into 404)."""
+    return (
+        with_list_data(DevelopmentSession.objects.visible_to(user), user)
+        .select_related("proposed_by", "school", "hub", "network__hub")
+        .prefetch_related("phases", "subjects")
+        .get(pk=pk)
+    )
+
+
+def recordings(user: User) -> QuerySet[DevelopmentSession]:
+    return (
+        DevelopmentSession.objects.visible_to(user)
+        .filter(RECORDING_SHAREABLE)
+        .exclude(
+            status__in=[DevelopmentSession.Status.PROPOSED, DevelopmentSession.Status.CANCELLED]
+        )
+        .select_related("venue_school")
+        .prefetch_related("areas", "leads")
+        .order_by("-start", "pk")
+    )
+
+
+def my_next_sessions(user: User, limit: int = 5) -> list[DevelopmentSession]:
+    """Sessions I lead or hold a place on (or wait for), soonest first."""
+    mine = Q(leads=user) | Q(bookings__user=user, bookings__status__in=Booking.ACTIVE)
+    ids = DevelopmentSession.objects.filter(mine).values("pk")
+    # One query: the dashboard shows title, time and my status only.
+    return list(
+        DevelopmentSession.objects.filter(pk__in=ids, end__gte=timezone.now())
+        .exclude(status=DevelopmentSession.Status.CANCELLED)
+        .annotate(
+            my_status=Subquery(
+                Booking.objects.filter(session=OuterRef("pk"), user=user).values("status")[:1]
+            )
+        )
+        .order_by("start", "pk")[:limit]
+    )
+
+
+# --- What suggestions draw on ---
+
+
+def _in_areas(queryset: QuerySet[DevelopmentSession], area_ids: Iterable[int]) -> QuerySet:
+    through = DevelopmentSession.areas.through
+    return queryset.filter(
+        Exists(
+            through.objects.filter(developmentsession=OuterRef("pk"), expertisearea__in=area_ids)
+        )
+    )
+
+
+def suggestion_pools(
+    user: User, area_ids: Iterable[int], limit: int
+) -> tuple[list[DevelopmentSession], list[DevelopmentSession]]:
+    """
+    For the portfolio's suggestions, in any of these areas: upcoming published sessions the
+    person may see (the list's own scope rules) and has not booked, waits for or leads, soonest
+    first, and the recordings bank as they may see it, newest first; each with its areas. Three
+    queries: the two lists, then the areas of both at once.
+    """
+    area_ids = list(area_ids)
+    if not area_ids:
+        return [], []
+    upcoming = list(
+        _in_areas(DevelopmentSession.objects.visible_to(user).upcoming(), area_ids)
+        # Never what I have booked, wait for, or lead.
+        .exclude(
+            Exists(
+                Booking.objects.filter(session=OuterRef("pk"), user=user, status__in=Booking.ACTIVE)
+            )
+        )
+        .exclude(
+            Exists(
+                DevelopmentSession.leads.through.objects.filter(
+                    developmentsession=OuterRef("pk"), user=user
+                )
+            )
+        )
+        .select_related("venue_school")
+        .prefetch_related(None)[:limit]
+    )
+    banked = list(_in_areas(recordings(user), area_ids).prefetch_related(None)[:limit])
+    prefetch_related_objects(
+        upcoming + banked, Prefetch("areas", queryset=ExpertiseArea.objects.order_by("name"))
+    )
+    return upcoming, banked
+
+
+def sessions_taken_by(user_ids: list[int]) -> dict[int, set[int]]:
+    """For each person, the sessions they hold a place on or wait for (one query): what
+    suggestions (the digest, the portfolio) never offer them again."""
+    taken: dict[int, set[int]] = {}
+    rows = Booking.objects.filter(user_id__in=user_ids, status__in=Booking.ACTIVE).values_list(
+        "user_id", "session_id"
+    )
+    for user_id, session_id in rows:
+        taken.setdefault(user_id, set()).add(session_id)
+    return taken
+
+
+def upcoming_and_recorded(since) -> tuple[list[DevelopmentSession], list[DevelopmentSession]]:
+    """Upcoming published sessions (with their audience), and recordings of sessions since
+    ``since``, of the whole community: for batch readers (the termly digest) that match
+    people to them in memory with ``visible_in_memory``. Three queries a list."""
+    with_audience = ("phases", "subjects", "areas", "leads")
+    upcoming = list(
+        DevelopmentSession.objects.upcoming()
+        .select_related("network")
+        .prefetch_related(*with_audience)
+    )
+    recorded = list(
+        DevelopmentSession.objects.filter(RECORDING_SHAREABLE)
+        .exclude(status=DevelopmentSession.Status.CANCELLED)
+        .filter(start__gte=since)
+        .select_related("network")
+        .prefetch_related("leads")
+        .order_by("-start", "pk")
+    )
+    return upcoming, recorded
+
+
+def visible_in_memory(
+    session: DevelopmentSession,
+    *,
+    user: User,
+    hub_id: int | None,
+    network_ids: set[int],
+    led_hub_ids: set[int],
+    led_network_ids: set[int],
+) -> bool:
+    """``DevelopmentSession.objects.visible_to(user)`` for one session already in memory (with
+    its network and leads loaded), given what the caller read of the person for a whole batch
+    (tests/termly check the two agree)."""
+    if user.is_coordinator:
+        return True
+    scope = DevelopmentSession.Scope
+    network = session.network
+    in_scope = (
+        session.scope == scope.COMMUNITY
+        or (
+            session.scope == scope.SCHOOL
+            and user.school_id is not None
+            and session.school_id == user.school_id
+        )
+        or (session.scope == scope.HUB and hub_id and session.hub_id == hub_id)
+        or (
+            session.scope == scope.NETWORK
+            and network is not None
+            and (network.hub_id is None or network.hub_id == hub_id or network.pk in network_ids)
+        )
+    )
+    if session.status != DevelopmentSession.Status.PROPOSED and in_scope:
+        return True
+    mine = session.proposed_by_id == user.pk or any(u.pk == user.pk for u in session.leads.all())
+    publisher = (session.scope == scope.HUB and session.hub_id in led_hub_ids) or (
+        session.scope == scope.NETWORK and session.network_id in led_network_ids
+    )
+    return mine or publisher
