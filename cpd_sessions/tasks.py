@@ -15,10 +15,9 @@ from django.utils import timezone
 from cpdhub.academic_year import academic_year_label
 from hubs.models import COORDINATORS_GROUP, SubjectNetwork, Term, User
 from notifications import registry
-from notifications.kinds import Category
+from notifications.categories import Category
 from notifications.rendering import absolute_url
-from notifications.services import send_now, send_templated_mail
-from notifications.tasks import MAIL_TASK_OPTIONS
+from notifications.services import MAIL_TASK_OPTIONS, send_now, send_templated_mail
 
 from .models import Booking, DevelopmentSession, SessionMessage
 from .selectors import network_planned_this_year, networks_without_meeting, waitlist_place
