@@ -7,7 +7,7 @@ from django.urls import reverse
 from experts.models import ExpertProfile
 from hubs.models import User
 from notifications import registry
-from notifications.kinds import Category
+from notifications.categories import Category
 from notifications.rendering import absolute_url
 from portfolios.models import Need
 

@@ -18,7 +18,7 @@ from notifications.services import send_templated_mail
 from portfolios import services as portfolio_services
 from portfolios.models import Need
 from termly import planning
-from termly.tasks import plan
+from termly.services import plan
 
 from . import permissions
 from .emails import (

@@ -16,28 +16,41 @@ from experts.models import ExpertiseArea, ExpertProfile
 from hubs.models import School
 from portfolios.models import Need
 
-from . import permissions, selectors, services
+from . import permissions, services
+from .dashboard import Dashboard
+from .dashboard import dashboard as dashboard_of
+from .filters import Filters, filters_from
+from .needs import (
+    NEEDS_PER_PAGE,
+    needs_against_supply,
+    open_needs,
+    replies_for,
+    schools_in_need,
+    suggested_matches,
+    suggested_supply,
+)
+from .participation import SCHOOLS_PER_PAGE, attach_leaders
 
 CSV_PARTS = ("participation", "hubs", "needs", "release", "impact")
 
 
-def _page(request, data: selectors.Dashboard):
-    page = Paginator(data.schools, selectors.SCHOOLS_PER_PAGE).get_page(request.GET.get("page"))
-    selectors.attach_leaders(page.object_list)
+def _page(request, data: Dashboard):
+    page = Paginator(data.schools, SCHOOLS_PER_PAGE).get_page(request.GET.get("page"))
+    attach_leaders(page.object_list)
     return page
 
 
-def _dashboard_filters(request) -> tuple[selectors.Filters, bool]:
+def _dashboard_filters(request) -> tuple[Filters, bool]:
     """The filters for the community's dashboard, or a hub leader's slice of it (their hubs
     only); everyone else is refused. True: the whole community's (a coordinator)."""
     asked = querystring.slug_param(request.GET, "hub") or None
     led = permissions.dashboard_hub_ids(request.user, asked)
-    return selectors.filters_from(request.GET, only_hubs=led), led is None
+    return filters_from(request.GET, only_hubs=led), led is None
 
 
 def dashboard(request):
     filters, community = _dashboard_filters(request)
-    data = selectors.dashboard(filters, hub_lead=not community)
+    data = dashboard_of(filters, hub_lead=not community)
     return render(
         request,
         "coordination/dashboard.html",
@@ -54,9 +67,7 @@ def dashboard(request):
 def school_dashboard(request, urn: int):
     school = get_object_or_404(School.objects.select_related("hub"), urn=urn)
     permissions.require_school_dashboard(request.user, school)
-    data = selectors.dashboard(
-        selectors.filters_from(request.GET, with_hubs=False), school_ids=[school.pk]
-    )
+    data = dashboard_of(filters_from(request.GET, with_hubs=False), school_ids=[school.pk])
     return render(
         request,
         "coordination/dashboard.html",
@@ -71,7 +82,7 @@ class _Echo:
         return value
 
 
-def _csv_rows(part: str, data: selectors.Dashboard):
+def _csv_rows(part: str, data: Dashboard):
     if part in ("participation", "hubs"):
         yield [
             "School" if part == "participation" else "Hub",
@@ -120,7 +131,7 @@ def _csv_rows(part: str, data: selectors.Dashboard):
             yield ["Six-week follow-up", level, n]
 
 
-def _csv(part: str, data: selectors.Dashboard, filename: str) -> StreamingHttpResponse:
+def _csv(part: str, data: Dashboard, filename: str) -> StreamingHttpResponse:
     writer = csvsafe.writer(_Echo())
     response = StreamingHttpResponse(
         (writer.writerow(row) for row in _csv_rows(part, data)), content_type="text/csv"
@@ -133,7 +144,7 @@ def dashboard_csv(request, part: str):
     filters, community = _dashboard_filters(request)
     if part not in CSV_PARTS:
         raise Http404
-    data = selectors.dashboard(filters, hub_lead=not community)
+    data = dashboard_of(filters, hub_lead=not community)
     return _csv(part, data, f"{part}-{filters.year}.csv")
 
 
@@ -142,23 +153,21 @@ def school_dashboard_csv(request, urn: int, part: str):
     permissions.require_school_dashboard(request.user, school)
     if part not in CSV_PARTS:
         raise Http404
-    filters = selectors.filters_from(request.GET, with_hubs=False)
-    data = selectors.dashboard(filters, school_ids=[school.pk])
+    filters = filters_from(request.GET, with_hubs=False)
+    data = dashboard_of(filters, school_ids=[school.pk])
     return _csv(part, data, f"{part}-{school.urn}-{filters.year}.csv")
 
 
 def needs(request):
     """Needs against supply for every area, and each open need with suggested matches."""
     permissions.require_coordinator(request.user)
-    filters = selectors.filters_from(request.GET)
+    filters = filters_from(request.GET)
     area = querystring.slug_param(request.GET, "area") or None
-    page = Paginator(selectors.open_needs(filters, area), selectors.NEEDS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(open_needs(filters, area), NEEDS_PER_PAGE).get_page(request.GET.get("page"))
     shown = list(page.object_list)
-    matches = selectors.suggested_matches(shown)
-    supply = selectors.suggested_supply(shown)
-    replies = selectors.replies_for(shown)
+    matches = suggested_matches(shown)
+    supply = suggested_supply(shown)
+    replies = replies_for(shown)
     for need in shown:
         need.matches = matches.get(need.pk, [])
         need.sessions = supply.sessions.get(need.area_id, [])
@@ -171,7 +180,7 @@ def needs(request):
         {
             "filters": filters,
             "area": area,
-            "gaps": selectors.needs_against_supply(None, filters),
+            "gaps": needs_against_supply(None, filters),
             "page": page,
         },
     )
@@ -240,9 +249,7 @@ def commission(request, area: str):
     """Commission a consultant where need has no supply: a session draft to finish."""
     permissions.require_coordinator(request.user)
     found = get_object_or_404(ExpertiseArea, slug=area)
-    session = services.commission(
-        area=found, school_names=selectors.schools_in_need(found), by=request.user
-    )
+    session = services.commission(area=found, school_names=schools_in_need(found), by=request.user)
     messages.success(
         request,
         f"A consultant-led session draft in {in_sentence(found.name)} is ready: choose the "

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from hubs.models import User
 from notifications import registry
-from notifications.kinds import Category
+from notifications.categories import Category
 from notifications.rendering import absolute_url
 from notifications.services import send_templated_mail
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 from cpdhub.academic_year import academic_year_label
 from hubs.models import COORDINATORS_GROUP, SubjectNetwork, Term, User
 from notifications import registry
-from notifications.kinds import Category
+from notifications.categories import Category
 from notifications.rendering import absolute_url
 from notifications.services import send_templated_mail
 

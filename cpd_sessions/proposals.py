@@ -20,7 +20,7 @@ from django.urls import reverse
 
 from hubs.models import COORDINATORS_GROUP, User
 from notifications import registry
-from notifications.kinds import Category
+from notifications.categories import Category
 from notifications.rendering import absolute_url
 from notifications.services import send_templated_mail
 

@@ -10,7 +10,8 @@ class ExpertsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import signals, tasks  # noqa: PLC0415 -- AppConfig.ready
+        from . import signals  # noqa: PLC0415 -- AppConfig.ready
+        from .emails import register_emails  # noqa: PLC0415 -- AppConfig.ready
         from .reference import ensure_expertise_areas  # noqa: PLC0415 -- AppConfig.ready
 
         signals.connect()
@@ -21,5 +22,5 @@ class ExpertsConfig(AppConfig):
         user_deleting.connect(
             signals.anonymise_contact_requests, dispatch_uid="experts.left.contact_requests"
         )
-        tasks.register_emails()
+        register_emails()
         post_migrate.connect(ensure_expertise_areas, dispatch_uid="experts.reference_data")

@@ -11,10 +11,10 @@ from django.utils import timezone
 
 from hubs.models import User
 
+from .emails import mail_contact_request
 from .models import ERASED_MESSAGE, ContactRequest, ExpertiseArea, ExpertProfile, ProfileArea
 from .search import refresh_documents
 from .selectors import requests_this_term
-from .tasks import mail_contact_request
 
 DAILY_CONTACT_LIMIT = getattr(settings, "CPDHUB_DAILY_CONTACT_LIMIT", 5)
 

@@ -1,56 +1,12 @@
-"""The directory's email: recorded on the ledger in the write's transaction, built when sent."""
+"""Background work for the directory: Celery tasks that take ids and call a service. What
+the app sends is in ``emails.py``."""
 
 from celery import shared_task
 
-from notifications import registry
-from notifications.kinds import Category
-from notifications.rendering import absolute_url
-from notifications.services import send_now, send_templated_mail
-from notifications.tasks import MAIL_TASK_OPTIONS
+from notifications.services import MAIL_TASK_OPTIONS, send_now
 
 from . import search
-from .models import ContactRequest
-
-
-def mail_contact_request(contact_request_id: int, *, enqueue: bool = True) -> list:
-    """Record the email to the expert (call inside the transaction that made the request)."""
-    email = (
-        ContactRequest.objects.filter(pk=contact_request_id)
-        .values_list("profile__user__email", flat=True)
-        .first()
-    )
-    if email is None:
-        return []
-    return send_templated_mail(
-        "contact_request",
-        to=[email],
-        key=f"contact_request:{contact_request_id}",
-        enqueue=enqueue,
-    )
-
-
-def contact_request_email(delivery) -> registry.Email | None:
-    request = (
-        ContactRequest.objects.select_related("profile__user", "sender__school", "area")
-        .filter(pk=int(delivery.key.split(":")[1]))
-        .first()
-    )
-    if request is None:
-        return None
-    return registry.Email(
-        context={
-            "request": request,
-            "profile_url": absolute_url(request.profile.get_absolute_url()),
-            "requests_url": absolute_url("/experts/me/"),
-        },
-        # The sender asked for an answer by email (the form says "They reply to your email"),
-        # so their own address is given to the expert they wrote to, whatever their profile.
-        reply_to=[request.sender.email],
-    )
-
-
-def register_emails() -> None:
-    registry.register("contact_request", category=Category.ESSENTIAL, build=contact_request_email)
+from .emails import mail_contact_request
 
 
 @shared_task(name="experts.send_contact_request", **MAIL_TASK_OPTIONS)

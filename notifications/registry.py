@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .kinds import Category
+from .categories import Category
 
 if TYPE_CHECKING:
     from .models import Delivery

@@ -34,7 +34,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from . import registry
-from .kinds import OPTIONAL, Category
+from .categories import OPTIONAL, Category
 from .models import Delivery, Preference
 from .registry import Email, category_of
 from .rendering import absolute_url, build_message
@@ -54,6 +54,17 @@ def sending_stale_after() -> datetime.timedelta:
     a message go twice; bench/faults.py shortens it to see a killed worker's row go)."""
     return datetime.timedelta(seconds=settings.CPDHUB_MAIL_SENDING_STALE_SECONDS)
 
+
+# For every task that sends mail through the ledger: the ledger's key makes a rerun send nothing
+# twice, so acknowledging late is safe (a worker killed mid-task has it redelivered), and only a
+# mail server's or network's error (OSError) is worth retrying, with backoff.
+MAIL_TASK_OPTIONS = {
+    "acks_late": True,
+    "autoretry_for": (OSError,),
+    "retry_backoff": True,
+    "retry_backoff_max": 600,
+    "max_retries": 5,
+}
 
 # The sweep leaves younger pending rows to the task enqueued when they were written.
 SWEEP_AFTER = datetime.timedelta(seconds=30)
@@ -307,7 +318,7 @@ def enqueue_deliveries(delivery_ids: list[int]) -> bool:
     also asks for a sweep, so what waited goes without waiting for the beat.
     """
     global _broker_failed  # one flag per process, by design
-    from .tasks import deliver, sweep_pending  # noqa: PLC0415 -- circular import: tasks import services
+    from .tasks import deliver, sweep_pending  # noqa: PLC0415 -- the ledger dispatches its own tasks; they import this module
 
     try:
         for delivery_id in delivery_ids:
@@ -334,6 +345,14 @@ def enqueue_deliveries(delivery_ids: list[int]) -> bool:
         )
         return False
     return True
+
+
+def batch_enqueue(*, kind: str, key: str, user_ids: list[int]) -> None:
+    """Ask a worker to send one kind under one key to these people, together (a planned
+    mailing such as the termly digest: see ``batch_send``)."""
+    from .tasks import send_batch  # noqa: PLC0415 -- the ledger dispatches its own tasks; they import this module
+
+    send_batch.delay(kind, key, user_ids)
 
 
 def send_now(deliveries: Iterable[Delivery]) -> int:

@@ -13,19 +13,9 @@ import logging
 from celery import shared_task
 
 from . import services
+from .services import MAIL_TASK_OPTIONS
 
 logger = logging.getLogger(__name__)
-
-# For every task that sends mail through the ledger: the ledger's key makes a rerun send nothing
-# twice, so acknowledging late is safe (a worker killed mid-task has it redelivered), and only a
-# mail server's or network's error (OSError) is worth retrying, with backoff.
-MAIL_TASK_OPTIONS = {
-    "acks_late": True,
-    "autoretry_for": (OSError,),
-    "retry_backoff": True,
-    "retry_backoff_max": 600,
-    "max_retries": 5,
-}
 
 
 @shared_task(name="notifications.deliver", **MAIL_TASK_OPTIONS)

@@ -12,7 +12,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from . import services
-from .kinds import OPTIONAL, Category
+from .categories import OPTIONAL, Category
 
 
 def _bad_link(request):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import logging
 from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import PurePath
@@ -18,6 +19,8 @@ from cpdhub.academic_year import academic_year_of, year_dates, year_label
 from experts.models import ExpertiseArea
 from hubs.models import User
 
+from . import selectors
+from .emails import send_impact_follow_up
 from .files import check_attachment
 from .models import (
     FOLLOW_UP_AFTER,
@@ -29,6 +32,8 @@ from .models import (
     Need,
     Statement,
 )
+
+logger = logging.getLogger(__name__)
 
 GOAL_FIELDS = {
     "title",
@@ -473,6 +478,26 @@ def follow_up_unclaim(*, follow_up_id: int) -> None:
     """The email could not be sent: let the next run try again."""
     with transaction.atomic():
         ImpactFollowUp.objects.filter(pk=follow_up_id).update(asked_at=None)
+
+
+def follow_ups_ask() -> int:
+    """
+    Email each follow-up that has come due, once. Each is claimed (marked asked) before its
+    email goes, so two runs at once, or a second run the same day, never ask twice; a failed
+    send gives the claim back for the next run. Returns how many were asked.
+    """
+    asked = 0
+    for follow_up_id in list(selectors.follow_ups_to_ask().values_list("pk", flat=True)[:1000]):
+        if not follow_up_claim(follow_up_id=follow_up_id):
+            continue
+        try:
+            send_impact_follow_up(follow_up_id)
+        except OSError:
+            logger.warning("Could not email follow-up %s; will try again", follow_up_id)
+            follow_up_unclaim(follow_up_id=follow_up_id)
+        else:
+            asked += 1
+    return asked
 
 
 # --- Needs -----------------------------------------------------------------------------

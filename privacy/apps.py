@@ -13,9 +13,9 @@ class PrivacyConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from .kinds import register_kinds  # noqa: PLC0415 -- AppConfig.ready
+        from .emails import register_emails  # noqa: PLC0415 -- AppConfig.ready
 
-        register_kinds()
+        register_emails()
         from hubs.signals import user_deleting  # noqa: PLC0415 -- AppConfig.ready
 
         from . import receivers  # noqa: PLC0415 -- AppConfig.ready

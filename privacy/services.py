@@ -19,9 +19,9 @@ from django.utils import timezone
 
 from hubs.models import User
 from hubs.services import user_delete, user_expire
-from notifications.services import send_templated_mail
 
 from .collect import personal_data, personal_files
+from .emails import mail_export_ready
 from .models import EXPORT_DAYS, DataExport
 
 log = logging.getLogger(__name__)
@@ -48,7 +48,7 @@ def export_request(*, user: User) -> DataExport:
     Ask for a download of everything about ``user``. While one is queued or being built it is
     that one (a second click, a refresh, two tabs: never two builds); once one is made, it is
     that one until midnight (one full zip a day per person at most). Built by a worker once
-    this commits (in-process in the demo).
+    this commits (in-process in the demo): the view hands a queued one to ``build_export``.
     """
     unfinished = DataExport.objects.filter(user=user, state__in=DataExport.UNFINISHED).first()
     if unfinished is not None:
@@ -61,9 +61,6 @@ def export_request(*, user: User) -> DataExport:
             export = DataExport.objects.create(user=user)
     except IntegrityError:  # another request made it a moment ago
         return DataExport.objects.get(user=user, state__in=DataExport.UNFINISHED)
-    from .tasks import build_export  # noqa: PLC0415 -- tasks import this module
-
-    transaction.on_commit(lambda: build_export.delay(export.pk))
     return export
 
 
@@ -113,9 +110,7 @@ def export_build(*, export_id: int) -> DataExport | None:
                 export.finished_at = timezone.now()
                 export.expires_at = export.finished_at + datetime.timedelta(days=EXPORT_DAYS)
                 export.save(update_fields=["file", "size", "state", "finished_at", "expires_at"])
-                send_templated_mail(
-                    "data_export_ready", to=[user.email], key=f"data_export_ready:{export.pk}"
-                )
+                mail_export_ready(export)
                 _forget_older(export)
     except Exception:
         log.exception("Data export %s failed", export.pk)

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_not_required
+from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -15,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 from . import services
 from .forms import DeleteAccountForm
 from .models import EXPORT_DAYS, DataExport
+from .tasks import build_export
 
 
 @login_not_required
@@ -35,6 +37,8 @@ def notice(request):
 def my_data(request):
     if request.method == "POST":
         export = services.export_request(user=request.user)
+        if export.state == DataExport.State.QUEUED:  # built by a worker once committed
+            transaction.on_commit(lambda: build_export.delay(export.pk))
         if export.state == DataExport.State.READY:
             messages.info(
                 request,

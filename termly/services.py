@@ -1,7 +1,9 @@
 """
-The coordinator's termly writes that are not beat tasks. ``experts_ask_to_refresh`` is the
-admin's "ask stale experts to refresh their profile" action, and is meant for any other
-"nudge them all" button too: it decides who is stale and keeps it to one email each per term.
+The termly mail's writes. ``plan`` hands the ledger what is due, in batches (the beat tasks,
+``send_termly_digest`` and the coordinator's "nudge stale profiles" call it).
+``experts_ask_to_refresh`` is the admin's "ask stale experts to refresh their profile" action,
+and is meant for any other "nudge them all" button too: it decides who is stale and keeps it to
+one email each per term.
 """
 
 from __future__ import annotations
@@ -14,9 +16,21 @@ from experts.models import ExpertProfile
 from hubs import permissions as hub_permissions
 from hubs.models import Term, User
 from notifications.models import Delivery
-from notifications.services import send_templated_mail_many
+from notifications.services import batch_enqueue, send_templated_mail_many
 
+from . import planning
 from .planning import term_slug
+
+
+def plan(*, kind: str, key: str, people: QuerySet[User]) -> int:
+    """Hand the ledger batches of everyone in ``people`` still without a settled row for the
+    key (each batch is sent by a worker: ``notifications.send_batch``). Returns how many."""
+    enqueued = 0
+    for ids in planning.batches(planning.still_to_send(people, kind=kind, key=key)):
+        batch_enqueue(kind=kind, key=key, user_ids=ids)
+        enqueued += len(ids)
+    return enqueued
+
 
 REFRESH_KIND = "audit_profile"  # the term-start reminder's email, worded for a nudge by its key
 

@@ -1,6 +1,6 @@
 """
 The termly mail's beat tasks: each runs daily, decides for itself whether anything is due,
-and hands batches to the ledger (``notifications.send_batch``). Their names are kept from
+and hands batches to the ledger (``termly.services.plan``). Their names are kept from
 when they lived in the notifications app, so the beat schedule and queued messages still
 find them.
 """
@@ -11,18 +11,9 @@ from celery import shared_task
 from django.utils import timezone
 
 from hubs.models import Term
-from notifications.tasks import send_batch
 
 from . import planning, reminders
-
-
-def plan(*, kind: str, key: str, people) -> int:
-    """Enqueue batches for everyone in ``people`` still without a settled row for the key."""
-    enqueued = 0
-    for ids in planning.batches(planning.still_to_send(people, kind=kind, key=key)):
-        send_batch.delay(kind, key, ids)
-        enqueued += len(ids)
-    return enqueued
+from .services import plan
 
 
 @shared_task(name="notifications.plan_termly_digest")

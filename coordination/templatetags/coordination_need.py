@@ -1,6 +1,6 @@
 from django import template
 
-from .. import selectors
+from .. import needs
 
 register = template.Library()
 
@@ -8,4 +8,4 @@ register = template.Library()
 @register.inclusion_tag("coordination/_need_news.html")
 def need_news(need):
     """On the person's own need page: the coordinator's replies and introductions."""
-    return {"news": selectors.need_news(need)}
+    return {"news": needs.need_news(need)}

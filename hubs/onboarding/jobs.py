@@ -1,7 +1,9 @@
 """
 Imports as background work: an upload's preview and its confirmation each run as an
 ``ImportJob`` in a Celery task (in-process in the demo, where tasks run eagerly), while the
-page shows the progress and then the result.
+page shows the progress and then the result. The view that starts or confirms a job hands it
+to a worker once it is committed (``views._run_in_background``); ``import_job_run`` is the
+task's body.
 
 Started twice? A job is claimed queued → running by one conditional UPDATE, so a task
 delivered twice runs once; a preview's confirmation is created under a lock on the preview
@@ -14,7 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime
-import logging
 
 from django.core.cache import cache
 from django.db import transaction
@@ -29,8 +30,6 @@ from .files import ImportFileError
 from .gias import gias_import
 from .staff import FIELDS, role_map_clean, staff_import
 from .uploads import rejected_path, upload_path
-
-logger = logging.getLogger(__name__)
 
 # 20,000 rows take seconds; a job "running" this long had its worker die (the task is acked
 # late, so the broker hands it to another worker, which may take it over).
@@ -85,7 +84,6 @@ def import_job_start(
             role_map=role_map,
             total_rows=total,
         )
-        transaction.on_commit(lambda: _enqueue(job.pk))
     return job
 
 
@@ -150,17 +148,7 @@ def import_job_confirm(
             dry_run=False,
             confirms=preview,
         )
-        transaction.on_commit(lambda: _enqueue(job.pk))
     return job
-
-
-def _enqueue(job_id: int) -> None:
-    from ..tasks import run_import_job  # noqa: PLC0415 -- circular import: tasks import this module's callers
-
-    try:
-        run_import_job.delay(job_id)
-    except Exception:  # after commit: the job is marked (failed, or queued if the broker is down)
-        logger.exception("Import job %s could not be run or enqueued", job_id)
 
 
 def import_job_progress(job: ImportJob) -> int:

@@ -26,6 +26,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.db.models.functions import Lower
 
+from ..emails import mail_welcomes
 from ..models import (
     COORDINATORS_GROUP,
     CanonicalEmail,
@@ -39,7 +40,6 @@ from ..models import (
     canonical_email,
 )
 from ..services import email_domain, invitations_create_many
-from ..tasks import mail_welcomes
 from .files import ImportFileError, cell, open_csv_text
 from .job_titles import RESPONSIBILITY_WORDS, ROLE_WORDS
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime
 import json
+import logging
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,9 +21,27 @@ from .files import ImportFileError
 from .forms import GiasUploadForm, StaffUploadForm, parse_hub_by_la
 from .jobs import import_job_confirm, import_job_progress, import_job_start
 from .staff import FIELDS
+from .tasks import run_import_job
 from .uploads import rejected_path, upload_keep
 
+logger = logging.getLogger(__name__)
+
 ROWS_PER_PAGE = 100  # of an import's kept rows (at most a thousand are kept)
+
+
+def _run_in_background(job: ImportJob) -> None:
+    """A job just queued is handed to a worker once it is committed (in-process in the demo);
+    a confirmation asked for twice is the one job, already under way or done."""
+    if job.state != ImportJob.State.QUEUED:
+        return
+
+    def enqueue() -> None:
+        try:
+            run_import_job.delay(job.pk)
+        except Exception:  # after commit: the job stays queued (broker down) or is marked failed
+            logger.exception("Import job %s could not be run or enqueued", job.pk)
+
+    transaction.on_commit(enqueue)
 
 
 def _pk(value) -> int | None:
@@ -69,6 +89,7 @@ def _run(request, *, form, kind: str, context: dict, template: str):
                     import_good_rows=request.POST.get("import_good_rows") == "on",
                     send_welcome=request.POST.get("send_welcome") == "on",
                 )
+                _run_in_background(job)
                 return redirect(job)
             if "token" not in request.POST:
                 if not form.is_valid():
@@ -82,6 +103,7 @@ def _run(request, *, form, kind: str, context: dict, template: str):
             job = import_job_start(
                 user=request.user, kind=kind, token=token, file_name=file_name, **options
             )
+            _run_in_background(job)
         except ImportFileError as error:
             form.add_error(None, str(error))
             return render(request, template, {**context, "form": form}, status=400)

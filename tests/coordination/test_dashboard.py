@@ -176,7 +176,7 @@ def test_needs_page_suggests_the_newest_offers_of_each_area_in_one_query(
     """The newest few offers of each area of the page, ranked within their area in one query that
     Postgres and SQLite (the embedded demo) both run: it answered 500 on SQLite once, and then cost
     a query per area there."""
-    from coordination.selectors import CANDIDATES_PER_AREA, suggested_matches  # noqa: PLC0415
+    from coordination.needs import CANDIDATES_PER_AREA, suggested_matches  # noqa: PLC0415
 
     questioning = NeedFactory(
         owner=personas.owner, area=ExpertiseArea.objects.get(slug="questioning")

@@ -7,7 +7,7 @@ with them. Forms as a browser submits them.
 import pytest
 from django.core.cache import cache
 
-from coordination import selectors
+from coordination import needs
 from experts.models import ExpertiseArea
 from portfolios.models import Need
 from tests.cpd_sessions.factories import SessionFactory, london
@@ -64,7 +64,7 @@ def test_a_need_is_matched_with_sessions_recordings_and_people_who_agreed(app, p
 
 
 def test_peers_carry_names_and_schools_only():
-    assert set(selectors.Peer.__dataclass_fields__) == {"name", "school"}
+    assert set(needs.Peer.__dataclass_fields__) == {"name", "school"}
 
 
 def test_the_consent_is_off_until_ticked_in_my_details(app, personas):

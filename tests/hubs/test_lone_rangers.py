@@ -10,9 +10,10 @@ import pytest
 from django.contrib.auth.models import Group
 
 from hubs import selectors, services
+from hubs.emails import lone_ranger_email
 from hubs.models import COORDINATORS_GROUP, LoneRangerInvitation, Subject, User
 from hubs.permissions import lone_ranger_hub_ids
-from hubs.tasks import invite_lone_rangers, lone_ranger_email
+from hubs.tasks import invite_lone_rangers
 from notifications.models import Delivery
 from tests.factories import HubFactory, SchoolFactory, SubjectNetworkFactory, UserFactory
 

@@ -150,7 +150,7 @@ def test_every_reply_to_goes_through_the_one_rule():
                     found.setdefault(str(path.relative_to(settings.BASE_DIR)), []).append(
                         match.group(1)
                     )
-    assert found.pop("experts/tasks.py") == ["[request.sender.email],"]
+    assert found.pop("experts/emails.py") == ["[request.sender.email],"]
     assert all(
         value.startswith("registry.reply_to(") for values in found.values() for value in values
     ), found

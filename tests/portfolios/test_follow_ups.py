@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from portfolios import selectors, services, tasks
+from portfolios import emails, selectors, services
 from portfolios.models import Entry, ImpactFollowUp
 from portfolios.tasks import ask_impact_follow_ups
 from tests.cpd_sessions.factories import SessionFactory
@@ -70,7 +70,7 @@ def test_a_failed_send_is_tried_again_next_time(personas, mailoutbox, monkeypatc
     def refuse(*args, **kwargs):
         raise OSError("SMTP down")
 
-    monkeypatch.setattr(tasks, "send_templated_mail", refuse)
+    monkeypatch.setattr(emails, "send_templated_mail", refuse)
     assert ask_impact_follow_ups() == 0
     assert ImpactFollowUp.objects.get().asked_at is None
     monkeypatch.undo()

@@ -21,7 +21,8 @@ from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
 
-from coordination import selectors as dashboard
+from coordination import dashboard
+from coordination.filters import filters_from
 from cpd_sessions import approvals, attendance, fee_shares, session_changes
 from cpd_sessions.models import (
     Attendance,
@@ -207,8 +208,8 @@ def figures(personas, life) -> dict:
     """What the community's pages count: per school, per session, the ledger, a leader's term."""
     school, held = personas.school, life["held"]
     year = {"year": str(academic_year_of(timezone.localdate(held.start)))}
-    by_year = dashboard.filters_from(year)
-    by_hub = dashboard.filters_from({**year, "hub": "north"})
+    by_year = filters_from(year)
+    by_hub = filters_from({**year, "hub": "north"})
     names = {school.pk: school.name, personas.other_school.pk: personas.other_school.name}
     leader = User.objects.get(pk=personas.leader.pk)
     waiting = approvals.leader_waiting(leader, term=life["term"])

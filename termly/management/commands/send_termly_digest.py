@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from hubs.models import Term
-from termly import planning, tasks
+from termly import planning, services
 
 
 class Command(BaseCommand):
@@ -24,5 +24,5 @@ class Command(BaseCommand):
             batches = -(-n // planning.BATCH_SIZE)
             self.stdout.write(f"{term.name} ({key}): {n} people to send to, in {batches} batches.")
             return
-        n = tasks.plan(kind="digest", key=key, people=planning.digest_recipients())
+        n = services.plan(kind="digest", key=key, people=planning.digest_recipients())
         self.stdout.write(f"{term.name} ({key}): queued the digest for {n} people.")

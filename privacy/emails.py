@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 from notifications import registry
-from notifications.kinds import Category
+from notifications.categories import Category
 from notifications.registry import Email
 from notifications.rendering import absolute_url
+from notifications.services import send_templated_mail
 
 from .models import DataExport
+
+
+def mail_export_ready(export: DataExport) -> list:
+    """Record the email on the ledger (inside the transaction that marks the export ready)."""
+    return send_templated_mail(
+        "data_export_ready", to=[export.user.email], key=f"data_export_ready:{export.pk}"
+    )
 
 
 def export_ready_context(delivery) -> Email | None:
@@ -28,5 +36,5 @@ def export_ready_context(delivery) -> Email | None:
     )
 
 
-def register_kinds() -> None:
+def register_emails() -> None:
     registry.register("data_export_ready", category=Category.ESSENTIAL, build=export_ready_context)

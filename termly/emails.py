@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from notifications import registry
-from notifications.kinds import Category
+from notifications.categories import Category
 from notifications.registry import Email
 
 from . import digest, reminders
@@ -26,7 +26,7 @@ def _for_recipient(build: Callable) -> registry.Builder:
     return builder
 
 
-def register_kinds() -> None:
+def register_emails() -> None:
     registry.register(
         "digest",
         category=Category.DIGEST,

@@ -1,0 +1,305 @@
+"""
+The coordinator's dashboard put together (``dashboard``), and a CPD leader's or hub leader's
+slice of it: participation (participation.py) and needs against supply (needs.py) with the
+figures read here — release time and cost by term and school, impact (feedback ratings and
+six-week follow-ups), what the community still has to set up, lone rangers by hub, and a few
+counts. Each is a fixed number of grouped queries whatever the size of the scope; counts only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.cache import cache
+from django.db.models import Case, Count, IntegerField, Q, Sum, Value, When
+from django.utils import timezone
+
+from cpd_sessions.models import Feedback, ReleaseRequest
+from cpd_sessions.fee_shares import booking_of_hub, booking_of_schools, booking_school
+from experts.selectors import stale_profiles
+from hubs.models import Hub, SubjectNetwork, Term
+from hubs.selectors import lone_ranger_summary
+from notifications.models import Delivery
+from portfolios.models import ImpactFollowUp, Need
+
+from .emails import KIND as INTRODUCTION
+from .filters import Filters
+from .needs import Gap, needs_against_supply
+from .participation import Participation, hub_rows, school_rows, total_of
+
+NAMES_SHOWN = 10  # schools named in a setup check before "and N more"
+
+
+# --- Release time and cost ------------------------------------------------------------
+
+
+@dataclass
+class Release:
+    name: str  # a term's name, or a school's
+    requests: int = 0
+    approved: int = 0
+    lessons: int = 0
+    cost: Decimal = Decimal(0)  # supply, travel and fee share of approved requests
+    term: str = ""
+
+
+def release_by_school_and_term(
+    school_ids: list[int] | None, filters: Filters, school_names: dict[int, str]
+) -> tuple[list[Release], list[Release]]:
+    """Release requests for sessions in the period, by term and by (school, term): one query."""
+    requests = ReleaseRequest.objects.filter(
+        booking__session__start__gte=filters.moments[0],
+        booking__session__start__lt=filters.moments[1],
+    )
+    if school_ids is not None:
+        requests = requests.filter(booking_of_schools(school_ids, "booking__"))
+    elif filters.hub:
+        requests = requests.filter(booking_of_hub(filters.hub, "booking__"))
+    terms = [filters.term] if filters.term else filters.terms
+    in_term = Case(
+        *[
+            When(booking__session__start__date__range=(t.start, t.end), then=Value(t.pk))
+            for t in terms
+        ],
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    approved = Q(decision=ReleaseRequest.Decision.APPROVED)
+    rows = (
+        requests.order_by()
+        .annotate(term_id=in_term, school_id=booking_school("booking__"))
+        .values_list("term_id", "school_id")
+        .annotate(
+            n=Count("pk"),
+            yes=Count("pk", filter=approved),
+            lessons=Sum("cover_lessons", filter=approved),
+            supply=Sum("supply_cost", filter=approved),
+            travel=Sum("travel_cost", filter=approved),
+            fee=Sum("fee_share", filter=approved),
+        )
+    )
+    names = {t.pk: t.name for t in terms}
+    by_term: dict[int, Release] = {}
+    by_school: dict[tuple[int, int], Release] = {}
+    for term_id, school_id, n, yes, lessons, supply, travel, fee in rows:
+        school = school_names.get(school_id)
+        term_name = names.get(term_id, "Outside term dates")
+        cost = (supply or 0) + (travel or 0) + (fee or 0)
+        for row in (
+            by_term.setdefault(term_id, Release(name=term_name)),
+            by_school.setdefault(
+                (school_id or 0, term_id),
+                Release(name=school or "No school", term=term_name),
+            ),
+        ):
+            row.requests += n
+            row.approved += yes
+            row.lessons += lessons or 0
+            row.cost += cost
+    order = {t.pk: i for i, t in enumerate(terms)}
+    term_rows = sorted(by_term.items(), key=lambda kv: order.get(kv[0], len(order)))
+    school_rows_ = sorted(by_school.values(), key=lambda r: (-r.cost, r.name, r.term))
+    return [r for _, r in term_rows], school_rows_
+
+
+# --- Impact -----------------------------------------------------------------------------
+
+
+@dataclass
+class Impact:
+    ratings: list[tuple[int, int]]  # (rating 5..1, how many)
+    levels: list[tuple[str, int]]  # six-week follow-ups by level
+    feedback: int
+    follow_ups: int
+
+
+def impact(school_ids: list[int] | None, filters: Filters) -> Impact:
+    """Feedback by rating and six-week follow-ups by level, counts only: two queries."""
+    feedback = Feedback.objects.filter(
+        booking__session__start__gte=filters.moments[0],
+        booking__session__start__lt=filters.moments[1],
+    )
+    follow_ups = ImpactFollowUp.objects.filter(
+        entry__date__range=(filters.start, filters.end), answered_at__isnull=False
+    ).exclude(level="")
+    if school_ids is not None:
+        feedback = feedback.filter(booking_of_schools(school_ids, "booking__"))
+        follow_ups = follow_ups.filter(entry__owner__school_id__in=school_ids)
+    elif filters.hub:
+        feedback = feedback.filter(booking_of_hub(filters.hub, "booking__"))
+        follow_ups = follow_ups.filter(entry__owner__school__hub=filters.hub)
+    ratings = dict(feedback.order_by().values_list("rating").annotate(n=Count("pk")))
+    levels = dict(follow_ups.order_by().values_list("level").annotate(n=Count("pk")))
+    return Impact(
+        ratings=[(r, ratings.get(r, 0)) for r in range(5, 0, -1)],
+        levels=[(label, levels.get(value, 0)) for value, label in ImpactFollowUp.Level.choices],
+        feedback=sum(ratings.values()),
+        follow_ups=sum(levels.values()),
+    )
+
+
+# --- Setting up, and a few counts ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SetupChecks:
+    schools_without_leader: list[Participation]
+    schools_without_domain: list[Participation]
+    networks_without_lead: list[SubjectNetwork]
+    hubs_without_leader: list[Hub]
+    current_term: Term | None
+    next_term: Term | None
+    # "Every school (hub, network) has …" is no achievement when there are none: no tick then.
+    has_schools: bool = True
+    has_hubs: bool = True
+    has_networks: bool = True
+    names_shown: int = NAMES_SHOWN
+
+
+def setup_checks(rows: list[Participation], filters: Filters) -> SetupChecks:
+    today = timezone.localdate()
+    current, *later = filters.later_terms[:2] or [None]
+    if current is not None and current.start > today:
+        current, later = None, [current]
+    # Those without a lead first: one query says both which they are and whether there are any.
+    networks = list(
+        SubjectNetwork.objects.annotate(lead_count=Count("leads")).order_by("lead_count", "name")[
+            :NAMES_SHOWN
+        ]
+    )
+    return SetupChecks(
+        schools_without_leader=[r for r in rows if not r.has_leader],
+        schools_without_domain=[r for r in rows if not r.has_domain],
+        networks_without_lead=[n for n in networks if not n.lead_count],
+        hubs_without_leader=[h for h in filters.hubs if not h.has_leader][:NAMES_SHOWN],
+        current_term=current,
+        next_term=later[0] if later else None,
+        has_schools=bool(rows) or filters.hub is not None,
+        has_hubs=bool(filters.hubs),
+        has_networks=bool(networks),
+    )
+
+
+def introductions_made(school_ids: list[int] | None, filters: Filters) -> int:
+    """Pairs the coordinator introduced in the period where someone of the scope took part."""
+    sent = Delivery.objects.filter(
+        kind=INTRODUCTION, created_at__gte=filters.moments[0], created_at__lt=filters.moments[1]
+    )
+    if school_ids is not None:
+        sent = sent.filter(recipient__school_id__in=school_ids)
+    elif filters.hub:
+        sent = sent.filter(recipient__school__hub=filters.hub)
+    return sent.order_by().values("key").distinct().count()
+
+
+def needs_met(school_ids: list[int] | None, filters: Filters) -> int:
+    met = Need.objects.filter(
+        status=Need.Status.MET,
+        decided_at__gte=filters.moments[0],
+        decided_at__lt=filters.moments[1],
+    )
+    if school_ids is not None:
+        met = met.filter(owner__school_id__in=school_ids)
+    elif filters.hub:
+        met = met.filter(owner__school__hub=filters.hub)
+    return met.count()
+
+
+def stale_count(school_ids: list[int] | None, filters: Filters) -> int:
+    stale = stale_profiles()
+    if school_ids is not None:
+        stale = stale.filter(user__school_id__in=school_ids)
+    elif filters.hub:
+        stale = stale.filter(user__school__hub=filters.hub)
+    return stale.order_by().count()
+
+
+@dataclass
+class LoneRangerRow:
+    name: str
+    by_subject: int = 0
+    by_responsibility: int = 0
+    invited: int = 0
+    joined: int = 0
+
+
+LONE_RANGERS_CACHE_SECONDS = 300
+
+
+def lone_ranger_rows(filters: Filters) -> list[LoneRangerRow]:
+    """Lone rangers by hub (subject and responsibility): two grouped queries over every
+    school's staff, the same for every reader of the scope and not tied to the period, so kept
+    five minutes in the shared cache (a new invitation or member shows within that time)."""
+    key = f"coordination:lone-rangers:{filters.hub.pk if filters.hub else 'all'}"
+    cached = cache.get(key)
+    if cached is None:
+        cached = _lone_ranger_rows(filters)
+        cache.set(key, cached, LONE_RANGERS_CACHE_SECONDS)
+    return cached
+
+
+def _lone_ranger_rows(filters: Filters) -> list[LoneRangerRow]:
+    hub_ids = [filters.hub.pk] if filters.hub else None
+    rows: dict[str, LoneRangerRow] = {}
+    for by_responsibility in (False, True):
+        for found in lone_ranger_summary(hub_ids, by_responsibility=by_responsibility):
+            row = rows.setdefault(found.name, LoneRangerRow(name=found.name))
+            if by_responsibility:
+                row.by_responsibility += found.alone
+            else:
+                row.by_subject += found.alone
+            row.invited += found.invited
+            row.joined += found.joined
+    return sorted(rows.values(), key=lambda r: (r.name == "Schools in no hub", r.name))
+
+
+# --- The whole dashboard ----------------------------------------------------------------
+
+
+@dataclass
+class Dashboard:
+    filters: Filters
+    total: Participation
+    hubs: list[Participation]
+    schools: list[Participation]  # every school in scope (the page shows a slice)
+    gaps: list[Gap]
+    release_terms: list[Release]
+    release_schools: list[Release]
+    impact: Impact
+    stale: int
+    introductions: int
+    needs_met: int
+    checks: SetupChecks | None = None
+    lone_rangers: list[LoneRangerRow] | None = None  # None: not shown (a school's slice)
+
+    @property
+    def release_max(self) -> Decimal:
+        """The highest term's cost, the full length of the release bars."""
+        return max((row.cost for row in self.release_terms), default=Decimal(0)) or Decimal(1)
+
+
+def dashboard(
+    filters: Filters, school_ids: list[int] | None = None, *, hub_lead: bool = False
+) -> Dashboard:
+    """The community's (``school_ids`` None: all of it, or the filters' hub) or some schools'.
+    ``hub_lead``: a hub leader's slice (their hub's figures, without the community's set-up)."""
+    rows = school_rows(school_ids, filters)
+    release_terms, release_schools = release_by_school_and_term(
+        school_ids, filters, {row.pk: row.name for row in rows}
+    )
+    return Dashboard(
+        filters=filters,
+        total=total_of(rows),
+        hubs=hub_rows(rows) if school_ids is None else [],
+        schools=rows,
+        gaps=needs_against_supply(school_ids, filters),
+        release_terms=release_terms,
+        release_schools=release_schools,
+        impact=impact(school_ids, filters),
+        stale=stale_count(school_ids, filters),
+        introductions=introductions_made(school_ids, filters),
+        needs_met=needs_met(school_ids, filters),
+        checks=setup_checks(rows, filters) if school_ids is None and not hub_lead else None,
+        lone_rangers=lone_ranger_rows(filters) if school_ids is None else None,
+    )
