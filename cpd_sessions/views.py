@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from cpdhub import csvsafe
 from cpdhub import querystring as cpdhub_querystring
 from cpdhub.academic_year import parse_year_label, year_label
+from cpdhub.forms import errors_to_form
 from cpdhub.paging import page_of
 from experts.models import ExpertiseArea
 
@@ -57,16 +58,6 @@ def _session_or_404(pk: int, user) -> DevelopmentSession:
         return selectors.session_for(pk, user)
     except DevelopmentSession.DoesNotExist:
         raise Http404 from None
-
-
-def _errors_to_form(form, error: ValidationError) -> None:
-    """A service's refusal shown on the form's fields (or above it)."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            for e in errors:
-                form.add_error(field if field in form.fields else None, e)
-    else:
-        form.add_error(None, error)
 
 
 def _querystring(request) -> str:
@@ -116,7 +107,7 @@ def session_new(request):
                 by=request.user, dates=form.dates(), **form.service_fields()
             )
         except ValidationError as error:
-            _errors_to_form(form, error)
+            errors_to_form(form, error)
             return render(
                 request, "cpd_sessions/form.html", {"form": form, "creating": True}, status=400
             )
@@ -149,7 +140,7 @@ def _offer_slots(request, form):
             **form.service_fields(),
         )
     except ValidationError as error:
-        _errors_to_form(form, error)
+        errors_to_form(form, error)
         return render(
             request, "cpd_sessions/form.html", {"form": form, "creating": True}, status=400
         )
@@ -178,7 +169,7 @@ def session_edit(request, pk: int):
                 **fields,
             )
         except ValidationError as error:
-            _errors_to_form(form, error)
+            errors_to_form(form, error)
         except services.SessionRefused as refusal:
             form.add_error(None, str(refusal))
         else:
@@ -351,7 +342,7 @@ def feedback(request, pk: int):
     try:
         services.feedback_give(booking=booking, by=request.user, **form.cleaned_data)
     except ValidationError as error:
-        _errors_to_form(form, error)
+        errors_to_form(form, error)
         context = _detail_context(request, session, feedback_form=form)
         return render(request, "cpd_sessions/detail.html", context, status=400)
     messages.success(request, "Thank you for your feedback.")
