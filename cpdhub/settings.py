@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "termly",  # after notifications: its admin extends the ledger's
     "coordination",
     "privacy",
+    "demo",  # seed_demo and seed_scale: made-up communities over every app
 ]
 
 MIDDLEWARE = [

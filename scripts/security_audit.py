@@ -23,7 +23,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-APPS = ["cpdhub", "hubs", "experts", "cpd_sessions", "portfolios", "notifications", "termly"]
+APPS = ["cpdhub", "hubs", "experts", "cpd_sessions", "portfolios", "notifications", "termly", "demo"]
 
 
 def _as_list(value) -> list[str]:
