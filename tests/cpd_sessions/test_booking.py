@@ -1,4 +1,5 @@
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -178,7 +179,7 @@ def test_nobody_can_cancel_someone_elses_booking(client, personas):
     response = client.post(reverse("cpd_sessions:cancel_booking", kwargs={"pk": session.pk}))
     assert response.status_code == 404
     assert Booking.objects.get(pk=booking.pk).status == S.CONFIRMED
-    with pytest.raises(services.PermissionDenied):
+    with pytest.raises(PermissionDenied):
         services.booking_cancel(booking=booking, by=personas.outsider)
 
 

@@ -2,6 +2,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -153,7 +154,7 @@ def test_only_the_bookers_own_school_leader_decides(client, personas, school_hou
     assert "Sam Whitfield" not in client.get(reverse("cpd_sessions:approvals")).content.decode()
     client.force_login(personas.owner)
     assert client.get(reverse("cpd_sessions:approvals")).status_code == 403
-    with pytest.raises(services.PermissionDenied):
+    with pytest.raises(PermissionDenied):
         services.release_decide(release=booking.release, by=personas.other_leader, approve=True)
 
 
