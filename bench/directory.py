@@ -31,8 +31,9 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 
-# One bench person makes hundreds of searches a minute: the rate limits (cpdhub/ratelimit.py),
-# made for people, would refuse them; they are measured in bench/load.py instead.
+# One bench person makes hundreds of searches a minute: the rate limits
+# (cpdhub/ratelimit/limits.py), made for people, would refuse them; they are measured in
+# bench/load.py instead.
 settings.CPDHUB_RATE_LIMITS = {}
 
 from django.db import connection  # noqa: E402

@@ -15,8 +15,8 @@ from django.core.cache import cache
 from django.db.models import Case, Count, IntegerField, Q, Sum, Value, When
 from django.utils import timezone
 
-from cpd_sessions.models import Feedback, ReleaseRequest
 from cpd_sessions.fee_shares import booking_of_hub, booking_of_schools, booking_school
+from cpd_sessions.models import Feedback, ReleaseRequest
 from experts.selectors import stale_profiles
 from hubs.models import Hub, SubjectNetwork, Term
 from hubs.selectors import lone_ranger_summary

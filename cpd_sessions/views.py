@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from cpdhub import csvsafe, querystring
+from cpdhub.forms import errors_to_form
 from experts.models import ExpertiseArea
 
 from . import (
@@ -52,16 +53,6 @@ def _session_or_404(pk: int, user) -> DevelopmentSession:
         return listing.session_for(pk, user)
     except DevelopmentSession.DoesNotExist:
         raise Http404 from None
-
-
-def _errors_to_form(form, error: ValidationError) -> None:
-    """A service's refusal shown on the form's fields (or above it)."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            for e in errors:
-                form.add_error(field if field in form.fields else None, e)
-    else:
-        form.add_error(None, error)
 
 
 # --- Listing and offering ---
@@ -105,7 +96,7 @@ def session_new(request):
                 by=request.user, dates=form.dates(), **form.service_fields()
             )
         except ValidationError as error:
-            _errors_to_form(form, error)
+            errors_to_form(form, error)
             return render(
                 request, "cpd_sessions/form.html", {"form": form, "creating": True}, status=400
             )
@@ -138,7 +129,7 @@ def _offer_slots(request, form):
             **form.service_fields(),
         )
     except ValidationError as error:
-        _errors_to_form(form, error)
+        errors_to_form(form, error)
         return render(
             request, "cpd_sessions/form.html", {"form": form, "creating": True}, status=400
         )
@@ -167,7 +158,7 @@ def session_edit(request, pk: int):
                 **fields,
             )
         except ValidationError as error:
-            _errors_to_form(form, error)
+            errors_to_form(form, error)
         except lifecycle.SessionRefused as refusal:
             form.add_error(None, str(refusal))
         else:
@@ -340,7 +331,7 @@ def feedback(request, pk: int):
     try:
         feedback_give(booking=booking, by=request.user, **form.cleaned_data)
     except ValidationError as error:
-        _errors_to_form(form, error)
+        errors_to_form(form, error)
         context = _detail_context(request, session, feedback_form=form)
         return render(request, "cpd_sessions/detail.html", context, status=400)
     messages.success(request, "Thank you for your feedback.")

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "allauth.socialaccount",
     "allauth.socialaccount.providers.google",
     "allauth.socialaccount.providers.microsoft",
+    "cpdhub.ratelimit",  # who met a rate limit (ThrottledRequest)
     "hubs",
     "experts",
     "cpd_sessions",
@@ -87,6 +88,7 @@ INSTALLED_APPS = [
     "termly",  # after notifications: its admin extends the ledger's
     "coordination",
     "privacy",
+    "demo",  # seed_demo and seed_scale: made-up communities over every app
 ]
 
 MIDDLEWARE = [
@@ -324,7 +326,7 @@ ACCOUNT_RATE_LIMITS = {
     "reauthenticate": "10/m/user",
 }
 
-# Limits that stop abuse but not people (cpdhub/ratelimit.py): "count/period" (s, m, h, d),
+# Limits that stop abuse but not people (cpdhub/ratelimit/limits.py): "count/period" (s, m, h, d),
 # several separated by commas, per signed-in person (or address, signed out), counted in the
 # default cache (Redis in production: shared by every web process). docs/security-and-privacy.md
 # says why each.

@@ -67,7 +67,6 @@ def shared(key: str, *, depends_on: tuple[type, ...], timeout: int = TIMEOUT_SEC
                 cache.set(full_key, value, timeout)
             return value
 
-        cached.forget = lambda: cache.delete(full_key)
         return cached
 
     return decorate

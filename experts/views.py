@@ -9,7 +9,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from cpdhub import csvsafe, querystring
-from cpdhub.ratelimit import limited
+from cpdhub.ratelimit.limits import limited
 from hubs.models import User
 
 from . import permissions, selectors, services

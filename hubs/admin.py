@@ -24,7 +24,6 @@ from .models import (
     Subject,
     SubjectNetwork,
     Term,
-    ThrottledRequest,
     User,
 )
 from .onboarding import exports
@@ -354,20 +353,3 @@ class ImportJobAdmin(ReadOnlyMixin, admin.ModelAdmin):
     @admin.display(description="result")
     def summary(self, obj) -> str:
         return obj.result.get("summary", "")
-
-
-@admin.register(ThrottledRequest)
-class ThrottledRequestAdmin(admin.ModelAdmin):
-    """Who met a rate limit, by the hour: a scraper shows here. Read-only: the counters are
-    written by cpdhub/ratelimit.py."""
-
-    list_display = ("key", "user", "group", "hour", "refused", "last_path", "last_at")
-    list_filter = ("group",)
-    search_fields = ("key", "user__email", "last_path")
-    date_hierarchy = "hour"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

@@ -24,6 +24,9 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 
 from cpdhub.academic_year import academic_year_label
+
+# Until hubs/services.py stops reading it here: its home is cpdhub/ratelimit.
+from cpdhub.ratelimit.models import ThrottledRequest  # noqa: F401
 from cpdhub.singleline import SingleLineCharField
 
 from .constraints import NonOverlappingDateRange
@@ -61,15 +64,20 @@ class Subject(models.Model):
 
     # Names of languages and peoples keep their capital inside a sentence ("teaches English").
     PROPER_WORDS = frozenset(
-        "Arabic Chinese English French German Greek Italian Japanese Latin Mandarin Polish "
-        "Portuguese Punjabi Russian Spanish Urdu Welsh".split()
-    )
+        {
+            "Arabic", "Chinese", "English", "French", "German", "Greek", "Italian", "Japanese",
+            "Latin", "Mandarin", "Polish", "Portuguese", "Punjabi", "Russian", "Spanish", "Urdu",
+            "Welsh",
+        }
+    )  # fmt: skip
 
     @property
     def in_sentence(self) -> str:
         """The name inside a sentence: "teaches geography", "teaches English", "PSHE and RSE"."""
         return " ".join(
-            word if word in self.PROPER_WORDS or (len(word) > 1 and word.isupper()) else word.lower()
+            word
+            if word in self.PROPER_WORDS or (len(word) > 1 and word.isupper())
+            else word.lower()
             for word in self.name.split()
         )
 
@@ -782,32 +790,3 @@ class LoneRangerInvitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} invited to {self.network}"
-
-
-class ThrottledRequest(models.Model):
-    """
-    Someone who met a rate limit (cpdhub/ratelimit.py): one row per person (or address, signed
-    out), limit and hour, counting the refused requests, so the coordinator sees a scraper in
-    the admin without a row per request.
-    """
-
-    key = SingleLineCharField(max_length=80)  # "user:<id>" or "ip:<address>"
-    user = models.ForeignKey(
-        User, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
-    )
-    group = SingleLineCharField("limit", max_length=40)
-    hour = models.DateTimeField()
-    refused = models.PositiveIntegerField(default=0)
-    last_path = SingleLineCharField(max_length=200, blank=True)
-    last_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["-last_at"]
-        verbose_name = "request over a rate limit"
-        verbose_name_plural = "requests over a rate limit"
-        constraints = [
-            models.UniqueConstraint(fields=["key", "group", "hour"], name="throttle_one_per_hour")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.key} over {self.group} ({self.refused})"

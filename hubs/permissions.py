@@ -38,10 +38,6 @@ def can_join_network(user, network: SubjectNetwork) -> bool:
     return user.school is not None and user.school.hub_id == network.hub_id
 
 
-def can_use_admin(user: User) -> bool:
-    return user.is_authenticated and user.is_active and user.is_staff
-
-
 def can_remove_user(user, person: User) -> bool:
     """Deactivating or deleting an account: the coordinator, or the person themselves."""
     if not user.is_authenticated:

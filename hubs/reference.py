@@ -31,6 +31,7 @@ SUBJECTS = [
 # content stays out (private to its owner: docs/security-and-privacy.md).
 COORDINATOR_APP_LABELS = [
     "hubs",
+    "ratelimit",
     "experts",
     "cpd_sessions",
     "notifications",

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from cpdhub import querystring
 from cpdhub.paging import page_of
-from cpdhub.ratelimit import limited
+from cpdhub.ratelimit.limits import limited
 
 from . import permissions, selectors, services
 from .forms import (

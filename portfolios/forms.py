@@ -234,12 +234,10 @@ class FollowUpForm(forms.ModelForm):
             "what_happened": "What happened for pupils?",
         }
 
-    # Asked only of someone who tried it: "Not yet" needs no level and no account of pupils.
-    IF_TRIED = ("level", "what_happened")
-
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         worded_limits(self)
+        # Asked only of someone who tried it: "Not yet" needs no level and no account of pupils.
         self.fields["level"].required = False
         self.fields["level"].choices = ImpactFollowUp.Level.choices
         self.fields["what_happened"].required = False

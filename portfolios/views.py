@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from cpdhub.academic_year import current_academic_year, year_label
+from cpdhub.forms import errors_to_form
 from cpdhub.paging import page_of
 from cpdhub.querystring import id_param
 from cpdhub.words import in_sentence
@@ -37,14 +38,6 @@ from .models import FIRST_YEAR, Entry, EntryAttachment, Goal, ImpactFollowUp, Ne
 from .statement import draft
 
 ENTRIES_PER_PAGE = 25
-
-
-def _errors_to_form(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _mine(model, user, pk: int):
@@ -73,7 +66,7 @@ def goal_new(request):
         try:
             goal = services.goal_create(owner=request.user, **data)
         except ValidationError as error:
-            _errors_to_form(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, f"Your goal “{goal.title}” is saved.")
             return redirect(goal)
@@ -117,7 +110,7 @@ def goal_edit(request, pk: int):
         try:
             services.goal_update(goal=goal, **form.cleaned_data)
         except ValidationError as error:
-            _errors_to_form(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, "Your goal is saved.")
             return redirect(goal)
@@ -176,7 +169,7 @@ def entry_new(request):
         try:
             entry = services.entry_create(owner=request.user, **_entry_data(form))
         except ValidationError as error:
-            _errors_to_form(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, f"“{entry.title}” is in your log.")
             return redirect(entry)
@@ -218,7 +211,7 @@ def entry_edit(request, pk: int):
         try:
             services.entry_update(entry=entry, **_entry_data(form))
         except ValidationError as error:
-            _errors_to_form(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, "Your entry is saved.")
             return redirect(entry)
@@ -281,7 +274,7 @@ def follow_up(request, pk: int):
                 what_happened=form.cleaned_data["what_happened"],
             )
         except ValidationError as error:
-            _errors_to_form(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, "Thank you: your answer is in your portfolio.")
             return redirect("portfolios:home")
@@ -303,7 +296,7 @@ def need_list(request):
         try:
             services.need_create(owner=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _errors_to_form(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, "Your need is recorded. Your CPD leader will see it.")
             return redirect("portfolios:needs")
@@ -328,7 +321,7 @@ def need_edit(request, pk: int):
         try:
             services.need_update(need=need, **form.cleaned_data)
         except ValidationError as error:
-            _errors_to_form(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, "Your need is saved.")
             return redirect("portfolios:needs")
@@ -438,7 +431,7 @@ def statement(request, year: int):
                     owner=request.user, year=year, text=form.cleaned_data["text"]
                 )
             except ValidationError as error:
-                _errors_to_form(form, error)
+                errors_to_form(form, error)
             else:
                 messages.success(request, "Your statement is saved.")
                 return redirect("portfolios:statement", year=year)

@@ -37,6 +37,7 @@ from cpd_sessions.models import (
     ReleaseRequest,
     SessionMessage,
 )
+from cpdhub.ratelimit.models import ThrottledRequest
 from experts.models import ContactRequest, ExpertProfile, ProfileArea
 from hubs.models import (
     Hub,
@@ -45,7 +46,6 @@ from hubs.models import (
     LoneRangerInvitation,
     School,
     SubjectNetwork,
-    ThrottledRequest,
     User,
     UserResponsibility,
 )
@@ -70,7 +70,8 @@ READ_BY_SECTIONS = {
     "hubs.Hub.leaders", "hubs.School.cpd_leaders", "hubs.UserResponsibility.user",
     "hubs.SubjectNetwork.leads", "hubs.SubjectNetwork.members", "hubs.Invitation.invited_by",
     "hubs.Invitation.accepted_user", "hubs.ImportJob.created_by", "hubs.LoneRangerInvitation.user",
-    "hubs.ThrottledRequest.user", "experts.ExpertProfile.user", "experts.ContactRequest.sender",
+    "ratelimit.ThrottledRequest.user",
+    "experts.ExpertProfile.user", "experts.ContactRequest.sender",
     "cpd_sessions.DevelopmentSession.proposed_by", "cpd_sessions.DevelopmentSession.leads",
     "cpd_sessions.Booking.user", "cpd_sessions.CpdBudget.user", "cpd_sessions.BudgetEntry.user",
     "cpd_sessions.CalendarFeed.user", "cpd_sessions.SessionMessage.sent_by",

@@ -23,7 +23,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-APPS = ["cpdhub", "hubs", "experts", "cpd_sessions", "portfolios", "notifications", "termly"]
+APPS = [
+    "cpdhub", "hubs", "experts", "cpd_sessions", "portfolios", "notifications", "termly", "demo",
+]  # fmt: skip
 
 
 def _as_list(value) -> list[str]:

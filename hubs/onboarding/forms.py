@@ -1,7 +1,6 @@
 from django import forms
 
 from ..models import Hub, School
-from .staff import FIELDS
 
 
 class UploadForm(forms.Form):
@@ -66,12 +65,3 @@ class StaffUploadForm(UploadForm):
         empty_label="Each row's School URN column",
         help_text="The school these staff belong to.",
     )
-
-
-def column_map_fields(unmapped: list[str]) -> dict[str, forms.ChoiceField]:
-    """One choice per unrecognised column of the file: which of our fields it holds."""
-    choices = [("", "Ignore this column"), *FIELDS.items()]
-    return {
-        f"map_{i}": forms.ChoiceField(label=f"Column “{column}”", choices=choices, required=False)
-        for i, column in enumerate(unmapped)
-    }

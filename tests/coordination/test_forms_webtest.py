@@ -9,6 +9,7 @@ from django.utils import timezone
 from coordination.models import NeedReply
 from cpd_sessions.models import DevelopmentSession
 from notifications.models import Delivery
+from notifications.services import send_templated_mail
 from portfolios.models import Need
 from tests.experts.factories import ExpertProfileFactory, offer
 from tests.factories import TermFactory
@@ -151,8 +152,6 @@ def test_the_coordinator_replies_to_a_school_once_per_message(
     assert "Ruth at Thornbury runs this in March" in message.alternatives[0][0]
     assert "CPD Hub" not in message.body
     # The ledger sends each message once, however often the worker is asked.
-    from coordination.services import send_templated_mail  # noqa: PLC0415 -- the same path
-
     send_templated_mail("need_reply", to=[personas.leader.email], key=f"need_reply:{reply.pk}")
     assert sent.count() == 1
 

@@ -24,7 +24,7 @@ from django.conf import settings
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
-from cpdhub.ratelimit import client_key
+from cpdhub.ratelimit.limits import client_key
 from hubs.onboarding.files import MAX_UPLOAD_BYTES
 from portfolios.files import MAX_ATTACHMENT_BYTES
 from tests.test_settings import run

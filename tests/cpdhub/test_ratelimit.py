@@ -10,7 +10,7 @@ import redis
 from django.core.cache import caches
 from django.urls import reverse
 
-from hubs.models import ThrottledRequest
+from cpdhub.ratelimit.models import ThrottledRequest
 from tests.experts.factories import ExpertProfileFactory
 from tests.hubs.test_admin import with_totp
 
@@ -68,7 +68,7 @@ def test_the_coordinator_sees_the_log_in_the_admin(client, personas, tight):
     for _ in range(4):
         client.get("/experts/")
     client.force_login(with_totp(personas.coordinator))
-    page = client.get(reverse("admin:hubs_throttledrequest_changelist"))
+    page = client.get(reverse("admin:ratelimit_throttledrequest_changelist"))
     assert page.status_code == 200
     assert f"user:{personas.owner.pk}" in page.content.decode()
 

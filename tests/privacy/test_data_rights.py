@@ -48,7 +48,7 @@ EXPORTED = {
     "hubs.User", "account.EmailAddress", "mfa.Authenticator", "socialaccount.SocialAccount",
     "hubs.Invitation", "hubs.School", "hubs.Hub", "hubs.SubjectNetwork",
     "hubs.LoneRangerInvitation", "hubs.UserResponsibility", "hubs.ImportJob",
-    "hubs.ThrottledRequest",
+    "ratelimit.ThrottledRequest",
     "experts.ExpertProfile", "experts.ProfileArea", "experts.ContactRequest",
     "cpd_sessions.DevelopmentSession", "cpd_sessions.Booking", "cpd_sessions.ReleaseRequest",
     "cpd_sessions.Attendance", "cpd_sessions.Apology", "cpd_sessions.Feedback",

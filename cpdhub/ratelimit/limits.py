@@ -5,7 +5,7 @@ person or, signed out, by the client's address as allauth reads it (the same tru
 rule as the sign-in limits). The rates are settings (``CPDHUB_RATE_LIMITS``, one or more
 "count/period" per group), chosen so that a person working normally never meets them: see
 docs/security-and-privacy.md. Someone who does gets a 429 page that says how long to wait, and
-the coordinator sees who in the admin (hubs.ThrottledRequest), one row per person, group and hour.
+the coordinator sees who in the admin (``ThrottledRequest``), one row per person, group and hour.
 """
 
 from __future__ import annotations
@@ -15,8 +15,12 @@ import logging
 
 from allauth.account.adapter import get_adapter
 from django.conf import settings
+from django.db.models import F
 from django.shortcuts import render
+from django.utils import timezone
 from django_ratelimit.core import get_usage
+
+from .models import ThrottledRequest
 
 logger = logging.getLogger("cpdhub.ratelimit")
 
@@ -57,10 +61,21 @@ def limited(group: str, *, methods: tuple[str, ...] = ("GET", "POST")):
     return decorator
 
 
-def refuse(request, group: str, wait: int):
-    from hubs.services import throttle_record  # noqa: PLC0415 -- hubs imports this module
+def record(*, request, group: str, key: str) -> None:
+    """Count a request refused by a rate limit against this person's row for the hour."""
+    now = timezone.now()
+    hour = now.replace(minute=0, second=0, microsecond=0)
+    user = request.user if request.user.is_authenticated else None
+    row, _ = ThrottledRequest.objects.get_or_create(
+        key=key, group=group, hour=hour, defaults={"user": user}
+    )
+    ThrottledRequest.objects.filter(pk=row.pk).update(
+        refused=F("refused") + 1, last_path=request.path[:200], last_at=now
+    )
 
-    throttle_record(request=request, group=group, key=client_key(group, request))
+
+def refuse(request, group: str, wait: int):
+    record(request=request, group=group, key=client_key(group, request))
     logger.warning(
         "rate limit %s reached by %s on %s", group, client_key(group, request), request.path
     )

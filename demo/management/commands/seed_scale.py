@@ -14,8 +14,7 @@ requests with their costs for a fifth of bookings, feedback on four in ten atten
 one need per five people and one or two log entries per three. ``--activity-only`` replaces
 just that activity on an existing synthetic community (a copy of a template database).
 
-Activity rows are created through ``apps.get_model`` (string references): this command lives
-in ``experts``, below ``cpd_sessions`` and ``portfolios`` in the import layers.
+It lives in the ``demo`` app, on top of every other, beside ``seed_demo``.
 """
 
 import datetime
@@ -23,19 +22,28 @@ import random
 import time
 from decimal import Decimal
 
-from django.apps import apps
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from cpd_sessions.models import (
+    Attendance,
+    Booking,
+    BudgetEntry,
+    DevelopmentSession,
+    Feedback,
+    ReleaseRequest,
+    SessionDate,
+)
 from cpdhub.markup import render_markdown
 from experts.models import ContactRequest, ExpertiseArea, ExpertProfile, ProfileArea
 from experts.search import refresh_documents
 from experts.signals import paused
 from hubs.demo import FIRST_NAMES, LAST_NAMES
 from hubs.models import Hub, Phase, School, SchoolDomain, Subject, SubjectNetwork, User
+from portfolios.models import Entry, Need
 
 BATCH = 5000
 # Profiles read like real ones: a headline and a few sentences about the person's own areas,
@@ -205,22 +213,15 @@ class Command(BaseCommand):
         self.stdout.write(f"  activity in {time.monotonic() - started:.1f} s")
 
     def remove_activity(self) -> None:
-        Session = apps.get_model("cpd_sessions", "DevelopmentSession")
-        Booking = apps.get_model("cpd_sessions", "Booking")
-        Need = apps.get_model("portfolios", "Need")
-        Entry = apps.get_model("portfolios", "Entry")
         scale_users = User.objects.filter(email__endswith=".scale.test").values("pk")
-        sessions = Session.objects.filter(title__startswith="Scale session ")
+        sessions = DevelopmentSession.objects.filter(title__startswith="Scale session ")
         bookings = Booking.objects.filter(session__in=sessions.values("pk"))
         # Bulk rows have no signals to send and the order below respects every foreign key.
-        for model in ("Feedback", "Attendance", "ReleaseRequest"):
-            related = apps.get_model("cpd_sessions", model).objects
-            related.filter(booking__in=bookings.values("pk"))._raw_delete("default")
+        for model in (Feedback, Attendance, ReleaseRequest):
+            model.objects.filter(booking__in=bookings.values("pk"))._raw_delete("default")
         bookings._raw_delete("default")
-        apps.get_model("cpd_sessions", "SessionDate").objects.filter(
-            session__in=sessions.values("pk")
-        )._raw_delete("default")
-        Session.areas.through.objects.filter(
+        SessionDate.objects.filter(session__in=sessions.values("pk"))._raw_delete("default")
+        DevelopmentSession.areas.through.objects.filter(
             developmentsession__in=sessions.values("pk")
         )._raw_delete("default")
         sessions._raw_delete("default")
@@ -262,15 +263,13 @@ class Command(BaseCommand):
 
     def make_sessions(self, rng, n_staff, areas, networks) -> list[tuple[int, bool, Decimal]]:
         """(pk, in the past, fee) of one published session per 100 people."""
-        Session = apps.get_model("cpd_sessions", "DevelopmentSession")
-        SessionDate = apps.get_model("cpd_sessions", "SessionDate")
         now = timezone.now().replace(minute=0, second=0, microsecond=0)
         rows = []
         for i in range(max(n_staff // 100, 4)):
             start = now + datetime.timedelta(days=rng.randint(-300, 150), hours=rng.randint(-4, 4))
             consultant_led = rng.random() < 0.15
             rows.append(
-                Session(
+                DevelopmentSession(
                     title=f"Scale session {i}",
                     status="published",
                     kind="consultant_led" if consultant_led else "workshop",
@@ -280,13 +279,13 @@ class Command(BaseCommand):
                     fee=Decimal(rng.choice([300, 450, 600])) if consultant_led else Decimal(0),
                 )
             )
-        made = Session.objects.bulk_create(rows, batch_size=BATCH)
+        made = DevelopmentSession.objects.bulk_create(rows, batch_size=BATCH)
         SessionDate.objects.bulk_create(
             [SessionDate(session=s, start=s.start, end=s.end) for s in made], batch_size=BATCH
         )
-        Session.areas.through.objects.bulk_create(
+        DevelopmentSession.areas.through.objects.bulk_create(
             [
-                Session.areas.through(developmentsession_id=s.pk, expertisearea_id=area)
+                DevelopmentSession.areas.through(developmentsession_id=s.pk, expertisearea_id=area)
                 for s in made
                 for area in rng.sample(areas, min(len(areas), rng.randint(1, 2)))
             ],
@@ -295,10 +294,6 @@ class Command(BaseCommand):
         return [(s.pk, s.end < now, s.fee) for s in made]
 
     def make_bookings(self, rng, staff, sessions) -> None:
-        Booking = apps.get_model("cpd_sessions", "Booking")
-        Attendance = apps.get_model("cpd_sessions", "Attendance")
-        Feedback = apps.get_model("cpd_sessions", "Feedback")
-        Release = apps.get_model("cpd_sessions", "ReleaseRequest")
         past = {pk for pk, was, _ in sessions if was}
         fees = {pk: fee for pk, _, fee in sessions}
         rows = []
@@ -318,7 +313,7 @@ class Command(BaseCommand):
             if booking.status != "cancelled" and rng.random() < 0.2:
                 lessons = rng.randint(0, 5)
                 releases.append(
-                    Release(
+                    ReleaseRequest(
                         booking=booking,
                         cover_lessons=lessons,
                         supply_cost=Decimal(lessons * 35),
@@ -331,15 +326,13 @@ class Command(BaseCommand):
                 )
         Attendance.objects.bulk_create(attendance, batch_size=BATCH * 2)
         Feedback.objects.bulk_create(feedback, batch_size=BATCH * 2)
-        Release.objects.bulk_create(releases, batch_size=BATCH * 2)
+        ReleaseRequest.objects.bulk_create(releases, batch_size=BATCH * 2)
         self.stdout.write(
             f"  {len(bookings):,} bookings, {len(attendance):,} registered, "
             f"{len(feedback):,} feedback, {len(releases):,} release requests"
         )
 
     def make_portfolios(self, rng, staff, areas, weights) -> None:
-        Need = apps.get_model("portfolios", "Need")
-        Entry = apps.get_model("portfolios", "Entry")
         today = timezone.localdate()
         needs = [
             Need(
@@ -380,10 +373,8 @@ class Command(BaseCommand):
         ContactRequest.objects.filter(
             Q(sender__email__endswith=scale) | Q(profile__user__email__endswith=scale)
         ).delete()
-        for label in ("Booking", "BudgetEntry"):
-            apps.get_model("cpd_sessions", label).objects.filter(
-                user__email__endswith=scale
-            ).delete()
+        for model in (Booking, BudgetEntry):
+            model.objects.filter(user__email__endswith=scale).delete()
         ExpertProfile.objects.filter(user__email__endswith=".scale.test").delete()
         User.objects.filter(email__endswith=".scale.test").delete()
         School.objects.filter(urn__gte=900000, hub__slug__startswith="scale-hub-").delete()

@@ -1,0 +1,63 @@
+"""
+Names vulture reports as unused that are not dead: read by templates, by the database, or called
+by Django and the libraries by name. (Names Django calls in every app, such as Meta options,
+admin options and management commands, are ignored by pattern in pyproject's [tool.vulture].)
+Never executed: vulture reads it with the apps (`vulture`, configured in pyproject.toml).
+"""
+
+from vulture.whitelist_utils import Whitelist
+
+_ = Whitelist()
+
+# Model fields: columns the database keeps and the admin, exports, search triggers and the
+# ORM read by their names (``values()``, ``filter(field=…)``, ``update_fields``).
+_.local_authority, _.date_joined, _.deactivated_at, _.suggest_me, _.meeting_pattern
+_.accepted_user, _.confirms, _.started_at, _.last_path, _.last_at
+_.materials, _.feedback_requested_at, _.cover_notes, _.set_by, _.marked_by, _.marked_at
+_.comment, _.anonymous
+_.is_hidden, _.search_document, _.search_vector, _.helped_count, _.user_is_active
+_.in_vocabulary, _.helped_at, _.thank_you
+_.last_error, _.claimed_at, _.sent_at
+_.uploaded_at, _.asked_at
+_.school_urn  # a column of the staff export (django-import-export)
+
+# Choices: stored values and the options people pick from.
+_.NURSERY, _.MIDDLE_PRIMARY, _.MIDDLE_SECONDARY, _.SIXTEEN_PLUS, _.ALL_THROUGH
+_.VOLUNTARY_CONTROLLED, _.FREE_SCHOOL, _.PUPIL_REFERRAL_UNIT
+_.ACADEMY_ALTERNATIVE_PROVISION, _.SIXTH_FORM_CENTRE
+_.OPENING, _.COACHING, _.ACHIEVED, _.DROPPED, _.REACTION, _.LEARNING, _.USE, _.LOW
+
+# Form and filter fields declared on the class (Django collects them), and what forms set on
+# their fields.
+_.first_date, _.start_time, _.end_time, _.weeks_apart, _.understood
+_.date_from, _.date_to, _.suits_me
+_.required, _.disabled, _._choices
+_.with_area, _.with_subject, _.with_phase  # django-filter's method="with_…"
+
+# Read by templates: the data a page shows.
+_.period, _.taking_part, _.by_subject, _.release_max, _.profile_url, _.sent_replies
+_.schools_without_leader, _.schools_without_domain, _.networks_without_lead
+_.hubs_without_leader, _.has_schools, _.has_hubs, _.has_networks, _.names_shown
+_.apologised, _.apologised_ids, _.spent_unbudgeted, _.people_unbudgeted
+_.recording_shareable, _.average, _.planned_this_year, _.without_budget, _.feedback_due
+_.days_left, _.suggested_networks, _.school_leaders, _.lone_ranger_invitations
+_.recent_entries, _.entry_count, _.shared_count, _.staff_needs
+_.digest_url
+
+# Called by Django or a library by name.
+_.USERNAME_FIELD, _.EMAIL_FIELD, _.REQUIRED_FIELDS, _.use_in_migrations  # the user model
+_.create_superuser, _.get_short_name, _.get_user  # the user model and the auth backend
+_.AccountAdapter, _.MFAAdapter, _.SocialAccountAdapter  # allauth, named in settings
+_.get_from_email, _.format_email_subject, _.get_totp_issuer, _.is_open_for_signup
+_.signup  # allauth's sign-up form hook
+_.AdminMFAMiddleware, _.RequestBodyLimitMiddleware  # named in settings.MIDDLEWARE
+_.permission_denied, _.page_not_found, _.server_error  # handler403/404/500 in cpdhub/urls.py
+_.user_change_password, _.form_url, _.id  # UserAdmin's view, refused (its signature)
+_.function, _.output_field, _.arity, _.as_sqlite  # database functions (Func)
+_.lookup_name, _.prepare_rhs, _.get_db_prep_lookup  # a lookup (Lookup)
+_.memo  # __deepcopy__(self, memo)
+_.input_type, _.prepare_value, _.label_from_instance, _.field_class  # form widgets and fields
+_.skip_unchanged, _.report_skipped, _.instance_loader_class, _.use_bulk, _.batch_size
+_.skip_html_diff, _.validate_instance, _.validate_unique  # django-import-export's resource
+_.writerows  # csvsafe's writer keeps csv.writer's interface
+_.shorten_over_long  # called by the migrations that added the text limits
