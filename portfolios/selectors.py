@@ -12,13 +12,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from django.db.models import (
-    OuterRef,
-    Prefetch,
-    QuerySet,
-    Subquery,
-    Sum,
-)
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
