@@ -136,7 +136,6 @@ TOO_LONG_FOR_NOW = {
     "cpd_sessions/views.py",
     "cpd_sessions/models.py",
     "coordination/selectors.py",  # the dashboard, needs against supply, query strings
-    "experts/selectors.py",  # the directory's result pages beside the profile reads
 }
 
 
