@@ -35,8 +35,8 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
+from hubs.families import family_of  # noqa: E402
 from hubs.models import COORDINATORS_GROUP, Hub, School, Subject, SubjectNetwork, User  # noqa: E402
-from hubs.selectors import family_of  # noqa: E402
 
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "20"))
 

@@ -38,7 +38,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from cpdhub.academic_year import current_academic_year  # noqa: E402
 from experts.models import ExpertiseArea  # noqa: E402
 from hubs.models import Phase, User  # noqa: E402
-from portfolios import selectors  # noqa: E402
+from portfolios import suggestions  # noqa: E402
 from portfolios.models import Goal, Need  # noqa: E402
 
 PEOPLE = int(os.environ.get("BENCH_PEOPLE", "40"))
@@ -91,7 +91,7 @@ def explain(person: User) -> None:
     goal = Goal.objects.filter(owner=person, title=f"{TITLE} 2").first()
     areas = list(goal.areas.all())
     with CaptureQueriesContext(connection) as queries:
-        selectors.suggest_experts(person, areas)
+        suggestions.suggest_experts(person, areas)
     print(f"\nThe suggestions for {person.email} in {', '.join(a.name for a in areas)}:")
     with connection.cursor() as cursor:
         for query in queries.captured_queries:

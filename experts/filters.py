@@ -6,9 +6,9 @@ from django.db.models import Exists, OuterRef, Subquery
 from cpdhub.singleline import SingleLineFilter
 from hubs.models import Phase, Subject, User
 
+from .directory import directory_choices
 from .models import ExpertProfile, ProfileArea
 from .search import matching
-from .selectors import directory_choices
 
 OFFER_CHOICES = [
     ("advice", "Advice by email"),
@@ -40,7 +40,7 @@ def _choices_of(cached: dict, name: str):
 
 class DirectoryFilter(django_filters.FilterSet):
     """
-    Choices come from one query (selectors.directory_choices) and are checked against it, so
+    Choices come from one query (directory.directory_choices) and are checked against it, so
     the filters cost one query however many are chosen. To-many filters are Exists
     subqueries: no profile is repeated and no DISTINCT is needed.
     """
@@ -139,7 +139,7 @@ class DirectoryFilter(django_filters.FilterSet):
         """
         The filters chosen besides the text and the area, on every profile (not only live ones),
         or None when there are none: what an offer found by walking an area, live by its own
-        columns, must still satisfy (selectors.RankedPages._walk).
+        columns, must still satisfy (directory.RankedPages._walk).
         """
         if not self.is_bound or not self.form.is_valid():
             return None

@@ -15,7 +15,7 @@ from django.utils import timezone
 from cpdhub.singleline import SingleLineCharField
 from cpdhub.textbounds import length_check
 from hubs.models import Phase, Subject, Term
-from hubs.selectors import term_starts
+from hubs.term_dates import term_starts
 
 # How much a person may write (a page of prose for a bio, a few paragraphs for a message).
 BIO_MAX = 5_000

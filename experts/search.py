@@ -70,7 +70,7 @@ def words_of(text: str) -> set[str]:
     return {w for w in WORD.findall(text.lower()) if 4 <= len(w) <= 40}
 
 
-# The directory keeps its result pages (experts/selectors.py, RankedPages) under this version.
+# The directory keeps its result pages (experts/directory.py, RankedPages) under this version.
 RESULTS_VERSION_KEY = "experts:directory-results-version"
 
 

@@ -9,9 +9,9 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 from cpdhub.markup import render_markdown
 from hubs.models import Hub, Phase, School, Subject, User
 
+from .directory import forget_directory_choices
 from .models import ExpertiseArea, ExpertProfile, ProfileArea
 from .search import forget_directory_results, forget_documents, refresh_documents
-from .selectors import forget_directory_choices
 from .services import contact_requests_anonymise
 
 _state = threading.local()

@@ -13,6 +13,7 @@ from cpdhub.ratelimit.limits import limited
 from hubs.models import User
 
 from . import permissions, selectors, services
+from .directory import RankedPages, ranked, related_areas, respelled, results_key
 from .filters import DirectoryFilter
 from .forms import ContactForm, ProfileAreaFormSet, ProfileForm, ThankYouForm
 from .models import ContactRequest, ExpertProfile, ProfileArea
@@ -28,30 +29,30 @@ def directory(request):
     paginator = Paginator(
         ExpertProfile.objects.none()
         if invalid
-        else selectors.RankedPages(
+        else RankedPages(
             profiles,
             query,
             page=number,
             size=PAGE_SIZE,
             area=search.form.cleaned_data.get("area") if search.is_bound else None,
             unsearched=search.without_text(),
-            cache_key=selectors.results_key(request.GET),
+            cache_key=results_key(request.GET),
             others=search.others(),
         ),
         PAGE_SIZE,
     )
     correction = None
-    if query and not paginator.count and (again := selectors.respelled(search, query)):
+    if query and not paginator.count and (again := respelled(search, query)):
         correction, corrected = again
         unmatched = paginator
         paginator = Paginator(
-            selectors.RankedPages(
+            RankedPages(
                 corrected,
                 correction,
                 page=number,
                 size=PAGE_SIZE,
                 unsearched=search.without_text(),
-                cache_key=selectors.results_key(request.GET) + ":respelled",
+                cache_key=results_key(request.GET) + ":respelled",
                 others=search.others(),
             ),
             PAGE_SIZE,
@@ -67,7 +68,7 @@ def directory(request):
         "correction": correction,
         # What was searched for, carried to a profile so its contact form starts on that area.
         "about": request.GET.get("area") or correction or query,
-        "related": selectors.related_areas(query) if query and not paginator.count else [],
+        "related": related_areas(query) if query and not paginator.count else [],
         "querystring": _without_page(request),
     }
     template = "experts/_results.html" if request.htmx else "experts/directory.html"
@@ -90,9 +91,9 @@ def _listed(request):
     search, profiles, query = _filtered(request)
     if profiles is None:
         return search, None
-    if query and not profiles.exists() and (again := selectors.respelled(search, query)):
+    if query and not profiles.exists() and (again := respelled(search, query)):
         query, profiles = again
-    return search, selectors.ranked(profiles, query)
+    return search, ranked(profiles, query)
 
 
 # The printable list: pages of this many, grouped by school; a selection of more than

@@ -16,6 +16,7 @@ class HubsConfig(AppConfig):
         from .onboarding import tasks  # noqa: F401, PLC0415 -- AppConfig.ready: Celery's discovery
         from .reference import ensure_reference_data  # noqa: PLC0415 -- AppConfig.ready
         from .selectors import community_context  # noqa: PLC0415 -- AppConfig.ready
+        from .term_dates import all_terms  # noqa: F401, PLC0415 -- connects its cache's forgetting
 
         register_emails()
         register_common_context(community_context)

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -25,7 +25,6 @@ from .models import (
     School,
     SchoolDomain,
     SubjectNetwork,
-    ThrottledRequest,
     User,
     UserResponsibility,
 )
@@ -408,16 +407,3 @@ def hub_update(*, hub: Hub, by: User, description: str) -> Hub:
     hub.description = description.strip()
     hub.save(update_fields=["description"])
     return hub
-
-
-def throttle_record(*, request, group: str, key: str) -> None:
-    """Count a request refused by a rate limit against this person's row for the hour."""
-    now = timezone.now()
-    hour = now.replace(minute=0, second=0, microsecond=0)
-    user = request.user if request.user.is_authenticated else None
-    row, _ = ThrottledRequest.objects.get_or_create(
-        key=key, group=group, hour=hour, defaults={"user": user}
-    )
-    ThrottledRequest.objects.filter(pk=row.pk).update(
-        refused=F("refused") + 1, last_path=request.path[:200], last_at=now
-    )

@@ -15,7 +15,7 @@ from cpdhub import querystring
 from cpdhub.paging import page_of
 from cpdhub.ratelimit.limits import limited
 
-from . import permissions, selectors, services
+from . import dashboard, families, networks, permissions, schools, selectors, services
 from .forms import (
     INVITATION_SESSION_KEY,
     CommunityForm,
@@ -42,12 +42,12 @@ def home(request):
             request,
             "hubs/landing.html",
             {
-                "hubs": selectors.hubs_overview(),
+                "hubs": networks.hubs_overview(),
                 "school_count": counts["schools"],
                 "network_count": counts["networks"],
             },
         )
-    return render(request, "hubs/dashboard.html", {"dash": selectors.dashboard_for(request.user)})
+    return render(request, "hubs/dashboard.html", {"dash": dashboard.dashboard_for(request.user)})
 
 
 def hub_list(request):
@@ -55,10 +55,10 @@ def hub_list(request):
         request,
         "hubs/hub_list.html",
         {
-            "hubs": selectors.hubs_overview(),
+            "hubs": networks.hubs_overview(),
             "community_networks": page_of(
                 request,
-                selectors.networks_with_counts(
+                networks.networks_with_counts(
                     SubjectNetwork.objects.filter(hub__isnull=True)
                 ).order_by("name", "pk"),
                 param="networks_page",
@@ -73,7 +73,7 @@ def hub_list(request):
 
 
 def hub_detail(request, slug: str):
-    hub = _get_or_404(selectors.hub_detail, slug=slug)
+    hub = _get_or_404(networks.hub_detail, slug=slug)
     may_edit = permissions.can_edit_hub(request.user, hub)
     return render(
         request,
@@ -81,9 +81,9 @@ def hub_detail(request, slug: str):
         {
             "hub": hub,
             "schools": page_of(
-                request, selectors.schools_with_counts(hub.schools.all()).order_by("name", "pk")
+                request, schools.schools_with_counts(hub.schools.all()).order_by("name", "pk")
             ),
-            "networks": selectors.networks_with_counts(hub.networks.all()),
+            "networks": networks.networks_with_counts(hub.networks.all()),
             "may_edit": may_edit,
             "lone_rangers": selectors.lone_ranger_summary([hub.pk]) if may_edit else None,
         },
@@ -123,27 +123,27 @@ def hub_edit(request, slug: str):
 
 
 def school_detail(request, urn: int):
-    school = _get_or_404(selectors.school_detail, urn=urn)
+    school = _get_or_404(schools.school_detail, urn=urn)
     may_manage = permissions.can_see_school_staff(request.user, school)
     return render(
         request,
         "hubs/school_detail.html",
         {
             "school": school,
-            "family": list(selectors.family_of(school, limit=3)),
-            "role_counts": selectors.school_role_counts(school),
+            "family": list(families.family_of(school, limit=3)),
+            "role_counts": schools.school_role_counts(school),
             "may_manage": may_manage,
-            "staff": page_of(request, selectors.school_staff(school).order_by("last_name", "pk"))
+            "staff": page_of(request, schools.school_staff(school).order_by("last_name", "pk"))
             if may_manage
             else None,
             "invitations": page_of(
                 request,
-                selectors.open_invitations(school).order_by("-created_at", "pk"),
+                schools.open_invitations(school).order_by("-created_at", "pk"),
                 param="invitations_page",
             )
             if may_manage
             else None,
-            "closed_invitations": selectors.closed_invitations(school) if may_manage else None,
+            "closed_invitations": schools.closed_invitations(school) if may_manage else None,
         },
     )
 
@@ -251,13 +251,13 @@ def invitation_accept(request, token: str):
 
 
 def network_detail(request, slug: str):
-    network = _get_or_404(selectors.network_detail, slug=slug, user=request.user)
+    network = _get_or_404(networks.network_detail, slug=slug, user=request.user)
     return render(
         request,
         "hubs/network_detail.html",
         {
             "network": network,
-            "members": page_of(request, selectors.network_members(network)),
+            "members": page_of(request, networks.network_members(network)),
             "is_member": network.is_member,
             "may_join": permissions.can_join_network(request.user, network),
             "may_lead": permissions.leads_network(request.user, network),
@@ -292,16 +292,16 @@ def my_details(request):
 
 
 def school_family(request, urn: int):
-    school = _get_or_404(selectors.school_detail, urn=urn)
-    family = list(selectors.family_of(school))
+    school = _get_or_404(schools.school_detail, urn=urn)
+    family = list(families.family_of(school))
     return render(
         request,
         "hubs/school_family.html",
         {
             "school": school,
             "family": family,
-            "weights": selectors.FAMILY_WEIGHTS,
-            "fsm_span": selectors.FAMILY_FSM_SPAN,
+            "weights": families.FAMILY_WEIGHTS,
+            "fsm_span": families.FAMILY_FSM_SPAN,
         },
     )
 

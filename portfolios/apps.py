@@ -13,7 +13,7 @@ class PortfoliosConfig(AppConfig):
         from cpd_sessions.interests import register_area_source  # noqa: PLC0415 -- AppConfig.ready
         from cpd_sessions.signals import attendance_marked, attendance_unmarked, feedback_given  # noqa: PLC0415 -- AppConfig.ready
 
-        from . import receivers, selectors  # noqa: PLC0415 -- AppConfig.ready
+        from . import receivers, suggestions  # noqa: PLC0415 -- AppConfig.ready
         from .emails import register_emails  # noqa: PLC0415 -- AppConfig.ready
 
         attendance_marked.connect(receivers.log_attendance, dispatch_uid="portfolios.attendance")
@@ -21,11 +21,11 @@ class PortfoliosConfig(AppConfig):
             receivers.withdraw_attendance, dispatch_uid="portfolios.attendance_unmarked"
         )
         feedback_given.connect(receivers.fill_from_feedback, dispatch_uid="portfolios.feedback")
-        register_area_source(selectors.working_on_area_ids)
+        register_area_source(suggestions.working_on_area_ids)
         register_emails()
 
         # A deleted account's attachment files leave the disk (hubs.services.user_delete);
-        # a deactivated owner's shares stop showing in the selectors (owner__is_active).
+        # a deactivated owner's shares stop showing to others (visibility.py, owner__is_active).
         from hubs.signals import user_deleting  # noqa: PLC0415 -- AppConfig.ready
 
         user_deleting.connect(

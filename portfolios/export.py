@@ -1,5 +1,5 @@
-"""My whole portfolio to take with me to another school: as plain data (JSON), and as one zip
-with the JSON, the evidence files themselves and a printable copy."""
+"""My whole portfolio to take with me to another school (``whole_portfolio`` reads it): as plain
+data (JSON), and as one zip with the JSON, the evidence files themselves and a printable copy."""
 
 from __future__ import annotations
 
@@ -9,17 +9,48 @@ import zipfile
 from pathlib import PurePath
 
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
 
 from cpdhub.academic_year import year_label
+from experts.models import ExpertiseArea
+from hubs.models import User
 from hubs.selectors import community_details
 from notifications.rendering import absolute_url
 
-from .models import ImpactFollowUp
+from .models import Entry, EntryAttachment, Goal, ImpactFollowUp, Need, Statement
 
 FORMAT_VERSION = 1
+
+
+def whole_portfolio(user: User) -> dict:
+    """Everything I own, loaded in a fixed number of queries, for the export and print pages."""
+    goals = list(
+        Goal.objects.filter(owner=user)
+        .prefetch_related(
+            Prefetch("areas", queryset=ExpertiseArea.objects.order_by("name")),
+            "reviews",
+            Prefetch("shared_with", queryset=User.objects.order_by("email")),
+        )
+        .order_by("-academic_year", "title")
+    )
+    entries = list(
+        Entry.objects.filter(owner=user)
+        .select_related("follow_up")
+        .prefetch_related(
+            Prefetch("goals", queryset=Goal.objects.order_by("title")),
+            Prefetch("attachments", queryset=EntryAttachment.objects.order_by("pk")),
+            Prefetch("shared_with", queryset=User.objects.order_by("email")),
+        )
+        .order_by("-date", "-pk")
+    )
+    needs = list(
+        Need.objects.filter(owner=user).select_related("area", "goal").order_by("-created_at")
+    )
+    statements = list(Statement.objects.filter(owner=user).order_by("-academic_year"))
+    return {"goals": goals, "entries": entries, "needs": needs, "statements": statements}
 
 
 def _follow_up(entry) -> dict | None:

@@ -17,8 +17,8 @@ def is_owner(user, item) -> bool:
     return user.is_authenticated and item.owner_id == user.pk
 
 
-# Changing an item (owner only), reading what is shared (selectors._shared_q) and deciding a
-# need (selectors.need_for_leader) are enforced by scoping the querysets, so anyone else
+# Changing an item (owner only), reading what is shared (visibility._shared_q) and deciding a
+# need (needs.need_for_leader) are enforced by scoping the querysets, so anyone else
 # simply does not find the item: 404.
 
 

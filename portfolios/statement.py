@@ -1,21 +1,62 @@
 """
-The end-of-year statement, drafted from the year's portfolio in the seed's words: "This year I
-developed my … by doing X; it has made impact Y". Plain text, so the owner can edit it freely.
+The end-of-year statement: the year in review it is drafted from (``year_in_review``), and the
+draft in the seed's words: "This year I developed my … by doing X; it has made impact Y". Plain
+text, so the owner can edit it freely.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db.models import Prefetch
 from django.template import Context
 
-from cpdhub.academic_year import year_label
+from cpdhub.academic_year import year_dates, year_label
 from cpdhub.words import in_sentence
+from experts.models import ExpertiseArea
+from hubs.models import User
 from notifications.rendering import text_engine
 
-from .models import Entry, Goal, ImpactFollowUp
-from .selectors import YearInReview
+from .models import Entry, Goal, ImpactFollowUp, Statement
+from .selectors import ZERO_HOURS
+
+
+@dataclass
+class YearInReview:
+    year: int
+    goals: list[Goal]
+    entries: list[Entry]
+    hours: Decimal
+    saved: Statement | None
+
+
+def year_in_review(user: User, year: int) -> YearInReview:
+    start, end = year_dates(year)
+    entries = list(
+        Entry.objects.filter(owner=user, date__range=(start, end))
+        .select_related("follow_up")
+        .prefetch_related(
+            Prefetch(
+                "goals",
+                queryset=Goal.objects.prefetch_related("areas").order_by("title"),
+            )
+        )
+        .order_by("date", "pk")
+    )
+    goals = list(
+        Goal.objects.filter(owner=user, academic_year=year)
+        .prefetch_related(Prefetch("areas", queryset=ExpertiseArea.objects.order_by("name")))
+        .order_by("title")
+    )
+    return YearInReview(
+        year=year,
+        goals=goals,
+        entries=entries,
+        hours=sum((e.hours for e in entries), ZERO_HOURS),
+        saved=Statement.objects.filter(owner=user, academic_year=year).first(),
+    )
 
 
 def _hours(value: Decimal) -> str:

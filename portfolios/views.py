@@ -24,7 +24,7 @@ from cpdhub.querystring import id_param
 from cpdhub.words import in_sentence
 
 from . import permissions, selectors, services
-from .export import portfolio_as_data, portfolio_zip
+from .export import portfolio_as_data, portfolio_zip, whole_portfolio
 from .forms import (
     DecideNeedForm,
     EntryForm,
@@ -34,8 +34,13 @@ from .forms import (
     ReviewForm,
     StatementForm,
 )
+from .home import portfolio_home
 from .models import FIRST_YEAR, Entry, EntryAttachment, Goal, ImpactFollowUp, Need
-from .statement import draft
+from .needs import need_for_leader
+from .needs import needs_audit as school_needs_audit
+from .statement import draft, year_in_review
+from .suggestions import suggest_experts, suggest_sessions
+from .visibility import shared_with_me
 
 ENTRIES_PER_PAGE = 25
 
@@ -48,7 +53,7 @@ def _mine(model, user, pk: int):
 
 
 def home(request):
-    portfolio = selectors.portfolio_home(request.user)
+    portfolio = portfolio_home(request.user)
     return render(
         request,
         "portfolios/home.html",
@@ -91,10 +96,8 @@ def goal_detail(request, pk: int):
             "goal": goal,
             "is_owner": is_owner,
             "review_form": ReviewForm(),
-            "suggestions": selectors.suggest_experts(request.user, goal.areas.all())
-            if is_owner
-            else [],
-            "session_suggestions": selectors.suggest_sessions(
+            "suggestions": suggest_experts(request.user, goal.areas.all()) if is_owner else [],
+            "session_suggestions": suggest_sessions(
                 request.user, {goal: {a.pk for a in goal.areas.all()}}
             )[goal]
             if is_owner
@@ -332,10 +335,8 @@ def need_edit(request, pk: int):
         {
             "form": form,
             "need": need,
-            "suggestions": selectors.suggest_experts(request.user, [need.area]),
-            "session_suggestions": selectors.suggest_sessions(request.user, {need: {need.area_id}})[
-                need
-            ],
+            "suggestions": suggest_experts(request.user, [need.area]),
+            "session_suggestions": suggest_sessions(request.user, {need: {need.area_id}})[need],
         },
         status=400 if form.errors else 200,
     )
@@ -356,7 +357,7 @@ def needs_audit(request):
         request,
         "portfolios/needs_audit.html",
         {
-            "audit": selectors.needs_audit(request.user.led_school_ids),
+            "audit": school_needs_audit(request.user.led_school_ids),
             "schools": schools,
             "decide_choices": DecideNeedForm().fields["status"].choices,
         },
@@ -366,7 +367,7 @@ def needs_audit(request):
 @require_POST
 def need_decide(request, pk: int):
     try:
-        need = selectors.need_for_leader(request.user, pk)
+        need = need_for_leader(request.user, pk)
     except Need.DoesNotExist:
         raise Http404 from None
     form = DecideNeedForm(request.POST)
@@ -392,7 +393,7 @@ def needs_community(request):
 
 
 def shared(request):
-    goals, entries = selectors.shared_with_me(request.user)
+    goals, entries = shared_with_me(request.user)
     return render(
         request,
         "portfolios/shared.html",
@@ -417,7 +418,7 @@ def _check_year(year: int) -> None:
 
 def statement(request, year: int):
     _check_year(year)
-    review = selectors.year_in_review(request.user, year)
+    review = year_in_review(request.user, year)
     drafted = draft(review, name=request.user.full_name)
     if request.method == "POST":
         if "redraft" in request.POST:
@@ -458,7 +459,7 @@ def statement(request, year: int):
 
 
 def export_json(request):
-    data = portfolio_as_data(request.user, selectors.whole_portfolio(request.user))
+    data = portfolio_as_data(request.user, whole_portfolio(request.user))
     response = HttpResponse(
         json.dumps(data, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False),
         content_type="application/json; charset=utf-8",
@@ -471,7 +472,7 @@ def export_json(request):
 def export_zip(request):
     """Everything in one download: the JSON, my evidence files, and a printable copy."""
     stream = tempfile.TemporaryFile()  # noqa: SIM115 -- FileResponse closes it
-    portfolio_zip(request.user, selectors.whole_portfolio(request.user), stream)
+    portfolio_zip(request.user, whole_portfolio(request.user), stream)
     stream.seek(0)
     stamp = timezone.localdate().isoformat()
     return FileResponse(
@@ -483,5 +484,5 @@ def export_zip(request):
 
 
 def printable(request):
-    portfolio = selectors.whole_portfolio(request.user)
+    portfolio = whole_portfolio(request.user)
     return render(request, "portfolios/print.html", {"portfolio": portfolio})

@@ -16,6 +16,7 @@ from experts import selectors as expert_selectors
 from hubs.models import School, User
 from notifications.rendering import absolute_url
 from portfolios import selectors as portfolio_selectors
+from portfolios.needs import needs_audit
 
 from .links import profile_confirm_url
 from .planning import subtract_school_days
@@ -90,7 +91,7 @@ def audit_needs_context(user: User, key: str) -> dict | None:
     school_ids = list(School.objects.filter(cpd_leaders=user).values_list("pk", flat=True))
     if not school_ids:
         return None
-    audit = portfolio_selectors.needs_audit(school_ids)
+    audit = needs_audit(school_ids)
     return {
         "person": user,
         "by_area": audit.by_area[:8],

@@ -1,5 +1,5 @@
 """
-The directory's walks in name order that stop early (experts/selectors.py): each offer carries
+The directory's walks in name order that stop early (experts/directory.py): each offer carries
 its profile's sort name, indexed by area (a search naming an area, or the area filter, walks that
 area's offers in order); the sort-name walk and a single profile's live check read the live
 predicate's columns from the index alone.

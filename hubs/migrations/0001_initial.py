@@ -294,7 +294,7 @@ class Migration(migrations.Migration):
                 (
                     "token",
                     models.CharField(
-                        default=hubs.models._new_invitation_token,
+                        default=hubs.models.invitations._new_invitation_token,
                         editable=False,
                         max_length=64,
                         unique=True,

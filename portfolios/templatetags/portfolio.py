@@ -7,7 +7,7 @@ from django.utils.html import format_html, format_html_join
 
 from cpdhub.academic_year import year_label as _year_label
 
-from .. import selectors
+from ..home import dashboard_panel
 
 register = template.Library()
 
@@ -15,7 +15,7 @@ register = template.Library()
 @register.inclusion_tag("portfolios/_dashboard.html")
 def portfolio_panel(user):
     """The dashboard's portfolio card: my active goals and follow-ups that are due."""
-    return {"panel": selectors.dashboard_panel(user)}
+    return {"panel": dashboard_panel(user)}
 
 
 @register.filter

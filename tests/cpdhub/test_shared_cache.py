@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from cpd_sessions.filters import filter_choices
 from experts.models import ExpertiseArea
-from hubs import selectors
+from hubs import selectors, term_dates
 from hubs.models import Hub, Term
 from tests.factories import SchoolFactory, TermFactory
 
@@ -60,12 +60,12 @@ def test_the_dashboard_shows_a_new_term_at_once(client, personas):
 
 def test_term_dates_are_read_once():
     TermFactory(start=datetime.date(2026, 9, 2), end=datetime.date(2026, 12, 18))
-    selectors.all_terms()
+    term_dates.all_terms()
     (current, nxt, starts), cost = queries(
         lambda: (
-            selectors.current_term(datetime.date(2026, 10, 1)),
-            selectors.next_term(datetime.date(2026, 8, 1)),
-            selectors.term_starts(datetime.date(2026, 10, 1)),
+            term_dates.current_term(datetime.date(2026, 10, 1)),
+            term_dates.next_term(datetime.date(2026, 8, 1)),
+            term_dates.term_starts(datetime.date(2026, 10, 1)),
         )
     )
     assert cost == 0

@@ -1,4 +1,4 @@
-"""The directory's kept result pages (experts/selectors.py, RankedPages): the same search by anyone
+"""The directory's kept result pages (experts/directory.py, RankedPages): the same search by anyone
 within a minute reads its count and ids from the shared cache, its cards fresh; any change to a
 profile drops every kept page at once."""
 
@@ -67,7 +67,7 @@ def test_an_offer_added_shows_at_once(client, personas, many):
 
 
 def test_the_parameters_order_does_not_matter_but_their_values_do(rf):
-    from experts.selectors import results_key  # noqa: PLC0415
+    from experts.directory import results_key  # noqa: PLC0415
 
     assert results_key(rf.get(URL, {"q": "a", "hub": "b"}).GET) == results_key(
         rf.get(URL + "?hub=b&q=a").GET

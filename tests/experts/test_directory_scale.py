@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from experts import selectors
+from experts import directory
 from experts.models import ExpertProfile, live_q, term_window_start
 from hubs.models import Phase
 from tests.factories import HubFactory, SchoolFactory, TermFactory, UserFactory
@@ -51,7 +51,7 @@ def many(personas):
 def test_a_broad_search_says_more_than_the_cap_and_still_ranks_the_named_area_first(
     client, personas, many, monkeypatch
 ):
-    monkeypatch.setattr(selectors, "RESULTS_CAP", 3)
+    monkeypatch.setattr(directory, "RESULTS_CAP", 3)
     client.force_login(personas.owner)
     response = client.get(URL, {"q": "questioning"})
     # Zoe Zed is last by name, past the first 3 by name, but offers the area the search names.
@@ -71,7 +71,7 @@ def test_under_the_cap_the_count_is_exact(client, personas, many):
 
 
 def test_browsing_past_the_cap_stops_at_the_last_counted_page(client, personas, many, monkeypatch):
-    monkeypatch.setattr(selectors, "RESULTS_CAP", 4)
+    monkeypatch.setattr(directory, "RESULTS_CAP", 4)
     client.force_login(personas.owner)
     response = client.get(URL, {"page": "99"})
     assert response.status_code == 200
@@ -154,7 +154,7 @@ def test_the_cached_filter_choices_follow_a_new_hub_and_school(client, personas,
 def test_the_filter_choices_cost_no_query_once_cached(client, personas, many, count_queries):
     client.force_login(personas.owner)
     warm = count_queries(URL + "?hub=north")
-    selectors.forget_directory_choices()
+    directory.forget_directory_choices()
     with CaptureQueriesContext(connection) as cold:
         client.get(URL + "?hub=north")
     # Areas, subjects, phases, hubs and schools: one UNION, only when the cache has none.
@@ -166,7 +166,7 @@ def test_a_search_naming_an_area_in_part_checks_its_offerers_against_the_text(
     client, personas, many, monkeypatch
 ):
     """ "good questioning": no area holds both words, so the area's offerers must match the text."""
-    monkeypatch.setattr(selectors, "RESULTS_CAP", 3)
+    monkeypatch.setattr(directory, "RESULTS_CAP", 3)
     quiet = expert("Aaron", "Aab")
     offer(quiet, "questioning")  # offers the area, but never writes "good"
     many[-1].bio = "Good questioning, and I coach it."
@@ -181,7 +181,7 @@ def test_the_named_area_offerers_are_still_held_to_the_other_filters(
     client, personas, many, monkeypatch
 ):
     """Capped at 1, the offerers' walk (no text check) still applies the hub filter."""
-    monkeypatch.setattr(selectors, "RESULTS_CAP", 1)
+    monkeypatch.setattr(directory, "RESULTS_CAP", 1)
     for first, last in [("Tim", "Bader"), ("Sue", "Adder")]:
         person = expert(first, last, bio="Questioning, mostly.")
         person.user.school = personas.other_school

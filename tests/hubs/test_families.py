@@ -9,8 +9,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from hubs.families import FAMILY_WEIGHTS, family_of
 from hubs.models import School
-from hubs.selectors import FAMILY_WEIGHTS, family_of
 from tests.experts.factories import ExpertProfileFactory, offer
 from tests.factories import HubFactory, SchoolFactory, TermFactory, UserFactory
 

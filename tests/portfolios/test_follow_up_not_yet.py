@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from portfolios import selectors, services
+from portfolios import needs, services
 
 from .factories import EntryFactory, follow_up_for
 
@@ -63,5 +63,5 @@ def test_a_not_yet_answer_is_left_out_of_the_statement_and_the_impact_figures(
     response = client.get("/portfolio/statement/", follow=True)
     assert response.status_code == 200
     assert "Six weeks on" not in response.content.decode()
-    impact = selectors.impact_this_year([personas.school.pk])
+    impact = needs.impact_this_year([personas.school.pk])
     assert impact.answered == 0

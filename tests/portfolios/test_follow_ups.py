@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from portfolios import emails, selectors, services
+from portfolios import emails, selectors, services, visibility
 from portfolios.models import Entry, ImpactFollowUp
 from portfolios.tasks import ask_impact_follow_ups
 from tests.cpd_sessions.factories import SessionFactory
@@ -129,7 +129,7 @@ def test_attendance_makes_one_entry_whatever_the_number_of_calls(personas):
     assert first.session == session
     assert Entry.objects.count() == 1
     # Private like any other entry.
-    assert not selectors.entries_visible_to(personas.leader).exists()
+    assert not visibility.entries_visible_to(personas.leader).exists()
 
 
 def test_the_beat_schedule_asks_daily(settings):

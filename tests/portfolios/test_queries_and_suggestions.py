@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from experts.models import ExpertiseArea
 from hubs.models import Phase, User
-from portfolios import selectors
+from portfolios import needs, selectors, suggestions, visibility
 from portfolios.models import Entry, Goal, ImpactFollowUp, Need
 from tests.experts.factories import ExpertProfileFactory, offer
 from tests.factories import SchoolFactory, UserFactory
@@ -111,10 +111,10 @@ def test_suggestions_put_other_schools_first_then_my_phase(personas, terms_aroun
     expert(personas.owner, phase=primary)  # never myself
 
     area = ExpertiseArea.objects.get(slug="questioning")
-    found = selectors.suggest_experts(personas.owner, [area])
+    found = suggestions.suggest_experts(personas.owner, [area])
     assert found == [other_primary, other_secondary, same_school]
     assert [o.area.slug for o in found[0].matching_offers] == ["questioning"]
-    assert selectors.suggest_experts(personas.owner, []) == []
+    assert suggestions.suggest_experts(personas.owner, []) == []
 
 
 def test_the_goal_page_suggests_experts(client, personas, terms_around_today):
@@ -153,9 +153,9 @@ def test_seed_demo_gives_the_demo_teacher_a_portfolio_and_stays_idempotent(clien
     assert Need.objects.filter(owner=teacher).exists()
     assert Need.objects.filter(status="passed").exists()
     leader = User.objects.get(email="leader@demo.test")
-    assert selectors.needs_audit(leader.led_school_ids).totals.total >= 3
+    assert needs.needs_audit(leader.led_school_ids).totals.total >= 3
     # The demo teacher shared a goal with their CPD leader.
-    assert selectors.goals_visible_to(leader).filter(owner=teacher).exists()
+    assert visibility.goals_visible_to(leader).filter(owner=teacher).exists()
 
 
 def test_my_needs_and_what_is_shared_with_me_come_a_page_at_a_time(client, personas):
@@ -166,8 +166,8 @@ def test_my_needs_and_what_is_shared_with_me_come_a_page_at_a_time(client, perso
     for goal in goals:
         goal.shared_with.add(personas.owner)
     client.force_login(personas.owner)
-    needs = client.get("/portfolio/needs/").content.decode()
-    assert "Page 1 of 2 (55 needs)" in needs
+    needs_page = client.get("/portfolio/needs/").content.decode()
+    assert "Page 1 of 2 (55 needs)" in needs_page
     assert "Page 2 of 2 (55 needs)" in client.get("/portfolio/needs/?page=2").content.decode()
     shared = client.get("/portfolio/shared/?entries_page=3").content.decode()
     assert "Page 1 of 2 (51 goals)" in shared

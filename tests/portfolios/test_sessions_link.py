@@ -17,7 +17,7 @@ from cpd_sessions.budget import budget_set, spent_in_year
 from cpd_sessions.models import Booking, CpdBudget, DevelopmentSession
 from cpdhub.academic_year import current_academic_year, year_label
 from experts.models import ExpertiseArea
-from portfolios import selectors
+from portfolios import suggestions
 from portfolios.models import Entry, Goal, ImpactFollowUp
 from tests.cpd_sessions.factories import SessionFactory, book, london, release_data
 
@@ -232,9 +232,9 @@ def test_goal_and_need_pages_suggest_sessions_and_recordings_i_may_see(
         ]:
             assert hidden not in page, (url, hidden)
     # The outsider may see the Thornbury session, so it is suggested to them.
-    found = selectors.suggest_sessions(personas.outsider, {"goal": {area("questioning").pk}})
+    found = suggestions.suggest_sessions(personas.outsider, {"goal": {area("questioning").pk}})
     assert "Thornbury staff only" in [s.title for s in found["goal"].sessions]
-    assert not selectors.suggest_sessions(personas.owner, {"nothing": set()})["nothing"]
+    assert not suggestions.suggest_sessions(personas.owner, {"nothing": set()})["nothing"]
 
 
 def test_suggestions_cost_the_same_with_one_goal_and_with_several(
@@ -324,12 +324,12 @@ def test_suggestions_never_offer_what_i_booked_wait_for_or_lead(personas, offer_
     other.areas.add(area("questioning"))
     led = SessionFactory(title="Questioning I lead", leads=[personas.owner])
     led.areas.add(area("questioning"))
-    before = selectors.suggest_sessions(personas.owner, {"goal": questioning})["goal"].sessions
+    before = suggestions.suggest_sessions(personas.owner, {"goal": questioning})["goal"].sessions
     assert {"Questioning workshop", "Questioning again"} <= {s.title for s in before}
     book(workshop, personas.owner)
     book(other, personas.colleague)
     book(other, personas.owner)  # on the waitlist
-    after = selectors.suggest_sessions(personas.owner, {"goal": questioning})["goal"].sessions
+    after = suggestions.suggest_sessions(personas.owner, {"goal": questioning})["goal"].sessions
     assert not {s.title for s in after} & {
         "Questioning workshop",
         "Questioning again",
@@ -341,7 +341,7 @@ def test_a_session_is_suggested_once_on_a_page(client, personas, offer_of_sessio
     goal = GoalFactory(owner=personas.owner)
     goal.areas.set([area("questioning")])
     need = NeedFactory(owner=personas.owner, area=area("questioning"))
-    found = selectors.suggest_sessions(
+    found = suggestions.suggest_sessions(
         personas.owner, {"goal": {area("questioning").pk}, "need": {area("questioning").pk}}
     )
     assert [s.title for s in found["goal"].sessions] == ["Questioning workshop"]

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from experts.models import ExpertiseArea, ExpertProfile
 from hubs.models import Phase
-from portfolios import selectors
+from portfolios import suggestions
 from tests.cpd_sessions.factories import SessionFactory
 from tests.experts.factories import ExpertProfileFactory, offer
 from tests.factories import SchoolFactory, UserFactory
@@ -71,14 +71,14 @@ def community(personas, terms_around_today):
     return personas
 
 
-def suggested(user, slugs, limit=selectors.SUGGESTIONS):
+def suggested(user, slugs, limit=suggestions.SUGGESTIONS):
     areas = list(ExpertiseArea.objects.filter(slug__in=slugs))
     return [
         (
             profile.user.get_full_name(),
             sorted(o.area.slug for o in profile.matching_offers),
         )
-        for profile in selectors.suggest_experts(user, areas, limit=limit)
+        for profile in suggestions.suggest_experts(user, areas, limit=limit)
     ]
 
 
@@ -165,7 +165,7 @@ def test_someone_without_a_school_sees_everyone_with_one_first(community):
 
 
 def test_no_areas_no_suggestions(community):
-    assert selectors.suggest_experts(community.owner, []) == []
+    assert suggestions.suggest_experts(community.owner, []) == []
     assert suggested(community.owner, ["oracy"]) == [("Ivy Acre", ["oracy"])]
 
 

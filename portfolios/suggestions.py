@@ -1,0 +1,206 @@
+"""
+What is suggested for my goals and needs: live experts in other schools (``suggest_experts``),
+upcoming sessions and recordings (``suggest_sessions``), and the areas I am working on, which
+the sessions list's "suits me" filter reads (``working_on_area_ids``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
+
+from cpd_sessions import listing
+from cpd_sessions.models import DevelopmentSession
+from experts.models import ExpertiseArea, ExpertProfile, ProfileArea, term_window_start
+from hubs.models import School, User
+
+from .models import Goal, Need
+
+SUGGESTIONS = 5
+
+
+def _live_now(prefix: str = "") -> Q:
+    """``live_q`` with the window's start as a value (the cached terms: no query, and no
+    subquery for each walk of the suggestions' query to plan)."""
+    since = term_window_start()
+    confirmed = (
+        Q(**{f"{prefix}last_confirmed_at__date__gte": since})
+        if since
+        else Q(**{f"{prefix}last_confirmed_at__isnull": False})
+    )
+    return Q(**{f"{prefix}is_hidden": False, f"{prefix}user_is_active": True}) & confirmed
+
+
+SUGGESTION_COLUMNS = (
+    "preference",
+    "sort_name",
+    "profile_id",
+    "area_id",
+    *ProfileArea.OFFER_FIELDS,
+    "profile__headline",
+    "profile__user_id",
+    "profile__user__first_name",
+    "profile__user__last_name",
+    "profile__user__school_id",
+    "profile__user__school__name",
+)
+
+
+def suggest_experts(user: User, areas, limit: int = SUGGESTIONS) -> list[ExpertProfile]:
+    """
+    Live experts offering help in these areas: other schools first (the point of a community),
+    then those who work in my phase, then by name (the directory's order). Never me.
+
+    One query whatever the number of profiles: for each area, two walks of its offers in name
+    order (``expert_offer_walk_idx``, which carries the live conditions), one for people of
+    other schools in my phase, one for the rest of other schools, each stopping after
+    ``limit`` offers; and my own school's few offers in these areas; all in one UNION. The
+    best ``limit`` people of those rows are the suggestions, and the rows hold all their
+    offers in these areas (anyone among the best is among the first ``limit`` of each walk
+    that passes them). The profiles carry what the suggestions show: headline, the person's
+    name and school, ``matching_offers``.
+    """
+    by_pk = {a.pk: a for a in areas}
+    if not by_pk or limit <= 0:
+        return []
+    other_school = (
+        ~Q(profile__user__school_id=user.school_id)
+        if user.school_id
+        else Q(profile__user__school__isnull=False)
+    )
+    my_phases = User.phases.through.objects.filter(user_id=user.pk)
+    in_my_phase = Exists(
+        ExpertProfile.phases.through.objects.filter(
+            expertprofile_id=OuterRef("profile_id"), phase_id__in=my_phases.values("phase_id")
+        )
+    )
+    # The offer's copy of the live conditions (in the index) and the profile's own.
+    offers = ProfileArea.objects.filter(_live_now(), _live_now("profile__")).exclude(
+        profile__user_id=user.pk
+    )
+    ranked = connection.features.supports_slicing_ordering_in_compound
+
+    def rank(number: int):
+        return Value(number, output_field=IntegerField())
+
+    walks = []
+    for area in sorted(by_pk):
+        # Without a phase of my own, the "my phase" walk is skipped by Postgres (a one-time
+        # filter), not run to the end of the area looking for a match.
+        for number, preference in enumerate(
+            [Q(Exists(my_phases)) & Q(in_my_phase), ~Q(in_my_phase)]
+        ):
+            walk = offers.filter(other_school, preference, area_id=area).annotate(
+                preference=rank(number)
+            )
+            if ranked:  # SQLite: every offer of the areas, the same answer (the demo's few)
+                walk = walk.order_by("sort_name", "profile_id")[:limit]
+            walks.append(walk.values_list(*SUGGESTION_COLUMNS))
+    mine = offers.filter(~other_school, area_id__in=list(by_pk)).annotate(
+        preference=Case(When(in_my_phase, then=rank(2)), default=rank(3))
+    )
+    walks.append(mine.values_list(*SUGGESTION_COLUMNS).order_by())
+    rows = walks[0].union(*walks[1:], all=True).order_by("preference", "sort_name", "profile_id")
+
+    found: dict[int, ExpertProfile] = {}
+    for row in rows:
+        values = dict(zip(SUGGESTION_COLUMNS, row, strict=True))
+        profile = found.get(values["profile_id"])
+        if profile is None:
+            if len(found) == limit:
+                continue
+            profile = found[values["profile_id"]] = _suggested_profile(values)
+        offer = ProfileArea(
+            profile_id=values["profile_id"],
+            area=by_pk[values["area_id"]],
+            **{field: values[field] for field in ProfileArea.OFFER_FIELDS},
+        )
+        if all(o.area_id != offer.area_id for o in profile.matching_offers):
+            profile.matching_offers.append(offer)
+    for profile in found.values():
+        profile.matching_offers.sort(key=lambda o: (o.area.name, o.area_id))
+    return list(found.values())
+
+
+def _suggested_profile(values: dict) -> ExpertProfile:
+    """A profile as the suggestions show it, from the columns of their query."""
+    school_id = values["profile__user__school_id"]
+    person = User(
+        pk=values["profile__user_id"],
+        first_name=values["profile__user__first_name"],
+        last_name=values["profile__user__last_name"],
+        school=School(pk=school_id, name=values["profile__user__school__name"])
+        if school_id is not None
+        else None,
+    )
+    profile = ExpertProfile(
+        pk=values["profile_id"], user=person, headline=values["profile__headline"]
+    )
+    profile.matching_offers = []
+    return profile
+
+
+def working_on_area_ids(user: User) -> QuerySet:
+    """
+    The ids of the areas of my active goals and open needs, unevaluated: the sessions list's
+    "suits me" filter puts it into its own query.
+    """
+    goal_areas = Goal.areas.through.objects.filter(
+        goal__owner=user, goal__status=Goal.Status.ACTIVE
+    ).values("expertisearea_id")
+    need_areas = Need.objects.filter(owner=user, status=Need.Status.OPEN).values("area_id")
+    return ExpertiseArea.objects.filter(Q(pk__in=goal_areas) | Q(pk__in=need_areas)).values("pk")
+
+
+SESSION_SUGGESTIONS = 3
+RECORDING_SUGGESTIONS = 3
+# How many sessions (and recordings) in all of the areas are read, soonest (newest) first, to be
+# shared out between the goals and needs: the queries stay the same however many there are.
+SUGGESTION_POOL = 60
+
+
+@dataclass
+class SessionSuggestions:
+    sessions: list[DevelopmentSession]
+    recordings: list[DevelopmentSession]
+
+    def __bool__(self) -> bool:
+        return bool(self.sessions or self.recordings)
+
+
+def area_ids_of(item: Goal | Need) -> set[int]:
+    if isinstance(item, Need):
+        return {item.area_id}
+    return {area.pk for area in item.areas.all()}  # prefetched by the callers
+
+
+def suggest_sessions(user: User, wanted: dict) -> dict:
+    """
+    For each key of ``wanted`` (a goal, a need…) mapped to area ids: upcoming published sessions
+    the person may see in those areas, and recordings in them. Three queries for any number of
+    keys: the sessions app's own selectors read a pool for all the areas at once, shared out here.
+    """
+    all_ids = set().union(*wanted.values()) if wanted else set()
+    if not all_ids:
+        return {key: SessionSuggestions([], []) for key in wanted}
+    pool, banked = listing.suggestion_pools(user, all_ids, limit=SUGGESTION_POOL)
+
+    offered: set[int] = set()
+
+    def matching(sessions, ids, limit):
+        # Each session once on a page: under the first goal or need that wants it.
+        found = [
+            s for s in sessions if s.pk not in offered and any(a.pk in ids for a in s.areas.all())
+        ][:limit]
+        offered.update(s.pk for s in found)
+        return found
+
+    return {
+        key: SessionSuggestions(
+            sessions=matching(pool, ids, SESSION_SUGGESTIONS),
+            recordings=matching(banked, ids, RECORDING_SUGGESTIONS),
+        )
+        for key, ids in wanted.items()
+    }
