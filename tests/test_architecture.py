@@ -129,13 +129,6 @@ def test_every_tests_folder_is_a_package():
 # file passes this many lines (docs/architecture.md). Migrations are generated, so not counted.
 MODULE_LINES = 600
 
-# Modules over the limit today, each being cut by sub-domain; remove a line when its module is
-# cut, and never add one.
-TOO_LONG_FOR_NOW = {
-    "cpd_sessions/views.py",
-    "cpd_sessions/models.py",
-}
-
 
 def _lines_of_each_module() -> dict[str, int]:
     base = Path(settings.BASE_DIR)
@@ -149,11 +142,5 @@ def _lines_of_each_module() -> dict[str, int]:
 
 def test_no_module_of_the_product_is_longer_than_a_sitting():
     lines = _lines_of_each_module()
-    too_long = {
-        f"{path} ({n} lines)"
-        for path, n in lines.items()
-        if n > MODULE_LINES and path not in TOO_LONG_FOR_NOW
-    }
+    too_long = {f"{path} ({n} lines)" for path, n in lines.items() if n > MODULE_LINES}
     assert not too_long, f"over {MODULE_LINES} lines, cut by sub-domain: {sorted(too_long)}"
-    cut_already = sorted(p for p in TOO_LONG_FOR_NOW if lines.get(p, 0) <= MODULE_LINES)
-    assert not cut_already, f"within {MODULE_LINES} lines now, take off the list: {cut_already}"
