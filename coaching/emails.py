@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from notifications import registry
-
 
 def register_emails() -> None:
     pass

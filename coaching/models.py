@@ -142,7 +142,7 @@ class Relationship(models.Model):
         blank=True,
         related_name="coaching_relationships_set_up",
     )
-    # The school of the CPD leader who set it up, if one did (the coordinator's or a request: empty).
+    # The school of the CPD leader who set it up (empty: the coordinator or a request did).
     school = models.ForeignKey(
         "hubs.School", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -334,9 +334,7 @@ class ActionStep(models.Model):
         EMBEDDED = "embedded", "Embedded"
         CLOSED = "closed", "Closed"
 
-    relationship = models.ForeignKey(
-        Relationship, on_delete=models.CASCADE, related_name="steps"
-    )
+    relationship = models.ForeignKey(Relationship, on_delete=models.CASCADE, related_name="steps")
     teacher = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

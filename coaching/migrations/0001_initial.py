@@ -9,243 +9,784 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('hubs', '0010_community_contact_email'),
-        ('portfolios', '0005_readable_admin_names'),
+        ("hubs", "0010_community_contact_email"),
+        ("portfolios", "0005_readable_admin_names"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Relationship',
+            name="Relationship",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('pair', 'Pair'), ('triad', 'Triad'), ('group', 'Small group')], default='pair', max_length=10)),
-                ('rhythm_days', models.PositiveSmallIntegerField(default=14, help_text='How often you meet: a meeting is due this many days after the last one.', verbose_name='rhythm in days')),
-                ('status', models.CharField(choices=[('requested', 'Requested'), ('active', 'Active'), ('paused', 'Paused'), ('ended', 'Ended'), ('declined', 'Declined')], default='active', max_length=10)),
-                ('started_on', models.DateField(default=django.utils.timezone.localdate)),
-                ('ended_at', models.DateTimeField(blank=True, null=True)),
-                ('request_message', models.TextField(blank=True, help_text="What you would like help with. Do not write pupils' names.", max_length=1000)),
-                ('content_removed_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='coaching_relationships_set_up', to=settings.AUTH_USER_MODEL)),
-                ('school', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='hubs.school')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("pair", "Pair"), ("triad", "Triad"), ("group", "Small group")],
+                        default="pair",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "rhythm_days",
+                    models.PositiveSmallIntegerField(
+                        default=14,
+                        help_text="How often you meet: a meeting is due this many days after the last one.",
+                        verbose_name="rhythm in days",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("requested", "Requested"),
+                            ("active", "Active"),
+                            ("paused", "Paused"),
+                            ("ended", "Ended"),
+                            ("declined", "Declined"),
+                        ],
+                        default="active",
+                        max_length=10,
+                    ),
+                ),
+                ("started_on", models.DateField(default=django.utils.timezone.localdate)),
+                ("ended_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "request_message",
+                    models.TextField(
+                        blank=True,
+                        help_text="What you would like help with. Do not write pupils' names.",
+                        max_length=1000,
+                    ),
+                ),
+                ("content_removed_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="coaching_relationships_set_up",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "school",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="hubs.school",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-pk'],
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='Observation',
+            name="Observation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('coaching', 'Coaching observation'), ('drop_in', 'Drop-in'), ('peer', 'Peer observation')], default='coaching', max_length=10)),
-                ('date', models.DateField()),
-                ('focus', models.CharField(blank=True, help_text="What you looked at. Do not write pupils' names.", max_length=200)),
-                ('notes', models.TextField(blank=True, help_text="What you saw and heard: brief and factual. Do not write pupils' names.", max_length=3000)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('observer', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='coaching_observations_made', to=settings.AUTH_USER_MODEL)),
-                ('teacher', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='coaching_observations_of_me', to=settings.AUTH_USER_MODEL)),
-                ('relationship', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='observations', to='coaching.relationship')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("coaching", "Coaching observation"),
+                            ("drop_in", "Drop-in"),
+                            ("peer", "Peer observation"),
+                        ],
+                        default="coaching",
+                        max_length=10,
+                    ),
+                ),
+                ("date", models.DateField()),
+                (
+                    "focus",
+                    models.CharField(
+                        blank=True,
+                        help_text="What you looked at. Do not write pupils' names.",
+                        max_length=200,
+                    ),
+                ),
+                (
+                    "notes",
+                    models.TextField(
+                        blank=True,
+                        help_text="What you saw and heard: brief and factual. Do not write pupils' names.",
+                        max_length=3000,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "observer",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="coaching_observations_made",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "teacher",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="coaching_observations_of_me",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "relationship",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="observations",
+                        to="coaching.relationship",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-date', '-pk'],
+                "ordering": ["-date", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('coach', 'Coach'), ('teacher', 'Teacher'), ('peer', 'Peer (coaches and is coached)')], max_length=10)),
-                ('school', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='hubs.school')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='coaching_memberships', to=settings.AUTH_USER_MODEL)),
-                ('relationship', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='coaching.relationship')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("coach", "Coach"),
+                            ("teacher", "Teacher"),
+                            ("peer", "Peer (coaches and is coached)"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "school",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="hubs.school",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="coaching_memberships",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "relationship",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="coaching.relationship",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['relationship', 'role', 'pk'],
+                "ordering": ["relationship", "role", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Meeting',
+            name="Meeting",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField()),
-                ('praise', models.TextField(blank=True, help_text="What went well, precisely. Do not write pupils' names.", max_length=3000)),
-                ('notes', models.TextField(blank=True, help_text="Do not write pupils' names.", max_length=3000)),
-                ('rehearsed', models.BooleanField(default=False, help_text='Did the teacher practise the step?', verbose_name='rehearsed in the meeting')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('coach', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='coaching_meetings_as_coach', to=settings.AUTH_USER_MODEL)),
-                ('teacher', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='coaching_meetings_as_teacher', to=settings.AUTH_USER_MODEL)),
-                ('observation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='meetings', to='coaching.observation')),
-                ('relationship', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='meetings', to='coaching.relationship')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("date", models.DateField()),
+                (
+                    "praise",
+                    models.TextField(
+                        blank=True,
+                        help_text="What went well, precisely. Do not write pupils' names.",
+                        max_length=3000,
+                    ),
+                ),
+                (
+                    "notes",
+                    models.TextField(
+                        blank=True, help_text="Do not write pupils' names.", max_length=3000
+                    ),
+                ),
+                (
+                    "rehearsed",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Did the teacher practise the step?",
+                        verbose_name="rehearsed in the meeting",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "coach",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="coaching_meetings_as_coach",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "teacher",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="coaching_meetings_as_teacher",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "observation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="meetings",
+                        to="coaching.observation",
+                    ),
+                ),
+                (
+                    "relationship",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="meetings",
+                        to="coaching.relationship",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-date', '-pk'],
+                "ordering": ["-date", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='ActionStep',
+            name="ActionStep",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.TextField(help_text="Do not write pupils' names.", max_length=1000)),
-                ('success_criteria', models.TextField(blank=True, help_text="Do not write pupils' names.", max_length=1000, verbose_name='success criteria')),
-                ('model_link', models.URLField(blank=True, verbose_name='model')),
-                ('category', models.CharField(choices=[('behaviour', 'Behaviour and routines'), ('questioning', 'Questioning'), ('modelling', 'Modelling'), ('explanation', 'Explanation'), ('checking', 'Checking for understanding'), ('feedback', 'Feedback'), ('retrieval', 'Retrieval practice'), ('independent', 'Independent practice'), ('other', 'Other')], default='other', max_length=20)),
-                ('status', models.CharField(choices=[('set', 'Set'), ('practising', 'Practising'), ('embedded', 'Embedded'), ('closed', 'Closed')], default='set', max_length=12)),
-                ('check_back', models.DateField(blank=True, null=True, verbose_name='check back on')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('embedded_at', models.DateTimeField(blank=True, null=True)),
-                ('portfolio_entry', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='portfolios.entry')),
-                ('teacher', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='coaching_steps_for_me', to=settings.AUTH_USER_MODEL)),
-                ('meeting', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='steps', to='coaching.meeting')),
-                ('relationship', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='steps', to='coaching.relationship')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "action",
+                    models.TextField(help_text="Do not write pupils' names.", max_length=1000),
+                ),
+                (
+                    "success_criteria",
+                    models.TextField(
+                        blank=True,
+                        help_text="Do not write pupils' names.",
+                        max_length=1000,
+                        verbose_name="success criteria",
+                    ),
+                ),
+                ("model_link", models.URLField(blank=True, verbose_name="model")),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("behaviour", "Behaviour and routines"),
+                            ("questioning", "Questioning"),
+                            ("modelling", "Modelling"),
+                            ("explanation", "Explanation"),
+                            ("checking", "Checking for understanding"),
+                            ("feedback", "Feedback"),
+                            ("retrieval", "Retrieval practice"),
+                            ("independent", "Independent practice"),
+                            ("other", "Other"),
+                        ],
+                        default="other",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("set", "Set"),
+                            ("practising", "Practising"),
+                            ("embedded", "Embedded"),
+                            ("closed", "Closed"),
+                        ],
+                        default="set",
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "check_back",
+                    models.DateField(blank=True, null=True, verbose_name="check back on"),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("embedded_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "portfolio_entry",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="portfolios.entry",
+                    ),
+                ),
+                (
+                    "teacher",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="coaching_steps_for_me",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="steps",
+                        to="coaching.meeting",
+                    ),
+                ),
+                (
+                    "relationship",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="steps",
+                        to="coaching.relationship",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-pk'],
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='Share',
+            name="Share",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('colleague', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='coaching_shared_with_me', to=settings.AUTH_USER_MODEL)),
-                ('meeting', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='shares', to='coaching.meeting')),
-                ('observation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='shares', to='coaching.observation')),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='coaching_shares_made', to=settings.AUTH_USER_MODEL)),
-                ('step', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='shares', to='coaching.actionstep')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "colleague",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="coaching_shared_with_me",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="shares",
+                        to="coaching.meeting",
+                    ),
+                ),
+                (
+                    "observation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="shares",
+                        to="coaching.observation",
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="coaching_shares_made",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "step",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="shares",
+                        to="coaching.actionstep",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-pk'],
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='Step',
+            name="Step",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=120)),
-                ('action', models.TextField(help_text='What the teacher does, precisely, in the lesson.', max_length=1000)),
-                ('success_criteria', models.TextField(help_text='What an observer would see or hear when the step is done well.', max_length=1000, verbose_name='success criteria')),
-                ('model_link', models.URLField(blank=True, help_text='A link to a video or a written example of the step done well.', verbose_name='model')),
-                ('category', models.CharField(choices=[('behaviour', 'Behaviour and routines'), ('questioning', 'Questioning'), ('modelling', 'Modelling'), ('explanation', 'Explanation'), ('checking', 'Checking for understanding'), ('feedback', 'Feedback'), ('retrieval', 'Retrieval practice'), ('independent', 'Independent practice'), ('other', 'Other')], max_length=20)),
-                ('status', models.CharField(choices=[('proposed', 'Proposed'), ('published', 'Published'), ('declined', 'Declined')], default='published', max_length=10)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('phases', models.ManyToManyField(blank=True, related_name='+', to='hubs.phase')),
-                ('proposed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='coaching_steps_proposed', to=settings.AUTH_USER_MODEL)),
-                ('school', models.ForeignKey(blank=True, help_text='Empty for a community step.', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='coaching_steps', to='hubs.school')),
-                ('subjects', models.ManyToManyField(blank=True, help_text='None: any subject.', related_name='+', to='hubs.subject')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=120)),
+                (
+                    "action",
+                    models.TextField(
+                        help_text="What the teacher does, precisely, in the lesson.",
+                        max_length=1000,
+                    ),
+                ),
+                (
+                    "success_criteria",
+                    models.TextField(
+                        help_text="What an observer would see or hear when the step is done well.",
+                        max_length=1000,
+                        verbose_name="success criteria",
+                    ),
+                ),
+                (
+                    "model_link",
+                    models.URLField(
+                        blank=True,
+                        help_text="A link to a video or a written example of the step done well.",
+                        verbose_name="model",
+                    ),
+                ),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("behaviour", "Behaviour and routines"),
+                            ("questioning", "Questioning"),
+                            ("modelling", "Modelling"),
+                            ("explanation", "Explanation"),
+                            ("checking", "Checking for understanding"),
+                            ("feedback", "Feedback"),
+                            ("retrieval", "Retrieval practice"),
+                            ("independent", "Independent practice"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("proposed", "Proposed"),
+                            ("published", "Published"),
+                            ("declined", "Declined"),
+                        ],
+                        default="published",
+                        max_length=10,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("phases", models.ManyToManyField(blank=True, related_name="+", to="hubs.phase")),
+                (
+                    "proposed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="coaching_steps_proposed",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "school",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Empty for a community step.",
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="coaching_steps",
+                        to="hubs.school",
+                    ),
+                ),
+                (
+                    "subjects",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="None: any subject.",
+                        related_name="+",
+                        to="hubs.subject",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['category', 'title'],
+                "ordering": ["category", "title"],
             },
         ),
         migrations.AddField(
-            model_name='actionstep',
-            name='library_step',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='uses', to='coaching.step'),
+            model_name="actionstep",
+            name="library_step",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="uses",
+                to="coaching.step",
+            ),
         ),
         migrations.CreateModel(
-            name='StepEvent',
+            name="StepEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('set', 'Set'), ('practising', 'Practising'), ('embedded', 'Embedded'), ('closed', 'Closed')], max_length=12)),
-                ('at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('step', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='coaching.actionstep')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("set", "Set"),
+                            ("practising", "Practising"),
+                            ("embedded", "Embedded"),
+                            ("closed", "Closed"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "step",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="coaching.actionstep",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['at', 'pk'],
+                "ordering": ["at", "pk"],
             },
         ),
         migrations.AddIndex(
-            model_name='relationship',
-            index=models.Index(fields=['status', 'ended_at'], name='coaching_rel_status_ended_idx'),
+            model_name="relationship",
+            index=models.Index(fields=["status", "ended_at"], name="coaching_rel_status_ended_idx"),
         ),
         migrations.AddConstraint(
-            model_name='relationship',
-            constraint=models.CheckConstraint(condition=models.Q(('rhythm_days__gte', 1), ('rhythm_days__lte', 120)), name='coaching_rel_rhythm_range'),
+            model_name="relationship",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("rhythm_days__gte", 1), ("rhythm_days__lte", 120)),
+                name="coaching_rel_rhythm_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='relationship',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('ended_at__isnull', False), ('status', 'ended')), models.Q(('status', 'ended'), _negated=True), _connector='OR'), name='coaching_rel_ended_has_date'),
+            model_name="relationship",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("ended_at__isnull", False), ("status", "ended")),
+                    models.Q(("status", "ended"), _negated=True),
+                    _connector="OR",
+                ),
+                name="coaching_rel_ended_has_date",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='relationship',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('request_message'), 1000), name='coaching_relationship_request_message_length', violation_error_message='Keep this to 1,000 characters or fewer.'),
+            model_name="relationship",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.functions.text.Length("request_message"), 1000
+                ),
+                name="coaching_relationship_request_message_length",
+                violation_error_message="Keep this to 1,000 characters or fewer.",
+            ),
         ),
         migrations.AddIndex(
-            model_name='observation',
-            index=models.Index(fields=['relationship', 'date'], name='coaching_obs_rel_date_idx'),
+            model_name="observation",
+            index=models.Index(fields=["relationship", "date"], name="coaching_obs_rel_date_idx"),
         ),
         migrations.AddConstraint(
-            model_name='observation',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('notes'), 3000), name='coaching_observation_notes_length', violation_error_message='Keep this to 3,000 characters or fewer.'),
+            model_name="observation",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.functions.text.Length("notes"), 3000
+                ),
+                name="coaching_observation_notes_length",
+                violation_error_message="Keep this to 3,000 characters or fewer.",
+            ),
         ),
         migrations.AddIndex(
-            model_name='membership',
-            index=models.Index(fields=['user', 'relationship'], name='coaching_member_user_idx'),
+            model_name="membership",
+            index=models.Index(fields=["user", "relationship"], name="coaching_member_user_idx"),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.UniqueConstraint(fields=('relationship', 'user'), name='coaching_member_once_per_relationship'),
+            model_name="membership",
+            constraint=models.UniqueConstraint(
+                fields=("relationship", "user"), name="coaching_member_once_per_relationship"
+            ),
         ),
         migrations.AddIndex(
-            model_name='meeting',
-            index=models.Index(fields=['relationship', 'date'], name='coaching_meet_rel_date_idx'),
+            model_name="meeting",
+            index=models.Index(fields=["relationship", "date"], name="coaching_meet_rel_date_idx"),
         ),
         migrations.AddConstraint(
-            model_name='meeting',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('praise'), 3000), name='coaching_meeting_praise_length', violation_error_message='Keep this to 3,000 characters or fewer.'),
+            model_name="meeting",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.functions.text.Length("praise"), 3000
+                ),
+                name="coaching_meeting_praise_length",
+                violation_error_message="Keep this to 3,000 characters or fewer.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='meeting',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('notes'), 3000), name='coaching_meeting_notes_length', violation_error_message='Keep this to 3,000 characters or fewer.'),
+            model_name="meeting",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.functions.text.Length("notes"), 3000
+                ),
+                name="coaching_meeting_notes_length",
+                violation_error_message="Keep this to 3,000 characters or fewer.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='share',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('meeting__isnull', True), ('observation__isnull', False), ('step__isnull', True)), models.Q(('meeting__isnull', False), ('observation__isnull', True), ('step__isnull', True)), models.Q(('meeting__isnull', True), ('observation__isnull', True), ('step__isnull', False)), _connector='OR'), name='coaching_share_one_item'),
+            model_name="share",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("meeting__isnull", True),
+                        ("observation__isnull", False),
+                        ("step__isnull", True),
+                    ),
+                    models.Q(
+                        ("meeting__isnull", False),
+                        ("observation__isnull", True),
+                        ("step__isnull", True),
+                    ),
+                    models.Q(
+                        ("meeting__isnull", True),
+                        ("observation__isnull", True),
+                        ("step__isnull", False),
+                    ),
+                    _connector="OR",
+                ),
+                name="coaching_share_one_item",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='share',
-            constraint=models.CheckConstraint(condition=models.Q(('owner', models.F('colleague')), _negated=True), name='coaching_share_not_self'),
+            model_name="share",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("owner", models.F("colleague")), _negated=True),
+                name="coaching_share_not_self",
+            ),
         ),
         migrations.AddIndex(
-            model_name='step',
-            index=models.Index(fields=['status', 'category'], name='coaching_step_status_cat_idx'),
+            model_name="step",
+            index=models.Index(fields=["status", "category"], name="coaching_step_status_cat_idx"),
         ),
         migrations.AddConstraint(
-            model_name='step',
-            constraint=models.CheckConstraint(condition=models.Q(('title', ''), _negated=True), name='coaching_step_title_not_empty'),
+            model_name="step",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("title", ""), _negated=True),
+                name="coaching_step_title_not_empty",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='step',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('action'), 1000), name='coaching_step_action_length', violation_error_message='Keep this to 1,000 characters or fewer.'),
+            model_name="step",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.functions.text.Length("action"), 1000
+                ),
+                name="coaching_step_action_length",
+                violation_error_message="Keep this to 1,000 characters or fewer.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='step',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('success_criteria'), 1000), name='coaching_step_success_criteria_length', violation_error_message='Keep this to 1,000 characters or fewer.'),
+            model_name="step",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.functions.text.Length("success_criteria"), 1000
+                ),
+                name="coaching_step_success_criteria_length",
+                violation_error_message="Keep this to 1,000 characters or fewer.",
+            ),
         ),
         migrations.AddIndex(
-            model_name='actionstep',
-            index=models.Index(fields=['check_back', 'status'], name='coaching_step_checkback_idx'),
+            model_name="actionstep",
+            index=models.Index(fields=["check_back", "status"], name="coaching_step_checkback_idx"),
         ),
         migrations.AddIndex(
-            model_name='actionstep',
-            index=models.Index(fields=['relationship', 'status'], name='coaching_step_rel_status_idx'),
+            model_name="actionstep",
+            index=models.Index(
+                fields=["relationship", "status"], name="coaching_step_rel_status_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='actionstep',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('action'), 1000), name='coaching_actionstep_action_length', violation_error_message='Keep this to 1,000 characters or fewer.'),
+            model_name="actionstep",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.functions.text.Length("action"), 1000
+                ),
+                name="coaching_actionstep_action_length",
+                violation_error_message="Keep this to 1,000 characters or fewer.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='actionstep',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('success_criteria'), 1000), name='coaching_actionstep_success_criteria_length', violation_error_message='Keep this to 1,000 characters or fewer.'),
+            model_name="actionstep",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.functions.text.Length("success_criteria"), 1000
+                ),
+                name="coaching_actionstep_success_criteria_length",
+                violation_error_message="Keep this to 1,000 characters or fewer.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='actionstep',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('embedded_at__isnull', False), ('status', 'embedded')), models.Q(('status', 'embedded'), _negated=True), _connector='OR'), name='coaching_actionstep_embedded_has_date'),
+            model_name="actionstep",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("embedded_at__isnull", False), ("status", "embedded")),
+                    models.Q(("status", "embedded"), _negated=True),
+                    _connector="OR",
+                ),
+                name="coaching_actionstep_embedded_has_date",
+            ),
         ),
     ]
