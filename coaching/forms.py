@@ -66,6 +66,22 @@ class StepFilterForm(forms.Form):
 class StepForm(forms.ModelForm):
     """A step for the library: the community's, or the proposer's school's."""
 
+    model_link = forms.URLField(
+        label="Model",
+        required=False,
+        assume_scheme="https",
+        help_text="A link to a video or a written example of the step done well.",
+    )
+    field_order = [
+        "title",
+        "category",
+        "action",
+        "success_criteria",
+        "model_link",
+        "phases",
+        "subjects",
+        "for_school",
+    ]
     for_school = forms.BooleanField(
         label="Only for my school",
         required=False,
@@ -79,7 +95,6 @@ class StepForm(forms.ModelForm):
             "category",
             "action",
             "success_criteria",
-            "model_link",
             "phases",
             "subjects",
         ]
@@ -215,7 +230,10 @@ class MeetingForm(forms.ModelForm):
         help_text="What you will see when it is done well. " + NO_PUPIL_NAMES,
     )
     model_link = forms.URLField(
-        label="Model", required=False, help_text="A link to a video or a written example."
+        label="Model",
+        required=False,
+        assume_scheme="https",
+        help_text="A link to a video or a written example.",
     )
     category = forms.ChoiceField(choices=[("", "—"), *Category.choices], required=False)
     check_back = forms.DateField(

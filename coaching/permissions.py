@@ -88,13 +88,17 @@ def require_can_answer_request(user, relationship: Relationship) -> None:
         raise PermissionDenied("A request for coaching is answered by the expert it was sent to.")
 
 
+def offers_coaching(profile) -> bool:
+    return any(offer.coaching for offer in profile.offers.all())
+
+
 def can_request_coaching(user, profile) -> bool:
-    """Anyone in a school asks an expert who offers coaching, but not themselves."""
+    """Anyone asks an expert who offers coaching in the directory, but not themselves."""
     return (
         user.is_authenticated
-        and profile.coaching
         and profile.user_id != user.pk
         and profile.user.is_active
+        and offers_coaching(profile)
     )
 
 
