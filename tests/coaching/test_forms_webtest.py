@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from coaching import services
 from coaching.models import ActionStep, Relationship, Share, Step
 from portfolios.models import Entry
 from tests.experts.factories import ExpertProfileFactory, offer
@@ -149,9 +150,7 @@ def test_teacher_shares_an_item_then_withdraws_it(app, personas):
     form_for(page, "coaching:share_withdraw", pk=share.pk).submit().follow()
     assert not Share.objects.exists()
     # And from the relationship's page.
-    Share.objects.create(
-        owner=personas.owner, colleague=personas.colleague, observation=observation
-    )
+    services.share_create(by=personas.owner, item=observation, colleague=personas.colleague)
     page = app.get(relationship.get_absolute_url())
     form_for(page, "coaching:share_withdraw", pk=Share.objects.get().pk).submit()
     assert not Share.objects.exists()
