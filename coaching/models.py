@@ -195,8 +195,13 @@ class Membership(models.Model):
     relationship = models.ForeignKey(
         Relationship, on_delete=models.CASCADE, related_name="memberships"
     )
+    # Empty once the person's account is erased: the row stays, so the activity figures
+    # (people coached by school and role) do not change.
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="coaching_memberships"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="coaching_memberships",
     )
     role = SingleLineCharField(max_length=10, choices=Role.choices)
     # The person's school when they joined: the activity figures count by it after they leave.

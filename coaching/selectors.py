@@ -48,10 +48,6 @@ def relationship_for(user, pk: int) -> Relationship:
     return relationships_of(user).get(pk=pk)
 
 
-def step_for(user, relationship: Relationship, pk: int) -> ActionStep:
-    return ActionStep.objects.select_related("relationship").get(pk=pk, relationship=relationship)
-
-
 # --- /coaching/<id>/ ---------------------------------------------------------------------
 
 
@@ -174,8 +170,8 @@ def caseload_rows(relationships: list[Relationship], coach, today: datetime.date
     rows = []
     for relationship in relationships:
         for member in relationship.memberships.all():
-            if not member.is_coached or member.user_id == coach.pk:
-                continue
+            if not member.is_coached or member.user_id in (None, coach.pk):
+                continue  # not coached here, the coach, or an erased account
             step = current.get((relationship.pk, member.user_id))
             met = last.get((relationship.pk, member.user_id))
             rows.append(

@@ -59,7 +59,11 @@ def _step(request, pk: int, step_pk: int) -> tuple[Relationship, ActionStep]:
 
 
 def _coached_users(relationship: Relationship, user) -> list:
-    return [m.user for m in relationship.memberships.all() if m.is_coached and m.user_id != user.pk]
+    return [
+        m.user
+        for m in relationship.memberships.all()
+        if m.is_coached and m.user_id not in (None, user.pk)
+    ]
 
 
 # --- /coaching/ --------------------------------------------------------------------------
@@ -101,7 +105,7 @@ def set_up(request):
         except ValidationError as error:
             _errors_to_form(form, error)
         else:
-            names = ", ".join(m.user.full_name for m in relationship.memberships.all())
+            names = ", ".join(m.user.full_name for m in relationship.memberships.all() if m.user)
             messages.success(request, f"Coaching is set up for {names}.")
             return redirect("coaching:home")
     return render(
