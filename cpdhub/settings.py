@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "experts",
     "cpd_sessions",
     "portfolios",
+    "coaching",
     "notifications",
     "termly",  # after notifications: its admin extends the ledger's
     "coordination",
@@ -241,6 +242,21 @@ CELERY_BEAT_SCHEDULE = {
         "task": "privacy.purge_exports",
         "schedule": crontab(hour=3, minute=15),
     },
+    # Coaching: check-back reminders the day before (once per step and date), the coaches'
+    # weekly caseload summary (Mondays, only when something is due), and the words of
+    # relationships ended longer ago than the retention period.
+    "coaching-check-back-reminders": {
+        "task": "coaching.send_check_back_reminders",
+        "schedule": crontab(hour=7, minute=15),
+    },
+    "coaching-weekly-caseload": {
+        "task": "coaching.send_caseload_summaries",
+        "schedule": crontab(hour=6, minute=45, day_of_week=1),
+    },
+    "coaching-apply-retention": {
+        "task": "coaching.apply_retention",
+        "schedule": crontab(hour=3, minute=45),
+    },
     "privacy-apply-retention": {
         "task": "privacy.apply_retention",
         "schedule": crontab(hour=3, minute=30),
@@ -271,6 +287,9 @@ CPDHUB_EVIDENCE_QUOTA_MB = env.int("CPDHUB_EVIDENCE_QUOTA_MB", default=200)
 # Days an import (its preview, its results naming the people in the file, and the uploaded file)
 # is kept; 0 keeps them. Long enough to look back at what an import did, then it goes.
 CPDHUB_RETENTION_IMPORT_DAYS = env.int("CPDHUB_RETENTION_IMPORT_DAYS", default=30)
+# Coaching: the words inside a relationship (notes, praise, steps) are removed this many whole
+# academic years after the one it ended in (0 keeps them); the rows stay, counted.
+CPDHUB_RETENTION_COACHING_YEARS = env.int("CPDHUB_RETENTION_COACHING_YEARS", default=2)
 # The key of the email ledger's hashed addresses (notifications.services.address_hash): an
 # erased person's address is kept only as HMAC-SHA256(key, address). Set it once and keep it
 # (a new key makes old hashes unanswerable); it defaults to SECRET_KEY.

@@ -32,6 +32,7 @@ urlpatterns = [
     path("experts/", include("experts.urls")),
     path("sessions/", include("cpd_sessions.urls")),
     path("portfolio/", include("portfolios.urls")),
+    path("coaching/", include("coaching.urls")),
     path("notifications/", include("notifications.urls")),
     path("notifications/", include("termly.urls")),  # the profile confirm link
     path("", include("coordination.urls")),

@@ -22,6 +22,7 @@ NAV_ITEMS = [
     NavItem("Directory", "experts:directory"),
     NavItem("Sessions", "cpd_sessions:list"),
     NavItem("Portfolio", "portfolios:home"),
+    NavItem("Coaching", "coaching:home"),
     NavItem("Hubs", "hubs:hub_list"),
     NavItem("Approvals", "cpd_sessions:approvals", lambda user: user.is_cpd_leader),
     NavItem("Coordinator", "coordination:dashboard", lambda user: user.is_coordinator),

@@ -25,6 +25,7 @@ from django.db import models
 from django.db.models import Q, TextField
 from django.db.models.functions import Cast
 
+from coaching.export import coaching_data
 from cpd_sessions.models import (
     Apology,
     Attendance,
@@ -78,6 +79,10 @@ READ_BY_SECTIONS = {
     "portfolios.Goal.owner", "portfolios.Entry.owner", "portfolios.Need.owner",
     "portfolios.Statement.owner", "notifications.Delivery.recipient",
     "notifications.Preference.user",
+    "coaching.Step.proposed_by", "coaching.Relationship.created_by", "coaching.Membership.user",
+    "coaching.Observation.teacher", "coaching.Observation.observer", "coaching.Meeting.teacher",
+    "coaching.Meeting.coach", "coaching.ActionStep.teacher", "coaching.StepEvent.by",
+    "coaching.Share.owner", "coaching.Share.colleague",
 }  # fmt: skip
 # Foreign keys to the user model that are not about the person, each with why.
 NOT_ABOUT_YOU = {
@@ -133,7 +138,7 @@ def pointing_at(model: type[models.Model], queryset: models.QuerySet) -> dict[st
 # The apps whose models the sections below read themselves.
 SECTION_APPS = {
     "account", "mfa", "socialaccount", "hubs", "experts", "cpd_sessions", "portfolios",
-    "notifications",
+    "notifications", "coaching",
 }  # fmt: skip
 
 
@@ -299,6 +304,8 @@ def personal_data(user: User) -> dict[str, dict[str, list[dict[str, Any]]]]:
             },
             "statements": rows(Statement.objects.filter(owner=user)),
         },
+        # Coaching's words are both members' personal data: each member's download has them.
+        "coaching": coaching_data(user, rows),
         "email": {
             "preferences": rows(Preference.objects.filter(mine)),
             "emails_sent_to_you": rows(

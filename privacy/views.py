@@ -28,6 +28,7 @@ def notice(request):
             "export_days": EXPORT_DAYS,
             "removed_months": settings.CPDHUB_RETENTION_REMOVED_MONTHS,
             "inactive_months": settings.CPDHUB_RETENTION_INACTIVE_MONTHS,
+            "coaching_years": settings.CPDHUB_RETENTION_COACHING_YEARS,
             "import_days": settings.CPDHUB_RETENTION_IMPORT_DAYS,
         },
     )

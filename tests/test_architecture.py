@@ -59,6 +59,7 @@ def test_every_product_app_is_found():
         "coordination",
         "privacy",
         "demo",
+        "coaching",
     }, "a new app: add it to pyproject's [tool.importlinter] and to the set above"
 
 
