@@ -2,13 +2,13 @@
 
 from django.urls import path
 
-from . import activity_views
+from . import activity_views as views
 
 app_name = "coaching_activity"
 
 urlpatterns = [
-    path("schools/<int:urn>/coaching/", activity_views.school, name="school"),
-    path("schools/<int:urn>/coaching/<slug:part>.csv", activity_views.school_csv, name="school_csv"),
-    path("coordinator/coaching/", activity_views.community, name="community"),
-    path("coordinator/coaching/<slug:part>.csv", activity_views.community_csv, name="community_csv"),
+    path("schools/<int:urn>/coaching/", views.school, name="school"),
+    path("schools/<int:urn>/coaching/<slug:table>.csv", views.school_csv, name="school_csv"),
+    path("coordinator/coaching/", views.community, name="community"),
+    path("coordinator/coaching/<slug:table>.csv", views.community_csv, name="community_csv"),
 ]

@@ -39,16 +39,16 @@ def _csv(part: str, data: activity.Activity, name: str):
     return csvsafe.streaming_response(name, next(rows), rows)
 
 
-def school_csv(request, urn: int, part: str):
+def school_csv(request, urn: int, table: str):
     found = get_object_or_404(School, urn=urn)
     permissions.require_can_see_school_activity(request.user, found)
-    if part not in activity.CSV_PARTS:
+    if table not in activity.CSV_PARTS:
         raise Http404
-    return _csv(part, activity.activity([found.pk]), f"coaching-{part}-{found.urn}")
+    return _csv(table, activity.activity([found.pk]), f"coaching-{table}-{found.urn}")
 
 
-def community_csv(request, part: str):
+def community_csv(request, table: str):
     permissions.require_can_see_community_activity(request.user)
-    if part not in activity.CSV_PARTS:
+    if table not in activity.CSV_PARTS:
         raise Http404
-    return _csv(part, activity.activity(None), f"coaching-{part}")
+    return _csv(table, activity.activity(None), f"coaching-{table}")

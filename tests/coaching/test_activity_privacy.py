@@ -19,7 +19,7 @@ from coaching.activity import CSV_PARTS
 from coaching.models import Meeting, Observation, Relationship
 from tests.factories import UserFactory
 
-from .factories import days, pair
+from .factories import days
 
 pytestmark = pytest.mark.django_db
 
@@ -100,9 +100,7 @@ def test_leaders_read_counts_and_never_a_word(personas, plans):
                 response = client.get(url)
                 assert response.status_code == 200, (who, url)
                 body = (
-                    b"".join(response.streaming_content)
-                    if response.streaming
-                    else response.content
+                    b"".join(response.streaming_content) if response.streaming else response.content
                 ).decode()
                 assert MARK not in body, f"{who} reads coaching words at {url}"
             for relationship in relationships:
