@@ -16,15 +16,13 @@ what is shown, already protected, so the page and its CSV cannot show anything e
 from __future__ import annotations
 
 import datetime
-import statistics
-from collections import defaultdict
+import uuid
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db import connection
+from django.core.cache import cache
 from django.db.models import (
-    Aggregate,
     Count,
-    DurationField,
     F,
     Max,
     OuterRef,
@@ -34,15 +32,17 @@ from django.db.models import (
 from django.utils import timezone
 
 from cpdhub.academic_year import current_academic_year, year_dates, year_label, year_span
+from cpdhub.shared_cache import TIMEOUT_SECONDS, shared
 from hubs.models import User
 
 from . import rhythm
-from .models import ActionStep, Category, Meeting, Membership, Relationship
+from .models import ActionStep, Category, Meeting, Membership, Observation, Relationship
 
 FEWER_THAN_FIVE = "fewer than 5"
 SMALLEST_GROUP = 5
-# The coaches listed on the page, busiest first (the CSV has every coach).
+# The coaches and the pairs of schools listed on the page, most first (the CSV has them all).
 COACHES_SHOWN = 30
+PAIRS_SHOWN = 30
 
 OPEN = [Relationship.Status.ACTIVE, Relationship.Status.PAUSED]
 CURRENT = [ActionStep.Status.SET, ActionStep.Status.PRACTISING]
@@ -63,23 +63,6 @@ def protect(people: int, figure=None):
     if people > 0:
         return FEWER_THAN_FIVE
     return 0 if figure is None else "none"
-
-
-class Median(Aggregate):
-    """The median (Postgres' percentile_cont); on SQLite the caller counts it in Python."""
-
-    function = "percentile_cont"
-    name = "Median"
-    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
-    allow_distinct = False
-
-
-def _days(value) -> float | None:
-    if value is None:
-        return None
-    if isinstance(value, datetime.timedelta):
-        return value.total_seconds() / 86400
-    return float(value)
 
 
 def _days_label(days: float | None) -> str:
@@ -126,6 +109,10 @@ class Activity:
     def coaches_shown(self):
         return self.coaches[:COACHES_SHOWN]
 
+    @property
+    def pairs_shown(self):
+        return self.pairs[:PAIRS_SHOWN]
+
 
 def _in_scope(school_ids: list[int] | None, prefix: str = "") -> Q:
     return Q() if school_ids is None else Q(**{f"{prefix}school_id__in": school_ids})
@@ -138,15 +125,9 @@ def _coached_rows(school_ids, today: datetime.date) -> list[dict]:
     """Each coached membership of an open relationship in scope, with what the rhythm needs:
     the last meeting with that teacher and the latest check-back of their current steps
     (correlated subqueries on the relationship's index). One query."""
-    last_meeting = (
-        Meeting.objects.filter(
-            relationship_id=OuterRef("relationship_id"), teacher_id=OuterRef("user_id")
-        )
-        .order_by()
-        .values("relationship_id")
-        .annotate(last=Max("date"))
-        .values("last")
-    )
+    last_meeting = Meeting.objects.filter(
+        relationship_id=OuterRef("relationship_id"), teacher_id=OuterRef("user_id")
+    ).order_by("-date")[:1]  # the (relationship, date) index, newest first
     check_back = (
         ActionStep.objects.filter(
             relationship_id=OuterRef("relationship_id"),
@@ -163,7 +144,7 @@ def _coached_rows(school_ids, today: datetime.date) -> list[dict]:
             _in_scope(school_ids), role__in=COACHED_ROLES, relationship__status__in=OPEN
         )
         .annotate(
-            last_meeting=Subquery(last_meeting),
+            last_meeting=Subquery(last_meeting.values("date")),
             check_back=Subquery(check_back),
         )
         .values(
@@ -223,104 +204,107 @@ def _caseloads(school_ids) -> list[dict]:
     )
 
 
-def _meetings(school_ids, year: int):
-    """Meetings of the year with a teacher in scope, counted by the teacher's school."""
+@dataclass
+class Tally:
+    """Meetings or steps of the year for one school, one category or the whole scope."""
+
+    count: int = 0
+    rehearsed: int = 0
+    people: set = field(default_factory=set)
+    observed: set = field(default_factory=set)  # teachers with a meeting after an observation
+    gaps: Counter = field(default_factory=Counter)  # days from observation to meeting: how many
+
+    @property
+    def median_days(self) -> float | None:
+        """The median of the gaps, from their counts (exact: gaps are whole days)."""
+        n = sum(self.gaps.values())
+        if not n:
+            return None
+        wanted = sorted({(n - 1) // 2, n // 2})
+        found, seen = [], 0
+        for days, times in sorted(self.gaps.items()):
+            while wanted and wanted[0] < seen + times:
+                found.append(days)
+                wanted.pop(0)
+            seen += times
+        return sum(found) / len(found)
+
+
+def _meetings(school_ids, year: int) -> list[dict]:
+    """Meetings of the year with a teacher in scope, by the teacher's school, the teacher and
+    the days since the observation the meeting follows: one scan (no DISTINCT, no sort), totals
+    and medians summed up here."""
     start, end = year_dates(year)
-    return Meeting.objects.filter(
-        _in_scope(school_ids, "relationship__memberships__"),
-        date__gte=start,
-        date__lte=end,
-        relationship__memberships__user_id=F("teacher_id"),
-    )
-
-
-GAP = F("date") - F("observation__date")
-
-
-def _meeting_figures(school_ids, year: int) -> tuple[list[dict], dict]:
-    """By school, and over the whole scope: meetings, meetings with rehearsal, teachers met, the
-    median days from an observation to the meeting that follows it, and how many teachers that
-    median is about. Two queries on Postgres (the median needs the whole scope's rows: it is
-    not a sum of the schools'); on SQLite the gaps are fetched and the medians taken here."""
-    meetings = _meetings(school_ids, year)
-    counts = {
-        "meetings": Count("pk", distinct=True),
-        "rehearsed": Count("pk", distinct=True, filter=Q(rehearsed=True)),
-        "people": Count("teacher_id", distinct=True),
-        "observed_people": Count("teacher_id", distinct=True, filter=Q(observation__isnull=False)),
-    }
-    if connection.vendor == "postgresql":
-        median = {"median": Median(GAP, output_field=DurationField(), filter=None)}
-        by_school = list(
-            meetings.values(
-                school_id=F("relationship__memberships__school_id"),
-                school_name=F("relationship__memberships__school__name"),
-            )
-            .annotate(**counts, **median)
-            .order_by()
+    return list(
+        Meeting.objects.filter(
+            _in_scope(school_ids, "relationship__memberships__"),
+            date__gte=start,
+            date__lte=end,
+            relationship__memberships__user_id=F("teacher_id"),
         )
-        whole = meetings.aggregate(**counts, **median)
-        return by_school, whole
-    # SQLite: the same figures counted here.
-    rows = list(
-        meetings.values(
-            "pk",
+        .values(
             "teacher_id",
-            "rehearsed",
-            "date",
-            observed=F("observation__date"),
             school_id=F("relationship__memberships__school_id"),
             school_name=F("relationship__memberships__school__name"),
+            gap=F("date") - F("observation__date"),
         )
-    )
-
-    def figures(chosen: list[dict]) -> dict:
-        gaps = [(r["date"] - r["observed"]).days for r in chosen if r["observed"]]
-        return {
-            "meetings": len({r["pk"] for r in chosen}),
-            "rehearsed": len({r["pk"] for r in chosen if r["rehearsed"]}),
-            "people": len({r["teacher_id"] for r in chosen}),
-            "observed_people": len({r["teacher_id"] for r in chosen if r["observed"]}),
-            "median": statistics.median(gaps) if gaps else None,
-        }
-
-    grouped = defaultdict(list)
-    for r in rows:
-        grouped[r["school_id"]].append(r)
-    return [
-        {"school_id": s, "school_name": g[0]["school_name"], **figures(g)}
-        for s, g in grouped.items()
-    ], figures(rows)
-
-
-def _embedded_steps(school_ids, year: int):
-    start, end = year_span(year)
-    return ActionStep.objects.filter(
-        _in_scope(school_ids, "relationship__memberships__"),
-        relationship__memberships__user_id=F("teacher_id"),
-        status=ActionStep.Status.EMBEDDED,
-        embedded_at__gte=start,
-        embedded_at__lt=end,
-    )
-
-
-EMBEDDED = {"steps": Count("pk", distinct=True), "people": Count("teacher_id", distinct=True)}
-
-
-def _embedded(school_ids, year: int) -> tuple[list[dict], list[dict], dict]:
-    """Steps embedded in the year, with how many teachers: by category, by the teacher's
-    school, and over the whole scope. Three queries."""
-    steps = _embedded_steps(school_ids, year)
-    by_category = list(steps.values("category").annotate(**EMBEDDED).order_by("-steps", "category"))
-    by_school = list(
-        steps.values(
-            school_id=F("relationship__memberships__school_id"),
-            school_name=F("relationship__memberships__school__name"),
-        )
-        .annotate(**EMBEDDED)
+        .annotate(meetings=Count("pk"), rehearsed=Count("pk", filter=Q(rehearsed=True)))
         .order_by()
     )
-    return by_category, by_school, steps.aggregate(**EMBEDDED)
+
+
+def _meeting_tallies(school_ids, year: int) -> tuple[dict, Tally, dict]:
+    """(by school id: Tally, the whole scope's Tally, school names)."""
+    by_school: dict[int | None, Tally] = defaultdict(Tally)
+    whole = Tally()
+    names = {}
+    for row in _meetings(school_ids, year):
+        names[row["school_id"]] = row["school_name"]
+        gap = row["gap"]
+        for tally in (by_school[row["school_id"]], whole):
+            tally.count += row["meetings"]
+            tally.rehearsed += row["rehearsed"]
+            tally.people.add(row["teacher_id"])
+            if gap is not None:
+                tally.observed.add(row["teacher_id"])
+                tally.gaps[gap.days if hasattr(gap, "days") else int(gap)] += row["meetings"]
+    return by_school, whole, names
+
+
+def _embedded(school_ids, year: int) -> list[dict]:
+    """Steps embedded in the year by the teacher's school, category and teacher: one scan."""
+    start, end = year_span(year)
+    return list(
+        ActionStep.objects.filter(
+            _in_scope(school_ids, "relationship__memberships__"),
+            relationship__memberships__user_id=F("teacher_id"),
+            status=ActionStep.Status.EMBEDDED,
+            embedded_at__gte=start,
+            embedded_at__lt=end,
+        )
+        .values(
+            "teacher_id",
+            "category",
+            school_id=F("relationship__memberships__school_id"),
+            school_name=F("relationship__memberships__school__name"),
+        )
+        .annotate(steps=Count("pk"))
+        .order_by()
+    )
+
+
+def _step_tallies(school_ids, year: int) -> tuple[dict, dict, Tally, dict]:
+    """(by school id: Tally, by category: Tally, the whole scope's Tally, school names)."""
+    by_school: dict[int | None, Tally] = defaultdict(Tally)
+    by_category: dict[str, Tally] = defaultdict(Tally)
+    whole = Tally()
+    names = {}
+    for row in _embedded(school_ids, year):
+        names[row["school_id"]] = row["school_name"]
+        for tally in (by_school[row["school_id"]], by_category[row["category"]], whole):
+            tally.count += row["steps"]
+            tally.people.add(row["teacher_id"])
+    return by_school, by_category, whole, names
 
 
 def _pairs(school_ids) -> list[dict]:
@@ -407,23 +391,16 @@ def activity(school_ids: list[int] | None, today: datetime.date | None = None) -
     ]
 
     # Meetings and steps of the year.
-    meeting_rows, whole = _meeting_figures(school_ids, year)
-    meetings_by_school = {}
-    for row in meeting_rows:
-        names[row["school_id"]] = row["school_name"]
-        meetings_by_school[row["school_id"]] = row
-    by_category, embedded_rows, embedded = _embedded(school_ids, year)
-    embedded_by_school = {}
-    for row in embedded_rows:
-        names[row["school_id"]] = row["school_name"]
-        embedded_by_school[row["school_id"]] = row
+    meetings_by_school, meetings, meeting_names = _meeting_tallies(school_ids, year)
+    steps_by_school, by_category, embedded, step_names = _step_tallies(school_ids, year)
+    names = {**step_names, **meeting_names, **names}
     out.categories = [
         (
-            Category(row["category"]).label if row["category"] in Category.values else "Other",
-            protect(row["people"], row["steps"]),
-            protect(row["people"]),
+            Category(category).label if category in Category.values else "Other",
+            protect(len(tally.people), tally.count),
+            protect(len(tally.people)),
         )
-        for row in by_category
+        for category, tally in sorted(by_category.items(), key=lambda kv: (-kv[1].count, kv[0]))
     ]
 
     # Pairs across two schools.
@@ -452,23 +429,19 @@ def activity(school_ids: list[int] | None, today: datetime.date | None = None) -
     # By school: every school with someone coached, a coach, a meeting or a step this year.
     rows = []
     for school_id in (
-        set(by_school) | set(coaches_by_school) | set(meetings_by_school) | set(embedded_by_school)
+        set(by_school) | set(coaches_by_school) | set(meetings_by_school) | set(steps_by_school)
     ):
-        m = meetings_by_school.get(school_id, {})
-        e = embedded_by_school.get(school_id, {})
+        m = meetings_by_school.get(school_id, Tally())
+        e = steps_by_school.get(school_id, Tally())
         rows.append(
             SchoolRow(
                 school=names.get(school_id) or "No school",
                 coached=protect(len(by_school.get(school_id, ()))),
                 coaches=protect(len(coaches_by_school.get(school_id, ()))),
                 overdue=protect(len(overdue_by_school.get(school_id, ()))),
-                median_days=protect(
-                    m.get("observed_people", 0), _days_label(_days(m.get("median")))
-                ),
-                rehearsed=protect(
-                    m.get("people", 0), _percent(m.get("rehearsed", 0), m.get("meetings", 0))
-                ),
-                embedded=protect(e.get("people", 0), e.get("steps", 0)),
+                median_days=protect(len(m.observed), _days_label(m.median_days)),
+                rehearsed=protect(len(m.people), _percent(m.rehearsed, m.count)),
+                embedded=protect(len(e.people), e.count),
             )
         )
     out.schools = sorted(rows, key=lambda r: r.school.lower())
@@ -479,13 +452,13 @@ def activity(school_ids: list[int] | None, today: datetime.date | None = None) -
         ("Relationships overdue", protect(len(overdue))),
         (
             "Median days from an observation to the meeting after it",
-            protect(whole["observed_people"] or 0, _days_label(_days(whole["median"]))),
+            protect(len(meetings.observed), _days_label(meetings.median_days)),
         ),
         (
             "Meetings with the step rehearsed",
-            protect(whole["people"] or 0, _percent(whole["rehearsed"], whole["meetings"])),
+            protect(len(meetings.people), _percent(meetings.rehearsed, meetings.count)),
         ),
-        ("Steps embedded", protect(embedded["people"] or 0, embedded["steps"])),
+        ("Steps embedded", protect(len(embedded.people), embedded.count)),
         (
             "Coaching relationships across two schools",
             protect(len(pair_people), len(pair_relationships)),
@@ -547,3 +520,29 @@ def csv_rows(part: str, data: Activity):
     else:
         yield ["Coach's school", "Teacher's school", "Relationships", "People"]
         yield from data.pairs
+
+
+# --- Cached: the figures are recounted when coaching changes, at most every ten minutes -------
+
+
+@shared(
+    "coaching-activity-generation",
+    depends_on=(Relationship, Membership, Observation, Meeting, ActionStep),
+)
+def _generation() -> str:
+    """A new name for the figures whenever a coaching row is saved or deleted (shared_cache
+    forgets this value then); bulk writes are caught up by the timeout."""
+    return uuid.uuid4().hex
+
+
+def figures(school_ids: list[int] | None) -> Activity:
+    """``activity`` for these schools, kept in the cache until coaching changes (or ten
+    minutes pass): a leader opening the page twice, or each of its CSVs, counts once."""
+    today = timezone.localdate()
+    scope = "all" if school_ids is None else ",".join(map(str, sorted(school_ids)))
+    key = f"coaching-activity:{_generation()}:{today.isoformat()}:{scope}"
+    found = cache.get(key)
+    if found is None:
+        found = activity(school_ids, today)
+        cache.set(key, found, TIMEOUT_SECONDS)
+    return found

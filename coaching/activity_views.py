@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
 from cpdhub import csvsafe
+from cpdhub.paging import page_of
 from hubs.models import School
 
 from . import activity, permissions
@@ -21,14 +22,17 @@ def school(request, urn: int):
     return render(
         request,
         "coaching/activity.html",
-        {"data": activity.activity([found.pk]), "school": found},
+        {"data": (data := activity.figures([found.pk])), "school": found, "schools": data.schools},
     )
 
 
 def community(request):
     permissions.require_can_see_community_activity(request.user)
+    data = activity.figures(None)
     return render(
-        request, "coaching/activity.html", {"data": activity.activity(None), "school": None}
+        request,
+        "coaching/activity.html",
+        {"data": data, "school": None, "schools": page_of(request, data.schools)},
     )
 
 
@@ -44,11 +48,11 @@ def school_csv(request, urn: int, table: str):
     permissions.require_can_see_school_activity(request.user, found)
     if table not in activity.CSV_PARTS:
         raise Http404
-    return _csv(table, activity.activity([found.pk]), f"coaching-{table}-{found.urn}")
+    return _csv(table, activity.figures([found.pk]), f"coaching-{table}-{found.urn}")
 
 
 def community_csv(request, table: str):
     permissions.require_can_see_community_activity(request.user)
     if table not in activity.CSV_PARTS:
         raise Http404
-    return _csv(table, activity.activity(None), f"coaching-{table}")
+    return _csv(table, activity.figures(None), f"coaching-{table}")
