@@ -58,6 +58,7 @@ def test_every_product_app_is_found():
         "termly",
         "coordination",
         "privacy",
+        "coaching",
     }, "a new app: add it to pyproject's [tool.importlinter] and to the set above"
 
 

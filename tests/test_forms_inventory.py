@@ -26,6 +26,27 @@ SELF_POSTING = {
     "cpd_sessions/budgets.html": (
         "cpd_sessions/test_forms_webtest.py::test_per_person_figures_saved_at_once_blank_left_alone"
     ),
+    "coaching/set_up.html": (
+        "coaching/test_forms_webtest.py::test_leader_sets_up_coaching_with_a_coach_in_another_school"
+    ),
+    "coaching/ask.html": (
+        "coaching/test_forms_webtest.py::test_teacher_asks_an_expert_who_accepts_from_my_coaching"
+    ),
+    "coaching/observe.html": (
+        "coaching/test_forms_webtest.py::test_coach_observes_then_meets_and_sets_a_library_step"
+    ),
+    "coaching/meet.html": (
+        "coaching/test_forms_webtest.py::test_coach_observes_then_meets_and_sets_a_library_step"
+    ),
+    "coaching/portfolio_copy.html": (
+        "coaching/test_forms_webtest.py::test_teacher_moves_the_step_changes_the_date_and_copies_it"
+    ),
+    "coaching/share.html": (
+        "coaching/test_forms_webtest.py::test_teacher_shares_an_item_then_withdraws_it"
+    ),
+    "coaching/step_form.html": (
+        "coaching/test_forms_webtest.py::test_a_coach_proposes_a_step_and_the_coordinator_publishes_it"
+    ),
     "experts/me.html": "experts/test_forms_webtest.py::test_create_my_profile",
     "hubs/my_details.html": "hubs/test_forms_webtest.py::test_save_my_details",
     "hubs/import.html": (

@@ -15,6 +15,8 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
+from coaching import emails as coaching_emails
+from coaching.models import ActionStep, Meeting, Membership, Relationship
 from coordination.emails import commissioned_key, introduction_key, reply_key
 from coordination.models import NeedReply
 from cpd_sessions import apologies as session_apologies
@@ -259,7 +261,51 @@ def _certificate_issued(kind: str) -> Delivery:
     return row(kind, certificate_key(booking.pk), booking.user)
 
 
+def _coaching(kind: str) -> Delivery:
+    """A pair (coach and teacher in two schools) after a meeting that set a step due back
+    tomorrow and overdue for a meeting; a request waiting, or answered."""
+    coach, teacher = person(), person()
+    status = {"coaching_request": "requested", "coaching_answer": "declined"}.get(kind, "active")
+    relationship = Relationship.objects.create(
+        status=status,
+        ended_at=timezone.now() if status == "declined" else None,
+        started_on=timezone.localdate() - datetime.timedelta(days=40),
+        request_message=f"Help with {MARK}",
+    )
+    Membership.objects.create(relationship=relationship, user=coach, role="coach")
+    Membership.objects.create(relationship=relationship, user=teacher, role="teacher")
+    meeting = Meeting.objects.create(
+        relationship=relationship,
+        teacher=teacher,
+        coach=coach,
+        date=timezone.localdate() - datetime.timedelta(days=20),
+        praise=f"Calm & clear: {MARK}",
+    )
+    step = ActionStep.objects.create(
+        relationship=relationship,
+        teacher=teacher,
+        meeting=meeting,
+        action=f"Wait three seconds <then> name: {MARK}",
+        success_criteria=f"Everyone thinks & answers: {MARK}",
+        check_back=timezone.localdate() + datetime.timedelta(days=1),
+    )
+    keys = {
+        "coaching_step": (coaching_emails.step_key(meeting.pk), teacher),
+        "coaching_check_back": (coaching_emails.check_back_key(step.pk, step.check_back), coach),
+        "coaching_caseload": (coaching_emails.caseload_key(coach.pk, timezone.localdate()), coach),
+        "coaching_request": (coaching_emails.request_key(relationship.pk), coach),
+        "coaching_answer": (coaching_emails.answer_key(relationship.pk), teacher),
+    }
+    key, reader = keys[kind]
+    return row(kind, key, reader)
+
+
 FACTORIES = {
+    "coaching_step": _coaching,
+    "coaching_check_back": _coaching,
+    "coaching_caseload": _coaching,
+    "coaching_request": _coaching,
+    "coaching_answer": _coaching,
     "apology_sent": _apology_sent,
     "certificate_issued": _certificate_issued,
     "booking_confirmed": _about_booking,

@@ -57,6 +57,8 @@ EXPORTED = {
     "portfolios.Goal", "portfolios.GoalReview", "portfolios.Entry", "portfolios.EntryAttachment",
     "portfolios.ImpactFollowUp", "portfolios.Need", "portfolios.Statement",
     "notifications.Delivery", "notifications.Preference", "coordination.NeedReply",
+    "coaching.Step", "coaching.Relationship", "coaching.Membership", "coaching.Observation",
+    "coaching.Meeting", "coaching.ActionStep", "coaching.StepEvent", "coaching.Share",
 }  # fmt: skip
 
 

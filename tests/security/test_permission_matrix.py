@@ -300,6 +300,50 @@ MATRIX: dict[str, dict] = {
     # An import's progress: the person who started it.
     "hubs:import_job": only({"leader_a": 200}),
     "hubs:import_job_rejected": only({"leader_a": 200}),
+    # Coaching: the library for everyone; a relationship for its members only (teacher A and
+    # the expert, her coach in school B), 404 to everyone else, leaders and coordinator included.
+    "coaching:home": everyone(),
+    "coaching:shared": everyone(),
+    "coaching:library": everyone(),
+    "coaching:step_detail": everyone(),
+    # Proposing: curators and anyone coaching (the expert).
+    "coaching:step_new": only(
+        {"leader_a": 200, "leader_b": 200, "coordinator": 200, "expert": 200},
+        post=403,
+        post_leader_a=200,
+        post_leader_b=200,
+        post_coordinator=200,
+        post_expert=200,
+    ),
+    # The world's step is published: the coordinator's decision changes nothing.
+    "coaching:step_decide": action("coordinator"),
+    "coaching:set_up": only(
+        {"leader_a": 200, "leader_b": 200, "coordinator": 200},
+        post=403,
+        post_leader_a=200,
+        post_leader_b=200,
+        post_coordinator=200,
+    ),
+    # Asking the expert for coaching: anyone but the expert.
+    "coaching:ask": row(200, 200, expert=403, post_expert=403),
+    "coaching:cycle": row(404, teacher_a=200, expert=200),
+    # The relationship is active: there is no request to answer.
+    "coaching:answer": action(refused=404, post_teacher_a=403, post_expert=403),
+    # The teacher pauses; the coach may not.
+    "coaching:status": action(refused=404, post_teacher_a=302, post_expert=403),
+    "coaching:observe": row(
+        404, 404, teacher_a=403, expert=200, post_teacher_a=403, post_expert=200
+    ),
+    "coaching:meet": row(404, 404, teacher_a=403, expert=200, post_teacher_a=403, post_expert=200),
+    "coaching:step_move": action(refused=404, post_teacher_a=302, post_expert=302),
+    "coaching:check_back": action(refused=404, post_teacher_a=302, post_expert=302),
+    # The step is not embedded yet: nobody copies it.
+    "coaching:portfolio": row(
+        404, 404, teacher_a=403, expert=403, post_teacher_a=403, post_expert=403
+    ),
+    # Sharing is the teacher's (the observation is of her lesson).
+    "coaching:share": row(404, 404, teacher_a=200, expert=403, post_teacher_a=200, post_expert=403),
+    "coaching:share_withdraw": action(refused=404, post_teacher_a=302),
 }
 
 # What a POST carries, where an empty one would stop at the form before any permission check.
@@ -319,6 +363,11 @@ POST_DATA = {
     "experts:contact": {"message": "Could you help with questioning in Year 4?"},
     "portfolios:need_decide": {"status": "passed"},
     "experts:thank": {"thank_you": "Thank you, it worked."},
+    "coaching:step_decide": {"decision": "publish"},
+    "coaching:answer": {"decision": "accept"},
+    "coaching:status": {"action": "pause"},
+    "coaching:step_move": {"status": "closed"},
+    "coaching:check_back": {"check_back": "2030-01-01"},
 }
 
 
@@ -371,6 +420,10 @@ OBJECT = {
     "hubs:school_domain": "domain",
     "hubs:invitation": "invitation",
     "hubs:import_job": "job",
+    "coaching:step_detail": "libstep",
+    "coaching:step_decide": "libstep",
+    "coaching:share_withdraw": "share",
+    "coaching:": "relationship",
 }
 
 

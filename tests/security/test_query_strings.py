@@ -66,6 +66,10 @@ TARGETS = [
     ("termly/admin.py", "admin", "digest-preview", ["person"]),
     ("experts/views.py", "owner", "a-profile", ["about"]),
     ("cpd_sessions/views.py", "coordinator", "/sessions/new/", ["kind", "scope", "hub", "network"]),
+    (
+        "coaching/views.py", "owner", "/coaching/steps/",
+        ["q", "category", "phase", "subject", "scope", "page"],
+    ),
 ]  # fmt: skip
 
 

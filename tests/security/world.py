@@ -13,6 +13,8 @@ from django.core.files.base import ContentFile
 from django.test import Client
 from django.utils import timezone
 
+from coaching import library as coaching_library
+from coaching import services as coaching_services
 from cpd_sessions.models import CalendarFeed
 from cpdhub.academic_year import current_academic_year
 from experts.models import ExpertiseArea
@@ -92,7 +94,7 @@ def build_world() -> World:
     u["coordinator"].groups.add(Group.objects.get(name=COORDINATORS_GROUP))
 
     profile = ExpertProfileFactory(user=u["expert"], headline="Questioning in maths")
-    offer(profile, "questioning")
+    offer(profile, "questioning", coaching=True)
     request = contact_request_create(
         profile=profile, sender=u["teacher_a"], message="Could you help with questioning?"
     )
@@ -135,6 +137,28 @@ def build_world() -> World:
     left_out.parent.mkdir(parents=True, exist_ok=True)
     left_out.write_text("Line,Email,Why it was left out\n2,x@gmail.com,No name.\n")
 
+    # Coaching: teacher A coached by the expert (school B), set up by A's CPD leader; an
+    # observation shared with a colleague; a community step in the library.
+    coaching = coaching_services.relationship_create(
+        by=u["leader_a"], coaches=[u["expert"]], teachers=[u["teacher_a"]]
+    )
+    observed = coaching_services.observation_record(
+        relationship=coaching, by=u["expert"], teacher=u["teacher_a"], kind="coaching",
+        date=timezone.localdate(), notes="Private coaching notes",
+    )  # fmt: skip
+    meeting = coaching_services.meeting_record(
+        relationship=coaching, by=u["expert"], teacher=u["teacher_a"],
+        date=timezone.localdate(), action="Wait three seconds, then name who answers.",
+        check_back=timezone.localdate() + datetime.timedelta(days=7),
+    )  # fmt: skip
+    coaching_share = coaching_services.share_create(
+        by=u["teacher_a"], item=observed, colleague=u["colleague_a"]
+    )
+    library_step = coaching_library.step_propose(
+        by=u["coordinator"], title="Cold call", action="Ask, wait, then name.",
+        success_criteria="Everyone thinks.", category="questioning",
+    )  # fmt: skip
+
     world = World(users=u)
     world.kwargs = {
         "pk:session": session.pk,
@@ -165,6 +189,12 @@ def build_world() -> World:
         "pk:invitation": invitation.pk,
         "token:invitation": invitation.token,
         "pk:job": job.pk,
+        "pk:relationship": coaching.pk,
+        "step_pk": meeting.steps.get().pk,
+        "what": "observation",
+        "item_pk": observed.pk,
+        "pk:libstep": library_step.pk,
+        "pk:share": coaching_share.pk,
     }
     for role, user in u.items():
         client = Client()

@@ -1,0 +1,38 @@
+"""The demo shows coaching: the starter library, the demo teacher coached across schools with
+a step due soon, and the demo expert's caseload with one teacher overdue. Idempotent."""
+
+import pytest
+from django.core.management import call_command
+
+from coaching import selectors
+from coaching.models import Category, Relationship, Step
+from hubs.models import User
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_shows_coaching_and_is_idempotent(client):
+    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", verbosity=0)
+    library = Step.objects.filter(status="published", school__isnull=True)
+    assert library.count() >= 40
+    assert library.values("category").distinct().count() >= 8
+    assert set(library.values_list("category", flat=True)) <= set(Category.values)
+    teacher = User.objects.get(email="teacher@demo.test")
+    expert = User.objects.get(email="expert@demo.test")
+    assert Relationship.objects.filter(memberships__user=teacher).count() == 1
+    mine = selectors.my_coaching(teacher)
+    (step,) = mine.current_steps
+    relationship = step.relationship
+    assert relationship.observations.count() == 1
+    assert relationship.meetings.count() == 1
+    coach = relationship.memberships.get(role="coach").user
+    assert coach == expert
+    assert coach.school_id != teacher.school_id
+    caseload = selectors.my_coaching(expert).caseload
+    assert len(caseload) == 2
+    assert [r.timing.overdue for r in caseload] == [True, False]
+    assert caseload[1].teacher == teacher
+    assert caseload[1].timing.due
+    client.force_login(teacher)
+    assert step.action in client.get("/coaching/").content.decode()
