@@ -39,6 +39,8 @@ from . import rhythm
 from .models import ActionStep, Category, Meeting, Membership, Observation, Relationship
 
 FEWER_THAN_FIVE = "fewer than 5"
+# A figure that is not itself a count of people (a median, a share, steps) says whose it is.
+FEWER_THAN_FIVE_PEOPLE = "fewer than 5 people"
 SMALLEST_GROUP = 5
 # The coaches and the pairs of schools listed on the page, most first (the CSV has them all).
 COACHES_SHOWN = 30
@@ -54,14 +56,16 @@ NO_SUBJECT = "No subject given"
 def protect(people: int, figure=None):
     """
     What a figure about ``people`` people shows: ``figure`` (the count itself when not given)
-    when they are 5 or more, "fewer than 5" when they are 1 to 4. Nobody (0) is shown as 0, or
+    when they are 5 or more, "fewer than 5" when they are 1 to 4 ("fewer than 5 people" for a
+    figure that is not the count itself, so that it cannot be read as 4 days or 4%). Nobody
+    (0) is shown as 0, or
     as "none" for a figure that needs someone to be counted (a median, a share): a zero tells
     nothing about anyone.
     """
     if people >= SMALLEST_GROUP:
         return people if figure is None else figure
     if people > 0:
-        return FEWER_THAN_FIVE
+        return FEWER_THAN_FIVE if figure is None else FEWER_THAN_FIVE_PEOPLE
     return 0 if figure is None else "none"
 
 
@@ -448,7 +452,10 @@ def activity(school_ids: list[int] | None, today: datetime.date | None = None) -
 
     out.summary = [
         ("People being coached", protect(len({r["user_id"] for r in coached}))),
-        ("Coaches", protect(out.coaches_total)),
+        (
+            "Coaches" if school_ids is None else "Coaches from this school",
+            protect(out.coaches_total),
+        ),
         ("Relationships overdue", protect(len(overdue))),
         (
             "Median days from an observation to the meeting after it",

@@ -15,7 +15,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from coaching import services
-from coaching.activity import FEWER_THAN_FIVE, protect
+from coaching.activity import FEWER_THAN_FIVE, FEWER_THAN_FIVE_PEOPLE, protect
 from coaching.models import Category
 from tests.conftest import QueryCount
 from tests.factories import SchoolFactory, UserFactory
@@ -27,7 +27,7 @@ pytestmark = pytest.mark.django_db
 
 def test_protect_hides_one_to_four_people_and_shows_the_rest():
     assert [protect(n) for n in range(7)] == [0, *[FEWER_THAN_FIVE] * 4, 5, 6]
-    assert protect(3, "2.5 days") == FEWER_THAN_FIVE
+    assert protect(3, "2.5 days") == FEWER_THAN_FIVE_PEOPLE
     assert protect(5, "2.5 days") == "2.5 days"
     assert protect(0, "40%") == "none"
 
@@ -73,7 +73,7 @@ def test_six_teachers_are_counted(client, personas):
     assert summary["Median days from an observation to the meeting after it"] == "1 day"
     assert summary["Steps embedded"] == "6"
     assert summary["Coaching relationships across two schools"] == "6"
-    assert summary["Coaches"] == "0"  # the coach is in another school
+    assert summary["Coaches from this school"] == "0"  # the coach is in another school
     categories = _csv(client.get(f"/schools/{personas.school.urn}/coaching/categories.csv"))
     assert categories[1] == [Category.QUESTIONING.label, "6", "6"]
     pairs = _csv(client.get(f"/schools/{personas.school.urn}/coaching/pairs.csv"))
