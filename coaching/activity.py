@@ -152,6 +152,7 @@ def _coached_rows(school_ids, today: datetime.date) -> list[dict]:
             check_back=Subquery(check_back),
         )
         .values(
+            "pk",
             "relationship_id",
             "user_id",
             "school_id",
@@ -354,9 +355,11 @@ def activity(school_ids: list[int] | None, today: datetime.date | None = None) -
     overdue: set[int] = set()
     roles: dict[str, set[int]] = defaultdict(set)
     for r in coached:
+        # An erased account leaves its membership behind (no person): still one person here.
+        person = r["user_id"] or ("erased", r["pk"])
         names[r["school_id"]] = r["school_name"]
-        by_school[r["school_id"]].add(r["user_id"])
-        roles[r["job_role"]].add(r["user_id"])
+        by_school[r["school_id"]].add(person)
+        roles[r["job_role"] or "other"].add(person)
         timing = rhythm.timing(
             open_now=r["status"] == Relationship.Status.ACTIVE,
             rhythm_days=r["rhythm_days"],
@@ -451,7 +454,7 @@ def activity(school_ids: list[int] | None, today: datetime.date | None = None) -
     out.schools = sorted(rows, key=lambda r: r.school.lower())
 
     out.summary = [
-        ("People being coached", protect(len({r["user_id"] for r in coached}))),
+        ("People being coached", protect(len({p for who in by_school.values() for p in who}))),
         (
             "Coaches" if school_ids is None else "Coaches from this school",
             protect(out.coaches_total),
