@@ -19,10 +19,10 @@ import datetime
 
 from django.urls import reverse
 from django.utils import timezone
-from notifications.categories import Category
 
 from hubs.models import User
 from notifications import registry
+from notifications.categories import Category
 from notifications.rendering import absolute_url
 from notifications.services import send_templated_mail
 

@@ -208,3 +208,28 @@ def can_see_step(user, step: Step) -> bool:
         user.is_authenticated
         and (step.proposed_by_id == user.pk or can_curate(user, step.school_id))
     )
+
+
+# --- What leaders see: activity figures, never content -----------------------------------
+
+
+def can_see_school_activity(user, school) -> bool:
+    """A school's coaching figures are for its CPD leaders and the coordinator."""
+    return user.is_authenticated and (user.is_coordinator or school.pk in user.led_school_ids)
+
+
+def require_can_see_school_activity(user, school) -> None:
+    if not can_see_school_activity(user, school):
+        raise PermissionDenied(
+            "A school's coaching figures are for its CPD leaders and the community coordinator."
+        )
+
+
+def can_see_community_activity(user) -> bool:
+    """The community's coaching figures are for the coordinator."""
+    return user.is_authenticated and user.is_coordinator
+
+
+def require_can_see_community_activity(user) -> None:
+    if not can_see_community_activity(user):
+        raise PermissionDenied("The community's coaching figures are for the coordinator.")

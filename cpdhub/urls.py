@@ -33,6 +33,7 @@ urlpatterns = [
     path("sessions/", include("cpd_sessions.urls")),
     path("portfolio/", include("portfolios.urls")),
     path("coaching/", include("coaching.urls")),
+    path("", include("coaching.activity_urls")),
     path("notifications/", include("notifications.urls")),
     path("notifications/", include("termly.urls")),  # the profile confirm link
     path("", include("coordination.urls")),

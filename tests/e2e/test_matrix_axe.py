@@ -44,6 +44,7 @@ PHONE = {
     "home", "experts:directory", "experts:profile", "experts:me", "cpd_sessions:list",
     "cpd_sessions:detail", "cpd_sessions:mine", "cpd_sessions:approvals", "portfolios:home",
     "portfolios:needs", "hubs:school_detail", "coordination:dashboard",
+    "coaching_activity:school", "coaching_activity:community",
 }  # fmt: skip
 
 

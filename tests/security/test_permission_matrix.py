@@ -241,6 +241,12 @@ MATRIX: dict[str, dict] = {
     "coordination:need_reply": action("coordinator", ok=404),
     "coordination:school_dashboard": only(LEADER_A),
     "coordination:school_dashboard_csv": only(LEADER_A),
+    # Coaching figures (counts only): a school's for its CPD leaders, the community's for the
+    # coordinator; nobody else, and no relationship is reached from them.
+    "coaching_activity:school": only(LEADER_A),
+    "coaching_activity:school_csv": only(LEADER_A),
+    "coaching_activity:community": only(COORDINATOR),
+    "coaching_activity:community_csv": only(COORDINATOR),
     "privacy:notice": row(200, **PUBLIC),
     "privacy:my_data": everyone(post=302),
     "privacy:download": own(),

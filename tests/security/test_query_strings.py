@@ -49,6 +49,7 @@ TARGETS = [
     ("coordination/views.py", "leader", "school-dashboard", ["year", "term", "page"]),
     ("hubs/views.py", "coordinator", "/coordinator/lone-rangers/", ["hub", "page"]),
     ("cpdhub/paging.py", "owner", "/hubs/", ["page"]),
+    ("cpdhub/paging.py", "coordinator", "/coordinator/coaching/", ["page"]),
     (
         "experts/views.py",
         "owner",

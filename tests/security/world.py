@@ -177,6 +177,7 @@ def build_world() -> World:
         "token:unsubscribe": unsubscribe_token(user_id=u["teacher_a"].pk, category="digest"),
         "token:confirm": signing.dumps({"p": profile.pk}, salt=CONFIRM_SALT),
         "part": "participation",
+        "table": "summary",  # a coaching figures CSV
         "urn": school_a.urn,
         "area": ExpertiseArea.objects.get(slug="questioning").slug,
         "profile": profile.pk,

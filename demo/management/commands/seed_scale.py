@@ -28,6 +28,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from coaching.scale import remove_coaching_at_scale, seed_coaching_at_scale
 from cpd_sessions.models import (
     Attendance,
     Booking,
@@ -81,8 +82,16 @@ class Command(BaseCommand):
             action="store_true",
             help="Keep the synthetic profiles; replace only networks, sessions, bookings, needs.",
         )
+        # --- Coaching (coaching/scale.py) ---
+        parser.add_argument(
+            "--coaching-relationships",
+            type=int,
+            default=None,
+            help="Active coaching relationships (default: one per four staff; 0 for none).",
+        )
 
     def handle(self, *args, profiles: int, seed: int, activity_only: bool, **options) -> None:
+        self.coaching_relationships = options.get("coaching_relationships")
         started = time.monotonic()
         rng = random.Random(seed)
         if activity_only:
@@ -210,9 +219,11 @@ class Command(BaseCommand):
             sessions = self.make_sessions(rng, len(staff), areas, networks)
             self.make_bookings(rng, staff, sessions)
             self.make_portfolios(rng, staff, areas, weights)
+            self.make_coaching(rng, staff)
         self.stdout.write(f"  activity in {time.monotonic() - started:.1f} s")
 
     def remove_activity(self) -> None:
+        remove_coaching_at_scale()
         scale_users = User.objects.filter(email__endswith=".scale.test").values("pk")
         sessions = DevelopmentSession.objects.filter(title__startswith="Scale session ")
         bookings = Booking.objects.filter(session__in=sessions.values("pk"))
@@ -231,6 +242,21 @@ class Command(BaseCommand):
             subjectnetwork__slug__startswith="scale-net-"
         )._raw_delete("default")
         SubjectNetwork.objects.filter(slug__startswith="scale-net-").delete()
+
+    # --- Coaching at scale (coaching/scale.py) -----------------------------------------------
+
+    def make_coaching(self, rng, staff) -> None:
+        wanted = getattr(self, "coaching_relationships", None)
+        wanted = len(staff) // 4 if wanted is None else wanted
+        if not wanted:
+            return
+        made = seed_coaching_at_scale(
+            rng,
+            [(user, school) for user, school, _ in staff],
+            sorted({school for _, school, _ in staff if school}),
+            relationships=wanted,
+        )
+        self.stdout.write("  coaching: " + ", ".join(f"{n:,} {what}" for what, n in made.items()))
 
     def make_networks(self, rng, staff, hub_ids) -> dict[int, list[int]]:
         """Three subject networks per hub; a third of each hub's staff are members of one."""
