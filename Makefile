@@ -42,6 +42,7 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/lint-imports --no-cache
+	$(BIN)/vulture
 
 # bandit and pip-audit (against uv.lock), each finding explained in security/allowlist.toml or failing.
 audit: install

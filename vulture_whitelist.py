@@ -61,3 +61,14 @@ _.skip_unchanged, _.report_skipped, _.instance_loader_class, _.use_bulk, _.batch
 _.skip_html_diff, _.validate_instance, _.validate_unique  # django-import-export's resource
 _.writerows  # csvsafe's writer keeps csv.writer's interface
 _.shorten_over_long  # called by the migrations that added the text limits
+_.parameter_name, _.lookups  # an admin list filter (SimpleListFilter)
+_.validate_year_label  # named by a migration's field validators
+_.is_demo  # read by value ("is_demo") in hubs/domains.py
+_.address_was_mailed  # the erasure's answer to "was this address mailed?" (privacy docs)
+
+# The coaching pages' templates read these.
+_.most, _.coaches_shown, _.pairs_shown, _.days_since_meeting, _.set_steps, _.current_step
+_.requests_to_answer, _.requests_made, _.my_role_label
+# Coaching model fields and choices the database, the admin's counts and the retention job keep.
+_.ended_at, _.request_message, _.content_removed_at, _.observer, _.DROP_IN
+_.for_school  # a form field, read from cleaned_data by name

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 
-from .models import ActionStep, Membership, Relationship, Step
+from .models import ActionStep, Membership, Relationship
 
 
 def _member(user, relationship: Relationship) -> Membership | None:
@@ -200,14 +200,6 @@ def can_propose(user) -> bool:
 def require_can_propose(user) -> None:
     if not can_propose(user):
         raise PermissionDenied("Steps are proposed by people who coach and by those who curate.")
-
-
-def can_see_step(user, step: Step) -> bool:
-    """Published steps are for everyone; a proposal for its proposer and its curators."""
-    return step.status == Step.Status.PUBLISHED or (
-        user.is_authenticated
-        and (step.proposed_by_id == user.pk or can_curate(user, step.school_id))
-    )
 
 
 # --- What leaders see: activity figures, never content -----------------------------------

@@ -72,20 +72,18 @@ class CommunityDetails:
     name: str
     contact_email: str
     is_set_up: bool
-    is_demo: bool = False
 
 
 @shared("community", depends_on=(Community,))
 def community_details() -> CommunityDetails:
     """The community's name and contact address, from its one row (cached: no query per page)."""
-    row = Community.objects.filter(pk=1).values("name", "contact_email", "is_demo").first()
+    row = Community.objects.filter(pk=1).values("name", "contact_email").first()
     if row is None:
         return CommunityDetails(name=UNNAMED_COMMUNITY, contact_email="", is_set_up=False)
     return CommunityDetails(
         name=row["name"] or UNNAMED_COMMUNITY,
         contact_email=row["contact_email"],
         is_set_up=True,
-        is_demo=row["is_demo"],
     )
 
 

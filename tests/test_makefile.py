@@ -50,6 +50,7 @@ def test_make_lint_runs_every_check_ci_runs():
         "ruff format --check .",
         "manage.py makemigrations --check --dry-run",
         "lint-imports",
+        "vulture",
     ):
         assert any(command in line for line in lines), f"make lint does not run {command!r}"
 
@@ -58,5 +59,5 @@ def test_ci_lints_through_make_lint_and_nothing_else():
     ci = (Path(settings.BASE_DIR) / ".ci" / "run").read_text()
     commands = [line.strip() for line in ci.splitlines() if not line.strip().startswith("#")]
     assert "make lint" in commands
-    for repeated in ("ruff check", "ruff format", "makemigrations", "lint-imports"):
+    for repeated in ("ruff check", "ruff format", "makemigrations", "lint-imports", "vulture"):
         assert not any(repeated in line for line in commands), f".ci/run repeats {repeated!r}"
