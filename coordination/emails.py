@@ -1,4 +1,5 @@
-"""The coordinator's introduction: one email to each of the pair, once per pair (the ledger key)."""
+"""What the coordinator sends, and how each email is built: the introduction (one email to each
+of the pair, once per pair: the ledger key), the reply about a need, the commissioned session."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from hubs.models import User
 from notifications import registry
 from notifications.categories import Category
 from notifications.rendering import absolute_url
+from notifications.services import send_templated_mail
 from portfolios.models import Need
 
 KIND = "need_introduction"
@@ -19,6 +21,13 @@ INTRODUCTION_KEY_PREFIX = "introduction:{person_id}:"
 
 def introduction_key(person_id: int, profile_id: int) -> str:
     return INTRODUCTION_KEY_PREFIX.format(person_id=person_id) + str(profile_id)
+
+
+def mail_introduction(*, person_email: str, person_id: int, expert_email: str, profile_id: int):
+    """One email to both the person with the need and the expert, once per pair."""
+    return send_templated_mail(
+        KIND, to=[person_email, expert_email], key=introduction_key(person_id, profile_id)
+    )
 
 
 def need_introduction_email(delivery) -> registry.Email | None:
@@ -64,6 +73,11 @@ def reply_key(reply_id: int) -> str:
     return f"need_reply:{reply_id}"
 
 
+def mail_need_reply(reply_id: int, to: list[str]) -> list:
+    """The coordinator's reply, to the school's CPD leaders: once per reply."""
+    return send_templated_mail(REPLY_KIND, to=to, key=reply_key(reply_id))
+
+
 def need_reply_email(delivery) -> registry.Email | None:
     """The coordinator's reply about a need a CPD leader passed on, to the school's CPD leaders
     (key ``need_reply:<reply id>``: each message once)."""
@@ -97,6 +111,11 @@ COMMISSIONED_KIND = "commissioned_session"
 
 def commissioned_key(session_id: int) -> str:
     return f"commissioned:{session_id}"
+
+
+def mail_commissioned(session_id: int, to: list[str]) -> list:
+    """Everyone whose need a commissioned session was for: once per session."""
+    return send_templated_mail(COMMISSIONED_KIND, to=to, key=commissioned_key(session_id))
 
 
 def commissioned_session_email(delivery) -> registry.Email | None:

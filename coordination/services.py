@@ -14,21 +14,12 @@ from experts.models import ExpertiseArea, ExpertProfile
 from experts.selectors import stale_profiles
 from hubs.models import Term, User
 from notifications.models import Delivery
-from notifications.services import send_templated_mail
 from portfolios import services as portfolio_services
 from portfolios.models import Need
 from termly import planning
 from termly.services import plan
 
-from . import permissions
-from .emails import (
-    COMMISSIONED_KIND,
-    KIND,
-    REPLY_KIND,
-    commissioned_key,
-    introduction_key,
-    reply_key,
-)
+from . import emails, permissions
 from .models import REPLY_MAX, Commission, NeedReply
 
 
@@ -47,10 +38,15 @@ def introduce(*, need: Need, profile: ExpertProfile, by) -> bool:
     """One email to both the person with the need and the expert, through the ledger, once per
     pair however often it is asked for. True when this call sent it, False if it went before."""
     permissions.require_coordinator(by)
-    key = introduction_key(need.owner_id, profile.pk)
-    if Delivery.objects.filter(kind=KIND, key=key).exists():
+    key = emails.introduction_key(need.owner_id, profile.pk)
+    if Delivery.objects.filter(kind=emails.KIND, key=key).exists():
         return False
-    send_templated_mail(KIND, to=[need.owner.email, profile.user.email], key=key)
+    emails.mail_introduction(
+        person_email=need.owner.email,
+        person_id=need.owner_id,
+        expert_email=profile.user.email,
+        profile_id=profile.pk,
+    )
     return True
 
 
@@ -72,9 +68,7 @@ def need_reply(*, need: Need, body: str, by) -> NeedReply:
     if not leaders:
         raise ReplyRefused("This school has no CPD leader to reply to.")
     reply = NeedReply.objects.create(need=need, author=by, body=body)
-    send_templated_mail(
-        REPLY_KIND, to=[leader.email for leader in leaders], key=reply_key(reply.pk)
-    )
+    emails.mail_need_reply(reply.pk, [leader.email for leader in leaders])
     return reply
 
 
@@ -146,13 +140,12 @@ def commission_tell_needs(*, session: DevelopmentSession) -> int:
     commissioned = Commission.objects.filter(session_id=session.pk).first()
     if commissioned is None:
         return 0
-    emails = sorted(
+    to = sorted(
         set(commissioned.needs.filter(owner__is_active=True).values_list("owner__email", flat=True))
     )
-    if not emails:
+    if not to:
         return 0
-    deliveries = send_templated_mail(COMMISSIONED_KIND, to=emails, key=commissioned_key(session.pk))
-    return len(deliveries)
+    return len(emails.mail_commissioned(session.pk, to))
 
 
 def nudge_stale(*, by) -> int | None:

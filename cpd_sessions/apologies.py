@@ -7,19 +7,12 @@ that meeting. Withdrawing the apology (before the meeting) makes them expected a
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
-from hubs.models import COORDINATORS_GROUP, User
-from notifications import registry
-from notifications.categories import Category
-from notifications.rendering import absolute_url
-from notifications.services import send_templated_mail
+from hubs.models import User
 
-from . import permissions
+from . import emails, permissions
 from .models import Apology, Booking, DevelopmentSession, SessionDate
-
-KIND = "apology_sent"
 
 
 class ApologyRefused(Exception):
@@ -53,7 +46,7 @@ def apology_send(*, booking: Booking, date: SessionDate, by: User) -> tuple[Apol
     _check(booking, date)
     apology, created = Apology.objects.get_or_create(booking=booking, date=date)
     if created:
-        mail_apology(apology)
+        emails.mail_apology(apology)
     return apology, created
 
 
@@ -91,66 +84,6 @@ def with_apologies(bookings: list[Booking]) -> list[Booking]:
     for booking in bookings:
         booking.apologies_for = by_booking.get(booking.pk, [])
     return bookings
-
-
-# --- The email to the leads ---
-
-
-def apology_key(apology: Apology) -> str:
-    """Once per person and meeting: sending, withdrawing and sending again tells nobody twice."""
-    return f"apology:{apology.booking_id}:{apology.date_id}"
-
-
-def _told(booking: Booking) -> list[str]:
-    """The session's active leads (never the person themselves); the coordinators if none."""
-    session = booking.session
-    leads = session.leads.filter(is_active=True).exclude(pk=booking.user_id)
-    emails = sorted({u.email for u in leads})
-    if emails:
-        return emails
-    coordinators = User.objects.filter(
-        Q(groups__name=COORDINATORS_GROUP) | Q(is_superuser=True), is_active=True
-    ).exclude(pk=booking.user_id)
-    return sorted({u.email for u in coordinators})
-
-
-def mail_apology(apology: Apology, *, enqueue: bool = True) -> list:
-    """On the ledger inside the write's transaction; sent after commit."""
-    to = _told(apology.booking)
-    if not to:
-        return []
-    return send_templated_mail(KIND, to=to, key=apology_key(apology), enqueue=enqueue)
-
-
-def apology_email(delivery) -> registry.Email | None:
-    """``apology:<booking>:<date>``: nothing once the apology is withdrawn before it went."""
-    _, booking_id, date_id = delivery.key.split(":")
-    apology = (
-        Apology.objects.select_related("booking__user__school", "booking__session__venue_school")
-        .filter(booking_id=int(booking_id), date_id=int(date_id))
-        .select_related("date")
-        .first()
-    )
-    if apology is None or apology.booking.user is None:
-        return None
-    session = apology.booking.session
-    reply_to = registry.reply_to(apology.booking.user)
-    return registry.Email(
-        context={
-            "reply_to": reply_to,
-            "person": delivery.recipient,
-            "apologiser": apology.booking.user,
-            "meeting": apology.date,
-            "session": session,
-            "dates": list(session.dates.all()),
-            "session_url": absolute_url(session.get_absolute_url()),
-        },
-        reply_to=reply_to,
-    )
-
-
-def register_emails() -> None:
-    registry.register(KIND, category=Category.SESSIONS, build=apology_email)
 
 
 def meetings_to_apologise_for(session: DevelopmentSession, booking: Booking | None) -> list:

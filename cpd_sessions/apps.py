@@ -9,14 +9,9 @@ class CpdSessionsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import emails, proposals  # noqa: PLC0415 -- AppConfig.ready
+        from . import emails  # noqa: PLC0415 -- AppConfig.ready
 
         emails.register_emails()
-        proposals.register_emails()
-        from . import apologies, certificates  # noqa: PLC0415 -- AppConfig.ready
-
-        apologies.register_emails()
-        certificates.register_emails()
         from hubs.signals import user_deactivated, user_deleting  # noqa: PLC0415 -- AppConfig.ready
 
         from . import receivers  # noqa: PLC0415 -- AppConfig.ready

@@ -9,29 +9,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from hubs.models import User
-from notifications import registry
-from notifications.categories import Category
-from notifications.rendering import absolute_url
-from notifications.services import send_templated_mail
 
-from . import lifecycle, permissions
+from . import emails, lifecycle, permissions
 from .models import Attendance, Booking, DevelopmentSession
-
-KIND = "certificate_issued"
 
 
 @dataclass
 class Issued:
     sent: int  # people emailed their certificate now
     already: int  # present, and already emailed theirs before
-
-
-def certificate_key(booking_id: int) -> str:
-    return f"certificate:{booking_id}"
 
 
 @transaction.atomic
@@ -57,40 +46,6 @@ def certificates_issue(*, session: DevelopmentSession, by: User) -> Issued:
     now = timezone.now()
     for attendance in waiting:
         # The ledger keeps it to once per person even if the stamp were lost.
-        send_templated_mail(
-            KIND, to=[attendance.booking.user.email], key=certificate_key(attendance.booking_id)
-        )
+        emails.mail_certificate(attendance.booking_id, attendance.booking.user.email)
     Attendance.objects.filter(pk__in=[a.pk for a in waiting]).update(certificate_sent_at=now)
     return Issued(sent=len(waiting), already=len(present) - len(waiting))
-
-
-def certificate_email(delivery) -> registry.Email | None:
-    """``certificate:<booking>``: nothing if the person is no longer marked present."""
-    booking = (
-        Booking.objects.select_related("user", "session__venue_school")
-        .filter(
-            pk=int(delivery.key.split(":")[1]),
-            attendance__present=True,
-            status=Booking.Status.CONFIRMED,
-            user__is_active=True,
-        )
-        .first()
-    )
-    if booking is None:
-        return None
-    session = booking.session
-    return registry.Email(
-        context={
-            "person": booking.user,
-            "session": session,
-            "dates": list(session.dates.all()),
-            "session_url": absolute_url(session.get_absolute_url()),
-            "certificate_url": absolute_url(
-                reverse("cpd_sessions:certificate", kwargs={"pk": session.pk})
-            ),
-        }
-    )
-
-
-def register_emails() -> None:
-    registry.register(KIND, category=Category.SESSIONS, build=certificate_email)

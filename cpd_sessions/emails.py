@@ -23,6 +23,7 @@ from notifications.services import send_templated_mail
 
 from .meetings import network_planned_this_year
 from .models import (
+    Apology,
     Booking,
     DevelopmentSession,
     SessionMessage,
@@ -141,6 +142,65 @@ def mail_network_prompt(network: SubjectNetwork, term: Term) -> list:
     )
 
 
+PROPOSED_KIND = "session_proposed"
+DECLINED_KIND = "proposal_declined"
+APOLOGY_KIND = "apology_sent"
+CERTIFICATE_KIND = "certificate_issued"
+
+
+def proposed_key(session_id: int) -> str:
+    return f"proposed:{session_id}"
+
+
+def declined_key(session_id: int) -> str:
+    return f"proposal_declined:{session_id}"
+
+
+def mail_session_proposed(session_id: int, to: list[str]) -> list:
+    """A colleague's proposal, to each person who may publish it: once per proposal."""
+    return send_templated_mail(PROPOSED_KIND, to=to, key=proposed_key(session_id))
+
+
+def mail_proposal_declined(session_id: int, email: str) -> list:
+    """The reason a proposal was declined, to whoever proposed it: once."""
+    return send_templated_mail(DECLINED_KIND, to=[email], key=declined_key(session_id))
+
+
+def apology_key(apology: Apology) -> str:
+    """Once per person and meeting: sending, withdrawing and sending again tells nobody twice."""
+    return f"apology:{apology.booking_id}:{apology.date_id}"
+
+
+def _told(booking: Booking) -> list[str]:
+    """The session's active leads (never the person themselves); the coordinators if none."""
+    session = booking.session
+    leads = session.leads.filter(is_active=True).exclude(pk=booking.user_id)
+    emails = sorted({u.email for u in leads})
+    if emails:
+        return emails
+    coordinators = User.objects.filter(
+        Q(groups__name=COORDINATORS_GROUP) | Q(is_superuser=True), is_active=True
+    ).exclude(pk=booking.user_id)
+    return sorted({u.email for u in coordinators})
+
+
+def mail_apology(apology: Apology, *, enqueue: bool = True) -> list:
+    """On the ledger inside the write's transaction; sent after commit."""
+    to = _told(apology.booking)
+    if not to:
+        return []
+    return send_templated_mail(APOLOGY_KIND, to=to, key=apology_key(apology), enqueue=enqueue)
+
+
+def certificate_key(booking_id: int) -> str:
+    return f"certificate:{booking_id}"
+
+
+def mail_certificate(booking_id: int, email: str) -> list:
+    """A certificate of attendance, once per booking (the ledger keeps it to one)."""
+    return send_templated_mail(CERTIFICATE_KIND, to=[email], key=certificate_key(booking_id))
+
+
 # --- Building the email when it is sent (registered with the ledger) ---
 
 
@@ -252,6 +312,102 @@ def network_prompt_email(delivery) -> registry.Email | None:
     )
 
 
+def _proposal_of(delivery, **filters) -> DevelopmentSession | None:
+    return (
+        DevelopmentSession.objects.select_related("proposed_by__school", "hub", "network")
+        .prefetch_related("dates")
+        .filter(pk=int(delivery.key.split(":")[1]), **filters)
+        .first()
+    )
+
+
+def proposed_email(delivery) -> registry.Email | None:
+    """``proposed:<id>``: a colleague's proposal, to someone who may publish it (while it waits)."""
+    session = _proposal_of(delivery, status=DevelopmentSession.Status.PROPOSED)
+    if session is None:
+        return None
+    return registry.Email(
+        context={
+            "session": session,
+            "dates": list(session.dates.all()),
+            "proposer": session.proposed_by,
+            "session_url": absolute_url(session.get_absolute_url()),
+            "queue_url": absolute_url(reverse("cpd_sessions:proposals")),
+        }
+    )
+
+
+def declined_email(delivery) -> registry.Email | None:
+    """``proposal_declined:<id>``: the reason, to the colleague who proposed it."""
+    session = _proposal_of(delivery, status=DevelopmentSession.Status.DECLINED)
+    if session is None:
+        return None
+    return registry.Email(
+        context={
+            "session": session,
+            "dates": list(session.dates.all()),
+            "person": session.proposed_by,
+            "reason": session.cancel_reason,
+            "session_url": absolute_url(session.get_absolute_url()),
+        }
+    )
+
+
+def apology_email(delivery) -> registry.Email | None:
+    """``apology:<booking>:<date>``: nothing once the apology is withdrawn before it went."""
+    _, booking_id, date_id = delivery.key.split(":")
+    apology = (
+        Apology.objects.select_related("booking__user__school", "booking__session__venue_school")
+        .filter(booking_id=int(booking_id), date_id=int(date_id))
+        .select_related("date")
+        .first()
+    )
+    if apology is None or apology.booking.user is None:
+        return None
+    session = apology.booking.session
+    reply_to = registry.reply_to(apology.booking.user)
+    return registry.Email(
+        context={
+            "reply_to": reply_to,
+            "person": delivery.recipient,
+            "apologiser": apology.booking.user,
+            "meeting": apology.date,
+            "session": session,
+            "dates": list(session.dates.all()),
+            "session_url": absolute_url(session.get_absolute_url()),
+        },
+        reply_to=reply_to,
+    )
+
+
+def certificate_email(delivery) -> registry.Email | None:
+    """``certificate:<booking>``: nothing if the person is no longer marked present."""
+    booking = (
+        Booking.objects.select_related("user", "session__venue_school")
+        .filter(
+            pk=int(delivery.key.split(":")[1]),
+            attendance__present=True,
+            status=Booking.Status.CONFIRMED,
+            user__is_active=True,
+        )
+        .first()
+    )
+    if booking is None:
+        return None
+    session = booking.session
+    return registry.Email(
+        context={
+            "person": booking.user,
+            "session": session,
+            "dates": list(session.dates.all()),
+            "session_url": absolute_url(session.get_absolute_url()),
+            "certificate_url": absolute_url(
+                reverse("cpd_sessions:certificate", kwargs={"pk": session.pk})
+            ),
+        }
+    )
+
+
 BOOKING_KINDS = {
     "booking_confirmed": Category.SESSIONS,
     "booking_waitlisted": Category.SESSIONS,
@@ -272,3 +428,7 @@ def register_emails() -> None:
     for kind in ("session_changed", "session_cancelled"):
         registry.register(kind, category=Category.ESSENTIAL, build=session_notice_email)
     registry.register("network_prompt", category=Category.REMINDERS, build=network_prompt_email)
+    registry.register(PROPOSED_KIND, category=Category.ESSENTIAL, build=proposed_email)
+    registry.register(DECLINED_KIND, category=Category.ESSENTIAL, build=declined_email)
+    registry.register(APOLOGY_KIND, category=Category.SESSIONS, build=apology_email)
+    registry.register(CERTIFICATE_KIND, category=Category.SESSIONS, build=certificate_email)

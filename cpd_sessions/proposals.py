@@ -5,8 +5,8 @@ lead their hub's, a network lead their network's). Each of them is emailed once 
 through the ledger; a proposal is published, or declined with a reason emailed to whoever
 proposed it.
 
-The reads (the queue, who may publish), the writes (offer, decline) and the two emails live
-here together: one sub-domain a newcomer can read in one sitting.
+The reads (the queue, who may publish) and the writes (offer, decline) live here together;
+the two emails are built in ``emails.py``.
 """
 
 from __future__ import annotations
@@ -16,21 +16,14 @@ from collections.abc import Sequence
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.urls import reverse
 
 from hubs.models import COORDINATORS_GROUP, User
-from notifications import registry
-from notifications.categories import Category
-from notifications.rendering import absolute_url
-from notifications.services import send_templated_mail
 
-from . import permissions, session_changes
+from . import emails, permissions, session_changes
 from .lifecycle import SessionRefused
 from .models import CANCEL_REASON_MAX, DevelopmentSession
 
 PROPOSED = DevelopmentSession.Status.PROPOSED
-PROPOSED_KIND = "session_proposed"
-DECLINED_KIND = "proposal_declined"
 
 
 # --- Reads ---------------------------------------------------------------------------------
@@ -82,14 +75,6 @@ def publishers(session: DevelopmentSession) -> list[User]:
 # --- Writes --------------------------------------------------------------------------------
 
 
-def proposed_key(session_id: int) -> str:
-    return f"proposed:{session_id}"
-
-
-def declined_key(session_id: int) -> str:
-    return f"proposal_declined:{session_id}"
-
-
 @transaction.atomic
 def session_offer(
     *,
@@ -112,10 +97,10 @@ def session_offer(
 
 def proposal_notify(*, session: DevelopmentSession) -> int:
     """Email each person who may publish ``session`` (not its proposer), once per proposal."""
-    emails = [u.email for u in publishers(session) if u.pk != session.proposed_by_id]
-    if not emails:
+    to = [u.email for u in publishers(session) if u.pk != session.proposed_by_id]
+    if not to:
         return 0
-    return len(send_templated_mail(PROPOSED_KIND, to=emails, key=proposed_key(session.pk)))
+    return len(emails.mail_session_proposed(session.pk, to))
 
 
 @transaction.atomic
@@ -138,55 +123,6 @@ def proposal_decline(*, session: DevelopmentSession, by: User, reason: str) -> b
     session.save(update_fields=["status", "cancel_reason"])
     proposer = session.proposed_by
     if proposer is not None and proposer.is_active and proposer.pk != by.pk:
-        send_templated_mail(DECLINED_KIND, to=[proposer.email], key=declined_key(session.pk))
+        emails.mail_proposal_declined(session.pk, proposer.email)
         return True
     return False
-
-
-# --- Emails (built when sent) --------------------------------------------------------------
-
-
-def _session_of(delivery, **filters) -> DevelopmentSession | None:
-    return (
-        DevelopmentSession.objects.select_related("proposed_by__school", "hub", "network")
-        .prefetch_related("dates")
-        .filter(pk=int(delivery.key.split(":")[1]), **filters)
-        .first()
-    )
-
-
-def proposed_email(delivery) -> registry.Email | None:
-    """``proposed:<id>``: a colleague's proposal, to someone who may publish it (while it waits)."""
-    session = _session_of(delivery, status=PROPOSED)
-    if session is None:
-        return None
-    return registry.Email(
-        context={
-            "session": session,
-            "dates": list(session.dates.all()),
-            "proposer": session.proposed_by,
-            "session_url": absolute_url(session.get_absolute_url()),
-            "queue_url": absolute_url(reverse("cpd_sessions:proposals")),
-        }
-    )
-
-
-def declined_email(delivery) -> registry.Email | None:
-    """``proposal_declined:<id>``: the reason, to the colleague who proposed it."""
-    session = _session_of(delivery, status=DevelopmentSession.Status.DECLINED)
-    if session is None:
-        return None
-    return registry.Email(
-        context={
-            "session": session,
-            "dates": list(session.dates.all()),
-            "person": session.proposed_by,
-            "reason": session.cancel_reason,
-            "session_url": absolute_url(session.get_absolute_url()),
-        }
-    )
-
-
-def register_emails() -> None:
-    registry.register(PROPOSED_KIND, category=Category.ESSENTIAL, build=proposed_email)
-    registry.register(DECLINED_KIND, category=Category.ESSENTIAL, build=declined_email)

@@ -1,17 +1,39 @@
 """
 The termly kinds, registered with the ledger (notifications/registry.py): the digest (built a
-batch of people at a time), the term-start audits and the release nudge.
+batch of people at a time), the term-start audits and the release nudge; and the coordinator's
+"ask stale experts to refresh their profile" nudge.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.utils import timezone
+
+from hubs.models import Term
 from notifications import registry
 from notifications.categories import Category
 from notifications.registry import Email
+from notifications.services import send_templated_mail_many
 
 from . import digest, reminders
+from .planning import term_slug
+
+REFRESH_KIND = "audit_profile"  # the term-start reminder's email, worded for a nudge by its key
+
+
+def refresh_key(today=None) -> str:
+    """``refresh:<term>``: the term under way, or the last one begun (in a holiday)."""
+    today = today or timezone.localdate()
+    term = Term.objects.current(today) or (
+        Term.objects.filter(start__lte=today).order_by("-start").first()
+    )
+    return f"refresh:{term_slug(term) if term else today.year}"
+
+
+def mail_ask_to_refresh(emails: list[str], key: str) -> list:
+    """The nudge to confirm or update a directory profile, to each address under ``key``."""
+    return send_templated_mail_many(REFRESH_KIND, messages=[(email, key) for email in emails])
 
 
 def _for_recipient(build: Callable) -> registry.Builder:

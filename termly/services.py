@@ -9,17 +9,15 @@ one email each per term.
 from __future__ import annotations
 
 from django.db.models import QuerySet
-from django.utils import timezone
 
 from experts import selectors as expert_selectors
 from experts.models import ExpertProfile
 from hubs import permissions as hub_permissions
-from hubs.models import Term, User
+from hubs.models import User
 from notifications.models import Delivery
-from notifications.services import batch_enqueue, send_templated_mail_many
+from notifications.services import batch_enqueue
 
-from . import planning
-from .planning import term_slug
+from . import emails, planning
 
 
 def plan(*, kind: str, key: str, people: QuerySet[User]) -> int:
@@ -30,18 +28,6 @@ def plan(*, kind: str, key: str, people: QuerySet[User]) -> int:
         batch_enqueue(kind=kind, key=key, user_ids=ids)
         enqueued += len(ids)
     return enqueued
-
-
-REFRESH_KIND = "audit_profile"  # the term-start reminder's email, worded for a nudge by its key
-
-
-def refresh_key(today=None) -> str:
-    """``refresh:<term>``: the term under way, or the last one begun (in a holiday)."""
-    today = today or timezone.localdate()
-    term = Term.objects.current(today) or (
-        Term.objects.filter(start__lte=today).order_by("-start").first()
-    )
-    return f"refresh:{term_slug(term) if term else today.year}"
 
 
 def experts_ask_to_refresh(
@@ -57,14 +43,12 @@ def experts_ask_to_refresh(
     stale = expert_selectors.stale_profiles()
     if profiles is not None:
         stale = stale.filter(pk__in=profiles.values("pk"))
-    emails = list(stale.values_list("user__email", flat=True))
-    key = refresh_key()
+    addresses = list(stale.values_list("user__email", flat=True))
+    key = emails.refresh_key()
     already = set(
-        Delivery.objects.filter(kind=REFRESH_KIND, key=key, email__in=emails).values_list(
+        Delivery.objects.filter(kind=emails.REFRESH_KIND, key=key, email__in=addresses).values_list(
             "email", flat=True
         )
     )
-    send_templated_mail_many(
-        REFRESH_KIND, messages=[(email, key) for email in emails if email not in already]
-    )
-    return len(emails) - len(already & set(emails)), len(already & set(emails))
+    emails.mail_ask_to_refresh([email for email in addresses if email not in already], key)
+    return len(addresses) - len(already & set(addresses)), len(already & set(addresses))

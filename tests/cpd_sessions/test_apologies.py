@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
-from cpd_sessions import apologies, session_changes
+from cpd_sessions import apologies, emails, session_changes
 from cpd_sessions.models import Apology, Booking, DevelopmentSession
 from notifications.models import Delivery
 from tests.factories import UserFactory
@@ -164,7 +164,7 @@ def test_an_apology_withdrawn_before_the_email_went_sends_nothing(personas, seri
     apologies.apology_send(booking=booking, date=meeting, by=personas.owner)  # not yet sent
     apologies.apology_withdraw(booking=booking, date=meeting, by=personas.owner)
     delivery = Delivery.objects.get(kind="apology_sent")
-    assert apologies.apology_email(delivery) is None
+    assert emails.apology_email(delivery) is None
 
 
 def test_the_session_page_costs_the_same_with_one_apology_and_many(

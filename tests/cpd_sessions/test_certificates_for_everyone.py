@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
-from cpd_sessions import certificates, session_changes
+from cpd_sessions import certificates, emails, session_changes
 from cpd_sessions.attendance import attendance_mark
 from cpd_sessions.lifecycle import SessionRefused
 from cpd_sessions.models import Attendance, Booking, DevelopmentSession
@@ -90,7 +90,7 @@ def test_someone_unmarked_before_the_email_went_is_not_sent_it(personas, ran, ma
     owner = Booking.objects.get(user=personas.owner)
     Attendance.objects.filter(booking=owner).update(present=False)
     delivery = Delivery.objects.get(kind="certificate_issued", email=personas.owner.email)
-    assert certificates.certificate_email(delivery) is None
+    assert emails.certificate_email(delivery) is None
 
 
 def test_a_cancelled_session_issues_none(personas):

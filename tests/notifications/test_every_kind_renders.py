@@ -22,10 +22,14 @@ from coordination.models import NeedReply
 from cpd_sessions import apologies as session_apologies
 from cpd_sessions import approvals, attendance, session_messages
 from cpd_sessions.booking import booking_create
-from cpd_sessions.certificates import certificate_key
-from cpd_sessions.emails import booking_mail_key
+from cpd_sessions.emails import (
+    apology_key,
+    booking_mail_key,
+    certificate_key,
+    declined_key,
+    proposed_key,
+)
 from cpd_sessions.models import Booking, DevelopmentSession, ReleaseRequest
-from cpd_sessions.proposals import declined_key, proposed_key
 from experts.models import ContactRequest, ExpertiseArea
 from notifications import registry
 from notifications.models import Delivery
@@ -244,7 +248,7 @@ def _apology_sent(kind: str) -> Delivery:
     apology = session_apologies.apology_send(
         booking=booking, date=session.dates.last(), by=apologiser
     )[0]
-    return row(kind, session_apologies.apology_key(apology), session.leads.get())
+    return row(kind, apology_key(apology), session.leads.get())
 
 
 def _certificate_issued(kind: str) -> Delivery:
