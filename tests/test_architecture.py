@@ -145,3 +145,42 @@ def test_no_module_of_the_product_is_longer_than_a_sitting():
     lines = _lines_of_each_module()
     too_long = {f"{path} ({n} lines)" for path, n in lines.items() if n > MODULE_LINES}
     assert not too_long, f"over {MODULE_LINES} lines, cut by sub-domain: {sorted(too_long)}"
+
+
+# What an app sends is in one place: its emails.py records each email on the ledger and builds it
+# when sent (registered with the ledger). A service calls emails.mail_*, never the ledger itself.
+SENDERS = {"send_templated_mail", "send_templated_mail_many"}
+
+
+def _sends_or_registers(tree) -> list[int]:
+    """Lines that call the ledger's senders or ``registry.register`` (or import them by name)."""
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            func = node.func
+            name = getattr(func, "id", getattr(func, "attr", None))
+            registers = (
+                isinstance(func, ast.Attribute)
+                and func.attr == "register"
+                and getattr(func.value, "id", None) == "registry"
+            )
+            if name in SENDERS or registers:
+                found.append(node.lineno)
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("notifications"):
+            names = {alias.name for alias in node.names}
+            if names & SENDERS or (node.module == "notifications.registry" and "register" in names):
+                found.append(node.lineno)
+    return found
+
+
+def test_only_an_apps_emails_module_sends_or_registers_an_email():
+    base = Path(settings.BASE_DIR)
+    elsewhere = {
+        f"{path.relative_to(base)}:{line}"
+        for package in (*APPS, "cpdhub")
+        if package != "notifications"
+        for path in sorted((base / package).rglob("*.py"))
+        if path.name != "emails.py"
+        for line in _sends_or_registers(ast.parse(path.read_text(), filename=str(path)))
+    }
+    assert not elsewhere, f"emails sent or registered outside an emails.py: {sorted(elsewhere)}"
