@@ -18,8 +18,8 @@ from django.utils import timezone
 from cpd_sessions.fee_shares import booking_of_hub, booking_of_schools, booking_school
 from cpd_sessions.models import Feedback, ReleaseRequest
 from experts.selectors import stale_profiles
+from hubs.lone_rangers import lone_ranger_summary
 from hubs.models import Hub, SubjectNetwork, Term
-from hubs.selectors import lone_ranger_summary
 from notifications.models import Delivery
 from portfolios.models import ImpactFollowUp, Need
 

@@ -18,9 +18,9 @@ from django.db.models import (
 )
 from django.utils import timezone
 
+from cpdhub.row_counts import count_per_row
 from experts.models import ExpertiseArea
 from hubs.models import User
-from hubs.selectors import count_per_row
 
 from .models import (
     RECORDING_SHAREABLE,

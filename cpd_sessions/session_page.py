@@ -10,9 +10,9 @@ from django.db.models import (
 )
 from django.urls import reverse
 
+from cpdhub.row_counts import count_per_row
 from experts.models import ExpertProfile
 from hubs.models import User
-from hubs.selectors import count_per_row
 
 from . import permissions
 from .attendance import attendees, feedback_summary

@@ -15,8 +15,8 @@ from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Window
 from django.db.models.functions import Now, RowNumber
 from django.utils import timezone
 
+from cpdhub.row_counts import count_per_row
 from hubs.models import Term
-from hubs.selectors import count_per_row
 
 from .models import ExpertiseArea, ExpertProfile, ProfileArea, live_q, term_window_start
 

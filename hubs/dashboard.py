@@ -10,10 +10,12 @@ from dataclasses import dataclass
 from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 
+from cpdhub.row_counts import count_per_row
+
 from .models import Invitation, LoneRangerInvitation, School, SubjectNetwork, Term, User
 from .networks import networks_with_counts
 from .schools import staff_count
-from .selectors import community_counts, count_per_row
+from .selectors import community_counts
 from .term_dates import TermPosition, next_term, term_position
 
 

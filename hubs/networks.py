@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
+from cpdhub.row_counts import count_per_row
+
 from .models import Hub, School, SubjectNetwork, User
-from .selectors import count_per_row
 
 
 def hubs_overview() -> QuerySet[Hub]:

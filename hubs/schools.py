@@ -10,10 +10,10 @@ from django.db.models import CharField, Count, Exists, OuterRef, Prefetch, Query
 from django.db.models.functions import Cast, Coalesce, Concat
 from django.utils import timezone
 
+from cpdhub.row_counts import count_per_row
 from notifications.models import Delivery
 
 from .models import Invitation, School, User
-from .selectors import count_per_row
 
 
 def staff_count() -> Coalesce:

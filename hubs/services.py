@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from notifications.services import address_hash, ledger_forget
 
-from . import permissions, selectors
+from . import lone_rangers, permissions, selectors
 from .emails import mail_invitation, mail_invitations, mail_lone_ranger
 from .models import (
     Community,
@@ -348,8 +348,8 @@ def lone_rangers_invite(*, by: User | None, notify: bool = True) -> int:
         permissions.require_can_invite_lone_rangers(by)
     # Alone for a subject: its subject network; alone for a responsibility (SENCo, DSL, …):
     # the network for that responsibility, if there is one.
-    rows = selectors.lone_rangers_to_invite()
-    rows += selectors.lone_rangers_by_responsibility_to_invite()
+    rows = lone_rangers.lone_rangers_to_invite()
+    rows += lone_rangers.lone_rangers_by_responsibility_to_invite()
     if not rows:
         return 0
     created = LoneRangerInvitation.objects.bulk_create(

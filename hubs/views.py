@@ -24,6 +24,14 @@ from .forms import (
     MyDetailsForm,
     SchoolDomainForm,
 )
+from .lone_rangers import (
+    LONE_RANGER_ROLES,
+    lone_ranger_summary,
+    lone_rangers_by_responsibility,
+    lone_rangers_by_role,
+    lone_rangers_by_subject,
+    lone_rangers_page,
+)
 from .models import Hub, Invitation, Responsibility, School, SchoolDomain, SubjectNetwork, User
 
 
@@ -85,7 +93,7 @@ def hub_detail(request, slug: str):
             ),
             "networks": networks.networks_with_counts(hub.networks.all()),
             "may_edit": may_edit,
-            "lone_rangers": selectors.lone_ranger_summary([hub.pk]) if may_edit else None,
+            "lone_rangers": lone_ranger_summary([hub.pk]) if may_edit else None,
         },
     )
 
@@ -311,7 +319,7 @@ LONE_RANGERS_PER_PAGE = 50
 
 def lone_rangers(request):
     allowed = permissions.require_can_see_lone_rangers(request.user)  # None: every hub
-    summary = selectors.lone_ranger_summary(allowed)
+    summary = lone_ranger_summary(allowed)
     hub = None
     hub_ids = allowed
     if request.GET.get("hub"):
@@ -320,7 +328,7 @@ def lone_rangers(request):
         if hub is None or (allowed is not None and hub.pk not in allowed):
             raise Http404("No such hub, or not a hub you lead.")
         hub_ids = [hub.pk]
-    rows = selectors.lone_rangers_by_subject(hub_ids).select_related("user__school__hub", "subject")
+    rows = lone_rangers_by_subject(hub_ids).select_related("user__school__hub", "subject")
     paginator = Paginator(
         rows.order_by("user__school__hub__name", "user__school__name", "subject__name", "pk"),
         LONE_RANGERS_PER_PAGE,
@@ -335,11 +343,11 @@ def lone_rangers(request):
             "summary": summary,
             "hub": hub,
             "page": page,
-            "rows": selectors.lone_rangers_page(list(page.object_list)),
-            "by_role": selectors.lone_rangers_by_role(hub_ids)[:200],
-            "by_responsibility": selectors.lone_rangers_page(
+            "rows": lone_rangers_page(list(page.object_list)),
+            "by_role": lone_rangers_by_role(hub_ids)[:200],
+            "by_responsibility": lone_rangers_page(
                 list(
-                    selectors.lone_rangers_by_responsibility(hub_ids)
+                    lone_rangers_by_responsibility(hub_ids)
                     .select_related("user__school__hub")
                     .order_by("user__school__hub__name", "user__school__name", "user__last_name")[
                         :200
@@ -347,7 +355,7 @@ def lone_rangers(request):
                 )
             ),
             "responsibilities": [label for _, label in Responsibility.choices],
-            "roles": [User.JOB_ROLE_PLURALS[role] for role in selectors.LONE_RANGER_ROLES],
+            "roles": [User.JOB_ROLE_PLURALS[role] for role in LONE_RANGER_ROLES],
             "may_invite": permissions.can_invite_lone_rangers(request.user),
         },
     )

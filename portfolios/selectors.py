@@ -16,9 +16,9 @@ from django.db.models import OuterRef, Prefetch, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from cpdhub.row_counts import count_per_row
 from experts.models import ExpertiseArea
 from hubs.models import User
-from hubs.selectors import count_per_row
 
 from .models import Entry, Goal, GoalReview, ImpactFollowUp, Need
 from .visibility import entries_visible_to, goals_visible_to

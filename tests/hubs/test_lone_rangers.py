@@ -9,7 +9,7 @@ import html
 import pytest
 from django.contrib.auth.models import Group
 
-from hubs import selectors, services
+from hubs import lone_rangers, services
 from hubs.emails import lone_ranger_email
 from hubs.models import COORDINATORS_GROUP, LoneRangerInvitation, Subject, User
 from hubs.permissions import lone_ranger_hub_ids
@@ -31,7 +31,7 @@ def teacher(school, *slugs, **kwargs) -> User:
 
 
 def alone(hub_ids=None) -> set[tuple[int, str]]:
-    return {(r.user_id, r.subject.slug) for r in selectors.lone_rangers_by_subject(hub_ids)}
+    return {(r.user_id, r.subject.slug) for r in lone_rangers.lone_rangers_by_subject(hub_ids)}
 
 
 def test_the_only_teacher_of_a_subject_in_a_school_is_a_lone_ranger(personas):
@@ -57,7 +57,7 @@ def test_a_second_colleague_with_the_subject_ends_it(personas):
 def test_role_lone_rangers_are_the_only_one_of_a_role(personas):
     hlta = UserFactory(school=personas.school, job_role=User.JobRole.HLTA)
     UserFactory.create_batch(2, school=personas.school, job_role=User.JobRole.TA)
-    people = set(selectors.lone_rangers_by_role())
+    people = set(lone_rangers.lone_rangers_by_role())
     assert hlta in people
     assert personas.leader in people  # the school's one senior leader
     assert not any(p.job_role == User.JobRole.TA for p in people)
@@ -67,11 +67,11 @@ def test_role_lone_rangers_are_the_only_one_of_a_role(personas):
 def test_the_hubs_own_network_is_matched_before_the_community_wide_one(personas):
     everyone = SubjectNetworkFactory(name="Geography everywhere", hub=None)
     geographer = teacher(personas.school, "geography")
-    (row,) = [r for r in selectors.lone_rangers_by_subject() if r.user_id == geographer.pk]
+    (row,) = [r for r in lone_rangers.lone_rangers_by_subject() if r.user_id == geographer.pk]
     assert row.network_pk == everyone.pk
     north = SubjectNetworkFactory(name="North geography", hub=personas.school.hub)
     SubjectNetworkFactory(name="South geography", hub=personas.other_school.hub)
-    (row,) = [r for r in selectors.lone_rangers_by_subject() if r.user_id == geographer.pk]
+    (row,) = [r for r in lone_rangers.lone_rangers_by_subject() if r.user_id == geographer.pk]
     assert row.network_pk == north.pk
 
 
@@ -150,7 +150,7 @@ def test_coordinator_sees_every_hub_with_who_has_joined_since(
     page = html.unescape(client.get("/coordinator/lone-rangers/").content.decode())
     assert "Who counts as a lone ranger" in page
     assert "HAVING" not in page  # the rule in words, not SQL
-    summary = {row.name: row for row in selectors.lone_ranger_summary()}
+    summary = {row.name: row for row in lone_rangers.lone_ranger_summary()}
     assert (summary["North"].alone, summary["North"].invited, summary["North"].joined) == (1, 1, 1)
     assert (summary["South"].alone, summary["South"].invited, summary["South"].joined) == (1, 1, 0)
     assert geographer.full_name in page
@@ -163,7 +163,7 @@ def test_the_hub_table_counts_as_joined_everyone_whose_row_says_joined(client, p
     network = SubjectNetworkFactory(name="Geography everywhere")
     geographer = teacher(personas.school, "geography")
     network.members.add(geographer)  # joined by themselves, never invited
-    (row,) = [r for r in selectors.lone_ranger_summary() if r.name == "North"]
+    (row,) = [r for r in lone_rangers.lone_ranger_summary() if r.name == "North"]
     assert (row.alone, row.invited, row.joined) == (1, 0, 1)
     client.force_login(personas.coordinator)
     page = client.get("/coordinator/lone-rangers/").content.decode()

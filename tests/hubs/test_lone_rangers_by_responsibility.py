@@ -7,7 +7,7 @@ responsibility when there is one, else listed.
 
 import pytest
 
-from hubs import selectors, services
+from hubs import lone_rangers, services
 from hubs.models import LoneRangerInvitation, Responsibility, UserResponsibility
 from hubs.tasks import invite_lone_rangers
 from notifications.models import Delivery
@@ -25,7 +25,7 @@ def holds(person, *responsibilities):
 
 def alone(hub_ids=None) -> set[tuple[int, str]]:
     return {
-        (r.user_id, r.responsibility) for r in selectors.lone_rangers_by_responsibility(hub_ids)
+        (r.user_id, r.responsibility) for r in lone_rangers.lone_rangers_by_responsibility(hub_ids)
     }
 
 
@@ -107,7 +107,7 @@ def test_each_is_invited_once_to_the_network_for_the_responsibility(
 def test_a_responsibility_network_is_not_offered_to_a_subjects_lone_ranger(personas):
     SubjectNetworkFactory(name="DSLs", responsibility="dsl")  # its subject is geography
     personas.owner.subjects.set([SubjectNetworkFactory._meta.model.objects.get().subject])
-    row = next(iter(selectors.lone_rangers_by_subject()))
+    row = next(iter(lone_rangers.lone_rangers_by_subject()))
     assert row.network_pk is None
 
 
@@ -126,7 +126,7 @@ def test_the_page_lists_them_with_the_rule_and_who_joined(client, personas):
     assert "Joined" in page
     assert "Exams officer" in page
     assert "No network for this yet" in page
-    summary = selectors.lone_ranger_summary(by_responsibility=True)
+    summary = lone_rangers.lone_ranger_summary(by_responsibility=True)
     north = next(r for r in summary if r.name == "North")
     assert (north.alone, north.invited, north.joined) == (1, 1, 1)
 
