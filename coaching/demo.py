@@ -17,7 +17,16 @@ from django.utils import timezone
 from hubs.models import User
 
 from .library import starter_step
-from .models import ActionStep, Meeting, Membership, Observation, Relationship, Step, StepEvent
+from .models import (
+    ActionStep,
+    Meeting,
+    Membership,
+    Observation,
+    Relationship,
+    Share,
+    Step,
+    StepEvent,
+)
 from .starter_steps import STARTER_STEPS
 
 
@@ -68,7 +77,8 @@ def _cycle(
     focus: str,
     notes: str,
     praise: str,
-) -> None:
+    status: str = ActionStep.Status.PRACTISING,
+) -> ActionStep:
     day = lambda n: today - datetime.timedelta(days=n)  # noqa: E731 -- days ago
     observation = Observation.objects.create(
         relationship=relationship,
@@ -97,7 +107,12 @@ def _cycle(
         success_criteria=step.success_criteria,
         category=step.category,
         check_back=today + datetime.timedelta(days=check_back),
-        status=ActionStep.Status.PRACTISING,
+        status=status,
+        embedded_at=(
+            timezone.make_aware(datetime.datetime.combine(day(met - 14), datetime.time(16, 0)))
+            if status == ActionStep.Status.EMBEDDED
+            else None
+        ),
     )
     at = timezone.make_aware(datetime.datetime.combine(day(met), datetime.time(16, 0)))
     StepEvent.objects.create(step=action, status=ActionStep.Status.SET, by=coach, at=at)
@@ -107,6 +122,9 @@ def _cycle(
         by=teacher,
         at=at + datetime.timedelta(days=1),
     )
+    if status == ActionStep.Status.EMBEDDED:
+        StepEvent.objects.create(step=action, status=status, by=coach, at=action.embedded_at)
+    return action
 
 
 @transaction.atomic
@@ -125,6 +143,23 @@ def seed(today: datetime.date | None = None) -> None:
         .first()
     )
     mine = _pair(expert, teacher, by=leader, started=today - datetime.timedelta(days=30))
+    # An earlier step, embedded: the teacher may copy it into her portfolio, and has shown it
+    # to her CPD leader.
+    embedded = _cycle(
+        mine,
+        coach=expert,
+        teacher=teacher,
+        today=today,
+        observed=27,
+        met=26,
+        check_back=-12,
+        step=steps["Cold call after thinking time"],
+        focus="Transitions from the carpet to tables",
+        notes="Pupils waited for instructions at their tables; about two minutes lost.",
+        praise="Warm, orderly welcome at the door; the class settled quickly.",
+        status=ActionStep.Status.EMBEDDED,
+    )
+    Share.objects.create(owner=teacher, colleague=leader, step=embedded)
     _cycle(
         mine,
         coach=expert,
@@ -155,3 +190,55 @@ def seed(today: datetime.date | None = None) -> None:
             "understood; several books showed the same error in the first question.",
             praise="Precise explanation of the method with a worked example beside it.",
         )
+
+    _request_waiting(expert, today)
+    _proposal_waiting(expert)
+
+
+def _request_waiting(expert: User, today: datetime.date) -> None:
+    """A teacher in a third school has asked the expert for coaching: it waits for her answer."""
+    asking = (
+        User.objects.filter(is_active=True, school__isnull=False)
+        .exclude(email__endswith="@demo.test")
+        .exclude(school_id=expert.school_id)
+        .order_by("-email")
+        .first()
+    )
+    if asking is None:
+        return
+    waiting = (
+        Relationship.objects.filter(status=Relationship.Status.REQUESTED)
+        .filter(memberships__user=expert, memberships__role="coach")
+        .filter(memberships__user=asking, memberships__role="teacher")
+        .first()
+    )
+    if waiting is None:
+        waiting = Relationship.objects.create(
+            status=Relationship.Status.REQUESTED,
+            created_by=asking,
+            started_on=today,
+            request_message="I would like help with questioning in Year 8: the same few "
+            "pupils answer everything.",
+        )
+        Membership.objects.create(
+            relationship=waiting, user=expert, role="coach", school_id=expert.school_id
+        )
+        Membership.objects.create(
+            relationship=waiting, user=asking, role="teacher", school_id=asking.school_id
+        )
+
+
+def _proposal_waiting(expert: User) -> None:
+    """A step the expert proposed for the community's library, waiting for the coordinator."""
+    Step.objects.get_or_create(
+        title="Show-call a strong answer",
+        school=None,
+        defaults={
+            "action": "Choose one pupil's book while they work, show it on the visualiser and "
+            "ask the class what makes the answer strong.",
+            "success_criteria": "Pupils name one feature of the answer and add it to their own.",
+            "category": "feedback",
+            "proposed_by": expert,
+            "status": Step.Status.PROPOSED,
+        },
+    )

@@ -1,5 +1,7 @@
 """The demo shows coaching: the starter library, the demo teacher coached across schools with
-a step due soon, and the demo expert's caseload with one teacher overdue. Idempotent."""
+a step due soon and an earlier one embedded (shown to her CPD leader), the demo expert's
+caseload with one teacher overdue and a request to answer, and a step proposed for the library.
+Idempotent."""
 
 import pytest
 from django.core.management import call_command
@@ -24,8 +26,10 @@ def test_the_demo_shows_coaching_and_is_idempotent(client):
     mine = selectors.my_coaching(teacher)
     (step,) = mine.current_steps
     relationship = step.relationship
-    assert relationship.observations.count() == 1
-    assert relationship.meetings.count() == 1
+    assert relationship.observations.count() == 2
+    assert relationship.meetings.count() == 2
+    embedded = relationship.steps.get(status="embedded")
+    assert embedded.shares.get().colleague.email == "leader@demo.test"
     coach = relationship.memberships.get(role="coach").user
     assert coach == expert
     assert coach.school_id != teacher.school_id
@@ -34,5 +38,14 @@ def test_the_demo_shows_coaching_and_is_idempotent(client):
     assert [r.timing.overdue for r in caseload] == [True, False]
     assert caseload[1].teacher == teacher
     assert caseload[1].timing.due
+    assert (
+        Relationship.objects.filter(
+            status="requested", memberships__user=expert, memberships__role="coach"
+        ).count()
+        == 1
+    )
+    assert Step.objects.filter(status="proposed", proposed_by=expert).count() == 1
     client.force_login(teacher)
     assert step.action in client.get("/coaching/").content.decode()
+    client.force_login(User.objects.get(email="leader@demo.test"))
+    assert "Shared with you (1)" in client.get("/coaching/").content.decode()
