@@ -81,7 +81,7 @@ def test_leader_approves_two_at_once_and_one_is_over_budget(page, demo, width):
     assert Booking.objects.get(pk=mine.pk).status == Booking.Status.PENDING
 
     # The staff budgets page: every member of staff, one figure for those with none.
-    page.goto(page.base_url + "/sessions/budgets/?year=" + year)
+    page.goto(page.base_url + "/sessions/budgets/?year=" + session.year_label)
     _no_sideways_scroll(page)
     _accessible(page)
     page.get_by_label("Budget for each person (£)").fill("250")

@@ -12,6 +12,7 @@ import pytest
 from django.core import signing
 from django.urls import reverse
 
+from coaching.demo import seed as seed_coaching
 from cpd_sessions.demo import seed as seed_sessions
 from cpd_sessions.models import Booking, DevelopmentSession
 from cpdhub.academic_year import current_academic_year
@@ -117,6 +118,7 @@ def test_matrix_pages_have_no_serious_axe_violations(page, demo, role):
     seed_experts()
     seed_sessions()
     seed_portfolios()
+    seed_coaching()
     paths, phone = _cells(role)
     assert paths, f"no page of the matrix for {role}"
     if DEMO[role]:
