@@ -17,8 +17,9 @@ the caseload (``/coaching/``) of BENCH_PEOPLE (20) coaches with the largest case
 page (``/coaching/<id>/``) of the BENCH_PEOPLE relationships with the most observations, as
 their coach; a school's coaching figures (``/schools/<urn>/coaching/``) as a CPD leader of each
 of BENCH_PEOPLE schools, busiest first; the community's (``/coordinator/coaching/``) and two of
-its CSVs as the coordinator. The figures are cached until coaching changes: "afresh" rows
-empty the cache before each request, to time the counting itself. Prints the load average at
+its CSVs as the coordinator. The figures are kept and counted again by a worker after coaching changes:
+"changed" rows open a page just after a change (it shows the last count and asks for a new one),
+"counting" rows empty the cache first, to time the count itself (the worker's job; no target). Prints the load average at
 the start, p50, p95 and max in ms and the most queries of each kind of page, against the
 targets (p95 <= 200 ms, <= 12 queries).
 Signs in as bench-coordinator@bench.test (a coordinator it creates if missing) and makes the
@@ -102,17 +103,23 @@ def pages() -> list[tuple[str, Client, str]]:
     found.append(("community figures", as_coordinator, "/coordinator/coaching/"))
     found.append(("community CSV", as_coordinator, "/coordinator/coaching/schools.csv"))
     found.append(("community CSV", as_coordinator, "/coordinator/coaching/coaches.csv"))
-    # Counted afresh: the figures' cache emptied before each request (the first leader to look
-    # after a change to coaching waits this long).
+    # After a change to coaching: the page shows the last count and hands a new one to a worker.
     for _, client, url in [f for f in found if f[0] == "school figures"][:5]:
-        found.append(("school, afresh", client, url))
-    found.append(("community, afresh", as_coordinator, "/coordinator/coaching/"))
+        found.append(("school, changed", client, url))
+    found.append(("community, changed", as_coordinator, "/coordinator/coaching/"))
+    # The count itself, with nothing kept (what the worker does after a change, and the very
+    # first page of figures): not a page anyone waits for after the first, so no target.
+    for _, client, url in [f for f in found if f[0] == "school figures"][:5]:
+        found.append(("school, counting", client, url))
+    found.append(("community, counting", as_coordinator, "/coordinator/coaching/"))
     return found
 
 
-def timed(client: Client, url: str, afresh: bool = False) -> tuple[float, int]:
-    if afresh:
+def timed(client: Client, url: str, kind: str = "") -> tuple[float, int]:
+    if kind.endswith("counting"):
         cache.clear()
+    elif kind.endswith("changed"):
+        cache.delete("shared:coaching-activity-generation")  # as a coaching write does
     with CaptureQueriesContext(connection) as queries:
         start = time.perf_counter()
         response = client.get(url)
@@ -132,14 +139,14 @@ def main() -> int:
         timed(client, url)
     times: dict[str, list[float]] = {}
     most: dict[str, int] = {}
-    # The cached pages first, then those counted afresh (emptying the cache would make every
-    # later page count afresh too).
-    for afresh in (False, True):
+    # The kept figures first, then after a change, then counting (emptying the cache would make
+    # every later page count afresh too).
+    for last in (False, True):
         for _ in range(ROUNDS):
             for kind, client, url in found:
-                if kind.endswith("afresh") != afresh:
+                if kind.endswith("counting") != last:
                     continue
-                elapsed, n = timed(client, url, afresh=afresh)
+                elapsed, n = timed(client, url, kind)
                 times.setdefault(kind, []).append(elapsed)
                 most[kind] = max(most.get(kind, 0), n)
     print(
@@ -156,7 +163,8 @@ def main() -> int:
             f"{kind:18} {len(values):5} {statistics.median(values):8.1f} {p95:8.1f} "
             f"{values[-1]:8.1f} {most[kind]:8}"
         )
-        ok = ok and p95 <= TARGET_P95_MS and most[kind] <= TARGET_QUERIES
+        if not kind.endswith("counting"):
+            ok = ok and p95 <= TARGET_P95_MS and most[kind] <= TARGET_QUERIES
     print(
         f"Targets (p95 <= {TARGET_P95_MS:.0f} ms, <= {TARGET_QUERIES} queries): "
         + ("met" if ok else "NOT met")

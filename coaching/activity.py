@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime
 import uuid
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
@@ -32,7 +33,7 @@ from django.db.models import (
 from django.utils import timezone
 
 from cpdhub.academic_year import current_academic_year, year_dates, year_label, year_span
-from cpdhub.shared_cache import TIMEOUT_SECONDS, shared
+from cpdhub.shared_cache import shared
 from hubs.models import User
 
 from . import rhythm
@@ -108,6 +109,8 @@ class Activity:
     pairs: list[tuple[str, str, object, object]] = field(default_factory=list)
     # For the bars: the largest count shown in each table (protected cells draw no bar).
     most: dict[str, int] = field(default_factory=dict)
+    # When these figures were counted (the page says so).
+    counted_at: datetime.datetime | None = None
 
     @property
     def coaches_shown(self):
@@ -532,7 +535,12 @@ def csv_rows(part: str, data: Activity):
         yield from data.pairs
 
 
-# --- Cached: the figures are recounted when coaching changes, at most every ten minutes -------
+# --- Kept: counted again in the background when coaching changes --------------------------
+
+# Figures are kept a day at most: a page never shows a count older than that.
+FIGURES_KEPT_SECONDS = 24 * 60 * 60
+# One count at a time for each set of schools: while one runs, pages show the last one.
+COUNTING_SECONDS = 120
 
 
 @shared(
@@ -540,19 +548,45 @@ def csv_rows(part: str, data: Activity):
     depends_on=(Relationship, Membership, Observation, Meeting, ActionStep),
 )
 def _generation() -> str:
-    """A new name for the figures whenever a coaching row is saved or deleted (shared_cache
-    forgets this value then); bulk writes are caught up by the timeout."""
+    """A new name for the state of coaching whenever a coaching row is saved or deleted
+    (shared_cache forgets this value then); bulk writes are caught up by its timeout."""
     return uuid.uuid4().hex
 
 
-def figures(school_ids: list[int] | None) -> Activity:
-    """``activity`` for these schools, kept in the cache until coaching changes (or ten
-    minutes pass): a leader opening the page twice, or each of its CSVs, counts once."""
-    today = timezone.localdate()
+def _key(school_ids: list[int] | None) -> str:
     scope = "all" if school_ids is None else ",".join(map(str, sorted(school_ids)))
-    key = f"coaching-activity:{_generation()}:{today.isoformat()}:{scope}"
+    return f"coaching-figures:{scope}"
+
+
+def count(school_ids: list[int] | None) -> Activity:
+    """Count the figures for these schools afresh and keep them, with the state of coaching
+    they were counted from: the background count, and a page asked for before any was kept."""
+    key, generation = _key(school_ids), _generation()
+    data = activity(school_ids, timezone.localdate())
+    data.counted_at = timezone.now()
+    cache.set(key, (generation, data), FIGURES_KEPT_SECONDS)
+    cache.delete(f"{key}:counting")
+    return data
+
+
+def figures(
+    school_ids: list[int] | None, *, count_later: Callable[[list[int] | None], object]
+) -> Activity:
+    """
+    The figures for these schools as last counted. A page never waits for the count: when
+    coaching has changed since (or the day has), ``count_later`` asks for a new count in the
+    background (one at a time), and the page shows when its figures were counted. Where tasks
+    run in-process (the embedded demo, the tests) the new count is ready at once.
+    """
+    key = _key(school_ids)
     found = cache.get(key)
     if found is None:
-        found = activity(school_ids, today)
-        cache.set(key, found, TIMEOUT_SECONDS)
-    return found
+        return count(school_ids)
+    generation, data = found
+    outdated = (
+        generation != _generation() or timezone.localdate(data.counted_at) != timezone.localdate()
+    )
+    if outdated and cache.add(f"{key}:counting", 1, COUNTING_SECONDS):
+        count_later(school_ids)
+        found = cache.get(key, found)
+    return found[1]

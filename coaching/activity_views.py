@@ -13,7 +13,12 @@ from cpdhub import csvsafe
 from cpdhub.paging import page_of
 from hubs.models import School
 
-from . import activity, permissions
+from . import activity, permissions, tasks
+
+
+def _figures(school_ids: list[int] | None) -> activity.Activity:
+    # A count of changed figures is handed to a worker; the page shows the last one meanwhile.
+    return activity.figures(school_ids, count_later=tasks.count_figures.delay)
 
 
 def school(request, urn: int):
@@ -22,13 +27,13 @@ def school(request, urn: int):
     return render(
         request,
         "coaching/activity.html",
-        {"data": (data := activity.figures([found.pk])), "school": found, "schools": data.schools},
+        {"data": (data := _figures([found.pk])), "school": found, "schools": data.schools},
     )
 
 
 def community(request):
     permissions.require_can_see_community_activity(request.user)
-    data = activity.figures(None)
+    data = _figures(None)
     return render(
         request,
         "coaching/activity.html",
@@ -48,11 +53,11 @@ def school_csv(request, urn: int, table: str):
     permissions.require_can_see_school_activity(request.user, found)
     if table not in activity.CSV_PARTS:
         raise Http404
-    return _csv(table, activity.figures([found.pk]), f"coaching-{table}-{found.urn}")
+    return _csv(table, _figures([found.pk]), f"coaching-{table}-{found.urn}")
 
 
 def community_csv(request, table: str):
     permissions.require_can_see_community_activity(request.user)
     if table not in activity.CSV_PARTS:
         raise Http404
-    return _csv(table, activity.figures(None), f"coaching-{table}")
+    return _csv(table, _figures(None), f"coaching-{table}")

@@ -51,15 +51,26 @@ def relationship_for(user, pk: int) -> Relationship:
 # --- /coaching/<id>/ ---------------------------------------------------------------------
 
 
+# The history a relationship's page shows at a time: its current steps always, then the latest
+# meetings, observations and earlier steps, ten of each, with a link to the ten before.
+HISTORY = 10
+# No one pages back further than this (a relationship meeting weekly for years stays within it).
+HISTORY_PAGES = 100
+
+
 @dataclass
 class Cycle:
     relationship: Relationship
     members: list[Membership]
     observations: list[Observation]
     meetings: list[Meeting]
-    steps: list[ActionStep]
+    current_steps: list[ActionStep]
+    earlier_steps: list[ActionStep]
     shares: list[Share]
     me: Membership
+    # Which ten of the history: 0 is the latest; ``has_earlier`` when there is more before it.
+    history_page: int = 0
+    has_earlier: bool = False
 
     @property
     def coached(self) -> list[Membership]:
@@ -70,36 +81,57 @@ class Cycle:
         return [m for m in self.members if m.is_coach]
 
     @property
-    def current_steps(self) -> list[ActionStep]:
-        return [s for s in self.steps if s.is_current]
+    def steps(self) -> list[ActionStep]:
+        """The steps shown: the current ones (on the latest page only), then earlier ones."""
+        return (self.current_steps if not self.history_page else []) + self.earlier_steps
 
 
-def cycle_page(relationship: Relationship, user) -> Cycle:
-    """Everything on a relationship's page: members, observations, meetings with their step,
-    steps with their history, and what the person has shared. Seven queries, whatever the rows."""
+def history_page_number(value: str | None) -> int:
+    """The history page asked for in the query string; anything odd is the latest (0)."""
+    try:
+        number = int(value or 0)
+    except ValueError:
+        return 0
+    return min(max(number, 0), HISTORY_PAGES)
+
+
+def _window(rows: QuerySet, page: int) -> tuple[list, bool]:
+    """Ten rows of the page asked for, and whether there are rows before them: one query (an
+    eleventh row is read to know), however long the history."""
+    found = list(rows[page * HISTORY : (page + 1) * HISTORY + 1])
+    return found[:HISTORY], len(found) > HISTORY
+
+
+def _with_events(steps: QuerySet) -> QuerySet:
+    return steps.select_related("teacher", "library_step", "meeting").prefetch_related(
+        Prefetch("events", queryset=StepEvent.objects.select_related("by").order_by("at"))
+    )
+
+
+def cycle_page(relationship: Relationship, user, history_page: int = 0) -> Cycle:
+    """Everything on a relationship's page: members, the current steps with their history, and
+    ten of the latest (or, for ``history_page`` K, of the earlier) observations, meetings with
+    their step and earlier steps, and what the person has shared. At most ten queries, whatever
+    the rows: a relationship meeting every week for years has a page as quick as a new one."""
     members = list(relationship.memberships.all())
     me = next(m for m in members if m.user_id == user.pk)
-    observations = list(
-        Observation.objects.filter(relationship=relationship).select_related("teacher", "observer")
+    steps = ActionStep.objects.filter(relationship=relationship)
+    current = list(_with_events(steps.filter(status__in=CURRENT))) if not history_page else []
+    earlier, more_steps = _window(_with_events(steps.exclude(status__in=CURRENT)), history_page)
+    observations, more_observations = _window(
+        Observation.objects.filter(relationship=relationship).select_related("teacher", "observer"),
+        history_page,
     )
-    steps = list(
-        ActionStep.objects.filter(relationship=relationship)
-        .select_related("teacher", "library_step", "meeting")
+    meetings, more_meetings = _window(
+        Meeting.objects.filter(relationship=relationship)
+        .select_related("teacher", "coach", "observation")
         .prefetch_related(
-            Prefetch("events", queryset=StepEvent.objects.select_related("by").order_by("at"))
-        )
+            Prefetch("steps", queryset=ActionStep.objects.only("pk", "meeting_id", "action"))
+        ),
+        history_page,
     )
-    meetings = list(
-        Meeting.objects.filter(relationship=relationship).select_related(
-            "teacher", "coach", "observation"
-        )
-    )
-    by_meeting: dict[int, list[ActionStep]] = {}
-    for step in steps:
-        if step.meeting_id:
-            by_meeting.setdefault(step.meeting_id, []).append(step)
     for meeting in meetings:
-        meeting.set_steps = by_meeting.get(meeting.pk, [])
+        meeting.set_steps = list(meeting.steps.all())
     shares = list(
         Share.objects.filter(owner=user)
         .filter(
@@ -109,7 +141,18 @@ def cycle_page(relationship: Relationship, user) -> Cycle:
         )
         .select_related("colleague")
     )
-    return Cycle(relationship, members, observations, meetings, steps, shares, me)
+    return Cycle(
+        relationship,
+        members,
+        observations,
+        meetings,
+        current,
+        earlier,
+        shares,
+        me,
+        history_page=history_page,
+        has_earlier=more_steps or more_observations or more_meetings,
+    )
 
 
 # --- /coaching/ --------------------------------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from . import retention, services
+from . import activity, retention, services
 
 
 @shared_task(name="coaching.send_check_back_reminders", acks_late=True)
@@ -23,3 +23,10 @@ def send_caseload_summaries() -> int:
 def apply_retention() -> int:
     """Nightly: the words of relationships past the retention period go; the counts stay."""
     return retention.content_expire()
+
+
+@shared_task(name="coaching.count_figures", acks_late=True)
+def count_figures(school_ids: list[int] | None) -> None:
+    """When coaching has changed: the leaders' figures for these schools counted again (a
+    leader's page shows the last count meanwhile, and when it was made)."""
+    activity.count(school_ids)

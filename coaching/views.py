@@ -181,7 +181,9 @@ def status(request, pk: int):
 
 def cycle(request, pk: int):
     relationship = _relationship(request, pk)
-    page = selectors.cycle_page(relationship, request.user)
+    page = selectors.cycle_page(
+        relationship, request.user, selectors.history_page_number(request.GET.get("earlier"))
+    )
     return render(
         request,
         "coaching/cycle.html",

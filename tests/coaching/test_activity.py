@@ -14,7 +14,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from coaching import services
+from coaching import activity, services
 from coaching.activity import FEWER_THAN_FIVE, FEWER_THAN_FIVE_PEOPLE, protect
 from coaching.models import Category
 from tests.conftest import QueryCount
@@ -173,3 +173,34 @@ def test_figures_are_counted_again_when_coaching_changes(client, personas):
     assert dict(_csv(client.get(url))[1:])["People being coached"] == "5"
     _coached(personas, 1)
     assert dict(_csv(client.get(url))[1:])["People being coached"] == "6"
+
+
+def test_a_page_shows_the_last_count_while_a_new_one_is_made(personas):
+    """After a change the page does not wait for a new count: it asks for one in the background
+    (once, however many pages are opened meanwhile) and shows the last, with when it was made."""
+    cache.clear()
+    _coached(personas, 5)
+    asked: list = []
+    first = activity.figures([personas.school.pk], count_later=asked.append)
+    assert dict(first.summary)["People being coached"] == 5
+    assert first.counted_at is not None
+    assert asked == []  # nothing had been counted yet: counted there and then
+
+    _coached(personas, 1)
+    for _ in range(3):
+        shown = activity.figures([personas.school.pk], count_later=asked.append)
+        assert dict(shown.summary)["People being coached"] == 5
+    assert asked == [[personas.school.pk]]
+
+    activity.count([personas.school.pk])  # what the worker does
+    shown = activity.figures([personas.school.pk], count_later=asked.append)
+    assert dict(shown.summary)["People being coached"] == 6
+    assert asked == [[personas.school.pk]]
+
+
+def test_the_page_says_when_its_figures_were_counted(client, personas):
+    _coached(personas, 5)
+    client.force_login(personas.coordinator)
+    html = client.get("/coordinator/coaching/").content.decode()
+    assert "Counted at " in html
+    assert "counted again within minutes of any change" in html

@@ -149,3 +149,43 @@ def test_a_group_has_at_most_six_people(personas):
             by=personas.leader, coaches=[personas.outsider], teachers=teachers
         )
     assert not Membership.objects.exists()
+
+
+def test_a_long_relationship_shows_ten_of_its_history_at_a_time(client, personas):
+    """A year of weekly cycles: the page shows the current step and the latest ten meetings,
+    observations and finished steps, with a link to the ten before, and so on back."""
+    relationship = pair(personas.outsider, personas.owner, by=personas.leader)
+    for week in range(25):
+        _, _, step = full_cycle(
+            relationship, personas.outsider, personas.owner, met=-7 * (25 - week), check_back=3
+        )
+        if week < 24:
+            services.step_move(step=step, by=personas.owner, status="embedded")
+    client.force_login(personas.owner)
+    url = relationship.get_absolute_url()
+
+    def meetings_on(html: str) -> int:
+        return html.count('aria-label="Meeting on')
+
+    latest = client.get(url).content.decode()
+    assert meetings_on(latest) == 10
+    assert latest.count('aria-label="Step for') == 11  # the current one and ten finished
+    assert 'href="?earlier=1"' in latest
+    assert days(-7).strftime("%-d %B %Y") in latest  # the latest meeting
+    assert "Back to the latest" not in latest
+
+    second = client.get(url + "?earlier=1").content.decode()
+    assert meetings_on(second) == 10
+    assert second.count('aria-label="Step for') == 10  # no current step repeated
+    assert "Earlier steps" in second
+    assert days(-7 * 11).strftime("%-d %B %Y") in second
+    assert 'href="?earlier=2"' in second
+
+    last = client.get(url + "?earlier=2").content.decode()
+    assert meetings_on(last) == 5
+    assert "?earlier=3" not in last
+    assert f'href="{url}"' in last
+
+    for odd in ("?earlier=x", "?earlier=-4"):
+        assert meetings_on(client.get(url + odd).content.decode()) == 10
+    assert "No meeting earlier" in client.get(url + "?earlier=100").content.decode()
