@@ -27,12 +27,18 @@ from .models import (
     Step,
     StepEvent,
 )
-from .starter_steps import STARTER_STEPS
+from .starter_steps import STARTER_STEPS, WRITTEN_MODELS
 
 
 def seed_library() -> list[Step]:
     return [
-        starter_step(title=title, action=action, success_criteria=criteria, category=category)
+        starter_step(
+            title=title,
+            action=action,
+            success_criteria=criteria,
+            category=category,
+            model_example=WRITTEN_MODELS[title],
+        )
         for category, title, action, criteria in STARTER_STEPS
     ]
 

@@ -78,6 +78,7 @@ class StepForm(forms.ModelForm):
         "action",
         "success_criteria",
         "model_link",
+        "model_example",
         "phases",
         "subjects",
         "for_school",
@@ -95,12 +96,14 @@ class StepForm(forms.ModelForm):
             "category",
             "action",
             "success_criteria",
+            "model_example",
             "phases",
             "subjects",
         ]
         widgets = {
             "action": forms.Textarea(attrs={"rows": 3}),
             "success_criteria": forms.Textarea(attrs={"rows": 3}),
+            "model_example": forms.Textarea(attrs={"rows": 4}),
             "phases": forms.CheckboxSelectMultiple,
             "subjects": forms.SelectMultiple(attrs={"size": 6}),
         }
@@ -111,6 +114,16 @@ class StepForm(forms.ModelForm):
         worded_limits(self)
         if not user.school_id:
             del self.fields["for_school"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("model_link") and not (cleaned.get("model_example") or "").strip():
+            self.add_error(
+                "model_example",
+                "Give a model: a link to the step done well, "
+                "or write what it looks and sounds like.",
+            )
+        return cleaned
 
 
 class SetUpForm(forms.Form):

@@ -13,6 +13,7 @@ from hubs.models import Phase, School, Subject, User
 
 from . import permissions
 from .models import Step
+from .starter_steps import STARTER_STEPS, WRITTEN_MODELS
 
 
 def _curates(user: User, school: School | None) -> bool:
@@ -28,6 +29,7 @@ def step_propose(
     success_criteria: str,
     category: str,
     model_link: str = "",
+    model_example: str = "",
     school: School | None = None,
     phases: Iterable[Phase] = (),
     subjects: Iterable[Subject] = (),
@@ -41,6 +43,7 @@ def step_propose(
         success_criteria=success_criteria.strip(),
         category=category,
         model_link=model_link,
+        model_example=model_example.strip(),
         school=school,
         proposed_by=by,
         status=Step.Status.PUBLISHED if _curates(by, school) else Step.Status.PROPOSED,
@@ -64,9 +67,16 @@ def step_decide(*, step: Step, by: User, publish: bool) -> Step:
 
 
 def starter_step(
-    *, title: str, action: str, success_criteria: str, category: str, model_link: str = ""
+    *,
+    title: str,
+    action: str,
+    success_criteria: str,
+    category: str,
+    model_example: str = "",
+    model_link: str = "",
 ) -> Step:
-    """The demo's starter library: a community step, published, kept by title (idempotent)."""
+    """The demo's starter library: a community step, published, kept by title (idempotent;
+    the demo's words win, unlike ``starter_steps_load``)."""
     step, _ = Step.objects.update_or_create(
         title=title,
         school=None,
@@ -75,7 +85,29 @@ def starter_step(
             "success_criteria": success_criteria,
             "category": category,
             "model_link": model_link,
+            "model_example": model_example,
             "status": Step.Status.PUBLISHED,
         },
     )
     return step
+
+
+@transaction.atomic
+def starter_steps_load() -> int:
+    """A real community's starter library: each starter step its coordinator does not already
+    have (by title) added as a published community step; steps already there are left as the
+    coordinator keeps them. Returns how many were added."""
+    have = set(Step.objects.filter(school=None).values_list("title", flat=True))
+    added = Step.objects.bulk_create(
+        Step(
+            title=title,
+            action=action,
+            success_criteria=criteria,
+            category=category,
+            model_example=WRITTEN_MODELS[title],
+            status=Step.Status.PUBLISHED,
+        )
+        for category, title, action, criteria in STARTER_STEPS
+        if title not in have
+    )
+    return len(added)

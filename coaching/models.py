@@ -68,6 +68,12 @@ class Step(models.Model):
         blank=True,
         help_text="A link to a video or a written example of the step done well.",
     )
+    model_example = models.TextField(
+        "written model",
+        blank=True,
+        max_length=STEP_TEXT_MAX,
+        help_text="What the step looks and sounds like done well: a short script or example.",
+    )
     category = SingleLineCharField(max_length=20, choices=Category.choices)
     phases = models.ManyToManyField("hubs.Phase", blank=True, related_name="+")
     subjects = models.ManyToManyField(
@@ -101,6 +107,7 @@ class Step(models.Model):
             models.CheckConstraint(condition=~Q(title=""), name="coaching_step_title_not_empty"),
             length_check("coaching_step", "action", STEP_TEXT_MAX),
             length_check("coaching_step", "success_criteria", STEP_TEXT_MAX),
+            length_check("coaching_step", "model_example", STEP_TEXT_MAX),
         ]
 
     def __str__(self) -> str:

@@ -29,7 +29,7 @@ from .models import (
     Step,
     StepEvent,
 )
-from .starter_steps import STARTER_STEPS
+from .starter_steps import STARTER_STEPS, WRITTEN_MODELS
 
 BATCH = 5000
 SCALE = ".scale.test"
@@ -62,7 +62,13 @@ def _library() -> list[Step]:
     steps = list(Step.objects.filter(status=Step.Status.PUBLISHED, school__isnull=True))
     if not steps:
         steps = Step.objects.bulk_create(
-            Step(title=title, action=action, success_criteria=success, category=category)
+            Step(
+                title=title,
+                action=action,
+                success_criteria=success,
+                category=category,
+                model_example=WRITTEN_MODELS[title],
+            )
             for category, title, action, success in STARTER_STEPS
         )
     return steps

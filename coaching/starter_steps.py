@@ -1,7 +1,8 @@
 """
 The starter step library the demo ships (and a new community may load): precise, observable
-actions, each with what an observer would see when it is done well. Written for CPD Hub.
-(category, title, action, success criteria)
+actions, each with what an observer would see when it is done well and a written model of it
+(what it looks and sounds like in a lesson). Written for CPD Hub.
+STARTER_STEPS: (category, title, action, success criteria); WRITTEN_MODELS: by title.
 """
 
 from __future__ import annotations
@@ -187,3 +188,197 @@ STARTER_STEPS: list[tuple[str, str, str, str]] = [
      "that point.",
      "The error does not appear in later work that lesson."),
 ]  # fmt: skip
+
+# A written model of each starter step done well: what it looks and sounds like in a lesson,
+# shown with the step (a school may add a link to its own video).
+WRITTEN_MODELS: dict[str, str] = {
+    "Stand at the door to greet the class": (
+        '"Morning, Amir. Morning, Jess — straight in, the first question is on the board." '
+        "One foot in the corridor, one in the room; eyes on the pupils already at their desks "
+        "between greetings."
+    ),
+    "Give instructions in what-to-do order": (
+        '"In a moment, not yet: one, open your books to page 12. Two, answer questions 1 to 4 '
+        "in silence. Three, you have eight minutes; when you finish, check your units. "
+        '(Pause, scan the room.) Go."'
+    ),
+    "Narrate the positive": (
+        '"Pens down and eyes this way… thank you, back table. Thank you, Sam. I can see most of '
+        'you ready now." Only then: "Priya, pen down please."'
+    ),
+    "Use the least invasive correction": (
+        "Keep teaching while you walk towards the pupil; a look, then a tap on the open page. "
+        "If it continues, crouch beside the desk: \"Question 3 next, please. I'll be back in two "
+        'minutes to see it."'
+    ),
+    "Rehearse one transition": (
+        "\"When I say 'carpet', table one stands, pushes in chairs and walks to the front row; "
+        "then table two. Let's practise. (Timer on.) Forty seconds. We can do it in thirty: "
+        'back to your seats and again."'
+    ),
+    "Hold silence before speaking": (
+        '"I\'ll start when everyone is looking this way." Stand still and wait. Someone '
+        "whispers mid-sentence: stop, look towards the sound, wait, then pick up the sentence "
+        "exactly where you left it."
+    ),
+    "Cold call after thinking time": (
+        '"Why did the Romans build roads so straight? Everyone think… (three seconds) … '
+        'Kai." The name comes after the question, so every pupil prepares an answer.'
+    ),
+    "No opt out": (
+        'Pupil: "I don\'t know." Teacher: "That\'s fine. Leila, what\'s the denominator here?" '
+        'Leila: "Eight." Teacher: "Tom, so what\'s the denominator?" Tom: "Eight." '
+        '"Good. And how did Leila know?"'
+    ),
+    "Say it again, better": (
+        'Pupil: "It gets hotter." Teacher: "Yes. Say it again using \'temperature\' and '
+        '\'increases\'." Pupil: "The temperature of the water increases as we heat it." '
+        '"That\'s the answer I want in your book."'
+    ),
+    "Ask a hinge question": (
+        '"Which is the largest: A) 0.5, B) 0.45, C) 0.405, D) 0.0555? Fingers up on three: '
+        'one, two, three." Most show A: move on. Many show B or C: reteach place value '
+        "before the next step."
+    ),
+    "Probe with follow-up questions": (
+        'Pupil: "It\'s a metaphor." Teacher: "How do you know it isn\'t a simile?" '
+        "Pupil: \"There's no 'like' or 'as'.\" Teacher: \"And what would change if the poet "
+        'had written it as a simile? Aisha?"'
+    ),
+    "Think aloud while you model": (
+        "\"First I underline what the question is asking: 'explain'. So one point is not "
+        "enough — I need a because. I'll start with the cause… I'm not sure 'bad' is precise; "
+        "I'll change it to 'unreliable'.\""
+    ),
+    "I do, we do, you do": (
+        '"Watch me balance the first equation." (Works it aloud.) "Now the second together: '
+        "what do I do first? Hands down — tell your partner… Right, subtract 3 from both "
+        'sides." Then: "The third is yours, in silence, two minutes."'
+    ),
+    "Show a worked example beside a problem": (
+        "Left half of the slide: a fully solved area problem with each step labelled. Right "
+        'half: the same kind of problem with different numbers. "Study the left for one minute '
+        '— what was done first and why? Then solve the right."'
+    ),
+    "Model with the visualiser": (
+        "The teacher writes the opening sentence of the paragraph live, crossing out and "
+        "improving one word while pupils watch, and says: \"Notice I changed 'good' to "
+        "'generous' — it tells the reader more.\""
+    ),
+    "Fade the model": (
+        "Example one: every step written. Example two: the last step left blank. Example three: "
+        'only the first step given. Example four: "The whole one, on your own."'
+    ),
+    "Chunk the explanation": (
+        '"Part one: what a food chain shows. (Two minutes.) Quick check: point to the '
+        'producer on your sheet." Only when most point correctly: "Part two: what happens '
+        'when one animal disappears."'
+    ),
+    "Use a concrete example first": (
+        '"Here are twelve sweets shared between three people: four each. That\'s division." '
+        "After two more concrete cases: \"So division means sharing equally. Here's the "
+        'symbol."'
+    ),
+    "Use an example and a non-example": (
+        "\"'The wind whispered through the trees' is personification. 'The trees moved in the "
+        "wind' is not. What's the difference? Talk to your partner for thirty seconds.\""
+    ),
+    "Dual code the explanation": (
+        "While explaining the water cycle, the teacher draws a sea, a cloud and arrows on the "
+        'board, and points to each arrow as they say "evaporation", "condensation", '
+        '"precipitation".'
+    ),
+    "Name the key vocabulary": (
+        "\"Today's word is 'photosynthesis'. Say it with me: photo-syn-the-sis. It means plants "
+        "making food from light. Now put it in a sentence to your partner, starting 'Plants "
+        "use photosynthesis to…'\""
+    ),
+    "Mini-whiteboards: show me": (
+        '"Write 3/4 as a decimal. Ten seconds… pens down. Boards up on three: one, two, three." '
+        'A scan of the room: "Most of you have 0.75. A few 0.34 — let\'s look at why."'
+    ),
+    "Circulate with a plan": (
+        '"Today I\'m looking for the units." The teacher goes round tables in a set order, '
+        "ticking each correct answer and circling each missing unit, then tells the class: "
+        '"Seven of you are missing units — check yours now."'
+    ),
+    "Check for listening": (
+        '"Before you start: Jordan, what are the two things your paragraph must include?" '
+        'Jordan answers. "Mia, in your own words, when do you stop writing?"'
+    ),
+    "Use an exit question": (
+        "The last five minutes: two questions on a slip of paper. After the lesson the teacher "
+        "sorts the slips into two piles and starts tomorrow with the four pupils in the "
+        '"not yet" pile.'
+    ),
+    "Ask all, not one": (
+        'Instead of "Everyone OK?": "On your fingers: how many lines of symmetry does a '
+        'square have? Show me… now."'
+    ),
+    "Whole-class feedback": (
+        '"I read all your books last night. Three things came up. First, many of you wrote '
+        "'would of': it's 'would have'. Let's fix that now in your last paragraph.\""
+    ),
+    "Live marking": (
+        'Walking the room with a green pen: a dot beside a line means "check this line"; '
+        '"U" means "add the unit". Pupils fix the line before the lesson ends.'
+    ),
+    "Make feedback a task": (
+        'Not "Use more evidence." Instead: "Add one quotation to paragraph 2 and explain in '
+        'one sentence what it shows."'
+    ),
+    "Praise precisely": (
+        'Not "Well done." Instead: "You checked your answer by estimating first — that\'s '
+        'how you caught the mistake in question 4."'
+    ),
+    "Build in time to act": (
+        'The lesson plan has "Response time, 10:20 to 10:25". "Green pen out: do the task '
+        "in the box at the bottom of your last piece of work. I'll come round.\""
+    ),
+    "Do now quiz": (
+        "On the board as pupils arrive: five questions — two from last lesson, two from last "
+        "week, one from last term. Silent, four minutes, answers on the board afterwards, "
+        "pupils mark their own."
+    ),
+    "Brain dump": (
+        '"Three minutes: write everything you remember about the causes of the First World '
+        'War. Go." Then: "Swap with your partner — add one thing they remembered that you '
+        "didn't. Now check your notes: what did you both miss?\""
+    ),
+    "Space the questions": (
+        "This week's quiz: two questions on fractions (this week), two on area (three weeks "
+        "ago), one on place value (last term)."
+    ),
+    "Retrieve before you reteach": (
+        '"Before we go back to photosynthesis: books closed. Write down the word equation '
+        'from memory. One minute." Then reteach the parts most pupils missed.'
+    ),
+    "Low-stakes, no scores shared": (
+        '"This is for you, not for me: mark your own in green, and circle the ones to revisit. '
+        "I won't collect the scores.\""
+    ),
+    "Set silent solo practice": (
+        '"For the next twelve minutes you work alone and in silence. The timer is on the '
+        'board. If you are stuck, try the next question and come back."'
+    ),
+    "Start with success": (
+        "The practice sheet's first three questions match the worked example exactly; the "
+        "next three change one thing each; the last two combine ideas."
+    ),
+    "Stretch without extra sheets": (
+        'The last question on the same sheet: "Now write your own question whose answer is '
+        '24, using two different operations."'
+    ),
+    "Name the standard": (
+        "\"Here's a strong answer from last year. Notice two things: it names the technique, "
+        'and it says what effect it has on the reader. Yours needs both."'
+    ),
+    "Scaffold, then remove": (
+        'Paragraph one starts "The writer suggests that… because…"; paragraph two has no '
+        'starter. "Use the same shape as paragraph one, in your own words."'
+    ),
+    "Stop the class for a common error": (
+        "\"Pens down for one minute. I've seen the same slip in several books: 3 times 0.2 is 0.6, "
+        'not 6. Check question 5 now, then carry on."'
+    ),
+}

@@ -20,6 +20,7 @@ def test_the_demo_shows_coaching_and_is_idempotent(client):
     assert library.count() >= 40
     assert library.values("category").distinct().count() >= 8
     assert set(library.values_list("category", flat=True)) <= set(Category.values)
+    assert not library.filter(model_example="", model_link="").exists()  # each has a model
     teacher = User.objects.get(email="teacher@demo.test")
     expert = User.objects.get(email="expert@demo.test")
     assert Relationship.objects.filter(memberships__user=teacher).count() == 1

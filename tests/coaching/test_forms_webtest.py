@@ -190,3 +190,19 @@ def test_a_coach_proposes_a_step_and_the_coordinator_publishes_it(app, personas)
     form_for(page, "coaching:step_decide", pk=step.pk).submit("decision", value="publish")
     step.refresh_from_db()
     assert step.status == "published"
+
+
+def test_a_step_needs_a_model_a_link_or_written(app, personas):
+    pair(personas.outsider, personas.owner, by=personas.leader)
+    form = form_for(app.sign_in(personas.outsider).get("/coaching/steps/new/"), "")
+    form["title"] = "Wait, then name"
+    form["category"] = "questioning"
+    form["action"] = "Ask the question, wait three seconds, then name who answers."
+    form["success_criteria"] = "Every pupil is thinking during the pause."
+    page = form.submit(status=400)
+    assert "Give a model: a link to the step done well" in page.text
+    assert not Step.objects.filter(title="Wait, then name").exists()
+    form = form_for(page, "")
+    form["model_example"] = '"Why is the sky blue? Everyone think… Kai."'
+    form.submit().follow()
+    assert Step.objects.get(title="Wait, then name").model_example.startswith('"Why is the sky')

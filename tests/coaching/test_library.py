@@ -1,14 +1,17 @@
 """The step library: search and filters; community steps curated by the coordinator, a
 school's by its CPD leaders; anyone coaching proposes."""
 
+import io
+
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.core.management import call_command
 
-from coaching import library, selectors
+from coaching import library, selectors, services
 from coaching.models import Step
 from hubs.models import Phase
 
-from .factories import community_step, pair
+from .factories import community_step, days, pair
 
 pytestmark = pytest.mark.django_db
 
@@ -64,3 +67,62 @@ def test_search_and_filters(client, personas):
     assert "Cold call" not in html
     html = client.get("/coaching/steps/?q=zzzz").content.decode()
     assert "No step matches" in html
+
+
+def test_every_starter_step_has_a_written_model():
+    from coaching.starter_steps import STARTER_STEPS, WRITTEN_MODELS
+
+    titles = [title for _, title, _, _ in STARTER_STEPS]
+    assert len(titles) == len(set(titles)) >= 40
+    assert set(WRITTEN_MODELS) == set(titles)
+    for title, model in WRITTEN_MODELS.items():
+        assert 60 <= len(model) <= Step._meta.get_field("model_example").max_length, title
+
+
+def test_a_real_community_loads_the_starter_library_once_and_keeps_its_own_edits(personas):
+    out = io.StringIO()
+    call_command("load_starter_steps", stdout=out)
+    assert "42 starter steps added" in out.getvalue()
+    steps = Step.objects.filter(school=None, status=Step.Status.PUBLISHED)
+    assert steps.count() == 42
+    assert not steps.filter(model_example="").exists()
+    edited = steps.get(title="No opt out")
+    edited.action = "Our trust's own wording."
+    edited.save()
+    out = io.StringIO()
+    call_command("load_starter_steps", stdout=out)
+    assert "0 starter steps added" in out.getvalue()
+    assert Step.objects.get(pk=edited.pk).action == "Our trust's own wording."
+    assert Step.objects.filter(school=None).count() == 42
+
+
+def test_a_step_s_written_model_is_shown_with_it_and_with_the_step_set_from_it(client, personas):
+    step = library.step_propose(
+        by=personas.coordinator,
+        title="Wait, then name",
+        action="Ask the question, wait three seconds, then name who answers.",
+        success_criteria="Every pupil is thinking during the pause.",
+        category="questioning",
+        model_example='"Why is the sky blue? Everyone think… Kai."',
+    )
+    client.force_login(personas.owner)
+    assert "Why is the sky blue? Everyone think… Kai." in client.get(
+        f"/coaching/steps/{step.pk}/"
+    ).content.decode()
+    assert "What it sounds like" in client.get("/coaching/steps/").content.decode()
+    relationship = pair(personas.outsider, personas.owner, by=personas.leader)
+    services.meeting_record(
+        relationship=relationship,
+        by=personas.outsider,
+        teacher=personas.owner,
+        date=days(-1),
+        praise="Clear routines.",
+        notes="",
+        rehearsed=True,
+        library_step=step,
+        check_back=days(6),
+    )
+    for page in ("/coaching/", relationship.get_absolute_url()):
+        html = client.get(page).content.decode()
+        assert "What it sounds like" in html
+        assert "Why is the sky blue? Everyone think… Kai." in html
