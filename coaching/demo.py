@@ -70,6 +70,11 @@ def _pair(coach: User, teacher: User, *, by: User | None, started: datetime.date
     return relationship
 
 
+def _school_day(date: datetime.date) -> datetime.date:
+    """The date, or the Friday before it when it falls at a weekend (coaching happens in school)."""
+    return date - datetime.timedelta(days=max(0, date.weekday() - 4))
+
+
 def _cycle(
     relationship: Relationship,
     *,
@@ -85,7 +90,7 @@ def _cycle(
     praise: str,
     status: str = ActionStep.Status.PRACTISING,
 ) -> ActionStep:
-    day = lambda n: today - datetime.timedelta(days=n)  # noqa: E731 -- days ago
+    day = lambda n: _school_day(today - datetime.timedelta(days=n))  # noqa: E731 -- days ago
     observation = Observation.objects.create(
         relationship=relationship,
         teacher=teacher,
@@ -104,15 +109,17 @@ def _cycle(
         praise=praise,
         rehearsed=True,
     )
+    at = timezone.make_aware(datetime.datetime.combine(day(met), datetime.time(16, 0)))
     action = ActionStep.objects.create(
         relationship=relationship,
         teacher=teacher,
+        created_at=at,
         meeting=meeting,
         library_step=step,
         action=step.action,
         success_criteria=step.success_criteria,
         category=step.category,
-        check_back=today + datetime.timedelta(days=check_back),
+        check_back=_school_day(today + datetime.timedelta(days=check_back)),
         status=status,
         embedded_at=(
             timezone.make_aware(datetime.datetime.combine(day(met - 14), datetime.time(16, 0)))
@@ -120,7 +127,6 @@ def _cycle(
             else None
         ),
     )
-    at = timezone.make_aware(datetime.datetime.combine(day(met), datetime.time(16, 0)))
     StepEvent.objects.create(step=action, status=ActionStep.Status.SET, by=coach, at=at)
     StepEvent.objects.create(
         step=action,
@@ -159,7 +165,7 @@ def seed(today: datetime.date | None = None) -> None:
         observed=27,
         met=26,
         check_back=-12,
-        step=steps["Cold call after thinking time"],
+        step=steps["Rehearse one transition"],
         focus="Transitions from the carpet to tables",
         notes="Pupils waited for instructions at their tables; about two minutes lost.",
         praise="Warm, orderly welcome at the door; the class settled quickly.",
