@@ -17,11 +17,11 @@ the caseload (``/coaching/``) of BENCH_PEOPLE (20) coaches with the largest case
 page (``/coaching/<id>/``) of the BENCH_PEOPLE relationships with the most observations, as
 their coach; a school's coaching figures (``/schools/<urn>/coaching/``) as a CPD leader of each
 of BENCH_PEOPLE schools, busiest first; the community's (``/coordinator/coaching/``) and two of
-its CSVs as the coordinator. The figures are kept and counted again by a worker after coaching changes:
-"changed" rows open a page just after a change (it shows the last count and asks for a new one),
-"counting" rows empty the cache first, to time the count itself (the worker's job; no target). Prints the load average at
-the start, p50, p95 and max in ms and the most queries of each kind of page, against the
-targets (p95 <= 200 ms, <= 12 queries).
+its CSVs as the coordinator. The figures are kept and counted again by a worker after coaching
+changes: "changed" rows open a page just after a change (it shows the last count and asks for a
+new one), "counting" rows empty the cache first, to time the count itself (the worker's job; no
+target). Prints the load average at the start, p50, p95 and max in ms and the most queries of
+each kind of page, against the targets (p95 <= 200 ms, <= 12 queries).
 Signs in as bench-coordinator@bench.test (a coordinator it creates if missing) and makes the
 first member of each sampled school one of its CPD leaders (kept for the next run).
 """

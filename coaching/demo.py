@@ -3,6 +3,9 @@ Coaching for the demo community: the starter step library; the demo teacher coac
 demo expert, who works in another school (an observation, a meeting, a current step to check
 back on soon); the expert coaching a second teacher, whose check-back is overdue.
 
+The expert has planned a visit to the teacher's school, with release time waiting for her own
+CPD leader (coaching/visits.py).
+
 Idempotent: the library is kept by title; each demo relationship is found by its two people
 and its cycle rewritten to the dates below (relative to today).
 """
@@ -10,12 +13,16 @@ and its cycle rewritten to the dates below (relative to today).
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
 
+from cpd_sessions.booking import booking_create
+from cpd_sessions.models import DevelopmentSession
 from hubs.models import User
 
+from . import permissions, visits
 from .library import starter_step
 from .models import (
     ActionStep,
@@ -26,6 +33,7 @@ from .models import (
     Share,
     Step,
     StepEvent,
+    Visit,
 )
 from .starter_steps import STARTER_STEPS, WRITTEN_MODELS
 
@@ -205,6 +213,45 @@ def seed(today: datetime.date | None = None) -> None:
 
     _request_waiting(expert, today)
     _proposal_waiting(expert)
+    _visit_planned(mine, expert, today)
+
+
+def _visit_planned(relationship: Relationship, coach: User, today: datetime.date) -> None:
+    """The expert has planned a visit to the teacher's school, in her own school day, and
+    booked it: the release request waits for her own school's CPD leader. Planned once: while
+    an upcoming visit of the pair is still on, a second seeding leaves it."""
+    if coach.school_id is None or not permissions.can_plan_visit(coach, relationship):
+        return
+    upcoming = Visit.objects.filter(
+        relationship=relationship,
+        session__status=DevelopmentSession.Status.PUBLISHED,
+        session__start__gt=timezone.now(),
+    )
+    if upcoming.exists():
+        return
+    day = today + datetime.timedelta(days=10)
+    while day.weekday() >= 5:
+        day += datetime.timedelta(days=1)
+    visit = visits.visit_plan(
+        relationship=relationship,
+        by=coach,
+        school=permissions.visit_schools(relationship, coach)[0],
+        date=day,
+        start_time=datetime.time(9, 0),
+        end_time=datetime.time(11, 30),
+        purpose=Visit.Purpose.BOTH,
+    )
+    booking_create(
+        session=visit.session,
+        user=coach,
+        release={
+            "cover_lessons": 2,
+            "cover_notes": "Periods 1 and 2",
+            "supply_cost": Decimal("90.00"),
+            "travel_cost": Decimal("12.60"),
+            "goal": "Coaching across our schools",
+        },
+    )
 
 
 def _request_waiting(expert: User, today: datetime.date) -> None:

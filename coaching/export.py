@@ -18,6 +18,7 @@ from .models import (
     Share,
     Step,
     StepEvent,
+    Visit,
 )
 
 
@@ -31,6 +32,9 @@ def coaching_data(user, rows: Callable) -> dict[str, list]:
         "meetings": rows(Meeting.objects.filter(relationship__in=mine)),
         "steps": rows(ActionStep.objects.filter(relationship__in=mine)),
         "step_history": rows(StepEvent.objects.filter(step__relationship__in=mine)),
+        # A visit is a date at a school (its session and the coach's booking are exported by
+        # the sessions' sections): both members' coaching, like the rest of the relationship.
+        "visits": rows(Visit.objects.filter(relationship__in=mine)),
         "relationships_you_set_up": rows(
             Relationship.objects.filter(created_by=user).exclude(pk__in=mine),
             leave_out={"request_message"},

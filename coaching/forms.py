@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from cpdhub.singleline import SingleLineFormField
 from cpdhub.textbounds import worded_limits
-from hubs.models import Phase, Subject, User
+from hubs.models import Phase, School, Subject, User
 from portfolios.models import MAX_HOURS, Goal
 
 from .models import (
@@ -22,6 +22,7 @@ from .models import (
     Meeting,
     Observation,
     Step,
+    Visit,
 )
 from .services import MAX_MEMBERS
 
@@ -361,3 +362,29 @@ class ShareForm(forms.Form):
 
     def clean_colleague(self):
         return _person(self.cleaned_data["colleague"])
+
+
+class VisitForm(forms.Form):
+    """A visit to a teacher's school: when, and what for. Release time (cover, costs) is asked
+    next, by the session's own booking form."""
+
+    school = forms.ModelChoiceField(
+        queryset=School.objects.none(), empty_label=None, label="School you will visit"
+    )
+    date = forms.DateField(widget=DateInput())
+    start_time = forms.TimeField(
+        label="Starts (London time)", widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    end_time = forms.TimeField(label="Ends", widget=forms.TimeInput(attrs={"type": "time"}))
+    purpose = forms.ChoiceField(label="What for", choices=Visit.Purpose.choices)
+
+    def __init__(self, *args, schools: list, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = School.objects.filter(pk__in=[s.pk for s in schools])
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start_time"), data.get("end_time")
+        if start and end and end <= start:
+            self.add_error("end_time", "The visit must end after it starts.")
+        return data

@@ -460,3 +460,38 @@ class Share(models.Model):
     @property
     def item(self):
         return self.observation or self.meeting or self.step
+
+
+class Visit(models.Model):
+    """
+    A coach's visit to a teacher's school that needs release time: a private session in
+    cpd_sessions (``session``: "Coaching visit to <school>", date and times, no names, no
+    notes) that the coach books through the usual form, so the request goes to the coach's own
+    CPD leader's approvals and the cost to their school's budget. The visit is cancelled by
+    cancelling its session; its state is the session's and the booking's.
+    """
+
+    class Purpose(models.TextChoices):
+        OBSERVATION = "observation", "To observe"
+        MEETING = "meeting", "To meet"
+        BOTH = "both", "To observe, then meet"
+
+    relationship = models.ForeignKey(Relationship, on_delete=models.CASCADE, related_name="visits")
+    session = models.OneToOneField(
+        "cpd_sessions.DevelopmentSession", on_delete=models.CASCADE, related_name="coaching_visit"
+    )
+    # Empty once the coach's account is erased: the visit (a date at a school) stays.
+    planned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="coaching_visits_planned",
+    )
+    purpose = SingleLineCharField(max_length=12, choices=Purpose.choices, default=Purpose.BOTH)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} ({self.session})"

@@ -13,7 +13,10 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 
-from .models import ActionStep, Membership, Relationship
+from cpd_sessions.models import DevelopmentSession
+from hubs.models import School, User
+
+from .models import ActionStep, Membership, Relationship, Visit
 
 
 def _member(user, relationship: Relationship) -> Membership | None:
@@ -38,6 +41,58 @@ def require_can_record(user, relationship: Relationship) -> None:
     if not can_record(user, relationship):
         raise PermissionDenied(
             "Observations and meetings are recorded by the relationship's coach while it is open."
+        )
+
+
+# --- Visits to another school (visits.py) ---------------------------------------------------
+
+
+def visit_schools(relationship: Relationship, coach: User) -> list[School]:
+    """The schools a coach may visit in this relationship: those of the people they coach
+    that are not the coach's own (a visit is for travelling; coaching in one's own school is
+    the school's own timetable). From the relationship's prefetched members."""
+    found: dict[int, School] = {}
+    for member in relationship.memberships.all():
+        user = member.user
+        if (
+            member.is_coached
+            and user is not None
+            and user.pk != coach.pk
+            and user.school_id is not None
+            and user.school_id != coach.school_id
+        ):
+            found[user.school_id] = user.school
+    return sorted(found.values(), key=lambda s: s.name)
+
+
+def can_plan_visit(user, relationship: Relationship) -> bool:
+    """A coach of the relationship, while it is open, whose teacher works in another school."""
+    return can_record(user, relationship) and bool(visit_schools(relationship, user))
+
+
+def require_can_plan_visit(user, relationship: Relationship) -> None:
+    if not can_plan_visit(user, relationship):
+        raise PermissionDenied(
+            "A visit is planned by the coach, while the coaching is open, when the teacher "
+            "works in another school."
+        )
+
+
+def can_cancel_visit(user, visit: Visit) -> bool:
+    """The coach who planned it, until it starts (once, if it is not already cancelled)."""
+    session = visit.session
+    return (
+        user.is_authenticated
+        and visit.planned_by_id == user.pk
+        and session.status == DevelopmentSession.Status.PUBLISHED
+        and not session.has_started
+    )
+
+
+def require_can_cancel_visit(user, visit: Visit) -> None:
+    if not can_cancel_visit(user, visit):
+        raise PermissionDenied(
+            "A visit is called off by the coach who planned it, before it starts."
         )
 
 

@@ -12,10 +12,11 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from cpd_sessions.lifecycle import SessionRefused
 from cpdhub.paging import page_of
 from experts.models import ExpertProfile
 
-from . import library, permissions, selectors, services
+from . import library, permissions, selectors, services, visits
 from .forms import (
     AnswerForm,
     CheckBackForm,
@@ -30,8 +31,9 @@ from .forms import (
     StatusForm,
     StepFilterForm,
     StepForm,
+    VisitForm,
 )
-from .models import ActionStep, Meeting, Observation, Relationship, Share, Step
+from .models import ActionStep, Meeting, Observation, Relationship, Share, Step, Visit
 
 SHAREABLE = {"observation": Observation, "meeting": Meeting, "step": ActionStep}
 
@@ -194,6 +196,8 @@ def cycle(request, pk: int):
             "can_pause": permissions.can_pause(request.user, relationship),
             "can_end": permissions.can_end(request.user, relationship),
             "can_answer": permissions.can_answer_request(request.user, relationship),
+            "can_plan_visit": permissions.can_plan_visit(request.user, relationship),
+            "visits": visits.visit_rows(relationship, request.user),
             "answer_form": AnswerForm(),
             "me": request.user,
         },
@@ -245,6 +249,51 @@ def meet(request, pk: int):
         {"form": form, "relationship": relationship},
         status=400 if form.errors else 200,
     )
+
+
+def visit_plan(request, pk: int):
+    """Plan a visit to the teacher's school, then on to the session's page to book it (the form
+    there asks release time from the coach's CPD leader)."""
+    relationship = _relationship(request, pk)
+    permissions.require_can_plan_visit(request.user, relationship)
+    form = VisitForm(
+        request.POST or None, schools=permissions.visit_schools(relationship, request.user)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            visit = visits.visit_plan(
+                relationship=relationship, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _errors_to_form(form, error)
+        else:
+            messages.success(
+                request,
+                "The visit is planned. Now book it: say what cover and costs it needs, and "
+                "your CPD leader decides on the release time.",
+            )
+            return redirect(visit.session)
+    return render(
+        request,
+        "coaching/visit_plan.html",
+        {"form": form, "relationship": relationship},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+def visit_cancel(request, pk: int, visit_pk: int):
+    relationship = _relationship(request, pk)
+    visit = get_object_or_404(
+        Visit.objects.select_related("session"), pk=visit_pk, relationship=relationship
+    )
+    try:
+        visits.visit_cancel(visit=visit, by=request.user)
+    except SessionRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, "The visit is called off; any release time is given back.")
+    return redirect(relationship)
 
 
 @require_POST

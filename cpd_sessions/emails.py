@@ -245,6 +245,10 @@ def release_requested_email(delivery) -> registry.Email | None:
     context = _context(booking)
     context["release"] = getattr(booking, "release", None)
     context["approvals_url"] = absolute_url("/sessions/approvals/")
+    if booking.session.scope == booking.session.Scope.PRIVATE:
+        # A private session's page is for its own people: the leader decides from the email
+        # and the queue, which carry its title, times, place and costs.
+        context["session_url"] = ""
     return registry.Email(context, reply_to=registry.reply_to(booking.user))
 
 

@@ -48,7 +48,10 @@ class SessionFilter(django_filters.FilterSet):
         empty_label="Any area",
     )
     kind = django_filters.ChoiceFilter(
-        choices=DevelopmentSession.Kind.choices, label="Kind", empty_label="Any kind"
+        # Coaching visits are private, never in the list.
+        choices=[c for c in DevelopmentSession.Kind.choices if c[0] != "coaching_visit"],
+        label="Kind",
+        empty_label="Any kind",
     )
     format = django_filters.ChoiceFilter(
         choices=DevelopmentSession.Format.choices, label="Format", empty_label="Any format"

@@ -125,6 +125,15 @@ class SessionForm(forms.ModelForm):
         self.fields["school"].queryset = School.objects.order_by("name")
         self.fields["venue_school"].queryset = School.objects.order_by("name")
         self.fields["venue_school"].label = "Venue (school)"
+        # A private session and a coaching visit are made by coaching, never offered here; a
+        # coordinator editing one keeps its own choice.
+        for name, made_elsewhere in (
+            ("scope", DevelopmentSession.Scope.PRIVATE),
+            ("kind", DevelopmentSession.Kind.COACHING_VISIT),
+        ):
+            if getattr(self.instance, name) != made_elsewhere:
+                field = self.fields[name]
+                field.choices = [c for c in field.choices if c[0] != made_elsewhere]
         worded_limits(self)
         instance = self.instance
         self.old_dates: list[tuple[datetime.datetime, datetime.datetime]] = []

@@ -5,7 +5,7 @@ portfolio's, the termly digest's) draw on.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 from django.db.models import (
     Exists,
@@ -47,7 +47,7 @@ def with_list_data(queryset: QuerySet[DevelopmentSession], user: User) -> QueryS
 
 
 def session_list(user: User) -> QuerySet[DevelopmentSession]:
-    return with_list_data(DevelopmentSession.objects.visible_to(user).upcoming(), user)
+    return with_list_data(DevelopmentSession.objects.visible_to(user).listed().upcoming(), user)
 
 
 def session_for(pk: int, user: User) -> DevelopmentSession:
@@ -63,6 +63,7 @@ def session_for(pk: int, user: User) -> DevelopmentSession:
 def recordings(user: User) -> QuerySet[DevelopmentSession]:
     return (
         DevelopmentSession.objects.visible_to(user)
+        .listed()
         .filter(RECORDING_SHAREABLE)
         .exclude(
             status__in=[DevelopmentSession.Status.PROPOSED, DevelopmentSession.Status.CANCELLED]
@@ -115,7 +116,7 @@ def suggestion_pools(
     if not area_ids:
         return [], []
     upcoming = list(
-        _in_areas(DevelopmentSession.objects.visible_to(user).upcoming(), area_ids)
+        _in_areas(DevelopmentSession.objects.visible_to(user).listed().upcoming(), area_ids)
         # Never what I have booked, wait for, or lead.
         .exclude(
             Exists(
@@ -151,18 +152,33 @@ def sessions_taken_by(user_ids: list[int]) -> dict[int, set[int]]:
     return taken
 
 
+def private_sessions_booked_by(user_ids: list[int]) -> dict[int, set[int]]:
+    """For each person, the private sessions they hold a booking on, in any state (one query):
+    what ``visible_in_memory`` needs to agree with ``visible_to`` about private sessions."""
+    booked: dict[int, set[int]] = {}
+    rows = Booking.objects.filter(
+        user_id__in=user_ids, session__scope=DevelopmentSession.Scope.PRIVATE
+    ).values_list("user_id", "session_id")
+    for user_id, session_id in rows:
+        booked.setdefault(user_id, set()).add(session_id)
+    return booked
+
+
 def upcoming_and_recorded(since) -> tuple[list[DevelopmentSession], list[DevelopmentSession]]:
     """Upcoming published sessions (with their audience), and recordings of sessions since
-    ``since``, of the whole community: for batch readers (the termly digest) that match
-    people to them in memory with ``visible_in_memory``. Three queries a list."""
+    ``since``, of the whole community (never a private one): for batch readers (the termly
+    digest) that match people to them in memory with ``visible_in_memory``. Three queries a
+    list."""
     with_audience = ("phases", "subjects", "areas", "leads")
     upcoming = list(
-        DevelopmentSession.objects.upcoming()
+        DevelopmentSession.objects.listed()
+        .upcoming()
         .select_related("network")
         .prefetch_related(*with_audience)
     )
     recorded = list(
-        DevelopmentSession.objects.filter(RECORDING_SHAREABLE)
+        DevelopmentSession.objects.listed()
+        .filter(RECORDING_SHAREABLE)
         .exclude(status=DevelopmentSession.Status.CANCELLED)
         .filter(start__gte=since)
         .select_related("network")
@@ -180,13 +196,17 @@ def visible_in_memory(
     network_ids: set[int],
     led_hub_ids: set[int],
     led_network_ids: set[int],
+    private_booked_ids: Collection[int] = frozenset(),
 ) -> bool:
     """``DevelopmentSession.objects.visible_to(user)`` for one session already in memory (with
     its network and leads loaded), given what the caller read of the person for a whole batch
-    (tests/termly check the two agree)."""
+    (``private_booked_ids``: ``private_sessions_booked_by``; tests/termly check the two agree)."""
     if user.is_coordinator:
         return True
     scope = DevelopmentSession.Scope
+    mine = session.proposed_by_id == user.pk or any(u.pk == user.pk for u in session.leads.all())
+    if session.scope == scope.PRIVATE:
+        return mine or session.pk in private_booked_ids
     network = session.network
     in_scope = (
         session.scope == scope.COMMUNITY
@@ -204,7 +224,6 @@ def visible_in_memory(
     )
     if session.status != DevelopmentSession.Status.PROPOSED and in_scope:
         return True
-    mine = session.proposed_by_id == user.pk or any(u.pk == user.pk for u in session.leads.all())
     publisher = (session.scope == scope.HUB and session.hub_id in led_hub_ids) or (
         session.scope == scope.NETWORK and session.network_id in led_network_ids
     )

@@ -211,8 +211,24 @@ def require_can_edit(user, session: DevelopmentSession) -> None:
     _require(can_edit(user, session), "Only the session's leads or a coordinator can change it.")
 
 
+def can_cancel(user, session: DevelopmentSession) -> bool:
+    """Whoever may change it; and a private session's proposer (a coach calling off the visit
+    they planned), who does not lead it."""
+    if can_edit(user, session):
+        return True
+    return (
+        _active(user)
+        and session.scope == "private"  # DevelopmentSession.Scope (models import this module)
+        and session.proposed_by_id == user.pk
+    )
+
+
 def require_can_cancel(user, session: DevelopmentSession) -> None:
-    _require(can_edit(user, session), "Only the session's leads or a coordinator can cancel it.")
+    _require(
+        can_cancel(user, session),
+        "Only the session's leads or a coordinator (or whoever planned a private visit) can "
+        "cancel it.",
+    )
 
 
 def require_can_mark_attendance(user, session: DevelopmentSession) -> None:

@@ -151,6 +151,42 @@ def session_propose(
 
 
 @transaction.atomic
+def private_session_create(
+    *,
+    by: User,
+    title: str,
+    kind: str,
+    venue_school,
+    start: datetime.datetime,
+    end: datetime.datetime,
+    capacity: int = 1,
+) -> DevelopmentSession:
+    """
+    A published private session on one date (a visit that needs release time: a coach going to
+    another school). Nobody but its proposer, the people booked on it and the coordinators sees
+    it (``visible_to``); it is never listed, suggested or announced, so nothing is sent here.
+    The person then books it through the usual form, which asks their CPD leader for release.
+    The caller (coaching) decides who may plan one and words the title: no names, no notes.
+    """
+    session = DevelopmentSession(
+        title=title,
+        kind=kind,
+        scope=DevelopmentSession.Scope.PRIVATE,
+        format=DevelopmentSession.Format.IN_PERSON,
+        venue_school=venue_school,
+        capacity=capacity,
+        status=DevelopmentSession.Status.PUBLISHED,
+        proposed_by=by,
+        start=start,
+        end=end,
+    )
+    _check_session(session, [(start, end)])
+    session.save()
+    SessionDate.objects.create(session=session, start=start, end=end)
+    return session
+
+
+@transaction.atomic
 def session_publish(*, session: DevelopmentSession, by: User) -> None:
     permissions.require_can_publish(by, session)
     session = lock_session(session)

@@ -82,7 +82,7 @@ READ_BY_SECTIONS = {
     "coaching.Step.proposed_by", "coaching.Relationship.created_by", "coaching.Membership.user",
     "coaching.Observation.teacher", "coaching.Observation.observer", "coaching.Meeting.teacher",
     "coaching.Meeting.coach", "coaching.ActionStep.teacher", "coaching.StepEvent.by",
-    "coaching.Share.owner", "coaching.Share.colleague",
+    "coaching.Share.owner", "coaching.Share.colleague", "coaching.Visit.planned_by",
 }  # fmt: skip
 # Foreign keys to the user model that are not about the person, each with why.
 NOT_ABOUT_YOU = {

@@ -61,6 +61,7 @@ class _Person:
     led_hubs: set[int] = field(default_factory=set)
     goals: list[Goal] = field(default_factory=list)
     areas: set[int] = field(default_factory=set)  # of active goals and open needs
+    private_booked: set[int] = field(default_factory=set)  # private sessions booked (any state)
 
 
 def _people(user_ids: list[int]) -> dict[int, _Person]:
@@ -84,6 +85,8 @@ def _people(user_ids: list[int]) -> dict[int, _Person]:
     for owner_id, area_id in portfolio_selectors.open_need_areas(list(people)):
         if area_id:
             people[owner_id].areas.add(area_id)
+    for user_id, booked in listing.private_sessions_booked_by(list(people)).items():
+        people[user_id].private_booked = booked
     return people
 
 
@@ -96,6 +99,7 @@ def _may_see(person: _Person, session) -> bool:
         network_ids=person.networks,
         led_hub_ids=person.led_hubs,
         led_network_ids=person.led_networks,
+        private_booked_ids=person.private_booked,
     )
 
 

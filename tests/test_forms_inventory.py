@@ -47,6 +47,9 @@ SELF_POSTING = {
     "coaching/step_form.html": (
         "coaching/test_forms_webtest.py::test_a_coach_proposes_a_step_and_the_coordinator_publishes_it"
     ),
+    "coaching/visit_plan.html": (
+        "coaching/test_forms_webtest.py::test_coach_plans_a_visit_books_release_and_their_own_leader_approves"
+    ),
     "experts/me.html": "experts/test_forms_webtest.py::test_create_my_profile",
     "hubs/my_details.html": "hubs/test_forms_webtest.py::test_save_my_details",
     "hubs/import.html": (

@@ -58,7 +58,9 @@ class SessionQuerySet(models.QuerySet):
     def visible_to(self, user: User) -> SessionQuerySet:
         """
         What a person may see. Published (or past) sessions in their scope; proposed ones only
-        to those who proposed, lead or may publish them. Coordinators see everything.
+        to those who proposed, lead or may publish them; a private one (a coaching visit) only
+        to who proposed or leads it and who holds a booking on it (in any state). Coordinators
+        see everything.
         """
         if not user.is_authenticated:
             return self.none()
@@ -73,7 +75,12 @@ class SessionQuerySet(models.QuerySet):
                 in_scope |= Q(scope=DevelopmentSession.Scope.NETWORK, network__hub_id=school.hub_id)
         in_scope |= Q(scope=DevelopmentSession.Scope.NETWORK, network__hub__isnull=True)
         in_scope |= Q(scope=DevelopmentSession.Scope.NETWORK, network__members=user)
-        mine = Q(proposed_by=user) | Q(leads=user)
+        # A private session (a coaching visit) is in nobody's scope: only its own people see it.
+        mine = (
+            Q(proposed_by=user)
+            | Q(leads=user)
+            | Q(scope=DevelopmentSession.Scope.PRIVATE, bookings__user=user)
+        )
         publisher = Q(scope=DevelopmentSession.Scope.HUB, hub__leaders=user) | Q(
             scope=DevelopmentSession.Scope.NETWORK, network__leads=user
         )
@@ -81,6 +88,11 @@ class SessionQuerySet(models.QuerySet):
         shown = ~Q(status__in=not_yet_public) & in_scope
         ids = self.model.objects.filter(shown | mine | publisher).values("pk")
         return self.filter(pk__in=ids)
+
+    def listed(self) -> SessionQuerySet:
+        """Sessions on offer: never a private one, which only its own people reach (their
+        bookings, their calendar, its page), whoever is looking, coordinators included."""
+        return self.exclude(scope=DevelopmentSession.Scope.PRIVATE)
 
     def upcoming(self) -> SessionQuerySet:
         return self.filter(
@@ -99,12 +111,16 @@ class DevelopmentSession(models.Model):
         CONSULTANT_LED = "consultant_led", "Consultant-led"
         LESSON_STUDY = "lesson_study", "Lesson study"
         SPEED_NETWORKING = "speed_networking", "Speed networking"
+        # Made by coaching (a coach's visit to a teacher's school), never offered by the form.
+        COACHING_VISIT = "coaching_visit", "Coaching visit"
 
     class Scope(models.TextChoices):
         COMMUNITY = "community", "The whole community"
         HUB = "hub", "A hub"
         NETWORK = "network", "A subject network"
         SCHOOL = "school", "One school"
+        # A visit that needs release time (coaching): never listed, seen by its own people only.
+        PRIVATE = "private", "Only the people taking part"
 
     class Format(models.TextChoices):
         IN_PERSON = "in_person", "In person"
@@ -245,6 +261,12 @@ class DevelopmentSession(models.Model):
                     | Q(scope="hub", hub__isnull=False)
                     | Q(scope="network", network__isnull=False)
                     | Q(scope="school", school__isnull=False)
+                    | Q(
+                        scope="private",
+                        hub__isnull=True,
+                        network__isnull=True,
+                        school__isnull=True,
+                    )
                 ),
                 name="session_scope_has_target",
             ),

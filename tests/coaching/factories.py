@@ -6,8 +6,9 @@ import datetime
 
 from django.utils import timezone
 
-from coaching import library, services
-from coaching.models import Category, Relationship, Step
+from coaching import library, services, visits
+from coaching.models import Category, Relationship, Step, Visit
+from tests.cpd_sessions.factories import london
 
 SECRET_NOTE = "Secret observation note: the plenary drifted"
 SECRET_PRAISE = "Secret praise: calm, precise start"
@@ -66,3 +67,22 @@ def full_cycle(relationship: Relationship, coach, teacher, *, met: int = -1, che
         check_back=days(check_back),
     )
     return observation, meeting, meeting.steps.get()
+
+
+def visit_day() -> datetime.date:
+    return timezone.localdate(london(10, 9, 0))
+
+
+def plan_visit(relationship, coach, school, **overrides) -> Visit:
+    return visits.visit_plan(
+        relationship=relationship,
+        by=coach,
+        school=school,
+        **{
+            "date": visit_day(),
+            "start_time": datetime.time(9, 0),
+            "end_time": datetime.time(11, 30),
+            "purpose": Visit.Purpose.BOTH,
+        }
+        | overrides,
+    )

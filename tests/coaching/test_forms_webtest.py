@@ -1,16 +1,36 @@
 """Every coaching form, as a browser renders and submits it (tests/webtest.py)."""
 
+import datetime
+from decimal import Decimal
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from coaching import services
-from coaching.models import ActionStep, Relationship, Share, Step
+from coaching.models import ActionStep, Relationship, Share, Step, Visit
+from cpd_sessions.approvals import release_decide
+from cpd_sessions.booking import booking_create
+from cpd_sessions.budget import budget_set
+from cpd_sessions.models import Booking, BudgetEntry, DevelopmentSession, ReleaseRequest
+from cpdhub.academic_year import academic_year_of
 from portfolios.models import Entry
+from tests.cpd_sessions.factories import release_data
 from tests.experts.factories import ExpertProfileFactory, offer
 from tests.portfolios.factories import GoalFactory
 from tests.webtest import form_for, messages_on, text_of
 
-from .factories import community_step, days, full_cycle, pair
+from .factories import (
+    SECRET_NOTE,
+    SECRET_PRAISE,
+    SECRET_STEP,
+    community_step,
+    days,
+    full_cycle,
+    pair,
+    plan_visit,
+    visit_day,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -206,3 +226,141 @@ def test_a_step_needs_a_model_a_link_or_written(app, personas):
     form["model_example"] = '"Why is the sky blue? Everyone think… Kai."'
     form.submit().follow()
     assert Step.objects.get(title="Wait, then name").model_example.startswith('"Why is the sky')
+
+
+# --- A visit to the teacher's school, with release time (coaching/visits.py) ---
+# The outsider (Thornbury) coaches the owner (Ashgrove); Thornbury's CPD leader (the other
+# leader) decides the outsider's release time. Nothing reaching her names the teacher.
+
+TEACHER_NAMES = ("Sam Whitfield", "Whitfield")
+SECRETS = (SECRET_NOTE, SECRET_PRAISE, SECRET_STEP)
+
+
+def test_coach_plans_a_visit_books_release_and_their_own_leader_approves(
+    app, personas, cross_school, mailoutbox, django_capture_on_commit_callbacks
+):
+    year = academic_year_of(visit_day())
+    budget_set(
+        user=personas.outsider,
+        academic_year=year,
+        allocated=Decimal("500"),
+        by=personas.other_leader,
+    )
+    page = app.sign_in(personas.outsider).get(cross_school.get_absolute_url())
+    page = page.click(description="Plan a visit")
+    form = form_for(page, "")
+    assert form["school"].value == str(personas.school.pk)
+    form["date"] = visit_day().isoformat()
+    form["start_time"] = "09:00"
+    form["end_time"] = "11:30"
+    form["purpose"] = "observation"
+    booking_page = form.submit().follow()
+    assert "The visit is planned. Now book it" in messages_on(booking_page)
+
+    visit = Visit.objects.get()
+    session = visit.session
+    assert (visit.relationship, visit.planned_by, visit.purpose) == (
+        cross_school,
+        personas.outsider,
+        "observation",
+    )
+    assert session.title == "Coaching visit to Ashgrove Primary School"
+    assert session.scope == DevelopmentSession.Scope.PRIVATE
+    assert session.kind == DevelopmentSession.Kind.COACHING_VISIT
+    assert (session.capacity, session.venue_school, session.status) == (
+        1,
+        personas.school,
+        DevelopmentSession.Status.PUBLISHED,
+    )
+    assert booking_page.request.path == session.get_absolute_url()
+
+    # The existing booking form, which asks release time.
+    form = form_for(booking_page, "cpd_sessions:book", pk=session.pk)
+    form["cover_lessons"] = "2"
+    form["cover_notes"] = "Periods 1 and 2"
+    form["supply_cost"] = "90.00"
+    form["travel_cost"] = "12.60"
+    form["goal"] = "Coaching across our schools"
+    with django_capture_on_commit_callbacks(execute=True):
+        done = form.submit().follow()
+    assert "Your place is held while your CPD leader decides" in messages_on(done)
+    release = ReleaseRequest.objects.get()
+    assert release.booking.user == personas.outsider
+    assert release.booking.status == Booking.Status.PENDING
+
+    # The email goes to the coach's own CPD leader, without a name or a word of the coaching
+    # beyond the coach's own, and without a link to a page the leader cannot open.
+    (mail,) = [m for m in mailoutbox if personas.other_leader.email in m.to]
+    bodies = [mail.subject, mail.body, mail.alternatives[0][0]]
+    for text in bodies:
+        assert "Coaching visit to Ashgrove Primary School" in text or text == mail.subject
+        for secret in (*TEACHER_NAMES, *SECRETS):
+            assert secret not in text
+        assert session.get_absolute_url() not in text
+    assert not [m for m in mailoutbox if personas.leader.email in m.to]  # not Ashgrove's leader
+
+    # Ashgrove's leader (the teacher's) has nothing to decide; Thornbury's has it.
+    assert "Coaching visit" not in app.sign_in(personas.leader).get("/sessions/approvals/").text
+    queue = app.sign_in(personas.other_leader).get("/sessions/approvals/")
+    assert "Coaching visit to Ashgrove Primary School" in queue.text
+    assert "09:00 to 11:30" in queue.text
+    for secret in (*TEACHER_NAMES, *SECRETS):
+        assert secret not in queue.text
+    form = form_for(queue, "cpd_sessions:release_decide", pk=release.pk, index=0)
+    assert form["decision"].value == "approve"
+    with django_capture_on_commit_callbacks(execute=True):
+        done = form.submit().follow()
+    assert "Approved: Owen Bell is booked on." in messages_on(done)
+    assert Booking.objects.get(pk=release.booking.pk).status == Booking.Status.CONFIRMED
+
+    # The ledger: one charge of the whole cost, to the coach, this year.
+    entries = BudgetEntry.objects.filter(user=personas.outsider, academic_year=year)
+    assert sum(e.amount for e in entries) == Decimal("102.60")
+    assert not BudgetEntry.objects.exclude(user=personas.outsider).exists()
+
+    # The relationship's page: the coach sees the release status.
+    cycle = app.sign_in(personas.outsider).get(cross_school.get_absolute_url())
+    assert "Release time: Confirmed" in text_of(cycle)
+
+
+def test_coach_calls_off_the_visit_and_the_ledger_gives_it_back(
+    app, personas, cross_school, django_capture_on_commit_callbacks
+):
+    visit = plan_visit(cross_school, personas.outsider, personas.school)
+    booking = booking_create(
+        session=visit.session, user=personas.outsider, release=release_data()
+    ).booking
+    release_decide(release=booking.release, by=personas.other_leader, approve=True)
+    charged = sum(
+        BudgetEntry.objects.filter(user=personas.outsider).values_list("amount", flat=True)
+    )
+    assert charged == booking.release.total_cost > 0
+
+    page = app.sign_in(personas.outsider).get(cross_school.get_absolute_url())
+    form = form_for(page, "coaching:visit_cancel", pk=cross_school.pk, visit_pk=visit.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        done = form.submit().follow()
+    assert "The visit is called off" in messages_on(done)
+    assert "Called off" in text_of(done)
+    visit.session.refresh_from_db()
+    assert visit.session.status == DevelopmentSession.Status.CANCELLED
+    net = sum(BudgetEntry.objects.filter(user=personas.outsider).values_list("amount", flat=True))
+    assert net == 0
+
+
+def test_a_date_in_the_past_is_a_message_on_the_form(app, personas, cross_school):
+    page = app.sign_in(personas.outsider).get(
+        reverse("coaching:visit_plan", kwargs={"pk": cross_school.pk})
+    )
+    form = form_for(page, "")
+    form["date"] = (timezone.localdate() - datetime.timedelta(days=3)).isoformat()
+    form["start_time"] = "09:00"
+    form["end_time"] = "08:00"
+    refused = form.submit(status=400)
+    assert "The visit must end after it starts." in text_of(refused)
+    form = form_for(refused, "")
+    form["end_time"] = "10:00"
+    refused = form.submit(status=400)
+    assert "A meeting cannot be in the past" in text_of(refused)
+    assert not Visit.objects.exists()
+    assert not DevelopmentSession.objects.exists()

@@ -9,6 +9,7 @@ from django.core.management import call_command
 
 from coaching import library, selectors, services
 from coaching.models import Step
+from coaching.starter_steps import STARTER_STEPS, WRITTEN_MODELS
 from hubs.models import Phase
 
 from .factories import community_step, days, pair
@@ -70,8 +71,6 @@ def test_search_and_filters(client, personas):
 
 
 def test_every_starter_step_has_a_written_model():
-    from coaching.starter_steps import STARTER_STEPS, WRITTEN_MODELS
-
     titles = [title for _, title, _, _ in STARTER_STEPS]
     assert len(titles) == len(set(titles)) >= 40
     assert set(WRITTEN_MODELS) == set(titles)
@@ -106,9 +105,10 @@ def test_a_step_s_written_model_is_shown_with_it_and_with_the_step_set_from_it(c
         model_example='"Why is the sky blue? Everyone think… Kai."',
     )
     client.force_login(personas.owner)
-    assert "Why is the sky blue? Everyone think… Kai." in client.get(
-        f"/coaching/steps/{step.pk}/"
-    ).content.decode()
+    assert (
+        "Why is the sky blue? Everyone think… Kai."
+        in client.get(f"/coaching/steps/{step.pk}/").content.decode()
+    )
     assert "What it sounds like" in client.get("/coaching/steps/").content.decode()
     relationship = pair(personas.outsider, personas.owner, by=personas.leader)
     services.meeting_record(

@@ -36,8 +36,17 @@ def test_seed_demo_adds_sessions_of_every_kind_and_is_idempotent():
     assert kinds == set(DevelopmentSession.Kind.values)
     assert DevelopmentSession.objects.filter(status="completed").exclude(recording_url="").exists()
     assert Booking.objects.filter(status="waitlisted").exists()
-    pending = ReleaseRequest.objects.get(decision="pending")
-    assert pending.booking.user.email == "teacher@demo.test"
+    # The teacher's request waits for leader@demo.test; the expert's (a coaching visit to
+    # another school, coaching/demo.py) for her own school's leader.
+    pending = set(
+        ReleaseRequest.objects.filter(decision="pending").values_list(
+            "booking__user__email", "booking__session__kind"
+        )
+    )
+    assert pending == {
+        ("teacher@demo.test", "lesson_study"),
+        ("expert@demo.test", "coaching_visit"),
+    }
     assert ReleaseRequest.objects.filter(
         decision="approved", decided_by__email="leader@demo.test"
     ).exists()

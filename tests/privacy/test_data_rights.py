@@ -59,6 +59,7 @@ EXPORTED = {
     "notifications.Delivery", "notifications.Preference", "coordination.NeedReply",
     "coaching.Step", "coaching.Relationship", "coaching.Membership", "coaching.Observation",
     "coaching.Meeting", "coaching.ActionStep", "coaching.StepEvent", "coaching.Share",
+    "coaching.Visit",
 }  # fmt: skip
 
 

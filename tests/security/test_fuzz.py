@@ -133,6 +133,10 @@ NOT_CRAWLED = {
     "sessions/<int:pk>/publish/": "only for a draft session; no fields but the token",
     "sessions/<int:pk>/certificate/<int:booking_pk>/": "a past attended booking; no input",
     "sessions/calendar/revoke/": "only once a feed exists; no fields",
+    "coaching/<int:pk>/visits/<int:visit_pk>/cancel/": (
+        "only on the demo pair's page, one of the expert's relationships (the crawl opens one "
+        "page a pattern); no fields but the token (tests/coaching/test_forms_webtest.py)"
+    ),
     "sessions/<int:pk>/apologies/": "a series booked; fuzzed in tests/cpd_sessions/test_input.py",
     "sessions/<int:pk>/certificates/send/": (
         "a lead's started session; fuzzed in tests/cpd_sessions/test_input.py"

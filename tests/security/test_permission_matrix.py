@@ -335,6 +335,11 @@ MATRIX: dict[str, dict] = {
         404, 404, teacher_a=403, expert=200, post_teacher_a=403, post_expert=200
     ),
     "coaching:meet": row(404, 404, teacher_a=403, expert=200, post_teacher_a=403, post_expert=200),
+    # A visit to teacher A's school: planned and called off by the coach (school B) only.
+    "coaching:visit_plan": row(
+        404, 404, teacher_a=403, expert=200, post_teacher_a=403, post_expert=200
+    ),
+    "coaching:visit_cancel": action(refused=404, post_teacher_a=403, post_expert=302),
     "coaching:step_move": action(refused=404, post_teacher_a=302, post_expert=302),
     "coaching:check_back": action(refused=404, post_teacher_a=302, post_expert=302),
     # The step is not embedded yet: nobody copies it.

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from coaching import library as coaching_library
 from coaching import services as coaching_services
+from coaching import visits as coaching_visits
 from cpd_sessions.models import CalendarFeed
 from cpdhub.academic_year import current_academic_year
 from experts.models import ExpertiseArea
@@ -154,6 +155,12 @@ def build_world() -> World:
     coaching_share = coaching_services.share_create(
         by=u["teacher_a"], item=observed, colleague=u["colleague_a"]
     )
+    # The coach (school B) plans a visit to teacher A's school: a private session.
+    day = london(12, 9, 0)
+    visit = coaching_visits.visit_plan(
+        relationship=coaching, by=u["expert"], school=school_a, date=timezone.localdate(day),
+        start_time=datetime.time(9, 0), end_time=datetime.time(11, 0), purpose="both",
+    )  # fmt: skip
     library_step = coaching_library.step_propose(
         by=u["coordinator"], title="Cold call", action="Ask, wait, then name.",
         success_criteria="Everyone thinks.", category="questioning",
@@ -195,6 +202,7 @@ def build_world() -> World:
         "item_pk": observed.pk,
         "pk:libstep": library_step.pk,
         "pk:share": coaching_share.pk,
+        "visit_pk": visit.pk,
     }
     for role, user in u.items():
         client = Client()
