@@ -69,7 +69,11 @@ def timed(client: Client, url: str) -> tuple[float, int]:
 def pages() -> dict[str, str]:
     hub = Hub.objects.filter(slug__startswith="scale-hub-").order_by("pk").first()
     school = School.objects.filter(urn__gte=900000).order_by("pk").first()
-    term = Term.objects.order_by("-start").first()
+    today = timezone.localdate()
+    term = (
+        Term.objects.filter(start__lte=today, end__gte=today).first()
+        or Term.objects.order_by("-start").first()
+    )
     last_year = academic_year_of(timezone.localdate()) - 1
     area = (
         ExpertiseArea.objects.filter(pk__in=Need.objects.values("area_id")).order_by("pk").first()
