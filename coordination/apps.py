@@ -15,10 +15,11 @@ class CoordinationConfig(AppConfig):
     def ready(self) -> None:
         from cpd_sessions.signals import session_published, session_publishing  # noqa: PLC0415 -- AppConfig.ready
 
-        from . import receivers  # noqa: PLC0415 -- AppConfig.ready
+        from . import figures_receivers, receivers  # noqa: PLC0415 -- AppConfig.ready
         from .emails import register_emails  # noqa: PLC0415 -- AppConfig.ready
 
         register_emails()
+        figures_receivers.connect()
         session_publishing.connect(
             receivers.check_commissioned_description, dispatch_uid="coordination.commission_check"
         )

@@ -8,6 +8,7 @@ counts. Each is a fixed number of grouped queries whatever the size of the scope
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -272,6 +273,7 @@ class Dashboard:
     needs_met: int
     checks: SetupChecks | None = None
     lone_rangers: list[LoneRangerRow] | None = None  # None: not shown (a school's slice)
+    figures_as_of: datetime.datetime | None = None  # the oldest participation figure's count
 
     @property
     def release_max(self) -> Decimal:
@@ -284,7 +286,7 @@ def dashboard(
 ) -> Dashboard:
     """The community's (``school_ids`` None: all of it, or the filters' hub) or some schools'.
     ``hub_lead``: a hub leader's slice (their hub's figures, without the community's set-up)."""
-    rows = school_rows(school_ids, filters)
+    rows, figures_as_of = school_rows(school_ids, filters)
     release_terms, release_schools = release_by_school_and_term(
         school_ids, filters, {row.pk: row.name for row in rows}
     )
@@ -302,4 +304,5 @@ def dashboard(
         needs_met=needs_met(school_ids, filters),
         checks=setup_checks(rows, filters) if school_ids is None and not hub_lead else None,
         lone_rangers=lone_ranger_rows(filters) if school_ids is None else None,
+        figures_as_of=figures_as_of,
     )

@@ -77,16 +77,39 @@ class Filters:
         return "&".join(parts)
 
 
+def offered_years() -> list[int]:
+    """The academic years the dashboard offers: this one and the three before it."""
+    this_year = academic_year_of(timezone.localdate())
+    return list(range(this_year - 3, this_year + 1))
+
+
+def offered_periods() -> list[Filters]:
+    """Every period the dashboard offers, for the whole community: each offered academic year
+    and each term of those years (one query for the terms)."""
+    years = offered_years()
+    first, last = year_dates(years[0])[0], year_dates(years[-1])[1]
+    terms = list(Term.objects.filter(start__lte=last, end__gte=first).order_by("start"))
+    periods = []
+    for year in years:
+        start, end = year_dates(year)
+        periods.append(Filters(year=year, term=None, hub=None, years=years, terms=[], hubs=[]))
+        periods.extend(
+            Filters(year=year, term=t, hub=None, years=years, terms=[], hubs=[])
+            for t in terms
+            if t.start <= end and t.end >= start
+        )
+    return periods
+
+
 def filters_from(params, *, with_hubs: bool = True, only_hubs: list[int] | None = None) -> Filters:
     """The filters asked for in the query string; anything unknown or malformed is ignored.
     ``only_hubs``: a hub leader's hubs, the only ones offered; one of them is always chosen."""
     asked = DashboardQuery(params)
     asked.is_valid()  # a value that is not usable is left out of cleaned_data: its default then
-    this_year = academic_year_of(timezone.localdate())
     year = asked.cleaned_data.get("year")
-    years = list(range(this_year - 3, this_year + 1))
+    years = offered_years()
     if year not in years:
-        year = this_year
+        year = years[-1]
     start, end = year_dates(year)
     today = timezone.localdate()
     # One query for the year's terms and for the current and next term (setting up).

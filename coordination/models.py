@@ -1,4 +1,5 @@
-"""The coordinator's written replies to schools about the needs their CPD leaders passed on."""
+"""The coordinator's written replies to schools about the needs their CPD leaders passed on, the
+sessions commissioned for needs, and each school's participation figures kept as summary rows."""
 
 from __future__ import annotations
 
@@ -58,4 +59,39 @@ class Commission(models.Model):
         return f"Commissioned: {self.session}"
 
 
-__all__ = ["REPLY_MAX", "Commission", "NeedReply"]
+class SchoolFigures(models.Model):
+    """
+    One school's participation in one period (an academic year or a term): the counts the
+    coordinator's dashboard shows, kept so the page reads one row per school instead of grouping
+    every person's bookings, register marks, log entries, addresses and network places on each
+    request. Counts only. Forgotten when one of those rows of the school changes, counted again
+    when read without a row, and every night (coordination/participation.py says how).
+    """
+
+    # Its index serves forgetting a school's rows when one of its figures changes.
+    school = models.ForeignKey("hubs.School", on_delete=models.CASCADE, related_name="+")
+    start = models.DateField()
+    end = models.DateField()
+    staff = models.PositiveIntegerField(default=0)
+    confirmed = models.PositiveIntegerField(default=0)
+    in_network = models.PositiveIntegerField(default=0)
+    booked = models.PositiveIntegerField(default=0)
+    attended = models.PositiveIntegerField(default=0)
+    logged = models.PositiveIntegerField(default=0)
+    hours = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    computed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "school figures"
+        constraints = [
+            # Serves the dashboard's read: every school's row of one period.
+            models.UniqueConstraint(
+                fields=["start", "end", "school"], name="school_figures_once_per_period"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Figures of school {self.school_id}, {self.start} to {self.end}"
+
+
+__all__ = ["REPLY_MAX", "Commission", "NeedReply", "SchoolFigures"]

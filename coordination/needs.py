@@ -13,6 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When, Window
 from django.db.models.functions import RowNumber
 from django.urls import reverse
@@ -61,21 +62,30 @@ def live_experts_by_area() -> dict[int, int]:
     cached = cache.get(key)
     if cached is not None:
         return cached
-    # Plain conditions on the joined profile (not IN a subquery of every live profile); a
-    # profile offers an area once, so a plain count is the number of people.
-    live = Q(profile__is_hidden=False, profile__user__is_active=True)
-    since = term_window_start()
-    if since is not None:
-        zone = timezone.get_current_timezone()
-        first = datetime.datetime.combine(since, datetime.time.min, tzinfo=zone)
-        live &= Q(profile__last_confirmed_at__gte=first)
-    else:
-        live &= Q(profile__last_confirmed_at__isnull=False)
+    # The offers' own copy of their profile's live conditions (experts/search.py keeps them):
+    # one pass over the offer index, no join; a profile offers an area once, so a plain count
+    # is the number of people.
     counts = dict(
-        ProfileArea.objects.filter(live).order_by().values_list("area_id").annotate(n=Count("pk"))
+        ProfileArea.objects.filter(_live_offer())
+        .order_by()
+        .values_list("area_id")
+        .annotate(n=Count("pk"))
     )
     cache.set(key, counts, SUPPLY_CACHE_SECONDS)
     return counts
+
+
+def _live_offer() -> Q:
+    """An offer of a live profile, from the offer's own copy of the profile's live conditions
+    (``experts.models.live_q``, the window's start as a value from the cached terms)."""
+    live = Q(is_hidden=False, user_is_active=True)
+    since = term_window_start()
+    if since is None:
+        return live & Q(last_confirmed_at__isnull=False)
+    zone = timezone.get_current_timezone()
+    return live & Q(
+        last_confirmed_at__gte=datetime.datetime.combine(since, datetime.time.min, tzinfo=zone)
+    )
 
 
 def needs_against_supply(school_ids: list[int] | None, filters: Filters) -> list[Gap]:
@@ -162,15 +172,6 @@ def suggested_matches(needs: list[Need]) -> dict[int, list[Match]]:
     areas = {need.area_id for need in needs}
     if not areas:
         return {}
-    since = term_window_start()
-    live = Q(profile__is_hidden=False, profile__user__is_active=True)
-    if since is not None:
-        zone = timezone.get_current_timezone()
-        live &= Q(
-            profile__last_confirmed_at__gte=datetime.datetime.combine(
-                since, datetime.time.min, tzinfo=zone
-            )
-        )
     fields = (
         "area_id",
         "profile_id",
@@ -179,15 +180,26 @@ def suggested_matches(needs: list[Need]) -> dict[int, list[Match]]:
         "profile__user__school_id",
         "profile__user__school__name",
         "profile__user__school__phase",
+        "pk",
     )
-    # A few of the newest offers in each area: one query, the offers ranked within their area.
-    candidates = _first_in_each_area(
-        ProfileArea.objects.filter(live, area_id__in=areas, profile__user__school__isnull=False),
-        area="area_id",
-        order_by=("-pk",),
-        fields=fields,
-        limit=CANDIDATES_PER_AREA,
-    )
+    offers = ProfileArea.objects.filter(_live_offer(), profile__user__school__isnull=False)
+    if connection.features.supports_slicing_ordering_in_compound:
+        # Each area's newest live offers, walked newest first and stopped after a few: one
+        # UNION ALL of one short walk per area of the page, whatever the size of the areas.
+        walks = [
+            offers.filter(area_id=area).order_by("-pk").values_list(*fields)[:CANDIDATES_PER_AREA]
+            for area in sorted(areas)
+        ]
+        candidates = walks[0].union(*walks[1:], all=True) if len(walks) > 1 else walks[0]
+        candidates = sorted(candidates, key=lambda row: (row[0], -row[-1]))
+    else:  # SQLite limits no part of a UNION: every offer of the areas ranked within its area
+        candidates = _first_in_each_area(
+            offers.filter(area_id__in=areas),
+            area="area_id",
+            order_by=("-pk",),
+            fields=fields,
+            limit=CANDIDATES_PER_AREA,
+        )
     by_area: dict[int, list[tuple]] = defaultdict(list)
     for row in candidates:
         by_area[row[0]].append(row)
@@ -202,7 +214,9 @@ def suggested_matches(needs: list[Need]) -> dict[int, list[Match]]:
                 profile_url=reverse("experts:profile", kwargs={"pk": profile_id}),
                 same_phase=school is not None and phase == school.phase,
             )
-            for _, profile_id, first, last, school_id, school_name, phase in by_area[need.area_id]
+            for _, profile_id, first, last, school_id, school_name, phase, _ in by_area[
+                need.area_id
+            ]
             if school is None or school_id != school.pk
         ]
         found.sort(key=lambda m: not m.same_phase)  # stable: most recently confirmed next

@@ -2,26 +2,42 @@
 Each school's participation in the period (staff, confirmed addresses, network members,
 bookings, attendance, CPD logged), added up by hub and for the whole scope.
 
-Every figure comes from one ``GROUP BY`` per measure over the whole scope (the community, a
-hub or a school), keyed by school: a fixed number of queries whatever the number of schools,
-and no correlated subquery per row. Hub totals, the page of schools shown and the CSV rows are
-then put together from those few result sets in Python. Counts only: no one's words are read.
+Each school's figures for a period (an academic year or a term) are kept as a summary row
+(``SchoolFigures``), so the dashboard reads one row per school instead of grouping every
+person's bookings, register marks, log entries, addresses and network places on each request
+(at 100,000 people that grouping is most of the page's time). The rows stay right in three ways:
+
+- on change: a save or delete of a row a school's figures are counted from forgets that
+  school's rows, at once and again when the transaction commits (receivers.py);
+- on read: a school in scope without a row for the period is counted live, from one
+  ``GROUP BY`` per measure over those schools only (or over the scope when none has a row),
+  and its row stored;
+- every night: every row of the periods the dashboard offers is counted again
+  (``figures_refresh``), which catches writes that send no signal (``update()`` and
+  ``bulk_create()``: imports, seed_scale); the page says how old its oldest figure is.
+
+Hub totals, the page of schools shown and the CSV rows are then put together from those rows in
+Python. Counts only: no one's words are read.
 """
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from allauth.account.models import EmailAddress
+from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.utils import timezone
 
 from cpd_sessions.models import Attendance, Booking
 from hubs.models import School, SchoolDomain, SubjectNetwork, User
 from portfolios.models import Entry
 
-from .filters import Filters
+from .filters import Filters, offered_periods
+from .models import SchoolFigures
 
 SCHOOLS_PER_PAGE = 50
 
@@ -45,6 +61,7 @@ class Participation:
     leaders: list[str] = field(default_factory=list)
     has_domain: bool = True
     has_leader: bool = True
+    counted: bool = False  # its figures were read from a summary row
 
     MEASURES = ("staff", "confirmed", "in_network", "booked", "attended", "logged", "hours")
 
@@ -64,25 +81,15 @@ def _by_school(queryset, school_path: str, measure) -> dict[int, object]:
     return dict(queryset.order_by().values_list(school_path).annotate(v=measure))
 
 
-def school_rows(school_ids: list[int] | None, filters: Filters) -> list[Participation]:
-    """Every school in scope with its participation in the period: seven grouped queries."""
-    schools = School.objects.all()
-    if school_ids is not None:
-        schools = schools.filter(pk__in=school_ids)
-    elif filters.hub:
-        schools = schools.filter(hub=filters.hub)
-    leaders = School.cpd_leaders.through.objects.filter(school=OuterRef("pk"))
-    rows = {
-        pk: Participation(
-            name=name, pk=pk, urn=urn, hub=hub or "", has_domain=domain, has_leader=leader
-        )
-        for pk, name, urn, hub, domain, leader in schools.annotate(
-            has_domain=Exists(SchoolDomain.objects.filter(school=OuterRef("pk"))),
-            has_leader=Exists(leaders),
-        )
-        .order_by("hub__name", "name")
-        .values_list("pk", "name", "urn", "hub__name", "has_domain", "has_leader")
-    }
+FIGURES = ("staff", "confirmed", "in_network", "booked", "attended", "logged", "hours")
+
+
+def live_figures(
+    school_ids: list[int] | None, filters: Filters
+) -> dict[int, dict[str, int | Decimal]]:
+    """Each school's figures in the period counted from every row (``school_ids`` None: the
+    whole community, or the filters' hub): six grouped queries. Schools with no activity are
+    not in the answer."""
     start, end = filters.start, filters.end
 
     def people(prefix: str = "") -> Q:
@@ -133,14 +140,104 @@ def school_rows(school_ids: list[int] | None, filters: Filters) -> list[Particip
         .values_list("owner__school_id")
         .annotate(people=Count("owner_id", distinct=True), hours=Sum("hours"))
     )
+    found: dict[int, dict[str, int | Decimal]] = defaultdict(dict)
     for name, counts in measures.items():
         for school_id, n in counts.items():
-            if school_id in rows:
-                setattr(rows[school_id], name, n)
-    for school_id, people, hours in logged:
-        if school_id in rows:
-            rows[school_id].logged, rows[school_id].hours = people, hours or Decimal(0)
-    return list(rows.values())
+            found[school_id][name] = n
+    for school_id, people_, hours in logged:
+        found[school_id]["logged"], found[school_id]["hours"] = people_, hours or Decimal(0)
+    return found
+
+
+def _stored_figures(school_ids: list[int] | None, filters: Filters):
+    """The summary rows of the period for the schools in scope: one query."""
+    stored = SchoolFigures.objects.filter(start=filters.start, end=filters.end)
+    if school_ids is not None:
+        stored = stored.filter(school_id__in=school_ids)
+    elif filters.hub:
+        stored = stored.filter(school__hub=filters.hub)
+    return stored.values_list("school_id", *FIGURES, "computed_at")
+
+
+def figures_store(
+    school_ids: list[int], filters: Filters, counted: dict, counted_at: datetime.datetime
+) -> None:
+    """Keep these schools' figures of the period as summary rows (one insert; a row another
+    request stored meanwhile is left as it is)."""
+    SchoolFigures.objects.bulk_create(
+        [
+            SchoolFigures(
+                school_id=pk,
+                start=filters.start,
+                end=filters.end,
+                computed_at=counted_at,
+                **counted.get(pk, {}),
+            )
+            for pk in school_ids
+        ],
+        batch_size=1000,
+        ignore_conflicts=True,
+    )
+
+
+def school_rows(
+    school_ids: list[int] | None, filters: Filters
+) -> tuple[list[Participation], datetime.datetime | None]:
+    """Every school in scope with its participation in the period, and when the oldest of
+    those figures was counted (None: no school). Two queries: the schools, then their summary
+    rows; a school without a row for the period is counted live (six grouped queries over
+    those schools only, or over the scope when none has one) and its row stored."""
+    schools = School.objects.all()
+    if school_ids is not None:
+        schools = schools.filter(pk__in=school_ids)
+    elif filters.hub:
+        schools = schools.filter(hub=filters.hub)
+    leaders = School.cpd_leaders.through.objects.filter(school=OuterRef("pk"))
+    rows = {
+        pk: Participation(
+            name=name, pk=pk, urn=urn, hub=hub or "", has_domain=domain, has_leader=leader
+        )
+        for pk, name, urn, hub, domain, leader in schools.annotate(
+            has_domain=Exists(SchoolDomain.objects.filter(school=OuterRef("pk"))),
+            has_leader=Exists(leaders),
+        )
+        .order_by("hub__name", "name")
+        .values_list("pk", "name", "urn", "hub__name", "has_domain", "has_leader")
+    }
+    if not rows:
+        return [], None
+    oldest: datetime.datetime | None = None
+    for school_id, *values, computed_at in _stored_figures(school_ids, filters):
+        row = rows.get(school_id)
+        if row is None:
+            continue
+        for name, value in zip(FIGURES, values, strict=True):
+            setattr(row, name, value)
+        row.counted = True
+        oldest = computed_at if oldest is None else min(oldest, computed_at)
+    missing = [pk for pk, row in rows.items() if not row.counted]
+    if missing:
+        counted_at = timezone.now()
+        counted = live_figures(school_ids if len(missing) == len(rows) else missing, filters)
+        for pk in missing:
+            for name, value in counted.get(pk, {}).items():
+                setattr(rows[pk], name, value)
+        figures_store(missing, filters, counted, counted_at)
+        oldest = counted_at if oldest is None else min(oldest, counted_at)
+    return list(rows.values()), oldest
+
+
+@transaction.atomic
+def figures_refresh() -> int:
+    """Count every school's figures again for each period the dashboard offers (the nightly
+    task): the rows kept are replaced, those of periods no longer offered dropped. Six grouped
+    queries and one insert per period; returns how many rows it wrote."""
+    school_ids = list(School.objects.values_list("pk", flat=True))
+    SchoolFigures.objects.all().delete()
+    for period in offered_periods():
+        counted_at = timezone.now()
+        figures_store(school_ids, period, live_figures(None, period), counted_at)
+    return SchoolFigures.objects.count()
 
 
 def attach_leaders(rows: list[Participation]) -> None:

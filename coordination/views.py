@@ -163,7 +163,11 @@ def needs(request):
     permissions.require_coordinator(request.user)
     filters = filters_from(request.GET)
     area = querystring.slug_param(request.GET, "area") or None
-    page = Paginator(open_needs(filters, area), NEEDS_PER_PAGE).get_page(request.GET.get("page"))
+    gaps = needs_against_supply(None, filters)
+    paginator = Paginator(open_needs(filters, area), NEEDS_PER_PAGE)
+    # The gaps counted these same needs by area: the pages are counted without a query.
+    paginator.count = sum(g.needs for g in gaps if area is None or g.slug == area)
+    page = paginator.get_page(request.GET.get("page"))
     shown = list(page.object_list)
     matches = suggested_matches(shown)
     supply = suggested_supply(shown)
@@ -180,7 +184,7 @@ def needs(request):
         {
             "filters": filters,
             "area": area,
-            "gaps": needs_against_supply(None, filters),
+            "gaps": gaps,
             "page": page,
         },
     )

@@ -192,6 +192,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "hubs.clear_expired_sessions",
         "schedule": crontab(hour=2, minute=15),
     },
+    # The dashboard's participation figures, counted again from every row (catches bulk writes).
+    "coordination-refresh-figures-nightly": {
+        "task": "coordination.refresh_figures",
+        "schedule": crontab(hour=2, minute=30),
+    },
     # Staff alone in their school for a subject: invited to its network, once each.
     "hubs-invite-lone-rangers-nightly": {
         "task": "hubs.invite_lone_rangers",

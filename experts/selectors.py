@@ -7,6 +7,7 @@ pages are in ``directory.py``.
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
 from itertools import islice
 
@@ -68,7 +69,11 @@ def stale_profiles() -> QuerySet[ExpertProfile]:
     since = term_window_start()
     stale = Q(last_confirmed_at__isnull=True)
     if since is not None:
-        stale |= Q(last_confirmed_at__date__lt=since)
+        # Before local midnight of the window's first day: a plain range on the timestamp,
+        # which expert_confirmed_idx serves (no cast of every profile's to a date).
+        zone = timezone.get_current_timezone()
+        first = datetime.datetime.combine(since, datetime.time.min, tzinfo=zone)
+        stale |= Q(last_confirmed_at__lt=first)
     return (
         ExpertProfile.objects.filter(stale, is_hidden=False, user__is_active=True)
         .select_related("user__school")
