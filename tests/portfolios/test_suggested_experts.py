@@ -56,9 +56,8 @@ def community(personas, terms_around_today):
     expert(person("Ivy", "Acre", z), [primary], "oracy")  # another area
     # Not live: not confirmed since last term, hidden, left the community.
     stale = expert(person("Stan", "Aaron", x), [primary], QUESTIONING, SEND)
-    ExpertProfile.objects.filter(pk=stale.pk).update(
-        last_confirmed_at=timezone.now() - datetime.timedelta(days=400)
-    )
+    stale.last_confirmed_at = timezone.now() - datetime.timedelta(days=400)
+    stale.save()
     hidden = expert(person("Hana", "Abbot", y), [primary], QUESTIONING)
     hidden.is_hidden = True
     hidden.save()
