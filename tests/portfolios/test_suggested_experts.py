@@ -10,7 +10,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from experts.models import ExpertiseArea, ExpertProfile
+from experts.models import ExpertiseArea
 from hubs.models import Phase
 from portfolios import suggestions
 from tests.cpd_sessions.factories import SessionFactory
