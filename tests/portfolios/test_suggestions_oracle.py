@@ -12,8 +12,10 @@ follow through the usual writes).
 import datetime
 import itertools
 import random
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
 from django.utils import timezone
@@ -277,3 +279,17 @@ def test_the_suggestions_follow_people_who_move_change_phases_hide_confirm_or_le
         mine = offer.profile.phases.values_list("pk", flat=True)
         assert offer.offerer_school_id == offer.profile.user.school_id
         assert offer.offerer_phases == ProfileArea.phases_key(mine)
+
+
+def test_a_command_copies_every_offerer_again_after_writes_without_signals(community):
+    _rng, schools, _phases, areas, experts, viewers = community
+    # Bulk writes send no signal: the offers' copies lag until the command runs.
+    ExpertProfile.phases.through.objects.filter(expertprofile__in=experts[:30]).delete()
+    User.objects.filter(expert_profile__in=experts[30:50]).update(school=schools[4])
+    ExpertProfile.objects.filter(pk__in=[p.pk for p in experts[50:]]).update(is_hidden=True)
+    lagging = {o.pk: (o.offerer_school_id, o.offerer_phases) for o in ProfileArea.objects.all()}
+    call_command("copy_to_offers", stdout=StringIO())
+    copied = {o.pk: (o.offerer_school_id, o.offerer_phases) for o in ProfileArea.objects.all()}
+    assert copied != lagging
+    assert_same_as_the_oracle(viewers, areas)
+    assert not ProfileArea.objects.filter(profile__in=experts[50:], is_hidden=False).exists()
