@@ -84,9 +84,9 @@ def suggest_experts(user: User, areas, limit: int = SUGGESTIONS) -> list[ExpertP
     offers; and my own school's few offers in these areas (``expert_offer_school_idx``); all
     in one UNION. The best ``limit`` people of those rows are the suggestions, and the rows
     hold all their offers in these areas (anyone among the best is among the first ``limit``
-    of each walk that passes them). Only the rows taken join their profile and person. The
-    profiles carry what the suggestions show: headline, the person's name and school,
-    ``matching_offers``.
+    of each walk that passes them; I am only ever in my school's part). Only the rows taken
+    join their profile and person. The profiles carry what the suggestions show: headline,
+    the person's name and school, ``matching_offers``.
     """
     by_pk = {a.pk: a for a in areas}
     if not by_pk or limit <= 0:
@@ -96,10 +96,7 @@ def suggest_experts(user: User, areas, limit: int = SUGGESTIONS) -> list[ExpertP
     )
     in_my_phase = _in_phases_of(user)
     have_phases = Exists(User.phases.through.objects.filter(user_id=user.pk))
-    # Never me: my profile's id found once (a hashed subquery), not a join to each offerer.
-    offers = ProfileArea.objects.filter(_live_now()).exclude(
-        profile_id__in=ExpertProfile.objects.filter(user_id=user.pk).values("pk")
-    )
+    offers = ProfileArea.objects.filter(_live_now())
     ranked = connection.features.supports_slicing_ordering_in_compound
 
     def rank(number: int):
@@ -125,6 +122,8 @@ def suggest_experts(user: User, areas, limit: int = SUGGESTIONS) -> list[ExpertP
     found: dict[int, ExpertProfile] = {}
     for row in rows:
         values = dict(zip(SUGGESTION_COLUMNS, row, strict=True))
+        if values["profile__user_id"] == user.pk:
+            continue  # never me: only in my school's part, which has no limit
         profile = found.get(values["profile_id"])
         if profile is None:
             if len(found) == limit:

@@ -57,7 +57,6 @@ class Migration(migrations.Migration):
                 to="hubs.school",
             ),
         ),
-        migrations.RunPython(copy_offerers, migrations.RunPython.noop),
         migrations.AddIndex(
             model_name="profilearea",
             index=models.Index(
@@ -80,4 +79,7 @@ class Migration(migrations.Migration):
             model_name="profilearea",
             index=models.Index(fields=["offerer_school", "area"], name="expert_offer_school_idx"),
         ),
+        # Last: an UPDATE of the new foreign key leaves deferred checks that a later index creation
+        # on the table would refuse ("pending trigger events") within the migration's transaction.
+        migrations.RunPython(copy_offerers, migrations.RunPython.noop),
     ]
