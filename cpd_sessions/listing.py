@@ -61,9 +61,12 @@ def session_for(pk: int, user: User) -> DevelopmentSession:
 
 
 def recordings(user: User) -> QuerySet[DevelopmentSession]:
+    return _recordings_of(DevelopmentSession.objects.visible_to(user))
+
+
+def _recordings_of(visible: QuerySet[DevelopmentSession]) -> QuerySet[DevelopmentSession]:
     return (
-        DevelopmentSession.objects.visible_to(user)
-        .filter(RECORDING_SHAREABLE)
+        visible.filter(RECORDING_SHAREABLE)
         .exclude(
             status__in=[DevelopmentSession.Status.PROPOSED, DevelopmentSession.Status.CANCELLED]
         )
@@ -114,8 +117,9 @@ def suggestion_pools(
     area_ids = list(area_ids)
     if not area_ids:
         return [], []
+    visible = DevelopmentSession.objects.visible_to(user)  # built once for both lists
     upcoming = list(
-        _in_areas(DevelopmentSession.objects.visible_to(user).upcoming(), area_ids)
+        _in_areas(visible.upcoming(), area_ids)
         # Never what I have booked, wait for, or lead.
         .exclude(
             Exists(
@@ -132,7 +136,7 @@ def suggestion_pools(
         .select_related("venue_school")
         .prefetch_related(None)[:limit]
     )
-    banked = list(_in_areas(recordings(user), area_ids).prefetch_related(None)[:limit])
+    banked = list(_in_areas(_recordings_of(visible), area_ids).prefetch_related(None)[:limit])
     prefetch_related_objects(
         upcoming + banked, Prefetch("areas", queryset=ExpertiseArea.objects.order_by("name"))
     )

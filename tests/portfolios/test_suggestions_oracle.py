@@ -12,12 +12,14 @@ follow through the usual writes).
 import datetime
 import itertools
 import random
+import re
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from experts.models import ExpertiseArea, ExpertProfile, ProfileArea, term_window_start
@@ -293,3 +295,21 @@ def test_a_command_copies_every_offerer_again_after_writes_without_signals(commu
     assert copied != lagging
     assert_same_as_the_oracle(viewers, areas)
     assert not ProfileArea.objects.filter(profile__in=experts[50:], is_hidden=False).exists()
+
+
+def test_the_query_tests_only_the_offer_rows_so_every_plan_starts_from_the_areas(community):
+    """The old query tested the offerer's phases and school through their own tables, so
+    Postgres could start from everyone in my phase; now every condition is on the offer row
+    (and my own few phases), and the profile, person and school are joined only to show."""
+    _rng, _schools, _phases, areas, _experts, viewers = community
+    suggestions.suggest_experts(viewers[2], areas[:2])  # the term dates cached
+    with CaptureQueriesContext(connection) as captured:
+        assert suggestions.suggest_experts(viewers[2], areas[:2])
+    assert len(captured.captured_queries) == 1
+    sql = captured.captured_queries[0]["sql"]
+    assert "experts_expertprofile_phases" not in sql
+    # The person's school only joins its name, never as a condition; the profile's live
+    # conditions are not read at all (the offer's copies are).
+    assert not re.search(r'"hubs_user"\."school_id" (=|IS|IN) *(\d|%s|\?|NULL|\()', sql)
+    assert '"experts_expertprofile"."is_hidden"' not in sql
+    assert '"experts_profilearea"."offerer_phases"' in sql
