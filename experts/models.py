@@ -242,7 +242,6 @@ class ProfileArea(models.Model):
 
     OFFER_FIELDS = ("advice", "coaching", "session", "visit")
     LIVE_FIELDS = ("sort_name", "is_hidden", "user_is_active", "last_confirmed_at")
-    OFFERER_FIELDS = ("offerer_school", "offerer_phases")
 
     class Meta:
         indexes = [
