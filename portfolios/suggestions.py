@@ -75,18 +75,18 @@ def suggest_experts(user: User, areas, limit: int = SUGGESTIONS) -> list[ExpertP
     Live experts offering help in these areas: other schools first (the point of a community),
     then those who work in my phase, then by name (the directory's order). Never me.
 
-    One query whatever the number of profiles, whose plan cannot depend on the statistics:
-    every condition is on the offer rows, which carry their offerer's live conditions, order,
-    school and phases (``ProfileArea``, kept by experts/search.py), so any plan starts from
-    the areas' offers. For each area, two walks of its offers in name order
-    (``expert_offer_walk_idx``, which holds every column they test), one for people of other
-    schools in my phase, one for the rest of other schools, each stopping after ``limit``
-    offers; and my own school's few offers in these areas (``expert_offer_school_idx``); all
-    in one UNION. The best ``limit`` people of those rows are the suggestions, and the rows
-    hold all their offers in these areas (anyone among the best is among the first ``limit``
-    of each walk that passes them; I am only ever in my school's part). Only the rows taken
-    join their profile and person. The profiles carry what the suggestions show: headline,
-    the person's name and school, ``matching_offers``.
+    One query whatever the number of profiles, which leaves the planner no other way in than
+    the areas' offers, whatever the statistics: every condition is on the offer rows, which
+    carry their offerer's live conditions, order, school and phases (``ProfileArea``, kept by
+    experts/search.py), and the profile, person and school are joined only to be shown.
+    For each area, two walks of its offers in name order (``expert_offer_walk_idx``, which
+    holds every column they test), one for people of other schools in my phase, one for the
+    rest of other schools, each stopping after ``limit`` offers; and my own school's few
+    offers in these areas (``expert_offer_school_idx``); all in one UNION. The best ``limit``
+    people of those rows are the suggestions, and the rows hold all their offers in these
+    areas (anyone among the best is among the first ``limit`` of each walk that passes them;
+    I am only ever in my school's part). The profiles carry what the suggestions show:
+    headline, the person's name and school, ``matching_offers``.
     """
     by_pk = {a.pk: a for a in areas}
     if not by_pk or limit <= 0:
