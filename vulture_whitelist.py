@@ -16,7 +16,7 @@ _.accepted_user, _.confirms, _.started_at, _.last_path, _.last_at
 _.materials, _.feedback_requested_at, _.cover_notes, _.set_by, _.marked_by, _.marked_at
 _.comment, _.anonymous
 _.is_hidden, _.search_document, _.search_vector, _.helped_count, _.user_is_active
-_.in_vocabulary, _.helped_at, _.thank_you
+_.in_vocabulary, _.helped_at, _.thank_you, _.offerer_school, _.offerer_phases
 _.last_error, _.claimed_at, _.sent_at
 _.uploaded_at, _.asked_at
 _.school_urn  # a column of the staff export (django-import-export)

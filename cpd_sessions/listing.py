@@ -61,10 +61,12 @@ def session_for(pk: int, user: User) -> DevelopmentSession:
 
 
 def recordings(user: User) -> QuerySet[DevelopmentSession]:
+    return _recordings_of(DevelopmentSession.objects.visible_to(user).listed())
+
+
+def _recordings_of(visible: QuerySet[DevelopmentSession]) -> QuerySet[DevelopmentSession]:
     return (
-        DevelopmentSession.objects.visible_to(user)
-        .listed()
-        .filter(RECORDING_SHAREABLE)
+        visible.filter(RECORDING_SHAREABLE)
         .exclude(
             status__in=[DevelopmentSession.Status.PROPOSED, DevelopmentSession.Status.CANCELLED]
         )
@@ -115,8 +117,10 @@ def suggestion_pools(
     area_ids = list(area_ids)
     if not area_ids:
         return [], []
+    # Built once for both lists; private sessions (a coaching visit) are never suggested.
+    visible = DevelopmentSession.objects.visible_to(user).listed()
     upcoming = list(
-        _in_areas(DevelopmentSession.objects.visible_to(user).listed().upcoming(), area_ids)
+        _in_areas(visible.upcoming(), area_ids)
         # Never what I have booked, wait for, or lead.
         .exclude(
             Exists(
@@ -133,7 +137,7 @@ def suggestion_pools(
         .select_related("venue_school")
         .prefetch_related(None)[:limit]
     )
-    banked = list(_in_areas(recordings(user), area_ids).prefetch_related(None)[:limit])
+    banked = list(_in_areas(_recordings_of(visible), area_ids).prefetch_related(None)[:limit])
     prefetch_related_objects(
         upcoming + banked, Prefetch("areas", queryset=ExpertiseArea.objects.order_by("name"))
     )

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from cpdhub.singleline import SingleLineCharField
 from cpdhub.textbounds import length_check
-from hubs.models import Phase, Subject, Term
+from hubs.models import Phase, School, Subject, Term
 from hubs.term_dates import term_starts
 
 # How much a person may write (a page of prose for a bio, a few paragraphs for a message).
@@ -226,17 +226,44 @@ class ProfileArea(models.Model):
     is_hidden = models.BooleanField(default=False, editable=False)
     user_is_active = models.BooleanField(default=True, editable=False)
     last_confirmed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Who offers it, kept the same way: the offerer's school and phases ("|2|5|", the phase ids
+    # between bars; "" for none). The goal and need pages' suggestions (portfolios/suggestions.py)
+    # rank by them while walking one area's offers, reading no other table.
+    offerer_school = models.ForeignKey(
+        School,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        db_index=False,  # expert_offer_school_idx
+        related_name="+",
+    )
+    offerer_phases = SingleLineCharField(max_length=200, blank=True, default="", editable=False)
 
     OFFER_FIELDS = ("advice", "coaching", "session", "visit")
     LIVE_FIELDS = ("sort_name", "is_hidden", "user_is_active", "last_confirmed_at")
 
     class Meta:
         indexes = [
+            # One area's offers in the directory's order, with everything the walks of the
+            # directory and of the suggestions filter on or show: an index-only walk.
             models.Index(
                 fields=["area", "sort_name", "profile"],
                 name="expert_offer_walk_idx",
-                include=["is_hidden", "user_is_active", "last_confirmed_at"],
+                include=[
+                    "is_hidden",
+                    "user_is_active",
+                    "last_confirmed_at",
+                    "offerer_school",
+                    "offerer_phases",
+                    "advice",
+                    "coaching",
+                    "session",
+                    "visit",
+                ],
             ),
+            # The suggestions' "my own school" part: its few offers in the goal's areas.
+            models.Index(fields=["offerer_school", "area"], name="expert_offer_school_idx"),
             # "Offers coaching" (the directory's offer filter) for one profile, from an index
             # alone: the walk asks it of each offer it passes.
             *(
@@ -258,6 +285,17 @@ class ProfileArea(models.Model):
 
     def __str__(self) -> str:
         return f"{self.area} ({', '.join(self.offer_labels)})"
+
+    @staticmethod
+    def phase_token(phase_id: int) -> str:
+        """How one phase appears in ``offerer_phases``."""
+        return f"|{phase_id}|"
+
+    @staticmethod
+    def phases_key(phase_ids) -> str:
+        """``offerer_phases`` for an offerer in these phases ("" for none)."""
+        ids = sorted(set(phase_ids))
+        return f"|{'|'.join(map(str, ids))}|" if ids else ""
 
     @property
     def offer_labels(self) -> list[str]:

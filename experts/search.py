@@ -109,11 +109,7 @@ def refresh_documents(profile_ids: Iterable[int]) -> None:
         ExpertProfile.objects.bulk_update(
             profiles, ["search_document", "sort_name", "user_is_active"], batch_size=1000
         )
-        # The offers carry their profile's order and live conditions (the directory's walks).
-        profile = ExpertProfile.objects.filter(pk=OuterRef("profile_id"))
-        ProfileArea.objects.filter(profile_id__in=chunk).update(
-            **{field: Subquery(profile.values(field)[:1]) for field in ProfileArea.LIVE_FIELDS}
-        )
+        copy_to_offers(chunk)
         # Live now (visible() reads the user_is_active just stored).
         mine = ExpertProfile.objects.filter(pk__in=chunk)
         live = set(mine.visible().values_list("pk", flat=True))
@@ -123,6 +119,29 @@ def refresh_documents(profile_ids: Iterable[int]) -> None:
             ExpertProfile.objects.filter(pk__in=list(batch)).update(search_vector=VECTOR)
         after = {pk: words_of(text) for pk, (text, _name, _active) in batch.items() if pk in live}
         _count(before, after)
+
+
+def copy_to_offers(profile_ids: Iterable[int]) -> None:
+    """The offers carry their profile's order and live conditions (the directory's walks) and
+    who offers them, school and phases (the suggestions' walks): one UPDATE, one read of the
+    phases and one UPDATE for each set of phases that changed."""
+    ids = list(profile_ids)
+    profile = ExpertProfile.objects.filter(pk=OuterRef("profile_id"))
+    ProfileArea.objects.filter(profile_id__in=ids).update(
+        offerer_school=Subquery(profile.values("user__school")[:1]),
+        **{field: Subquery(profile.values(field)[:1]) for field in ProfileArea.LIVE_FIELDS},
+    )
+    phases: dict[int, list[int]] = defaultdict(list)
+    through = ExpertProfile.phases.through.objects.filter(expertprofile_id__in=ids)
+    for pk, phase_id in through.values_list("expertprofile_id", "phase_id"):
+        phases[pk].append(phase_id)
+    by_key: dict[str, list[int]] = defaultdict(list)
+    for pk in ids:
+        by_key[ProfileArea.phases_key(phases[pk])].append(pk)
+    for key, pks in by_key.items():
+        ProfileArea.objects.filter(profile_id__in=pks).exclude(offerer_phases=key).update(
+            offerer_phases=key
+        )
 
 
 def forget_documents(profile_ids: Iterable[int]) -> None:

@@ -11,7 +11,12 @@ from hubs.models import Hub, Phase, School, Subject, User
 
 from .directory import forget_directory_choices
 from .models import ExpertiseArea, ExpertProfile, ProfileArea
-from .search import forget_directory_results, forget_documents, refresh_documents
+from .search import (
+    copy_to_offers,
+    forget_directory_results,
+    forget_documents,
+    refresh_documents,
+)
 from .services import contact_requests_anonymise
 
 _state = threading.local()
@@ -79,10 +84,24 @@ def _subjects_changed(sender, instance, action, reverse, pk_set, **kwargs):
         refresh_documents((pk_set or []) if reverse else [instance.pk])
 
 
-def _phases_changed(sender, action, **kwargs):
-    """Phases are a filter, not words: no document changes, but kept result pages go."""
-    if action in {"post_add", "post_remove", "post_clear"}:
-        forget_directory_results()
+def _phases_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    """Phases are a filter, not words: no document changes, but kept result pages go, and the
+    offers' copy of the phases (the suggestions' walks) follows. A phase deleted leaves its
+    id in some copies: no one works in it any more, so it matches no one."""
+    if action not in {"post_add", "post_remove", "post_clear"}:
+        return
+    forget_directory_results()
+    if not _active():
+        return
+    if not reverse:
+        copy_to_offers([instance.pk])
+    elif pk_set is not None:
+        copy_to_offers(pk_set)
+    else:  # a phase's profiles cleared: those whose offers still name it
+        named = ProfileArea.objects.filter(
+            offerer_phases__contains=ProfileArea.phase_token(instance.pk)
+        )
+        copy_to_offers(set(named.values_list("profile_id", flat=True)))
 
 
 def _user_saved(sender, instance, update_fields=None, **kwargs):

@@ -9,7 +9,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Concat
+from django.db.models.lookups import Contains
 
 from cpd_sessions import listing
 from cpd_sessions.models import DevelopmentSession
@@ -21,16 +33,14 @@ from .models import Goal, Need
 SUGGESTIONS = 5
 
 
-def _live_now(prefix: str = "") -> Q:
-    """``live_q`` with the window's start as a value (the cached terms: no query, and no
-    subquery for each walk of the suggestions' query to plan)."""
+def _live_now() -> Q:
+    """``live_q`` on the offers' copy, with the window's start as a value (the cached terms: no
+    query, and no subquery for each walk of the suggestions' query to plan)."""
     since = term_window_start()
     confirmed = (
-        Q(**{f"{prefix}last_confirmed_at__date__gte": since})
-        if since
-        else Q(**{f"{prefix}last_confirmed_at__isnull": False})
+        Q(last_confirmed_at__date__gte=since) if since else Q(last_confirmed_at__isnull=False)
     )
-    return Q(**{f"{prefix}is_hidden": False, f"{prefix}user_is_active": True}) & confirmed
+    return Q(is_hidden=False, user_is_active=True) & confirmed
 
 
 SUGGESTION_COLUMNS = (
@@ -48,38 +58,45 @@ SUGGESTION_COLUMNS = (
 )
 
 
+def _in_phases_of(user: User) -> Exists:
+    """The offerer works in one of my phases: one of my phase ids is in the offer's copy of
+    theirs (``offerer_phases``). A test on the offer row as it is walked, for each of my few
+    phases; never a way into the offers (it cannot be looked up by phase)."""
+    token = Concat(Value("|"), Cast("phase_id", CharField()), Value("|"))
+    return Exists(
+        User.phases.through.objects.filter(user_id=user.pk).filter(
+            Contains(OuterRef("offerer_phases"), token)
+        )
+    )
+
+
 def suggest_experts(user: User, areas, limit: int = SUGGESTIONS) -> list[ExpertProfile]:
     """
     Live experts offering help in these areas: other schools first (the point of a community),
     then those who work in my phase, then by name (the directory's order). Never me.
 
-    One query whatever the number of profiles: for each area, two walks of its offers in name
-    order (``expert_offer_walk_idx``, which carries the live conditions), one for people of
-    other schools in my phase, one for the rest of other schools, each stopping after
-    ``limit`` offers; and my own school's few offers in these areas; all in one UNION. The
-    best ``limit`` people of those rows are the suggestions, and the rows hold all their
-    offers in these areas (anyone among the best is among the first ``limit`` of each walk
-    that passes them). The profiles carry what the suggestions show: headline, the person's
-    name and school, ``matching_offers``.
+    One query whatever the number of profiles, which leaves the planner no other way in than
+    the areas' offers, whatever the statistics: every condition is on the offer rows, which
+    carry their offerer's live conditions, order, school and phases (``ProfileArea``, kept by
+    experts/search.py), and the profile, person and school are joined only to be shown.
+    For each area, two walks of its offers in name order (``expert_offer_walk_idx``, which
+    holds every column they test), one for people of other schools in my phase, one for the
+    rest of other schools, each stopping after ``limit`` offers; and my own school's few
+    offers in these areas (``expert_offer_school_idx``); all in one UNION. The best ``limit``
+    people of those rows are the suggestions, and the rows hold all their offers in these
+    areas (anyone among the best is among the first ``limit`` of each walk that passes them;
+    I am only ever in my school's part). The profiles carry what the suggestions show:
+    headline, the person's name and school, ``matching_offers``.
     """
     by_pk = {a.pk: a for a in areas}
     if not by_pk or limit <= 0:
         return []
     other_school = (
-        ~Q(profile__user__school_id=user.school_id)
-        if user.school_id
-        else Q(profile__user__school__isnull=False)
+        ~Q(offerer_school_id=user.school_id) if user.school_id else Q(offerer_school__isnull=False)
     )
-    my_phases = User.phases.through.objects.filter(user_id=user.pk)
-    in_my_phase = Exists(
-        ExpertProfile.phases.through.objects.filter(
-            expertprofile_id=OuterRef("profile_id"), phase_id__in=my_phases.values("phase_id")
-        )
-    )
-    # The offer's copy of the live conditions (in the index) and the profile's own.
-    offers = ProfileArea.objects.filter(_live_now(), _live_now("profile__")).exclude(
-        profile__user_id=user.pk
-    )
+    in_my_phase = _in_phases_of(user)
+    have_phases = Exists(User.phases.through.objects.filter(user_id=user.pk))
+    offers = ProfileArea.objects.filter(_live_now())
     ranked = connection.features.supports_slicing_ordering_in_compound
 
     def rank(number: int):
@@ -89,9 +106,7 @@ def suggest_experts(user: User, areas, limit: int = SUGGESTIONS) -> list[ExpertP
     for area in sorted(by_pk):
         # Without a phase of my own, the "my phase" walk is skipped by Postgres (a one-time
         # filter), not run to the end of the area looking for a match.
-        for number, preference in enumerate(
-            [Q(Exists(my_phases)) & Q(in_my_phase), ~Q(in_my_phase)]
-        ):
+        for number, preference in enumerate([Q(have_phases) & Q(in_my_phase), ~Q(in_my_phase)]):
             walk = offers.filter(other_school, preference, area_id=area).annotate(
                 preference=rank(number)
             )
@@ -107,6 +122,8 @@ def suggest_experts(user: User, areas, limit: int = SUGGESTIONS) -> list[ExpertP
     found: dict[int, ExpertProfile] = {}
     for row in rows:
         values = dict(zip(SUGGESTION_COLUMNS, row, strict=True))
+        if values["profile__user_id"] == user.pk:
+            continue  # never me: only in my school's part, which has no limit
         profile = found.get(values["profile_id"])
         if profile is None:
             if len(found) == limit:

@@ -328,7 +328,8 @@ def need_edit(request, pk: int):
         else:
             messages.success(request, "Your need is saved.")
             return redirect("portfolios:needs")
-    need.refresh_from_db()
+    if form.is_bound:  # a refused form wrote its values on the instance: show what is saved
+        need = get_object_or_404(Need.objects.select_related("area", "goal"), pk=need.pk)
     return render(
         request,
         "portfolios/need_form.html",

@@ -181,7 +181,15 @@ def imports_naming(user: User) -> list[dict[str, Any]]:
 
 # Never exported: secrets, and derived copies of what is exported anyway.
 SECRET = {"password", "token", "data", "key", "secret", "token_secret"}
-DERIVED = {"search_document", "search_vector", "bio_html", "sort_name", "user_is_active"}
+DERIVED = {
+    "search_document",
+    "search_vector",
+    "bio_html",
+    "sort_name",
+    "user_is_active",
+    "offerer_school",
+    "offerer_phases",
+}
 
 
 def _value(value: Any) -> Any:
