@@ -72,3 +72,6 @@ _.requests_to_answer, _.requests_made, _.my_role_label
 # Coaching model fields and choices the database, the admin's counts and the retention job keep.
 _.ended_at, _.request_message, _.content_removed_at, _.observer, _.DROP_IN
 _.for_school  # a form field, read from cleaned_data by name
+# Coaching visits: the page's template reads these; the visit's purpose choices and its planner
+# are kept by the database (the planner also asked by the permission and the export).
+_.may_cancel, _.booking_label, _.OBSERVATION, _.MEETING, _.planned_by

@@ -119,6 +119,8 @@ def needs_against_supply(school_ids: list[int] | None, filters: Filters) -> list
             developmentsession__status=DevelopmentSession.Status.PUBLISHED,
             developmentsession__end__gte=timezone.now(),
         )
+        # A private session (a coaching visit) is nobody's supply.
+        .exclude(developmentsession__scope=DevelopmentSession.Scope.PRIVATE)
         .order_by()
         .values_list("expertisearea_id")
         .annotate(n=Count("developmentsession_id", distinct=True))
@@ -285,7 +287,7 @@ def suggested_supply(needs: list[Need]) -> Suggestions:
             expertisearea_id__in=areas,
             developmentsession__status=DevelopmentSession.Status.PUBLISHED,
             developmentsession__end__gte=now,
-        ),
+        ).exclude(developmentsession__scope=DevelopmentSession.Scope.PRIVATE),
         area="expertisearea_id",
         order_by=("developmentsession__start", "developmentsession_id"),
         fields=(*fields, "developmentsession__start"),
@@ -293,6 +295,7 @@ def suggested_supply(needs: list[Need]) -> Suggestions:
     )
     recorded = _first_in_each_area(
         through.objects.filter(expertisearea_id__in=areas, developmentsession__end__lt=now)
+        .exclude(developmentsession__scope=DevelopmentSession.Scope.PRIVATE)
         .exclude(developmentsession__recording_url="")
         .exclude(developmentsession__status=DevelopmentSession.Status.CANCELLED),
         area="expertisearea_id",

@@ -24,7 +24,7 @@ from experts.models import ExpertiseArea
 from portfolios import suggestions
 from termly import digest
 from tests.factories import UserFactory
-from tests.portfolios.factories import GoalFactory
+from tests.portfolios.factories import GoalFactory, NeedFactory
 
 from .factories import SessionFactory, london, release_data
 
@@ -189,3 +189,15 @@ def test_the_leader_decides_without_a_link_to_a_page_they_cannot_open(client, pe
     assert TITLE in page
     assert visit.get_absolute_url() not in page
     assert "09:00 to 11:00" in page
+
+
+def test_the_coordinators_needs_page_never_counts_it_as_supply(client, personas, visit):
+    """The visit has an area here (a real one has none): still nobody's supply."""
+    questioning = ExpertiseArea.objects.get(slug="questioning")
+    NeedFactory(owner=personas.colleague, area=questioning)
+    client.force_login(personas.coordinator)
+    response = client.get("/coordinator/needs/")
+    assert response.status_code == 200
+    (gap,) = [g for g in response.context["gaps"] if g.slug == questioning.slug]
+    assert gap.sessions == 0
+    assert TITLE not in response.content.decode()
