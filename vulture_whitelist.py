@@ -68,7 +68,7 @@ _.address_was_mailed  # the erasure's answer to "was this address mailed?" (priv
 
 # The coaching pages' templates read these.
 _.most, _.coaches_shown, _.pairs_shown, _.days_since_meeting, _.set_steps, _.current_step
-_.requests_to_answer, _.requests_made, _.my_role_label
+_.requests_to_answer, _.requests_made, _.my_role_label, _.has_earlier
 # Coaching model fields and choices the database, the admin's counts and the retention job keep.
 _.ended_at, _.request_message, _.content_removed_at, _.observer, _.DROP_IN
 _.for_school  # a form field, read from cleaned_data by name
