@@ -314,6 +314,7 @@ def my_bookings(user: User) -> dict[str, list[Booking]]:
         if session.start < now and booking.status == Booking.Status.CONFIRMED:
             booking.feedback_due = (
                 session.status != DevelopmentSession.Status.CANCELLED
+                and session.scope != DevelopmentSession.Scope.PRIVATE
                 and getattr(booking, "feedback", None) is None
             )
             past.append(booking)

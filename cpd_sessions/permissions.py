@@ -157,11 +157,14 @@ def can_set_budget(user, person: User) -> bool:
 
 
 def can_give_feedback(user, booking: Booking) -> bool:
+    """Someone who had a confirmed place, once the session has started (not a private session,
+    such as a coaching visit: no one ran it for them to rate)."""
     return (
         _active(user)
         and booking.user_id == user.pk
         and booking.status == booking.Status.CONFIRMED
         and booking.session.has_started
+        and booking.session.scope != booking.session.Scope.PRIVATE
     )
 
 

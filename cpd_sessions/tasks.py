@@ -77,6 +77,8 @@ def request_feedback() -> int:
         )
         .exclude(attendance__present=False)
         .exclude(session__status="cancelled")
+        # A private session (a coaching visit) is no one's session to rate.
+        .exclude(session__scope="private")
     )
     sent = 0
     for booking_id in list(due.values_list("pk", flat=True)):

@@ -15,11 +15,12 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from cpd_sessions import listing, session_changes
+from cpd_sessions import listing, permissions, session_changes
 from cpd_sessions.booking import booking_create
 from cpd_sessions.calendar import feed_items
 from cpd_sessions.forms import SessionForm
 from cpd_sessions.models import Booking, DevelopmentSession, ReleaseRequest
+from cpd_sessions.tasks import request_feedback
 from experts.models import ExpertiseArea
 from portfolios import suggestions
 from termly import digest
@@ -201,3 +202,22 @@ def test_the_coordinators_needs_page_never_counts_it_as_supply(client, personas,
     (gap,) = [g for g in response.context["gaps"] if g.slug == questioning.slug]
     assert gap.sessions == 0
     assert TITLE not in response.content.decode()
+
+
+def test_nobody_is_asked_for_feedback_on_a_visit(client, personas, mailoutbox):
+    """A coaching visit is no one's session to rate: no request after it, no "Give feedback"."""
+    session = private_visit(personas)
+    booking = booking_create(session=session, user=personas.outsider, release=release_data()).booking
+    past = timezone.now() - datetime.timedelta(days=2)
+    DevelopmentSession.objects.filter(pk=session.pk).update(
+        start=past, end=past + datetime.timedelta(hours=2)
+    )
+    session.dates.update(start=past, end=past + datetime.timedelta(hours=2))
+    Booking.objects.filter(pk=booking.pk).update(status=Booking.Status.CONFIRMED)
+    booking.refresh_from_db()
+    assert request_feedback() == 0
+    assert not permissions.can_give_feedback(personas.outsider, booking)
+    client.force_login(personas.outsider)
+    html = client.get("/sessions/mine/").content.decode()
+    assert TITLE in html
+    assert "Give feedback" not in html
