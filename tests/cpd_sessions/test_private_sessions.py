@@ -207,7 +207,8 @@ def test_the_coordinators_needs_page_never_counts_it_as_supply(client, personas,
 def test_nobody_is_asked_for_feedback_on_a_visit(client, personas, mailoutbox):
     """A coaching visit is no one's session to rate: no request after it, no "Give feedback"."""
     session = private_visit(personas)
-    booking = booking_create(session=session, user=personas.outsider, release=release_data()).booking
+    made = booking_create(session=session, user=personas.outsider, release=release_data())
+    booking = made.booking
     past = timezone.now() - datetime.timedelta(days=2)
     DevelopmentSession.objects.filter(pk=session.pk).update(
         start=past, end=past + datetime.timedelta(hours=2)
