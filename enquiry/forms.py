@@ -90,6 +90,8 @@ class LogForm(forms.Form):
 
 
 class ReadingForm(forms.ModelForm):
+    url = forms.URLField(label="Link", required=False, max_length=500, assume_scheme="https")
+
     class Meta:
         model = ReadingItem
         fields = ["title", "url", "note"]
@@ -98,7 +100,6 @@ class ReadingForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["url"].assume_scheme = "https"
         worded_limits(self)
 
 

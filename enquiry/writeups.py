@@ -84,6 +84,7 @@ def write_up_to_portfolio(
 ) -> Entry:
     """A member of the group adds the published write-up to their portfolio log as a
     collaborative enquiry, linked to one of their goals (their choice). Once each."""
+    write_up = WriteUp.objects.get(pk=write_up.pk)  # as it stands now
     was_member = Membership.objects.filter(group_id=write_up.group_id, user=by).exists()
     permissions.require_can_add_to_portfolio(by, write_up, was_member=was_member)
     existing = Entry.objects.filter(owner=by, source_ref=source_ref(write_up.pk)).first()
