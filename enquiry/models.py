@@ -241,7 +241,7 @@ class LogEntry(models.Model):
         return f"{self.get_kind_display()} {self.pk}"
 
     def get_file_url(self) -> str:
-        return reverse("enquiry:log_file", kwargs={"pk": self.group_id, "item_pk": self.pk})
+        return reverse("enquiry:log_file", kwargs={"pk": self.group_id, "log_pk": self.pk})
 
 
 class WriteUp(models.Model):

@@ -17,10 +17,10 @@ urlpatterns = [
     path("<int:pk>/status/", views.group_status, name="status"),
     path("<int:pk>/leave/", views.leave, name="leave"),
     path("<int:pk>/log/", views.log_add, name="log_add"),
-    path("<int:pk>/log/<int:item_pk>/file/", views.log_file, name="log_file"),
-    path("<int:pk>/log/<int:item_pk>/delete/", views.log_delete, name="log_delete"),
+    path("<int:pk>/log/<int:log_pk>/file/", views.log_file, name="log_file"),
+    path("<int:pk>/log/<int:log_pk>/delete/", views.log_delete, name="log_delete"),
     path("<int:pk>/reading/", views.reading_add, name="reading_add"),
-    path("<int:pk>/reading/<int:item_pk>/delete/", views.reading_delete, name="reading_delete"),
+    path("<int:pk>/reading/<int:reading_pk>/delete/", views.reading_delete, name="reading_delete"),
     path("<int:pk>/write-up/", views.write_up_edit, name="write_up_edit"),
     path("<int:pk>/write-up/agree/", views.write_up_agree, name="agree"),
 ]

@@ -147,9 +147,9 @@ def log_add(request, pk: int):
     return _group_page(request, group, status=400, log_form=form)
 
 
-def log_file(request, pk: int, item_pk: int):
+def log_file(request, pk: int, log_pk: int):
     group = _group(request, pk)
-    item = get_object_or_404(LogEntry, pk=item_pk, group=group, kind=LogEntry.Kind.FILE)
+    item = get_object_or_404(LogEntry, pk=log_pk, group=group, kind=LogEntry.Kind.FILE)
     try:
         handle = item.file.open("rb")
     except (OSError, ValueError):
@@ -162,9 +162,9 @@ def log_file(request, pk: int, item_pk: int):
 
 
 @require_POST
-def log_delete(request, pk: int, item_pk: int):
+def log_delete(request, pk: int, log_pk: int):
     group = _group(request, pk)
-    item = get_object_or_404(LogEntry, pk=item_pk, group=group)
+    item = get_object_or_404(LogEntry, pk=log_pk, group=group)
     services.log_delete(entry=item, by=request.user)
     messages.success(request, "Your log entry is deleted.")
     return redirect(group)
@@ -187,9 +187,9 @@ def reading_add(request, pk: int):
 
 
 @require_POST
-def reading_delete(request, pk: int, item_pk: int):
+def reading_delete(request, pk: int, reading_pk: int):
     group = _group(request, pk)
-    item = get_object_or_404(ReadingItem, pk=item_pk, group=group)
+    item = get_object_or_404(ReadingItem, pk=reading_pk, group=group)
     services.reading_delete(item=item, by=request.user)
     messages.success(request, "It is taken off the reading list.")
     return redirect(group)

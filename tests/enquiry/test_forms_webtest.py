@@ -93,10 +93,10 @@ def test_members_log_notes_and_files_keep_a_reading_list_and_delete_their_own(ap
     assert "It is on the reading list" in messages_on(page)
     assert ReadingItem.objects.get().url == "https://example.test/eef"
     item = ReadingItem.objects.get()
-    page = form_for(page, "enquiry:reading_delete", pk=made.pk, item_pk=item.pk).submit().follow()
+    page = form_for(page, "enquiry:reading_delete", pk=made.pk, reading_pk=item.pk).submit().follow()
     assert not ReadingItem.objects.exists()
     note = LogEntry.objects.get(kind="decision")
-    page = form_for(page, "enquiry:log_delete", pk=made.pk, item_pk=note.pk).submit().follow()
+    page = form_for(page, "enquiry:log_delete", pk=made.pk, log_pk=note.pk).submit().follow()
     assert "Your log entry is deleted" in messages_on(page)
     assert list(LogEntry.objects.values_list("kind", flat=True)) == ["file"]
     # Another member cannot delete it: no button, and a refusal.

@@ -133,7 +133,7 @@ def _urls(world: World, group: Group) -> list[str]:
         "/admin/enquiry/group/", f"/admin/enquiry/group/{group.pk}/change/",
     ]  # fmt: skip
     for pk in LogEntry.objects.filter(group=group, kind="file").values_list("pk", flat=True):
-        urls.append(reverse("enquiry:log_file", kwargs={"pk": group.pk, "item_pk": pk}))
+        urls.append(reverse("enquiry:log_file", kwargs={"pk": group.pk, "log_pk": pk}))
     for pk in WriteUp.objects.filter(group=group).values_list("pk", flat=True):
         urls.append(reverse("enquiry:write_up", kwargs={"pk": pk}))
     return urls
@@ -186,7 +186,7 @@ def test_nobody_outside_the_group_reads_a_word_of_it(world, actions):
         for pk in LogEntry.objects.filter(group=group).values_list("pk", flat=True)[:1]:
             client = Client()
             client.force_login(world.onlookers["coordinator"])
-            url = reverse("enquiry:log_file", kwargs={"pk": group.pk, "item_pk": pk})
+            url = reverse("enquiry:log_file", kwargs={"pk": group.pk, "log_pk": pk})
             assert client.get(url).status_code == 404
         written = LogEntry.objects.filter(group=group).exists() or ReadingItem.objects.filter(
             group=group
@@ -205,7 +205,7 @@ def test_group_pages_files_and_drafts_are_404_to_everyone_outside(client, world)
     writeups.write_up_save(group=group, by=world.owner, question="Q", tried="T", happened="H")
     urls = [
         group.get_absolute_url(),
-        reverse("enquiry:log_file", kwargs={"pk": group.pk, "item_pk": entry.pk}),
+        reverse("enquiry:log_file", kwargs={"pk": group.pk, "log_pk": entry.pk}),
         reverse("enquiry:write_up_edit", kwargs={"pk": group.pk}),
         reverse("enquiry:write_up", kwargs={"pk": group.write_up.pk}),  # a draft: not in the library
     ]
