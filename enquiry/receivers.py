@@ -15,7 +15,7 @@ from .models import Group, LogEntry, Membership, ReadingItem, WriteUp
 TEXTS = {
     Group: ("question",),
     LogEntry: ("text", "original_name"),
-    ReadingItem: ("title", "note"),
+    ReadingItem: ("title", "url", "note"),
     WriteUp: ("question", "tried", "happened", "next_steps"),
 }
 

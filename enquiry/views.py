@@ -106,7 +106,9 @@ def invitation_answer(request, pk: int):
 
 def _group_page(request, group: Group, status: int = 200, **forms):
     user = request.user
-    page = selectors.group_page(group, lambda items: page_of(request, items, per_page=30))
+    page = selectors.group_page(
+        group, lambda items: page_of(request, items, per_page=selectors.LOG_PER_PAGE)
+    )
     write_up = page.write_up
     context = {
         "page": page,

@@ -43,7 +43,11 @@ def work(made: Group, author, *, secret: str = SECRET_LOG):
         group=made, by=author, kind="file", text="", upload=text_file(content=secret.encode())
     )
     item = services.reading_add(
-        group=made, by=author, title="EEF guidance", url="https://example.test/eef", note=SECRET_NOTE
+        group=made,
+        by=author,
+        title="EEF guidance",
+        url="https://example.test/eef",
+        note=SECRET_NOTE,
     )
     return note, upload, item
 

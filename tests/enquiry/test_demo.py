@@ -22,7 +22,8 @@ def test_the_demo_shows_enquiry_and_is_idempotent(client, settings, tmp_path):
     assert Group.objects.count() == 3
     page = selectors.my_enquiries(teacher)
     (mine,) = page.mine
-    assert mine.kind == "lesson_study" and mine.school_count == 3
+    assert mine.kind == "lesson_study"
+    assert mine.school_count == 3
     assert mine.reading.count() == 2
     assert sorted(mine.log.values_list("kind", flat=True)) == ["decision", "file", "note"]
     assert [g.question for g in page.suggested] == [
@@ -30,7 +31,8 @@ def test_the_demo_shows_enquiry_and_is_idempotent(client, settings, tmp_path):
     ]
     assert not WriteUp.objects.get(group=mine).is_published
     (published,) = selectors.library()
-    assert published.group_id != mine.pk and len(selectors.authors(published)) == 2
+    assert published.group_id != mine.pk
+    assert len(selectors.authors(published)) == 2
     assert len(selectors.my_enquiries(leader).invitations) == 1
     client.force_login(teacher)
     assert "Suggested for you" in client.get("/enquiries/").content.decode()
@@ -38,6 +40,5 @@ def test_the_demo_shows_enquiry_and_is_idempotent(client, settings, tmp_path):
     assert "I agree to publish it as it stands" in group_page
     entry = LogEntry.objects.get(group=mine, kind="file")
     download = client.get(entry.get_file_url())
-    assert download.status_code == 200 and b"Research lesson" in b"".join(
-        download.streaming_content
-    )
+    assert download.status_code == 200
+    assert b"Research lesson" in b"".join(download.streaming_content)

@@ -29,7 +29,8 @@ def test_a_teacher_starts_a_group_and_invites_a_colleague_who_accepts(app, perso
     form["status"] = "closed"
     form["planned_end"] = "2001-01-01"  # before the start: a message, nothing saved
     refused = form.submit(expect_errors=True)
-    assert refused.status_code == 400 and not Group.objects.exists()
+    assert refused.status_code == 400
+    assert not Group.objects.exists()
     form = form_for(refused, "")
     form["planned_end"] = ""
     done = form.submit().follow()
@@ -38,7 +39,8 @@ def test_a_teacher_starts_a_group_and_invites_a_colleague_who_accepts(app, perso
     form = form_for(done, "enquiry:invite", pk=made.pk)
     form["email"] = "nobody@nowhere.test"
     refused = form.submit(expect_errors=True)
-    assert refused.status_code == 400 and "Nobody in the community" in text_of(refused)
+    assert refused.status_code == 400
+    assert "Nobody in the community" in text_of(refused)
     form = form_for(refused, "enquiry:invite", pk=made.pk)
     form["email"] = personas.outsider.email
     assert "is invited" in messages_on(form.submit().follow())
@@ -71,7 +73,8 @@ def test_members_log_notes_and_files_keep_a_reading_list_and_delete_their_own(ap
     form["kind"] = "file"
     form["upload"] = Upload("run.exe", b"MZ", "application/octet-stream")
     refused = form.submit(expect_errors=True)
-    assert refused.status_code == 400 and "not a type of file we keep" in text_of(refused)
+    assert refused.status_code == 400
+    assert "not a type of file we keep" in text_of(refused)
     form = form_for(refused, "enquiry:log_add", pk=made.pk)
     form["kind"] = "file"
     form["text"] = "Our plan"
@@ -93,7 +96,9 @@ def test_members_log_notes_and_files_keep_a_reading_list_and_delete_their_own(ap
     assert "It is on the reading list" in messages_on(page)
     assert ReadingItem.objects.get().url == "https://example.test/eef"
     item = ReadingItem.objects.get()
-    page = form_for(page, "enquiry:reading_delete", pk=made.pk, reading_pk=item.pk).submit().follow()
+    page = (
+        form_for(page, "enquiry:reading_delete", pk=made.pk, reading_pk=item.pk).submit().follow()
+    )
     assert not ReadingItem.objects.exists()
     note = LogEntry.objects.get(kind="decision")
     page = form_for(page, "enquiry:log_delete", pk=made.pk, log_pk=note.pk).submit().follow()

@@ -47,7 +47,8 @@ def test_an_invitation_is_emailed_once_and_its_answer_goes_back(
         )
     (mail,) = mailoutbox
     assert mail.to == [personas.outsider.email]
-    assert made.question in mail.body and made.question in mail.alternatives[0][0]
+    assert made.question in mail.body
+    assert made.question in mail.alternatives[0][0]
     assert mail.reply_to == [personas.owner.email]
     with pytest.raises(ValidationError):  # once only
         services.invitation_create(group=made, by=personas.owner, email=personas.outsider.email)
@@ -72,7 +73,9 @@ def test_an_unknown_address_is_a_message_and_outsiders_cannot_invite(personas):
     assert not Invitation.objects.exists()
 
 
-def test_a_declined_invitation_adds_nobody(personas, mailoutbox, django_capture_on_commit_callbacks):
+def test_a_declined_invitation_adds_nobody(
+    personas, mailoutbox, django_capture_on_commit_callbacks
+):
     made = group(personas.owner)
     invitation = services.invitation_create(
         group=made, by=personas.owner, email=personas.outsider.email
@@ -101,7 +104,8 @@ def test_outsiders_add_nothing_to_a_group(personas):
             services.log_add(group=made, by=person, kind="note", text="x")
         with pytest.raises(PermissionDenied):
             services.reading_add(group=made, by=person, title="x")
-    assert not LogEntry.objects.exists() and not ReadingItem.objects.exists()
+    assert not LogEntry.objects.exists()
+    assert not ReadingItem.objects.exists()
 
 
 def test_a_file_is_checked_like_portfolio_evidence(personas):
@@ -127,7 +131,8 @@ def test_leaving_keeps_what_they_wrote_as_a_former_member_unless_they_delete_it(
     services.group_leave(group=made, by=personas.outsider)
     page = selectors.group_page(selectors.group_for(personas.owner, made.pk), lambda q: _all(q))
     kept = [e for e in page.log.object_list if e.text == SECRET_LOG]
-    assert kept and {e.by for e in kept} == {FORMER_MEMBER}
+    assert kept
+    assert {e.by for e in kept} == {FORMER_MEMBER}
     assert {i.by for i in page.reading} == {FORMER_MEMBER, personas.other_leader.full_name}
     with pytest.raises(Group.DoesNotExist):
         selectors.group_for(personas.outsider, made.pk)
@@ -182,7 +187,8 @@ def test_the_coordinator_starts_a_group_from_a_gap_inviting_not_adding(
             by=personas.coordinator, area=area(), question="How do we ask better questions?",
             kind="enquiry", people=people,
         )  # fmt: skip
-    assert made.owner is None and not made.memberships.exists()
+    assert made.owner is None
+    assert not made.memberships.exists()
     assert sorted(m.to[0] for m in mailoutbox) == sorted(
         [personas.owner.email, personas.outsider.email]
     )

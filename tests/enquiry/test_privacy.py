@@ -169,8 +169,8 @@ def test_nobody_outside_the_group_reads_a_word_of_it(world, actions):
     secret = "Zq8 confidential"
     with transaction.atomic():
         group = services.group_create(
-            by=world.owner, question="An open question, shown to those who may join", kind="lesson_study",
-            areas=[ExpertiseArea.objects.order_by("pk").first()],
+            by=world.owner, question="An open question, shown to those who may join",
+            kind="lesson_study", areas=[ExpertiseArea.objects.order_by("pk").first()],
         )  # fmt: skip
         services.group_join(group=group, by=world.member)
         _play(world, group, actions, secret)
@@ -188,9 +188,10 @@ def test_nobody_outside_the_group_reads_a_word_of_it(world, actions):
             client.force_login(world.onlookers["coordinator"])
             url = reverse("enquiry:log_file", kwargs={"pk": group.pk, "log_pk": pk})
             assert client.get(url).status_code == 404
-        written = LogEntry.objects.filter(group=group).exists() or ReadingItem.objects.filter(
-            group=group
-        ).exists()
+        written = (
+            LogEntry.objects.filter(group=group).exists()
+            or ReadingItem.objects.filter(group=group).exists()
+        )
         if written:
             assert secret in _seen_by(world.owner, urls), "a member cannot read their own group"
         transaction.set_rollback(True)
@@ -207,7 +208,9 @@ def test_group_pages_files_and_drafts_are_404_to_everyone_outside(client, world)
         group.get_absolute_url(),
         reverse("enquiry:log_file", kwargs={"pk": group.pk, "log_pk": entry.pk}),
         reverse("enquiry:write_up_edit", kwargs={"pk": group.pk}),
-        reverse("enquiry:write_up", kwargs={"pk": group.write_up.pk}),  # a draft: not in the library
+        reverse(
+            "enquiry:write_up", kwargs={"pk": group.write_up.pk}
+        ),  # a draft: not in the library
     ]
     for who, user in world.onlookers.items():
         client.force_login(user)
@@ -232,7 +235,8 @@ def test_the_admin_shows_counts_only(client, world):
     assert "Admin must not show this" not in page
     assert ">1<" in page  # one member, one log entry: counted
     change = client.get(f"/admin/enquiry/group/{group.pk}/change/")
-    assert change.status_code == 200 and "Admin must not show" not in change.content.decode()
+    assert change.status_code == 200
+    assert "Admin must not show" not in change.content.decode()
     for model in ("logentry", "readingitem", "writeup", "membership", "invitation", "agreement"):
         assert client.get(f"/admin/enquiry/{model}/").status_code == 404
 

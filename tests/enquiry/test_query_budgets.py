@@ -33,11 +33,9 @@ def add(personas, mine, n: int) -> None:
         group(personas.owner)
 
 
-def test_enquiry_pages_fit_the_budget_with_one_row_and_with_many(
-    client, personas, count_queries
-):
-    from portfolios.models import Goal, Need  # noqa: PLC0415 -- this test only
+def test_enquiry_pages_fit_the_budget_with_one_row_and_with_many(client, personas, count_queries):
     from experts.models import ExpertiseArea  # noqa: PLC0415 -- this test only
+    from portfolios.models import Goal, Need  # noqa: PLC0415 -- this test only
 
     Need.objects.create(
         owner=personas.owner, area=ExpertiseArea.objects.get(slug="questioning"), description="Q"
@@ -58,5 +56,6 @@ def test_enquiry_pages_fit_the_budget_with_one_row_and_with_many(
     assert many == one
     assert max(many.values()) <= BUDGET
     html = client.get("/enquiries/").content.decode()
-    assert "Suggested for you" in html and "Invitations" in html
+    assert "Suggested for you" in html
+    assert "Invitations" in html
     assert client.get("/enquiries/library/").content.decode().count('class="card"') >= 7

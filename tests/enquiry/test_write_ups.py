@@ -34,7 +34,8 @@ def test_published_only_once_every_member_agrees_and_an_edit_clears_agreements(p
         assert writeups.write_up_agree(group=made, by=person) is False
     assert writeups.write_up_agree(group=made, by=personas.other_leader) is True
     write_up = WriteUp.objects.get(group=made)
-    assert write_up.is_published and write_up.published_at is not None
+    assert write_up.is_published
+    assert write_up.published_at is not None
     with pytest.raises(PermissionDenied):  # no edits once published
         _draft(made, personas.owner, happened="Changed afterwards")
     assert WriteUp.objects.get(group=made).happened == "Edited by Ruth"
@@ -85,10 +86,12 @@ def test_a_member_adds_it_to_their_portfolio_linked_to_their_own_goal_once(perso
     write_up = publish(made, personas.owner, personas.outsider)
     goal = GoalFactory(owner=personas.owner)
     entry = writeups.write_up_to_portfolio(write_up=write_up, by=personas.owner, goal=goal)
-    assert entry.kind == Entry.Kind.ENQUIRY and list(entry.goals.all()) == [goal]
+    assert entry.kind == Entry.Kind.ENQUIRY
+    assert list(entry.goals.all()) == [goal]
     assert SECRET_DRAFT in entry.impact_pupils
     again = writeups.write_up_to_portfolio(write_up=write_up, by=personas.owner, goal=goal)
-    assert again == entry and Entry.objects.filter(owner=personas.owner).count() == 1
+    assert again == entry
+    assert Entry.objects.filter(owner=personas.owner).count() == 1
     with pytest.raises(ValidationError):  # someone else's goal
         writeups.write_up_to_portfolio(write_up=write_up, by=personas.outsider, goal=goal)
     with pytest.raises(PermissionDenied):  # not in the group
