@@ -155,7 +155,9 @@ def invitation_answer(*, invitation: Invitation, by: User, accept: bool) -> Invi
     """The invitee accepts (they join, even a group closed to new members) or declines; the
     person who invited them is told."""
     invitation = (
-        Invitation.objects.select_for_update().select_related("invited_by").get(pk=invitation.pk)
+        Invitation.objects.select_for_update(of=("self",))
+        .select_related("invited_by")
+        .get(pk=invitation.pk)
     )
     permissions.require_can_answer(by, invitation)
     group = Group.objects.select_for_update().get(pk=invitation.group_id)
