@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django import forms
 
+from cpdhub import querystring
 from cpdhub.singleline import SingleLineFormField
 from cpdhub.textbounds import worded_limits
 from experts.models import ExpertiseArea
@@ -159,20 +160,32 @@ class PortfolioForm(forms.Form):
         worded_limits(self)
 
 
+class SlugChoiceField(forms.ModelChoiceField):
+    """A choice by slug from the query string: anything that is not a slug is not looked up
+    (a NUL byte never reaches Postgres)."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and not querystring.slug_param({"v": value}, "v"):
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            )
+        return super().to_python(value)
+
+
 class LibraryFilterForm(forms.Form):
     """The library's search and filters (read from the query string)."""
 
     q = SingleLineFormField(label="Search", required=False, max_length=100)
-    area = forms.ModelChoiceField(
+    area = SlugChoiceField(
         queryset=ExpertiseArea.objects.order_by("name"),
         to_field_name="slug",
         required=False,
         empty_label="Any area",
     )
-    phase = forms.ModelChoiceField(
+    phase = SlugChoiceField(
         queryset=Phase.objects.all(), to_field_name="slug", required=False, empty_label="Any phase"
     )
-    subject = forms.ModelChoiceField(
+    subject = SlugChoiceField(
         queryset=Subject.objects.all(),
         to_field_name="slug",
         required=False,
