@@ -20,6 +20,7 @@ from portfolios.files import check_attachment
 
 from . import emails, permissions
 from .models import Agreement, Group, Invitation, LogEntry, Membership, ReadingItem, WriteUp
+from .writeups import publish_if_agreed
 
 MAX_MEMBERS = 30
 
@@ -206,8 +207,6 @@ def group_leave(*, group: Group, by: User, delete_mine: bool = False) -> None:
     if group.owner_id == by.pk:
         successor = _current(group).order_by("joined_at", "pk").values_list("user", flat=True)
         Group.objects.filter(pk=group.pk).update(owner_id=successor.first())
-    from .writeups import publish_if_agreed  # noqa: PLC0415 -- circular import
-
     publish_if_agreed(group_id=group.pk)
 
 
