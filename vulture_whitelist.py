@@ -75,3 +75,5 @@ _.for_school  # a form field, read from cleaned_data by name
 # Coaching visits: the page's template reads these; the visit's purpose choices and its planner
 # are kept by the database (the planner also asked by the permission and the export).
 _.may_cancel, _.booking_label, _.OBSERVATION, _.MEETING, _.planned_by
+# The enquiry pages' templates read these; the rest are kept for the counts and the export.
+_.finished_groups, _.get_file_url, _.waiting_for, _.joined_at, _.published_at, _.agreed_at

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from cpd_sessions.models import DevelopmentSession
 from experts.models import ExpertiseArea, ProfileArea, term_window_start
-from hubs.models import School
+from hubs.models import School, User
 from notifications.models import Delivery
 from portfolios.models import Need
 
@@ -373,6 +373,22 @@ def schools_in_need(area: ExpertiseArea) -> list[str]:
         )
         .order_by("name")
         .values_list("name", flat=True)
+        .distinct()
+    )
+
+
+def people_in_need(area: ExpertiseArea) -> list:
+    """The active people in schools with an open or passed need in the area: whom a group
+    started from the gap invites."""
+    return list(
+        User.objects.filter(
+            portfolio_needs__area=area,
+            portfolio_needs__status__in=[Need.Status.OPEN, Need.Status.PASSED],
+            is_active=True,
+            school__isnull=False,
+        )
+        .select_related("school")
+        .order_by("last_name", "first_name", "pk")
         .distinct()
     )
 

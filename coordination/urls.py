@@ -11,6 +11,7 @@ urlpatterns = [
     path("coordinator/needs/<int:pk>/met/", views.need_met, name="need_met"),
     path("coordinator/needs/<int:pk>/reply/", views.need_reply, name="need_reply"),
     path("coordinator/needs/commission/<slug:area>/", views.commission, name="commission"),
+    path("coordinator/needs/enquiry/<slug:area>/", views.start_enquiry, name="start_enquiry"),
     path(
         "coordinator/needs/<int:pk>/introduce/<int:profile>/",
         views.need_introduce,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,6 +13,9 @@ from django.views.decorators.http import require_POST
 from cpd_sessions import proposals
 from cpdhub import csvsafe, querystring
 from cpdhub.words import in_sentence
+from enquiry import services as enquiry_services
+from enquiry.forms import StartForNeedForm
+from enquiry.permissions import require_can_start_for_need
 from experts.models import ExpertiseArea, ExpertProfile
 from hubs.models import School
 from portfolios.models import Need
@@ -24,6 +28,7 @@ from .needs import (
     NEEDS_PER_PAGE,
     needs_against_supply,
     open_needs,
+    people_in_need,
     replies_for,
     schools_in_need,
     suggested_matches,
@@ -275,3 +280,35 @@ def nudge_stale(request):
     else:
         messages.info(request, "Everyone with a stale profile has been asked this term already.")
     return redirect("coordination:dashboard")
+
+
+def start_enquiry(request, area: str):
+    """Start an enquiry group from a gap: the people with a need in the area are invited (not
+    added); the coordinator is not a member and reads nothing the group writes."""
+    require_can_start_for_need(request.user)
+    found = get_object_or_404(ExpertiseArea, slug=area)
+    people = people_in_need(found)
+    form = StartForNeedForm(
+        request.POST or None,
+        initial={"question": f"How can we get better at {in_sentence(found.name)} together?"},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            enquiry_services.group_start_for_need(
+                by=request.user, area=found, people=people, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                f"The group is started: {len(people)} people with a need in "
+                f"{in_sentence(found.name)} are invited by email. They join if they accept.",
+            )
+            return redirect("coordination:needs")
+    return render(
+        request,
+        "coordination/start_enquiry.html",
+        {"form": form, "area": found, "people": people},
+        status=400 if form.errors else 200,
+    )

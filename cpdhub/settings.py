@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "cpd_sessions",
     "portfolios",
     "coaching",
+    "enquiry",
     "notifications",
     "termly",  # after notifications: its admin extends the ledger's
     "coordination",

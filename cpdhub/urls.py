@@ -34,6 +34,8 @@ urlpatterns = [
     path("portfolio/", include("portfolios.urls")),
     path("coaching/", include("coaching.urls")),
     path("", include("coaching.activity_urls")),
+    path("enquiries/", include("enquiry.urls")),
+    path("", include("enquiry.activity_urls")),
     path("notifications/", include("notifications.urls")),
     path("notifications/", include("termly.urls")),  # the profile confirm link
     path("", include("coordination.urls")),

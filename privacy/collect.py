@@ -39,6 +39,7 @@ from cpd_sessions.models import (
     SessionMessage,
 )
 from cpdhub.ratelimit.models import ThrottledRequest
+from enquiry.export import enquiry_data, files_of
 from experts.models import ContactRequest, ExpertProfile, ProfileArea
 from hubs.models import (
     Hub,
@@ -83,6 +84,9 @@ READ_BY_SECTIONS = {
     "coaching.Observation.teacher", "coaching.Observation.observer", "coaching.Meeting.teacher",
     "coaching.Meeting.coach", "coaching.ActionStep.teacher", "coaching.StepEvent.by",
     "coaching.Share.owner", "coaching.Share.colleague", "coaching.Visit.planned_by",
+    "enquiry.Group.owner", "enquiry.Group.created_by", "enquiry.Membership.user",
+    "enquiry.Invitation.user", "enquiry.Invitation.invited_by", "enquiry.ReadingItem.added_by",
+    "enquiry.LogEntry.author", "enquiry.WriteUp.updated_by", "enquiry.Agreement.user",
 }  # fmt: skip
 # Foreign keys to the user model that are not about the person, each with why.
 NOT_ABOUT_YOU = {
@@ -138,7 +142,7 @@ def pointing_at(model: type[models.Model], queryset: models.QuerySet) -> dict[st
 # The apps whose models the sections below read themselves.
 SECTION_APPS = {
     "account", "mfa", "socialaccount", "hubs", "experts", "cpd_sessions", "portfolios",
-    "notifications", "coaching",
+    "notifications", "coaching", "enquiry",
 }  # fmt: skip
 
 
@@ -314,6 +318,8 @@ def personal_data(user: User) -> dict[str, dict[str, list[dict[str, Any]]]]:
         },
         # Coaching's words are both members' personal data: each member's download has them.
         "coaching": coaching_data(user, rows),
+        # What the person wrote in enquiry groups, and their groups' write-ups.
+        "enquiry": enquiry_data(user, rows),
         "email": {
             "preferences": rows(Preference.objects.filter(mine)),
             "emails_sent_to_you": rows(
@@ -324,7 +330,9 @@ def personal_data(user: User) -> dict[str, dict[str, list[dict[str, Any]]]]:
     }
 
 
-def personal_files(user: User) -> Iterator[tuple[str, EntryAttachment]]:
-    """The evidence files, each with the name it has in the zip."""
+def personal_files(user: User) -> Iterator[tuple[str, EntryAttachment | models.Model]]:
+    """The evidence files and the files added to enquiry groups' logs, each with the name it
+    has in the zip (each has ``file`` and ``original_name``)."""
     for attachment in EntryAttachment.objects.filter(entry__owner=user).order_by("pk"):
         yield f"files/{attachment.entry_id}-{attachment.pk}-{attachment.original_name}", attachment
+    yield from files_of(user)

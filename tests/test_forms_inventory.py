@@ -50,6 +50,18 @@ SELF_POSTING = {
     "coaching/visit_plan.html": (
         "coaching/test_forms_webtest.py::test_coach_plans_a_visit_books_release_and_their_own_leader_approves"
     ),
+    "enquiry/group_form.html": (
+        "enquiry/test_forms_webtest.py::test_a_teacher_starts_a_group_and_invites_a_colleague_who_accepts"
+    ),
+    "enquiry/write_up_form.html": (
+        "enquiry/test_forms_webtest.py::test_the_draft_is_edited_agreed_by_everyone_and_added_to_a_portfolio"
+    ),
+    "enquiry/portfolio_add.html": (
+        "enquiry/test_forms_webtest.py::test_the_draft_is_edited_agreed_by_everyone_and_added_to_a_portfolio"
+    ),
+    "coordination/start_enquiry.html": (
+        "enquiry/test_forms_webtest.py::test_the_coordinator_starts_a_group_from_a_gap_in_the_needs"
+    ),
     "experts/me.html": "experts/test_forms_webtest.py::test_create_my_profile",
     "hubs/my_details.html": "hubs/test_forms_webtest.py::test_save_my_details",
     "hubs/import.html": (

@@ -23,7 +23,7 @@ from hubs.models import User
 from tests.factories import SchoolDomainFactory, UserFactory
 
 PRODUCT_APPS = {"hubs", "experts", "cpd_sessions", "portfolios", "notifications", "coordination"}
-PRODUCT_APPS |= {"privacy", "termly", "coaching"}
+PRODUCT_APPS |= {"privacy", "termly", "coaching", "enquiry"}
 HOSTILE = "Helen\r\nBcc: x@evil.test\x00\x07\x1b[31m\u2028end\t"
 CLEAN = "Helen Bcc: x@evil.test[31m end "
 # In a form a NUL is refused with a message (nobody types one); everything else is tidied.

@@ -16,6 +16,10 @@ from coaching.demo import seed as seed_coaching
 from cpd_sessions.demo import seed as seed_sessions
 from cpd_sessions.models import Booking, DevelopmentSession
 from cpdhub.academic_year import current_academic_year
+from enquiry.demo import FRACTIONS
+from enquiry.demo import seed as seed_enquiry
+from enquiry.models import Group as EnquiryGroup
+from enquiry.models import WriteUp
 from experts.demo import seed as seed_experts
 from experts.models import ExpertProfile
 from hubs.models import School, SubjectNetwork, User
@@ -40,12 +44,13 @@ DEMO = {
     "coordinator": "coordinator@demo.test",
 }
 NOT_HTML = (".csv", ".ics", ".json", ".zip")
-FILES = {"portfolios:attachment", "privacy:download", "cpd_sessions:feed"}
+FILES = {"portfolios:attachment", "privacy:download", "cpd_sessions:feed", "enquiry:log_file"}
 PHONE = {
     "home", "experts:directory", "experts:profile", "experts:me", "cpd_sessions:list",
     "cpd_sessions:detail", "cpd_sessions:mine", "cpd_sessions:approvals", "portfolios:home",
     "portfolios:needs", "hubs:school_detail", "coordination:dashboard",
     "coaching_activity:school", "coaching_activity:community",
+    "enquiry:home", "enquiry:group", "enquiry:library",
 }  # fmt: skip
 
 
@@ -63,7 +68,11 @@ def _kwargs(role: str, user: User | None) -> dict:
     profile = ExpertProfile.objects.get(user=expert)
     school = School.objects.get(urn=148101)
     entry = Entry.objects.filter(owner=teacher).first()
+    # The demo teacher's lesson study (the expert's own group is finished, its write-up published).
+    fractions = EnquiryGroup.objects.filter(question=FRACTIONS).first()
     return {
+        "pk:enquiry": fractions.pk if fractions and role == "teacher_a" else None,
+        "pk:writeup": getattr(WriteUp.objects.filter(status="published").first(), "pk", None),
         "pk:session": session.pk,
         "pk:profile": profile.pk,
         "profile": profile.pk,
@@ -119,6 +128,7 @@ def test_matrix_pages_have_no_serious_axe_violations(page, demo, role):
     seed_sessions()
     seed_portfolios()
     seed_coaching()
+    seed_enquiry()
     paths, phone = _cells(role)
     assert paths, f"no page of the matrix for {role}"
     if DEMO[role]:

@@ -30,6 +30,8 @@ from cpd_sessions.emails import (
     proposed_key,
 )
 from cpd_sessions.models import Booking, DevelopmentSession, ReleaseRequest
+from enquiry import emails as enquiry_emails
+from enquiry.models import Group, Invitation
 from experts.models import ContactRequest, ExpertiseArea
 from notifications import registry
 from notifications.models import Delivery
@@ -303,7 +305,27 @@ def _coaching(kind: str) -> Delivery:
     return row(kind, key, reader)
 
 
+def _enquiry(kind: str) -> Delivery:
+    """An invitation to a lesson-study group whose question has the hostile words; waiting, or
+    declined."""
+    inviter, invitee = person(school=SchoolFactory()), person(school=SchoolFactory())
+    group = Group.objects.create(question=f"Fractions & place value: {MARK}", kind="lesson_study")
+    answered = kind == "enquiry_answer"
+    invitation = Invitation.objects.create(
+        group=group,
+        user=invitee,
+        invited_by=inviter,
+        status="declined" if answered else "pending",
+        answered_at=timezone.now() if answered else None,
+    )
+    if answered:
+        return row(kind, enquiry_emails.answer_key(invitation.pk), inviter)
+    return row(kind, enquiry_emails.invitation_key(invitation.pk), invitee)
+
+
 FACTORIES = {
+    "enquiry_invitation": _enquiry,
+    "enquiry_answer": _enquiry,
     "coaching_step": _coaching,
     "coaching_check_back": _coaching,
     "coaching_caseload": _coaching,

@@ -60,6 +60,8 @@ EXPORTED = {
     "coaching.Step", "coaching.Relationship", "coaching.Membership", "coaching.Observation",
     "coaching.Meeting", "coaching.ActionStep", "coaching.StepEvent", "coaching.Share",
     "coaching.Visit",
+    "enquiry.Group", "enquiry.Membership", "enquiry.Invitation", "enquiry.ReadingItem",
+    "enquiry.LogEntry", "enquiry.WriteUp", "enquiry.Agreement",
 }  # fmt: skip
 
 

@@ -20,12 +20,15 @@ from django.conf import settings
 from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
 from django.core.cache import caches
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, models
 from django.test import Client
 
 from coordination.models import NeedReply
 from cpd_sessions.models import DevelopmentSession, ReleaseRequest
 from cpdhub.erasure import ERASED_NAME
+from enquiry import services as enquiry_services
+from enquiry import writeups as enquiry_writeups
 from experts.models import ExpertiseArea, SearchWord
 from hubs.models import ImportJob, User
 from hubs.onboarding.uploads import uploads_dir
@@ -54,8 +57,19 @@ LEDGER_STAYS = (
     "Your school's budget ledger keeps its lines (what each release cost, for which session), "
     "with nothing that says they were yours."
 )
+ENQUIRY_STAYS = (
+    "What you wrote in an enquiry group stays for its members, shown as written by a former "
+    "member, with your name and address taken out"
+)
 ALLOWED = {
     ("cpd_sessions_developmentsession", "*"): (MARK, SESSIONS_STAY),
+    ("enquiry_group", "question"): (MARK, ENQUIRY_STAYS),
+    ("enquiry_logentry", "text"): (MARK, ENQUIRY_STAYS),
+    ("enquiry_logentry", "original_name"): (MARK, ENQUIRY_STAYS),
+    ("enquiry_readingitem", "title"): (MARK, ENQUIRY_STAYS),
+    ("enquiry_readingitem", "url"): (MARK, ENQUIRY_STAYS),
+    ("enquiry_readingitem", "note"): (MARK, ENQUIRY_STAYS),
+    ("enquiry_writeup", "*"): (MARK, ENQUIRY_STAYS),
     ("cpd_sessions_budgetentry", "reason"): (MARK, LEDGER_STAYS),
 }
 
@@ -226,6 +240,26 @@ def everywhere(personas, life, client):  # noqa: F811 -- the fixture imported ab
     client.force_login(personas.colleague)
     assert client.get("/experts/", {"q": owner.last_name}).status_code == 200
     client.logout()
+    # An enquiry group of theirs with a colleague: a note, a file and a reading-list item of
+    # theirs, a draft they wrote, and the colleague's note naming them.
+    group = enquiry_services.group_create(
+        by=owner, question="Fractions", kind="enquiry",
+        areas=[ExpertiseArea.objects.order_by("pk").first()],
+    )  # fmt: skip
+    enquiry_services.group_join(group=group, by=personas.colleague)
+    enquiry_services.log_add(group=group, by=owner, kind="note", text="Tried it")
+    enquiry_services.log_add(
+        group=group, by=owner, kind="file",
+        upload=SimpleUploadedFile("plan.txt", b"A plan", "text/plain"),
+    )  # fmt: skip
+    enquiry_services.reading_add(group=group, by=owner, title="EEF guidance")
+    enquiry_writeups.write_up_save(
+        group=group, by=owner, question="Fractions", tried="Bar models", happened="Better"
+    )
+    enquiry_services.log_add(
+        group=group, by=personas.colleague, kind="note",
+        text=f"Thanks to {owner.full_name} ({owner.email}) for the plan.",
+    )  # fmt: skip
     filled = _fill(owner)
     return {"led": led, "need": need, "filled": filled}
 

@@ -72,6 +72,7 @@ PRODUCT_APPS = [
     "portfolios",
     "notifications",
     "privacy",
+    "enquiry",
     "account",
     "mfa",
 ]

@@ -349,6 +349,51 @@ MATRIX: dict[str, dict] = {
     # Sharing is the teacher's (the observation is of her lesson).
     "coaching:share": row(404, 404, teacher_a=200, expert=403, post_teacher_a=200, post_expert=403),
     "coaching:share_withdraw": action(refused=404, post_teacher_a=302),
+    # Enquiry: starting a group and the library for everyone; a group (its page, files, draft
+    # and work) for its members only (teacher A and the expert), 404 to everyone else, leaders
+    # and coordinator included. An empty form posted to the group is shown again with its errors
+    # (400); an empty post to a page of its own shows the page (200).
+    "enquiry:home": everyone(),
+    "enquiry:new": everyone(post=200),
+    "enquiry:library": everyone(),
+    "enquiry:write_up": everyone(),
+    # Adding the published write-up to a portfolio: the members of its group (the expert and
+    # teacher B).
+    "enquiry:portfolio": row(
+        403, 403, expert=200, teacher_b=200, post_expert=200, post_teacher_b=200
+    ),
+    # The invitation waits for teacher A's colleague; nobody else finds it.
+    "enquiry:answer": action("colleague_a", refused=404),
+    "enquiry:group": row(404, teacher_a=200, expert=200),
+    # The group is open: anyone signed in joins it, but its members.
+    "enquiry:join": action(
+        "colleague_a",
+        "teacher_b",
+        "teacher_other_hub",
+        "leader_a",
+        "leader_b",
+        "hub_lead",
+        "network_lead",
+        "coordinator",
+    ),
+    "enquiry:invite": action(refused=404, post_teacher_a=400, post_expert=400),
+    "enquiry:status": action(refused=404, post_teacher_a=400, post_expert=403),
+    "enquiry:leave": action("teacher_a", "expert", refused=404),
+    "enquiry:log_add": action(refused=404, post_teacher_a=400, post_expert=400),
+    "enquiry:log_file": row(404, teacher_a=200, expert=200),
+    "enquiry:log_delete": action("teacher_a", refused=404, post_expert=403),
+    "enquiry:reading_add": action(refused=404, post_teacher_a=400, post_expert=400),
+    "enquiry:reading_delete": action("teacher_a", refused=404, post_expert=403),
+    "enquiry:write_up_edit": row(
+        404, 404, teacher_a=200, expert=200, post_teacher_a=200, post_expert=200
+    ),
+    "enquiry:agree": action("teacher_a", "expert", refused=404),
+    # Enquiry figures (counts only): a school's for its CPD leaders, the community's for the
+    # coordinator.
+    "enquiry_figures:school": only(LEADER_A),
+    "enquiry_figures:community": only(COORDINATOR),
+    # Starting a group from a gap: the coordinator.
+    "coordination:start_enquiry": only(COORDINATOR, post=403, post_coordinator=200),
 }
 
 # What a POST carries, where an empty one would stop at the form before any permission check.
@@ -429,6 +474,11 @@ OBJECT = {
     "coaching:step_decide": "libstep",
     "coaching:share_withdraw": "share",
     "coaching:": "relationship",
+    "enquiry:write_up_edit": "enquiry",
+    "enquiry:write_up": "writeup",
+    "enquiry:portfolio": "writeup",
+    "enquiry:answer": "enqinvite",
+    "enquiry:": "enquiry",
 }
 
 

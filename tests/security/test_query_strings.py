@@ -70,6 +70,10 @@ TARGETS = [
         "coaching/views.py", "owner", "/coaching/steps/",
         ["q", "category", "phase", "subject", "scope", "page"],
     ),
+    (
+        "enquiry/views.py", "owner", "/enquiries/library/",
+        ["q", "area", "phase", "subject", "kind", "page"],
+    ),
 ]  # fmt: skip
 
 

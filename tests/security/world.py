@@ -10,6 +10,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 from django.core import signing
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
@@ -18,6 +19,9 @@ from coaching import services as coaching_services
 from coaching import visits as coaching_visits
 from cpd_sessions.models import CalendarFeed
 from cpdhub.academic_year import current_academic_year
+from enquiry import services as enquiry_services
+from enquiry import writeups as enquiry_writeups
+from enquiry.models import WriteUp
 from experts.models import ExpertiseArea
 from experts.services import contact_request_create
 from hubs.models import COORDINATORS_GROUP, ImportJob, School, User
@@ -166,6 +170,39 @@ def build_world() -> World:
         success_criteria="Everyone thinks.", category="questioning",
     )  # fmt: skip
 
+    # Enquiry: teacher A's open lesson-study group with the expert (school B): a file in its
+    # log, a reading-list item, a draft write-up, an invitation waiting for her colleague; and
+    # the expert's group with teacher B, whose write-up is published in the library.
+    questioning = ExpertiseArea.objects.get(slug="questioning")
+    enquiry = enquiry_services.group_create(
+        by=u["teacher_a"], question="How can we teach fractions to pupils unsure of place value?",
+        kind="lesson_study", areas=[questioning],
+    )  # fmt: skip
+    enquiry_services.group_join(group=enquiry, by=u["expert"])
+    enquiry_file = enquiry_services.log_add(
+        group=enquiry, by=u["teacher_a"], kind="file",
+        upload=SimpleUploadedFile("plan.txt", b"Private plan", "text/plain"),
+    )  # fmt: skip
+    reading = enquiry_services.reading_add(group=enquiry, by=u["teacher_a"], title="EEF guidance")
+    enquiry_writeups.write_up_save(
+        group=enquiry, by=u["teacher_a"], question=enquiry.question, tried="Private draft",
+        happened="Private draft",
+    )  # fmt: skip
+    enquiry_invitation = enquiry_services.invitation_create(
+        group=enquiry, by=u["teacher_a"], email=u["colleague_a"].email
+    )
+    finished = enquiry_services.group_create(
+        by=u["expert"], question="How can talk routines help pupils explain?", kind="enquiry",
+        areas=[questioning],
+    )  # fmt: skip
+    enquiry_services.group_join(group=finished, by=u["teacher_b"])
+    enquiry_writeups.write_up_save(
+        group=finished, by=u["expert"], question=finished.question, tried="Talk partners",
+        happened="Better explanations",
+    )  # fmt: skip
+    for person in (u["expert"], u["teacher_b"]):
+        enquiry_writeups.write_up_agree(group=finished, by=person)
+
     world = World(users=u)
     world.kwargs = {
         "pk:session": session.pk,
@@ -203,6 +240,11 @@ def build_world() -> World:
         "pk:libstep": library_step.pk,
         "pk:share": coaching_share.pk,
         "visit_pk": visit.pk,
+        "pk:enquiry": enquiry.pk,
+        "log_pk": enquiry_file.pk,
+        "reading_pk": reading.pk,
+        "pk:enqinvite": enquiry_invitation.pk,
+        "pk:writeup": WriteUp.objects.get(group=finished).pk,
     }
     for role, user in u.items():
         client = Client()

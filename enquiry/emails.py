@@ -1,0 +1,93 @@
+"""
+What enquiry sends, through the ledger: each ``mail_*`` is called inside the write's transaction
+and records one row per address and reason; each builder reads the rows named by the key afresh
+when the email goes. Registered in EnquiryConfig.ready(). Both are essential (a colleague's
+invitation and its answer, like a contact request): no unsubscribe.
+
+- ``enquiry_invitation``: a member (or the coordinator) invites someone to a group
+  (key ``enquiry_invitation:<invitation>``).
+- ``enquiry_answer``: the invitee's answer goes back to who invited them
+  (``enquiry_answer:<invitation>``).
+"""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from notifications import registry
+from notifications.categories import Category
+from notifications.rendering import absolute_url
+from notifications.services import send_templated_mail
+
+from .models import Invitation
+
+INVITATION = "enquiry_invitation"
+ANSWER = "enquiry_answer"
+
+
+def invitation_key(invitation_id: int) -> str:
+    return f"{INVITATION}:{invitation_id}"
+
+
+def answer_key(invitation_id: int) -> str:
+    return f"{ANSWER}:{invitation_id}"
+
+
+def _invitation(delivery) -> Invitation | None:
+    return (
+        Invitation.objects.select_related("group", "user__school", "invited_by__school")
+        .filter(pk=int(delivery.key.split(":")[1]))
+        .first()
+    )
+
+
+def mail_invitation(invitation: Invitation) -> list:
+    return send_templated_mail(
+        INVITATION, to=[invitation.user.email], key=invitation_key(invitation.pk)
+    )
+
+
+def invitation_email(delivery) -> registry.Email | None:
+    invitation = _invitation(delivery)
+    if invitation is None or invitation.status != Invitation.Status.PENDING:
+        return None  # answered (or withdrawn with the group) since
+    return registry.Email(
+        context={
+            "invitation": invitation,
+            "group": invitation.group,
+            "invitee": invitation.user,
+            "inviter": invitation.invited_by,
+            "answer_url": absolute_url(reverse("enquiry:home")),
+        },
+        reply_to=registry.reply_to(invitation.invited_by),
+    )
+
+
+def mail_answer(invitation: Invitation) -> list:
+    if invitation.invited_by is None or not invitation.invited_by.is_active:
+        return []
+    return send_templated_mail(
+        ANSWER, to=[invitation.invited_by.email], key=answer_key(invitation.pk)
+    )
+
+
+def answer_email(delivery) -> registry.Email | None:
+    invitation = _invitation(delivery)
+    if invitation is None or invitation.status == Invitation.Status.PENDING:
+        return None
+    return registry.Email(
+        context={
+            "invitation": invitation,
+            "group": invitation.group,
+            "invitee": invitation.user,
+            "inviter": invitation.invited_by,
+            "accepted": invitation.status == Invitation.Status.ACCEPTED,
+            "enquiries_url": absolute_url(reverse("enquiry:home")),
+        },
+        reply_to=registry.reply_to(invitation.user),
+    )
+
+
+def register_emails() -> None:
+    registry.register(INVITATION, category=Category.ESSENTIAL, build=invitation_email)
+    registry.register(ANSWER, category=Category.ESSENTIAL, build=answer_email)

@@ -1,0 +1,323 @@
+"""
+Collaborative enquiry and lesson study between schools: a group asks one question, its members
+(from any schools) keep a reading list and a shared log of their work, and write up what they
+found. A write-up is published to the community's library once every current member agrees.
+
+What is written inside a group (the log, the reading list's notes, a write-up's draft) is for its
+current members only (see permissions.py): leaders and the coordinator see counts, never words.
+A member who leaves, or whose account is erased, keeps what they wrote in the group, shown as
+"a former member", unless they delete it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import PurePath
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from cpdhub.singleline import SingleLineCharField
+from cpdhub.textbounds import length_check
+
+QUESTION_MAX = 300
+LOG_TEXT_MAX = 3_000
+NOTE_MAX = 1_000
+WRITE_UP_TEXT_MAX = 5_000
+# Every text box inside a group says this (help text).
+NO_PUPIL_NAMES = "Do not write pupils' names."
+# How someone is named in a group once they have left it or their account is erased.
+FORMER_MEMBER = "a former member"
+
+
+class Kind(models.TextChoices):
+    ENQUIRY = "enquiry", "Collaborative enquiry"
+    LESSON_STUDY = "lesson_study", "Lesson study"
+
+
+class Group(models.Model):
+    """
+    An enquiry or lesson-study group: a question, the areas it is about, an owner (who changes
+    its status), a timeline. ``open``: anyone may join; ``closed``: members invite;
+    ``finished``: the work is over (the log and reading list stay for the members).
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open to new members"
+        CLOSED = "closed", "Closed to new members"
+        FINISHED = "finished", "Finished"
+
+    question = SingleLineCharField(
+        max_length=QUESTION_MAX,
+        help_text="The question the group works on, e.g. “How can we improve the way we teach "
+        "fractions to Year 5 pupils who struggle with place value?”",
+    )
+    kind = SingleLineCharField(max_length=20, choices=Kind.choices, default=Kind.ENQUIRY)
+    areas = models.ManyToManyField("experts.ExpertiseArea", related_name="+")
+    phases = models.ManyToManyField("hubs.Phase", blank=True, related_name="+")
+    subjects = models.ManyToManyField("hubs.Subject", blank=True, related_name="+")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="enquiry_groups_owned",
+        help_text="Empty until someone invited by the coordinator accepts.",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="enquiry_groups_started",
+    )
+    status = SingleLineCharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    started_on = models.DateField(default=timezone.localdate)
+    planned_end = models.DateField("planned end", null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            # /enquiries/: open groups to join and to suggest.
+            models.Index(fields=["status", "created_at"], name="enquiry_group_status_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=~Q(question=""), name="enquiry_group_question"),
+            models.CheckConstraint(
+                condition=Q(planned_end__isnull=True) | Q(planned_end__gte=models.F("started_on")),
+                name="enquiry_group_end_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("enquiry:group", kwargs={"pk": self.pk})
+
+
+class Membership(models.Model):
+    """A person in a group, from ``joined_at`` until ``left_at``. The row stays after they
+    leave (or their account is erased: the user is then empty), so the counts stay."""
+
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="enquiry_memberships",
+    )
+    # The person's school when they joined: the counts are by it.
+    school = models.ForeignKey(
+        "hubs.School", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    joined_at = models.DateTimeField(default=timezone.now)
+    left_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["joined_at", "pk"]
+        indexes = [
+            # /enquiries/: my groups.
+            models.Index(fields=["user", "left_at"], name="enquiry_member_user_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["group", "user"], name="enquiry_member_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.group_id}"
+
+    @property
+    def is_current(self) -> bool:
+        return self.left_at is None and self.user_id is not None
+
+
+class Invitation(models.Model):
+    """A member (or the coordinator, from a gap in the needs) invites a community member; the
+    invitee accepts (they join) or declines. One waiting invitation per person and group."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for an answer"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="invitations")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enquiry_invitations"
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    status = SingleLineCharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(default=timezone.now)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["group", "user"],
+                condition=Q(status="pending"),
+                name="enquiry_invitation_one_pending",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Invitation to {self.group_id}"
+
+
+class ReadingItem(models.Model):
+    """The group's reading list: a title, a link, a note on why it matters."""
+
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="reading")
+    title = SingleLineCharField(max_length=200)
+    url = models.URLField("link", blank=True, max_length=500)
+    note = models.TextField(blank=True, max_length=NOTE_MAX, help_text=NO_PUPIL_NAMES)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(title=""), name="enquiry_reading_title"),
+            length_check("enquiry_readingitem", "note", NOTE_MAX),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+def log_file_path(instance: LogEntry, filename: str) -> str:
+    # A random name: the original (which may say a lot) is kept in a field, not on disk.
+    return f"enquiry/{instance.group_id}/{uuid.uuid4().hex}{PurePath(filename).suffix.lower()}"
+
+
+class LogEntry(models.Model):
+    """The group's shared log: a note, a decision, or a file (served to members only, never
+    from MEDIA_URL)."""
+
+    class Kind(models.TextChoices):
+        NOTE = "note", "Note"
+        DECISION = "decision", "Decision"
+        FILE = "file", "File"
+
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="log")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="enquiry_log_entries",
+    )
+    kind = SingleLineCharField(max_length=10, choices=Kind.choices, default=Kind.NOTE)
+    text = models.TextField(blank=True, max_length=LOG_TEXT_MAX, help_text=NO_PUPIL_NAMES)
+    file = models.FileField(upload_to=log_file_path, max_length=200, blank=True)
+    original_name = SingleLineCharField(max_length=200, blank=True)
+    content_type = SingleLineCharField(max_length=100, blank=True)
+    size = models.PositiveIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            # The group page: its log, newest first.
+            models.Index(fields=["group", "created_at"], name="enquiry_log_group_idx"),
+        ]
+        constraints = [
+            length_check("enquiry_logentry", "text", LOG_TEXT_MAX),
+            # A file entry has its file; a note or decision has words.
+            models.CheckConstraint(
+                condition=(Q(kind="file") & ~Q(file="")) | (~Q(kind="file") & ~Q(text="")),
+                name="enquiry_log_has_content",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.pk}"
+
+    def get_file_url(self) -> str:
+        return reverse("enquiry:log_file", kwargs={"pk": self.group_id, "log_pk": self.pk})
+
+
+class WriteUp(models.Model):
+    """
+    What the group found: the question, what was tried, what happened for pupils, what next.
+    A draft any member edits (each edit clears the agreements); published to the library once
+    every current member has agreed, and then no longer edited.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    group = models.OneToOneField(Group, on_delete=models.CASCADE, related_name="write_up")
+    question = SingleLineCharField(max_length=QUESTION_MAX)
+    tried = models.TextField(
+        "what we tried", max_length=WRITE_UP_TEXT_MAX, help_text=NO_PUPIL_NAMES
+    )
+    happened = models.TextField(
+        "what happened for pupils", max_length=WRITE_UP_TEXT_MAX, help_text=NO_PUPIL_NAMES
+    )
+    next_steps = models.TextField(
+        "what next", blank=True, max_length=WRITE_UP_TEXT_MAX, help_text=NO_PUPIL_NAMES
+    )
+    status = SingleLineCharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        indexes = [
+            # The library: published write-ups, newest first.
+            models.Index(fields=["status", "published_at"], name="enquiry_writeup_pub_idx"),
+        ]
+        constraints = [
+            length_check("enquiry_writeup", "tried", WRITE_UP_TEXT_MAX),
+            length_check("enquiry_writeup", "happened", WRITE_UP_TEXT_MAX),
+            length_check("enquiry_writeup", "next_steps", WRITE_UP_TEXT_MAX),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(published_at__isnull=False),
+                name="enquiry_writeup_published_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.question
+
+    def get_absolute_url(self) -> str:
+        return reverse("enquiry:write_up", kwargs={"pk": self.pk})
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+
+class Agreement(models.Model):
+    """A member agrees to publish the write-up as it stands. Once it is published, those who
+    agreed are its authors (an erased one is "a former member")."""
+
+    write_up = models.ForeignKey(WriteUp, on_delete=models.CASCADE, related_name="agreements")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="enquiry_agreements",
+    )
+    agreed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["agreed_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["write_up", "user"], name="enquiry_agree_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} agrees to {self.write_up_id}"
