@@ -34,15 +34,12 @@ from django.utils import timezone
 
 from cpdhub.academic_year import current_academic_year, year_dates, year_label, year_span
 from cpdhub.shared_cache import shared
+from cpdhub.small_numbers import protect
 from hubs.models import User
 
 from . import rhythm
 from .models import ActionStep, Category, Meeting, Membership, Observation, Relationship
 
-FEWER_THAN_FIVE = "fewer than 5"
-# A figure that is not itself a count of people (a median, a share, steps) says whose it is.
-FEWER_THAN_FIVE_PEOPLE = "fewer than 5 people"
-SMALLEST_GROUP = 5
 # The coaches and the pairs of schools listed on the page, most first (the CSV has them all).
 COACHES_SHOWN = 30
 PAIRS_SHOWN = 30
@@ -52,22 +49,6 @@ CURRENT = [ActionStep.Status.SET, ActionStep.Status.PRACTISING]
 COACH_ROLES = [Membership.Role.COACH, Membership.Role.PEER]
 COACHED_ROLES = [Membership.Role.TEACHER, Membership.Role.PEER]
 NO_SUBJECT = "No subject given"
-
-
-def protect(people: int, figure=None):
-    """
-    What a figure about ``people`` people shows: ``figure`` (the count itself when not given)
-    when they are 5 or more, "fewer than 5" when they are 1 to 4 ("fewer than 5 people" for a
-    figure that is not the count itself, so that it cannot be read as 4 days or 4%). Nobody
-    (0) is shown as 0, or
-    as "none" for a figure that needs someone to be counted (a median, a share): a zero tells
-    nothing about anyone.
-    """
-    if people >= SMALLEST_GROUP:
-        return people if figure is None else figure
-    if people > 0:
-        return FEWER_THAN_FIVE if figure is None else FEWER_THAN_FIVE_PEOPLE
-    return 0 if figure is None else "none"
 
 
 def _days_label(days: float | None) -> str:

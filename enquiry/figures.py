@@ -11,17 +11,9 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 
+from cpdhub.small_numbers import protect
+
 from .models import Group, Membership, WriteUp
-
-FEWER_THAN_FIVE = "fewer than 5"
-SMALLEST_GROUP = 5
-
-
-def protect(people: int) -> int | str:
-    """A count of people: itself when 5 or more, "fewer than 5" for 1 to 4, 0 for nobody."""
-    if people >= SMALLEST_GROUP or people == 0:
-        return people
-    return FEWER_THAN_FIVE
 
 
 @dataclass

@@ -15,8 +15,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from coaching import activity, services
-from coaching.activity import FEWER_THAN_FIVE, FEWER_THAN_FIVE_PEOPLE, protect
 from coaching.models import Category
+from cpdhub.small_numbers import FEWER_THAN_FIVE, FEWER_THAN_FIVE_PEOPLE, protect
 from tests.conftest import QueryCount
 from tests.factories import SchoolFactory, UserFactory
 
