@@ -1,14 +1,17 @@
 """
 Each school's participation in the period (staff, confirmed addresses, network members,
-bookings, attendance, CPD logged), added up by hub and for the whole scope.
+bookings, attendance, CPD logged), added up by hub and for the whole scope, with its release
+requests by term and its feedback by rating (release.py puts those together).
 
 Each school's figures for a period (an academic year or a term) are kept as a summary row
 (``SchoolFigures``), so the dashboard reads one row per school instead of grouping every
 person's bookings, register marks, log entries, addresses and network places on each request
-(at 100,000 people that grouping is most of the page's time). The rows stay right in three ways:
+(at 100,000 people that grouping, and that of every release request and feedback, is most
+of the page's time). The rows stay right in three ways:
 
 - on change: a save or delete of a row a school's figures are counted from forgets that
-  school's rows, at once and again when the transaction commits (receivers.py);
+  school's rows, at once and again when the transaction commits (figures_receivers.py); a
+  change to the terms forgets every row (a year's release is kept by its terms);
 - on read: a school in scope without a row for the period is counted live, from one
   ``GROUP BY`` per measure over those schools only (or over the scope when none has a row),
   and its row stored;
@@ -38,6 +41,7 @@ from portfolios.models import Entry
 
 from .filters import Filters, offered_periods
 from .models import SchoolFigures
+from .release import school_ratings, school_release
 
 SCHOOLS_PER_PAGE = 50
 
@@ -62,6 +66,9 @@ class Participation:
     has_domain: bool = True
     has_leader: bool = True
     counted: bool = False  # its figures were read from a summary row
+    # A school's release requests by term and feedback by rating (release.py), kept with it.
+    release: dict = field(default_factory=dict)
+    ratings: dict = field(default_factory=dict)
 
     MEASURES = ("staff", "confirmed", "in_network", "booked", "attended", "logged", "hours")
 
@@ -81,14 +88,24 @@ def _by_school(queryset, school_path: str, measure) -> dict[int, object]:
     return dict(queryset.order_by().values_list(school_path).annotate(v=measure))
 
 
-FIGURES = ("staff", "confirmed", "in_network", "booked", "attended", "logged", "hours")
+FIGURES = (
+    "staff",
+    "confirmed",
+    "in_network",
+    "booked",
+    "attended",
+    "logged",
+    "hours",
+    "release",
+    "ratings",
+)
 
 
 def live_figures(
     school_ids: list[int] | None, filters: Filters
 ) -> dict[int, dict[str, int | Decimal]]:
     """Each school's figures in the period counted from every row (``school_ids`` None: the
-    whole community, or the filters' hub): six grouped queries. Schools with no activity are
+    whole community, or the filters' hub): eight grouped queries. Schools with no activity are
     not in the answer."""
     start, end = filters.start, filters.end
 
@@ -146,6 +163,13 @@ def live_figures(
             found[school_id][name] = n
     for school_id, people_, hours in logged:
         found[school_id]["logged"], found[school_id]["hours"] = people_, hours or Decimal(0)
+    for name, counts in (
+        ("release", school_release(school_ids, filters)),
+        ("ratings", school_ratings(school_ids, filters)),
+    ):
+        for school_id, value in counts.items():
+            if school_id is not None:  # counted live, for the whole community only
+                found[school_id][name] = value
     return found
 
 
@@ -185,7 +209,7 @@ def school_rows(
 ) -> tuple[list[Participation], datetime.datetime | None]:
     """Every school in scope with its participation in the period, and when the oldest of
     those figures was counted (None: no school). Two queries: the schools, then their summary
-    rows; a school without a row for the period is counted live (six grouped queries over
+    rows; a school without a row for the period is counted live (eight grouped queries over
     those schools only, or over the scope when none has one) and its row stored."""
     schools = School.objects.all()
     if school_ids is not None:
@@ -230,7 +254,7 @@ def school_rows(
 @transaction.atomic
 def figures_refresh() -> int:
     """Count every school's figures again for each period the dashboard offers (the nightly
-    task): the rows kept are replaced, those of periods no longer offered dropped. Six grouped
+    task): the rows kept are replaced, those of periods no longer offered dropped. Eight grouped
     queries and one insert per period; returns how many rows it wrote."""
     school_ids = list(School.objects.values_list("pk", flat=True))
     SchoolFigures.objects.all().delete()
