@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 
 from django.core.cache import cache
 from django.db.models import Count
@@ -26,25 +27,36 @@ from .emails import KIND as INTRODUCTION
 from .filters import Filters
 from .needs import Gap, needs_against_supply
 from .participation import Participation, hub_rows, school_rows, total_of
-from .release import Release, no_school_ratings, no_school_release, ratings_of, release_rows
+from .release import (
+    Release,
+    by_school,
+    costliest,
+    no_school_ratings,
+    no_school_release,
+    ratings_of,
+    release_rows,
+)
 
 NAMES_SHOWN = 10  # schools named in a setup check before "and N more"
+RELEASE_SHOWN = 20  # (school, term)s on the page, most costly first; the CSV has them all
 
 
 # --- Release time and cost, and impact ------------------------------------------------------
 
 
 def release_by_school_and_term(
-    school_ids: list[int] | None,
-    filters: Filters,
-    school_names: dict[int, str] | None = None,
-    rows: list[Participation] | None = None,
+    school_ids: list[int] | None, filters: Filters, rows: list[Participation] | None = None
 ) -> tuple[list[Release], list[Release]]:
     """Release requests for sessions in the period, by term and by (school, term), from the
     schools' summary rows (``rows``: those already read) and, for the whole community, those
     of no school (one query)."""
     if rows is None:
         rows, _ = school_rows(school_ids, filters)
+    terms, entries = _release(school_ids, filters, rows)
+    return terms, by_school(entries)
+
+
+def _release(school_ids, filters: Filters, rows: list[Participation]):
     community = school_ids is None and filters.hub is None
     return release_rows(rows, filters, no_school_release(filters) if community else None)
 
@@ -208,7 +220,7 @@ class Dashboard:
     schools: list[Participation]  # every school in scope (the page shows a slice)
     gaps: list[Gap]
     release_terms: list[Release]
-    release_schools: list[Release]
+    release_entries: list  # each (school, term)'s release (release.py): rows when read
     impact: Impact
     stale: int
     introductions: int
@@ -216,6 +228,16 @@ class Dashboard:
     checks: SetupChecks | None = None
     lone_rangers: list[LoneRangerRow] | None = None  # None: not shown (a school's slice)
     figures_as_of: datetime.datetime | None = None  # the oldest participation figure's count
+
+    @cached_property
+    def release_schools(self) -> list[Release]:
+        """Every (school, term)'s release, most costly first (the CSV)."""
+        return by_school(self.release_entries)
+
+    @cached_property
+    def release_top(self) -> list[Release]:
+        """The page's few, most costly first."""
+        return costliest(self.release_entries, RELEASE_SHOWN)
 
     @property
     def release_max(self) -> Decimal:
@@ -229,15 +251,16 @@ def dashboard(
     """The community's (``school_ids`` None: all of it, or the filters' hub) or some schools'.
     ``hub_lead``: a hub leader's slice (their hub's figures, without the community's set-up)."""
     rows, figures_as_of = school_rows(school_ids, filters)
-    release_terms, release_schools = release_by_school_and_term(school_ids, filters, rows=rows)
+    release_terms, release_entries = _release(school_ids, filters, rows)
+    hubs = hub_rows(rows) if school_ids is None else []
     return Dashboard(
         filters=filters,
-        total=total_of(rows),
-        hubs=hub_rows(rows) if school_ids is None else [],
+        total=total_of(hubs or rows),  # the hubs' totals have every school
+        hubs=hubs,
         schools=rows,
         gaps=needs_against_supply(school_ids, filters),
         release_terms=release_terms,
-        release_schools=release_schools,
+        release_entries=release_entries,
         impact=impact(school_ids, filters, rows),
         stale=stale_count(school_ids, filters),
         introductions=introductions_made(school_ids, filters),

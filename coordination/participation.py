@@ -32,8 +32,10 @@ from decimal import Decimal
 
 from allauth.account.models import EmailAddress
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Sum, TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from cpd_sessions.models import Attendance, Booking
 from hubs.models import School, SchoolDomain, SubjectNetwork, User
@@ -70,11 +72,15 @@ class Participation:
     release: dict = field(default_factory=dict)
     ratings: dict = field(default_factory=dict)
 
-    MEASURES = ("staff", "confirmed", "in_network", "booked", "attended", "logged", "hours")
-
     def add(self, other: Participation) -> None:
-        for name in self.MEASURES:
-            setattr(self, name, getattr(self, name) + getattr(other, name))
+        # Spelled out: called once per school for its hub and once per hub for the total.
+        self.staff += other.staff
+        self.confirmed += other.confirmed
+        self.in_network += other.in_network
+        self.booked += other.booked
+        self.attended += other.attended
+        self.logged += other.logged
+        self.hours += other.hours
 
     @property
     def taking_part(self) -> int:
@@ -180,7 +186,9 @@ def _stored_figures(school_ids: list[int] | None, filters: Filters):
         stored = stored.filter(school_id__in=school_ids)
     elif filters.hub:
         stored = stored.filter(school__hub=filters.hub)
-    return stored.values_list("school_id", *FIGURES, "computed_at")
+    # When each was counted, as text: the oldest is found by comparing text (one time zone,
+    # the connection's, so text order is time order) and only it is read as a time, not 2,000.
+    return stored.values_list("school_id", *FIGURES, Cast("computed_at", TextField()))
 
 
 def figures_store(
@@ -202,6 +210,13 @@ def figures_store(
         batch_size=1000,
         ignore_conflicts=True,
     )
+
+
+def _as_time(text: str | None) -> datetime.datetime | None:
+    if text is None:
+        return None
+    moment = parse_datetime(text)
+    return moment if timezone.is_aware(moment) else timezone.make_aware(moment, datetime.UTC)
 
 
 def school_rows(
@@ -230,15 +245,25 @@ def school_rows(
     }
     if not rows:
         return [], None
-    oldest: datetime.datetime | None = None
+    oldest_text = None
     for school_id, *values, computed_at in _stored_figures(school_ids, filters):
         row = rows.get(school_id)
         if row is None:
             continue
-        for name, value in zip(FIGURES, values, strict=True):
-            setattr(row, name, value)
+        (
+            row.staff,
+            row.confirmed,
+            row.in_network,
+            row.booked,
+            row.attended,
+            row.logged,
+            row.hours,
+            row.release,
+            row.ratings,
+        ) = values
         row.counted = True
-        oldest = computed_at if oldest is None else min(oldest, computed_at)
+        oldest_text = computed_at if oldest_text is None else min(oldest_text, computed_at)
+    oldest = _as_time(oldest_text)
     missing = [pk for pk, row in rows.items() if not row.counted]
     if missing:
         counted_at = timezone.now()
@@ -289,7 +314,8 @@ def hub_rows(rows: list[Participation]) -> list[Participation]:
 
 
 def total_of(rows: list[Participation], name: str = "All schools") -> Participation:
-    total = Participation(name=name, schools=len(rows))
+    """The total of schools' rows, or of hubs' (each counts its schools)."""
+    total = Participation(name=name, schools=sum(row.schools for row in rows))
     for row in rows:
         total.add(row)
     return total

@@ -9,6 +9,7 @@ and only for the whole community, the one scope that shows them. Counts and sums
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -127,32 +128,57 @@ def no_school_ratings(filters: Filters) -> dict[str, int]:
     return ratings_counts(_of_no_school(Feedback, filters)).get(None, {})
 
 
+# One school's requests in one term: (cost, school, term, requests, approved, lessons).
+Entry = tuple[Decimal, str, str, int, int, int]
+
+
+def _costliest_first(entry: Entry):
+    return (-entry[0], entry[1], entry[2])
+
+
 def release_rows(
     schools, filters: Filters, no_school: dict[str, list] | None = None
-) -> tuple[list[Release], list[Release]]:
-    """Release by term and by (school, term), most costly first, from each school's counts
-    (``schools``: rows with ``name`` and ``release``) and those of no school."""
+) -> tuple[list[Release], list[Entry]]:
+    """Release by term, and each (school, term)'s entry, from each school's counts
+    (``schools``: rows with ``name`` and ``release``) and those of no school. The entries are
+    made rows only when read (``by_school``, ``costliest``): the page shows a few."""
     terms = period_terms(filters)
     names = {str(t.pk): t.name for t in terms}
     by_term: dict[str, Release] = {}
-    by_school: list[Release] = []
-    counted = [(row.name, row.release) for row in schools]
+    entries: list[Entry] = []
+    counted = [(row.name, row.release) for row in schools if row.release]
     if no_school:
         counted.append(("No school", no_school))
     for name, release in counted:
         for term_id, (n, yes, lessons, cost) in release.items():
             term_name = names.get(term_id, "Outside term dates")
             cost = Decimal(cost)
-            total = by_term.setdefault(term_id, Release(name=term_name))
+            total = by_term.get(term_id)
+            if total is None:
+                total = by_term[term_id] = Release(name=term_name)
             total.requests += n
             total.approved += yes
             total.lessons += lessons
             total.cost += cost
-            by_school.append(Release(name, n, yes, lessons, cost, term_name))
+            entries.append((cost, name, term_name, n, yes, lessons))
     order = {str(t.pk): i for i, t in enumerate(terms)}
     term_rows = sorted(by_term.items(), key=lambda kv: order.get(kv[0], len(order)))
-    by_school.sort(key=lambda r: (-r.cost, r.name, r.term))
-    return [r for _, r in term_rows], by_school
+    return [r for _, r in term_rows], entries
+
+
+def _row(entry: Entry) -> Release:
+    cost, name, term, n, yes, lessons = entry
+    return Release(name=name, requests=n, approved=yes, lessons=lessons, cost=cost, term=term)
+
+
+def by_school(entries: list[Entry]) -> list[Release]:
+    """Every (school, term)'s release, most costly first."""
+    return [_row(e) for e in sorted(entries, key=_costliest_first)]
+
+
+def costliest(entries: list[Entry], n: int) -> list[Release]:
+    """The ``n`` most costly (school, term)s, without sorting them all."""
+    return [_row(e) for e in heapq.nsmallest(n, entries, key=_costliest_first)]
 
 
 def ratings_of(schools, no_school: dict[str, int] | None = None) -> list[tuple[int, int]]:
