@@ -44,19 +44,9 @@ RELEASE_SHOWN = 20  # (school, term)s on the page, most costly first; the CSV ha
 # --- Release time and cost, and impact ------------------------------------------------------
 
 
-def release_by_school_and_term(
-    school_ids: list[int] | None, filters: Filters, rows: list[Participation] | None = None
-) -> tuple[list[Release], list[Release]]:
-    """Release requests for sessions in the period, by term and by (school, term), from the
-    schools' summary rows (``rows``: those already read) and, for the whole community, those
-    of no school (one query)."""
-    if rows is None:
-        rows, _ = school_rows(school_ids, filters)
-    terms, entries = _release(school_ids, filters, rows)
-    return terms, by_school(entries)
-
-
 def _release(school_ids, filters: Filters, rows: list[Participation]):
+    """Release by term and each (school, term)'s entry (release.py), from the schools' summary
+    rows and, for the whole community, those of no school (one query)."""
     community = school_ids is None and filters.hub is None
     return release_rows(rows, filters, no_school_release(filters) if community else None)
 
@@ -258,7 +248,7 @@ def dashboard(
         total=total_of(hubs or rows),  # the hubs' totals have every school
         hubs=hubs,
         schools=rows,
-        gaps=needs_against_supply(school_ids, filters),
+        gaps=needs_against_supply(school_ids, filters, rows),
         release_terms=release_terms,
         release_entries=release_entries,
         impact=impact(school_ids, filters, rows),

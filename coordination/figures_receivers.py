@@ -1,12 +1,12 @@
 """
 Forgetting a school's participation figures (``SchoolFigures``) when a row they are counted from
 changes: a person (their school or whether they are active), their confirmed address, a network
-place, a booking, a register mark, a log entry, a release request, a session's feedback, a
-session's dates; and every school's when a term changes (a year's release is kept by term).
-The rows go at once (this transaction reads its own change) and again when the transaction
-commits (so a request that counted the old rows meanwhile cannot keep them); the next read
-counts those schools again.
-Writes that send no signal are caught up by the nightly recount (participation.py).
+place, a booking, a register mark, a log entry, a need, a release request, a session's
+feedback, a session's dates; and every school's when a term changes (a year's release is kept
+by term). The rows go at once (this transaction reads its own change) and again when the
+transaction commits (so a request that counted the old rows meanwhile cannot keep them); the
+next read counts those schools again. Writes that send no signal are caught up by the
+nightly recount (participation.py).
 """
 
 from __future__ import annotations
@@ -82,7 +82,7 @@ def person_deleted(sender, instance, origin=None, **kwargs) -> None:
 
 
 def row_of_person_changed(sender, instance, origin=None, **kwargs) -> None:
-    """An address, a booking (its ``user``) or a log entry (its ``owner``)."""
+    """An address, a booking (its ``user``), a log entry or a need (their ``owner``)."""
     if origin is not None and _from_people(origin):
         return
     _forget_people(
@@ -155,13 +155,13 @@ def connect() -> None:
         ReleaseRequest,
     )
     from hubs.models import SubjectNetwork, Term, User  # noqa: PLC0415 -- AppConfig.ready
-    from portfolios.models import Entry  # noqa: PLC0415 -- AppConfig.ready
+    from portfolios.models import Entry, Need  # noqa: PLC0415 -- AppConfig.ready
 
     uid = "coordination.figures"
     post_init.connect(remember_school, sender=User, dispatch_uid=f"{uid}.person_init")
     post_save.connect(person_saved, sender=User, dispatch_uid=f"{uid}.person_saved")
     post_delete.connect(person_deleted, sender=User, dispatch_uid=f"{uid}.person_deleted")
-    for model in (EmailAddress, Booking, Entry):
+    for model in (EmailAddress, Booking, Entry, Need):
         name = model._meta.label_lower
         post_save.connect(row_of_person_changed, sender=model, dispatch_uid=f"{uid}.{name}.save")
         post_delete.connect(

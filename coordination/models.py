@@ -85,6 +85,9 @@ class SchoolFigures(models.Model):
     # how many}): coordination/release.py.
     release = models.JSONField(default=dict)
     ratings = models.JSONField(default=dict)
+    # Open and passed needs of its active staff by area ({area id: [needs, people]}): not tied
+    # to the period, kept in each period's row so the dashboard reads them with the rest.
+    needs = models.JSONField(default=dict)
     computed_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from cpd_sessions.models import DevelopmentSession
 from experts.models import ExpertiseArea, ProfileArea, term_window_start
-from hubs.models import School
+from hubs.models import School, User
 from notifications.models import Delivery
 from portfolios.models import Need
 
@@ -88,44 +88,86 @@ def _live_offer() -> Q:
     )
 
 
-def needs_against_supply(school_ids: list[int] | None, filters: Filters) -> list[Gap]:
-    """Every area with open needs in scope, highest gap first: three grouped queries."""
-    needs = Need.objects.filter(status__in=[Need.Status.OPEN, Need.Status.PASSED])
-    needs = needs.filter(owner__is_active=True)
+def needs_against_supply(
+    school_ids: list[int] | None, filters: Filters, rows: list | None = None
+) -> list[Gap]:
+    """Every area with open needs in scope, highest gap first. ``rows``: the schools' summary
+    rows already read (participation.py), whose needs by area are added up, with those of
+    people of no school counted live for the whole community (two queries); without them the
+    needs are grouped live (three grouped queries)."""
+    if rows is not None:
+        counted = _needs_of_rows(rows, school_ids is None and filters.hub is None)
+    else:
+        counted = _needs_counted(school_ids, filters)
+    if not counted:
+        return []
+    # The areas' names and their coming sessions: one query over the areas with needs.
+    gaps = {
+        pk: Gap(area=name, slug=slug, sessions=sessions, **counted[pk])
+        for pk, name, slug, sessions in ExpertiseArea.objects.filter(pk__in=list(counted))
+        .annotate(
+            n=Count(
+                "sessions",
+                filter=Q(
+                    sessions__status=DevelopmentSession.Status.PUBLISHED,
+                    sessions__end__gte=timezone.now(),
+                ),
+                distinct=True,
+            )
+        )
+        .values_list("pk", "name", "slug", "n")
+    }
+    experts = live_experts_by_area()
+    for area_id, n in experts.items():
+        if area_id in gaps:
+            gaps[area_id].experts = n
+    return sorted(gaps.values(), key=lambda g: (-g.score, -g.needs, g.area))
+
+
+OPEN = (Need.Status.OPEN, Need.Status.PASSED)
+
+
+def _needs_counted(school_ids: list[int] | None, filters: Filters) -> dict[int, dict]:
+    needs = Need.objects.filter(status__in=OPEN, owner__is_active=True)
     if school_ids is not None:
         needs = needs.filter(owner__school_id__in=school_ids)
     elif filters.hub:
         needs = needs.filter(owner__school__hub=filters.hub)
-    gaps = {
-        area_id: Gap(area=name, slug=slug, needs=n, people=people, schools=schools)
-        for area_id, name, slug, n, people, schools in needs.order_by()
-        .values_list("area_id", "area__name", "area__slug")
+    return {
+        area_id: {"needs": n, "people": people, "schools": schools}
+        for area_id, n, people, schools in needs.order_by()
+        .values_list("area_id")
         .annotate(
             n=Count("pk"),
             people=Count("owner_id", distinct=True),
             schools=Count("owner__school_id", distinct=True),
         )
     }
-    if not gaps:
-        return []
-    experts = live_experts_by_area()
-    for area_id, n in experts.items():
-        if area_id in gaps:
-            gaps[area_id].experts = n
-    through = DevelopmentSession.areas.through
-    sessions = (
-        through.objects.filter(
-            expertisearea_id__in=list(gaps),
-            developmentsession__status=DevelopmentSession.Status.PUBLISHED,
-            developmentsession__end__gte=timezone.now(),
-        )
-        .order_by()
-        .values_list("expertisearea_id")
-        .annotate(n=Count("developmentsession_id", distinct=True))
-    )
-    for area_id, n in sessions:
-        gaps[area_id].sessions = n
-    return sorted(gaps.values(), key=lambda g: (-g.score, -g.needs, g.area))
+
+
+def _needs_of_rows(rows, with_no_school: bool) -> dict[int, dict]:
+    """Each area's needs, people and schools added up from the schools' rows (a person is in
+    one school, so people add up), and those of active people of no school (found through
+    the few of them, by their index) when ``with_no_school``."""
+    counted: dict[int, dict] = {}
+    for row in rows:
+        for area_id, (n, people) in row.needs.items():
+            area = counted.setdefault(int(area_id), {"needs": 0, "people": 0, "schools": 0})
+            area["needs"] += n
+            area["people"] += people
+            area["schools"] += 1
+    if with_no_school:
+        nobody = User.objects.filter(school__isnull=True, is_active=True).values("pk")
+        for area_id, n, people in (
+            Need.objects.filter(status__in=OPEN, owner__in=nobody)
+            .order_by()
+            .values_list("area_id")
+            .annotate(n=Count("pk"), people=Count("owner_id", distinct=True))
+        ):
+            area = counted.setdefault(area_id, {"needs": 0, "people": 0, "schools": 0})
+            area["needs"] += n
+            area["people"] += people
+    return counted
 
 
 NEEDS_PER_PAGE = 20

@@ -1,7 +1,8 @@
 """
 Each school's participation in the period (staff, confirmed addresses, network members,
 bookings, attendance, CPD logged), added up by hub and for the whole scope, with its release
-requests by term and its feedback by rating (release.py puts those together).
+requests by term and its feedback by rating (release.py puts those together) and its staff's
+open needs by area (needs.py).
 
 Each school's figures for a period (an academic year or a term) are kept as a summary row
 (``SchoolFigures``), so the dashboard reads one row per school instead of grouping every
@@ -39,7 +40,7 @@ from django.utils.dateparse import parse_datetime
 
 from cpd_sessions.models import Attendance, Booking
 from hubs.models import School, SchoolDomain, SubjectNetwork, User
-from portfolios.models import Entry
+from portfolios.models import Entry, Need
 
 from .filters import Filters, offered_periods
 from .models import SchoolFigures
@@ -71,6 +72,7 @@ class Participation:
     # A school's release requests by term and feedback by rating (release.py), kept with it.
     release: dict = field(default_factory=dict)
     ratings: dict = field(default_factory=dict)
+    needs: dict = field(default_factory=dict)  # open needs by area (needs.py)
 
     def add(self, other: Participation) -> None:
         # Spelled out: called once per school for its hub and once per hub for the total.
@@ -104,6 +106,7 @@ FIGURES = (
     "hours",
     "release",
     "ratings",
+    "needs",
 )
 
 
@@ -111,7 +114,7 @@ def live_figures(
     school_ids: list[int] | None, filters: Filters
 ) -> dict[int, dict[str, int | Decimal]]:
     """Each school's figures in the period counted from every row (``school_ids`` None: the
-    whole community, or the filters' hub): eight grouped queries. Schools with no activity are
+    whole community, or the filters' hub): nine grouped queries. Schools with no activity are
     not in the answer."""
     start, end = filters.start, filters.end
 
@@ -169,6 +172,13 @@ def live_figures(
             found[school_id][name] = n
     for school_id, people_, hours in logged:
         found[school_id]["logged"], found[school_id]["hours"] = people_, hours or Decimal(0)
+    for school_id, area_id, n, people_ in (
+        Need.objects.filter(people("owner__"), status__in=[Need.Status.OPEN, Need.Status.PASSED])
+        .order_by()
+        .values_list("owner__school_id", "area_id")
+        .annotate(n=Count("pk"), people=Count("owner_id", distinct=True))
+    ):
+        found[school_id].setdefault("needs", {})[str(area_id)] = [n, people_]
     for name, counts in (
         ("release", school_release(school_ids, filters)),
         ("ratings", school_ratings(school_ids, filters)),
@@ -224,7 +234,7 @@ def school_rows(
 ) -> tuple[list[Participation], datetime.datetime | None]:
     """Every school in scope with its participation in the period, and when the oldest of
     those figures was counted (None: no school). Two queries: the schools, then their summary
-    rows; a school without a row for the period is counted live (eight grouped queries over
+    rows; a school without a row for the period is counted live (nine grouped queries over
     those schools only, or over the scope when none has one) and its row stored."""
     schools = School.objects.all()
     if school_ids is not None:
@@ -260,6 +270,7 @@ def school_rows(
             row.hours,
             row.release,
             row.ratings,
+            row.needs,
         ) = values
         row.counted = True
         oldest_text = computed_at if oldest_text is None else min(oldest_text, computed_at)
@@ -279,7 +290,7 @@ def school_rows(
 @transaction.atomic
 def figures_refresh() -> int:
     """Count every school's figures again for each period the dashboard offers (the nightly
-    task): the rows kept are replaced, those of periods no longer offered dropped. Eight grouped
+    task): the rows kept are replaced, those of periods no longer offered dropped. Nine grouped
     queries and one insert per period; returns how many rows it wrote."""
     school_ids = list(School.objects.values_list("pk", flat=True))
     SchoolFigures.objects.all().delete()

@@ -24,6 +24,7 @@ from cpdhub.academic_year import academic_year_of, year_dates
 from experts.models import ExpertiseArea, ExpertProfile, ProfileArea, term_window_start
 from hubs.models import School, SubjectNetwork, Term, User
 from portfolios.models import Entry, Need
+from portfolios.services import need_decide
 from tests.cpd_sessions.factories import SessionFactory
 from tests.experts.factories import ExpertProfileFactory, offer
 from tests.factories import (
@@ -452,7 +453,7 @@ def test_changes_made_through_saves_show_at_once(client, personas, community):
         assert_dashboard_is_the_oracle(client, community, resolved(params, community))
 
 
-def test_release_and_feedback_changes_show_at_once(client, personas, community):
+def test_release_feedback_and_need_changes_show_at_once(client, personas, community):
     """Each change alone, after every period's rows were stored: only its own receiver can
     forget the rows it changes."""
     client.force_login(personas.coordinator)
@@ -487,6 +488,13 @@ def test_release_and_feedback_changes_show_at_once(client, personas, community):
     read_then(a_new_term)
     read_then(a_session_moved)
     read_then(lambda: ReleaseRequest.objects.get(booking__former_school__isnull=False).delete())
+    read_then(
+        lambda: need_decide(
+            need=Need.objects.filter(status="open").first(), by=personas.leader, status="met"
+        )
+    )
+    read_then(lambda: NeedFactory(owner=community["people"][0], area=ExpertiseArea.objects.first()))
+    read_then(lambda: Need.objects.filter(status="passed").first().delete())
 
 
 def test_a_write_without_signals_is_caught_up_by_the_nightly_recount(client, personas, community):
