@@ -11,11 +11,25 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass
+from json import loads
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When, Window
-from django.db.models.functions import RowNumber
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    TextField,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Cast, RowNumber
 from django.urls import reverse
 from django.utils import timezone
 
@@ -28,7 +42,7 @@ from portfolios.models import Need
 from .emails import INTRODUCTION_KEY_PREFIX
 from .emails import KIND as INTRODUCTION
 from .filters import Filters
-from .models import NeedReply
+from .models import NeedReply, SchoolFigures
 
 
 @dataclass
@@ -91,12 +105,17 @@ def _live_offer() -> Q:
 def needs_against_supply(
     school_ids: list[int] | None, filters: Filters, rows: list | None = None
 ) -> list[Gap]:
-    """Every area with open needs in scope, highest gap first. ``rows``: the schools' summary
-    rows already read (participation.py), whose needs by area are added up, with those of
-    people of no school counted live for the whole community (two queries); without them the
-    needs are grouped live (three grouped queries)."""
-    if rows is not None:
-        counted = _needs_of_rows(rows, school_ids is None and filters.hub is None)
+    """Every area with open needs in scope, highest gap first. Each school's needs by area are
+    read from its summary row for the period (``rows``: those already read; else one query for
+    the community's or the hub's) and added up, with those of people of no school counted live
+    for the whole community; when a school in scope has no row, every need is grouped live
+    instead. Then one query for the areas' names and coming sessions."""
+    community = school_ids is None and filters.hub is None
+    kept = [row.needs for row in rows] if rows is not None else None
+    if kept is None and school_ids is None:
+        kept = _needs_kept(filters)
+    if kept is not None:
+        counted = _needs_added_up(kept, community)
     else:
         counted = _needs_counted(school_ids, filters)
     if not counted:
@@ -145,13 +164,30 @@ def _needs_counted(school_ids: list[int] | None, filters: Filters) -> dict[int, 
     }
 
 
-def _needs_of_rows(rows, with_no_school: bool) -> dict[int, dict]:
-    """Each area's needs, people and schools added up from the schools' rows (a person is in
-    one school, so people add up), and those of active people of no school (found through
-    the few of them, by their index) when ``with_no_school``."""
+def _needs_kept(filters: Filters) -> list[dict] | None:
+    """Each school's needs by area as kept in its summary row for the period, for the whole
+    community or the filters' hub: one query. None when a school has no row for the period."""
+    schools = School.objects.all()
+    if filters.hub:
+        schools = schools.filter(hub=filters.hub)
+    row = SchoolFigures.objects.filter(school=OuterRef("pk"), start=filters.start, end=filters.end)
+    kept = list(
+        schools.annotate(needs=Subquery(row.values(text=Cast("needs", TextField()))[:1]))
+        .order_by()
+        .values_list("needs", flat=True)
+    )
+    if None in kept:
+        return None
+    return [loads(needs) for needs in kept]
+
+
+def _needs_added_up(kept: list[dict], with_no_school: bool) -> dict[int, dict]:
+    """Each area's needs, people and schools added up from each school's (a person is in one
+    school, so people add up), and those of active people of no school (found through the
+    few of them, by their index) when ``with_no_school``."""
     counted: dict[int, dict] = {}
-    for row in rows:
-        for area_id, (n, people) in row.needs.items():
+    for needs in kept:
+        for area_id, (n, people) in needs.items():
             area = counted.setdefault(int(area_id), {"needs": 0, "people": 0, "schools": 0})
             area["needs"] += n
             area["people"] += people

@@ -419,7 +419,10 @@ def test_every_figure_is_the_brute_force_count_for_every_filter(client, personas
         # The second reading comes from the summary rows the first one stored.
         assert_dashboard_is_the_oracle(client, community, resolved(params, community))
     assert SchoolFigures.objects.exists()
-    for params in NEEDS_PARAMS:
+    for params in NEEDS_PARAMS:  # the needs by area from the summary rows
+        assert_needs_page_is_the_oracle(client, params)
+    SchoolFigures.objects.filter(school=personas.school).delete()
+    for params in NEEDS_PARAMS:  # a school without a row: every need grouped live
         assert_needs_page_is_the_oracle(client, params)
 
 
@@ -464,6 +467,8 @@ def test_release_feedback_and_need_changes_show_at_once(client, personas, commun
         change()
         for params in PARAMS:
             assert_dashboard_is_the_oracle(client, community, resolved(params, community))
+        for params in NEEDS_PARAMS:
+            assert_needs_page_is_the_oracle(client, params)
 
     def decide() -> None:
         pending = ReleaseRequest.objects.filter(decision="pending").first()
