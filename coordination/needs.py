@@ -29,7 +29,7 @@ from django.db.models import (
     When,
     Window,
 )
-from django.db.models.functions import Cast, RowNumber
+from django.db.models.functions import Cast, Coalesce, RowNumber
 from django.urls import reverse
 from django.utils import timezone
 
@@ -107,35 +107,39 @@ def needs_against_supply(
 ) -> list[Gap]:
     """Every area with open needs in scope, highest gap first. Each school's needs by area are
     read from its summary row for the period (``rows``: those already read; else one query for
-    the community's or the hub's) and added up, with those of people of no school counted live
-    for the whole community; when a school in scope has no row, every need is grouped live
-    instead. Then one query for the areas' names and coming sessions."""
+    the community's or the hub's) and added up; when a school in scope has no row, every need
+    is grouped live instead. Then one query for the areas: their names, coming sessions and,
+    for the whole community, the needs of people of no school."""
     community = school_ids is None and filters.hub is None
     kept = [row.needs for row in rows] if rows is not None else None
     if kept is None and school_ids is None:
         kept = _needs_kept(filters)
-    if kept is not None:
-        counted = _needs_added_up(kept, community)
-    else:
-        counted = _needs_counted(school_ids, filters)
-    if not counted:
-        return []
-    # The areas' names and their coming sessions: one query over the areas with needs.
-    gaps = {
-        pk: Gap(area=name, slug=slug, sessions=sessions, **counted[pk])
-        for pk, name, slug, sessions in ExpertiseArea.objects.filter(pk__in=list(counted))
-        .annotate(
-            n=Count(
-                "sessions",
-                filter=Q(
-                    sessions__status=DevelopmentSession.Status.PUBLISHED,
-                    sessions__end__gte=timezone.now(),
-                ),
-                distinct=True,
-            )
+    counted = _needs_added_up(kept) if kept is not None else _needs_counted(school_ids, filters)
+    # The areas' names and coming sessions, and (for the whole community, from the kept rows)
+    # the needs of active people of no school: one query over the areas.
+    coming = _count_of(_coming_sessions(), "expertisearea")
+    areas = ExpertiseArea.objects.annotate(sessions_coming=coming)
+    if kept is not None and community:
+        nobody = Need.objects.filter(
+            status__in=OPEN,
+            area=OuterRef("pk"),
+            owner__in=User.objects.filter(school__isnull=True, is_active=True).values("pk"),
         )
-        .values_list("pk", "name", "slug", "n")
-    }
+        areas = areas.annotate(
+            nobody=_count_of(nobody, "area"), nobody_people=_count_of(nobody, "area", "owner_id")
+        ).filter(Q(pk__in=list(counted)) | Q(nobody__gt=0))
+        fields = ("nobody", "nobody_people")
+    else:
+        areas = areas.filter(pk__in=list(counted))
+        fields = ()
+    gaps = {}
+    for pk, name, slug, sessions, *nobody in areas.values_list(
+        "pk", "name", "slug", "sessions_coming", *fields
+    ):
+        gap = gaps[pk] = Gap(area=name, slug=slug, sessions=sessions, **counted.get(pk, {}))
+        if nobody:
+            gap.needs += nobody[0]
+            gap.people += nobody[1]
     experts = live_experts_by_area()
     for area_id, n in experts.items():
         if area_id in gaps:
@@ -181,10 +185,25 @@ def _needs_kept(filters: Filters) -> list[dict] | None:
     return [loads(needs) for needs in kept]
 
 
-def _needs_added_up(kept: list[dict], with_no_school: bool) -> dict[int, dict]:
+def _coming_sessions():
+    """Published sessions not yet over, in the outer area."""
+    return DevelopmentSession.areas.through.objects.filter(
+        expertisearea=OuterRef("pk"),
+        developmentsession__status=DevelopmentSession.Status.PUBLISHED,
+        developmentsession__end__gte=timezone.now(),
+    )
+
+
+def _count_of(rows: QuerySet, outer: str, distinct: str | None = None):
+    """How many of ``rows`` (or of their distinct ``distinct``), grouped by their column
+    ``outer`` (the outer row's), as a subquery: 0 for none."""
+    counted = Count(distinct, distinct=True) if distinct else Count("pk")
+    return Coalesce(Subquery(rows.order_by().values(outer).annotate(c=counted).values("c")), 0)
+
+
+def _needs_added_up(kept: list[dict]) -> dict[int, dict]:
     """Each area's needs, people and schools added up from each school's (a person is in one
-    school, so people add up), and those of active people of no school (found through the
-    few of them, by their index) when ``with_no_school``."""
+    school, so people add up)."""
     counted: dict[int, dict] = {}
     for needs in kept:
         for area_id, (n, people) in needs.items():
@@ -192,17 +211,6 @@ def _needs_added_up(kept: list[dict], with_no_school: bool) -> dict[int, dict]:
             area["needs"] += n
             area["people"] += people
             area["schools"] += 1
-    if with_no_school:
-        nobody = User.objects.filter(school__isnull=True, is_active=True).values("pk")
-        for area_id, n, people in (
-            Need.objects.filter(status__in=OPEN, owner__in=nobody)
-            .order_by()
-            .values_list("area_id")
-            .annotate(n=Count("pk"), people=Count("owner_id", distinct=True))
-        ):
-            area = counted.setdefault(area_id, {"needs": 0, "people": 0, "schools": 0})
-            area["needs"] += n
-            area["people"] += people
     return counted
 
 
