@@ -35,7 +35,7 @@ _.required, _.disabled, _._choices
 _.with_area, _.with_subject, _.with_phase  # django-filter's method="with_…"
 
 # Read by templates: the data a page shows.
-_.period, _.taking_part, _.by_subject, _.release_max, _.profile_url, _.sent_replies
+_.period, _.taking_part, _.by_subject, _.release_max, _.release_top, _.profile_url, _.sent_replies
 _.schools_without_leader, _.schools_without_domain, _.networks_without_lead
 _.hubs_without_leader, _.has_schools, _.has_hubs, _.has_networks, _.names_shown
 _.apologised, _.apologised_ids, _.spent_unbudgeted, _.people_unbudgeted

@@ -11,13 +11,12 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 
 from django.core.cache import cache
-from django.db.models import Case, Count, IntegerField, Q, Sum, Value, When
+from django.db.models import Count
 from django.utils import timezone
 
-from cpd_sessions.fee_shares import booking_of_hub, booking_of_schools, booking_school
-from cpd_sessions.models import Feedback, ReleaseRequest
 from experts.selectors import stale_profiles
 from hubs.lone_rangers import lone_ranger_summary
 from hubs.models import Hub, SubjectNetwork, Term
@@ -28,83 +27,28 @@ from .emails import KIND as INTRODUCTION
 from .filters import Filters
 from .needs import Gap, needs_against_supply
 from .participation import Participation, hub_rows, school_rows, total_of
+from .release import (
+    Release,
+    by_school,
+    costliest,
+    no_school_ratings,
+    no_school_release,
+    ratings_of,
+    release_rows,
+)
 
 NAMES_SHOWN = 10  # schools named in a setup check before "and N more"
+RELEASE_SHOWN = 20  # (school, term)s on the page, most costly first; the CSV has them all
 
 
-# --- Release time and cost ------------------------------------------------------------
+# --- Release time and cost, and impact ------------------------------------------------------
 
 
-@dataclass
-class Release:
-    name: str  # a term's name, or a school's
-    requests: int = 0
-    approved: int = 0
-    lessons: int = 0
-    cost: Decimal = Decimal(0)  # supply, travel and fee share of approved requests
-    term: str = ""
-
-
-def release_by_school_and_term(
-    school_ids: list[int] | None, filters: Filters, school_names: dict[int, str]
-) -> tuple[list[Release], list[Release]]:
-    """Release requests for sessions in the period, by term and by (school, term): one query."""
-    requests = ReleaseRequest.objects.filter(
-        booking__session__start__gte=filters.moments[0],
-        booking__session__start__lt=filters.moments[1],
-    )
-    if school_ids is not None:
-        requests = requests.filter(booking_of_schools(school_ids, "booking__"))
-    elif filters.hub:
-        requests = requests.filter(booking_of_hub(filters.hub, "booking__"))
-    terms = [filters.term] if filters.term else filters.terms
-    in_term = Case(
-        *[
-            When(booking__session__start__date__range=(t.start, t.end), then=Value(t.pk))
-            for t in terms
-        ],
-        default=Value(0),
-        output_field=IntegerField(),
-    )
-    approved = Q(decision=ReleaseRequest.Decision.APPROVED)
-    rows = (
-        requests.order_by()
-        .annotate(term_id=in_term, school_id=booking_school("booking__"))
-        .values_list("term_id", "school_id")
-        .annotate(
-            n=Count("pk"),
-            yes=Count("pk", filter=approved),
-            lessons=Sum("cover_lessons", filter=approved),
-            supply=Sum("supply_cost", filter=approved),
-            travel=Sum("travel_cost", filter=approved),
-            fee=Sum("fee_share", filter=approved),
-        )
-    )
-    names = {t.pk: t.name for t in terms}
-    by_term: dict[int, Release] = {}
-    by_school: dict[tuple[int, int], Release] = {}
-    for term_id, school_id, n, yes, lessons, supply, travel, fee in rows:
-        school = school_names.get(school_id)
-        term_name = names.get(term_id, "Outside term dates")
-        cost = (supply or 0) + (travel or 0) + (fee or 0)
-        for row in (
-            by_term.setdefault(term_id, Release(name=term_name)),
-            by_school.setdefault(
-                (school_id or 0, term_id),
-                Release(name=school or "No school", term=term_name),
-            ),
-        ):
-            row.requests += n
-            row.approved += yes
-            row.lessons += lessons or 0
-            row.cost += cost
-    order = {t.pk: i for i, t in enumerate(terms)}
-    term_rows = sorted(by_term.items(), key=lambda kv: order.get(kv[0], len(order)))
-    school_rows_ = sorted(by_school.values(), key=lambda r: (-r.cost, r.name, r.term))
-    return [r for _, r in term_rows], school_rows_
-
-
-# --- Impact -----------------------------------------------------------------------------
+def _release(school_ids, filters: Filters, rows: list[Participation]):
+    """Release by term and each (school, term)'s entry (release.py), from the schools' summary
+    rows and, for the whole community, those of no school (one query)."""
+    community = school_ids is None and filters.hub is None
+    return release_rows(rows, filters, no_school_release(filters) if community else None)
 
 
 @dataclass
@@ -115,27 +59,27 @@ class Impact:
     follow_ups: int
 
 
-def impact(school_ids: list[int] | None, filters: Filters) -> Impact:
-    """Feedback by rating and six-week follow-ups by level, counts only: two queries."""
-    feedback = Feedback.objects.filter(
-        booking__session__start__gte=filters.moments[0],
-        booking__session__start__lt=filters.moments[1],
-    )
+def impact(
+    school_ids: list[int] | None, filters: Filters, rows: list[Participation] | None = None
+) -> Impact:
+    """Feedback by rating (from the schools' summary rows, ``rows`` if already read, and for
+    the whole community that of no school) and six-week follow-ups by level: two queries."""
+    if rows is None:
+        rows, _ = school_rows(school_ids, filters)
+    community = school_ids is None and filters.hub is None
+    ratings = ratings_of(rows, no_school_ratings(filters) if community else None)
     follow_ups = ImpactFollowUp.objects.filter(
         entry__date__range=(filters.start, filters.end), answered_at__isnull=False
     ).exclude(level="")
     if school_ids is not None:
-        feedback = feedback.filter(booking_of_schools(school_ids, "booking__"))
         follow_ups = follow_ups.filter(entry__owner__school_id__in=school_ids)
     elif filters.hub:
-        feedback = feedback.filter(booking_of_hub(filters.hub, "booking__"))
         follow_ups = follow_ups.filter(entry__owner__school__hub=filters.hub)
-    ratings = dict(feedback.order_by().values_list("rating").annotate(n=Count("pk")))
     levels = dict(follow_ups.order_by().values_list("level").annotate(n=Count("pk")))
     return Impact(
-        ratings=[(r, ratings.get(r, 0)) for r in range(5, 0, -1)],
+        ratings=ratings,
         levels=[(label, levels.get(value, 0)) for value, label in ImpactFollowUp.Level.choices],
-        feedback=sum(ratings.values()),
+        feedback=sum(n for _, n in ratings),
         follow_ups=sum(levels.values()),
     )
 
@@ -266,7 +210,7 @@ class Dashboard:
     schools: list[Participation]  # every school in scope (the page shows a slice)
     gaps: list[Gap]
     release_terms: list[Release]
-    release_schools: list[Release]
+    release_entries: list  # each (school, term)'s release (release.py): rows when read
     impact: Impact
     stale: int
     introductions: int
@@ -274,6 +218,16 @@ class Dashboard:
     checks: SetupChecks | None = None
     lone_rangers: list[LoneRangerRow] | None = None  # None: not shown (a school's slice)
     figures_as_of: datetime.datetime | None = None  # the oldest participation figure's count
+
+    @cached_property
+    def release_schools(self) -> list[Release]:
+        """Every (school, term)'s release, most costly first (the CSV)."""
+        return by_school(self.release_entries)
+
+    @cached_property
+    def release_top(self) -> list[Release]:
+        """The page's few, most costly first."""
+        return costliest(self.release_entries, RELEASE_SHOWN)
 
     @property
     def release_max(self) -> Decimal:
@@ -287,18 +241,17 @@ def dashboard(
     """The community's (``school_ids`` None: all of it, or the filters' hub) or some schools'.
     ``hub_lead``: a hub leader's slice (their hub's figures, without the community's set-up)."""
     rows, figures_as_of = school_rows(school_ids, filters)
-    release_terms, release_schools = release_by_school_and_term(
-        school_ids, filters, {row.pk: row.name for row in rows}
-    )
+    release_terms, release_entries = _release(school_ids, filters, rows)
+    hubs = hub_rows(rows) if school_ids is None else []
     return Dashboard(
         filters=filters,
-        total=total_of(rows),
-        hubs=hub_rows(rows) if school_ids is None else [],
+        total=total_of(hubs or rows),  # the hubs' totals have every school
+        hubs=hubs,
         schools=rows,
-        gaps=needs_against_supply(school_ids, filters),
+        gaps=needs_against_supply(school_ids, filters, rows),
         release_terms=release_terms,
-        release_schools=release_schools,
-        impact=impact(school_ids, filters),
+        release_entries=release_entries,
+        impact=impact(school_ids, filters, rows),
         stale=stale_count(school_ids, filters),
         introductions=introductions_made(school_ids, filters),
         needs_met=needs_met(school_ids, filters),

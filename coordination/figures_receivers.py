@@ -1,10 +1,12 @@
 """
 Forgetting a school's participation figures (``SchoolFigures``) when a row they are counted from
 changes: a person (their school or whether they are active), their confirmed address, a network
-place, a booking, a register mark, a log entry, a session's dates. The rows go at once (this
-transaction reads its own change) and again when the transaction commits (so a request that
-counted the old rows meanwhile cannot keep them); the next read counts those schools again.
-Writes that send no signal are caught up by the nightly recount (participation.py).
+place, a booking, a register mark, a log entry, a need, a release request, a session's
+feedback, a session's dates; and every school's when a term changes (a year's release is kept
+by term). The rows go at once (this transaction reads its own change) and again when the
+transaction commits (so a request that counted the old rows meanwhile cannot keep them); the
+next read counts those schools again. Writes that send no signal are caught up by the
+nightly recount (participation.py).
 """
 
 from __future__ import annotations
@@ -80,7 +82,7 @@ def person_deleted(sender, instance, origin=None, **kwargs) -> None:
 
 
 def row_of_person_changed(sender, instance, origin=None, **kwargs) -> None:
-    """An address, a booking (its ``user``) or a log entry (its ``owner``)."""
+    """An address, a booking (its ``user``), a log entry or a need (their ``owner``)."""
     if origin is not None and _from_people(origin):
         return
     _forget_people(
@@ -95,10 +97,32 @@ def register_changed(sender, instance, origin=None, **kwargs) -> None:
         _forget(Q(school__staff__session_bookings=instance.booking_id))
 
 
+def _counted_for(bookings: Q) -> Q:
+    """The schools these bookings count for: their person's, or the one kept on the booking
+    once they were erased (``cpd_sessions.fee_shares.booking_school``)."""
+    from cpd_sessions.fee_shares import booking_school  # noqa: PLC0415 -- circular import (models load first)
+    from cpd_sessions.models import Booking  # noqa: PLC0415 -- circular import (models load first)
+
+    schools = Booking.objects.filter(bookings).annotate(counts_for=booking_school())
+    return Q(school_id__in=schools.values("counts_for"))
+
+
+def of_booking_changed(sender, instance, origin=None, **kwargs) -> None:
+    """A release request or a feedback."""
+    if origin is not None and _from_people(origin):
+        return
+    if not _already(origin, ("counted for", instance.booking_id)):
+        _forget(_counted_for(Q(pk=instance.booking_id)))
+
+
 def session_saved(sender, instance, created=False, update_fields=None, **kwargs) -> None:
     if created or (update_fields is not None and not SESSION_FIELDS & set(update_fields)):
         return
-    _forget(Q(school__staff__session_bookings__session=instance.pk))
+    _forget(_counted_for(Q(session=instance.pk)))
+
+
+def terms_changed(sender, instance, **kwargs) -> None:
+    _forget(Q())
 
 
 def network_places_changed(sender, instance, action, reverse, pk_set, **kwargs) -> None:
@@ -123,15 +147,21 @@ def connect() -> None:
         post_save,
     )
 
-    from cpd_sessions.models import Attendance, Booking, DevelopmentSession  # noqa: PLC0415 -- AppConfig.ready
-    from hubs.models import SubjectNetwork, User  # noqa: PLC0415 -- AppConfig.ready
-    from portfolios.models import Entry  # noqa: PLC0415 -- AppConfig.ready
+    from cpd_sessions.models import (  # noqa: PLC0415 -- AppConfig.ready
+        Attendance,
+        Booking,
+        DevelopmentSession,
+        Feedback,
+        ReleaseRequest,
+    )
+    from hubs.models import SubjectNetwork, Term, User  # noqa: PLC0415 -- AppConfig.ready
+    from portfolios.models import Entry, Need  # noqa: PLC0415 -- AppConfig.ready
 
     uid = "coordination.figures"
     post_init.connect(remember_school, sender=User, dispatch_uid=f"{uid}.person_init")
     post_save.connect(person_saved, sender=User, dispatch_uid=f"{uid}.person_saved")
     post_delete.connect(person_deleted, sender=User, dispatch_uid=f"{uid}.person_deleted")
-    for model in (EmailAddress, Booking, Entry):
+    for model in (EmailAddress, Booking, Entry, Need):
         name = model._meta.label_lower
         post_save.connect(row_of_person_changed, sender=model, dispatch_uid=f"{uid}.{name}.save")
         post_delete.connect(
@@ -139,6 +169,12 @@ def connect() -> None:
         )
     post_save.connect(register_changed, sender=Attendance, dispatch_uid=f"{uid}.register.save")
     post_delete.connect(register_changed, sender=Attendance, dispatch_uid=f"{uid}.register.delete")
+    for model in (ReleaseRequest, Feedback):
+        name = model._meta.label_lower
+        post_save.connect(of_booking_changed, sender=model, dispatch_uid=f"{uid}.{name}.save")
+        post_delete.connect(of_booking_changed, sender=model, dispatch_uid=f"{uid}.{name}.delete")
+    post_save.connect(terms_changed, sender=Term, dispatch_uid=f"{uid}.term.save")
+    post_delete.connect(terms_changed, sender=Term, dispatch_uid=f"{uid}.term.delete")
     post_save.connect(session_saved, sender=DevelopmentSession, dispatch_uid=f"{uid}.session")
     m2m_changed.connect(
         network_places_changed,

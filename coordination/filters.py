@@ -85,14 +85,16 @@ def offered_years() -> list[int]:
 
 def offered_periods() -> list[Filters]:
     """Every period the dashboard offers, for the whole community: each offered academic year
-    and each term of those years (one query for the terms)."""
+    (with its terms, which its release is counted by) and each term of those years (one query
+    for the terms)."""
     years = offered_years()
     first, last = year_dates(years[0])[0], year_dates(years[-1])[1]
     terms = list(Term.objects.filter(start__lte=last, end__gte=first).order_by("start"))
     periods = []
     for year in years:
         start, end = year_dates(year)
-        periods.append(Filters(year=year, term=None, hub=None, years=years, terms=[], hubs=[]))
+        of_year = [t for t in terms if t.start <= end and t.end >= start]  # as filters_from's
+        periods.append(Filters(year=year, term=None, hub=None, years=years, terms=of_year, hubs=[]))
         periods.extend(
             Filters(year=year, term=t, hub=None, years=years, terms=[], hubs=[])
             for t in terms

@@ -63,9 +63,10 @@ class SchoolFigures(models.Model):
     """
     One school's participation in one period (an academic year or a term): the counts the
     coordinator's dashboard shows, kept so the page reads one row per school instead of grouping
-    every person's bookings, register marks, log entries, addresses and network places on each
-    request. Counts only. Forgotten when one of those rows of the school changes, counted again
-    when read without a row, and every night (coordination/participation.py says how).
+    every person's bookings, register marks, log entries, addresses, network places, release
+    requests and feedback on each request. Counts only. Forgotten when one of those rows of the
+    school changes, counted again when read without a row, and every night
+    (coordination/participation.py says how).
     """
 
     # Its index serves forgetting a school's rows when one of its figures changes.
@@ -79,6 +80,14 @@ class SchoolFigures(models.Model):
     attended = models.PositiveIntegerField(default=0)
     logged = models.PositiveIntegerField(default=0)
     hours = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    # Release requests for sessions in the period by term ({term id, 0 outside every term:
+    # [requests, approved, lessons covered, cost as text]}) and feedback by rating ({rating:
+    # how many}): coordination/release.py.
+    release = models.JSONField(default=dict)
+    ratings = models.JSONField(default=dict)
+    # Open and passed needs of its active staff by area ({area id: [needs, people]}): not tied
+    # to the period, kept in each period's row so the dashboard reads them with the rest.
+    needs = models.JSONField(default=dict)
     computed_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -11,11 +11,25 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass
+from json import loads
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When, Window
-from django.db.models.functions import RowNumber
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    TextField,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Cast, Coalesce, RowNumber
 from django.urls import reverse
 from django.utils import timezone
 
@@ -28,7 +42,7 @@ from portfolios.models import Need
 from .emails import INTRODUCTION_KEY_PREFIX
 from .emails import KIND as INTRODUCTION
 from .filters import Filters
-from .models import NeedReply
+from .models import NeedReply, SchoolFigures
 
 
 @dataclass
@@ -88,46 +102,119 @@ def _live_offer() -> Q:
     )
 
 
-def needs_against_supply(school_ids: list[int] | None, filters: Filters) -> list[Gap]:
-    """Every area with open needs in scope, highest gap first: three grouped queries."""
-    needs = Need.objects.filter(status__in=[Need.Status.OPEN, Need.Status.PASSED])
-    needs = needs.filter(owner__is_active=True)
+def needs_against_supply(
+    school_ids: list[int] | None, filters: Filters, rows: list | None = None
+) -> list[Gap]:
+    """Every area with open needs in scope, highest gap first. Each school's needs by area are
+    read from its summary row for the period (``rows``: those already read; else one query for
+    the community's or the hub's) and added up; when a school in scope has no row, every need
+    is grouped live instead. Then one query for the areas: their names, coming sessions and,
+    for the whole community, the needs of people of no school."""
+    community = school_ids is None and filters.hub is None
+    kept = [row.needs for row in rows] if rows is not None else None
+    if kept is None and school_ids is None:
+        kept = _needs_kept(filters)
+    counted = _needs_added_up(kept) if kept is not None else _needs_counted(school_ids, filters)
+    # The areas' names and coming sessions, and (for the whole community, from the kept rows)
+    # the needs of active people of no school: one query over the areas.
+    coming = _count_of(_coming_sessions(), "expertisearea")
+    areas = ExpertiseArea.objects.annotate(sessions_coming=coming)
+    if kept is not None and community:
+        nobody = Need.objects.filter(
+            status__in=OPEN,
+            area=OuterRef("pk"),
+            owner__in=User.objects.filter(school__isnull=True, is_active=True).values("pk"),
+        )
+        areas = areas.annotate(
+            nobody=_count_of(nobody, "area"), nobody_people=_count_of(nobody, "area", "owner_id")
+        ).filter(Q(pk__in=list(counted)) | Q(nobody__gt=0))
+        fields = ("nobody", "nobody_people")
+    else:
+        areas = areas.filter(pk__in=list(counted))
+        fields = ()
+    gaps = {}
+    for pk, name, slug, sessions, *nobody in areas.values_list(
+        "pk", "name", "slug", "sessions_coming", *fields
+    ):
+        gap = gaps[pk] = Gap(area=name, slug=slug, sessions=sessions, **counted.get(pk, {}))
+        if nobody:
+            gap.needs += nobody[0]
+            gap.people += nobody[1]
+    experts = live_experts_by_area()
+    for area_id, n in experts.items():
+        if area_id in gaps:
+            gaps[area_id].experts = n
+    return sorted(gaps.values(), key=lambda g: (-g.score, -g.needs, g.area))
+
+
+OPEN = (Need.Status.OPEN, Need.Status.PASSED)
+
+
+def _needs_counted(school_ids: list[int] | None, filters: Filters) -> dict[int, dict]:
+    needs = Need.objects.filter(status__in=OPEN, owner__is_active=True)
     if school_ids is not None:
         needs = needs.filter(owner__school_id__in=school_ids)
     elif filters.hub:
         needs = needs.filter(owner__school__hub=filters.hub)
-    gaps = {
-        area_id: Gap(area=name, slug=slug, needs=n, people=people, schools=schools)
-        for area_id, name, slug, n, people, schools in needs.order_by()
-        .values_list("area_id", "area__name", "area__slug")
+    return {
+        area_id: {"needs": n, "people": people, "schools": schools}
+        for area_id, n, people, schools in needs.order_by()
+        .values_list("area_id")
         .annotate(
             n=Count("pk"),
             people=Count("owner_id", distinct=True),
             schools=Count("owner__school_id", distinct=True),
         )
     }
-    if not gaps:
-        return []
-    experts = live_experts_by_area()
-    for area_id, n in experts.items():
-        if area_id in gaps:
-            gaps[area_id].experts = n
-    through = DevelopmentSession.areas.through
-    sessions = (
-        through.objects.filter(
-            expertisearea_id__in=list(gaps),
-            developmentsession__status=DevelopmentSession.Status.PUBLISHED,
-            developmentsession__end__gte=timezone.now(),
-        )
-        # A private session (a coaching visit) is nobody's supply.
-        .exclude(developmentsession__scope=DevelopmentSession.Scope.PRIVATE)
+
+
+def _needs_kept(filters: Filters) -> list[dict] | None:
+    """Each school's needs by area as kept in its summary row for the period, for the whole
+    community or the filters' hub: one query. None when a school has no row for the period."""
+    schools = School.objects.all()
+    if filters.hub:
+        schools = schools.filter(hub=filters.hub)
+    row = SchoolFigures.objects.filter(school=OuterRef("pk"), start=filters.start, end=filters.end)
+    kept = list(
+        schools.annotate(needs=Subquery(row.values(text=Cast("needs", TextField()))[:1]))
         .order_by()
-        .values_list("expertisearea_id")
-        .annotate(n=Count("developmentsession_id", distinct=True))
+        .values_list("needs", flat=True)
     )
-    for area_id, n in sessions:
-        gaps[area_id].sessions = n
-    return sorted(gaps.values(), key=lambda g: (-g.score, -g.needs, g.area))
+    if None in kept:
+        return None
+    return [loads(needs) for needs in kept]
+
+
+def _coming_sessions():
+    """Published sessions not yet over, in the outer area (never a private one)."""
+    return DevelopmentSession.areas.through.objects.filter(
+        expertisearea=OuterRef("pk"),
+        developmentsession__status=DevelopmentSession.Status.PUBLISHED,
+        developmentsession__end__gte=timezone.now(),
+    ).exclude(
+        # A private session (a coaching visit) is nobody's supply.
+        developmentsession__scope=DevelopmentSession.Scope.PRIVATE
+    )
+
+
+def _count_of(rows: QuerySet, outer: str, distinct: str | None = None):
+    """How many of ``rows`` (or of their distinct ``distinct``), grouped by their column
+    ``outer`` (the outer row's), as a subquery: 0 for none."""
+    counted = Count(distinct, distinct=True) if distinct else Count("pk")
+    return Coalesce(Subquery(rows.order_by().values(outer).annotate(c=counted).values("c")), 0)
+
+
+def _needs_added_up(kept: list[dict]) -> dict[int, dict]:
+    """Each area's needs, people and schools added up from each school's (a person is in one
+    school, so people add up)."""
+    counted: dict[int, dict] = {}
+    for needs in kept:
+        for area_id, (n, people) in needs.items():
+            area = counted.setdefault(int(area_id), {"needs": 0, "people": 0, "schools": 0})
+            area["needs"] += n
+            area["people"] += people
+            area["schools"] += 1
+    return counted
 
 
 NEEDS_PER_PAGE = 20

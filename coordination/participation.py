@@ -1,14 +1,18 @@
 """
 Each school's participation in the period (staff, confirmed addresses, network members,
-bookings, attendance, CPD logged), added up by hub and for the whole scope.
+bookings, attendance, CPD logged), added up by hub and for the whole scope, with its release
+requests by term and its feedback by rating (release.py puts those together) and its staff's
+open needs by area (needs.py).
 
 Each school's figures for a period (an academic year or a term) are kept as a summary row
 (``SchoolFigures``), so the dashboard reads one row per school instead of grouping every
 person's bookings, register marks, log entries, addresses and network places on each request
-(at 100,000 people that grouping is most of the page's time). The rows stay right in three ways:
+(at 100,000 people that grouping, and that of every release request and feedback, is most
+of the page's time). The rows stay right in three ways:
 
 - on change: a save or delete of a row a school's figures are counted from forgets that
-  school's rows, at once and again when the transaction commits (receivers.py);
+  school's rows, at once and again when the transaction commits (figures_receivers.py); a
+  change to the terms forgets every row (a year's release is kept by its terms);
 - on read: a school in scope without a row for the period is counted live, from one
   ``GROUP BY`` per measure over those schools only (or over the scope when none has a row),
   and its row stored;
@@ -26,18 +30,22 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from json import loads
 
 from allauth.account.models import EmailAddress
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Sum, TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from cpd_sessions.models import Attendance, Booking
 from hubs.models import School, SchoolDomain, SubjectNetwork, User
-from portfolios.models import Entry
+from portfolios.models import Entry, Need
 
 from .filters import Filters, offered_periods
 from .models import SchoolFigures
+from .release import school_ratings, school_release
 
 SCHOOLS_PER_PAGE = 50
 
@@ -62,12 +70,20 @@ class Participation:
     has_domain: bool = True
     has_leader: bool = True
     counted: bool = False  # its figures were read from a summary row
-
-    MEASURES = ("staff", "confirmed", "in_network", "booked", "attended", "logged", "hours")
+    # A school's release requests by term and feedback by rating (release.py), kept with it.
+    release: dict = field(default_factory=dict)
+    ratings: dict = field(default_factory=dict)
+    needs: dict = field(default_factory=dict)  # open needs by area (needs.py)
 
     def add(self, other: Participation) -> None:
-        for name in self.MEASURES:
-            setattr(self, name, getattr(self, name) + getattr(other, name))
+        # Spelled out: called once per school for its hub and once per hub for the total.
+        self.staff += other.staff
+        self.confirmed += other.confirmed
+        self.in_network += other.in_network
+        self.booked += other.booked
+        self.attended += other.attended
+        self.logged += other.logged
+        self.hours += other.hours
 
     @property
     def taking_part(self) -> int:
@@ -81,14 +97,26 @@ def _by_school(queryset, school_path: str, measure) -> dict[int, object]:
     return dict(queryset.order_by().values_list(school_path).annotate(v=measure))
 
 
-FIGURES = ("staff", "confirmed", "in_network", "booked", "attended", "logged", "hours")
+FIGURES = (
+    "staff",
+    "confirmed",
+    "in_network",
+    "booked",
+    "attended",
+    "logged",
+    "hours",
+    "release",
+    "ratings",
+    "needs",
+)
+KEPT_AS_JSON = ("release", "ratings", "needs")
 
 
 def live_figures(
     school_ids: list[int] | None, filters: Filters
 ) -> dict[int, dict[str, int | Decimal]]:
     """Each school's figures in the period counted from every row (``school_ids`` None: the
-    whole community, or the filters' hub): six grouped queries. Schools with no activity are
+    whole community, or the filters' hub): nine grouped queries. Schools with no activity are
     not in the answer."""
     start, end = filters.start, filters.end
 
@@ -146,6 +174,20 @@ def live_figures(
             found[school_id][name] = n
     for school_id, people_, hours in logged:
         found[school_id]["logged"], found[school_id]["hours"] = people_, hours or Decimal(0)
+    for school_id, area_id, n, people_ in (
+        Need.objects.filter(people("owner__"), status__in=[Need.Status.OPEN, Need.Status.PASSED])
+        .order_by()
+        .values_list("owner__school_id", "area_id")
+        .annotate(n=Count("pk"), people=Count("owner_id", distinct=True))
+    ):
+        found[school_id].setdefault("needs", {})[str(area_id)] = [n, people_]
+    for name, counts in (
+        ("release", school_release(school_ids, filters)),
+        ("ratings", school_ratings(school_ids, filters)),
+    ):
+        for school_id, value in counts.items():
+            if school_id is not None:  # counted live, for the whole community only
+                found[school_id][name] = value
     return found
 
 
@@ -156,7 +198,15 @@ def _stored_figures(school_ids: list[int] | None, filters: Filters):
         stored = stored.filter(school_id__in=school_ids)
     elif filters.hub:
         stored = stored.filter(school__hub=filters.hub)
-    return stored.values_list("school_id", *FIGURES, "computed_at")
+    # The counts kept as JSON, and when each was counted, read as text: the JSON is decoded
+    # here without the field's converter (a third of the read at 2,000 schools); the oldest
+    # time is found by comparing text (one time zone, the connection's, so text order is time
+    # order) and only it is read as a time.
+    return stored.values_list(
+        "school_id",
+        *(Cast(name, TextField()) if name in KEPT_AS_JSON else name for name in FIGURES),
+        Cast("computed_at", TextField()),
+    )
 
 
 def figures_store(
@@ -180,12 +230,19 @@ def figures_store(
     )
 
 
+def _as_time(text: str | None) -> datetime.datetime | None:
+    if text is None:
+        return None
+    moment = parse_datetime(text)
+    return moment if timezone.is_aware(moment) else timezone.make_aware(moment, datetime.UTC)
+
+
 def school_rows(
     school_ids: list[int] | None, filters: Filters
 ) -> tuple[list[Participation], datetime.datetime | None]:
     """Every school in scope with its participation in the period, and when the oldest of
     those figures was counted (None: no school). Two queries: the schools, then their summary
-    rows; a school without a row for the period is counted live (six grouped queries over
+    rows; a school without a row for the period is counted live (nine grouped queries over
     those schools only, or over the scope when none has one) and its row stored."""
     schools = School.objects.all()
     if school_ids is not None:
@@ -206,15 +263,27 @@ def school_rows(
     }
     if not rows:
         return [], None
-    oldest: datetime.datetime | None = None
+    oldest_text = None
     for school_id, *values, computed_at in _stored_figures(school_ids, filters):
         row = rows.get(school_id)
         if row is None:
             continue
-        for name, value in zip(FIGURES, values, strict=True):
-            setattr(row, name, value)
+        (
+            row.staff,
+            row.confirmed,
+            row.in_network,
+            row.booked,
+            row.attended,
+            row.logged,
+            row.hours,
+            release,
+            ratings,
+            needs,
+        ) = values
+        row.release, row.ratings, row.needs = loads(release), loads(ratings), loads(needs)
         row.counted = True
-        oldest = computed_at if oldest is None else min(oldest, computed_at)
+        oldest_text = computed_at if oldest_text is None else min(oldest_text, computed_at)
+    oldest = _as_time(oldest_text)
     missing = [pk for pk, row in rows.items() if not row.counted]
     if missing:
         counted_at = timezone.now()
@@ -230,7 +299,7 @@ def school_rows(
 @transaction.atomic
 def figures_refresh() -> int:
     """Count every school's figures again for each period the dashboard offers (the nightly
-    task): the rows kept are replaced, those of periods no longer offered dropped. Six grouped
+    task): the rows kept are replaced, those of periods no longer offered dropped. Nine grouped
     queries and one insert per period; returns how many rows it wrote."""
     school_ids = list(School.objects.values_list("pk", flat=True))
     SchoolFigures.objects.all().delete()
@@ -265,7 +334,8 @@ def hub_rows(rows: list[Participation]) -> list[Participation]:
 
 
 def total_of(rows: list[Participation], name: str = "All schools") -> Participation:
-    total = Participation(name=name, schools=len(rows))
+    """The total of schools' rows, or of hubs' (each counts its schools)."""
+    total = Participation(name=name, schools=sum(row.schools for row in rows))
     for row in rows:
         total.add(row)
     return total

@@ -561,7 +561,9 @@ def need_decide(*, need: Need, by: User, status: str) -> Need:
     """The CPD leader marks a need met, passes it to the coordinator, or reopens it."""
     if status not in Need.Status.values:
         raise ValidationError("Choose met, passed to the coordinator, or open.")
-    Need.objects.filter(pk=need.pk).update(status=status, decided_by=by, decided_at=timezone.now())
+    # Saved, not updated: the coordinator's summary rows are forgotten on a need's save.
+    need.status, need.decided_by, need.decided_at = status, by, timezone.now()
+    need.save(update_fields=["status", "decided_by", "decided_at"])
     need.refresh_from_db()
     return need
 

@@ -19,11 +19,12 @@ from django.utils import timezone
 from coordination import tasks
 from coordination.models import SchoolFigures
 from coordination.needs import CANDIDATES_PER_AREA, MATCHES_PER_NEED
-from cpd_sessions.models import Attendance, Booking, DevelopmentSession
+from cpd_sessions.models import Attendance, Booking, DevelopmentSession, Feedback, ReleaseRequest
 from cpdhub.academic_year import academic_year_of, year_dates
 from experts.models import ExpertiseArea, ExpertProfile, ProfileArea, term_window_start
-from hubs.models import School, SubjectNetwork, User
+from hubs.models import School, SubjectNetwork, Term, User
 from portfolios.models import Entry, Need
+from portfolios.services import need_decide
 from tests.cpd_sessions.factories import SessionFactory
 from tests.experts.factories import ExpertProfileFactory, offer
 from tests.factories import (
@@ -100,6 +101,10 @@ def community(personas):
                 )
                 if session.start < timezone.now():
                     Attendance.objects.create(booking=booking, present=(i + n) % 2 == 0)
+                    if (i + n) % 2 == 0:
+                        Feedback.objects.create(booking=booking, rating=1 + (i + n) % 5)
+                if i % 2 == 0:
+                    release(booking, decision=("approved", "pending", "declined")[i % 3])
         for days in (i, 200 + i, 400 + i):
             if (i + days) % 4:
                 EntryFactory(
@@ -112,7 +117,19 @@ def community(personas):
         )
         if i % 5 == 1:
             Need.objects.filter(pk=need.pk).update(status=("passed", "met")[i % 2])
-    NeedFactory(owner=UserFactory(school=None), area=areas[1])  # someone of no school
+    nobody = UserFactory(school=None)  # someone of no school
+    NeedFactory(owner=nobody, area=areas[1])
+    for session in (sessions["past"], sessions["upcoming"]):
+        release(Booking.objects.create(session=session, user=nobody, status="confirmed"))
+    Feedback.objects.create(
+        booking=Booking.objects.get(session=sessions["past"], user=nobody), rating=2
+    )
+    # An erased person's bookings count for the school kept on them (and one for none).
+    for school in (schools[2], None):
+        erased = Booking.objects.create(session=sessions["past"], user=None, status="confirmed")
+        Booking.objects.filter(pk=erased.pk).update(former_school=school)
+        release(erased)
+        Feedback.objects.create(booking=erased, rating=4)
     for i in range(CANDIDATES_PER_AREA + 6):
         expert = ExpertProfileFactory(user=UserFactory(school=schools[i % len(schools)]))
         if i % 6 == 1:
@@ -128,6 +145,20 @@ def community(personas):
             offer(expert, areas[2].slug)
     cache.clear()
     return {"term": term, "year": year, "people": people, "network": network, **sessions}
+
+
+def release(booking: Booking, decision: str = "approved") -> ReleaseRequest:
+    return ReleaseRequest.objects.create(
+        booking=booking,
+        cover_lessons=2 + booking.pk % 3,
+        supply_cost=Decimal("80.50") + booking.pk % 7,
+        travel_cost=Decimal("4.20"),
+        fee_share=Decimal(booking.pk % 4),
+        goal="A goal",
+        decision=decision,
+        decided_at=None if decision == "pending" else timezone.now(),
+        reason="No cover that day" if decision == "declined" else "",
+    )
 
 
 # --- The oracle: every figure counted in Python from every row ------------------------------
@@ -185,6 +216,53 @@ def oracle_schools(params: dict, community) -> dict[str, tuple]:
         row["logged"] += person.pk in logged
         row["hours"] += logged.get(person.pk, 0)
     return {name: tuple(row[f] for f in FIGURES) for name, row in figures.items()}
+
+
+def counts_for(booking: Booking) -> School | None:
+    return booking.user.school if booking.user_id else booking.former_school
+
+
+def in_release_scope(booking: Booking, params: dict) -> bool:
+    """The dashboard's scope: every booking for the whole community, else its hub's schools."""
+    return "hub" not in params or in_scope(counts_for(booking), params)
+
+
+def oracle_release(params: dict, community) -> tuple[dict, dict]:
+    """Release by term name and by (school name, term name): (requests, approved, lessons,
+    cost); and feedback by rating, 5 to 1."""
+    start, end = period(params, community)
+    terms = (
+        [community["term"]]
+        if "term" in params
+        else [t for t in Term.objects.order_by("start") if t.start <= end and t.end >= start]
+    )
+    by_term: dict = defaultdict(lambda: [0, 0, 0, Decimal(0)])
+    by_school: dict = defaultdict(lambda: [0, 0, 0, Decimal(0)])
+    for request in ReleaseRequest.objects.select_related(
+        "booking__session", "booking__user__school__hub", "booking__former_school__hub"
+    ):
+        day = timezone.localdate(request.booking.session.start)
+        if not start <= day <= end or not in_release_scope(request.booking, params):
+            continue
+        term = next((t.name for t in terms if t.start <= day <= t.end), "Outside term dates")
+        school = counts_for(request.booking)
+        approved = request.decision == "approved"
+        for row in (by_term[term], by_school[(school.name if school else "No school", term)]):
+            row[0] += 1
+            row[1] += approved
+            row[2] += request.cover_lessons if approved else 0
+            row[3] += request.total_cost if approved else 0
+    ratings: dict[int, int] = dict.fromkeys(range(5, 0, -1), 0)
+    for feedback in Feedback.objects.select_related(
+        "booking__session", "booking__user__school__hub", "booking__former_school__hub"
+    ):
+        day = timezone.localdate(feedback.booking.session.start)
+        if start <= day <= end and in_release_scope(feedback.booking, params):
+            ratings[feedback.rating] += 1
+    return (
+        {k: tuple(v) for k, v in by_term.items()},
+        {k: tuple(v) for k, v in by_school.items()},
+    ), list(ratings.items())
 
 
 def live(profile: ExpertProfile) -> bool:
@@ -276,6 +354,18 @@ def assert_dashboard_is_the_oracle(client, community, params: dict) -> None:
     )
     assert gaps == oracle_gaps(params), params
     assert dash.stale == oracle_stale(params), params
+    (by_term, by_school), ratings = oracle_release(params, community)
+    assert {
+        r.name: (r.requests, r.approved, r.lessons, r.cost) for r in dash.release_terms
+    } == by_term, params
+    assert {
+        (r.name, r.term): (r.requests, r.approved, r.lessons, r.cost) for r in dash.release_schools
+    } == by_school, params
+    assert [r.cost for r in dash.release_schools] == sorted(
+        (r.cost for r in dash.release_schools), reverse=True
+    )
+    assert dash.impact.ratings == ratings, params
+    assert dash.impact.feedback == sum(n for _, n in ratings)
     assert [g.area for g in dash.gaps] == sorted(
         gaps, key=lambda a: (-round(gaps[a][0] / (1 + gaps[a][3] + gaps[a][4]), 1), -gaps[a][0], a)
     )
@@ -329,7 +419,10 @@ def test_every_figure_is_the_brute_force_count_for_every_filter(client, personas
         # The second reading comes from the summary rows the first one stored.
         assert_dashboard_is_the_oracle(client, community, resolved(params, community))
     assert SchoolFigures.objects.exists()
-    for params in NEEDS_PARAMS:
+    for params in NEEDS_PARAMS:  # the needs by area from the summary rows
+        assert_needs_page_is_the_oracle(client, params)
+    SchoolFigures.objects.filter(school=personas.school).delete()
+    for params in NEEDS_PARAMS:  # a school without a row: every need grouped live
         assert_needs_page_is_the_oracle(client, params)
 
 
@@ -361,6 +454,52 @@ def test_changes_made_through_saves_show_at_once(client, personas, community):
     people[11].delete()
     for params in PARAMS:
         assert_dashboard_is_the_oracle(client, community, resolved(params, community))
+
+
+def test_release_feedback_and_need_changes_show_at_once(client, personas, community):
+    """Each change alone, after every period's rows were stored: only its own receiver can
+    forget the rows it changes."""
+    client.force_login(personas.coordinator)
+
+    def read_then(change) -> None:
+        for params in PARAMS:
+            dashboard_figures(client, resolved(params, community))
+        change()
+        for params in PARAMS:
+            assert_dashboard_is_the_oracle(client, community, resolved(params, community))
+        for params in NEEDS_PARAMS:
+            assert_needs_page_is_the_oracle(client, params)
+
+    def decide() -> None:
+        pending = ReleaseRequest.objects.filter(decision="pending").first()
+        pending.decision, pending.decided_at = "approved", timezone.now()
+        pending.save()
+
+    def a_new_term() -> None:  # the year's release is shown by term
+        TermFactory(
+            name="Earlier term",
+            start=year_dates(community["year"])[0],
+            end=community["term"].start - datetime.timedelta(days=1),
+        )
+
+    def a_session_moved() -> None:  # the erased person's booking is on it too
+        session = community["past"]
+        session.start = at(year_dates(community["year"])[0] - datetime.timedelta(days=3))
+        session.save()
+
+    read_then(decide)
+    read_then(lambda: Feedback.objects.filter(booking__user__isnull=False).first().delete())
+    read_then(lambda: Feedback.objects.get(booking__former_school__isnull=False).delete())
+    read_then(a_new_term)
+    read_then(a_session_moved)
+    read_then(lambda: ReleaseRequest.objects.get(booking__former_school__isnull=False).delete())
+    read_then(
+        lambda: need_decide(
+            need=Need.objects.filter(status="open").first(), by=personas.leader, status="met"
+        )
+    )
+    read_then(lambda: NeedFactory(owner=community["people"][0], area=ExpertiseArea.objects.first()))
+    read_then(lambda: Need.objects.filter(status="passed").first().delete())
 
 
 def test_a_write_without_signals_is_caught_up_by_the_nightly_recount(client, personas, community):

@@ -204,13 +204,16 @@ def traces_of(person: User) -> list[tuple[str, str, str]]:
     return found
 
 
+def releases(dash) -> tuple:
+    return dash.release_terms, dash.release_schools
+
+
 def figures(personas, life) -> dict:
     """What the community's pages count: per school, per session, the ledger, a leader's term."""
     school, held = personas.school, life["held"]
     year = {"year": str(academic_year_of(timezone.localdate(held.start)))}
     by_year = filters_from(year)
     by_hub = filters_from({**year, "hub": "north"})
-    names = {school.pk: school.name, personas.other_school.pk: personas.other_school.name}
     leader = User.objects.get(pk=personas.leader.pk)
     waiting = approvals.leader_waiting(leader, term=life["term"])
     summary = attendance.feedback_summary(held)
@@ -221,8 +224,8 @@ def figures(personas, life) -> dict:
             for session, share in fee_shares.school_shares(leader)
         ],
         "minimum schools met": session_changes.minimum_met(held),
-        "releases by school": dashboard.release_by_school_and_term([school.pk], by_year, names),
-        "releases in the hub": dashboard.release_by_school_and_term(None, by_hub, names),
+        "releases by school": releases(dashboard.dashboard(by_year, school_ids=[school.pk])),
+        "releases in the hub": releases(dashboard.dashboard(by_hub)),
         "ratings by school": dashboard.impact([school.pk], by_year).ratings,
         "ratings in the hub": dashboard.impact(None, by_hub).ratings,
         "session's feedback": (summary.count, summary.average),
