@@ -29,6 +29,7 @@ figures; ``--against FILE`` (a run at the smaller scale) prints p95 here ÷ p95 
 
 import argparse
 import json
+import math
 import os
 import random
 import statistics
@@ -102,8 +103,9 @@ def timed(client: Client, url: str, params: dict) -> tuple[float, int]:
 
 
 def p95(times: list[float]) -> float:
+    """The nearest-rank 95th percentile (the 19th of 20; the larger of 2)."""
     times = sorted(times)
-    return times[max(int(len(times) * 0.95) - 1, 0)]
+    return times[max(math.ceil(len(times) * 0.95) - 1, 0)]
 
 
 def mix(client: Client, title: str, searches: dict, name: str) -> list[float]:

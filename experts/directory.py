@@ -369,12 +369,13 @@ class RankedPages:
         RESULTS_CAP ÷ the share that matches, whatever the community's size. It chooses by its
         estimate of that share, which for two words assumes they are independent ("subject
         knowledge": 2% where 23% match), so it read 23,000 rows where the walk reads 4,500.
-        Here the walk is tried first, over the first sqrt(RESULTS_CAP x profiles) by name that
-        meet the filters (10,000 at 100,000 profiles; the table's size as Postgres last counted
-        it, pg_class.reltuples). Only when fewer than RESULTS_CAP of them match (then fewer
-        than that many match in all) does the same query read every match, as before. A
-        search then reads at most about twice the rows of the cheaper way, and a broad one
-        (the walk) as many at 100,000 profiles as at 10,000.
+        Here the walk is tried first: over the first 2 x RESULTS_CAP profiles by name that meet
+        the filters; if fewer than RESULTS_CAP of them match, the share that do says whether a
+        walk on to sqrt(RESULTS_CAP x profiles) (10,000 at 100,000 profiles, from the table's
+        size as Postgres last counted it, pg_class.reltuples) should find them; if not, or if
+        it does not, the same query reads every match, as before. A broad search (the walk)
+        then reads as many rows at 100,000 profiles as at 10,000, a narrower one about what
+        it did, plus the first 2,000 by name.
         """
         every_sql, every_params = by_name.query.sql_with_params()
         # Django compiles the subqueries (their values stay parameters, as the search text and
@@ -390,19 +391,39 @@ class RankedPages:
         head = head.values("pk", "sort_name", "search_vector")
         head_sql, head_params = head.query.sql_with_params()
         table = ExpertProfile._meta.db_table
+        cap, sample = RESULTS_CAP, 2 * RESULTS_CAP
+
+        def walk(limit: str) -> str:
+            return (
+                f"SELECT head.pk FROM ({head_sql} LIMIT {limit}) head"  # noqa: S608
+                " WHERE head.search_vector @@ websearch_to_tsquery('english'::regconfig, %s)"
+                f" ORDER BY head.sort_name, head.pk LIMIT {cap}"
+            )
+
+        found, far = "(SELECT count(*) FROM walk)", "(SELECT count(*) FROM far)"
         return RawSQL(  # noqa: S611
-            "WITH walk AS MATERIALIZED ("  # noqa: S608
-            f"SELECT head.pk FROM ({head_sql}"
-            # How far the walk goes: sqrt(RESULTS_CAP x profiles), from the planner's own count.
-            f" LIMIT (SELECT greatest(sqrt({RESULTS_CAP} * greatest(reltuples, 0)), {RESULTS_CAP})"
-            f"::bigint FROM pg_class WHERE oid = '{table}'::regclass)) head"
-            " WHERE head.search_vector @@ websearch_to_tsquery('english'::regconfig, %s)"
-            f" ORDER BY head.sort_name, head.pk LIMIT {RESULTS_CAP})"
+            # How far the walk may go: sqrt(RESULTS_CAP x profiles), from Postgres's own count.
+            "WITH walk_limit AS MATERIALIZED (SELECT greatest("  # noqa: S608
+            f"sqrt({cap} * greatest(reltuples, 0)), {cap})::bigint AS n"
+            f" FROM pg_class WHERE oid = '{table}'::regclass),"
+            # The first 2 x RESULTS_CAP by name: enough for a broad search, and otherwise the
+            # share they match says whether walking on to the limit will find RESULTS_CAP.
+            f" walk AS MATERIALIZED ({walk(str(sample))}),"
+            f" far AS MATERIALIZED ({walk('(SELECT n FROM walk_limit)')})"
             " SELECT pk FROM walk"
-            f" UNION ALL SELECT every.pk FROM ({every_sql}) every"
-            f" WHERE (SELECT count(*) FROM walk) < {RESULTS_CAP}"
+            f" UNION ALL SELECT pk FROM far WHERE {found} < {cap}"
+            f" AND {found} * (SELECT n FROM walk_limit) >= {cap * sample}"
+            f" UNION ALL SELECT every.pk FROM ({every_sql}) every WHERE {found} < {cap}"
+            f" AND ({found} * (SELECT n FROM walk_limit) < {cap * sample} OR {far} < {cap})"
             " UNION ALL SELECT unnest(%s::bigint[])",
-            (*head_params, " ".join(words), *every_params, list(offerers)),
+            (
+                *head_params,
+                " ".join(words),
+                *head_params,
+                " ".join(words),
+                *every_params,
+                list(offerers),
+            ),
         )
 
     def __getitem__(self, page: slice) -> list[ExpertProfile]:
