@@ -12,10 +12,48 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.parse
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
+
+# What teachers type into the directory (bench/load.py's mix, bench/directory.py's teacher mix):
+# a long list of their own kinds of query, one in four at a deeper page (2-5).
+TEACHER_QUERIES = ROOT / "bench" / "teacher_queries.tsv"
+DEEP_PAGES = 0.25
+
+
+def teacher_queries() -> list[tuple[str, str]]:
+    """bench/teacher_queries.tsv: (kind, query string with blanks), in the file's order."""
+    rows = []
+    for line in TEACHER_QUERIES.read_text().splitlines():
+        if line.strip() and not line.startswith("#"):
+            kind, query = line.split("\t", 1)
+            rows.append((kind, query))
+    return rows
+
+
+def teacher_search(query: str, *, names: list, hubs: list[str], rng) -> dict[str, str]:
+    """One of the teachers' query strings as request parameters, its blanks ({name}, {last},
+    {name_typo}: a letter of the surname left out; {hub}) filled from the seeded community by
+    ``rng`` (``random`` or a seeded ``random.Random``). No page: the caller chooses it."""
+    first, last = rng.choice(names)
+    cut = rng.randrange(1, len(last)) if len(last) > 2 else 0
+    query = query.format(
+        name=f"{first} {last}",
+        last=last,
+        name_typo=f"{first} {last[:cut]}{last[cut + 1 :]}",
+        hub=rng.choice(hubs),
+    )
+    return dict(urllib.parse.parse_qsl(query))
+
+
+def deeper(params: dict[str, str], rng) -> tuple[dict[str, str], bool]:
+    """One in four (DEEP_PAGES) at a random page from 2 to 5: (params, whether deeper)."""
+    if rng.random() < DEEP_PAGES:
+        return {**params, "page": str(rng.randint(2, 5))}, True
+    return params, False
 
 
 class Sink:

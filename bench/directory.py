@@ -10,12 +10,32 @@ Prints p50 and p95 per kind of search over a representative mix (topic searches,
 filters without text, browsing and a deep page), deep page against page 1, then one profile's
 page, the printable list, the stale list, and the CSV of every profile: its first byte, its
 total time and how much the process's resident memory grew while it streamed.
+
+The teacher mix (``--teacher-mix`` runs it alone; the full run ends with it): a mix the
+project did not choose. Every query of bench/teacher_queries.tsv as bench/load.py makes it
+(blanks filled from this community, one in four at page 2-5), words drawn at random from the
+community's own vocabulary (the table the typo correction uses, ``experts.SearchWord``), and
+filters alone (each area; subject + phase, hub and school at random), one in four of those
+at page 2-5 too. One seeded RNG draws everything (BENCH_SEED, printed; BENCH_WORDS words,
+BENCH_FILTERS of each filter). Each request runs BENCH_MIX_ROUNDS times after a warm-up pass;
+prints p50/p95/max per kind and in all, the most queries, the 10 slowest requests with their
+query strings, and the load average at the start and the end. ``--save FILE`` keeps the
+figures; ``--against FILE`` (a run at the smaller scale) prints p95 here ÷ p95 there:
+
+    DATABASE_URL=…/cpdhub_dir10k .venv/bin/python bench/directory.py --teacher-mix --save 10k.json
+    DATABASE_URL=…/cpdhub_dir100k .venv/bin/python bench/directory.py --teacher-mix \\
+        --against 10k.json
 """
 
+import argparse
+import json
+import math
 import os
+import random
 import statistics
 import sys
 import time
+import urllib.parse
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -36,12 +56,13 @@ from django.conf import settings  # noqa: E402
 # bench/load.py instead.
 settings.CPDHUB_RATE_LIMITS = {}
 
+from common import deeper, teacher_queries, teacher_search  # noqa: E402  (bench/common.py)
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from experts.models import ExpertProfile  # noqa: E402
-from hubs.models import User  # noqa: E402
+from experts.models import ExpertiseArea, ExpertProfile, SearchWord  # noqa: E402
+from hubs.models import Hub, Phase, School, Subject, User  # noqa: E402
 
 TOPICS = {
     "one word": {"q": "questioning"},
@@ -65,6 +86,10 @@ BROAD = {
     "broad word, page 50": {"q": "help", "page": "50"},
 }
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "20"))
+SEED = int(os.environ.get("BENCH_SEED", "20261207"))
+WORDS = int(os.environ.get("BENCH_WORDS", "200"))
+FILTERS = int(os.environ.get("BENCH_FILTERS", "20"))
+MIX_ROUNDS = int(os.environ.get("BENCH_MIX_ROUNDS", "3"))
 
 
 def timed(client: Client, url: str, params: dict) -> tuple[float, int]:
@@ -78,8 +103,9 @@ def timed(client: Client, url: str, params: dict) -> tuple[float, int]:
 
 
 def p95(times: list[float]) -> float:
+    """The nearest-rank 95th percentile (the 19th of 20; the larger of 2)."""
     times = sorted(times)
-    return times[max(int(len(times) * 0.95) - 1, 0)]
+    return times[max(math.ceil(len(times) * 0.95) - 1, 0)]
 
 
 def mix(client: Client, title: str, searches: dict, name: str) -> list[float]:
@@ -137,7 +163,108 @@ def csv_export(client: Client) -> None:
     )
 
 
+def teacher_mix_requests(rng: random.Random) -> list[tuple[str, dict]]:
+    """The teacher mix's requests, (kind, params), drawn by ``rng`` from this community."""
+    names = list(
+        ExpertProfile.objects.visible()
+        .order_by("pk")
+        .values_list("user__first_name", "user__last_name")[:20000:97]
+    )
+    hubs = list(Hub.objects.order_by("pk").values_list("slug", flat=True)[:50])
+    requests = []
+    for kind, query in teacher_queries():
+        params, deep = deeper(teacher_search(query, names=names, hubs=hubs, rng=rng), rng)
+        requests.append((f"teachers: {kind}" + (", page 2-5" if deep else ""), params))
+    vocabulary = list(SearchWord.objects.order_by("word").values_list("word", flat=True))
+    for word in rng.sample(vocabulary, min(WORDS, len(vocabulary))):
+        params, deep = deeper({"q": word}, rng)
+        requests.append(("vocabulary word" + (", page 2-5" if deep else ""), params))
+    pairs = [
+        {"subject": subject, "phase": phase}
+        for subject in Subject.objects.order_by("slug").values_list("slug", flat=True)
+        for phase in Phase.objects.order_by("slug").values_list("slug", flat=True)
+    ]
+    schools = list(
+        School.objects.filter(staff__expert_profile__isnull=False)
+        .order_by("urn")
+        .values_list("urn", flat=True)
+        .distinct()
+    )
+    alone = (
+        [("area alone", {"area": a}) for a in ExpertiseArea.objects.values_list("slug", flat=True)]
+        + [("subject + phase alone", p) for p in rng.sample(pairs, min(FILTERS, len(pairs)))]
+        + [("hub alone", {"hub": rng.choice(hubs)}) for _ in range(FILTERS)]
+        + [("school alone", {"school": u}) for u in rng.sample(schools, min(FILTERS, len(schools)))]
+    )
+    for kind, params in sorted(alone, key=lambda row: (row[0], sorted(row[1].items()))):
+        params, deep = deeper(params, rng)
+        requests.append((kind + (", page 2-5" if deep else ""), params))
+    return requests
+
+
+def load_average() -> str:
+    return " ".join(f"{n:.2f}" for n in os.getloadavg())
+
+
+def teacher_mix(client: Client, *, save: str | None, against: str | None) -> None:
+    """The teacher mix (module docstring): figures per kind and in all, the slowest requests."""
+    rng = random.Random(SEED)
+    requests = teacher_mix_requests(rng)
+    print(
+        f"Teacher mix: {len(requests)} requests (seed {SEED}, {WORDS} vocabulary words), "
+        f"{MIX_ROUNDS} rounds after a warm-up; load average at the start {load_average()}"
+    )
+    for _kind, params in requests:
+        timed(client, "/experts/", params)  # warm up: the plans and the choices cached
+    runs: list[tuple[float, int, str, str]] = []  # ms, queries, kind, query string
+    for _ in range(MIX_ROUNDS):
+        for kind, params in requests:
+            ms, queries = timed(client, "/experts/", params)
+            runs.append((ms, queries, kind, urllib.parse.urlencode(params)))
+    by_kind: dict[str, list[tuple[float, int]]] = {}
+    for ms, queries, kind, _query in runs:
+        by_kind.setdefault(kind.split(", page")[0], []).append((ms, queries))
+    for kind, rows in sorted(by_kind.items()):
+        times = [ms for ms, _ in rows]
+        print(
+            f"  {kind:<36} p50 {statistics.median(times):7.1f} ms   p95 {p95(times):7.1f} ms"
+            f"   max {max(times):7.1f} ms   {max(q for _, q in rows)} queries"
+        )
+    times = [ms for ms, *_ in runs]
+    figures = {
+        "p50": statistics.median(times),
+        "p95": p95(times),
+        "max": max(times),
+        "queries": max(q for _, q, *_ in runs),
+        "requests": len(runs),
+        "profiles": ExpertProfile.objects.count(),
+    }
+    print(
+        f"  {'teacher mix':<36} p50 {figures['p50']:7.1f} ms   p95 {figures['p95']:7.1f} ms"
+        f"   max {figures['max']:7.1f} ms   {figures['queries']} queries"
+        f"   ({figures['requests']} requests)"
+    )
+    print("  The 10 slowest requests:")
+    for ms, queries, kind, query in sorted(runs, reverse=True)[:10]:
+        print(f"    {ms:7.1f} ms  {queries} queries  {kind:<28} /experts/?{query}")
+    if against:
+        there = json.loads(Path(against).read_text())
+        ratio = figures["p95"] / there["p95"]
+        print(
+            f"  p95 {figures['p95']:.1f} ms at {figures['profiles']:,} profiles / "
+            f"{there['p95']:.1f} ms at {there['profiles']:,}: ratio {ratio:.2f}"
+        )
+    if save:
+        Path(save).write_text(json.dumps(figures))
+    print(f"  load average at the end {load_average()}")
+
+
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--teacher-mix", action="store_true", help="only the teacher mix")
+    parser.add_argument("--save", help="write the teacher mix's figures to this JSON file")
+    parser.add_argument("--against", help="a saved teacher mix (smaller scale) to compare with")
+    args = parser.parse_args()
     user = User.objects.filter(email="bench@bench.test").first() or User.objects.create_user(
         "bench@bench.test", first_name="Bench", last_name="Mark"
     )
@@ -148,6 +275,9 @@ def main() -> None:
     print(
         f"{ExpertProfile.objects.count():,} profiles on {connection.vendor}; {ROUNDS} rounds each"
     )
+    if args.teacher_mix:
+        teacher_mix(client, save=args.save, against=args.against)
+        return
     topics = mix(client, "Topic searches", TOPICS, "topic mix")
     broad = mix(client, "Broad words, filters without text, browsing", BROAD, "broad mix")
     every = sorted(topics + broad)
@@ -173,6 +303,7 @@ def main() -> None:
     page(client, "printable list, everyone", "/experts/print/")
     page(client, "stale list", "/experts/stale/")
     csv_export(client)
+    teacher_mix(client, save=args.save, against=args.against)
 
 
 if __name__ == "__main__":

@@ -63,9 +63,10 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.parse
 import urllib.request
 from pathlib import Path
+
+from common import deeper, teacher_queries, teacher_search  # bench/common.py
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
@@ -82,9 +83,7 @@ TARGET_RPS, TARGET_P95_MS = 40.0, 300.0
 
 # What teachers type into the directory: a long list of their own kinds of query (topics,
 # typos, two words, subject + phase, hub filters, names of the seeded people), one in four at
-# a deeper page (2-5).
-QUERIES = ROOT / "bench" / "teacher_queries.tsv"
-DEEP_PAGES = 0.25
+# a deeper page (2-5): bench/common.py, teacher_queries (bench/teacher_queries.tsv).
 # Besides those, searches nobody else makes (so the directory's kept result pages do not
 # flatter the figures): a word of the community's own vocabulary, at random, with a random page.
 OTHER_WORDS = 600
@@ -683,28 +682,14 @@ else:
     _data = json.loads(DATA.read_text()) if DATA.exists() else {}
     _next_person = count()
     _next_coordinator = count()
-    _queries = [
-        line.split("\t", 1)
-        for line in QUERIES.read_text().splitlines()
-        if line.strip() and not line.startswith("#")
-    ]
+    _queries = teacher_queries()
 
     def _search() -> tuple[str, dict]:
         """One of the teachers' queries, its blanks filled from the seeded community."""
         kind, query = random.choice(_queries)
-        first, last = random.choice(_data["names"])
-        cut = random.randrange(1, len(last)) if len(last) > 2 else 0
-        query = query.format(
-            name=f"{first} {last}",
-            last=last,
-            name_typo=f"{first} {last[:cut]}{last[cut + 1 :]}",
-            hub=random.choice(_data["hubs"]),
-        )
-        params = dict(urllib.parse.parse_qsl(query))
-        if random.random() < DEEP_PAGES:
-            params["page"] = str(random.randint(2, 5))
-            kind += ", page 2-5"
-        return kind, params
+        params = teacher_search(query, names=_data["names"], hubs=_data["hubs"], rng=random)
+        params, deep = deeper(params, random)
+        return kind + (", page 2-5" if deep else ""), params
 
     _instances = [
         f"http://127.0.0.1:{port}" for port in os.environ.get("LOAD_PORTS", str(PORT)).split(",")
