@@ -8,9 +8,11 @@ longest-standing member.
 
 from __future__ import annotations
 
+from django.db import models
+
 from cpdhub.erasure import names_of, scrub_text
 
-from .models import Group, LogEntry, Membership, ReadingItem, WriteUp
+from .models import Group, LogEntry, Membership, PeerVisit, ReadingItem, WriteUp
 
 TEXTS = {
     Group: ("question",),
@@ -45,3 +47,15 @@ def forget_leaver(sender, user, **kwargs) -> None:
             .first()
         )
         Group.objects.filter(pk=group.pk).update(owner_id=successor)
+
+
+def forget_visitor(sender, user, **kwargs) -> None:
+    """Peer visits: the words of a visitor whose account is erased (why, notes, thanks) go; the
+    schools, the status and the thank-you's date stay, so the counts stay. Their name and
+    address are taken out of the focus and dates of every visit they made, hosted or answered."""
+    names = names_of(user)
+    PeerVisit.objects.filter(visitor=user).update(why="", notes="", notes_shared=False, thanks="")
+    visits = PeerVisit.objects.filter(
+        models.Q(visitor=user) | models.Q(host=user) | models.Q(decided_by=user)
+    )
+    _scrub(visits, ("focus", "dates"), names)
