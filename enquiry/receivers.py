@@ -14,6 +14,9 @@ from cpdhub.erasure import names_of, scrub_text
 
 from .models import Group, LogEntry, Membership, PeerVisit, ReadingItem, WriteUp
 
+# What a peer visit says once its visitor's account is erased.
+ERASED_VISIT = "A visit (the visitor's account was deleted)"
+VISIT_TEXTS = ("focus", "dates", "why", "notes", "thanks")
 TEXTS = {
     Group: ("question",),
     LogEntry: ("text", "original_name"),
@@ -50,12 +53,13 @@ def forget_leaver(sender, user, **kwargs) -> None:
 
 
 def forget_visitor(sender, user, **kwargs) -> None:
-    """Peer visits: the words of a visitor whose account is erased (why, notes, thanks) go; the
-    schools, the status and the thank-you's date stay, so the counts stay. Their name and
-    address are taken out of the focus and dates of every visit they made, hosted or answered."""
-    names = names_of(user)
-    PeerVisit.objects.filter(visitor=user).update(why="", notes="", notes_shared=False, thanks="")
-    visits = PeerVisit.objects.filter(
-        models.Q(visitor=user) | models.Q(host=user) | models.Q(decided_by=user)
+    """Peer visits: the words of a visitor whose account is erased (focus, dates, why, notes,
+    thanks) go; the schools, the status and the thank-you's date stay, so the counts stay. A
+    visit they hosted or answered stays for its visitor, their name and address taken out."""
+    PeerVisit.objects.filter(visitor=user).update(
+        focus=ERASED_VISIT, dates="", why="", notes="", notes_shared=False, thanks=""
     )
-    _scrub(visits, ("focus", "dates"), names)
+    others = PeerVisit.objects.filter(models.Q(host=user) | models.Q(decided_by=user)).exclude(
+        visitor=user
+    )
+    _scrub(others, VISIT_TEXTS, names_of(user))

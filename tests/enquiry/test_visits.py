@@ -192,7 +192,8 @@ def test_erasing_the_visitor_takes_their_words_and_keeps_the_counts(personas):
     user_delete(user=personas.outsider, by=personas.outsider)
     visit = PeerVisit.objects.get(pk=visit.pk)
     assert visit.visitor is None
-    assert (visit.why, visit.notes, visit.thanks) == ("", "", "")
+    assert (visit.why, visit.notes, visit.thanks, visit.dates) == ("", "", "", "")
+    assert visit.focus == "A visit (the visitor's account was deleted)"
     assert visit.visitor_school == personas.other_school
     assert visit.thanked_at is not None
     assert [r.school for r in visits.two_way()] == [
