@@ -77,3 +77,5 @@ _.for_school  # a form field, read from cleaned_data by name
 _.may_cancel, _.booking_label, _.OBSERVATION, _.MEETING, _.planned_by
 # The enquiry pages' templates read these; the rest are kept for the counts and the export.
 _.finished_groups, _.get_file_url, _.waiting_for, _.joined_at, _.published_at, _.agreed_at
+# Peer visits: the visitor's school and the thank-you's date are kept for the counts and export.
+_.visitor_school, _.thanked_at

@@ -36,6 +36,7 @@ urlpatterns = [
     path("", include("coaching.activity_urls")),
     path("enquiries/", include("enquiry.urls")),
     path("", include("enquiry.activity_urls")),
+    path("visits/", include("enquiry.visit_urls")),
     path("notifications/", include("notifications.urls")),
     path("notifications/", include("termly.urls")),  # the profile confirm link
     path("", include("coordination.urls")),

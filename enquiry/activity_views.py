@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, render
 
 from hubs.models import School
 
-from . import figures, permissions
+from . import figures, permissions, visits
 
 
 def school(request, urn: int):
@@ -22,4 +22,8 @@ def school(request, urn: int):
 
 def community(request):
     permissions.require_can_see_community_figures(request.user)
-    return render(request, "enquiry/figures.html", {"data": figures.figures(None), "school": None})
+    return render(
+        request,
+        "enquiry/figures.html",
+        {"data": figures.figures(None), "school": None, "two_way": visits.two_way()},
+    )

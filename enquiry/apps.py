@@ -21,3 +21,4 @@ class EnquiryConfig(AppConfig):
 
         register_emails()
         user_deleting.connect(receivers.forget_leaver, dispatch_uid="enquiry.left.deleting")
+        user_deleting.connect(receivers.forget_visitor, dispatch_uid="enquiry.visits.deleting")

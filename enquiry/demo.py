@@ -3,7 +3,8 @@ Enquiry for the demo community: the demo teacher in a lesson-study group across 
 (a reading list, a log with a note, a decision and a file, a draft write-up one colleague has
 agreed to); a finished enquiry group of the demo expert's whose write-up is in the library; an
 open group in the demo teacher's need (behaviour), suggested to her (she agreed to be
-suggested), to which the demo CPD leader has an invitation waiting.
+suggested), to which the demo CPD leader has an invitation waiting. Peer visits: one the demo
+teacher made (accepted, for her to book), one asked to her school (for the demo CPD leader).
 
 Idempotent: each demo group is found by its question, and its members and work rewritten.
 """
@@ -16,10 +17,22 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from cpd_sessions import session_changes
+from cpd_sessions.models import DevelopmentSession
 from experts.models import ExpertiseArea
 from hubs.models import Phase, Subject, User
 
-from .models import Agreement, Group, Invitation, Kind, LogEntry, Membership, ReadingItem, WriteUp
+from .models import (
+    Agreement,
+    Group,
+    Invitation,
+    Kind,
+    LogEntry,
+    Membership,
+    PeerVisit,
+    ReadingItem,
+    WriteUp,
+)
 
 FRACTIONS = (
     "How can we improve the way we teach fractions to Year 5 pupils who struggle with place value?"
@@ -202,3 +215,67 @@ def seed(today: datetime.date | None = None) -> None:
     _members(routines, [others[3], others[1]], now - datetime.timedelta(days=7))
     Invitation.objects.create(group=routines, user=leader, invited_by=others[3])
     User.objects.filter(pk=teacher.pk).update(suggest_me=True)
+
+    seed_visits(today, teacher, host=others[2], visitor=others[3])
+
+
+# --- Peer visits -------------------------------------------------------------------------
+
+VISIT_MADE = "Retrieval practice at the start of maths lessons"
+VISIT_HOSTED = "Mastery maths with a bar model in Year 5"
+
+
+def _visit_session(visitor: User, school, day: datetime.date):
+    start = datetime.datetime.combine(
+        day, datetime.time(9, 0), tzinfo=timezone.get_current_timezone()
+    )
+    return session_changes.private_session_create(
+        by=visitor,
+        title=f"Visit to {school.name}"[:200],
+        kind=DevelopmentSession.Kind.PEER_VISIT,
+        venue_school=school,
+        start=start,
+        end=start + datetime.timedelta(hours=3),
+    )
+
+
+def seed_visits(today: datetime.date, teacher: User, host: User, visitor: User) -> None:
+    """A visit the demo teacher made to ``host``'s school (accepted, for her to book; her notes
+    kept to herself; not yet thanked) and one to her school by ``visitor``, waiting for the demo CPD leader's answer.
+    Rows written directly (the demo sends no email); found again by visitor and focus."""
+    now = timezone.now()
+    made, _ = PeerVisit.objects.get_or_create(
+        visitor=teacher,
+        focus=VISIT_MADE,
+        defaults={
+            "visitor_school_id": teacher.school_id,
+            "host_school_id": host.school_id,
+            "dates": "Any Wednesday morning this half term",
+            "why": "Our Year 5 forget last term's fractions; I would like to see how their "
+            "daily review works.",
+            "created_at": now - datetime.timedelta(days=10),
+        },
+    )
+    if made.session_id is None:
+        day = today + datetime.timedelta(days=14)
+        while day.weekday() >= 5:
+            day += datetime.timedelta(days=1)
+        made.session = _visit_session(teacher, made.host_school, day)
+    made.status = PeerVisit.Status.ACCEPTED
+    made.host = host
+    made.decided_at = made.decided_at or now - datetime.timedelta(days=8)
+    made.notes = made.notes or (
+        "Daily review: four questions, one from last lesson, last week, last term, last year."
+    )
+    made.save()
+    PeerVisit.objects.get_or_create(
+        visitor=visitor,
+        focus=VISIT_HOSTED,
+        defaults={
+            "visitor_school_id": visitor.school_id,
+            "host_school_id": teacher.school_id,
+            "dates": "A Tuesday or Thursday in the next few weeks",
+            "why": "We are starting bar models in Year 5 and would like to see them in use.",
+            "created_at": now - datetime.timedelta(days=2),
+        },
+    )

@@ -19,7 +19,7 @@ from notifications.categories import Category
 from notifications.rendering import absolute_url
 from notifications.services import send_templated_mail
 
-from .models import Invitation
+from .models import Invitation, PeerVisit
 
 INVITATION = "enquiry_invitation"
 ANSWER = "enquiry_answer"
@@ -91,3 +91,76 @@ def answer_email(delivery) -> registry.Email | None:
 def register_emails() -> None:
     registry.register(INVITATION, category=Category.ESSENTIAL, build=invitation_email)
     registry.register(ANSWER, category=Category.ESSENTIAL, build=answer_email)
+    registry.register(VISIT_REQUEST, category=Category.ESSENTIAL, build=visit_request_email)
+    registry.register(VISIT_ANSWER, category=Category.ESSENTIAL, build=visit_answer_email)
+
+
+# --- Peer visits (enquiry/visits.py) ------------------------------------------------------
+# ``enquiry_visit_request``: a request to visit, to the host school's CPD leaders
+# (``enquiry_visit_request:<visit>``); ``enquiry_visit_answer``: their answer, to the visitor
+# (``enquiry_visit_answer:<visit>``). Essential, like a contact request.
+
+VISIT_REQUEST = "enquiry_visit_request"
+VISIT_ANSWER = "enquiry_visit_answer"
+
+
+def visit_request_key(visit_id: int) -> str:
+    return f"{VISIT_REQUEST}:{visit_id}"
+
+
+def visit_answer_key(visit_id: int) -> str:
+    return f"{VISIT_ANSWER}:{visit_id}"
+
+
+def _visit(delivery) -> PeerVisit | None:
+    return (
+        PeerVisit.objects.select_related("visitor__school", "host_school", "host", "session")
+        .filter(pk=int(delivery.key.split(":")[1]))
+        .first()
+    )
+
+
+def mail_visit_request(visit: PeerVisit) -> list:
+    leaders = visit.host_school.cpd_leaders.filter(is_active=True).values_list("email", flat=True)
+    return send_templated_mail(VISIT_REQUEST, to=list(leaders), key=visit_request_key(visit.pk))
+
+
+def visit_request_email(delivery) -> registry.Email | None:
+    visit = _visit(delivery)
+    if visit is None or visit.visitor is None or visit.status != PeerVisit.Status.ASKED:
+        return None  # answered since, or the visitor's account erased
+    return registry.Email(
+        context={
+            "visit": visit,
+            "visitor": visit.visitor,
+            "visit_url": absolute_url(visit.get_absolute_url()),
+        },
+        reply_to=registry.reply_to(visit.visitor),
+    )
+
+
+def mail_visit_answer(visit: PeerVisit) -> list:
+    if visit.visitor is None or not visit.visitor.is_active:
+        return []
+    return send_templated_mail(
+        VISIT_ANSWER, to=[visit.visitor.email], key=visit_answer_key(visit.pk)
+    )
+
+
+def visit_answer_email(delivery) -> registry.Email | None:
+    visit = _visit(delivery)
+    if visit is None or visit.visitor is None or visit.status == PeerVisit.Status.ASKED:
+        return None
+    accepted = visit.status == PeerVisit.Status.ACCEPTED
+    return registry.Email(
+        context={
+            "visit": visit,
+            "visitor": visit.visitor,
+            "accepted": accepted,
+            "book_url": absolute_url(visit.session.get_absolute_url())
+            if accepted and visit.session
+            else "",
+            "visits_url": absolute_url(reverse("visits:home")),
+        },
+        reply_to=registry.reply_to(visit.host if accepted else None),
+    )

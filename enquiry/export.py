@@ -9,7 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from .models import Agreement, Group, Invitation, LogEntry, Membership, ReadingItem, WriteUp
+from .models import (
+    Agreement,
+    Group,
+    Invitation,
+    LogEntry,
+    Membership,
+    PeerVisit,
+    ReadingItem,
+    WriteUp,
+)
 
 
 def enquiry_data(user, rows: Callable) -> dict[str, list]:
@@ -38,3 +47,19 @@ def files_of(user):
     """The files the person added to groups' logs, each with the name it has in the zip."""
     for entry in LogEntry.objects.filter(author=user, kind=LogEntry.Kind.FILE).order_by("pk"):
         yield f"files/enquiry-{entry.group_id}-{entry.pk}-{entry.original_name}", entry
+
+
+def visit_data(user, rows: Callable) -> dict[str, list]:
+    """Peer visits for "download my data": those the person asked for (with their notes and
+    thanks), hosted, or answered for their school (without the visitor's notes and thanks,
+    which are the visitor's)."""
+    theirs = {"notes", "notes_shared", "thanks"}
+    return {
+        "visits_you_asked_for": rows(PeerVisit.objects.filter(visitor=user)),
+        "visits_you_hosted": rows(
+            PeerVisit.objects.filter(host=user).exclude(visitor=user), leave_out=theirs
+        ),
+        "visits_you_answered": rows(
+            PeerVisit.objects.filter(decided_by=user).exclude(visitor=user), leave_out=theirs
+        ),
+    }

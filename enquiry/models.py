@@ -321,3 +321,95 @@ class Agreement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} agrees to {self.write_up_id}"
+
+
+# --- Peer visits (enquiry/visits.py) ------------------------------------------------------
+
+VISIT_WHY_MAX = 1_000
+VISIT_NOTES_MAX = 5_000
+VISIT_THANKS_MAX = 1_000
+
+
+class PeerVisit(models.Model):
+    """
+    A teacher or leader asks to visit another school (a focus, dates, why); a CPD leader of the
+    host school accepts and names a host, which makes a private session for the visitor to book
+    (release time through their own CPD leader). Afterwards the visitor keeps notes (theirs
+    alone unless they share them with the host) and may thank the host: that counts as help on
+    the host's profile, like a contact request. The schools stay when people are erased, so the
+    coordinator's two-way counts stay.
+    """
+
+    class Status(models.TextChoices):
+        ASKED = "asked", "Waiting for the host school"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+
+    visitor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="peer_visits_made",
+    )
+    visitor_school = models.ForeignKey(
+        "hubs.School", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    host_school = models.ForeignKey(
+        "hubs.School", on_delete=models.CASCADE, related_name="peer_visits_hosted"
+    )
+    focus = SingleLineCharField(
+        max_length=200, help_text="What you would like to see, e.g. “retrieval practice in KS2”."
+    )
+    dates = SingleLineCharField(
+        "dates that suit you", max_length=200, help_text="e.g. “any Tuesday in March”."
+    )
+    why = models.TextField(max_length=VISIT_WHY_MAX, help_text=NO_PUPIL_NAMES)
+    status = SingleLineCharField(max_length=10, choices=Status.choices, default=Status.ASKED)
+    host = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="peer_visits_hosting",
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    session = models.OneToOneField(
+        "cpd_sessions.DevelopmentSession",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="peer_visit",
+    )
+    notes = models.TextField(
+        "my notes", blank=True, max_length=VISIT_NOTES_MAX, help_text=NO_PUPIL_NAMES
+    )
+    notes_shared = models.BooleanField("share my notes with my host", default=False)
+    thanks = models.TextField("thank-you", blank=True, max_length=VISIT_THANKS_MAX)
+    thanked_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            # /visits/: the requests waiting for a host school's CPD leaders.
+            models.Index(fields=["host_school", "status"], name="enquiry_visit_host_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=~Q(focus=""), name="enquiry_visit_focus"),
+            length_check("enquiry_peervisit", "why", VISIT_WHY_MAX),
+            length_check("enquiry_peervisit", "notes", VISIT_NOTES_MAX),
+            length_check("enquiry_peervisit", "thanks", VISIT_THANKS_MAX),
+            models.CheckConstraint(
+                condition=Q(thanked_at__isnull=True) | Q(status="accepted"),
+                name="enquiry_visit_thanked_accepted",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Visit {self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("visits:visit", kwargs={"pk": self.pk})

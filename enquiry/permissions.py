@@ -177,3 +177,59 @@ def can_see_community_figures(user) -> bool:
 def require_can_see_community_figures(user) -> None:
     if not can_see_community_figures(user):
         raise PermissionDenied("The community's enquiry figures are for the coordinator.")
+
+
+# --- Peer visits (enquiry/visits.py) ------------------------------------------------------
+# A visit is seen by its visitor, its named host and the host school's CPD leaders (selectors
+# in visits.py look it up among those, so anyone else gets 404). The visitor's notes are theirs
+# alone, and the host's only when the visitor shares them.
+
+
+def can_ask_visit(user, school) -> bool:
+    """Anyone with a school asks to visit another school."""
+    return (
+        user.is_authenticated
+        and user.is_active
+        and user.school_id is not None
+        and school.pk != user.school_id
+    )
+
+
+def require_can_ask_visit(user, school) -> None:
+    if not can_ask_visit(user, school):
+        raise PermissionDenied("A member of one school asks to visit another school.")
+
+
+def can_answer_visit(user, visit) -> bool:
+    """A CPD leader of the host school accepts or declines a request, once."""
+    return (
+        user.is_authenticated
+        and visit.host_school_id in user.led_school_ids
+        and visit.status == visit.Status.ASKED
+    )
+
+
+def require_can_answer_visit(user, visit) -> None:
+    if not can_answer_visit(user, visit):
+        raise PermissionDenied("A CPD leader of the host school answers a visit request, once.")
+
+
+def can_write_visit_notes(user, visit) -> bool:
+    """The visitor keeps notes and thanks the host once the visit is accepted."""
+    return (
+        user.is_authenticated
+        and visit.visitor_id == user.pk
+        and visit.status == visit.Status.ACCEPTED
+    )
+
+
+def require_can_write_visit_notes(user, visit) -> None:
+    if not can_write_visit_notes(user, visit):
+        raise PermissionDenied("The visitor writes notes and thanks once the visit is accepted.")
+
+
+def can_read_visit_notes(user, visit) -> bool:
+    """The notes are the visitor's, and the named host's only when the visitor shares them."""
+    if not user.is_authenticated:
+        return False
+    return visit.visitor_id == user.pk or (visit.notes_shared and visit.host_id == user.pk)

@@ -8,10 +8,15 @@ longest-standing member.
 
 from __future__ import annotations
 
+from django.db import models
+
 from cpdhub.erasure import names_of, scrub_text
 
-from .models import Group, LogEntry, Membership, ReadingItem, WriteUp
+from .models import Group, LogEntry, Membership, PeerVisit, ReadingItem, WriteUp
 
+# What a peer visit says once its visitor's account is erased.
+ERASED_VISIT = "A visit (the visitor's account was deleted)"
+VISIT_TEXTS = ("focus", "dates", "why", "notes", "thanks")
 TEXTS = {
     Group: ("question",),
     LogEntry: ("text", "original_name"),
@@ -45,3 +50,16 @@ def forget_leaver(sender, user, **kwargs) -> None:
             .first()
         )
         Group.objects.filter(pk=group.pk).update(owner_id=successor)
+
+
+def forget_visitor(sender, user, **kwargs) -> None:
+    """Peer visits: the words of a visitor whose account is erased (focus, dates, why, notes,
+    thanks) go; the schools, the status and the thank-you's date stay, so the counts stay. A
+    visit they hosted or answered stays for its visitor, their name and address taken out."""
+    PeerVisit.objects.filter(visitor=user).update(
+        focus=ERASED_VISIT, dates="", why="", notes="", notes_shared=False, thanks=""
+    )
+    others = PeerVisit.objects.filter(models.Q(host=user) | models.Q(decided_by=user)).exclude(
+        visitor=user
+    )
+    _scrub(others, VISIT_TEXTS, names_of(user))

@@ -150,3 +150,10 @@ def profile_save(*, user: User, form, offers) -> tuple[ExpertProfile, bool]:
     offers.instance = profile
     offers.save()
     return profile, creating
+
+
+@transaction.atomic
+def helped_add(*, user_id: int) -> None:
+    """Help given outside a contact request (a peer visit's thank-you, in enquiry) counts on the
+    person's profile the same way, when they have one."""
+    ExpertProfile.objects.filter(user_id=user_id).update(helped_count=F("helped_count") + 1)

@@ -39,7 +39,7 @@ from cpd_sessions.models import (
     SessionMessage,
 )
 from cpdhub.ratelimit.models import ThrottledRequest
-from enquiry.export import enquiry_data, files_of
+from enquiry.export import enquiry_data, files_of, visit_data
 from experts.models import ContactRequest, ExpertProfile, ProfileArea
 from hubs.models import (
     Hub,
@@ -87,6 +87,7 @@ READ_BY_SECTIONS = {
     "enquiry.Group.owner", "enquiry.Group.created_by", "enquiry.Membership.user",
     "enquiry.Invitation.user", "enquiry.Invitation.invited_by", "enquiry.ReadingItem.added_by",
     "enquiry.LogEntry.author", "enquiry.WriteUp.updated_by", "enquiry.Agreement.user",
+    "enquiry.PeerVisit.visitor", "enquiry.PeerVisit.host", "enquiry.PeerVisit.decided_by",
 }  # fmt: skip
 # Foreign keys to the user model that are not about the person, each with why.
 NOT_ABOUT_YOU = {
@@ -320,6 +321,8 @@ def personal_data(user: User) -> dict[str, dict[str, list[dict[str, Any]]]]:
         "coaching": coaching_data(user, rows),
         # What the person wrote in enquiry groups, and their groups' write-ups.
         "enquiry": enquiry_data(user, rows),
+        # Peer visits: the visitor's notes and thanks are in the visitor's download only.
+        "peer_visits": visit_data(user, rows),
         "email": {
             "preferences": rows(Preference.objects.filter(mine)),
             "emails_sent_to_you": rows(

@@ -59,6 +59,10 @@ SELF_POSTING = {
     "enquiry/portfolio_add.html": (
         "enquiry/test_forms_webtest.py::test_the_draft_is_edited_agreed_by_everyone_and_added_to_a_portfolio"
     ),
+    "enquiry/visits.html": (
+        "enquiry/test_visits_forms_webtest.py::"
+        "test_a_visit_asked_accepted_booked_with_release_noted_and_thanked"
+    ),
     "coordination/start_enquiry.html": (
         "enquiry/test_forms_webtest.py::test_the_coordinator_starts_a_group_from_a_gap_in_the_needs"
     ),
@@ -116,7 +120,7 @@ def posting_forms() -> list[tuple[str, str | None]]:
 
 
 def webtest_sources() -> str:
-    return "\n".join(p.read_text(encoding="utf-8") for p in TESTS.rglob("test_forms_webtest.py"))
+    return "\n".join(p.read_text(encoding="utf-8") for p in TESTS.rglob("test_*forms_webtest.py"))
 
 
 def test_every_form_action_is_submitted_by_a_webtest_test():

@@ -31,7 +31,7 @@ from cpd_sessions.emails import (
 )
 from cpd_sessions.models import Booking, DevelopmentSession, ReleaseRequest
 from enquiry import emails as enquiry_emails
-from enquiry.models import Group, Invitation
+from enquiry.models import Group, Invitation, PeerVisit
 from experts.models import ContactRequest, ExpertiseArea
 from notifications import registry
 from notifications.models import Delivery
@@ -323,7 +323,30 @@ def _enquiry(kind: str) -> Delivery:
     return row(kind, enquiry_emails.invitation_key(invitation.pk), invitee)
 
 
+def _peer_visit(kind: str) -> Delivery:
+    """A request to visit a school, in the hostile words; waiting, or accepted with a host."""
+    host_school = SchoolFactory(name=f"Ashgrove & {MARK}")
+    visitor, host = person(school=SchoolFactory()), person(school=host_school)
+    answered = kind == enquiry_emails.VISIT_ANSWER
+    visit = PeerVisit.objects.create(
+        visitor=visitor,
+        visitor_school=visitor.school,
+        host_school=host_school,
+        focus=f"Questioning: {MARK}",
+        dates="Any Tuesday",
+        why=f"To see {MARK}",
+        status="accepted" if answered else "asked",
+        host=host if answered else None,
+        session=_session() if answered else None,
+    )
+    if answered:
+        return row(kind, enquiry_emails.visit_answer_key(visit.pk), visitor)
+    return row(kind, enquiry_emails.visit_request_key(visit.pk), host)
+
+
 FACTORIES = {
+    "enquiry_visit_request": _peer_visit,
+    "enquiry_visit_answer": _peer_visit,
     "enquiry_invitation": _enquiry,
     "enquiry_answer": _enquiry,
     "coaching_step": _coaching,

@@ -10,6 +10,7 @@ stays may stay: ALLOWED below, each entry with the notice's sentence (checked on
 
 from __future__ import annotations
 
+import datetime
 import pickle
 from importlib import import_module
 from pathlib import Path
@@ -23,11 +24,13 @@ from django.core.cache import caches
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, models
 from django.test import Client
+from django.utils import timezone
 
 from coordination.models import NeedReply
 from cpd_sessions.models import DevelopmentSession, ReleaseRequest
 from cpdhub.erasure import ERASED_NAME
 from enquiry import services as enquiry_services
+from enquiry import visits as enquiry_visits
 from enquiry import writeups as enquiry_writeups
 from experts.models import ExpertiseArea, SearchWord
 from hubs.models import ImportJob, User
@@ -61,7 +64,12 @@ ENQUIRY_STAYS = (
     "What you wrote in an enquiry group stays for its members, shown as written by a former "
     "member, with your name and address taken out"
 )
+VISIT_STAYS = (
+    "A peer visit you hosted or answered stays for its visitor, with your name and address "
+    "taken out"
+)
 ALLOWED = {
+    ("enquiry_peervisit", "*"): (MARK, VISIT_STAYS),
     ("cpd_sessions_developmentsession", "*"): (MARK, SESSIONS_STAY),
     ("enquiry_group", "question"): (MARK, ENQUIRY_STAYS),
     ("enquiry_logentry", "text"): (MARK, ENQUIRY_STAYS),
@@ -206,6 +214,25 @@ def everywhere(personas, life, client):  # noqa: F811 -- the fixture imported ab
     led.leads.add(owner)
     led.description = f"Led by {owner.full_name} ({owner.email})."
     led.save()
+    # A peer visit they made (accepted: notes, thanks, a private session), and one they host.
+    made = enquiry_visits.visit_ask(
+        by=owner, host_school=personas.other_school, focus="Phonics", dates="May", why="Why"
+    )
+    made = enquiry_visits.visit_accept(
+        visit=made, by=personas.other_leader, host=personas.outsider,
+        date=timezone.localdate(london(20)), start_time=datetime.time(9, 0),
+        end_time=datetime.time(11, 0),
+    )  # fmt: skip
+    enquiry_visits.visit_notes_save(visit=made, by=owner, notes="Notes", shared=True)
+    enquiry_visits.visit_thank(visit=made, by=owner, thanks="Thanks")
+    hosted = enquiry_visits.visit_ask(
+        by=personas.outsider, host_school=personas.school, focus=f"See {owner.full_name}",
+        dates="June", why=f"{owner.full_name} teaches it well",
+    )  # fmt: skip
+    enquiry_visits.visit_accept(
+        visit=hosted, by=leader, host=owner, date=timezone.localdate(london(21)),
+        start_time=datetime.time(9, 0), end_time=datetime.time(11, 0),
+    )  # fmt: skip
     # A need of theirs the coordinator replied to, naming them.
     need = Need.objects.create(
         owner=owner, area=ExpertiseArea.objects.order_by("pk").first(), description="Phonics"

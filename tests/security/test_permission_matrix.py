@@ -394,6 +394,14 @@ MATRIX: dict[str, dict] = {
     "enquiry_figures:community": only(COORDINATOR),
     # Starting a group from a gap: the coordinator.
     "coordination:start_enquiry": only(COORDINATOR, post=403, post_coordinator=200),
+    # Peer visits: anyone asks; a visit is seen by its visitor (teacher A), its host and the
+    # host school's leaders (B); the leader answers; the visitor writes notes and thanks.
+    "visits:home": everyone(post=200),
+    "visits:visit": row(404, teacher_a=200, leader_b=200),
+    "visits:accept": action(refused=404, post_teacher_a=403, post_leader_b=400),
+    "visits:decline": action("leader_b", refused=404, post_teacher_a=403),
+    "visits:notes": action("teacher_a", refused=404, post_expert=403, post_leader_b=403),
+    "visits:thank": action("teacher_a", refused=404, post_expert=403, post_leader_b=403),
 }
 
 # What a POST carries, where an empty one would stop at the form before any permission check.
@@ -418,6 +426,7 @@ POST_DATA = {
     "coaching:status": {"action": "pause"},
     "coaching:step_move": {"status": "closed"},
     "coaching:check_back": {"check_back": "2030-01-01"},
+    "visits:thank": {"thanks": "Thank you for a morning in your classrooms."},
 }
 
 
@@ -479,6 +488,9 @@ OBJECT = {
     "enquiry:portfolio": "writeup",
     "enquiry:answer": "enqinvite",
     "enquiry:": "enquiry",
+    "visits:notes": "peervisitdone",
+    "visits:thank": "peervisitdone",
+    "visits:": "peervisit",
 }
 
 

@@ -20,6 +20,7 @@ from coaching import visits as coaching_visits
 from cpd_sessions.models import CalendarFeed
 from cpdhub.academic_year import current_academic_year
 from enquiry import services as enquiry_services
+from enquiry import visits as enquiry_visits
 from enquiry import writeups as enquiry_writeups
 from enquiry.models import WriteUp
 from experts.models import ExpertiseArea
@@ -203,6 +204,20 @@ def build_world() -> World:
     for person in (u["expert"], u["teacher_b"]):
         enquiry_writeups.write_up_agree(group=finished, by=person)
 
+    # Peer visits: teacher A asks to visit school B (waiting for its leader), and a visit of
+    # hers that school B's leader accepted, the expert hosting.
+    peer_visit = enquiry_visits.visit_ask(
+        by=u["teacher_a"], host_school=school_b, focus="Questioning", dates="Any Tuesday",
+        why="Private reasons",
+    )  # fmt: skip
+    peer_visit_done = enquiry_visits.visit_accept(
+        visit=enquiry_visits.visit_ask(
+            by=u["teacher_a"], host_school=school_b, focus="Phonics", dates="May", why="Why"
+        ),
+        by=u["leader_b"], host=u["expert"], date=timezone.localdate(london(14, 9, 0)),
+        start_time=datetime.time(9, 0), end_time=datetime.time(11, 0),
+    )  # fmt: skip
+
     world = World(users=u)
     world.kwargs = {
         "pk:session": session.pk,
@@ -245,6 +260,8 @@ def build_world() -> World:
         "reading_pk": reading.pk,
         "pk:enqinvite": enquiry_invitation.pk,
         "pk:writeup": WriteUp.objects.get(group=finished).pk,
+        "pk:peervisit": peer_visit.pk,
+        "pk:peervisitdone": peer_visit_done.pk,
     }
     for role, user in u.items():
         client = Client()
