@@ -1,0 +1,129 @@
+"""Lesson-study cycles: members plan, predict, observe, interview and discuss; nobody outside
+the group reads a word of it (404); the page puts what the case pupils did against the
+predictions before the discussion."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+
+from enquiry import cycles, services
+from enquiry.models import CasePupil, Cycle, Prediction
+from privacy.collect import personal_data
+from tests.hubs.test_admin import with_totp
+
+from . import factories
+
+pytestmark = pytest.mark.django_db
+SECRET = "Zq8 predicted she would draw a bar model"
+
+
+def _done_cycle(owner, member):
+    group = factories.group(owner, member)
+    cycle = cycles.cycle_create(group=group, by=owner)
+    pupil = cycles.case_pupil_add(
+        cycle=cycle, by=owner, code="a", description="Below in place value"
+    )
+    cycles.entry_add(case_pupil=pupil, by=member, kind="prediction", text=SECRET)
+    cycles.cycle_plan_save(
+        cycle=cycle, by=owner, plan="Zq8 plan", lesson_date=None,
+        host_school=owner.school,
+    )  # fmt: skip
+    return group, cycle, pupil
+
+
+def test_a_cycle_from_plan_to_discussion_then_the_next(personas):
+    owner, member = personas.owner, personas.outsider
+    group, cycle, pupil = _done_cycle(owner, member)
+    assert pupil.code == "A"
+    with pytest.raises(ValidationError):  # no date: not observed yet
+        cycles.entry_add(case_pupil=pupil, by=member, kind="observation", text="Zq8 drew it")
+    cycles.cycle_plan_save(
+        cycle=cycle, by=owner, plan="Zq8 plan", lesson_date=datetime.date(2026, 3, 3),
+        host_school=owner.school,
+    )  # fmt: skip
+    with pytest.raises(ValidationError):  # the discussion follows the observed lesson
+        cycles.discussion_save(cycle=cycle, by=owner, discussion="Zq8 talk")
+    cycles.entry_add(case_pupil=pupil, by=member, kind="observation", text="Zq8 drew it")
+    cycles.entry_add(case_pupil=pupil, by=owner, kind="interview", text="Zq8 said halves")
+    cycle.refresh_from_db()
+    assert cycle.status == Cycle.Status.TAUGHT
+    with pytest.raises(ValidationError):  # the current cycle is not discussed yet
+        cycles.cycle_create(group=group, by=owner)
+    cycles.discussion_save(cycle=cycle, by=member, discussion="Zq8 the predictions were wrong")
+    assert cycles.cycle_create(group=group, by=member).number == 2
+
+
+def test_case_pupils_are_codes_never_names(personas):
+    group = factories.group(personas.owner)
+    cycle = cycles.cycle_create(group=group, by=personas.owner)
+    for bad in ("Amelia", "", "a b", "ABCD"):
+        with pytest.raises(ValidationError):
+            cycles.case_pupil_add(cycle=cycle, by=personas.owner, code=bad, description="x")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        CasePupil.objects.create(cycle=cycle, code="Tom", description="x")
+    cycles.case_pupil_add(cycle=cycle, by=personas.owner, code="B", description="x")
+    with pytest.raises(ValidationError):
+        cycles.case_pupil_add(cycle=cycle, by=personas.owner, code="b", description="y")
+
+
+def test_outsiders_are_refused_and_nothing_changes(personas):
+    group, _cycle, pupil = _done_cycle(personas.owner, personas.outsider)
+    for person in (personas.colleague, personas.leader, personas.coordinator):
+        with pytest.raises(PermissionDenied):
+            cycles.entry_add(case_pupil=pupil, by=person, kind="prediction", text="x")
+        with pytest.raises(PermissionDenied):
+            cycles.cycle_create(group=group, by=person)
+    assert Prediction.objects.count() == 1
+    services.group_leave(group=group, by=personas.outsider)
+    with pytest.raises(PermissionDenied):
+        cycles.entry_add(case_pupil=pupil, by=personas.outsider, kind="prediction", text="x")
+
+
+def test_nobody_outside_reads_the_cycle_and_a_leaver_is_a_former_member(client, personas):
+    group, cycle, _pupil = _done_cycle(personas.owner, personas.outsider)
+    url = cycle.get_absolute_url()
+    admin = with_totp(personas.coordinator)
+    for person in (personas.colleague, personas.leader, personas.other_leader, admin):
+        client.force_login(person)
+        assert client.get(url).status_code == 404
+        assert SECRET not in client.get(group.get_absolute_url()).content.decode()
+    client.force_login(personas.owner)
+    page = client.get(url).content.decode()
+    assert SECRET in page
+    assert personas.outsider.full_name in page
+    # What the case pupils did against the predictions comes before the discussion.
+    assert page.index("against the predictions") < page.index("post-lesson discussion")
+    services.group_leave(group=group, by=personas.outsider)
+    page = client.get(url).content.decode()
+    assert SECRET in page
+    assert "a former member" in page
+    assert personas.outsider.full_name not in page
+
+
+def test_the_member_downloads_what_they_wrote(personas):
+    _done_cycle(personas.owner, personas.outsider)
+    data = personal_data(personas.outsider)["enquiry"]
+    assert [p["text"] for p in data["predictions_you_made"]] == [SECRET]
+    assert data["case_pupils_of_your_groups"][0]["code"] == "A"
+    assert SECRET not in str(personal_data(personas.colleague))
+
+
+@pytest.mark.parametrize("pupils", [1, 6])
+def test_the_cycle_page_query_budget(client, personas, pupils, django_assert_max_num_queries):
+    group = factories.group(personas.owner, personas.outsider)
+    cycle = cycles.cycle_create(group=group, by=personas.owner)
+    for n in range(pupils):
+        pupil = cycles.case_pupil_add(cycle=cycle, by=personas.owner, code=f"P{n}", description="x")
+        for person in (personas.owner, personas.outsider):
+            cycles.entry_add(case_pupil=pupil, by=person, kind="prediction", text="Will guess")
+    client.force_login(personas.owner)
+    with django_assert_max_num_queries(12):
+        assert client.get(cycle.get_absolute_url()).status_code == 200
+    assert (
+        reverse("enquiry:cycle", kwargs={"pk": group.pk, "number": 1}) == cycle.get_absolute_url()
+    )
