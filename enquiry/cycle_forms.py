@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.validators import RegexValidator
 
 from cpdhub.singleline import SingleLineFormField
 from cpdhub.textbounds import worded_limits
@@ -34,11 +35,10 @@ class PlanForm(forms.ModelForm):
 
 
 class CasePupilForm(forms.Form):
-    code = forms.RegexField(
-        regex=r"^[A-Za-z0-9]{1,3}$",
+    code = SingleLineFormField(
         max_length=3,
         help_text=NO_NAMES_CODE,
-        error_messages={"invalid": NO_NAMES_CODE},
+        validators=[RegexValidator(r"^[A-Za-z0-9]{1,3}$", NO_NAMES_CODE)],
     )
     description = SingleLineFormField(
         max_length=200, help_text=CasePupil.description.field.help_text

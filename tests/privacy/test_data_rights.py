@@ -61,7 +61,8 @@ EXPORTED = {
     "coaching.Meeting", "coaching.ActionStep", "coaching.StepEvent", "coaching.Share",
     "coaching.Visit",
     "enquiry.Group", "enquiry.Membership", "enquiry.Invitation", "enquiry.ReadingItem",
-    "enquiry.LogEntry", "enquiry.WriteUp", "enquiry.Agreement",
+    "enquiry.LogEntry", "enquiry.WriteUp", "enquiry.Agreement", "enquiry.Cycle",
+    "enquiry.CasePupil", "enquiry.Prediction", "enquiry.Observation", "enquiry.InterviewNote",
 }  # fmt: skip
 
 
