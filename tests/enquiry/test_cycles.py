@@ -9,12 +9,14 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.test import Client
 from django.urls import reverse
 
 from enquiry import cycles, services
 from enquiry.models import CasePupil, Cycle, Prediction
 from privacy.collect import personal_data
 from tests.hubs.test_admin import with_totp
+from tests.privacy.test_erase import erase as erase_by
 
 from . import factories
 
@@ -127,3 +129,18 @@ def test_the_cycle_page_query_budget(client, personas, pupils, django_assert_max
     assert (
         reverse("enquiry:cycle", kwargs={"pk": group.pk, "number": 1}) == cycle.get_absolute_url()
     )
+
+
+@pytest.mark.parametrize("path", ["coordinator", "admin"])
+def test_an_erased_member_s_words_stay_as_a_former_member(client, personas, path):
+    """What the erased person wrote in a cycle stays for the group, without their name."""
+    _group, cycle, _pupil = _done_cycle(personas.outsider, personas.owner)  # the owner predicts
+    name = personas.owner.full_name
+    erase_by(path, personas, client)
+    assert Prediction.objects.get().by is None
+    member = Client()  # not the admin's, with its "deleted" message
+    member.force_login(personas.outsider)
+    page = member.get(cycle.get_absolute_url()).content.decode()
+    assert SECRET in page
+    assert "a former member" in page
+    assert name not in page
