@@ -68,6 +68,7 @@ def _render(request, group, page, status: int = 200, **forms):
         "rows": rows,
         "never_names": NEVER_NAMES,
         "can_write": permissions.can_write(request.user, group),
+        "can_book_release": permissions.can_book_release(request.user, group, cycle),
         "plan_form": forms.get("plan_form") or PlanForm(instance=cycle, schools=_schools(group)),
         "pupil_form": forms.get("pupil_form") or CasePupilForm(),
         "entry_forms": entry_forms,
@@ -163,3 +164,16 @@ def discussion(request, pk: int, number: int):
             return redirect(page.cycle)
     page = cycles.cycle_page(group, number)
     return _render(request, group, page, 400, discussion_form=form)
+
+
+@require_POST
+def release(request, pk: int, number: int):
+    """Book release time to observe: to the private session's page and its booking form."""
+    _group, page = _cycle_page(request, pk, number)
+    try:
+        session = cycles.observer_release(cycle=page.cycle, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(page.cycle)
+    messages.success(request, "Book it here: the form asks your CPD leader for release time.")
+    return redirect(session)

@@ -14,7 +14,10 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Prefetch
+from django.utils import timezone
 
+from cpd_sessions import session_changes
+from cpd_sessions.models import DevelopmentSession
 from hubs.models import School, User
 
 from . import permissions
@@ -26,9 +29,11 @@ from .models import (
     Kind,
     Membership,
     Observation,
+    ObserverRelease,
     Prediction,
 )  # fmt: skip
 
+TITLE_MAX = DevelopmentSession._meta.get_field("title").max_length
 # What a member writes against a case pupil, by the name the form and the URL use.
 ENTRY_MODELS = {"prediction": Prediction, "observation": Observation, "interview": InterviewNote}
 
@@ -118,6 +123,38 @@ def discussion_save(*, cycle: Cycle, by: User, discussion: str) -> Cycle:
     cycle.full_clean(exclude=["group"])
     cycle.save(update_fields=["discussion", "status"])
     return cycle
+
+
+# --- Release time to observe ----------------------------------------------------------------
+
+# The research lesson has a date, not times: release is asked for the school day.
+RELEASE_DAY = (datetime.time(8, 30), datetime.time(15, 30))
+
+
+@transaction.atomic
+def observer_release(*, cycle: Cycle, by: User) -> DevelopmentSession:
+    """A member from another school asks to observe the research lesson: its private session
+    (made once per observer and cycle, as coaching visits do) at the host school on the
+    lesson's date; the view takes them to its page, whose booking form asks release time from
+    their own CPD leader. The session's title names the host school only."""
+    permissions.require_can_book_release(by, cycle.group, cycle)
+    mine = ObserverRelease.objects.filter(cycle=cycle, observer=by).select_related("session")
+    if (found := mine.first()) is not None:
+        return found.session
+    start, end = (
+        datetime.datetime.combine(cycle.lesson_date, t, tzinfo=timezone.get_current_timezone())
+        for t in RELEASE_DAY
+    )
+    title = f"Lesson study research lesson at {cycle.host_school.name}"
+    try:
+        session = session_changes.private_session_create(
+            by=by, title=title[:TITLE_MAX], kind=DevelopmentSession.Kind.LESSON_STUDY,
+            venue_school=cycle.host_school, start=start, end=end,
+        )  # fmt: skip
+    except ValidationError as error:
+        raise ValidationError(" ".join(error.messages)) from None
+    ObserverRelease.objects.create(cycle=cycle, observer=by, session=session)
+    return session
 
 
 # --- The cycle's page ---------------------------------------------------------------------

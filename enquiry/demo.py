@@ -19,6 +19,7 @@ from django.utils import timezone
 from experts.models import ExpertiseArea
 from hubs.models import Phase, Subject, User
 
+from .cycle_demo import seed_cycles
 from .models import Agreement, Group, Invitation, Kind, LogEntry, Membership, ReadingItem, WriteUp
 
 FRACTIONS = (
@@ -153,6 +154,7 @@ def seed(today: datetime.date | None = None) -> None:
         updated_by=teacher,
     )
     Agreement.objects.create(write_up=draft, user=colleague)
+    seed_cycles(fractions, teacher, colleague, third, today)
 
     # A finished enquiry of the demo expert's, published to the library.
     oracy = _group(

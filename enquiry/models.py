@@ -459,3 +459,25 @@ class InterviewNote(models.Model):
 
     def __str__(self) -> str:
         return f"Interview note {self.pk}"
+
+
+class ObserverRelease(models.Model):
+    """Release time for a member from another school to observe a cycle's research lesson: a
+    private session in cpd_sessions ("Lesson study research lesson at <host school>", no names,
+    no words of the group's), which the observer books through the usual form and approval."""
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="releases")
+    observer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    session = models.OneToOneField(
+        "cpd_sessions.DevelopmentSession", on_delete=models.CASCADE, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "observer"], name="enquiry_release_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Release to observe cycle {self.cycle_id}"

@@ -33,6 +33,7 @@ urlpatterns += [
     path("<int:pk>/cycles/<int:number>/", cycle_views.cycle, name="cycle"),
     path("<int:pk>/cycles/<int:number>/plan/", cycle_views.plan, name="cycle_plan"),
     path("<int:pk>/cycles/<int:number>/pupils/", cycle_views.case_pupil_add, name="cycle_pupil"),
+    path("<int:pk>/cycles/<int:number>/release/", cycle_views.release, name="cycle_release"),
     path(
         "<int:pk>/cycles/<int:number>/discussion/",
         cycle_views.discussion,

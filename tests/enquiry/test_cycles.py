@@ -8,12 +8,14 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
 from django.db import IntegrityError, transaction
 from django.test import Client
 from django.urls import reverse
 
 from enquiry import cycles, services
-from enquiry.models import CasePupil, Cycle, Prediction
+from enquiry.models import CasePupil, Cycle, InterviewNote, Observation, Prediction
+from hubs.models import User
 from privacy.collect import personal_data
 from tests.hubs.test_admin import with_totp
 from tests.privacy.test_erase import erase as erase_by
@@ -144,3 +146,20 @@ def test_an_erased_member_s_words_stay_as_a_former_member(client, personas, path
     assert SECRET in page
     assert "a former member" in page
     assert name not in page
+
+
+def test_the_demo_lesson_study_has_a_cycle_done_and_the_next_planned(client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", verbosity=0)
+    teacher = User.objects.get(email="teacher@demo.test")
+    done, planned = Cycle.objects.filter(group__memberships__user=teacher).order_by("number")
+    assert (done.status, planned.status) == ("discussed", "planning")
+    assert list(done.case_pupils.values_list("code", flat=True)) == ["A", "B", "C"]
+    for model in (Prediction, Observation):
+        assert model.objects.filter(case_pupil__cycle=done).count() == 3
+    assert InterviewNote.objects.filter(case_pupil__cycle=done).exists()
+    client.force_login(teacher)
+    page = client.get(done.get_absolute_url()).content.decode()
+    assert page.index("Placed 3/4 after 1/2") < page.index("did better than we predicted")
+    assert "Start the next cycle" in client.get(done.group.get_absolute_url()).content.decode()

@@ -63,6 +63,7 @@ EXPORTED = {
     "enquiry.Group", "enquiry.Membership", "enquiry.Invitation", "enquiry.ReadingItem",
     "enquiry.LogEntry", "enquiry.WriteUp", "enquiry.Agreement", "enquiry.Cycle",
     "enquiry.CasePupil", "enquiry.Prediction", "enquiry.Observation", "enquiry.InterviewNote",
+    "enquiry.ObserverRelease",
 }  # fmt: skip
 
 

@@ -395,6 +395,8 @@ MATRIX: dict[str, dict] = {
     "enquiry:cycle_pupil": action(refused=404, post_teacher_a=400, post_expert=400),
     "enquiry:cycle_entry": action(refused=404, post_teacher_a=400, post_expert=400),
     "enquiry:cycle_discussion": action(refused=404, post_teacher_a=400, post_expert=400),
+    # Release to observe: the lesson has no date yet, so nobody books it.
+    "enquiry:cycle_release": action(refused=404, post_teacher_a=403, post_expert=403),
     # Enquiry figures (counts only): a school's for its CPD leaders, the community's for the
     # coordinator.
     "enquiry_figures:school": only(LEADER_A),
