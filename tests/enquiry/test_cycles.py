@@ -12,6 +12,8 @@ from django.core.management import call_command
 from django.db import IntegrityError, transaction
 from django.test import Client
 from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from enquiry import cycles, services
 from enquiry.models import CasePupil, Cycle, InterviewNote, Observation, Prediction
@@ -163,3 +165,23 @@ def test_the_demo_lesson_study_has_a_cycle_done_and_the_next_planned(client, set
     page = client.get(done.get_absolute_url()).content.decode()
     assert page.index("Placed 3/4 after 1/2") < page.index("did better than we predicted")
     assert "Start the next cycle" in client.get(done.group.get_absolute_url()).content.decode()
+
+
+@settings(
+    max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(text=st.text(max_size=40) | st.sampled_from(["", " ", "\x00", "a\x00b", "x" * 6000]))
+def test_the_discussion_survives_hostile_input(personas, text):
+    """The discussion form (not reached by the crawl in tests/security/test_fuzz.py)."""
+    with transaction.atomic():
+        group, cycle, pupil = _done_cycle(personas.owner, personas.outsider)
+        Cycle.objects.filter(pk=cycle.pk).update(lesson_date=datetime.date(2026, 3, 3))
+        cycles.entry_add(case_pupil=pupil, by=personas.owner, kind="observation", text="Did it")
+        client = Client()  # each example's own: its session rolls back with it
+        client.force_login(personas.owner)
+        url = reverse("enquiry:cycle_discussion", kwargs={"pk": group.pk, "number": 1})
+        response = client.post(url, {"discussion": text, "extra": text})
+        assert response.status_code in (302, 400)
+        cycle.refresh_from_db()
+        assert (cycle.status == "discussed") == (response.status_code == 302)
+        transaction.set_rollback(True)
