@@ -22,6 +22,7 @@ from cpd_sessions.models import DevelopmentSession
 from experts.models import ExpertiseArea
 from hubs.models import Phase, Subject, User
 
+from .cycle_demo import seed_cycles
 from .models import (
     Agreement,
     Group,
@@ -166,6 +167,7 @@ def seed(today: datetime.date | None = None) -> None:
         updated_by=teacher,
     )
     Agreement.objects.create(write_up=draft, user=colleague)
+    seed_cycles(fractions, teacher, colleague, third, today)
 
     # A finished enquiry of the demo expert's, published to the library.
     oracy = _group(

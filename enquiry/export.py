@@ -11,11 +11,17 @@ from collections.abc import Callable
 
 from .models import (
     Agreement,
+    CasePupil,
+    Cycle,
     Group,
+    InterviewNote,
     Invitation,
     LogEntry,
     Membership,
+    Observation,
+    ObserverRelease,
     PeerVisit,
+    Prediction,
     ReadingItem,
     WriteUp,
 )
@@ -37,6 +43,14 @@ def enquiry_data(user, rows: Callable) -> dict[str, list]:
         "write_ups_you_edited_elsewhere": rows(
             WriteUp.objects.filter(updated_by=user).exclude(group__in=mine)
         ),
+        # Lesson-study cycles of their groups (the plan and discussion are written together;
+        # the case pupils are codes), and what they wrote against each case pupil.
+        "lesson_study_cycles_of_your_groups": rows(Cycle.objects.filter(group__in=mine)),
+        "case_pupils_of_your_groups": rows(CasePupil.objects.filter(cycle__group__in=mine)),
+        "predictions_you_made": rows(Prediction.objects.filter(by=user)),
+        "observations_you_made": rows(Observation.objects.filter(observer=user)),
+        "interview_notes_you_wrote": rows(InterviewNote.objects.filter(by=user)),
+        "release_to_observe_research_lessons": rows(ObserverRelease.objects.filter(observer=user)),
         "agreements_to_publish": rows(Agreement.objects.filter(user=user)),
         "invitations_to_you": rows(Invitation.objects.filter(user=user)),
         "invitations_you_sent": rows(Invitation.objects.filter(invited_by=user)),

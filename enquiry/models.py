@@ -413,3 +413,163 @@ class PeerVisit(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("visits:visit", kwargs={"pk": self.pk})
+
+
+# --- Lesson study cycles (cycles.py) -----------------------------------------------------
+
+CYCLE_TEXT_MAX = 5_000
+CASE_PUPIL_TEXT_MAX = 2_000
+# A case pupil is a code, never a name: the form and the help text say so.
+CASE_PUPIL_CODE = r"^[A-Z0-9]{1,3}$"
+NO_NAMES_CODE = "A code of 1 to 3 capital letters or digits (A, B, C…), never a pupil's name."
+
+
+class Cycle(models.Model):
+    """One lesson-study cycle of a group: the case pupils and the shared plan (``planning``),
+    the research lesson taught and observed (``taught``), the post-lesson discussion
+    (``discussed``); then the next cycle."""
+
+    class Status(models.TextChoices):
+        PLANNING = "planning", "Planning"
+        TAUGHT = "taught", "Research lesson taught"
+        DISCUSSED = "discussed", "Discussed"
+
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="cycles")
+    number = models.PositiveSmallIntegerField()
+    status = SingleLineCharField(max_length=10, choices=Status.choices, default=Status.PLANNING)
+    lesson_date = models.DateField("research lesson date", null=True, blank=True)
+    host_school = models.ForeignKey(
+        "hubs.School", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    plan = models.TextField(
+        "the research lesson plan", blank=True, max_length=CYCLE_TEXT_MAX, help_text=NO_PUPIL_NAMES
+    )
+    discussion = models.TextField(
+        "the post-lesson discussion", blank=True, max_length=CYCLE_TEXT_MAX,
+        help_text=NO_PUPIL_NAMES,
+    )  # fmt: skip
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["number", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["group", "number"], name="enquiry_cycle_number_once"),
+            length_check("enquiry_cycle", "plan", CYCLE_TEXT_MAX),
+            length_check("enquiry_cycle", "discussion", CYCLE_TEXT_MAX),
+        ]
+
+    def __str__(self) -> str:
+        return f"Cycle {self.number} of {self.group_id}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("enquiry:cycle", kwargs={"pk": self.group_id, "number": self.number})
+
+
+class CasePupil(models.Model):
+    """A case pupil of a cycle: a code and a short description, never a name."""
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="case_pupils")
+    code = SingleLineCharField(max_length=3, help_text=NO_NAMES_CODE)
+    description = SingleLineCharField(
+        max_length=200,
+        help_text="e.g. “working below expected in place value”. " + NO_PUPIL_NAMES,
+    )
+
+    class Meta:
+        ordering = ["code", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "code"], name="enquiry_case_pupil_once"),
+            models.CheckConstraint(
+                condition=Q(code__regex=CASE_PUPIL_CODE), name="enquiry_case_pupil_code"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Case pupil {self.code}"
+
+
+class Prediction(models.Model):
+    """How a member predicts a case pupil will respond to the research lesson."""
+
+    case_pupil = models.ForeignKey(CasePupil, on_delete=models.CASCADE, related_name="predictions")
+    text = models.TextField(max_length=CASE_PUPIL_TEXT_MAX, help_text=NO_PUPIL_NAMES)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            length_check("enquiry_prediction", "text", CASE_PUPIL_TEXT_MAX),
+            models.CheckConstraint(condition=~Q(text=""), name="enquiry_prediction_text"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Prediction {self.pk}"
+
+
+class Observation(models.Model):
+    """What an observer saw a case pupil do in the research lesson."""
+
+    case_pupil = models.ForeignKey(CasePupil, on_delete=models.CASCADE, related_name="observations")
+    observer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    text = models.TextField(
+        "what they did", max_length=CASE_PUPIL_TEXT_MAX, help_text=NO_PUPIL_NAMES
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            length_check("enquiry_observation", "text", CASE_PUPIL_TEXT_MAX),
+            models.CheckConstraint(condition=~Q(text=""), name="enquiry_observation_text"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Observation {self.pk}"
+
+
+class InterviewNote(models.Model):
+    """Notes of the interview with a case pupil after the research lesson."""
+
+    case_pupil = models.ForeignKey(CasePupil, on_delete=models.CASCADE, related_name="interviews")
+    text = models.TextField(max_length=CASE_PUPIL_TEXT_MAX, help_text=NO_PUPIL_NAMES)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            length_check("enquiry_interviewnote", "text", CASE_PUPIL_TEXT_MAX),
+            models.CheckConstraint(condition=~Q(text=""), name="enquiry_interviewnote_text"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Interview note {self.pk}"
+
+
+class ObserverRelease(models.Model):
+    """Release time for a member from another school to observe a cycle's research lesson: a
+    private session in cpd_sessions ("Lesson study research lesson at <host school>", no names,
+    no words of the group's), which the observer books through the usual form and approval."""
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="releases")
+    observer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    session = models.OneToOneField(
+        "cpd_sessions.DevelopmentSession", on_delete=models.CASCADE, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "observer"], name="enquiry_release_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Release to observe cycle {self.cycle_id}"

@@ -24,3 +24,20 @@ urlpatterns = [
     path("<int:pk>/write-up/", views.write_up_edit, name="write_up_edit"),
     path("<int:pk>/write-up/agree/", views.write_up_agree, name="agree"),
 ]
+
+# Lesson-study cycles (cycle_views.py).
+from . import cycle_views  # noqa: E402
+
+urlpatterns += [
+    path("<int:pk>/cycles/new/", cycle_views.cycle_new, name="cycle_new"),
+    path("<int:pk>/cycles/<int:number>/", cycle_views.cycle, name="cycle"),
+    path("<int:pk>/cycles/<int:number>/plan/", cycle_views.plan, name="cycle_plan"),
+    path("<int:pk>/cycles/<int:number>/pupils/", cycle_views.case_pupil_add, name="cycle_pupil"),
+    path("<int:pk>/cycles/<int:number>/release/", cycle_views.release, name="cycle_release"),
+    path(
+        "<int:pk>/cycles/<int:number>/discussion/",
+        cycle_views.discussion,
+        name="cycle_discussion",
+    ),
+    path("<int:pk>/cycles/<int:number>/<str:kind>/", cycle_views.entry_add, name="cycle_entry"),
+]

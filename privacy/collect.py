@@ -88,6 +88,8 @@ READ_BY_SECTIONS = {
     "enquiry.Invitation.user", "enquiry.Invitation.invited_by", "enquiry.ReadingItem.added_by",
     "enquiry.LogEntry.author", "enquiry.WriteUp.updated_by", "enquiry.Agreement.user",
     "enquiry.PeerVisit.visitor", "enquiry.PeerVisit.host", "enquiry.PeerVisit.decided_by",
+    "enquiry.Prediction.by", "enquiry.Observation.observer", "enquiry.InterviewNote.by",
+    "enquiry.ObserverRelease.observer",
 }  # fmt: skip
 # Foreign keys to the user model that are not about the person, each with why.
 NOT_ABOUT_YOU = {

@@ -72,6 +72,7 @@ def _kwargs(role: str, user: User | None) -> dict:
     fractions = EnquiryGroup.objects.filter(question=FRACTIONS).first()
     return {
         "pk:enquiry": fractions.pk if fractions and role == "teacher_a" else None,
+        "number": 1 if fractions and role == "teacher_a" else None,  # its lesson-study cycle
         "pk:writeup": getattr(WriteUp.objects.filter(status="published").first(), "pk", None),
         "pk:session": session.pk,
         "pk:profile": profile.pk,

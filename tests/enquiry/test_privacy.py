@@ -11,6 +11,7 @@ the invitee.
 
 from __future__ import annotations
 
+import datetime
 import json
 from dataclasses import dataclass
 
@@ -21,8 +22,8 @@ from django.urls import reverse
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from enquiry import services, writeups
-from enquiry.models import Group, LogEntry, ReadingItem, WriteUp
+from enquiry import cycles, services, writeups
+from enquiry.models import Cycle, Group, LogEntry, ReadingItem, WriteUp
 from experts.models import ExpertiseArea
 from hubs.models import User
 from privacy.collect import personal_data
@@ -77,6 +78,7 @@ ACTIONS = st.lists(
         st.tuples(st.just("agree"), st.booleans()),
         st.tuples(st.just("invite"), st.just("")),
         st.tuples(st.just("leave"), st.booleans()),
+        st.tuples(st.just("cycle"), st.just("")),
     ),
     min_size=1,
     max_size=6,
@@ -117,9 +119,34 @@ def _play(world: World, group: Group, actions, secret: str) -> None:
             colleague = world.onlookers["colleague"]
             if not group.invitations.filter(user=colleague, status="pending").exists():
                 services.invitation_create(group=group, by=writer, email=colleague.email)
+        elif action == "cycle":
+            _cycle_step(group, writer, secret, n)
         elif action == "leave" and len(members) > 1:
             leaver = members.pop()
             services.group_leave(group=group, by=leaver, delete_mine=arg)
+
+
+def _cycle_step(group: Group, writer: User, secret: str, n: int) -> None:
+    """The next step of the group's latest lesson-study cycle, the secret in every word of it:
+    its plan, a case pupil and a prediction; what they did and said; the discussion."""
+    cycle = Cycle.objects.filter(group=group).order_by("-number").first()
+    if cycle is None or cycle.status == Cycle.Status.DISCUSSED:
+        cycle = cycles.cycle_create(group=group, by=writer)
+    pupil = cycle.case_pupils.first()
+    if pupil is None:
+        cycles.cycle_plan_save(
+            cycle=cycle, by=writer, plan=f"{secret} plan {n}",
+            lesson_date=datetime.date(2026, 3, 3), host_school=None,
+        )  # fmt: skip
+        pupil = cycles.case_pupil_add(
+            cycle=cycle, by=writer, code="A", description=f"{secret} pupil {n}"
+        )
+        cycles.entry_add(case_pupil=pupil, by=writer, kind="prediction", text=f"{secret} p {n}")
+    elif cycle.status == Cycle.Status.PLANNING:
+        for kind in ("observation", "interview"):
+            cycles.entry_add(case_pupil=pupil, by=writer, kind=kind, text=f"{secret} {kind} {n}")
+    else:
+        cycles.discussion_save(cycle=cycle, by=writer, discussion=f"{secret} discussion {n}")
 
 
 def _urls(world: World, group: Group) -> list[str]:
@@ -136,6 +163,8 @@ def _urls(world: World, group: Group) -> list[str]:
         urls.append(reverse("enquiry:log_file", kwargs={"pk": group.pk, "log_pk": pk}))
     for pk in WriteUp.objects.filter(group=group).values_list("pk", flat=True):
         urls.append(reverse("enquiry:write_up", kwargs={"pk": pk}))
+    urls += [cycle.get_absolute_url() for cycle in Cycle.objects.filter(group=group)]
+    urls += [f"/admin/enquiry/{model}/" for model in ("cycle", "casepupil", "prediction")]
     return urls
 
 
@@ -191,6 +220,7 @@ def test_nobody_outside_the_group_reads_a_word_of_it(world, actions):
         written = (
             LogEntry.objects.filter(group=group).exists()
             or ReadingItem.objects.filter(group=group).exists()
+            or Cycle.objects.filter(group=group).exists()
         )
         if written:
             assert secret in _seen_by(world.owner, urls), "a member cannot read their own group"

@@ -62,6 +62,8 @@ EXPORTED = {
     "coaching.Visit",
     "enquiry.Group", "enquiry.Membership", "enquiry.Invitation", "enquiry.ReadingItem",
     "enquiry.LogEntry", "enquiry.WriteUp", "enquiry.Agreement", "enquiry.PeerVisit",
+    "enquiry.Cycle", "enquiry.CasePupil", "enquiry.Prediction", "enquiry.Observation",
+    "enquiry.InterviewNote", "enquiry.ObserverRelease",
 }  # fmt: skip
 
 

@@ -78,6 +78,10 @@ ALLOWED = {
     ("enquiry_readingitem", "url"): (MARK, ENQUIRY_STAYS),
     ("enquiry_readingitem", "note"): (MARK, ENQUIRY_STAYS),
     ("enquiry_writeup", "*"): (MARK, ENQUIRY_STAYS),
+    ("enquiry_cycle", "*"): (MARK, ENQUIRY_STAYS),
+    ("enquiry_prediction", "text"): (MARK, ENQUIRY_STAYS),
+    ("enquiry_observation", "text"): (MARK, ENQUIRY_STAYS),
+    ("enquiry_interviewnote", "text"): (MARK, ENQUIRY_STAYS),
     ("cpd_sessions_budgetentry", "reason"): (MARK, LEDGER_STAYS),
 }
 

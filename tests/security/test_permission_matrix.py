@@ -388,6 +388,15 @@ MATRIX: dict[str, dict] = {
         404, 404, teacher_a=200, expert=200, post_teacher_a=200, post_expert=200
     ),
     "enquiry:agree": action("teacher_a", "expert", refused=404),
+    # Lesson-study cycles: the group's members only (its cycle 1 is being planned).
+    "enquiry:cycle": row(404, teacher_a=200, expert=200),
+    "enquiry:cycle_new": action("teacher_a", "expert", refused=404),
+    "enquiry:cycle_plan": action("teacher_a", "expert", refused=404),
+    "enquiry:cycle_pupil": action(refused=404, post_teacher_a=400, post_expert=400),
+    "enquiry:cycle_entry": action(refused=404, post_teacher_a=400, post_expert=400),
+    "enquiry:cycle_discussion": action(refused=404, post_teacher_a=400, post_expert=400),
+    # Release to observe: the lesson has no date yet, so nobody books it.
+    "enquiry:cycle_release": action(refused=404, post_teacher_a=403, post_expert=403),
     # Enquiry figures (counts only): a school's for its CPD leaders, the community's for the
     # coordinator.
     "enquiry_figures:school": only(LEADER_A),

@@ -19,6 +19,7 @@ from coaching import services as coaching_services
 from coaching import visits as coaching_visits
 from cpd_sessions.models import CalendarFeed
 from cpdhub.academic_year import current_academic_year
+from enquiry import cycles as enquiry_cycles
 from enquiry import services as enquiry_services
 from enquiry import visits as enquiry_visits
 from enquiry import writeups as enquiry_writeups
@@ -189,6 +190,9 @@ def build_world() -> World:
         group=enquiry, by=u["teacher_a"], question=enquiry.question, tried="Private draft",
         happened="Private draft",
     )  # fmt: skip
+    # A lesson-study cycle of teacher A's group, with case pupil A.
+    cycle = enquiry_cycles.cycle_create(group=enquiry, by=u["teacher_a"])
+    enquiry_cycles.case_pupil_add(cycle=cycle, by=u["teacher_a"], code="A", description="Unsure")
     enquiry_invitation = enquiry_services.invitation_create(
         group=enquiry, by=u["teacher_a"], email=u["colleague_a"].email
     )
@@ -258,6 +262,8 @@ def build_world() -> World:
         "pk:enquiry": enquiry.pk,
         "log_pk": enquiry_file.pk,
         "reading_pk": reading.pk,
+        "number": cycle.number,
+        "kind": "prediction",
         "pk:enqinvite": enquiry_invitation.pk,
         "pk:writeup": WriteUp.objects.get(group=finished).pk,
         "pk:peervisit": peer_visit.pk,
