@@ -57,10 +57,16 @@ def _of_sessions_in(model, filters: Filters, school_ids: list[int] | None):
 def _of_no_school(model, filters: Filters):
     """Rows of ``model`` whose booking counts for no school: found from the few people of no
     school and the erased of none (both through their index), not from every booking."""
+    # Each part unordered: SQLite refuses an ORDER BY inside a UNION (the bookings' default).
     nobody = (
         Booking.objects.filter(user__in=User.objects.filter(school__isnull=True).values("pk"))
+        .order_by()
         .values("pk")
-        .union(Booking.objects.filter(user__isnull=True, former_school__isnull=True).values("pk"))
+        .union(
+            Booking.objects.filter(user__isnull=True, former_school__isnull=True)
+            .order_by()
+            .values("pk")
+        )
     )
     return _of_sessions_in(model, filters, None).filter(booking__in=nobody)
 
