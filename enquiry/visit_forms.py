@@ -33,6 +33,7 @@ class VisitAskForm(forms.ModelForm):
         if user is not None and user.school_id:
             schools = schools.exclude(pk=user.school_id)
         self.fields["host_school"].queryset = schools
+        self.fields["host_school"].empty_label = "Choose a school"
         self.fields["why"].help_text = NO_PUPIL_NAMES
 
 
