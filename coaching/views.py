@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from cpd_sessions.lifecycle import SessionRefused
+from cpdhub.forms import errors_to_form
 from cpdhub.paging import page_of
 from experts.models import ExpertProfile
 
@@ -36,14 +37,6 @@ from .forms import (
 from .models import ActionStep, Meeting, Observation, Relationship, Share, Step, Visit
 
 SHAREABLE = {"observation": Observation, "meeting": Meeting, "step": ActionStep}
-
-
-def _errors_to_form(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _relationship(request, pk: int) -> Relationship:
@@ -105,7 +98,7 @@ def set_up(request):
                 rhythm_days=data["rhythm_days"],
             )
         except ValidationError as error:
-            _errors_to_form(form, error)
+            errors_to_form(form, error)
         else:
             names = ", ".join(m.user.full_name for m in relationship.memberships.all() if m.user)
             messages.success(request, f"Coaching is set up for {names}.")
@@ -125,7 +118,7 @@ def ask(request, profile: int):
         try:
             services.relationship_request(by=request.user, profile=found, **form.cleaned_data)
         except ValidationError as error:
-            _errors_to_form(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(
                 request,
@@ -214,7 +207,7 @@ def observe(request, pk: int):
                 relationship=relationship, by=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            _errors_to_form(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, "The observation is recorded.")
             return redirect(relationship)
@@ -239,7 +232,7 @@ def meet(request, pk: int):
         try:
             services.meeting_record(relationship=relationship, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _errors_to_form(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, "The meeting is recorded; the teacher is emailed the step.")
             return redirect(relationship)
@@ -265,7 +258,7 @@ def visit_plan(request, pk: int):
                 relationship=relationship, by=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            _errors_to_form(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(
                 request,
@@ -334,7 +327,7 @@ def step_portfolio(request, pk: int, step_pk: int):
         try:
             entry = services.step_copy_to_portfolio(step=step, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _errors_to_form(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, "The step is in your portfolio log.")
             return redirect(entry)
@@ -361,7 +354,7 @@ def share(request, pk: int, what: str, item_pk: int):
         try:
             services.share_create(by=request.user, item=item, **form.cleaned_data)
         except ValidationError as error:
-            _errors_to_form(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(
                 request, f"{form.cleaned_data['colleague'].full_name} can now read it."
@@ -421,7 +414,7 @@ def step_new(request):
         try:
             step = library.step_propose(by=request.user, school=school, **data)
         except ValidationError as error:
-            _errors_to_form(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(
                 request,

@@ -11,11 +11,12 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from cpdhub.forms import errors_to_form
+
 from . import cycles, permissions
 from .cycle_forms import NEVER_NAMES, CasePupilForm, DiscussionForm, EntryForm, PlanForm
 from .models import CasePupil, Cycle, Group
 from .selectors import current_member_ids, name_in
-from .views import _errors_to_form
 
 
 def _group(request, pk: int):
@@ -103,7 +104,7 @@ def plan(request, pk: int, number: int):
         try:
             cycles.cycle_plan_save(cycle=page.cycle, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _errors_to_form(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, "The plan is saved.")
             return redirect(page.cycle)
@@ -119,7 +120,7 @@ def case_pupil_add(request, pk: int, number: int):
         try:
             cycles.case_pupil_add(cycle=page.cycle, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _errors_to_form(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, f"Case pupil {form.cleaned_data['code']} is added.")
             return redirect(page.cycle)
@@ -140,7 +141,7 @@ def entry_add(request, pk: int, number: int, kind: str):
                 case_pupil=pupil, by=request.user, kind=kind, text=form.cleaned_data["text"]
             )
         except ValidationError as error:
-            _errors_to_form(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, f"It is added for case pupil {pupil.code}.")
             return redirect(page.cycle)
@@ -158,7 +159,7 @@ def discussion(request, pk: int, number: int):
                 cycle=page.cycle, by=request.user, discussion=form.cleaned_data["discussion"]
             )
         except ValidationError as error:
-            _errors_to_form(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, "The discussion is saved: the next cycle may start.")
             return redirect(page.cycle)

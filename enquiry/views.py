@@ -12,6 +12,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from cpdhub.forms import errors_to_form
 from cpdhub.paging import page_of
 
 from . import permissions, selectors, services, writeups
@@ -28,14 +29,6 @@ from .forms import (
     WriteUpForm,
 )
 from .models import Group, Invitation, LogEntry, ReadingItem, WriteUp
-
-
-def _errors_to_form(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _group(request, pk: int) -> Group:
@@ -63,7 +56,7 @@ def group_new(request):
         try:
             group = services.group_create(by=request.user, **data)
         except ValidationError as error:
-            _errors_to_form(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, "Your group is started: invite colleagues from any school.")
             return redirect(group)
@@ -142,7 +135,7 @@ def log_add(request, pk: int):
         try:
             services.log_add(group=group, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _errors_to_form(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, "It is in the group's log.")
             return redirect(group)
@@ -181,7 +174,7 @@ def reading_add(request, pk: int):
         try:
             services.reading_add(group=group, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _errors_to_form(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, "It is on the reading list.")
             return redirect(group)
@@ -208,7 +201,7 @@ def invite(request, pk: int):
                 group=group, by=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            _errors_to_form(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(
                 request, f"{invitation.user.full_name} is invited: we have emailed them."
@@ -226,7 +219,7 @@ def group_status(request, pk: int):
         try:
             services.group_update(group=group, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _errors_to_form(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, "The group's status and timeline are saved.")
             return redirect(group)
@@ -256,7 +249,7 @@ def write_up_edit(request, pk: int):
         try:
             writeups.write_up_save(group=group, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _errors_to_form(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(
                 request,
@@ -327,7 +320,7 @@ def write_up_portfolio(request, pk: int):
                 write_up=found, by=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            _errors_to_form(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, "The write-up is in your portfolio log.")
             return redirect(entry)

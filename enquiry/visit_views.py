@@ -12,17 +12,11 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from cpdhub.forms import errors_to_form
+
 from . import permissions, visits
 from .models import PeerVisit
 from .visit_forms import VisitAcceptForm, VisitAskForm, VisitNotesForm, VisitThanksForm
-
-
-def _errors_to_form(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _visit(request, pk: int) -> PeerVisit:
@@ -38,7 +32,7 @@ def home(request):
         try:
             visit = visits.visit_ask(by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _errors_to_form(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, "Your request is sent to the school's CPD leaders.")
             return redirect(visit)
@@ -82,7 +76,7 @@ def accept(request, pk: int):
         try:
             visits.visit_accept(visit=found, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _errors_to_form(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, "Accepted: we have told the visitor, who books it next.")
             return redirect(found)
