@@ -42,10 +42,10 @@ import django  # noqa: E402
 
 django.setup()
 
+from common import deeper, teacher_queries, teacher_search  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
-from common import deeper, teacher_queries, teacher_search  # noqa: E402
 from hubs.models import User  # noqa: E402
 
 DATA = ROOT / "bench" / "out" / "load_data.json"

@@ -25,10 +25,22 @@ WIDGETS = "django/forms/widgets/"
 # Every built-in widget template that is only {% include "django/forms/widgets/input.html" %}.
 INPUTS = frozenset(
     WIDGETS + name
-    for name in (
-        "input.html checkbox.html color.html date.html datetime.html email.html hidden.html "
-        "number.html password.html search.html tel.html text.html time.html url.html"
-    ).split()
+    for name in [
+        "input.html",
+        "checkbox.html",
+        "color.html",
+        "date.html",
+        "datetime.html",
+        "email.html",
+        "hidden.html",
+        "number.html",
+        "password.html",
+        "search.html",
+        "tel.html",
+        "text.html",
+        "time.html",
+        "url.html",
+    ]
 )
 INPUT_OPTION = WIDGETS + "input_option.html"
 # checkbox_option.html and radio_option.html include input_option.html and end with a newline.
