@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import time
 
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -24,8 +24,32 @@ UNREACHABLE = (RedisConnectionError, RedisTimeoutError, OSError)
 RETRY_AFTER_SECONDS = 5.0
 
 
+class _OneClientPerPool(RedisCacheClient):
+    """
+    Django's client builds a new ``redis.Redis`` for every cache call, and each one copies
+    redis-py's ~280 response callbacks: some 1,700 Python calls per cache call, a few cache
+    calls on every page. A ``redis.Redis`` is safe to share between threads (its pool hands
+    each command a connection of its own), so one is kept per pool.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients: dict[int, object] = {}
+
+    def get_client(self, key=None, *, write=False):
+        index = self._get_connection_pool_index(write)
+        client = self._clients.get(index)
+        if client is None:
+            client = self._clients[index] = super().get_client(key, write=write)
+        return client
+
+
 class ResilientRedisCache(RedisCache):
     _down_until = 0.0
+
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = _OneClientPerPool
 
     def _guard(self, operation: str, fallback, call):
         if time.monotonic() < self._down_until:
