@@ -11,7 +11,6 @@ from django.db.models import (
     Exists,
     OuterRef,
     Prefetch,
-    Q,
     QuerySet,
     Subquery,
     prefetch_related_objects,
@@ -78,11 +77,18 @@ def _recordings_of(visible: QuerySet[DevelopmentSession]) -> QuerySet[Developmen
 
 def my_next_sessions(user: User, limit: int = 5) -> list[DevelopmentSession]:
     """Sessions I lead or hold a place on (or wait for), soonest first."""
-    mine = Q(leads=user) | Q(bookings__user=user, bookings__status__in=Booking.ACTIVE)
-    ids = DevelopmentSession.objects.filter(mine).values("pk")
+    # Two EXISTS, each found from the person's own rows (booking_user_status_idx, the leads'
+    # user index): an OR across joins of leads and bookings made Postgres read every booking.
+    mine = Exists(
+        DevelopmentSession.leads.through.objects.filter(
+            developmentsession_id=OuterRef("pk"), user=user
+        )
+    ) | Exists(
+        Booking.objects.filter(session_id=OuterRef("pk"), user=user, status__in=Booking.ACTIVE)
+    )
     # One query: the dashboard shows title, time and my status only.
     return list(
-        DevelopmentSession.objects.filter(pk__in=ids, end__gte=timezone.now())
+        DevelopmentSession.objects.filter(mine, end__gte=timezone.now())
         .exclude(status=DevelopmentSession.Status.CANCELLED)
         .annotate(
             my_status=Subquery(

@@ -31,7 +31,7 @@ from hubs.models import User
 from .models import Entry, Goal, ImpactFollowUp, Need
 from .selectors import ZERO_HOURS, due_follow_ups, my_entries, with_progress
 from .suggestions import SessionSuggestions, area_ids_of, suggest_sessions
-from .visibility import entries_visible_to, goals_visible_to
+from .visibility import others_entries_shared_with, others_goals_shared_with
 
 
 @dataclass
@@ -114,8 +114,8 @@ def portfolio_home(user: User, today: datetime.date | None = None) -> Portfolio:
         .annotate(
             year_hours=Subquery(hours, output_field=DecimalField(max_digits=9, decimal_places=2)),
             year_entries=_count(year_entries),
-            shared_goals=_count(goals_visible_to(user).exclude(owner=user)),
-            shared_entries=_count(entries_visible_to(user).exclude(owner=user)),
+            shared_goals=_count(others_goals_shared_with(user)),
+            shared_entries=_count(others_entries_shared_with(user)),
             **budget_subqueries(user, year),
         )
         .values(
