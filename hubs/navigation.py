@@ -5,10 +5,12 @@ yet (its app has not landed) is simply not shown, so nothing ever links to a pla
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.urls import NoReverseMatch, reverse
+from django.conf import settings
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 
 
 @dataclass(frozen=True)
@@ -30,14 +32,23 @@ NAV_ITEMS = [
 ]
 
 
+@functools.cache
+def _address(url_name: str, script_prefix: str, urlconf: str) -> str | None:
+    """An item's address, worked out once per process (it is on every page)."""
+    try:
+        return reverse(url_name, urlconf=urlconf)
+    except NoReverseMatch:
+        return None
+
+
 def nav_for(user, path: str) -> list[dict]:
     if not user.is_authenticated:
         return []
     items = []
+    prefix, urlconf = get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF
     for item in NAV_ITEMS:
-        try:
-            url = reverse(item.url_name)
-        except NoReverseMatch:
+        url = _address(item.url_name, prefix, urlconf)
+        if url is None:
             continue
         if item.visible(user):
             items.append({"label": item.label, "url": url, "current": False})
