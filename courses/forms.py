@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
+from django.db import models
 from django.utils import timezone
 
 from cpd_sessions.models.limits import (
@@ -75,6 +76,12 @@ class CourseFilterForm(forms.Form):
         return {k: v for k, v in self.cleaned_data.items() if v not in ("", None)}
 
 
+def _formfield(field, **kwargs):
+    if isinstance(field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+    return field.formfield(**kwargs)
+
+
 class CourseForm(forms.ModelForm):
     """A course for the list: by the coordinator, or by someone who attended it."""
 
@@ -82,12 +89,10 @@ class CourseForm(forms.ModelForm):
         label="Provider", max_length=160, help_text="Who runs it: a company, university, hub."
     )
     attended = forms.BooleanField(label="I have attended this course", required=False)
-    link = forms.URLField(
-        label="Link to the course", required=False, max_length=200, assume_scheme="https"
-    )
 
     class Meta:
         model = Course
+        formfield_callback = _formfield
         fields = [
             "title", "provider_name", "format", "cost", "starts_on", "on_demand", "link",
             "areas", "phases", "description", "attended",

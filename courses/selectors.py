@@ -170,7 +170,7 @@ def networks_serving(school_ids) -> list[OutsideNetwork]:
 
 
 def networks_for_areas(user: User, area_ids) -> list[OutsideNetwork]:
-    """Outside networks working in these areas, those serving my school first (one query)."""
+    """Outside networks working in these areas, those serving my school first (two queries)."""
     area_ids = list(area_ids)
     if not area_ids:
         return []
@@ -184,5 +184,6 @@ def networks_for_areas(user: User, area_ids) -> list[OutsideNetwork]:
             ).values("outsidenetwork_id")
         )
         .annotate(serves_me=Exists(serving))
+        .prefetch_related("areas")
         .order_by("-serves_me", "name")[:3]
     )

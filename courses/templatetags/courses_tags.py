@@ -33,7 +33,7 @@ def outside_networks_of_network(network):
 
 @register.inclusion_tag("courses/_outside_networks.html")
 def outside_networks_for_goal(user, goal):
-    """Outside networks working in a goal's areas, those serving my school first (one query)."""
+    """Outside networks working in a goal's areas, those serving my school first."""
     return {
         "networks": networks_for_areas(user, [a.pk for a in goal.areas.all()]),
         "intro": "Beyond the community, in this goal's areas: those serving your school first.",
