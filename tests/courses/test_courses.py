@@ -6,6 +6,7 @@ entry with its six-week follow-up, the directory's "Courses" block and the outsi
 """
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -127,7 +128,7 @@ def test_the_directory_search_finds_courses_too(client, personas):
     assert "Questioning that sticks" in page
     assert "recommended by 1 colleague" in page
     assert "/courses/?q=questioning" in page
-    assert page.count('href="/courses/') - page.count("/courses/?q=") == 3  # three at most
+    assert len(re.findall(r'href="/courses/\d+/"', page)) == 3  # three at most
     assert "Courses</h2>" not in client.get("/experts/?q=zzzznothing").content.decode()
 
 
