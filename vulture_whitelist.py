@@ -79,3 +79,8 @@ _.may_cancel, _.booking_label, _.OBSERVATION, _.MEETING, _.planned_by
 _.finished_groups, _.get_file_url, _.waiting_for, _.joined_at, _.published_at, _.agreed_at
 # Peer visits: the visitor's school and the thank-you's date are kept for the counts and export.
 _.visitor_school, _.thanked_at
+# Courses: the provider's site and the kinds of outside network are shown by the templates and
+# the admin; a request's requester is kept by the database (the export and permission ask it).
+_.website, _.requester, _.ENGLISH_HUB, _.SCIENCE_HUB, _.SUBJECT_ASSOCIATION
+# The directory's blocks from other apps (experts/extras.py): the template reads these.
+_.more_url, _.more_label

@@ -76,6 +76,10 @@ def in_school_day(dates: Iterable[tuple[datetime.datetime, datetime.datetime]], 
 
 
 def session_needs_release(session: DevelopmentSession, user: User) -> bool:
+    """In the booker's school day; or an external course, whatever its hours (its fee is the
+    school's money, so the CPD leader decides it)."""
+    if session.kind == DevelopmentSession.Kind.EXTERNAL_COURSE and user.school_id:
+        return True
     return in_school_day(session.dates.values_list("start", "end"), user.school)
 
 

@@ -109,6 +109,8 @@ def school_shares(leader: User) -> list[tuple[DevelopmentSession, Share]]:
             bookings__status__in=Booking.HOLDS_SEAT,
         )
         .exclude(status=DevelopmentSession.Status.CANCELLED)
+        # An external course's fee is one person's, on their release request: not shared.
+        .exclude(kind=DevelopmentSession.Kind.EXTERNAL_COURSE)
         .distinct()
         .order_by("start")[:20]
     )

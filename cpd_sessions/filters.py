@@ -48,8 +48,12 @@ class SessionFilter(django_filters.FilterSet):
         empty_label="Any area",
     )
     kind = django_filters.ChoiceFilter(
-        # Coaching visits are private, never in the list.
-        choices=[c for c in DevelopmentSession.Kind.choices if c[0] != "coaching_visit"],
+        # Coaching visits and external courses are private, never in the list.
+        choices=[
+            c
+            for c in DevelopmentSession.Kind.choices
+            if c[0] not in {"coaching_visit", "external_course"}
+        ],
         label="Kind",
         empty_label="Any kind",
     )

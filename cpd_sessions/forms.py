@@ -125,11 +125,12 @@ class SessionForm(forms.ModelForm):
         self.fields["school"].queryset = School.objects.order_by("name")
         self.fields["venue_school"].queryset = School.objects.order_by("name")
         self.fields["venue_school"].label = "Venue (school)"
-        # A private session and a coaching visit are made by coaching, never offered here; a
-        # coordinator editing one keeps its own choice.
+        # A private session, a coaching visit and an external course are made by other apps
+        # (coaching, courses), never offered here; a coordinator editing one keeps its choice.
         for name, made_elsewhere in (
             ("scope", DevelopmentSession.Scope.PRIVATE),
             ("kind", DevelopmentSession.Kind.COACHING_VISIT),
+            ("kind", DevelopmentSession.Kind.EXTERNAL_COURSE),
         ):
             if getattr(self.instance, name) != made_elsewhere:
                 field = self.fields[name]

@@ -160,29 +160,38 @@ def private_session_create(
     start: datetime.datetime,
     end: datetime.datetime,
     capacity: int = 1,
+    format: str = DevelopmentSession.Format.IN_PERSON,
+    fee=None,
+    areas: Iterable = (),
 ) -> DevelopmentSession:
     """
     A published private session on one date (a visit that needs release time: a coach going to
-    another school). Nobody but its proposer, the people booked on it and the coordinators sees
-    it (``visible_to``); it is never listed, suggested or announced, so nothing is sent here.
-    The person then books it through the usual form, which asks their CPD leader for release.
-    The caller (coaching) decides who may plan one and words the title: no names, no notes.
+    another school; an external course, whose ``fee`` is then the booker's to ask for). Nobody
+    but its proposer, the people booked on it and the coordinators sees it (``visible_to``); it
+    is never listed, suggested or announced, so nothing is sent here. The person then books it
+    (the usual form, or the calling app), which asks their CPD leader for release. The caller
+    (coaching, enquiry, courses) decides who may plan one and words the title: no private notes.
+    ``areas`` let the approvals page name colleagues in the community who offer the same.
     """
     session = DevelopmentSession(
         title=title,
         kind=kind,
         scope=DevelopmentSession.Scope.PRIVATE,
-        format=DevelopmentSession.Format.IN_PERSON,
+        format=format,
         venue_school=venue_school,
         capacity=capacity,
         status=DevelopmentSession.Status.PUBLISHED,
         proposed_by=by,
         start=start,
         end=end,
+        fee=fee or 0,
+        cost_split=DevelopmentSession.CostSplit.ATTENDEES,
     )
     _check_session(session, [(start, end)])
     session.save()
     SessionDate.objects.create(session=session, start=start, end=end)
+    if areas:
+        session.areas.set(areas)
     return session
 
 

@@ -21,6 +21,7 @@ from . import (
     permissions,
     staff_record,
 )
+from .alternatives import community_offers
 from .approvals import (
     DecisionRefused,
     approvals_search,
@@ -62,6 +63,7 @@ def approvals(request):
     page = page_of(request, queue)
     rows = list(page)
     approval_effects(rows)  # the page's own rows, with their effects
+    community_offers(rows)  # an external course: colleagues who offer the same, to ask first
     return render(
         request,
         "cpd_sessions/approvals.html",

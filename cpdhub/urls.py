@@ -37,6 +37,8 @@ urlpatterns = [
     path("enquiries/", include("enquiry.urls")),
     path("", include("enquiry.activity_urls")),
     path("visits/", include("enquiry.visit_urls")),
+    path("courses/", include("courses.urls")),
+    path("outside-networks/", include("courses.network_urls")),
     path("notifications/", include("notifications.urls")),
     path("notifications/", include("termly.urls")),  # the profile confirm link
     path("", include("coordination.urls")),

@@ -14,6 +14,7 @@ from hubs.models import User
 
 from . import permissions, selectors, services
 from .directory import RankedPages, ranked, related_areas, respelled, results_key
+from .extras import extras_for
 from .filters import DirectoryFilter
 from .forms import ContactForm, ProfileAreaFormSet, ProfileForm, ThankYouForm
 from .models import ContactRequest, ExpertProfile, ProfileArea
@@ -69,6 +70,8 @@ def directory(request):
         # What was searched for, carried to a profile so its contact form starts on that area.
         "about": request.GET.get("area") or correction or query,
         "related": related_areas(query) if query and not paginator.count else [],
+        # Beside the people, what other apps find (courses): a few of each, for a full page.
+        "extras": [] if invalid else extras_for(query or ""),
         "querystring": _without_page(request),
     }
     template = "experts/_results.html" if request.htmx else "experts/directory.html"

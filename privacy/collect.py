@@ -26,6 +26,7 @@ from django.db.models import Q, TextField
 from django.db.models.functions import Cast
 
 from coaching.export import coaching_data
+from courses.export import courses_data
 from cpd_sessions.models import (
     Apology,
     Attendance,
@@ -90,6 +91,7 @@ READ_BY_SECTIONS = {
     "enquiry.PeerVisit.visitor", "enquiry.PeerVisit.host", "enquiry.PeerVisit.decided_by",
     "enquiry.Prediction.by", "enquiry.Observation.observer", "enquiry.InterviewNote.by",
     "enquiry.ObserverRelease.observer",
+    "courses.Course.added_by", "courses.Review.reviewer", "courses.CourseRequest.requester",
 }  # fmt: skip
 # Foreign keys to the user model that are not about the person, each with why.
 NOT_ABOUT_YOU = {
@@ -145,7 +147,7 @@ def pointing_at(model: type[models.Model], queryset: models.QuerySet) -> dict[st
 # The apps whose models the sections below read themselves.
 SECTION_APPS = {
     "account", "mfa", "socialaccount", "hubs", "experts", "cpd_sessions", "portfolios",
-    "notifications", "coaching", "enquiry",
+    "notifications", "coaching", "enquiry", "courses",
 }  # fmt: skip
 
 
@@ -325,6 +327,8 @@ def personal_data(user: User) -> dict[str, dict[str, list[dict[str, Any]]]]:
         "enquiry": enquiry_data(user, rows),
         # Peer visits: the visitor's notes and thanks are in the visitor's download only.
         "peer_visits": visit_data(user, rows),
+        # External courses: those added, reviews, requests to attend.
+        "courses": courses_data(user, rows),
         "email": {
             "preferences": rows(Preference.objects.filter(mine)),
             "emails_sent_to_you": rows(

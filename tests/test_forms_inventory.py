@@ -66,6 +66,15 @@ SELF_POSTING = {
     "coordination/start_enquiry.html": (
         "enquiry/test_forms_webtest.py::test_the_coordinator_starts_a_group_from_a_gap_in_the_needs"
     ),
+    "courses/course_form.html": (
+        "courses/test_forms_webtest.py::test_a_teacher_adds_a_course_she_attended"
+    ),
+    "courses/request_form.html": (
+        "courses/test_forms_webtest.py::test_request_with_cover_approved_by_the_leader_then_reviewed_and_logged"
+    ),
+    "courses/review_form.html": (
+        "courses/test_forms_webtest.py::test_request_with_cover_approved_by_the_leader_then_reviewed_and_logged"
+    ),
     "experts/me.html": "experts/test_forms_webtest.py::test_create_my_profile",
     "hubs/my_details.html": "hubs/test_forms_webtest.py::test_save_my_details",
     "hubs/import.html": (

@@ -132,6 +132,8 @@ class DevelopmentSession(models.Model):
         SPEED_NETWORKING = "speed_networking", "Speed networking"
         # Made by coaching (a coach's visit to a teacher's school), never offered by the form.
         COACHING_VISIT = "coaching_visit", "Coaching visit"
+        # Made by courses (a request to attend an external course), never offered by the form.
+        EXTERNAL_COURSE = "external_course", "External course"
 
     class Scope(models.TextChoices):
         COMMUNITY = "community", "The whole community"

@@ -1,9 +1,11 @@
 """
 The budget invariant as a property: after any sequence of bookings, release
 requests, approvals (over budget with confirmation too), declines after approval, cancellations,
-session cancellations, capacity changes and promotions, for every person and year:
-allocated - Σ(ledger) == the remaining the pages show, and Σ(ledger) == Σ(approved releases of
-confirmed bookings of sessions not cancelled).
+session cancellations, capacity changes and promotions, and requests to attend an external
+course (courses: a release request on a private session, approved, declined or cancelled by the
+person), for every person and year: allocated - Σ(ledger) == the remaining the pages show, and
+Σ(ledger) == Σ(approved releases of confirmed bookings of sessions not cancelled); a cancelled
+approved course request is refunded exactly once.
 """
 
 import contextlib
@@ -16,11 +18,15 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
+from courses.models import CourseRequest
+from courses.services import course_request_cancel
 from cpd_sessions import session_changes
 from cpd_sessions.approvals import DecisionRefused, release_decide
 from cpd_sessions.booking import BookingRefused, booking_cancel, booking_create
 from cpd_sessions.budget import approval_effects, budget_if_set, budget_set
 from cpd_sessions.models import Booking, BudgetEntry, CpdBudget, DevelopmentSession, ReleaseRequest
+from tests.courses.factories import make_course, make_request
+from tests.portfolios.factories import GoalFactory
 
 from .factories import SessionFactory, london, release_data
 
@@ -50,6 +56,8 @@ def test_budget_ledger_always_adds_up(personas):
                 for i in range(2)
             ]
             self.year = self.sessions[0].academic_year
+            self.course = make_course(personas.coordinator)
+            self.goals = [GoalFactory(owner=person) for person in people]
 
         def teardown(self):
             transaction.set_rollback(True)
@@ -92,6 +100,41 @@ def test_budget_ledger_always_adds_up(personas):
                 release_decide(
                     release=release, by=decider[people[p].pk], approve=False, reason="No cover."
                 )
+
+        def _course_request(self, p):
+            return (
+                CourseRequest.objects.filter(requester=people[p])
+                .select_related("booking__release")
+                .order_by("-pk")
+                .first()
+            )
+
+        @rule(p=st.integers(0, 3), fee=COSTS, supply=COSTS)
+        def request_course(self, p, fee, supply):
+            """An external course (the fee is the person's alone, whatever the hours)."""
+            make_request(
+                people[p], self.course, self.goals[p], days=10, fee=Decimal(fee),
+                supply_cost=min(Decimal(supply), Decimal("1000")), travel_cost=Decimal("12.50"),
+            )  # fmt: skip
+
+        @rule(p=st.integers(0, 3), approve=st.booleans(), over=st.booleans())
+        def decide_course(self, p, approve, over):
+            request = self._course_request(p)
+            if request is None:
+                return
+            with contextlib.suppress(REFUSED):
+                release_decide(
+                    release=request.booking.release, by=decider[people[p].pk], approve=approve,
+                    reason="" if approve else "Not this term.", allow_over_budget=over,
+                )  # fmt: skip
+
+        @rule(p=st.integers(0, 3), twice=st.booleans())
+        def cancel_course_request(self, p, twice):
+            request = self._course_request(p)
+            if request is None:
+                return
+            for _ in range(2 if twice else 1):
+                course_request_cancel(request=request, by=people[p])
 
         @rule(p=st.integers(0, 3), s=st.integers(0, 1))
         def cancel_booking(self, p, s):
@@ -166,6 +209,15 @@ def test_budget_ledger_always_adds_up(personas):
                 for release in releases:
                     if budget is not None and release.booking.session.academic_year == self.year:
                         assert release.budget.remaining == budget.allocated - total
+                # A cancelled course request that was approved is refunded once, to nothing.
+                for request in CourseRequest.objects.filter(
+                    requester=person, booking__status=Booking.Status.CANCELLED
+                ).select_related("booking__release"):
+                    entries = request.booking.release.budget_entries.all()
+                    assert sum((e.amount for e in entries), Decimal(0)) == 0
+                    assert len([e for e in entries if e.kind == BudgetEntry.Kind.REFUND]) <= 1
+                    if request.booking.release.decision == ReleaseRequest.Decision.APPROVED:
+                        assert len([e for e in entries if e.kind == "charge"]) == 1
                 # Refunds never exceed charges for any release.
                 for release in ReleaseRequest.objects.filter(booking__user=person):
                     net = sum(release.budget_entries.values_list("amount", flat=True), Decimal(0))

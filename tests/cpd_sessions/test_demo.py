@@ -36,8 +36,9 @@ def test_seed_demo_adds_sessions_of_every_kind_and_is_idempotent():
     assert kinds == set(DevelopmentSession.Kind.values)
     assert DevelopmentSession.objects.filter(status="completed").exclude(recording_url="").exists()
     assert Booking.objects.filter(status="waitlisted").exists()
-    # The teacher's request waits for leader@demo.test; the expert's (a coaching visit to
-    # another school, coaching/demo.py) for her own school's leader.
+    # The teacher's requests wait for leader@demo.test (a session, and an external course,
+    # courses/demo.py); the expert's (a coaching visit to another school, coaching/demo.py)
+    # for her own school's leader.
     pending = set(
         ReleaseRequest.objects.filter(decision="pending").values_list(
             "booking__user__email", "booking__session__kind"
@@ -45,6 +46,7 @@ def test_seed_demo_adds_sessions_of_every_kind_and_is_idempotent():
     )
     assert pending == {
         ("teacher@demo.test", "lesson_study"),
+        ("teacher@demo.test", "external_course"),
         ("expert@demo.test", "coaching_visit"),
     }
     assert ReleaseRequest.objects.filter(

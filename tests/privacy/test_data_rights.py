@@ -64,6 +64,7 @@ EXPORTED = {
     "enquiry.LogEntry", "enquiry.WriteUp", "enquiry.Agreement", "enquiry.PeerVisit",
     "enquiry.Cycle", "enquiry.CasePupil", "enquiry.Prediction", "enquiry.Observation",
     "enquiry.InterviewNote", "enquiry.ObserverRelease",
+    "courses.Course", "courses.Review", "courses.CourseRequest",
 }  # fmt: skip
 
 

@@ -73,6 +73,7 @@ PRODUCT_APPS = [
     "notifications",
     "privacy",
     "enquiry",
+    "courses",
     "account",
     "mfa",
 ]

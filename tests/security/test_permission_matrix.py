@@ -411,6 +411,18 @@ MATRIX: dict[str, dict] = {
     "visits:decline": action("leader_b", refused=404, post_teacher_a=403),
     "visits:notes": action("teacher_a", refused=404, post_expert=403, post_leader_b=403),
     "visits:thank": action("teacher_a", refused=404, post_expert=403, post_leader_b=403),
+    # External courses: the catalogue is everyone's; a request is its requester's alone; only the
+    # coordinator hides a course; asking to attend needs a school (the coordinator has none).
+    "courses:list": everyone(),
+    "courses:new": everyone(post=200),
+    "courses:detail": everyone(),
+    "courses:hide": action("coordinator"),
+    "courses:review": everyone(post=200),
+    "courses:request": everyone(post=200, coordinator=403, post_coordinator=403),
+    "courses:requests": everyone(),
+    "courses:request_cancel": action("teacher_a", refused=404),
+    "outside_networks:list": everyone(),
+    "outside_networks:detail": everyone(),
 }
 
 # What a POST carries, where an empty one would stop at the form before any permission check.
@@ -500,6 +512,9 @@ OBJECT = {
     "visits:notes": "peervisitdone",
     "visits:thank": "peervisitdone",
     "visits:": "peervisit",
+    "courses:request_cancel": "courserequest",
+    "courses:": "course",
+    "outside_networks:": "outsidenetwork",
 }
 
 

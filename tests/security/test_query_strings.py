@@ -74,6 +74,12 @@ TARGETS = [
         "enquiry/views.py", "owner", "/enquiries/library/",
         ["q", "area", "phase", "subject", "kind", "page"],
     ),
+    (
+        "courses/views.py", "owner", "/courses/",
+        ["q", "area", "phase", "format", "cost", "sort", "page"],
+    ),
+    ("courses/views.py", "owner", "/courses/requests/", ["page"]),
+    ("courses/views.py", "owner", "/outside-networks/", ["page"]),
 ]  # fmt: skip
 
 

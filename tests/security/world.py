@@ -17,6 +17,7 @@ from django.utils import timezone
 from coaching import library as coaching_library
 from coaching import services as coaching_services
 from coaching import visits as coaching_visits
+from courses import services as courses_services
 from cpd_sessions.models import CalendarFeed
 from cpdhub.academic_year import current_academic_year
 from enquiry import cycles as enquiry_cycles
@@ -32,6 +33,7 @@ from notifications.services import unsubscribe_token
 from portfolios.models import EntryAttachment
 from privacy.models import DataExport
 from termly.links import CONFIRM_SALT
+from tests.courses.factories import make_course, make_network, make_request
 from tests.cpd_sessions.factories import SessionFactory, book, london, release_data
 from tests.experts.factories import ExpertProfileFactory, offer
 from tests.factories import (
@@ -222,6 +224,13 @@ def build_world() -> World:
         start_time=datetime.time(9, 0), end_time=datetime.time(11, 0),
     )  # fmt: skip
 
+    # External courses: a listed one teacher A asked to attend, a hidden one, an outside network.
+    course = make_course(u["coordinator"])
+    hidden = make_course(u["coordinator"], title="Hidden course")
+    courses_services.course_hide(course=hidden, by=u["coordinator"], hidden=True)
+    course_request = make_request(u["teacher_a"], course, goal)
+    outside = make_network(schools=[school_a], areas=[questioning])
+
     world = World(users=u)
     world.kwargs = {
         "pk:session": session.pk,
@@ -268,6 +277,9 @@ def build_world() -> World:
         "pk:writeup": WriteUp.objects.get(group=finished).pk,
         "pk:peervisit": peer_visit.pk,
         "pk:peervisitdone": peer_visit_done.pk,
+        "pk:course": course.pk,
+        "pk:courserequest": course_request.pk,
+        "pk:outsidenetwork": outside.pk,
     }
     for role, user in u.items():
         client = Client()
