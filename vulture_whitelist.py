@@ -84,3 +84,7 @@ _.visitor_school, _.thanked_at
 _.website, _.requester, _.ENGLISH_HUB, _.SCIENCE_HUB, _.SUBJECT_ASSOCIATION
 # The directory's blocks from other apps (experts/extras.py): the template reads these.
 _.more_url, _.more_label
+
+# Read by Django by name: the cache backend's client class, the FORM_RENDERER setting's class;
+# the navigation's cache key (a script prefix changes the addresses reverse() gives).
+_._class, _.FormRenderer, _.script_prefix
