@@ -16,17 +16,13 @@ from json import loads
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
-    Case,
     Count,
     F,
-    IntegerField,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
     TextField,
-    Value,
-    When,
     Window,
 )
 from django.db.models.functions import Cast, Coalesce, RowNumber
@@ -37,7 +33,7 @@ from cpd_sessions.models import DevelopmentSession
 from experts.models import ExpertiseArea, ProfileArea, term_window_start
 from hubs.models import School, User
 from notifications.models import Delivery
-from portfolios.models import Need
+from portfolios.models import Need, need_queue_order
 
 from .emails import INTRODUCTION_KEY_PREFIX
 from .emails import KIND as INTRODUCTION
@@ -232,18 +228,7 @@ def open_needs(filters: Filters, area: str | None = None):
         needs = needs.filter(owner__school__hub=filters.hub)
     if area:
         needs = needs.filter(area__slug=area)
-    priority = Case(
-        When(priority=Need.Priority.HIGH, then=Value(0)),
-        When(priority=Need.Priority.MEDIUM, then=Value(1)),
-        default=Value(2),
-        output_field=IntegerField(),
-    )
-    passed_first = Case(
-        When(status=Need.Status.PASSED, then=Value(0)),
-        default=Value(1),
-        output_field=IntegerField(),
-    )
-    return needs.order_by(passed_first, priority, "-created_at", "pk")
+    return needs.order_by(*need_queue_order())
 
 
 @dataclass

@@ -14,7 +14,7 @@ from pathlib import PurePath
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
@@ -313,6 +313,23 @@ class ImpactFollowUp(models.Model):
         return reverse("portfolios:follow_up", kwargs={"pk": self.pk})
 
 
+def need_queue_order() -> tuple:
+    """The coordinator's queue of open needs: passed on first, then by priority (high, medium,
+    low), newest first. need_queue_order_idx holds exactly these, so a page is a short walk of
+    the index, not a sort of every open need."""
+    return (
+        Case(When(status="passed", then=Value(0)), default=Value(1), output_field=IntegerField()),
+        Case(
+            When(priority="high", then=Value(0)),
+            When(priority="medium", then=Value(1)),
+            default=Value(2),
+            output_field=IntegerField(),
+        ),
+        F("created_at").desc(),
+        F("id").asc(),
+    )
+
+
 class Need(models.Model):
     """A CPD need: what I need to develop, for my school's needs audit."""
 
@@ -355,6 +372,12 @@ class Need(models.Model):
         indexes = [
             # The needs audit and the community roll-up count needs by status and area.
             models.Index(fields=["status", "area"], name="need_status_area_idx"),
+            # The coordinator's needs page: its order, over the open and passed needs only.
+            models.Index(
+                *need_queue_order(),
+                name="need_queue_order_idx",
+                condition=Q(status__in=["open", "passed"]),
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=~Q(description=""), name="need_description_not_empty"),
