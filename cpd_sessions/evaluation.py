@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
 
-from cpdhub.small_numbers import SMALLEST_SHARED_GROUP, enough_to_share, fewer_than
+from cpdhub.small_numbers import SMALLEST_SHARED_GROUP, enough_to_share
 from hubs.models import User
 
 from .models import Booking, DevelopmentSession, Feedback
@@ -75,10 +75,6 @@ class Evaluation:
     @property
     def enough(self) -> bool:
         return enough_to_share(self.answered, self.smallest)
-
-    @property
-    def too_few_words(self) -> str:
-        return fewer_than(self.smallest)
 
     @property
     def will_change(self) -> str:

@@ -35,8 +35,3 @@ SMALLEST_SHARED_GROUP = 3
 def enough_to_share(people: int, smallest: int = SMALLEST_SHARED_GROUP) -> bool:
     """Whether figures about ``people`` people may be shown to a group that took part."""
     return people >= smallest
-
-
-def fewer_than(smallest: int = SMALLEST_SHARED_GROUP) -> str:
-    """The words that stand for a figure about too few people: "fewer than 3"."""
-    return f"fewer than {smallest}"
