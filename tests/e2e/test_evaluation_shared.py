@@ -56,7 +56,7 @@ def test_a_session_ends_and_its_summary_reaches_everyone_once(page, demo, width,
     share = page.get_by_label("May we share this comment with the others who took part?")
     expect(share).not_to_be_checked()
     page.get_by_label("5", exact=True).check()
-    page.get_by_label("Comment", exact=True).fill(SHARED)
+    page.locator("#id_comment").fill(SHARED)
     share.check()
     page.get_by_role("button", name="Send feedback").click()
     expect(page.get_by_role("status")).to_contain_text("Thank you for your feedback.")
@@ -74,7 +74,9 @@ def test_a_session_ends_and_its_summary_reaches_everyone_once(page, demo, width,
     page.context.clear_cookies()
     sign_in(page, "expert@demo.test")
     page.goto(url)
-    page.get_by_label("What we will change").fill("Planning time by phase next time.")
+    page.get_by_role("textbox", name="What we will change").fill(
+        "Planning time by phase next time."
+    )
     page.get_by_role("button", name="Save what we will change").click()
     expect(page.get_by_role("status")).to_contain_text("Saved: what you will change")
     assert axe_violations(page) == []
