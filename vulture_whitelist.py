@@ -14,7 +14,7 @@ _ = Whitelist()
 _.local_authority, _.date_joined, _.deactivated_at, _.suggest_me, _.meeting_pattern
 _.accepted_user, _.confirms, _.started_at, _.last_path, _.last_at
 _.materials, _.feedback_requested_at, _.cover_notes, _.set_by, _.marked_by, _.marked_at
-_.comment, _.anonymous
+_.comment, _.anonymous, _.share_comment
 _.is_hidden, _.search_document, _.search_vector, _.helped_count, _.user_is_active
 _.in_vocabulary, _.helped_at, _.thank_you, _.offerer_school, _.offerer_phases
 _.last_error, _.claimed_at, _.sent_at
@@ -35,6 +35,7 @@ _.required, _.disabled, _._choices
 _.with_area, _.with_subject, _.with_phase  # django-filter's method="with_…"
 
 # Read by templates: the data a page shows.
+_.follow_ups_enough  # the evaluation shared back (cpd_sessions/_evaluation.html)
 _.period, _.taking_part, _.by_subject, _.release_max, _.release_top, _.profile_url, _.sent_replies
 _.schools_without_leader, _.schools_without_domain, _.networks_without_lead
 _.hubs_without_leader, _.has_schools, _.has_hubs, _.has_networks, _.names_shown

@@ -115,7 +115,7 @@ def feedback_give(*, booking: Booking, by: User, **answers) -> Feedback:
         booking=booking,
         defaults={
             k: answers[k]
-            for k in ("rating", "most_useful", "will_try", "comment", "anonymous")
+            for k in ("rating", "most_useful", "will_try", "comment", "share_comment", "anonymous")
             if k in answers
         },
     )

@@ -1,7 +1,9 @@
 """
 Development sessions for the demo community (idempotent): every kind, past and future, with
 bookings, a waitlist, release requests (one waiting for leader@demo.test, one she approved),
-a consultant whose fee schools share, attendance, feedback and recordings.
+a consultant whose fee schools share, attendance, feedback and recordings, and one evaluation
+shared back (shared comments, the leads' "what we will change"; the portfolio's demo answers
+its attendees' six-week follow-ups).
 
 Sessions are found by title and their dates are set relative to today, so running it again
 brings the same rows to the same state.
@@ -21,6 +23,8 @@ from hubs.models import Hub, School, SubjectNetwork, Term, User
 
 from .attendance import attendance_mark, feedback_give
 from .budget import settle_release
+from .evaluation import window_closes
+from .evaluation_sharing import will_change_set
 from .models import (
     Apology,
     Booking,
@@ -32,6 +36,20 @@ from .models import (
 from .session_changes import set_dates
 
 K, F = DevelopmentSession.Kind, DevelopmentSession.Format
+
+# The past session whose evaluation has been shared (eight weeks ago, so its attendees' six-week
+# follow-ups are in: portfolios/demo.py answers them). The demo teacher attended it.
+EVALUATED = "Adapting lessons for pupils with SEND"
+EVALUATED_COMMENTS = {
+    0: ("Seeing the same task adapted three ways made it click for me.", True),
+    2: ("More time to plan with colleagues from our own phase, please.", True),
+    6: ("The room was too hot and I could not hear the online group.", False),
+    8: ("I would like a follow-up session on scaffolding writing.", True),
+}
+WILL_CHANGE = (
+    "Planning time by phase in the second half, a smaller room for the online group's "
+    "microphone, and a follow-up twilight on scaffolding writing next term."
+)
 
 # (title, kind, format, days from today, start, end, meetings, capacity, areas, lead email or
 #  staff index, scope, extra)
@@ -220,10 +238,10 @@ SESSIONS = [
         {"recording": "https://video.demo.test/oracy"},
     ),
     (
-        "Adapting lessons for pupils with SEND",
+        EVALUATED,
         K.WORKSHOP,
         F.HYBRID,
-        -35,
+        -56,
         "15:45",
         "17:15",
         1,
@@ -420,7 +438,7 @@ def seed() -> None:
     for title in (
         "Whole-class feedback that cuts marking",
         "Oracy: structured talk that lifts writing",
-        "Adapting lessons for pupils with SEND",
+        EVALUATED,
     ):
         session = sessions[title]
         people = [teacher, *staff[40:48]]
@@ -437,15 +455,28 @@ def seed() -> None:
         )
         for index, booking in enumerate(confirmed):
             if index % 5 != 4 and index % 2 == 0:
+                comment, share = (
+                    EVALUATED_COMMENTS.get(index, ("", False))
+                    if title == EVALUATED
+                    else ("", False)
+                )
                 feedback_give(
                     booking=booking,
                     by=booking.user,
                     rating=5 - index % 3,
                     most_useful="Seeing it modelled with a real class.",
                     will_try="One routine next week, then review with my year partner.",
-                    comment="",
+                    comment=comment,
+                    share_comment=share,
                     anonymous=index % 4 == 0,
                 )
+    # Its lead said what will change, and the summary went when feedback closed (as the daily
+    # task would have: the demo sends no mail).
+    evaluated = DevelopmentSession.objects.get(pk=sessions[EVALUATED].pk)
+    will_change_set(session=evaluated, by=evaluated.leads.first(), text=WILL_CHANGE)
+    DevelopmentSession.objects.filter(pk=evaluated.pk).update(
+        evaluation_shared_at=window_closes(evaluated)
+    )
 
 
 def _book(session, people, *, status=None) -> None:

@@ -21,6 +21,7 @@ from notifications.categories import Category
 from notifications.rendering import absolute_url
 from notifications.services import send_templated_mail
 
+from .evaluation import evaluation_of, involved, window_closes
 from .meetings import network_planned_this_year
 from .models import (
     Apology,
@@ -199,6 +200,38 @@ def certificate_key(booking_id: int) -> str:
 def mail_certificate(booking_id: int, email: str) -> list:
     """A certificate of attendance, once per booking (the ledger keeps it to one)."""
     return send_templated_mail(CERTIFICATE_KIND, to=[email], key=certificate_key(booking_id))
+
+
+EVALUATION_KIND = "evaluation_shared"
+WILL_CHANGE_KIND = "evaluation_will_change"
+
+
+def evaluation_key(session_id: int) -> str:
+    """Once per session and person: the summary of what people thought."""
+    return f"evaluation:{session_id}"
+
+
+def will_change_key(session_id: int) -> str:
+    """Once per session and lead: the request to say what will change."""
+    return f"evaluation-ask:{session_id}"
+
+
+def mail_evaluation(session: DevelopmentSession, *, enqueue: bool = True) -> list:
+    """The evaluation summary, to everyone involved (``evaluation.involved``): once each."""
+    emails = [u.email for u in involved(session)]
+    if not emails:
+        return []
+    return send_templated_mail(
+        EVALUATION_KIND, to=emails, key=evaluation_key(session.pk), enqueue=enqueue
+    )
+
+
+def mail_will_change_request(session: DevelopmentSession) -> list:
+    """The session's active leads, asked once to say what they will change."""
+    emails = [lead.email for lead in session.leads.all() if lead.is_active]
+    if not emails:
+        return []
+    return send_templated_mail(WILL_CHANGE_KIND, to=emails, key=will_change_key(session.pk))
 
 
 # --- Building the email when it is sent (registered with the ledger) ---
@@ -412,6 +445,47 @@ def certificate_email(delivery) -> registry.Email | None:
     )
 
 
+def _evaluated_session(delivery, **filters) -> DevelopmentSession | None:
+    return (
+        DevelopmentSession.objects.select_related("venue_school")
+        .prefetch_related("dates", "leads")
+        .filter(pk=int(delivery.key.split(":")[1]), **filters)
+        .first()
+    )
+
+
+def evaluation_email(delivery) -> registry.Email | None:
+    """``evaluation:<id>``: the summary as it stands when it is sent (never a name)."""
+    session = _evaluated_session(delivery, evaluation_shared_at__isnull=False)
+    if session is None:
+        return None
+    return registry.Email(
+        context={
+            "person": delivery.recipient,
+            "session": session,
+            "dates": list(session.dates.all()),
+            "evaluation": evaluation_of(session),
+            "session_url": absolute_url(session.get_absolute_url()),
+        }
+    )
+
+
+def will_change_email(delivery) -> registry.Email | None:
+    """``evaluation-ask:<id>``: nothing once the summary has gone or a lead has written it."""
+    session = _evaluated_session(delivery, evaluation_shared_at__isnull=True, will_change="")
+    if session is None:
+        return None
+    return registry.Email(
+        context={
+            "person": delivery.recipient,
+            "session": session,
+            "dates": list(session.dates.all()),
+            "closes": window_closes(session),
+            "session_url": absolute_url(session.get_absolute_url()) + "#will-change-heading",
+        }
+    )
+
+
 BOOKING_KINDS = {
     "booking_confirmed": Category.SESSIONS,
     "booking_waitlisted": Category.SESSIONS,
@@ -436,3 +510,5 @@ def register_emails() -> None:
     registry.register(DECLINED_KIND, category=Category.ESSENTIAL, build=declined_email)
     registry.register(APOLOGY_KIND, category=Category.SESSIONS, build=apology_email)
     registry.register(CERTIFICATE_KIND, category=Category.SESSIONS, build=certificate_email)
+    registry.register(EVALUATION_KIND, category=Category.SESSIONS, build=evaluation_email)
+    registry.register(WILL_CHANGE_KIND, category=Category.REMINDERS, build=will_change_email)

@@ -61,7 +61,8 @@ def person_erase(*, user: User) -> None:
       release costs) are the same after as before.
     - Release requests keep their decision and costs; the words the person wrote (the goal it
       serves, the cover details) are blanked.
-    - Feedback keeps its rating (the session's figures); the comments are blanked.
+    - Feedback keeps its rating (the session's figures); the comments are blanked (a comment
+      they agreed to share leaves the evaluation summary's page with them).
     - The budget ledger's rows stay (so the money adds up), unlinked and without their name;
       the person's own allocation goes (nobody is left to spend it).
     - Messages they emailed as a session's lead keep their date, lose their words.
@@ -72,7 +73,7 @@ def person_erase(*, user: User) -> None:
     ReleaseRequest.objects.filter(booking__user=user).update(goal="", cover_notes="", reason="")
     _sessions_forget_name(user)
     Feedback.objects.filter(booking__user=user).update(
-        most_useful="", will_try="", comment="", anonymous=True
+        most_useful="", will_try="", comment="", anonymous=True, share_comment=False
     )
     Booking.objects.filter(user=user).update(user=None, former_school_id=user.school_id)
     for entry in BudgetEntry.objects.filter(user=user).only("pk", "reason"):

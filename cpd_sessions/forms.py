@@ -22,6 +22,7 @@ from .models import (
     MAX_TRAVEL,
     MESSAGE_BODY_MAX,
     MESSAGE_SUBJECT_MAX,
+    WILL_CHANGE_MAX,
     DevelopmentSession,
     Feedback,
     ReleaseRequest,
@@ -367,7 +368,7 @@ class BudgetForm(forms.Form):
 class FeedbackForm(forms.ModelForm):
     class Meta:
         model = Feedback
-        fields = ["rating", "most_useful", "will_try", "comment", "anonymous"]
+        fields = ["rating", "most_useful", "will_try", "comment", "share_comment", "anonymous"]
         widgets = {
             "rating": forms.RadioSelect(choices=[(i, str(i)) for i in range(1, 6)]),
             "most_useful": forms.Textarea(attrs={"rows": 2}),
@@ -379,6 +380,22 @@ class FeedbackForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         worded_limits(self)
+
+
+class WillChangeForm(forms.Form):
+    """A lead's "what we will change", shared with everyone involved in the summary."""
+
+    will_change = forms.CharField(
+        label="What we will change",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="From the feedback: what you will keep, change or drop next time. Everyone "
+        "who took part reads it in the summary.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bound_text(self.fields["will_change"], WILL_CHANGE_MAX)
 
 
 class CancelSessionForm(forms.Form):

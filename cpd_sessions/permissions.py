@@ -168,6 +168,27 @@ def can_give_feedback(user, booking: Booking) -> bool:
     )
 
 
+def _evaluated(session: DevelopmentSession) -> bool:
+    """A session that went ahead and is not a private visit (see ``evaluation.evaluated``)."""
+    return session.status in {"published", "completed"} and session.scope != "private"
+
+
+def can_write_will_change(user, session: DevelopmentSession) -> bool:
+    """Once it has ended, a session's leads (or a coordinator) say what they will change."""
+    return can_see_attendees(user, session) and _evaluated(session) and session.is_past
+
+
+def can_see_evaluation(user, session: DevelopmentSession, *, took_part: bool) -> bool:
+    """
+    The evaluation summary, once shared: the session's leads and the coordinators, and those who
+    took part (``took_part``: the person attended, or leads the school of someone who did; see
+    ``evaluation.is_involved``). Nobody else, whatever else of the session they may see.
+    """
+    if not _active(user) or not _evaluated(session) or session.evaluation_shared_at is None:
+        return False
+    return can_see_attendees(user, session) or took_part
+
+
 def can_see_approvals(user) -> bool:
     """The approvals queue is for CPD leaders and coordinators."""
     return _active(user) and (user.is_cpd_leader or user.is_coordinator)
@@ -304,6 +325,13 @@ def require_can_send_apologies(user, booking: Booking) -> None:
     _require(
         can_send_apologies(user, booking),
         "Only the person booked, with a place on the session, sends apologies for a meeting.",
+    )
+
+
+def require_can_write_will_change(user, session: DevelopmentSession) -> None:
+    _require(
+        can_write_will_change(user, session),
+        "Only the session's leads or a coordinator say what will change, once it has ended.",
     )
 
 

@@ -14,7 +14,7 @@ from cpdhub.row_counts import count_per_row
 from experts.models import ExpertProfile
 from hubs.models import User
 
-from . import permissions
+from . import evaluation, permissions
 from .attendance import attendees, feedback_summary
 from .booking import session_needs_release
 from .fee_shares import cost_shares, estimated_fee_share
@@ -86,6 +86,13 @@ def clashes(session: DevelopmentSession, user: User) -> list[SessionDate]:
     )
 
 
+def _attended(booking: Booking | None) -> bool:
+    if booking is None or booking.status != Booking.Status.CONFIRMED:
+        return False
+    attendance = getattr(booking, "attendance", None)
+    return attendance is None or attendance.present
+
+
 def session_page(session: DevelopmentSession, user: User) -> dict:
     """
     What the session page shows this person, beside its forms: their booking and place, whether
@@ -100,6 +107,15 @@ def session_page(session: DevelopmentSession, user: User) -> dict:
         and session.status == DevelopmentSession.Status.PUBLISHED
         and session_needs_release(session, user)
     )
+    may_see_attendees = permissions.can_see_attendees(user, session)
+    # The evaluation, once shared. Whether this person took part is asked only when it matters
+    # (an attendee's booking is loaded already; a CPD leader's school costs one query).
+    took_part = (
+        session.evaluation_shared_at is not None
+        and not may_see_attendees
+        and (_attended(booking) or evaluation.is_involved(user, session))
+    )
+    sees_evaluation = permissions.can_see_evaluation(user, session, took_part=took_part)
     shares = []
     if session.fee:
         shares = cost_shares(session)
@@ -124,6 +140,10 @@ def session_page(session: DevelopmentSession, user: User) -> dict:
         "shares": shares,
         "may_feedback": booking is not None and permissions.can_give_feedback(user, booking),
         "summary": feedback_summary(session) if may_edit and session.has_started else None,
+        "evaluation": evaluation.evaluation_of(session) if sees_evaluation else None,
+        "may_write_will_change": may_see_attendees
+        and permissions.can_write_will_change(user, session),
+        "window_closes": evaluation.window_closes(session),
         "seats_left": None
         if session.capacity is None
         else max(session.capacity - session.seats_taken, 0),

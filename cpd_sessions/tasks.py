@@ -1,7 +1,7 @@
 """
-The app's Celery tasks: the daily jobs beat runs (reminders, feedback requests, the
-minimum-numbers check, the networks' prompt). Each loads fresh rows and calls a service or
-records an email (``emails``); nothing but Celery imports this module.
+The app's Celery tasks: the daily jobs beat runs (reminders, feedback requests, evaluations
+shared back, the minimum-numbers check, the networks' prompt). Each loads fresh rows and calls
+a service or records an email (``emails``); nothing but Celery imports this module.
 """
 
 from __future__ import annotations
@@ -19,6 +19,8 @@ from notifications.services import send_now
 
 from .booking import REMINDER_AGAIN_AFTER, booking_claim_feedback_request, booking_claim_reminder
 from .emails import mail_booking, mail_network_prompt
+from .evaluation import FEEDBACK_WINDOW
+from .evaluation_sharing import evaluations_share_due, will_change_ask_due
 from .meetings import networks_without_meeting
 from .models import Booking, DevelopmentSession
 from .session_changes import session_check_minimum
@@ -71,7 +73,7 @@ def request_feedback() -> int:
         Booking.objects.filter(
             status=Booking.Status.CONFIRMED,
             session__end__lt=now,
-            session__end__gte=now - datetime.timedelta(days=14),
+            session__end__gte=now - FEEDBACK_WINDOW,
             feedback_requested_at__isnull=True,
             user__isnull=False,  # an erased account's booking: nobody to ask
         )
@@ -85,6 +87,19 @@ def request_feedback() -> int:
         claim = functools.partial(booking_claim_feedback_request, booking_id=booking_id, now=now)
         sent += _claim_and_send(claim, booking_id, "feedback_request")
     return sent
+
+
+@shared_task(name="cpd_sessions.share_evaluations", acks_late=True)
+def share_evaluations() -> int:
+    """
+    Daily: the leads of sessions that have ended are asked what they will change (once each),
+    and each session whose feedback window has closed has its summary shared with everyone
+    involved, once (the claim and the ledger's key: any number of runs shares it once).
+    Returns how many summaries were shared by this run.
+    """
+    now = timezone.now()
+    will_change_ask_due(now=now)
+    return evaluations_share_due(now=now)
 
 
 @shared_task(name="cpd_sessions.check_minimums", acks_late=True)

@@ -41,6 +41,7 @@ from .forms import (
     ReleaseForm,
     SessionForm,
     SessionMessageForm,
+    WillChangeForm,
 )
 from .models import Booking, CalendarFeed, DevelopmentSession, ReleaseRequest
 from .money import format_money
@@ -222,9 +223,13 @@ def session_detail(request, pk: int):
     return render(request, "cpd_sessions/detail.html", _detail_context(request, session))
 
 
-def _detail_context(request, session, *, release_form=None, feedback_form=None) -> dict:
+def _detail_context(
+    request, session, *, release_form=None, feedback_form=None, will_change_form=None
+) -> dict:
     """The session page: its data from the selector, its forms (bound ones kept after an error)."""
     context = session_page.session_page(session, request.user)
+    if context["may_write_will_change"] and will_change_form is None:
+        will_change_form = WillChangeForm(initial={"will_change": session.will_change})
     if context["needs_release"] and release_form is None:
         release_form = ReleaseForm(
             fee_share=context["suggested_fee_share"], days=len(session.dates.all())
@@ -238,6 +243,7 @@ def _detail_context(request, session, *, release_form=None, feedback_form=None) 
         "my_meetings": apologies.meetings_to_apologise_for(session, context["booking"]),
         "release_form": release_form,
         "feedback_form": feedback_form,
+        "will_change_form": will_change_form,
         "cancel_form": CancelSessionForm(),
     }
 

@@ -1,20 +1,25 @@
 """
 The session's people after booking: apologies for one meeting of a series (the person booked),
-and certificates of attendance emailed to everyone present at once (a lead or a coordinator).
+certificates of attendance emailed to everyone present at once (a lead or a coordinator), and
+the leads' "what we will change" for the evaluation shared back.
 """
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import dateformat, timezone
 from django.views.decorators.http import require_POST
 
-from . import apologies, certificates
-from .forms import ApologyForm
+from cpdhub.forms import errors_to_form
+
+from . import apologies, certificates, permissions
+from .evaluation_sharing import will_change_set
+from .forms import ApologyForm, WillChangeForm
 from .lifecycle import SessionRefused
 from .models import Booking, DevelopmentSession, SessionDate
-from .views import _session_or_404
+from .views import _detail_context, _session_or_404
 
 
 @require_POST
@@ -70,4 +75,27 @@ def certificates_send(request, pk: int):
         messages.info(request, "Everyone present has already been emailed their certificate.")
     else:
         messages.info(request, "Nobody is marked present yet: save the register first.")
+    return redirect(session)
+
+
+@require_POST
+def will_change(request, pk: int):
+    """A lead's "what we will change" (others who see the session: refused, 403)."""
+    session: DevelopmentSession = _session_or_404(pk, request.user)
+    permissions.require_can_write_will_change(request.user, session)  # before the form shows
+    form = WillChangeForm(request.POST)
+    if form.is_valid():
+        try:
+            will_change_set(session=session, by=request.user, text=form.cleaned_data["will_change"])
+        except ValidationError as error:
+            errors_to_form(form, error)
+    if form.errors:
+        context = _detail_context(request, session, will_change_form=form)
+        return render(request, "cpd_sessions/detail.html", context, status=400)
+    messages.success(
+        request,
+        "Saved: what you will change goes in the summary everyone involved receives."
+        if session.evaluation_shared_at is None
+        else "Saved: the session's page shows what you will change.",
+    )
     return redirect(session)

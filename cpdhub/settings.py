@@ -220,6 +220,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cpd_sessions.request_feedback",
         "schedule": crontab(hour=18, minute=0),
     },
+    # After a session: its leads asked what they will change; once feedback closes (14 days),
+    # the summary to everyone involved, once (a second run the same day shares nothing more).
+    "cpd-sessions-share-evaluations": {
+        "task": "cpd_sessions.share_evaluations",
+        "schedule": crontab(hour=18, minute=30),
+    },
     "cpd-sessions-check-minimums": {
         "task": "cpd_sessions.check_minimums",
         "schedule": crontab(hour=6, minute=0),

@@ -24,3 +24,14 @@ def protect(people: int, figure=None):
     if people > 0:
         return FEWER_THAN_FIVE if figure is None else FEWER_THAN_FIVE_PEOPLE
     return 0 if figure is None else "none"
+
+
+# An evaluation shared back with the people who took part in a session (its attendees, leads
+# and their CPD leaders): they know who was in the room, so the bar is lower than for a
+# school's figures, but no rating or comment is shown about fewer than 3 people.
+SMALLEST_SHARED_GROUP = 3
+
+
+def enough_to_share(people: int, smallest: int = SMALLEST_SHARED_GROUP) -> bool:
+    """Whether figures about ``people`` people may be shown to a group that took part."""
+    return people >= smallest

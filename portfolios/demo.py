@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from cpd_sessions.demo import EVALUATED
 from cpd_sessions.models import DevelopmentSession
 from cpdhub.academic_year import academic_year_of
 from cpdhub.words import in_sentence
@@ -186,6 +187,8 @@ def seed(today: datetime.date | None = None) -> None:
         impact_pupils="More pupils answer, and fewer sit it out; the unit quiz average went up.",
     )
 
+    _answer_evaluated_follow_ups(now)
+
     _need(teacher, areas, "behaviour-management", Need.Priority.HIGH, None)
     _need(teacher, areas, "early-reading-and-phonics", Need.Priority.MEDIUM, goals[1])
 
@@ -241,6 +244,30 @@ def seed(today: datetime.date | None = None) -> None:
 
 
 MATCH_AREA = "behaviour-management"  # the demo teacher's high-priority need
+
+
+# How the attendees of the session whose evaluation was shared answered six weeks on (the
+# session's page shows the levels, counted; what happened stays in each portfolio).
+EVALUATED_LEVELS = [
+    ImpactFollowUp.Level.USE,
+    ImpactFollowUp.Level.PUPILS,
+    ImpactFollowUp.Level.USE,
+    ImpactFollowUp.Level.LEARNING,
+]
+
+
+def _answer_evaluated_follow_ups(now: datetime.datetime) -> None:
+    follow_ups = ImpactFollowUp.objects.filter(
+        entry__session__title=EVALUATED, entry__kind=Entry.Kind.SESSION_ATTENDED
+    ).order_by("entry__owner__email")
+    for follow_up, level in zip(follow_ups, EVALUATED_LEVELS, strict=False):
+        ImpactFollowUp.objects.filter(pk=follow_up.pk).update(
+            asked_at=now - datetime.timedelta(days=10),
+            answered_at=now - datetime.timedelta(days=8),
+            tried=True,
+            level=level,
+            what_happened="I planned one task three ways; more pupils started without help.",
+        )
 
 
 def seed_matches(*, teacher: User, staff: list[User], areas: dict) -> None:

@@ -12,10 +12,11 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from django.db.models import OuterRef, Prefetch, QuerySet, Subquery, Sum
+from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from cpd_sessions.evaluation import FollowUpLevels
 from cpdhub.row_counts import count_per_row
 from experts.models import ExpertiseArea
 from hubs.models import User
@@ -136,3 +137,29 @@ def open_counts(user: User) -> tuple[int, int]:
         Goal.objects.filter(owner=user, status=Goal.Status.ACTIVE).count(),
         Need.objects.filter(owner=user, status=Need.Status.OPEN).count(),
     )
+
+
+# --- A session's follow-ups, as counts (the evaluation shared back) ---------------------
+
+NOT_TRIED_YET = "Not tried yet"
+
+
+def session_follow_up_levels(session) -> FollowUpLevels:
+    """
+    How the people who attended a session answered their six-week follow-up: how many
+    answered, and how many at each level (one query). Counts only: what happened, in their
+    words, stays in their portfolio. Registered with ``cpd_sessions.evaluation``.
+    """
+    rows = dict(
+        ImpactFollowUp.objects.filter(
+            entry__session=session,
+            entry__kind=Entry.Kind.SESSION_ATTENDED,
+            answered_at__isnull=False,
+        )
+        .values_list("level")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    levels = [(label, rows.get(value, 0)) for value, label in ImpactFollowUp.Level.choices]
+    levels.append((NOT_TRIED_YET, rows.get("", 0)))
+    return FollowUpLevels(answered=sum(rows.values()), levels=levels)

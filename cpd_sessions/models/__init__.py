@@ -27,6 +27,7 @@ from .limits import (
     MAX_SUPPLY_PER_DAY,
     MAX_TRAVEL,
     MONEY,
+    WILL_CHANGE_MAX,
 )
 from .messages import MESSAGE_BODY_MAX, MESSAGE_SUBJECT_MAX, SessionMessage
 from .money import BudgetEntry, CpdBudget, ReleaseRequest
@@ -57,6 +58,7 @@ __all__ = [
     "MESSAGE_SUBJECT_MAX",
     "MONEY",
     "RECORDING_SHAREABLE",
+    "WILL_CHANGE_MAX",
     "Apology",
     "Attendance",
     "Booking",

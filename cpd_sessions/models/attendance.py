@@ -65,6 +65,14 @@ class Feedback(models.Model):
     anonymous = models.BooleanField(
         "keep my name from the lead", default=False, help_text="The lead sees what you wrote only."
     )
+    # Whether the comment may go, without a name, in the summary everyone involved receives
+    # (``cpd_sessions.evaluation``). No by default: feedback given before it was asked is not.
+    share_comment = models.BooleanField(
+        "May we share this comment with the others who took part?",
+        default=False,
+        help_text="Without your name, in the summary sent to the people who attended, the "
+        "session's leads and their schools' CPD leaders.",
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -11,6 +11,7 @@ MONEY = {"max_digits": 9, "decimal_places": 2, "default": Decimal("0.00")}
 DESCRIPTION_MAX = 5_000
 MATERIALS_MAX = 2_000
 FEEDBACK_TEXT_MAX = 2_000
+WILL_CHANGE_MAX = 2_000  # a session lead's "what we will change", shared with everyone involved
 CANCEL_REASON_MAX = 300
 # The academic years a budget or ledger row may be for (2026 is 2026/27): those a page accepts
 # (``cpdhub.academic_year.parse_year_label``).

@@ -21,7 +21,15 @@ from cpdhub.singleline import SingleLineCharField
 from experts.models import ExpertiseArea
 from hubs.models import Hub, Phase, School, Subject, SubjectNetwork, User
 
-from .limits import CANCEL_REASON_MAX, DESCRIPTION_MAX, MATERIALS_MAX, MAX_CAPACITY, MAX_FEE, MONEY
+from .limits import (
+    CANCEL_REASON_MAX,
+    DESCRIPTION_MAX,
+    MATERIALS_MAX,
+    MAX_CAPACITY,
+    MAX_FEE,
+    MONEY,
+    WILL_CHANGE_MAX,
+)
 
 
 class Consultant(models.Model):
@@ -242,6 +250,17 @@ class DevelopmentSession(models.Model):
         related_name="proposed_sessions",
     )
     cancel_reason = SingleLineCharField(max_length=CANCEL_REASON_MAX, blank=True)
+    # After it ends, its leads say what they will change (``evaluation.will_change_set``); it
+    # goes in the evaluation summary everyone involved receives once feedback closes.
+    will_change = models.TextField(
+        "what we will change",
+        blank=True,
+        max_length=WILL_CHANGE_MAX,
+        help_text="From the feedback: what you will keep, change or drop next time.",
+    )
+    # When the evaluation summary was shared (``evaluation.evaluation_share``): set once, by
+    # the claim that sends it, so the daily task never shares it twice.
+    evaluation_shared_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = SessionQuerySet.as_manager()

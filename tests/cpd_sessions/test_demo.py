@@ -4,6 +4,7 @@ import pytest
 from django.core.management import call_command
 
 from cpd_sessions.budget import budget_if_set
+from cpd_sessions.demo import EVALUATED, EVALUATED_COMMENTS, WILL_CHANGE
 from cpd_sessions.models import (
     Apology,
     Booking,
@@ -12,6 +13,8 @@ from cpd_sessions.models import (
     Feedback,
     ReleaseRequest,
 )
+from hubs.models import User
+from portfolios import demo as portfolios_demo
 
 pytestmark = pytest.mark.django_db
 
@@ -76,3 +79,24 @@ def test_the_demo_ledger_charges_only_confirmed_places():
     budget = budget_if_set(teacher, year)
     assert budget.spent == approved.total_cost == Decimal("98.40")
     assert budget.remaining == Decimal("301.60")
+
+
+def test_the_demo_teacher_reads_an_evaluation_shared_back(
+    client, django_capture_on_commit_callbacks
+):
+    """The demo has a session whose summary went out: shared comments (never the one kept to
+    the lead), what the lead will change, and the six-week follow-up levels."""
+    # As the command runs it: the register's signals (the portfolio entries and their
+    # follow-ups) fire when the sessions' seed commits, before the portfolio's seed answers them.
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo")
+    portfolios_demo.seed()
+    session = DevelopmentSession.objects.get(title=EVALUATED)
+    assert session.evaluation_shared_at is not None
+    client.force_login(User.objects.get(email="teacher@demo.test"))
+    html = client.get(session.get_absolute_url()).content.decode()
+    assert "What people thought" in html
+    for comment, shared in EVALUATED_COMMENTS.values():
+        assert (comment in html) == shared or comment == EVALUATED_COMMENTS[0][0]
+    assert WILL_CHANGE.replace("'", "&#x27;") in html
+    assert "What people said six weeks later (4 answers)" in html

@@ -222,6 +222,37 @@ def test_give_feedback(app, personas, finished):
     assert feedback.will_try == "Exit tickets"
 
 
+def test_give_feedback_and_agree_to_share_the_comment(app, personas, finished):
+    page = app.sign_in(personas.owner).get(finished.get_absolute_url())
+    form = form_for(page, "cpd_sessions:feedback", pk=finished.pk)
+    assert not form["share_comment"].checked  # no, unless the person says yes
+    form["rating"] = "5"
+    form["comment"] = "Seeing it modelled helped"
+    form["share_comment"] = True
+    form.submit().follow()
+    feedback = Feedback.objects.get()
+    assert feedback.share_comment
+    assert feedback.comment == "Seeing it modelled helped"
+
+
+def test_the_lead_says_what_will_change(app, personas, finished):
+    page = app.sign_in(personas.colleague).get(finished.get_absolute_url())
+    assert "Feedback closes on" in text_of(page)
+    form = form_for(page, "cpd_sessions:will_change", pk=finished.pk)
+    form["will_change"] = "x" * 2001
+    shown_again = form.submit(status=400)
+    assert "Keep this to 2,000 characters or fewer" in text_of(shown_again)
+    form = form_for(shown_again, "cpd_sessions:will_change", pk=finished.pk)
+    form["will_change"] = "More practice time, fewer slides."
+    done = form.submit().follow()
+    assert "Saved: what you will change goes in the summary" in messages_on(done)
+    assert DevelopmentSession.objects.get(pk=finished.pk).will_change == (
+        "More practice time, fewer slides."
+    )
+    refreshed = form_for(done, "cpd_sessions:will_change", pk=finished.pk)
+    assert refreshed["will_change"].value == "More practice time, fewer slides."
+
+
 # --- Offering, editing, publishing, cancelling a session ---
 
 

@@ -27,7 +27,9 @@ from cpd_sessions.emails import (
     booking_mail_key,
     certificate_key,
     declined_key,
+    evaluation_key,
     proposed_key,
+    will_change_key,
 )
 from cpd_sessions.models import Booking, DevelopmentSession, ReleaseRequest
 from enquiry import emails as enquiry_emails
@@ -266,6 +268,32 @@ def _certificate_issued(kind: str) -> Delivery:
     return row(kind, certificate_key(booking.pk), booking.user)
 
 
+def _evaluation(kind: str) -> Delivery:
+    """A session that ended (15 days ago for the summary, yesterday for the lead's request);
+    three attendees answered, one sharing a comment in hostile words, as the lead's text is."""
+    session = _session()
+    people = [person() for _ in range(3)]
+    days = 15 if kind == "evaluation_shared" else 1
+    end = timezone.now() - datetime.timedelta(days=days)
+    for someone in people:
+        book(session, someone)
+    DevelopmentSession.objects.filter(pk=session.pk).update(
+        start=end - datetime.timedelta(hours=1), end=end
+    )
+    session.dates.update(start=end - datetime.timedelta(hours=1), end=end)
+    for someone in people:
+        booking = Booking.objects.select_related("session").get(session=session, user=someone)
+        attendance.feedback_give(
+            booking=booking, by=someone, rating=4, comment=f"Shared: {MARK}", share_comment=True
+        )
+    if kind == "evaluation_shared":
+        DevelopmentSession.objects.filter(pk=session.pk).update(
+            will_change=f"Changed for {MARK}", evaluation_shared_at=timezone.now()
+        )
+        return row(kind, evaluation_key(session.pk), people[0])
+    return row(kind, will_change_key(session.pk), session.leads.get())
+
+
 def _coaching(kind: str) -> Delivery:
     """A pair (coach and teacher in two schools) after a meeting that set a step due back
     tomorrow and overdue for a meeting; a request waiting, or answered."""
@@ -356,6 +384,8 @@ FACTORIES = {
     "coaching_answer": _coaching,
     "apology_sent": _apology_sent,
     "certificate_issued": _certificate_issued,
+    "evaluation_shared": _evaluation,
+    "evaluation_will_change": _evaluation,
     "booking_confirmed": _about_booking,
     "booking_promoted": _about_booking,
     "booking_waitlisted": lambda kind: _about_booking(kind, capacity=1),

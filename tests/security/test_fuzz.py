@@ -144,6 +144,10 @@ NOT_CRAWLED = {
         "current (planned) one; fuzzed in tests/enquiry/test_cycles.py"
     ),
     "sessions/<int:pk>/apologies/": "a series booked; fuzzed in tests/cpd_sessions/test_input.py",
+    "sessions/<int:pk>/will-change/": (
+        "a lead's ended session (the crawl may open a future one); fuzzed in "
+        "tests/cpd_sessions/test_evaluation.py"
+    ),
     "sessions/<int:pk>/certificates/send/": (
         "a lead's started session; fuzzed in tests/cpd_sessions/test_input.py"
     ),

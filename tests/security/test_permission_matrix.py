@@ -194,6 +194,10 @@ MATRIX: dict[str, dict] = {
     # Apologies for one meeting: only someone booked (teacher A: the form's meeting is not
     # one of the session's, so she is told to choose one, and nothing changes); others 404.
     "cpd_sessions:apology": action(refused=404, post_teacher_a=302, writers=()),
+    # "What we will change": the session's leads and coordinators once it has ended; this one
+    # is to come, so everyone is refused and nothing changes (an ended session's leads write
+    # it, others are refused: tests/cpd_sessions/test_evaluation.py).
+    "cpd_sessions:will_change": action(),
     "cpd_sessions:ics": row(404, teacher_a=200, expert=200, coordinator=200),
     # The portfolio: private to its owner.
     "portfolios:home": everyone(),
