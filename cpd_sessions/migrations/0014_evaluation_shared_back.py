@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cpd_sessions", "0012_private_scope_and_coaching_visits"),
+        ("cpd_sessions", "0013_external_course_kind"),
     ]
 
     operations = [
