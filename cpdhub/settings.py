@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "portfolios",
     "coaching",
     "enquiry",
+    "quality",
     "notifications",
     "termly",  # after notifications: its admin extends the ledger's
     "coordination",

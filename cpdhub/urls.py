@@ -37,6 +37,8 @@ urlpatterns = [
     path("enquiries/", include("enquiry.urls")),
     path("", include("enquiry.activity_urls")),
     path("visits/", include("enquiry.visit_urls")),
+    path("", include("quality.urls")),
+    path("survey/", include("quality.survey_urls")),
     path("notifications/", include("notifications.urls")),
     path("notifications/", include("termly.urls")),  # the profile confirm link
     path("", include("coordination.urls")),
