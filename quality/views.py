@@ -111,7 +111,7 @@ def part(request, urn: int, year: int, number: int):
         found.ratings.filter(criterion__part=part_).select_related("criterion__part", "level")
     )
     levels = list(found.framework.levels.all())
-    form = PartRatingForm(request.POST or None, ratings=ratings, levels=levels)
+    form = PartRatingForm(request.POST if request.method == "POST" else None, ratings=ratings, levels=levels)
     if request.method == "POST" and form.is_valid():
         try:
             services.ratings_save(
@@ -241,7 +241,7 @@ def findings(request, urn: int, year: int):
     permissions.require_is_reviewer(request.user, found)
     parts = list(found.framework.parts.all())
     form = FindingsForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         parts=parts,
         levels=list(found.framework.levels.all()),
         findings={f.part_id: f for f in Finding.objects.filter(peer_review=peer_review)},
@@ -340,7 +340,7 @@ def answer(request, token: str):
             "quality/survey_done.html",
             {"school": review_.school, "answered": invite.answered},
         )
-    form = SurveyForm(request.POST or None, parts=parts, levels=levels)
+    form = SurveyForm(request.POST if request.method == "POST" else None, parts=parts, levels=levels)
     if request.method == "POST" and form.is_valid():
         try:
             survey.survey_answer(token=token, scores=form.scores())
