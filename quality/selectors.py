@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.core.paginator import Paginator
-from django.db.models import Avg, Count, Exists, OuterRef, Q
+from django.core.paginator import Page
+from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet
 
 from coaching.models import Membership as CoachingMembership
 from cpd_sessions.models import Booking, ReleaseRequest
@@ -234,14 +234,16 @@ class Community:
             yield part, [counts.get(name, 0) for name in self.level_names]
 
 
-def community(page_number: str | int | None, year: int | None = None) -> Community:
+def schools() -> QuerySet[School]:
+    """The schools on the coordinator's page, a page at a time."""
+    return School.objects.order_by("name", "pk")
+
+
+def community(page: Page, year: int | None = None) -> Community:
     """Reviews done and due by school (a page of schools), levels by part across the community
     (how many schools at each level), and actions by the part they address (counts; the words
     only of reports shared with the coordinator). Bounded: about ten queries."""
     year = year or current_academic_year()
-    schools = School.objects.order_by("name", "pk")
-    paginator = Paginator(schools, SCHOOLS_PER_PAGE)
-    page = paginator.get_page(page_number)
     on_page = list(page.object_list)
     reviews = {
         r.school_id: r
@@ -298,7 +300,7 @@ def community(page_number: str | int | None, year: int | None = None) -> Communi
         page=page,
         lines=lines,
         done=done,
-        due=paginator.count - done,
+        due=page.paginator.count - done,
         parts=parts,
         level_names=[lv.name for lv in levels],
         levels_by_part={k: dict(v) for k, v in levels_by_part.items()},

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from cpdhub.academic_year import current_academic_year
 from cpdhub.forms import errors_to_form
+from cpdhub.paging import page_of
 from hubs.models import School
 
 from . import peer, permissions, selectors, services, survey
@@ -111,7 +112,9 @@ def part(request, urn: int, year: int, number: int):
         found.ratings.filter(criterion__part=part_).select_related("criterion__part", "level")
     )
     levels = list(found.framework.levels.all())
-    form = PartRatingForm(request.POST if request.method == "POST" else None, ratings=ratings, levels=levels)
+    form = PartRatingForm(
+        request.POST if request.method == "POST" else None, ratings=ratings, levels=levels
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.ratings_save(
@@ -317,7 +320,13 @@ def community(request):
     """/coordinator/quality/: reviews done and due, levels by part, actions by part."""
     permissions.require_can_see_community(request.user)
     return render(
-        request, "quality/community.html", {"data": selectors.community(request.GET.get("page"))}
+        request,
+        "quality/community.html",
+        {
+            "data": selectors.community(
+                page_of(request, selectors.schools(), per_page=selectors.SCHOOLS_PER_PAGE)
+            )
+        },
     )
 
 
@@ -340,7 +349,9 @@ def answer(request, token: str):
             "quality/survey_done.html",
             {"school": review_.school, "answered": invite.answered},
         )
-    form = SurveyForm(request.POST if request.method == "POST" else None, parts=parts, levels=levels)
+    form = SurveyForm(
+        request.POST if request.method == "POST" else None, parts=parts, levels=levels
+    )
     if request.method == "POST" and form.is_valid():
         try:
             survey.survey_answer(token=token, scores=form.scores())

@@ -11,7 +11,7 @@ from quality import survey
 from quality.models import Action, Finding, PeerReview, Rating, Review, SurveyResponse
 from tests.webtest import form_for, messages_on, text_of
 
-from .factories import open_survey, rate_all, review_of, staff
+from .factories import rate_all, review_of, staff
 
 pytestmark = pytest.mark.django_db
 

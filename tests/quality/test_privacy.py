@@ -62,7 +62,7 @@ def _surveyed(personas, n: int):
 
 def test_export_says_a_survey_was_sent_never_the_answers(personas, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    _review, found, _people = _surveyed(personas, 5)
+    _review, _found, _people = _surveyed(personas, 5)
     data = personal_data(personas.owner)
     section = data["quality_reviews"]["staff_surveys_you_were_sent"]
     assert len(section) == 1

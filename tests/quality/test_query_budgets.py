@@ -33,7 +33,7 @@ def test_review_page_same_with_one_row_and_many(client, personas, count_queries)
     url = review.get_absolute_url()
     few = count_queries(url)
     _grow(personas, review, 10)
-    for person in staff(personas.school, 0) + [personas.colleague, personas.leader]:
+    for person in [*staff(personas.school, 0), personas.colleague, personas.leader]:
         answer(found, person)
     many = count_queries(url)
     assert few == many
