@@ -150,6 +150,18 @@ NOT_CRAWLED = {
         "the peer reviewer's page: the demo's reviewer is a leader of another school, not one of "
         "the crawling roles; fuzzed in tests/quality/test_input.py"
     ),
+    "schools/<int:urn>/review/<int:year>/done/": (
+        "only before the self-review is done (the demo's is); no fields but the token "
+        "(tests/quality/test_forms_webtest.py)"
+    ),
+    "schools/<int:urn>/review/<int:year>/survey/open/": (
+        "only before the survey is opened (the demo's is open); no fields but the token "
+        "(tests/quality/test_forms_webtest.py)"
+    ),
+    "schools/<int:urn>/review/<int:year>/peer/accept/": (
+        "only once the reviewer submits the report (the demo's has not); no fields but the "
+        "token (tests/quality/test_forms_webtest.py)"
+    ),
     "schools/<int:urn>/review/<int:year>/peer/visit/": (
         "the peer reviewer's form (see above); fuzzed in tests/quality/test_input.py"
     ),
