@@ -79,3 +79,8 @@ _.may_cancel, _.booking_label, _.OBSERVATION, _.MEETING, _.planned_by
 _.finished_groups, _.get_file_url, _.waiting_for, _.joined_at, _.published_at, _.agreed_at
 # Peer visits: the visitor's school and the thank-you's date are kept for the counts and export.
 _.visitor_school, _.thanked_at
+# Quality reviews: the pages' templates read these; the model fields are kept for the pages,
+# the export, the erasure and the admin (a framework's source, who opened or accepted what).
+_.source_url, _.is_default, _.NONE, _.OUTCOMES, _.EVIDENCE, _.COLLABORATION, _.SUSTAINED
+_.started_by, _.opened_by, _.opened_on, _.answered_on, _.accepted_by, _.carried_from
+_.survey_answers, _.actions_by_part, _.shared_actions, _.level_rows
