@@ -89,3 +89,8 @@ _.more_url, _.more_label
 # Read by Django by name: the cache backend's client class, the FORM_RENDERER setting's class;
 # the navigation's cache key (a script prefix changes the addresses reverse() gives).
 _._class, _.FormRenderer, _.script_prefix
+# Quality reviews: the pages' templates read these; the model fields are kept for the pages,
+# the export, the erasure and the admin (a framework's source, who opened or accepted what).
+_.source_url, _.is_default, _.NONE, _.OUTCOMES, _.EVIDENCE, _.COLLABORATION, _.SUSTAINED
+_.started_by, _.opened_by, _.opened_on, _.answered_on, _.accepted_by, _.carried_from
+_.survey_answers, _.actions_by_part, _.shared_actions, _.level_rows

@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "coaching",
     "enquiry",
     "courses",
+    "quality",
     "notifications",
     "termly",  # after notifications: its admin extends the ledger's
     "coordination",

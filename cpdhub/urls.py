@@ -39,6 +39,8 @@ urlpatterns = [
     path("visits/", include("enquiry.visit_urls")),
     path("courses/", include("courses.urls")),
     path("outside-networks/", include("courses.network_urls")),
+    path("", include("quality.urls")),
+    path("survey/", include("quality.survey_urls")),
     path("notifications/", include("notifications.urls")),
     path("notifications/", include("termly.urls")),  # the profile confirm link
     path("", include("coordination.urls")),

@@ -37,6 +37,7 @@ COORDINATOR_APP_LABELS = [
     "notifications",
     "account",
     "socialaccount",
+    "quality",  # frameworks (another standard) and reviews' levels; never a survey answer
 ]
 
 

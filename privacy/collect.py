@@ -62,6 +62,7 @@ from portfolios.models import (
     Need,
     Statement,
 )
+from quality.export import quality_data
 
 NOT_YOURS = "(written by the other person: not included)"
 
@@ -92,6 +93,9 @@ READ_BY_SECTIONS = {
     "enquiry.Prediction.by", "enquiry.Observation.observer", "enquiry.InterviewNote.by",
     "enquiry.ObserverRelease.observer",
     "courses.Course.added_by", "courses.Review.reviewer", "courses.CourseRequest.requester",
+    "quality.Review.started_by", "quality.Rating.updated_by", "quality.Survey.opened_by",
+    "quality.SurveyInvite.user", "quality.PeerReview.reviewer", "quality.PeerReview.invited_by",
+    "quality.PeerReview.accepted_by", "quality.Action.owner", "quality.Action.created_by",
 }  # fmt: skip
 # Foreign keys to the user model that are not about the person, each with why.
 NOT_ABOUT_YOU = {
@@ -147,7 +151,7 @@ def pointing_at(model: type[models.Model], queryset: models.QuerySet) -> dict[st
 # The apps whose models the sections below read themselves.
 SECTION_APPS = {
     "account", "mfa", "socialaccount", "hubs", "experts", "cpd_sessions", "portfolios",
-    "notifications", "coaching", "enquiry", "courses",
+    "notifications", "coaching", "enquiry", "courses", "quality",
 }  # fmt: skip
 
 
@@ -329,6 +333,9 @@ def personal_data(user: User) -> dict[str, dict[str, list[dict[str, Any]]]]:
         "peer_visits": visit_data(user, rows),
         # External courses: those added, reviews, requests to attend.
         "courses": courses_data(user, rows),
+        # CPD reviews: the staff surveys sent to them (never their answers, which point at
+        # nobody), the reviews they worked on and the actions they own.
+        "quality_reviews": quality_data(user, rows),
         "email": {
             "preferences": rows(Preference.objects.filter(mine)),
             "emails_sent_to_you": rows(

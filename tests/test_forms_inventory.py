@@ -74,6 +74,17 @@ SELF_POSTING = {
     ),
     "courses/review_form.html": (
         "courses/test_forms_webtest.py::test_request_with_cover_approved_by_the_leader_then_reviewed_and_logged"
+    "quality/school.html": (
+        "quality/test_forms_webtest.py::test_leader_starts_rates_and_finishes_the_self_review"
+    ),
+    "quality/part.html": (
+        "quality/test_forms_webtest.py::test_leader_starts_rates_and_finishes_the_self_review"
+    ),
+    "quality/findings.html": (
+        "quality/test_forms_webtest.py::test_peer_review_invite_visit_findings_accept"
+    ),
+    "quality/survey.html": (
+        "quality/test_forms_webtest.py::test_leader_opens_the_survey_and_staff_answer_by_their_link"
     ),
     "experts/me.html": "experts/test_forms_webtest.py::test_create_my_profile",
     "hubs/my_details.html": "hubs/test_forms_webtest.py::test_save_my_details",

@@ -41,6 +41,9 @@ NOT_EXPORTED = {
     "hubs.Community": "the community's own name",
     "cpd_sessions.SessionDate": "a session's meetings: the session is exported, its timetable "
     "is the community's",
+    "quality.SurveyResponse": "a staff survey's anonymous answers: nothing in them points at "
+    "a person, so nobody's can be found (the export says which surveys they were sent)",
+    "quality.SurveyAnswer": "one rating of an anonymous survey response (see above)",
     "coordination.Commission": "the coordinator's note on a session she commissioned: the "
     "session and the needs it answers are exported",
 }
@@ -65,6 +68,8 @@ EXPORTED = {
     "enquiry.Cycle", "enquiry.CasePupil", "enquiry.Prediction", "enquiry.Observation",
     "enquiry.InterviewNote", "enquiry.ObserverRelease",
     "courses.Course", "courses.Review", "courses.CourseRequest",
+    "quality.Review", "quality.Rating", "quality.Survey", "quality.SurveyInvite",
+    "quality.PeerReview", "quality.Finding", "quality.Action",
 }  # fmt: skip
 
 

@@ -74,6 +74,7 @@ PRODUCT_APPS = [
     "privacy",
     "enquiry",
     "courses",
+    "quality",
     "account",
     "mfa",
 ]
@@ -142,6 +143,28 @@ NOT_CRAWLED = {
     "enquiries/<int:pk>/cycles/<int:number>/discussion/": (
         "only on a taught lesson-study cycle; the crawl opens one cycle page a pattern, the "
         "current (planned) one; fuzzed in tests/enquiry/test_cycles.py"
+    ),
+    "survey/<str:token>/": (
+        "a staff survey link from an email; fuzzed in tests/quality/test_input.py"
+    ),
+    "schools/<int:urn>/review/<int:year>/peer/findings/": (
+        "the peer reviewer's page: the demo's reviewer is a leader of another school, not one of "
+        "the crawling roles; fuzzed in tests/quality/test_input.py"
+    ),
+    "schools/<int:urn>/review/<int:year>/done/": (
+        "only before the self-review is done (the demo's is); no fields but the token "
+        "(tests/quality/test_forms_webtest.py)"
+    ),
+    "schools/<int:urn>/review/<int:year>/survey/open/": (
+        "only before the survey is opened (the demo's is open); no fields but the token "
+        "(tests/quality/test_forms_webtest.py)"
+    ),
+    "schools/<int:urn>/review/<int:year>/peer/accept/": (
+        "only once the reviewer submits the report (the demo's has not); no fields but the "
+        "token (tests/quality/test_forms_webtest.py)"
+    ),
+    "schools/<int:urn>/review/<int:year>/peer/visit/": (
+        "the peer reviewer's form (see above); fuzzed in tests/quality/test_input.py"
     ),
     "sessions/<int:pk>/apologies/": "a series booked; fuzzed in tests/cpd_sessions/test_input.py",
     "sessions/<int:pk>/will-change/": (

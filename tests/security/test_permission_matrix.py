@@ -427,6 +427,31 @@ MATRIX: dict[str, dict] = {
     "courses:request_cancel": action("teacher_a", refused=404),
     "outside_networks:list": everyone(),
     "outside_networks:detail": everyone(),
+    # CPD reviews: school A's review is found by its CPD leader and its peer reviewer (school
+    # B's leader) only; the coordinator sees the school's levels, and the review itself only
+    # once shared (it is not here). Each write: the school's leader, or the reviewer.
+    "quality:school": only(LEADER_A, post=403, post_leader_a=302),
+    "quality:review": row(404, leader_a=200, leader_b=200),
+    "quality:part": row(
+        404, leader_a=200, leader_b=403, post=404, post_leader_a=302, post_leader_b=403
+    ),
+    "quality:self_review_done": action("leader_a", refused=404, post_leader_b=403),
+    "quality:share": action("leader_a", refused=404, post_leader_b=403),
+    "quality:survey_open": action("leader_a", refused=404, post_leader_b=403),
+    "quality:survey_close": action("leader_a", refused=404, post_leader_b=403),
+    "quality:reviewer_invite": action(refused=404, post_leader_a=400, post_leader_b=403),
+    "quality:visit_plan": action(refused=404, post_leader_a=403, post_leader_b=400),
+    "quality:findings": row(
+        404, leader_a=403, leader_b=200, post=404, post_leader_a=403, post_leader_b=302
+    ),
+    "quality:report_accept": action("leader_a", refused=404, post_leader_b=403),
+    "quality:action_add": action(refused=404, post_leader_a=400, post_leader_b=403),
+    "quality:action_done": action("leader_a", refused=404, post_leader_b=403),
+    "quality:community": only(COORDINATOR),
+    # The staff survey's link: no sign-in; the token is the key (an empty answer: 400).
+    "quality_survey:answer": row(
+        200, post=400, anonymous=200, deactivated=200, post_anonymous=400, post_deactivated=400
+    ),
 }
 
 # What a POST carries, where an empty one would stop at the form before any permission check.
@@ -519,6 +544,8 @@ OBJECT = {
     "courses:request_cancel": "courserequest",
     "courses:": "course",
     "outside_networks:": "outsidenetwork",
+    "quality:action_done": "qaction",
+    "quality_survey:": "survey",
 }
 
 

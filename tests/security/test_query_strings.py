@@ -50,6 +50,7 @@ TARGETS = [
     ("hubs/views.py", "coordinator", "/coordinator/lone-rangers/", ["hub", "page"]),
     ("cpdhub/paging.py", "owner", "/hubs/", ["page"]),
     ("cpdhub/paging.py", "coordinator", "/coordinator/coaching/", ["page"]),
+    ("cpdhub/paging.py", "coordinator", "/coordinator/quality/", ["page"]),
     (
         "experts/views.py",
         "owner",

@@ -32,6 +32,10 @@ from hubs.onboarding.uploads import rejected_path
 from notifications.services import unsubscribe_token
 from portfolios.models import EntryAttachment
 from privacy.models import DataExport
+from quality import peer as quality_peer
+from quality import services as quality_services
+from quality import survey as quality_survey
+from quality.models import Survey, SurveyInvite
 from termly.links import CONFIRM_SALT
 from tests.courses.factories import make_course, make_network, make_request
 from tests.cpd_sessions.factories import SessionFactory, book, london, release_data
@@ -230,6 +234,20 @@ def build_world() -> World:
     courses_services.course_hide(course=hidden, by=u["coordinator"], hidden=True)
     course_request = make_request(u["teacher_a"], course, goal)
     outside = make_network(schools=[school_a], areas=[questioning])
+    # Quality: school A's review this year, school B's leader its peer reviewer, an action,
+    # and its staff survey with teacher A's link.
+    review = quality_services.review_start(
+        school=school_a, year=current_academic_year(), by=u["leader_a"]
+    )
+    quality_peer.reviewer_invite(review=review, by=u["leader_a"], reviewer=u["leader_b"])
+    quality_action = quality_services.action_add(
+        review=review, by=u["leader_a"], part=review.framework.parts.first(), text="An action"
+    )
+    staff_survey = Survey.objects.create(review=review, opened_by=u["leader_a"])
+    survey_token = quality_survey.token_for(staff_survey.pk, u["teacher_a"].pk)
+    SurveyInvite.objects.create(
+        survey=staff_survey, user=u["teacher_a"], token_hash=quality_survey.token_hash(survey_token)
+    )
 
     world = World(users=u)
     world.kwargs = {
@@ -280,6 +298,8 @@ def build_world() -> World:
         "pk:course": course.pk,
         "pk:courserequest": course_request.pk,
         "pk:outsidenetwork": outside.pk,
+        "pk:qaction": quality_action.pk,
+        "token:survey": survey_token,
     }
     for role, user in u.items():
         client = Client()

@@ -1,0 +1,135 @@
+"""
+A school's CPD review walked in Chromium at desktop and phone widths: the CPD leader starts
+the year's review and rates a part, marks the self-review done and opens the staff survey;
+six staff answer on phones (390 px) through their own links; the result is hidden at four
+answers and shown at five; a CPD leader from another school, invited as peer reviewer, writes
+findings for each part and submits them; the leader accepts the report and adds an action.
+Every page passes axe.
+"""
+
+import pytest
+
+from hubs.models import User
+from quality import survey
+from quality.models import Action, Review
+from tests.conftest import verified
+from tests.factories import HubFactory, SchoolFactory, UserFactory
+from tests.quality.factories import rate_all
+
+from .conftest import E2E, sign_in
+from .test_accessibility import axe_violations
+
+pytestmark = E2E
+
+PASSWORD = "review-journey-2026"
+
+
+def _person(school, first: str, last: str, role: str = User.JobRole.TEACHER) -> User:
+    user = UserFactory(school=school, first_name=first, last_name=last, job_role=role)
+    user.set_password(PASSWORD)
+    user.save()
+    return verified(user)
+
+
+@pytest.fixture
+def world(db):
+    hub = HubFactory(name="Riverside", slug="riverside")
+    school = SchoolFactory(name="Meadowbank Primary", hub=hub)
+    other = SchoolFactory(name="Hillcrest Primary", hub=hub)
+    leader = _person(school, "Grace", "Mensah", User.JobRole.SENIOR_LEADER)
+    school.cpd_leaders.add(leader)
+    reviewer = _person(other, "Femi", "Adeyemi", User.JobRole.SENIOR_LEADER)
+    other.cpd_leaders.add(reviewer)
+    staff = [_person(school, "Staff", f"Member{i}") for i in range(6)]
+    return {"school": school, "leader": leader, "reviewer": reviewer, "staff": staff}
+
+
+def _at(page, width: int):
+    page.context.clear_cookies()
+    page.set_viewport_size({"width": width, "height": 900})
+
+
+def _answer_on_a_phone(browser, base_url: str, token: str) -> None:
+    phone = browser.new_context(
+        locale="en-GB", timezone_id="Europe/London", viewport={"width": 390, "height": 844}
+    )
+    tab = phone.new_page()
+    tab.goto(f"{base_url}/survey/{token}/")
+    statements = tab.locator("fieldset")
+    for i in range(statements.count()):
+        statements.nth(i).get_by_label("Embedded").check()
+    assert axe_violations(tab) == []
+    tab.get_by_role("button", name="Send my answers").click()
+    assert tab.get_by_role("heading", name="Thank you").is_visible()
+    phone.close()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_a_leader_runs_the_review_staff_answer_and_a_peer_reviews(browser, page, world, width):
+    school, leader = world["school"], world["leader"]
+
+    # The leader starts the review and rates part 1.
+    _at(page, width)
+    sign_in(page, leader.email, PASSWORD)
+    page.goto(f"{page.base_url}/schools/{school.urn}/review/")
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Start this year's review").click()
+    review = Review.objects.get()
+    page.get_by_role("link", name="Rate part 1").click()
+    for i in range(page.locator("fieldset").count()):
+        page.locator("fieldset").nth(i).get_by_label("Embedded").check()
+    page.locator("textarea").first.fill("Most sessions start from a pupil need.")
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Save part 1").click()
+    assert page.get_by_text("Part 1 is saved").is_visible()
+    rate_all(review, leader)  # the other parts, as part 1
+    page.reload()
+    page.get_by_role("button", name="Mark the self-review done").click()
+    page.get_by_role("button", name="Open the staff survey").click()
+    assert page.get_by_text("The staff survey is open").is_visible()
+    assert axe_violations(page) == []
+
+    # Six staff answer on their phones; hidden at four, shown at five.
+    found = Review.objects.get().survey
+    tokens = [survey.token_for(found.pk, person.pk) for person in world["staff"]]
+    for token in tokens[:4]:
+        _answer_on_a_phone(browser, page.base_url, token)
+    page.reload()
+    assert page.get_by_text("hidden until 5 or more staff have answered").is_visible()
+    assert page.locator("#survey-results").count() == 0
+    _answer_on_a_phone(browser, page.base_url, tokens[4])
+    page.reload()
+    assert page.locator("#survey-results").is_visible()
+    _answer_on_a_phone(browser, page.base_url, tokens[5])
+    page.reload()
+    assert page.get_by_text("6 of 7 staff have answered").is_visible()
+
+    # The leader invites a peer reviewer from another school.
+    page.get_by_label("Peer reviewer").select_option(label="Femi Adeyemi (Hillcrest Primary)")
+    page.get_by_role("button", name="Invite").click()
+    assert page.get_by_text("peer reviewer is invited").is_visible()
+
+    # The reviewer reads the review and writes findings for each part.
+    _at(page, width)
+    sign_in(page, world["reviewer"].email, PASSWORD)
+    page.goto(page.base_url + review.get_absolute_url())
+    assert page.locator("#survey-results").is_visible()
+    page.get_by_role("link", name="Write the findings").click()
+    for i, box in enumerate(page.locator("textarea").all()):
+        box.fill(f"Finding for part {i + 1}: strong coaching, weak evaluation.")
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Submit the report").click()
+    assert page.get_by_text("sent to the school to accept").is_visible()
+
+    # The leader accepts the report and adds an action.
+    _at(page, width)
+    sign_in(page, leader.email, PASSWORD)
+    page.goto(page.base_url + review.get_absolute_url())
+    page.get_by_role("button", name="Accept the report").click()
+    assert page.get_by_text("report is accepted").is_visible()
+    page.locator("#id_text").fill("Check every session's effect on pupils")
+    page.get_by_label("The part it addresses").select_option(index=0)
+    page.get_by_role("button", name="Add the action").click()
+    assert page.get_by_text("added to the plan").is_visible()
+    assert axe_violations(page) == []
+    assert Action.objects.get().text == "Check every session's effect on pupils"
