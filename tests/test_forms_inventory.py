@@ -74,6 +74,7 @@ SELF_POSTING = {
     ),
     "courses/review_form.html": (
         "courses/test_forms_webtest.py::test_request_with_cover_approved_by_the_leader_then_reviewed_and_logged"
+    ),
     "quality/school.html": (
         "quality/test_forms_webtest.py::test_leader_starts_rates_and_finishes_the_self_review"
     ),

@@ -5,16 +5,31 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('experts', '0012_offers_carry_the_offerer'),
-        ('portfolios', '0005_readable_admin_names'),
+        ("experts", "0012_offers_carry_the_offerer"),
+        ("portfolios", "0005_readable_admin_names"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='need',
-            index=models.Index(models.Case(models.When(status='passed', then=models.Value(0)), default=models.Value(1), output_field=models.IntegerField()), models.Case(models.When(priority='high', then=models.Value(0)), models.When(priority='medium', then=models.Value(1)), default=models.Value(2), output_field=models.IntegerField()), models.OrderBy(models.F('created_at'), descending=True), models.OrderBy(models.F('id')), condition=models.Q(('status__in', ['open', 'passed'])), name='need_queue_order_idx'),
+            model_name="need",
+            index=models.Index(
+                models.Case(
+                    models.When(status="passed", then=models.Value(0)),
+                    default=models.Value(1),
+                    output_field=models.IntegerField(),
+                ),
+                models.Case(
+                    models.When(priority="high", then=models.Value(0)),
+                    models.When(priority="medium", then=models.Value(1)),
+                    default=models.Value(2),
+                    output_field=models.IntegerField(),
+                ),
+                models.OrderBy(models.F("created_at"), descending=True),
+                models.OrderBy(models.F("id")),
+                condition=models.Q(("status__in", ["open", "passed"])),
+                name="need_queue_order_idx",
+            ),
         ),
     ]
