@@ -37,6 +37,7 @@ urlpatterns = [
     path("enquiries/", include("enquiry.urls")),
     path("", include("enquiry.activity_urls")),
     path("visits/", include("enquiry.visit_urls")),
+    path("", include("training.urls")),
     path("notifications/", include("notifications.urls")),
     path("notifications/", include("termly.urls")),  # the profile confirm link
     path("", include("coordination.urls")),

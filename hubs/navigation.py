@@ -24,6 +24,7 @@ NAV_ITEMS = [
     NavItem("Portfolio", "portfolios:home"),
     NavItem("Coaching", "coaching:home"),
     NavItem("Enquiries", "enquiry:home"),
+    NavItem("Training", "training:home"),
     NavItem("Hubs", "hubs:hub_list"),
     NavItem("Approvals", "cpd_sessions:approvals", lambda user: user.is_cpd_leader),
     NavItem("Coordinator", "coordination:dashboard", lambda user: user.is_coordinator),

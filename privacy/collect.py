@@ -61,6 +61,8 @@ from portfolios.models import (
     Need,
     Statement,
 )
+from training.export import files_of as training_files_of
+from training.export import training_data
 
 NOT_YOURS = "(written by the other person: not included)"
 
@@ -90,6 +92,7 @@ READ_BY_SECTIONS = {
     "enquiry.PeerVisit.visitor", "enquiry.PeerVisit.host", "enquiry.PeerVisit.decided_by",
     "enquiry.Prediction.by", "enquiry.Observation.observer", "enquiry.InterviewNote.by",
     "enquiry.ObserverRelease.observer",
+    "training.Completion.user",
 }  # fmt: skip
 # Foreign keys to the user model that are not about the person, each with why.
 NOT_ABOUT_YOU = {
@@ -145,7 +148,7 @@ def pointing_at(model: type[models.Model], queryset: models.QuerySet) -> dict[st
 # The apps whose models the sections below read themselves.
 SECTION_APPS = {
     "account", "mfa", "socialaccount", "hubs", "experts", "cpd_sessions", "portfolios",
-    "notifications", "coaching", "enquiry",
+    "notifications", "coaching", "enquiry", "training",
 }  # fmt: skip
 
 
@@ -325,6 +328,8 @@ def personal_data(user: User) -> dict[str, dict[str, list[dict[str, Any]]]]:
         "enquiry": enquiry_data(user, rows),
         # Peer visits: the visitor's notes and thanks are in the visitor's download only.
         "peer_visits": visit_data(user, rows),
+        # Required training: each completion (the certificates are in the files folder).
+        "training": training_data(user, rows),
         "email": {
             "preferences": rows(Preference.objects.filter(mine)),
             "emails_sent_to_you": rows(
@@ -341,3 +346,4 @@ def personal_files(user: User) -> Iterator[tuple[str, EntryAttachment | models.M
     for attachment in EntryAttachment.objects.filter(entry__owner=user).order_by("pk"):
         yield f"files/{attachment.entry_id}-{attachment.pk}-{attachment.original_name}", attachment
     yield from files_of(user)
+    yield from training_files_of(user)

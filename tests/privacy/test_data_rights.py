@@ -43,6 +43,8 @@ NOT_EXPORTED = {
     "is the community's",
     "coordination.Commission": "the coordinator's note on a session she commissioned: the "
     "session and the needs it answers are exported",
+    "training.Requirement": "training a school or the community requires (linked to sessions): "
+    "the person's completions of it are exported",
 }
 EXPORTED = {
     "hubs.User", "account.EmailAddress", "mfa.Authenticator", "socialaccount.SocialAccount",
@@ -64,6 +66,7 @@ EXPORTED = {
     "enquiry.LogEntry", "enquiry.WriteUp", "enquiry.Agreement", "enquiry.PeerVisit",
     "enquiry.Cycle", "enquiry.CasePupil", "enquiry.Prediction", "enquiry.Observation",
     "enquiry.InterviewNote", "enquiry.ObserverRelease",
+    "training.Completion",
 }  # fmt: skip
 
 

@@ -73,6 +73,7 @@ PRODUCT_APPS = [
     "notifications",
     "privacy",
     "enquiry",
+    "training",
     "account",
     "mfa",
 ]
@@ -94,6 +95,8 @@ START = [
     "/sessions/budgets/",
     "/sessions/calendar/",
     "/portfolio/",
+    "/training/",
+    "/coordinator/training/",
     "/portfolio/needs/",
     "/portfolio/needs/audit/",
     "/portfolio/shared/",
