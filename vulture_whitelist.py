@@ -80,4 +80,4 @@ _.finished_groups, _.get_file_url, _.waiting_for, _.joined_at, _.published_at, _
 # Peer visits: the visitor's school and the thank-you's date are kept for the counts and export.
 _.visitor_school, _.thanked_at
 # Required training: the pages' templates read these.
-_.lasts
+_.lasts, _.badge

@@ -214,6 +214,7 @@ def matrix(request, urn: int):
             "matrix": found,
             "page": page_of(request, found.rows, per_page=STAFF_PER_PAGE),
             "can_record": bool(school.pk in request.user.led_school_ids),
+            "person_base": reverse("training:person", kwargs={"urn": urn, "person_id": 0})[:-2],
         },
     )
 

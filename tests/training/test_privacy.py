@@ -54,3 +54,29 @@ def test_the_coordinator_s_page_shows_fewer_than_5(client, personas):
     page = client.get("/coordinator/training/").content.decode()
     assert FEWER_THAN_FIVE in page
     assert personas.owner.full_name not in page
+
+
+@pytest.mark.postgres
+def test_postgres_counts_the_same_as_the_plain_fallback(personas):
+    """The summary's one statement on Postgres and the SQLite fallback give the same counts:
+    roles, responsibilities, renewals, training that never expires, another school's own."""
+    from django.utils import timezone  # noqa: PLC0415 -- this test only
+
+    from hubs.models import Responsibility, UserResponsibility  # noqa: PLC0415 -- idem
+
+    everyone = requirement()
+    teachers = requirement("Phonics", job_roles=["teacher"], responsibilities=["dsl"])
+    once = requirement("Induction", months=None)
+    theirs = requirement("Their own", school=personas.other_school)
+    UserResponsibility.objects.create(user=personas.leader, responsibility=Responsibility.DSL)
+    for n, person in enumerate([personas.owner, personas.colleague, personas.leader,
+                                personas.outsider, personas.other_leader]):  # fmt: skip
+        done(everyone, person, days_ago=300 * n)
+        expiring_in(teachers, person, 20 * n - 30)
+        if n % 2:
+            done(once, person, days_ago=3000)
+            done(theirs, person, days_ago=10)
+    done(everyone, personas.leader, days_ago=1)  # renewed
+    today = timezone.localdate()
+    active = list(Requirement.objects.filter(active=True))
+    assert selectors._counts_in_database(today) == selectors._counts_in_python(active, today)
