@@ -221,3 +221,16 @@ def test_completions_and_certificates_are_in_the_download_and_go_with_the_accoun
         user_delete(user=personas.owner, by=personas.coordinator)
     assert not Completion.objects.exists()
     assert not Path(path).exists()
+
+
+def test_the_beat_task_runs_the_reminder_job(
+    personas, mailoutbox, django_capture_on_commit_callbacks
+):
+    from training.tasks import send_reminders  # noqa: PLC0415 -- a leaf task, this test only
+
+    expiring_in(requirement(), personas.owner, 30)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_reminders.delay().get() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_reminders.delay().get() == 0  # sent: nothing pending, nothing new
+    assert [m.to for m in mailoutbox] == [[personas.owner.email]]
