@@ -94,3 +94,5 @@ _._class, _.FormRenderer, _.script_prefix
 _.source_url, _.is_default, _.NONE, _.OUTCOMES, _.EVIDENCE, _.COLLABORATION, _.SUSTAINED
 _.started_by, _.opened_by, _.opened_on, _.answered_on, _.accepted_by, _.carried_from
 _.survey_answers, _.actions_by_part, _.shared_actions, _.level_rows
+# Required training: the pages' templates read these.
+_.lasts, _.badge

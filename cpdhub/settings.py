@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "enquiry",
     "courses",
     "quality",
+    "training",
     "notifications",
     "termly",  # after notifications: its admin extends the ledger's
     "coordination",
@@ -212,6 +213,11 @@ CELERY_BEAT_SCHEDULE = {
     "cpd-sessions-prompt-network-leads": {
         "task": "cpd_sessions.prompt_network_leads",
         "schedule": crontab(hour=7, minute=45),
+    },
+    # Required training: 30 days before each expiry and on the day, once each (the ledger's key).
+    "training-send-reminders-daily": {
+        "task": "training.send_reminders",
+        "schedule": crontab(hour=7, minute=15),
     },
     "cpd-sessions-reminders-day-before": {
         "task": "cpd_sessions.send_reminders",

@@ -41,6 +41,7 @@ urlpatterns = [
     path("outside-networks/", include("courses.network_urls")),
     path("", include("quality.urls")),
     path("survey/", include("quality.survey_urls")),
+    path("", include("training.urls")),
     path("notifications/", include("notifications.urls")),
     path("notifications/", include("termly.urls")),  # the profile confirm link
     path("", include("coordination.urls")),

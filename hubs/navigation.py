@@ -27,6 +27,7 @@ NAV_ITEMS = [
     NavItem("Coaching", "coaching:home"),
     NavItem("Enquiries", "enquiry:home"),
     NavItem("Courses", "courses:list"),
+    NavItem("Training", "training:home"),
     NavItem("Hubs", "hubs:hub_list"),
     NavItem("Approvals", "cpd_sessions:approvals", lambda user: user.is_cpd_leader),
     NavItem("Coordinator", "coordination:dashboard", lambda user: user.is_coordinator),

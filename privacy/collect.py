@@ -63,6 +63,8 @@ from portfolios.models import (
     Statement,
 )
 from quality.export import quality_data
+from training.export import files_of as training_files_of
+from training.export import training_data
 
 NOT_YOURS = "(written by the other person: not included)"
 
@@ -96,6 +98,7 @@ READ_BY_SECTIONS = {
     "quality.Review.started_by", "quality.Rating.updated_by", "quality.Survey.opened_by",
     "quality.SurveyInvite.user", "quality.PeerReview.reviewer", "quality.PeerReview.invited_by",
     "quality.PeerReview.accepted_by", "quality.Action.owner", "quality.Action.created_by",
+    "training.Completion.user",
 }  # fmt: skip
 # Foreign keys to the user model that are not about the person, each with why.
 NOT_ABOUT_YOU = {
@@ -151,7 +154,7 @@ def pointing_at(model: type[models.Model], queryset: models.QuerySet) -> dict[st
 # The apps whose models the sections below read themselves.
 SECTION_APPS = {
     "account", "mfa", "socialaccount", "hubs", "experts", "cpd_sessions", "portfolios",
-    "notifications", "coaching", "enquiry", "courses", "quality",
+    "notifications", "coaching", "enquiry", "courses", "quality", "training",
 }  # fmt: skip
 
 
@@ -336,6 +339,8 @@ def personal_data(user: User) -> dict[str, dict[str, list[dict[str, Any]]]]:
         # CPD reviews: the staff surveys sent to them (never their answers, which point at
         # nobody), the reviews they worked on and the actions they own.
         "quality_reviews": quality_data(user, rows),
+        # Required training: each completion (the certificates are in the files folder).
+        "training": training_data(user, rows),
         "email": {
             "preferences": rows(Preference.objects.filter(mine)),
             "emails_sent_to_you": rows(
@@ -352,3 +357,4 @@ def personal_files(user: User) -> Iterator[tuple[str, EntryAttachment | models.M
     for attachment in EntryAttachment.objects.filter(entry__owner=user).order_by("pk"):
         yield f"files/{attachment.entry_id}-{attachment.pk}-{attachment.original_name}", attachment
     yield from files_of(user)
+    yield from training_files_of(user)

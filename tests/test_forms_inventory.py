@@ -121,6 +121,21 @@ SELF_POSTING = {
     "portfolios/statement.html": (
         "portfolios/test_forms_webtest.py::test_save_my_statement_then_start_again"
     ),
+    "training/home.html": (
+        "training/test_forms_webtest.py::test_a_teacher_records_their_own_training_with_a_certificate"
+    ),
+    "training/person.html": (
+        "training/test_forms_webtest.py::"
+        "test_a_leader_records_training_for_a_colleague_and_gives_them_a_responsibility"
+    ),
+    "training/requirements.html": (
+        "training/test_forms_webtest.py::"
+        "test_a_leader_requires_training_for_their_school_then_edits_and_retires_it"
+    ),
+    "training/requirement_form.html": (
+        "training/test_forms_webtest.py::"
+        "test_a_leader_requires_training_for_their_school_then_edits_and_retires_it"
+    ),
 }
 
 FORM = re.compile(r"<form\b(?P<attrs>[^>]*)>", re.IGNORECASE)

@@ -46,6 +46,8 @@ NOT_EXPORTED = {
     "quality.SurveyAnswer": "one rating of an anonymous survey response (see above)",
     "coordination.Commission": "the coordinator's note on a session she commissioned: the "
     "session and the needs it answers are exported",
+    "training.Requirement": "training a school or the community requires (linked to sessions): "
+    "the person's completions of it are exported",
 }
 EXPORTED = {
     "hubs.User", "account.EmailAddress", "mfa.Authenticator", "socialaccount.SocialAccount",
@@ -70,6 +72,7 @@ EXPORTED = {
     "courses.Course", "courses.Review", "courses.CourseRequest",
     "quality.Review", "quality.Rating", "quality.Survey", "quality.SurveyInvite",
     "quality.PeerReview", "quality.Finding", "quality.Action",
+    "training.Completion",
 }  # fmt: skip
 
 

@@ -75,6 +75,7 @@ PRODUCT_APPS = [
     "enquiry",
     "courses",
     "quality",
+    "training",
     "account",
     "mfa",
 ]
@@ -96,6 +97,8 @@ START = [
     "/sessions/budgets/",
     "/sessions/calendar/",
     "/portfolio/",
+    "/training/",
+    "/coordinator/training/",
     "/portfolio/needs/",
     "/portfolio/needs/audit/",
     "/portfolio/shared/",

@@ -452,6 +452,25 @@ MATRIX: dict[str, dict] = {
     "quality_survey:answer": row(
         200, post=400, anonymous=200, deactivated=200, post_anonymous=400, post_deactivated=400
     ),
+    # Required training: my own for everyone with a school (a POST with nothing in it shows the
+    # form again);
+    # a certificate for its owner and their school's CPD leaders only (not the coordinator);
+    # requirements for leaders and the coordinator, each changed by whoever may set it; the
+    # matrix for the school's leaders and the coordinator; a person's page for their leaders.
+    "training:home": everyone(post=200, post_coordinator=403),
+    "training:certificate": row(404, teacher_a=200, leader_a=200),
+    "training:delete": action("teacher_a", "leader_a", refused=404),
+    "training:requirements": only(
+        LEADERS, post=403, post_leader_a=200, post_leader_b=200, post_coordinator=200
+    ),
+    "training:requirement": row(
+        404, leader_a=200, coordinator=200, post=404, post_leader_a=200, post_coordinator=200
+    ),
+    "training:matrix": only(LEADER_A),
+    "training:print": only(LEADER_A),
+    "training:person": row(404, leader_a=200, post=404, post_leader_a=200),
+    "training:responsibilities": action("leader_a", refused=404),
+    "training:community": only(COORDINATOR),
 }
 
 # What a POST carries, where an empty one would stop at the form before any permission check.
@@ -546,6 +565,9 @@ OBJECT = {
     "outside_networks:": "outsidenetwork",
     "quality:action_done": "qaction",
     "quality_survey:": "survey",
+    "training:certificate": "completion",
+    "training:delete": "completion",
+    "training:requirement": "requirement",
 }
 
 

@@ -81,12 +81,16 @@ TARGETS = [
     ),
     ("courses/views.py", "owner", "/courses/requests/", ["page"]),
     ("courses/views.py", "owner", "/outside-networks/", ["page"]),
+    ("training/views.py", "leader", "training-matrix", ["status", "requirement", "page", "format"]),
+    ("training/views.py", "leader", "training-print", ["status", "requirement"]),
 ]  # fmt: skip
 
 
 def url_of(name: str, personas) -> str:
     if name == "school-dashboard":
         return reverse("coordination:school_dashboard", args=[personas.school.urn])
+    if name.startswith("training-"):
+        return reverse(f"training:{name[9:]}", args=[personas.school.urn])
     if name == "digest-preview":
         return reverse("admin:notifications_digest_preview")
     if name == "a-profile":

@@ -48,6 +48,8 @@ from tests.factories import (
     UserFactory,
 )
 from tests.portfolios.factories import EntryFactory, GoalFactory, NeedFactory, follow_up_for
+from training import services as training_services
+from training.models import Requirement
 
 ROLES = (
     "anonymous",
@@ -248,6 +250,14 @@ def build_world() -> World:
     SurveyInvite.objects.create(
         survey=staff_survey, user=u["teacher_a"], token_hash=quality_survey.token_hash(survey_token)
     )
+    # Required training: the community's and school A's; teacher A's certificate.
+    Requirement.objects.create(title="Safeguarding level 1", valid_months=36)
+    first_aid = Requirement.objects.create(title="First aid", school=school_a, valid_months=36)
+    completion = training_services.completion_record(
+        by=u["teacher_a"], person=u["teacher_a"], requirement=first_aid,
+        completed_on=timezone.localdate() - datetime.timedelta(days=30),
+        certificate=SimpleUploadedFile("first-aid.pdf", b"%PDF-1.4 cert", "application/pdf"),
+    )  # fmt: skip
 
     world = World(users=u)
     world.kwargs = {
@@ -300,6 +310,9 @@ def build_world() -> World:
         "pk:outsidenetwork": outside.pk,
         "pk:qaction": quality_action.pk,
         "token:survey": survey_token,
+        "pk:completion": completion.pk,
+        "pk:requirement": first_aid.pk,
+        "person_id": u["teacher_a"].pk,
     }
     for role, user in u.items():
         client = Client()
