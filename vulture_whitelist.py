@@ -79,3 +79,8 @@ _.may_cancel, _.booking_label, _.OBSERVATION, _.MEETING, _.planned_by
 _.finished_groups, _.get_file_url, _.waiting_for, _.joined_at, _.published_at, _.agreed_at
 # Peer visits: the visitor's school and the thank-you's date are kept for the counts and export.
 _.visitor_school, _.thanked_at
+
+# The school's year: the leader's three streams and the plan's publisher, read by templates and
+# the admin; a team kind people pick.
+_.twilight_hours_used, _.twilight_hours_planned, _.meetings_held, _.meetings_with_focus
+_.meetings_planned, _.with_coaching, _.published_by, _.YEAR_GROUP

@@ -39,6 +39,7 @@ urlpatterns = [
     path("visits/", include("enquiry.visit_urls")),
     path("notifications/", include("notifications.urls")),
     path("notifications/", include("termly.urls")),  # the profile confirm link
+    path("", include("schoolyear.urls")),
     path("", include("coordination.urls")),
     path("", include("privacy.urls")),
     path("", include("hubs.urls")),

@@ -61,6 +61,7 @@ from portfolios.models import (
     Need,
     Statement,
 )
+from schoolyear.export import year_data
 
 NOT_YOURS = "(written by the other person: not included)"
 
@@ -90,6 +91,8 @@ READ_BY_SECTIONS = {
     "enquiry.PeerVisit.visitor", "enquiry.PeerVisit.host", "enquiry.PeerVisit.decided_by",
     "enquiry.Prediction.by", "enquiry.Observation.observer", "enquiry.InterviewNote.by",
     "enquiry.ObserverRelease.observer",
+    "schoolyear.TeamMembership.user", "schoolyear.MeetingAttendance.user",
+    "schoolyear.TryNext.user",
 }  # fmt: skip
 # Foreign keys to the user model that are not about the person, each with why.
 NOT_ABOUT_YOU = {
@@ -145,7 +148,7 @@ def pointing_at(model: type[models.Model], queryset: models.QuerySet) -> dict[st
 # The apps whose models the sections below read themselves.
 SECTION_APPS = {
     "account", "mfa", "socialaccount", "hubs", "experts", "cpd_sessions", "portfolios",
-    "notifications", "coaching", "enquiry",
+    "notifications", "coaching", "enquiry", "schoolyear",
 }  # fmt: skip
 
 
@@ -325,6 +328,8 @@ def personal_data(user: User) -> dict[str, dict[str, list[dict[str, Any]]]]:
         "enquiry": enquiry_data(user, rows),
         # Peer visits: the visitor's notes and thanks are in the visitor's download only.
         "peer_visits": visit_data(user, rows),
+        # Teams: my memberships, the meetings I came to, what I wrote I would try.
+        "school_year": year_data(user),
         "email": {
             "preferences": rows(Preference.objects.filter(mine)),
             "emails_sent_to_you": rows(

@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 APPS = [
     "cpdhub", "hubs", "experts", "cpd_sessions", "portfolios", "notifications", "termly", "demo",
-    "coaching", "enquiry", "coordination", "privacy",
+    "coaching", "enquiry", "schoolyear", "coordination", "privacy",
 ]  # fmt: skip
 
 

@@ -41,10 +41,19 @@ NOT_EXPORTED = {
     "hubs.Community": "the community's own name",
     "cpd_sessions.SessionDate": "a session's meetings: the session is exported, its timetable "
     "is the community's",
+    "schoolyear.MeetingSeries": "a team's timetable: the team and the meetings I came to are "
+    "exported",
+    "schoolyear.TeamMeeting": "a team's meeting: the meetings I came to are exported",
+    "schoolyear.YearPlan": "the school's plan; who published it is read by 'other records'",
+    "schoolyear.PlanDate": "the school's dates",
+    "schoolyear.CommunityDate": "the community's proposed date; who proposed it is read by "
+    "'other records'",
     "coordination.Commission": "the coordinator's note on a session she commissioned: the "
     "session and the needs it answers are exported",
 }
 EXPORTED = {
+    "schoolyear.Team", "schoolyear.TeamMembership", "schoolyear.MeetingAttendance",
+    "schoolyear.TryNext",
     "hubs.User", "account.EmailAddress", "mfa.Authenticator", "socialaccount.SocialAccount",
     "hubs.Invitation", "hubs.School", "hubs.Hub", "hubs.SubjectNetwork",
     "hubs.LoneRangerInvitation", "hubs.UserResponsibility", "hubs.ImportJob",

@@ -31,6 +31,15 @@ from hubs.onboarding.uploads import rejected_path
 from notifications.services import unsubscribe_token
 from portfolios.models import EntryAttachment
 from privacy.models import DataExport
+from schoolyear.models import (
+    CommunityDate,
+    MeetingSeries,
+    PlanDate,
+    Team,
+    TeamMeeting,
+    TeamMembership,
+    YearPlan,
+)
 from termly.links import CONFIRM_SALT
 from tests.cpd_sessions.factories import SessionFactory, book, london, release_data
 from tests.experts.factories import ExpertProfileFactory, offer
@@ -222,6 +231,26 @@ def build_world() -> World:
         start_time=datetime.time(9, 0), end_time=datetime.time(11, 0),
     )  # fmt: skip
 
+    # The school's year: school A's English team (led by her colleague, teacher A a member)
+    # with one meeting; an INSET day in school A's draft plan; a community-wide proposed date.
+    team = Team.objects.create(school=school_a, name="English", leader=u["colleague_a"])
+    for member in (u["teacher_a"], u["colleague_a"]):
+        TeamMembership.objects.create(team=team, user=member)
+    today = timezone.localdate()
+    series = MeetingSeries.objects.create(
+        team=team, first_date=today, last_date=today, start_time=datetime.time(15, 30),
+        end_time=datetime.time(16, 30),
+    )  # fmt: skip
+    team_meeting = TeamMeeting.objects.create(
+        series=series, team=team, start=london(11, 15, 30), end=london(11, 16, 30),
+        notes="Private team notes",
+    )  # fmt: skip
+    year_plan = YearPlan.objects.create(school=school_a, academic_year=current_academic_year())
+    plan_date = PlanDate.objects.create(
+        plan=year_plan, kind="inset", title="INSET", start=today, end=today
+    )
+    community_date = CommunityDate.objects.create(date=today, title="Community INSET")
+
     world = World(users=u)
     world.kwargs = {
         "pk:session": session.pk,
@@ -268,6 +297,10 @@ def build_world() -> World:
         "pk:writeup": WriteUp.objects.get(group=finished).pk,
         "pk:peervisit": peer_visit.pk,
         "pk:peervisitdone": peer_visit_done.pk,
+        "pk:team": team.pk,
+        "meeting_pk": team_meeting.pk,
+        "pk:plandate": plan_date.pk,
+        "pk:communitydate": community_date.pk,
     }
     for role, user in u.items():
         client = Client()
