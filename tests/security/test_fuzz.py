@@ -73,6 +73,7 @@ PRODUCT_APPS = [
     "notifications",
     "privacy",
     "enquiry",
+    "schoolyear",
     "account",
     "mfa",
 ]
@@ -141,6 +142,10 @@ NOT_CRAWLED = {
     "enquiries/<int:pk>/cycles/<int:number>/discussion/": (
         "only on a taught lesson-study cycle; the crawl opens one cycle page a pattern, the "
         "current (planned) one; fuzzed in tests/enquiry/test_cycles.py"
+    ),
+    "schools/<int:urn>/year/publish/": (
+        "only on a draft year (the demo's years are published); no fields but the token and "
+        "the year (tests/schoolyear/test_forms_webtest.py)"
     ),
     "sessions/<int:pk>/apologies/": "a series booked; fuzzed in tests/cpd_sessions/test_input.py",
     "sessions/<int:pk>/certificates/send/": (
