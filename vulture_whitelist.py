@@ -84,3 +84,4 @@ _.visitor_school, _.thanked_at
 # the admin; a team kind people pick.
 _.twilight_hours_used, _.twilight_hours_planned, _.meetings_held, _.meetings_with_focus
 _.meetings_planned, _.with_coaching, _.published_by, _.YEAR_GROUP
+_.with_follow_up

@@ -6,7 +6,8 @@ about one to four people: cpdhub/small_numbers.py):
   session on one, are in a team whose meeting took it as its focus, or have a coaching step in
   its category (a fixed number of queries whatever the number of priorities);
 - the three streams for the term: whole-school time used and planned, team meetings held with
-  a teaching-and-learning focus, and individuals with an active goal or a coaching step.
+  a teaching-and-learning focus, and individuals with an active goal, a coaching step or a
+  follow-up answered this term.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from cpdhub.academic_year import year_span
 from cpdhub.small_numbers import protect
 from hubs.models import School
 from hubs.term_dates import current_term, next_term
-from portfolios.models import Goal
+from portfolios.models import Goal, ImpactFollowUp
 
 from .meetings import london
 from .models import PlanDate, Priority, TeamMeeting
@@ -100,10 +101,11 @@ class Streams:
     meetings_planned: int
     with_goal: object
     with_coaching: object
+    with_follow_up: object  # answered a six-week follow-up this term
 
 
 def streams(school: School, today: datetime.date | None = None) -> Streams | None:
-    """The term now (or the next one, between terms): four queries."""
+    """The term now (or the next one, between terms): five queries."""
     today = today or timezone.localdate()
     term = current_term(today) or next_term(today)
     if term is None:
@@ -155,6 +157,16 @@ def streams(school: School, today: datetime.date | None = None) -> Streams | Non
         .distinct()
         .count()
     )
+    follow_ups = (
+        ImpactFollowUp.objects.filter(
+            entry__owner__school=school,
+            entry__owner__is_active=True,
+            answered_at__gte=london(term.start, datetime.time(0)),
+        )
+        .values("entry__owner")
+        .distinct()
+        .count()
+    )
     return Streams(
         term_name=term.name,
         inset_used=inset_used,
@@ -166,4 +178,5 @@ def streams(school: School, today: datetime.date | None = None) -> Streams | Non
         meetings_planned=planned,
         with_goal=protect(goals),
         with_coaching=protect(coaching),
+        with_follow_up=protect(follow_ups),
     )

@@ -5,15 +5,17 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
-from hypothesis import given, settings
-from hypothesis import strategies as st
 from icalendar import Calendar
 
 from cpd_sessions.models import CalendarFeed
+from cpdhub.academic_year import current_academic_year
 from cpdhub.small_numbers import FEWER_THAN_FIVE, protect
+from experts.models import ExpertiseArea
 from notifications.models import Delivery
 from schoolyear import figures, meetings, plan, selectors, teams
 from schoolyear.models import TeamMeeting, TeamMembership
+from tests.factories import UserFactory
+from tests.portfolios.factories import GoalFactory
 
 pytestmark = pytest.mark.django_db
 LONDON = datetime.UTC
@@ -183,11 +185,28 @@ def test_coverage_counts_are_fewer_than_5_for_small_numbers(series, personas):
     assert row.goal == 0
 
 
-@settings(max_examples=30, deadline=None)
-@given(st.integers(min_value=0, max_value=400))
-def test_no_figure_shows_one_to_four_people(n):
+@pytest.mark.parametrize("n", range(8))
+def test_no_page_shows_a_figure_about_one_to_four_people(n, team, personas, client):
+    """For every small number of people: the team page and the priorities page show 0, "fewer
+    than 5" or the count from 5 on, and never a goal's words."""
+    questioning = ExpertiseArea.objects.get(slug="questioning")
+    plan.priority_create(
+        school=personas.school, by=personas.leader, year=current_academic_year(),
+        title="Questioning", areas=[questioning],
+    )  # fmt: skip
+    for i in range(n):
+        person = UserFactory(school=personas.school)
+        teams.member_add(team=team, by=personas.leader, user=person)
+        GoalFactory(owner=person, title=f"Private goal {i}").areas.add(questioning)
     shown = protect(n)
-    assert shown == FEWER_THAN_FIVE if 1 <= n <= 4 else shown == n
+    assert shown == (FEWER_THAN_FIVE if 1 <= n <= 4 else n)
+    client.force_login(personas.leader)
+    page = client.get(team.get_absolute_url()).content.decode()
+    assert f"<strong>{shown}</strong> with an active goal" in page
+    coverage = client.get(f"/schools/{personas.school.urn}/priorities/").content.decode()
+    assert f"<td>{shown}</td>" in coverage
+    for body in (page, coverage):
+        assert "Private goal" not in body
 
 
 class _today:
