@@ -96,3 +96,9 @@ _.started_by, _.opened_by, _.opened_on, _.answered_on, _.accepted_by, _.carried_
 _.survey_answers, _.actions_by_part, _.shared_actions, _.level_rows
 # Required training: the pages' templates read these.
 _.lasts, _.badge
+
+# The school's year: the leader's three streams and the plan's publisher, read by templates and
+# the admin; a team kind people pick.
+_.twilight_hours_used, _.twilight_hours_planned, _.meetings_held, _.meetings_with_focus
+_.meetings_planned, _.with_coaching, _.published_by, _.YEAR_GROUP
+_.with_follow_up

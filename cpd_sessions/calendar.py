@@ -13,6 +13,7 @@ UTC, so a calendar in any zone shows the right London time across clock changes.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -26,6 +27,17 @@ from notifications.rendering import absolute_url
 from .models import Booking, CalendarFeed, DevelopmentSession, _new_feed_token
 
 PRODID = "-//CPD Hub//Development sessions//EN"
+
+# Apps above this one add their own events to the personal feed (a team's meetings, the
+# school's published INSET days): each registers a function of (user, stamp) → events in its
+# AppConfig.ready(), so this app imports none of them.
+FeedSource = Callable[[User, datetime.datetime], list[Event]]
+_feed_sources: list[FeedSource] = []
+
+
+def register_feed_source(source: FeedSource) -> None:
+    if source not in _feed_sources:
+        _feed_sources.append(source)
 
 
 def _host() -> str:
@@ -96,8 +108,9 @@ def booking_ics(session: DevelopmentSession, booking: Booking | None, *, show_li
     return cal.to_ical()
 
 
-def feed_ics(items, *, name: str) -> bytes:
-    """A subscription feed: cancelled items stay in it with STATUS:CANCELLED."""
+def feed_ics(items, *, name: str, user: User | None = None) -> bytes:
+    """A subscription feed: cancelled items stay in it with STATUS:CANCELLED; with ``user``,
+    the events other apps add for them (``register_feed_source``)."""
     cal = _calendar("PUBLISH")
     cal.add("x-wr-calname", name)
     stamp = datetime.datetime.now(datetime.UTC)
@@ -108,6 +121,10 @@ def feed_ics(items, *, name: str) -> bytes:
             show_link = booking.status == Booking.Status.CONFIRMED
         for event in _events(session, booking, show_link=show_link, stamp=stamp):
             cal.add_component(event)
+    if user is not None:
+        for source in _feed_sources:
+            for event in source(user, stamp):
+                cal.add_component(event)
     return cal.to_ical()
 
 

@@ -393,7 +393,7 @@ def feed(request, token: str):
     feed = CalendarFeed.objects.select_related("user").filter(token=token).first()
     if feed is None or not feed.user.is_active:
         raise Http404
-    body = calendar.feed_ics(calendar.feed_items(feed.user), name="My CPD sessions")
+    body = calendar.feed_ics(calendar.feed_items(feed.user), name="My CPD sessions", user=feed.user)
     return HttpResponse(body, content_type="text/calendar; charset=utf-8")
 
 

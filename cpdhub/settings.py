@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "courses",
     "quality",
     "training",
+    "schoolyear",
     "notifications",
     "termly",  # after notifications: its admin extends the ledger's
     "coordination",
@@ -279,6 +280,11 @@ CELERY_BEAT_SCHEDULE = {
     "coaching-apply-retention": {
         "task": "coaching.apply_retention",
         "schedule": crontab(hour=3, minute=45),
+    },
+    # Team leaders: set the focus of a meeting two days away (once per meeting).
+    "schoolyear-focus-reminders": {
+        "task": "schoolyear.send_focus_reminders",
+        "schedule": crontab(hour=7, minute=5),
     },
     "privacy-apply-retention": {
         "task": "privacy.apply_retention",

@@ -44,6 +44,7 @@ urlpatterns = [
     path("", include("training.urls")),
     path("notifications/", include("notifications.urls")),
     path("notifications/", include("termly.urls")),  # the profile confirm link
+    path("", include("schoolyear.urls")),
     path("", include("coordination.urls")),
     path("", include("privacy.urls")),
     path("", include("hubs.urls")),

@@ -63,6 +63,7 @@ from portfolios.models import (
     Statement,
 )
 from quality.export import quality_data
+from schoolyear.export import year_data
 from training.export import files_of as training_files_of
 from training.export import training_data
 
@@ -99,6 +100,8 @@ READ_BY_SECTIONS = {
     "quality.SurveyInvite.user", "quality.PeerReview.reviewer", "quality.PeerReview.invited_by",
     "quality.PeerReview.accepted_by", "quality.Action.owner", "quality.Action.created_by",
     "training.Completion.user",
+    "schoolyear.TeamMembership.user", "schoolyear.MeetingAttendance.user",
+    "schoolyear.TryNext.user",
 }  # fmt: skip
 # Foreign keys to the user model that are not about the person, each with why.
 NOT_ABOUT_YOU = {
@@ -154,7 +157,7 @@ def pointing_at(model: type[models.Model], queryset: models.QuerySet) -> dict[st
 # The apps whose models the sections below read themselves.
 SECTION_APPS = {
     "account", "mfa", "socialaccount", "hubs", "experts", "cpd_sessions", "portfolios",
-    "notifications", "coaching", "enquiry", "courses", "quality", "training",
+    "notifications", "coaching", "enquiry", "courses", "quality", "training", "schoolyear",
 }  # fmt: skip
 
 
@@ -341,6 +344,8 @@ def personal_data(user: User) -> dict[str, dict[str, list[dict[str, Any]]]]:
         "quality_reviews": quality_data(user, rows),
         # Required training: each completion (the certificates are in the files folder).
         "training": training_data(user, rows),
+        # Teams: my memberships, the meetings I came to, what I wrote I would try.
+        "school_year": year_data(user),
         "email": {
             "preferences": rows(Preference.objects.filter(mine)),
             "emails_sent_to_you": rows(

@@ -44,12 +44,21 @@ NOT_EXPORTED = {
     "quality.SurveyResponse": "a staff survey's anonymous answers: nothing in them points at "
     "a person, so nobody's can be found (the export says which surveys they were sent)",
     "quality.SurveyAnswer": "one rating of an anonymous survey response (see above)",
+    "schoolyear.MeetingSeries": "a team's timetable: the team and the meetings I came to are "
+    "exported",
+    "schoolyear.TeamMeeting": "a team's meeting: the meetings I came to are exported",
+    "schoolyear.YearPlan": "the school's plan; who published it is read by 'other records'",
+    "schoolyear.PlanDate": "the school's dates",
+    "schoolyear.CommunityDate": "the community's proposed date; who proposed it is read by "
+    "'other records'",
     "coordination.Commission": "the coordinator's note on a session she commissioned: the "
     "session and the needs it answers are exported",
     "training.Requirement": "training a school or the community requires (linked to sessions): "
     "the person's completions of it are exported",
 }
 EXPORTED = {
+    "schoolyear.Team", "schoolyear.TeamMembership", "schoolyear.MeetingAttendance",
+    "schoolyear.TryNext",
     "hubs.User", "account.EmailAddress", "mfa.Authenticator", "socialaccount.SocialAccount",
     "hubs.Invitation", "hubs.School", "hubs.Hub", "hubs.SubjectNetwork",
     "hubs.LoneRangerInvitation", "hubs.UserResponsibility", "hubs.ImportJob",

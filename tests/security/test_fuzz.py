@@ -76,6 +76,7 @@ PRODUCT_APPS = [
     "courses",
     "quality",
     "training",
+    "schoolyear",
     "account",
     "mfa",
 ]
@@ -168,6 +169,10 @@ NOT_CRAWLED = {
     ),
     "schools/<int:urn>/review/<int:year>/peer/visit/": (
         "the peer reviewer's form (see above); fuzzed in tests/quality/test_input.py"
+    ),
+    "schools/<int:urn>/year/publish/": (
+        "only on a draft year (the demo's years are published); no fields but the token and "
+        "the year (tests/schoolyear/test_forms_webtest.py)"
     ),
     "sessions/<int:pk>/apologies/": "a series booked; fuzzed in tests/cpd_sessions/test_input.py",
     "sessions/<int:pk>/will-change/": (

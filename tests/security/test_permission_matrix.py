@@ -357,6 +357,79 @@ MATRIX: dict[str, dict] = {
     # and work) for its members only (teacher A and the expert), 404 to everyone else, leaders
     # and coordinator included. An empty form posted to the group is shown again with its errors
     # (400); an empty post to a page of its own shows the page (200).
+    # The school's year. A team: its members (teacher A), its leader (colleague A) and school
+    # A's CPD leaders see it; its leader and the CPD leaders edit it; everyone else, another
+    # school's leader and the coordinator included, gets 404 (team notes are the team's).
+    "schoolyear:team": row(404, teacher_a=200, colleague_a=200, leader_a=200),
+    "schoolyear:meeting": row(404, teacher_a=200, colleague_a=200, leader_a=200),
+    "schoolyear:team_edit": action("colleague_a", "leader_a", refused=404, post_teacher_a=403),
+    "schoolyear:member_remove": action("colleague_a", "leader_a", refused=404, post_teacher_a=403),
+    # An empty form: shown again (400) to those who may, nothing written.
+    "schoolyear:member_add": action(
+        refused=404, post_teacher_a=403, post_colleague_a=400, post_leader_a=400
+    ),
+    "schoolyear:series_new": action(
+        refused=404, post_teacher_a=403, post_colleague_a=400, post_leader_a=400
+    ),
+    "schoolyear:meeting_edit": action("colleague_a", "leader_a", refused=404, post_teacher_a=403),
+    "schoolyear:attendance": action("colleague_a", "leader_a", refused=404, post_teacher_a=403),
+    # "What I will try": the team's members, each their own.
+    "schoolyear:try": action("teacher_a", "colleague_a", refused=404, post_leader_a=403),
+    # The planner: school A's staff and the coordinator see it; its CPD leaders plan it (403
+    # for the others who see it, 404 for everyone else).
+    "schoolyear:planner": row(404, teacher_a=200, colleague_a=200, leader_a=200, coordinator=200),
+    "schoolyear:school_teams": row(
+        404,
+        404,
+        teacher_a=403,
+        colleague_a=403,
+        coordinator=403,
+        leader_a=200,
+        post_teacher_a=403,
+        post_colleague_a=403,
+        post_coordinator=403,
+        post_leader_a=400,
+    ),
+    "schoolyear:priorities": row(
+        404,
+        404,
+        teacher_a=403,
+        colleague_a=403,
+        coordinator=403,
+        leader_a=200,
+        post_teacher_a=403,
+        post_colleague_a=403,
+        post_coordinator=403,
+        post_leader_a=400,
+    ),
+    "schoolyear:date_add": action(
+        refused=404,
+        post_teacher_a=403,
+        post_colleague_a=403,
+        post_coordinator=403,
+        post_leader_a=400,
+    ),
+    # An empty move: told to give a date, nothing changed.
+    "schoolyear:date_move": action(
+        "leader_a",
+        refused=404,
+        post_teacher_a=403,
+        post_colleague_a=403,
+        post_coordinator=403,
+        writers=(),
+    ),
+    "schoolyear:date_remove": action(
+        "leader_a", refused=404, post_teacher_a=403, post_colleague_a=403, post_coordinator=403
+    ),
+    "schoolyear:publish": action(
+        "leader_a", refused=404, post_teacher_a=403, post_colleague_a=403, post_coordinator=403
+    ),
+    "schoolyear:adopt": action(
+        "leader_a", refused=404, post_teacher_a=403, post_colleague_a=403, post_coordinator=403
+    ),
+    "schoolyear:community": only(COORDINATOR),
+    # An empty proposal: told to give a date, nothing written.
+    "schoolyear:propose": action("coordinator", writers=()),
     "enquiry:home": everyone(),
     "enquiry:new": everyone(post=200),
     "enquiry:library": everyone(),
@@ -568,6 +641,9 @@ OBJECT = {
     "training:certificate": "completion",
     "training:delete": "completion",
     "training:requirement": "requirement",
+    "schoolyear:date_": "plandate",
+    "schoolyear:adopt": "communitydate",
+    "schoolyear:": "team",
 }
 
 

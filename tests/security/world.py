@@ -36,6 +36,15 @@ from quality import peer as quality_peer
 from quality import services as quality_services
 from quality import survey as quality_survey
 from quality.models import Survey, SurveyInvite
+from schoolyear.models import (
+    CommunityDate,
+    MeetingSeries,
+    PlanDate,
+    Team,
+    TeamMeeting,
+    TeamMembership,
+    YearPlan,
+)
 from termly.links import CONFIRM_SALT
 from tests.courses.factories import make_course, make_network, make_request
 from tests.cpd_sessions.factories import SessionFactory, book, london, release_data
@@ -258,6 +267,25 @@ def build_world() -> World:
         completed_on=timezone.localdate() - datetime.timedelta(days=30),
         certificate=SimpleUploadedFile("first-aid.pdf", b"%PDF-1.4 cert", "application/pdf"),
     )  # fmt: skip
+    # The school's year: school A's English team (led by her colleague, teacher A a member)
+    # with one meeting; an INSET day in school A's draft plan; a community-wide proposed date.
+    team = Team.objects.create(school=school_a, name="English", leader=u["colleague_a"])
+    for member in (u["teacher_a"], u["colleague_a"]):
+        TeamMembership.objects.create(team=team, user=member)
+    today = timezone.localdate()
+    series = MeetingSeries.objects.create(
+        team=team, first_date=today, last_date=today, start_time=datetime.time(15, 30),
+        end_time=datetime.time(16, 30),
+    )  # fmt: skip
+    team_meeting = TeamMeeting.objects.create(
+        series=series, team=team, start=london(11, 15, 30), end=london(11, 16, 30),
+        notes="Private team notes",
+    )  # fmt: skip
+    year_plan = YearPlan.objects.create(school=school_a, academic_year=current_academic_year())
+    plan_date = PlanDate.objects.create(
+        plan=year_plan, kind="inset", title="INSET", start=today, end=today
+    )
+    community_date = CommunityDate.objects.create(date=today, title="Community INSET")
 
     world = World(users=u)
     world.kwargs = {
@@ -313,6 +341,10 @@ def build_world() -> World:
         "pk:completion": completion.pk,
         "pk:requirement": first_aid.pk,
         "person_id": u["teacher_a"].pk,
+        "pk:team": team.pk,
+        "meeting_pk": team_meeting.pk,
+        "pk:plandate": plan_date.pk,
+        "pk:communitydate": community_date.pk,
     }
     for role, user in u.items():
         client = Client()
