@@ -25,7 +25,8 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 APPS = [
     "cpdhub", "hubs", "experts", "cpd_sessions", "portfolios", "notifications", "termly", "demo",
-    "coaching", "enquiry", "courses", "quality", "training", "schoolyear", "coordination", "privacy",
+    "coaching", "enquiry", "courses", "quality", "training", "schoolyear", "coordination",
+    "privacy",
 ]  # fmt: skip
 
 
