@@ -438,6 +438,9 @@ class Cycle(models.Model):
     number = models.PositiveSmallIntegerField()
     status = SingleLineCharField(max_length=10, choices=Status.choices, default=Status.PLANNING)
     lesson_date = models.DateField("research lesson date", null=True, blank=True)
+    # The research lesson's times (Europe/London): the observers' release time asks for them.
+    lesson_start = models.TimeField("starts at", null=True, blank=True)
+    lesson_end = models.TimeField("ends at", null=True, blank=True)
     host_school = models.ForeignKey(
         "hubs.School", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -449,11 +452,20 @@ class Cycle(models.Model):
         help_text=NO_PUPIL_NAMES,
     )  # fmt: skip
     created_at = models.DateTimeField(default=timezone.now)
+    # When the discussion first marked it discussed (the termly digest counts cycles completed).
+    discussed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["number", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["group", "number"], name="enquiry_cycle_number_once"),
+            models.CheckConstraint(
+                condition=Q(lesson_start__isnull=True)
+                | Q(lesson_end__isnull=True)
+                | Q(lesson_end__gt=models.F("lesson_start")),
+                name="enquiry_cycle_lesson_ends_after_start",
+                violation_error_message="The research lesson must end after it starts.",
+            ),
             length_check("enquiry_cycle", "plan", CYCLE_TEXT_MAX),
             length_check("enquiry_cycle", "discussion", CYCLE_TEXT_MAX),
         ]

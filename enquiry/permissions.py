@@ -240,11 +240,13 @@ def can_read_visit_notes(user, visit) -> bool:
 
 def can_book_release(user, group: Group, cycle) -> bool:
     """A member from another school than the research lesson's host books release time to
-    observe it, once its date and host school are set and until it is taught."""
+    observe it, once its date, times and host school are set and until it is taught."""
     return (
         can_write(user, group)
         and cycle.status == cycle.Status.PLANNING
         and cycle.lesson_date is not None
+        and cycle.lesson_start is not None
+        and cycle.lesson_end is not None
         and cycle.host_school_id is not None
         and user.school_id is not None
         and user.school_id != cycle.host_school_id
@@ -255,5 +257,5 @@ def require_can_book_release(user, group: Group, cycle) -> None:
     if not can_book_release(user, group, cycle):
         raise PermissionDenied(
             "A member from another school books release time to observe a planned research "
-            "lesson once its date and host school are set."
+            "lesson once its date, times and host school are set."
         )
