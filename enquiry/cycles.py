@@ -140,8 +140,8 @@ def discussion_save(*, cycle: Cycle, by: User, discussion: str) -> Cycle:
 def observer_release(*, cycle: Cycle, by: User) -> DevelopmentSession:
     """A member from another school asks to observe the research lesson: its private session
     (made once per observer and cycle, as coaching visits do) at the host school on the
-    lesson's date and times; the view takes them to its page, whose booking form asks release time from
-    their own CPD leader. The session's title names the host school only."""
+    lesson's date and times; the view takes them to its page, whose booking form asks release
+    time from their own CPD leader. The session's title names the host school only."""
     permissions.require_can_book_release(by, cycle.group, cycle)
     mine = ObserverRelease.objects.filter(cycle=cycle, observer=by).select_related("session")
     if (found := mine.first()) is not None:
