@@ -286,6 +286,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "schoolyear.send_focus_reminders",
         "schedule": crontab(hour=7, minute=5),
     },
+    # Enquiry: the words and files of groups finished longer ago than the retention period.
+    "enquiry-apply-retention": {
+        "task": "enquiry.apply_retention",
+        "schedule": crontab(hour=3, minute=50),
+    },
     "privacy-apply-retention": {
         "task": "privacy.apply_retention",
         "schedule": crontab(hour=3, minute=30),
@@ -319,6 +324,10 @@ CPDHUB_RETENTION_IMPORT_DAYS = env.int("CPDHUB_RETENTION_IMPORT_DAYS", default=3
 # Coaching: the words inside a relationship (notes, praise, steps) are removed this many whole
 # academic years after the one it ended in (0 keeps them); the rows stay, counted.
 CPDHUB_RETENTION_COACHING_YEARS = env.int("CPDHUB_RETENTION_COACHING_YEARS", default=2)
+# Enquiry: what is written in a finished group (its log and files, reading list, case pupils'
+# notes, cycles' plans, an unpublished draft) is removed this many whole academic years after
+# the one it finished in (0 keeps it); the group, its members and a published write-up stay.
+CPDHUB_RETENTION_ENQUIRY_YEARS = env.int("CPDHUB_RETENTION_ENQUIRY_YEARS", default=2)
 # The key of the email ledger's hashed addresses (notifications.services.address_hash): an
 # erased person's address is kept only as HMAC-SHA256(key, address). Set it once and keep it
 # (a new key makes old hashes unanswerable); it defaults to SECRET_KEY.

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime
 
+from django.utils import timezone
+
 from .models import CasePupil, Cycle, Group, InterviewNote, Observation, Prediction
 
 PUPILS = {
@@ -34,6 +36,8 @@ def seed_cycles(group: Group, teacher, colleague, third, today: datetime.date) -
     done = Cycle.objects.create(
         group=group, number=1, status=Cycle.Status.DISCUSSED,
         lesson_date=today - datetime.timedelta(days=10), host_school_id=teacher.school_id,
+        lesson_start=datetime.time(9, 0), lesson_end=datetime.time(10, 0),
+        discussed_at=timezone.now() - datetime.timedelta(days=8),
         plan="Comparing fractions on a number line: a bar model first, then placing 1/2, 3/4 "
         "and 2/3 on one line, with a talk partner.",
         discussion="A and B did better than we predicted once the bar model was on the table; "
@@ -51,6 +55,7 @@ def seed_cycles(group: Group, teacher, colleague, third, today: datetime.date) -
             )  # fmt: skip
     planned = Cycle.objects.create(
         group=group, number=2, lesson_date=today + datetime.timedelta(days=14),
+        lesson_start=datetime.time(10, 40), lesson_end=datetime.time(11, 40),
         host_school_id=colleague.school_id,
         plan="Equivalent fractions with the number line from the start of the lesson.",
     )  # fmt: skip

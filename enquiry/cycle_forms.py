@@ -9,7 +9,7 @@ from cpdhub.singleline import SingleLineFormField
 from cpdhub.textbounds import worded_limits
 from hubs.models import School
 
-from .forms import DateInput
+from .forms import DateInput, TimeInput
 from .models import CASE_PUPIL_TEXT_MAX, NO_NAMES_CODE, NO_PUPIL_NAMES, CasePupil, Cycle
 
 NEVER_NAMES = (
@@ -19,12 +19,21 @@ NEVER_NAMES = (
 
 
 class PlanForm(forms.ModelForm):
-    """The shared plan and the research lesson's date and host school (a member's school)."""
+    """The shared plan and the research lesson's date, times and host school (a member's
+    school)."""
 
     class Meta:
         model = Cycle
-        fields = ["plan", "lesson_date", "host_school"]
-        widgets = {"lesson_date": DateInput(), "plan": forms.Textarea(attrs={"rows": 6})}
+        fields = ["plan", "lesson_date", "lesson_start", "lesson_end", "host_school"]
+        widgets = {
+            "lesson_date": DateInput(),
+            "lesson_start": TimeInput(),
+            "lesson_end": TimeInput(),
+            "plan": forms.Textarea(attrs={"rows": 6}),
+        }
+        help_texts = {
+            "lesson_start": "Observers from other schools ask release time for these times.",
+        }
 
     def __init__(self, *args, schools=(), **kwargs):
         super().__init__(*args, **kwargs)

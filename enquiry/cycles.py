@@ -1,6 +1,6 @@
 """
 Lesson-study cycles inside a group: the case pupils (codes, never names), the shared plan with
-each member's predictions for each case pupil, the research lesson (date, host school), what
+each member's predictions for each case pupil, the research lesson (date, times, host school), what
 observers saw each case pupil do, the case-pupil interviews, the post-lesson discussion; then
 the next cycle. Writes are one transaction each and check the group's rule (permissions.py:
 its current members write until it is finished); the page's read is ``cycle_page``.
@@ -59,16 +59,23 @@ def cycle_create(*, group: Group, by: User) -> Cycle:
 @transaction.atomic
 def cycle_plan_save(
     *, cycle: Cycle, by: User, plan: str, lesson_date: datetime.date | None,
-    host_school: School | None,
+    host_school: School | None, lesson_start: datetime.time | None = None,
+    lesson_end: datetime.time | None = None,
 ) -> Cycle:  # fmt: skip
-    """Any member edits the shared plan and sets the research lesson's date and host school,
-    until the lesson has been discussed."""
+    """Any member edits the shared plan and sets the research lesson's date, times and host
+    school, until the lesson has been discussed."""
     permissions.require_can_write(by, cycle.group)
     if cycle.status == Cycle.Status.DISCUSSED:
         raise ValidationError("This cycle is discussed: start the next one.")
+    if (lesson_start is None) != (lesson_end is None):
+        missing = "lesson_end" if lesson_end is None else "lesson_start"
+        raise ValidationError({missing: "Give the time the research lesson starts and ends."})
+    if lesson_start is not None and lesson_end <= lesson_start:
+        raise ValidationError({"lesson_end": "The research lesson must end after it starts."})
     cycle.plan, cycle.lesson_date, cycle.host_school = plan.strip(), lesson_date, host_school
+    cycle.lesson_start, cycle.lesson_end = lesson_start, lesson_end
     cycle.full_clean(exclude=["group"])
-    cycle.save(update_fields=["plan", "lesson_date", "host_school"])
+    cycle.save(update_fields=["plan", "lesson_date", "lesson_start", "lesson_end", "host_school"])
     return cycle
 
 
@@ -120,30 +127,28 @@ def discussion_save(*, cycle: Cycle, by: User, discussion: str) -> Cycle:
     if not discussion:
         raise ValidationError({"discussion": "Write what the group took from the lesson."})
     cycle.discussion, cycle.status = discussion, Cycle.Status.DISCUSSED
+    cycle.discussed_at = cycle.discussed_at or timezone.now()
     cycle.full_clean(exclude=["group"])
-    cycle.save(update_fields=["discussion", "status"])
+    cycle.save(update_fields=["discussion", "status", "discussed_at"])
     return cycle
 
 
 # --- Release time to observe ----------------------------------------------------------------
-
-# The research lesson has a date, not times: release is asked for the school day.
-RELEASE_DAY = (datetime.time(8, 30), datetime.time(15, 30))
 
 
 @transaction.atomic
 def observer_release(*, cycle: Cycle, by: User) -> DevelopmentSession:
     """A member from another school asks to observe the research lesson: its private session
     (made once per observer and cycle, as coaching visits do) at the host school on the
-    lesson's date; the view takes them to its page, whose booking form asks release time from
-    their own CPD leader. The session's title names the host school only."""
+    lesson's date and times; the view takes them to its page, whose booking form asks release
+    time from their own CPD leader. The session's title names the host school only."""
     permissions.require_can_book_release(by, cycle.group, cycle)
     mine = ObserverRelease.objects.filter(cycle=cycle, observer=by).select_related("session")
     if (found := mine.first()) is not None:
         return found.session
     start, end = (
         datetime.datetime.combine(cycle.lesson_date, t, tzinfo=timezone.get_current_timezone())
-        for t in RELEASE_DAY
+        for t in (cycle.lesson_start, cycle.lesson_end)
     )
     title = f"Lesson study research lesson at {cycle.host_school.name}"
     try:

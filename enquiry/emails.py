@@ -93,15 +93,19 @@ def register_emails() -> None:
     registry.register(ANSWER, category=Category.ESSENTIAL, build=answer_email)
     registry.register(VISIT_REQUEST, category=Category.ESSENTIAL, build=visit_request_email)
     registry.register(VISIT_ANSWER, category=Category.ESSENTIAL, build=visit_answer_email)
+    registry.register(VISIT_WITHDRAWN, category=Category.ESSENTIAL, build=visit_withdrawn_email)
 
 
 # --- Peer visits (enquiry/visits.py) ------------------------------------------------------
 # ``enquiry_visit_request``: a request to visit, to the host school's CPD leaders
 # (``enquiry_visit_request:<visit>``); ``enquiry_visit_answer``: their answer, to the visitor
-# (``enquiry_visit_answer:<visit>``). Essential, like a contact request.
+# (``enquiry_visit_answer:<visit>``); ``enquiry_visit_withdrawn``: the visitor withdrew the
+# request or called the visit off, to those who decide for the host school and the host
+# (``enquiry_visit_withdrawn:<visit>``, so once). Essential, like a contact request.
 
 VISIT_REQUEST = "enquiry_visit_request"
 VISIT_ANSWER = "enquiry_visit_answer"
+VISIT_WITHDRAWN = "enquiry_visit_withdrawn"
 
 
 def visit_request_key(visit_id: int) -> str:
@@ -120,9 +124,12 @@ def _visit(delivery) -> PeerVisit | None:
     )
 
 
-def mail_visit_request(visit: PeerVisit) -> list:
-    leaders = visit.host_school.cpd_leaders.filter(is_active=True).values_list("email", flat=True)
-    return send_templated_mail(VISIT_REQUEST, to=list(leaders), key=visit_request_key(visit.pk))
+def mail_visit_request(visit: PeerVisit, deciders: list) -> list:
+    """To those who decide for the host school (visits.deciders: its CPD leaders, or the
+    coordinators for a school with none)."""
+    return send_templated_mail(
+        VISIT_REQUEST, to=[u.email for u in deciders], key=visit_request_key(visit.pk)
+    )
 
 
 def visit_request_email(delivery) -> registry.Email | None:
@@ -163,4 +170,26 @@ def visit_answer_email(delivery) -> registry.Email | None:
             "visits_url": absolute_url(reverse("visits:home")),
         },
         reply_to=registry.reply_to(visit.host if accepted else None),
+    )
+
+
+def mail_visit_withdrawn(visit: PeerVisit, deciders: list) -> list:
+    """To those who decide for the host school and, for an accepted visit, its host."""
+    people = [*deciders, visit.host] if visit.host is not None else list(deciders)
+    to = list(dict.fromkeys(u.email for u in people if u.is_active))
+    return send_templated_mail(VISIT_WITHDRAWN, to=to, key=f"{VISIT_WITHDRAWN}:{visit.pk}")
+
+
+def visit_withdrawn_email(delivery) -> registry.Email | None:
+    visit = _visit(delivery)
+    if visit is None or visit.status != PeerVisit.Status.WITHDRAWN:
+        return None
+    return registry.Email(
+        context={
+            "visit": visit,
+            "visitor": visit.visitor,
+            "was_accepted": visit.session is not None,
+            "visit_url": absolute_url(visit.get_absolute_url()),
+        },
+        reply_to=registry.reply_to(visit.visitor),
     )

@@ -21,6 +21,10 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+
 class GroupForm(forms.ModelForm):
     """A new group: its question, kind, areas, phases and subjects, and timeline."""
 

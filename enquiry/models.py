@@ -78,6 +78,10 @@ class Group(models.Model):
     started_on = models.DateField(default=timezone.localdate)
     planned_end = models.DateField("planned end", null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # When the owner last finished it (empty while it is at work): the retention period of
+    # what is written in it runs from here (enquiry/retention.py).
+    finished_at = models.DateTimeField(null=True, blank=True)
+    content_removed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -334,16 +338,19 @@ class PeerVisit(models.Model):
     """
     A teacher or leader asks to visit another school (a focus, dates, why); a CPD leader of the
     host school accepts and names a host, which makes a private session for the visitor to book
-    (release time through their own CPD leader). Afterwards the visitor keeps notes (theirs
-    alone unless they share them with the host) and may thank the host: that counts as help on
-    the host's profile, like a contact request. The schools stay when people are erased, so the
-    coordinator's two-way counts stay.
+    (release time through their own CPD leader). A school with no CPD leader on CPD Hub: the
+    coordinators decide. The visitor may withdraw the request, or call off an accepted visit
+    before it starts (its session is cancelled, which refunds any release). Afterwards the
+    visitor keeps notes (theirs alone unless they share them with the host) and may thank the
+    host: that counts as help on the host's profile, like a contact request. The schools stay
+    when people are erased, so the coordinator's two-way counts stay.
     """
 
     class Status(models.TextChoices):
         ASKED = "asked", "Waiting for the host school"
         ACCEPTED = "accepted", "Accepted"
         DECLINED = "declined", "Declined"
+        WITHDRAWN = "withdrawn", "Withdrawn by the visitor"
 
     visitor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -438,6 +445,9 @@ class Cycle(models.Model):
     number = models.PositiveSmallIntegerField()
     status = SingleLineCharField(max_length=10, choices=Status.choices, default=Status.PLANNING)
     lesson_date = models.DateField("research lesson date", null=True, blank=True)
+    # The research lesson's times (Europe/London): the observers' release time asks for them.
+    lesson_start = models.TimeField("starts at", null=True, blank=True)
+    lesson_end = models.TimeField("ends at", null=True, blank=True)
     host_school = models.ForeignKey(
         "hubs.School", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -449,11 +459,20 @@ class Cycle(models.Model):
         help_text=NO_PUPIL_NAMES,
     )  # fmt: skip
     created_at = models.DateTimeField(default=timezone.now)
+    # When the discussion first marked it discussed (the termly digest counts cycles completed).
+    discussed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["number", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["group", "number"], name="enquiry_cycle_number_once"),
+            models.CheckConstraint(
+                condition=Q(lesson_start__isnull=True)
+                | Q(lesson_end__isnull=True)
+                | Q(lesson_end__gt=models.F("lesson_start")),
+                name="enquiry_cycle_lesson_ends_after_start",
+                violation_error_message="The research lesson must end after it starts.",
+            ),
             length_check("enquiry_cycle", "plan", CYCLE_TEXT_MAX),
             length_check("enquiry_cycle", "discussion", CYCLE_TEXT_MAX),
         ]

@@ -200,18 +200,53 @@ def require_can_ask_visit(user, school) -> None:
         raise PermissionDenied("A member of one school asks to visit another school.")
 
 
-def can_answer_visit(user, visit) -> bool:
-    """A CPD leader of the host school accepts or declines a request, once."""
+def decides_for(user, visit, *, school_has_leader: bool) -> bool:
+    """Who decides a school's visits: its CPD leaders; the coordinators for a school with no
+    CPD leader on CPD Hub (``school_has_leader``: visits.has_leader)."""
+    if not user.is_authenticated:
+        return False
+    if visit.host_school_id in user.led_school_ids:
+        return True
+    return user.is_coordinator and not school_has_leader
+
+
+def can_answer_visit(user, visit, *, school_has_leader: bool) -> bool:
+    """A CPD leader of the host school (or a coordinator, for a school with none) accepts or
+    declines a request, once."""
     return (
-        user.is_authenticated
-        and visit.host_school_id in user.led_school_ids
+        decides_for(user, visit, school_has_leader=school_has_leader)
         and visit.status == visit.Status.ASKED
     )
 
 
-def require_can_answer_visit(user, visit) -> None:
-    if not can_answer_visit(user, visit):
-        raise PermissionDenied("A CPD leader of the host school answers a visit request, once.")
+def require_can_answer_visit(user, visit, *, school_has_leader: bool) -> None:
+    if not can_answer_visit(user, visit, school_has_leader=school_has_leader):
+        raise PermissionDenied(
+            "A CPD leader of the host school (the coordinator, for a school with none) answers "
+            "a visit request, once."
+        )
+
+
+def can_withdraw_visit(user, visit) -> bool:
+    """The visitor withdraws their request while it waits, or calls off an accepted visit
+    before it starts (and before they have thanked the host)."""
+    if not (user.is_authenticated and visit.visitor_id == user.pk):
+        return False
+    if visit.status == visit.Status.ASKED:
+        return True
+    session = visit.session
+    return (
+        visit.status == visit.Status.ACCEPTED
+        and visit.thanked_at is None
+        and (session is None or (session.status == "published" and not session.has_started))
+    )
+
+
+def require_can_withdraw_visit(user, visit) -> None:
+    if not can_withdraw_visit(user, visit):
+        raise PermissionDenied(
+            "The visitor withdraws a request, or calls off an accepted visit before it starts."
+        )
 
 
 def can_write_visit_notes(user, visit) -> bool:
@@ -240,11 +275,13 @@ def can_read_visit_notes(user, visit) -> bool:
 
 def can_book_release(user, group: Group, cycle) -> bool:
     """A member from another school than the research lesson's host books release time to
-    observe it, once its date and host school are set and until it is taught."""
+    observe it, once its date, times and host school are set and until it is taught."""
     return (
         can_write(user, group)
         and cycle.status == cycle.Status.PLANNING
         and cycle.lesson_date is not None
+        and cycle.lesson_start is not None
+        and cycle.lesson_end is not None
         and cycle.host_school_id is not None
         and user.school_id is not None
         and user.school_id != cycle.host_school_id
@@ -255,5 +292,5 @@ def require_can_book_release(user, group: Group, cycle) -> None:
     if not can_book_release(user, group, cycle):
         raise PermissionDenied(
             "A member from another school books release time to observe a planned research "
-            "lesson once its date and host school are set."
+            "lesson once its date, times and host school are set."
         )

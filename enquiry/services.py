@@ -219,7 +219,14 @@ def group_update(
     if status not in Group.Status.values:
         raise ValidationError({"status": "Choose a status."})
     _check_dates(group.started_on, planned_end)
-    Group.objects.filter(pk=group.pk).update(status=status, planned_end=planned_end)
+    finished = status == Group.Status.FINISHED
+    if finished and group.status != Group.Status.FINISHED:
+        group.finished_at = timezone.now()  # the retention period runs from here
+    elif not finished:
+        group.finished_at = None
+    Group.objects.filter(pk=group.pk).update(
+        status=status, planned_end=planned_end, finished_at=group.finished_at
+    )
     group.status, group.planned_end = status, planned_end
     if status == Group.Status.FINISHED:
         Invitation.objects.filter(group=group, status=Invitation.Status.PENDING).delete()

@@ -7,15 +7,8 @@ from django import forms
 
 from hubs.models import School, User
 
+from .forms import DateInput, TimeInput
 from .models import NO_PUPIL_NAMES, PeerVisit
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-
-class TimeInput(forms.TimeInput):
-    input_type = "time"
 
 
 class VisitAskForm(forms.ModelForm):

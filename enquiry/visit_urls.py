@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/", views.visit, name="visit"),
     path("<int:pk>/accept/", views.accept, name="accept"),
     path("<int:pk>/decline/", views.decline, name="decline"),
+    path("<int:pk>/withdraw/", views.withdraw, name="withdraw"),
     path("<int:pk>/notes/", views.notes, name="notes"),
     path("<int:pk>/thanks/", views.thank, name="thank"),
 ]

@@ -13,10 +13,12 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from cpdhub.forms import errors_to_form
+from cpdhub.paging import page_of
 
 from . import permissions, visits
 from .models import PeerVisit
 from .visit_forms import VisitAcceptForm, VisitAskForm, VisitNotesForm, VisitThanksForm
+from .visits import LIST_PAGE
 
 
 def _visit(request, pk: int) -> PeerVisit:
@@ -34,24 +36,41 @@ def home(request):
         except ValidationError as error:
             errors_to_form(form, error)
         else:
-            messages.success(request, "Your request is sent to the school's CPD leaders.")
+            messages.success(
+                request, f"Your request is sent. {visits.decided_by_words(visit.host_school)}"
+            )
             return redirect(visit)
+    user = request.user
+    lists = {
+        "made": page_of(request, visits.visits_made(user), param="made", per_page=LIST_PAGE),
+        "hosting": page_of(
+            request, visits.visits_hosting(user), param="hosting", per_page=LIST_PAGE
+        ),
+        "school": page_of(
+            request, visits.visits_to_decide(user), param="school", per_page=LIST_PAGE
+        ),
+    }
     return render(
         request,
         "enquiry/visits.html",
-        {"lists": visits.my_visits(request.user), "form": form},
+        {"lists": lists, "form": form},
         status=400 if form.errors else 200,
     )
 
 
 def _page(request, visit: PeerVisit, status: int = 200, **forms):
     user = request.user
-    may_answer = permissions.can_answer_visit(user, visit)
+    has_leader = visits.has_leader(visit.host_school)
+    may_answer = permissions.can_answer_visit(user, visit, school_has_leader=has_leader)
     may_write = permissions.can_write_visit_notes(user, visit)
     context = {
         "visit": visit,
         "may_answer": may_answer,
         "may_write": may_write,
+        "may_withdraw": permissions.can_withdraw_visit(user, visit),
+        "who_decides": visits.decided_by_words(visit.host_school)
+        if visit.status == PeerVisit.Status.ASKED and visit.visitor_id == user.pk
+        else "",
         "show_notes": permissions.can_read_visit_notes(user, visit),
         "accept_form": forms.get("accept_form")
         or (VisitAcceptForm(hosts=visits.host_choices(visit.host_school)) if may_answer else None),
@@ -70,7 +89,9 @@ def visit(request, pk: int):
 @require_POST
 def accept(request, pk: int):
     found = _visit(request, pk)
-    permissions.require_can_answer_visit(request.user, found)
+    permissions.require_can_answer_visit(
+        request.user, found, school_has_leader=visits.has_leader(found.host_school)
+    )
     form = VisitAcceptForm(request.POST, hosts=visits.host_choices(found.host_school))
     if form.is_valid():
         try:
@@ -88,6 +109,22 @@ def decline(request, pk: int):
     found = _visit(request, pk)
     visits.visit_decline(visit=found, by=request.user)
     messages.success(request, "Declined: we have told the visitor.")
+    return redirect(found)
+
+
+@require_POST
+def withdraw(request, pk: int):
+    found = _visit(request, pk)
+    accepted = found.status == PeerVisit.Status.ACCEPTED
+    visits.visit_withdraw(visit=found, by=request.user)
+    if accepted:
+        messages.success(
+            request,
+            "The visit is called off: its session is cancelled (any release time is given "
+            "back) and we have told the host school.",
+        )
+    else:
+        messages.success(request, "Your request is withdrawn: we have told the host school.")
     return redirect(found)
 
 

@@ -3,11 +3,18 @@ Peer visits to other schools. A teacher or leader asks to visit a school (a focu
 suit them, why): the host school's CPD leaders are emailed. One of them accepts, naming a host
 from their staff and the day, or declines; the visitor is emailed the answer.
 
+A school with no CPD leader on CPD Hub: the request goes to the coordinators, who decide in
+the CPD leader's place (the page tells the visitor who decides).
+
 Accepting makes a private session exactly as coaching visits do (cpd_sessions'
 ``private_session_create``, kind "Peer visit or observation"): "Visit to <host school>", at the
 host school, capacity 1. The visitor books it on the session's page, whose form asks release
 time: the request goes to the visitor's own CPD leader's queue and charges their school's
 budget, like any other. The session names the school only, never the focus or the reasons.
+
+The visitor may withdraw a request that waits, or call off an accepted visit before it starts:
+its session is cancelled the usual way (session_cancel: the ledger refunds any release time
+approved or asked), and those who decide for the host school, and the host, are emailed once.
 
 After the visit the visitor keeps notes (theirs alone unless they share them with their host)
 and may thank the host; a thank-you counts as help on the host's profile, like a contact
@@ -21,28 +28,57 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, Q, QuerySet, When
 from django.utils import timezone
 
 from cpd_sessions import session_changes
 from cpd_sessions.models import DevelopmentSession
 from cpdhub.small_numbers import protect
 from experts.services import helped_add
-from hubs.models import School, User
+from hubs.models import COORDINATORS_GROUP, School, User
 
 from . import emails, permissions
 from .models import PeerVisit
 
 TITLE_MAX = DevelopmentSession._meta.get_field("title").max_length
+CANCEL_REASON = "The visitor called off the visit."
 
 
 def _moment(day: datetime.date, time: datetime.time) -> datetime.datetime:
     return datetime.datetime.combine(day, time, tzinfo=timezone.get_current_timezone())
 
 
+def has_leader(school: School) -> bool:
+    """Has the school an active CPD leader on CPD Hub (who decides its visits)?"""
+    return school.cpd_leaders.filter(is_active=True).exists()
+
+
+def deciders(school: School) -> list[User]:
+    """Who decides a request to visit ``school``: its active CPD leaders; the coordinators
+    (active) when it has none."""
+    leaders = list(school.cpd_leaders.filter(is_active=True).order_by("pk"))
+    if leaders:
+        return leaders
+    who = Q(groups__name=COORDINATORS_GROUP) | Q(is_superuser=True)
+    return list(User.objects.filter(who, is_active=True).distinct().order_by("pk"))
+
+
+def decided_by_words(school: School) -> str:
+    """The sentence that tells the visitor who decides."""
+    leaders = [u.full_name for u in school.cpd_leaders.filter(is_active=True).order_by("pk")]
+    if not leaders:
+        return (
+            f"{school.name} has no CPD leader on CPD Hub, so the community coordinator decides "
+            "your request."
+        )
+    names = ", ".join(leaders[:-1]) + (" or " if len(leaders) > 1 else "") + leaders[-1]
+    return f"{school.name}'s CPD leader ({names}) decides your request."
+
+
 @transaction.atomic
 def visit_ask(*, by: User, host_school: School, focus: str, dates: str, why: str) -> PeerVisit:
-    """Ask to visit ``host_school``; its CPD leaders are emailed (through the ledger)."""
+    """Ask to visit ``host_school``; its CPD leaders (or the coordinators, for a school with
+    none) are emailed (through the ledger)."""
     permissions.require_can_ask_visit(by, host_school)
     visit = PeerVisit.objects.create(
         visitor=by,
@@ -52,7 +88,7 @@ def visit_ask(*, by: User, host_school: School, focus: str, dates: str, why: str
         dates=dates.strip(),
         why=why.strip(),
     )
-    emails.mail_visit_request(visit)
+    emails.mail_visit_request(visit, deciders(host_school))
     return visit
 
 
@@ -69,7 +105,7 @@ def visit_accept(
     """A host school's CPD leader accepts, naming the host and the day: the private session the
     visitor books for release time is made, and the visitor is emailed."""
     visit = PeerVisit.objects.select_for_update().get(pk=visit.pk)
-    permissions.require_can_answer_visit(by, visit)
+    permissions.require_can_answer_visit(by, visit, school_has_leader=has_leader(visit.host_school))
     if visit.visitor is None:
         raise ValidationError("The visitor's account has been deleted: decline the request.")
     if host.school_id != visit.host_school_id or not host.is_active:
@@ -102,12 +138,27 @@ def visit_accept(
 @transaction.atomic
 def visit_decline(*, visit: PeerVisit, by: User) -> PeerVisit:
     visit = PeerVisit.objects.select_for_update().get(pk=visit.pk)
-    permissions.require_can_answer_visit(by, visit)
+    permissions.require_can_answer_visit(by, visit, school_has_leader=has_leader(visit.host_school))
     visit.status = PeerVisit.Status.DECLINED
     visit.decided_by = by
     visit.decided_at = timezone.now()
     visit.save(update_fields=["status", "decided_by", "decided_at"])
     emails.mail_visit_answer(visit)
+    return visit
+
+
+@transaction.atomic
+def visit_withdraw(*, visit: PeerVisit, by: User) -> PeerVisit:
+    """The visitor withdraws a waiting request, or calls off an accepted visit before it
+    starts: its session is cancelled the usual way (the ledger refunds any release). Those who
+    decide for the host school, and the named host, are emailed once."""
+    visit = PeerVisit.objects.select_for_update().get(pk=visit.pk)
+    permissions.require_can_withdraw_visit(by, visit)
+    if visit.session is not None:
+        session_changes.session_cancel(session=visit.session, by=by, reason=CANCEL_REASON)
+    visit.status = PeerVisit.Status.WITHDRAWN
+    visit.save(update_fields=["status"])
+    emails.mail_visit_withdrawn(visit, deciders(visit.host_school))
     return visit
 
 
@@ -136,13 +187,21 @@ def visit_thank(*, visit: PeerVisit, by: User, thanks: str) -> None:
 # --- Reads ---------------------------------------------------------------------------------
 
 
+def _leaderless() -> QuerySet[School]:
+    return School.objects.exclude(cpd_leaders__is_active=True)
+
+
 def visits_for(user: User) -> QuerySet[PeerVisit]:
-    """The visits a person may open: made, hosted, or to a school they lead."""
+    """The visits a person may open: made, hosted, or to a school they decide for (one they
+    lead; for a coordinator, any school with no CPD leader)."""
     if not user.is_authenticated:
         return PeerVisit.objects.none()
-    return PeerVisit.objects.filter(
-        Q(visitor=user) | Q(host=user) | Q(host_school_id__in=user.led_school_ids)
-    ).select_related("visitor", "visitor_school", "host", "host_school", "session")
+    who = Q(visitor=user) | Q(host=user) | Q(host_school_id__in=user.led_school_ids)
+    if user.is_coordinator:
+        who |= Q(host_school__in=_leaderless())
+    return PeerVisit.objects.filter(who).select_related(
+        "visitor", "visitor_school", "host", "host_school", "session"
+    )
 
 
 def visit_for(user: User, pk: int) -> PeerVisit:
@@ -150,17 +209,29 @@ def visit_for(user: User, pk: int) -> PeerVisit:
     return visits_for(user).get(pk=pk)
 
 
-def my_visits(user: User) -> dict[str, list[PeerVisit]]:
-    """/visits/: what I asked, what I host, and the requests to the schools I lead (one query)."""
-    made, hosting, to_decide = [], [], []
-    for visit in visits_for(user).order_by("-created_at", "-pk"):
-        if visit.visitor_id == user.pk:
-            made.append(visit)
-        if visit.host_id == user.pk:
-            hosting.append(visit)
-        if visit.host_school_id in user.led_school_ids:
-            to_decide.append(visit)
-    return {"made": made, "hosting": hosting, "school": to_decide}
+LIST_PAGE = 20
+
+
+def visits_made(user: User) -> QuerySet[PeerVisit]:
+    """/visits/: the visits I asked for, newest first."""
+    return visits_for(user).filter(visitor=user).order_by("-created_at", "-pk")
+
+
+def visits_hosting(user: User) -> QuerySet[PeerVisit]:
+    """/visits/: the visits I host, newest first."""
+    return visits_for(user).filter(host=user).order_by("-created_at", "-pk")
+
+
+def visits_to_decide(user: User) -> QuerySet[PeerVisit]:
+    """/visits/: requests to the schools I decide for (lead; or, for a coordinator, those with
+    no CPD leader), waiting ones first, then newest first."""
+    if not user.is_authenticated:
+        return PeerVisit.objects.none()
+    where = Q(host_school_id__in=user.led_school_ids)
+    if user.is_coordinator:
+        where |= Q(host_school__in=_leaderless())
+    waiting = Case(When(status=PeerVisit.Status.ASKED, then=0), default=1)
+    return visits_for(user).filter(where).order_by(waiting, "-created_at", "-pk")
 
 
 def host_choices(school: School) -> QuerySet[User]:

@@ -29,6 +29,7 @@ def notice(request):
             "removed_months": settings.CPDHUB_RETENTION_REMOVED_MONTHS,
             "inactive_months": settings.CPDHUB_RETENTION_INACTIVE_MONTHS,
             "coaching_years": settings.CPDHUB_RETENTION_COACHING_YEARS,
+            "enquiry_years": settings.CPDHUB_RETENTION_ENQUIRY_YEARS,
             "import_days": settings.CPDHUB_RETENTION_IMPORT_DAYS,
         },
     )

@@ -6,12 +6,13 @@ Built a batch of people at a time: about twenty queries a batch, whatever its si
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import SimpleNamespace
 
 from django.utils import timezone
 
 from cpd_sessions import listing, suitability
+from enquiry import news as enquiry_news
 from experts import selectors as expert_selectors
 from hubs.backends import users_for_requests
 from hubs.models import Hub, SubjectNetwork, Term, User
@@ -24,6 +25,7 @@ from .planning import term_slug
 EXPERTS = 6
 SESSIONS = 5
 RECORDINGS = 4
+ENQUIRY_GROUPS = 10
 
 
 def term_for_key(key: str) -> Term | None:
@@ -120,8 +122,8 @@ def build_many(user_ids: list[int], term: Term | None) -> dict[int, dict]:
     """
     Each person's digest, for a batch of people in a fixed number of queries (about twenty
     for the batch, whatever its size): their goals, areas and networks, the newest experts
-    of their hubs and areas, the community's upcoming sessions and recordings. Then each
-    person's selection is made in memory.
+    of their hubs and areas, the community's upcoming sessions and recordings, what changed
+    in their enquiry groups. Then each person's selection is made in memory.
     """
     since = since_for(term)
     people = _people(user_ids)
@@ -134,6 +136,8 @@ def build_many(user_ids: list[int], term: Term | None) -> dict[int, dict]:
     upcoming, recordings = listing.upcoming_and_recorded(since)
     # What each person has booked or waits for is never suggested to them again (one query).
     taken = listing.sessions_taken_by(list(people))
+    # Each person's enquiry groups in which something changed (one query; counts, no words).
+    groups = enquiry_news.groups_news(list(people), since)
     # Each expert and recording is a link in the email (to the profile, to the session page
     # that holds the recording link), written once per object for the whole batch.
     for profile in experts:
@@ -176,6 +180,9 @@ def build_many(user_ids: list[int], term: Term | None) -> dict[int, dict]:
             "sessions": [(s, absolute_url(s.get_absolute_url())) for s in sessions[:SESSIONS]],
             "recordings": [s for s in recordings if _may_see(person, s)][:RECORDINGS],
             "goals": person.goals,
+            "enquiry_groups": [
+                (item, absolute_url(item.url)) for item in groups.get(pk, [])[:ENQUIRY_GROUPS]
+            ],
             **links,
         }
     return contexts
@@ -186,13 +193,15 @@ def build(person: User, term: Term | None) -> dict:
 
 
 PRIVATE_GOAL = "An open goal (its title is private to its owner)"
+PRIVATE_GROUP = "One of their enquiry groups (its question is for its members)"
 
 
 def context_for(recipient: User, key: str) -> dict | None:
     """
     The builder the ledger calls. A ``test:<person id>:…`` key previews someone else's digest
     for ``recipient`` (the coordinator): their goals are counted, not named, as a goal's title
-    is private to its owner.
+    is private to its owner, and their enquiry groups are not named (a group's question is for
+    its members).
     """
     person = recipient
     if key.startswith("test:"):
@@ -200,6 +209,10 @@ def context_for(recipient: User, key: str) -> dict | None:
     context = build(person, term_for_key(key))
     if person.pk != recipient.pk:
         context["goals"] = [SimpleNamespace(title=PRIVATE_GOAL) for _ in context["goals"]]
+        context["enquiry_groups"] = [
+            (replace(item, question=PRIVATE_GROUP), absolute_url("/enquiries/"))
+            for item, _url in context["enquiry_groups"]
+        ]
     return context
 
 

@@ -19,11 +19,11 @@ def test_the_demo_shows_peer_visits_and_is_idempotent(client, settings, tmp_path
     assert PeerVisit.objects.count() == 2
     teacher = User.objects.get(email="teacher@demo.test")
     leader = User.objects.get(email="leader@demo.test")
-    (made,) = visits.my_visits(teacher)["made"]
+    (made,) = visits.visits_made(teacher)
     assert made.status == "accepted"
     assert made.session.kind == "peer_visit"
     assert made.session.proposed_by == teacher
-    (asked,) = visits.my_visits(leader)["school"]
+    (asked,) = visits.visits_to_decide(leader)
     assert asked.host_school_id == teacher.school_id
     assert asked.status == "asked"
     client.force_login(teacher)

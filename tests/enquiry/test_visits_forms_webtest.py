@@ -42,7 +42,8 @@ def test_a_visit_asked_accepted_booked_with_release_noted_and_thanked(
     form["why"] = SECRET_WHY
     with django_capture_on_commit_callbacks(execute=True):
         done = form.submit().follow()
-    assert "Your request is sent to the school's CPD leaders." in messages_on(done)
+    assert "Your request is sent. Ashgrove" in messages_on(done)
+    assert f"CPD leader ({personas.leader.full_name}) decides your request" in messages_on(done)
     visit = PeerVisit.objects.get()
     assert [m.to for m in mailoutbox] == [[personas.leader.email]]
 

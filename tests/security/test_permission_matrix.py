@@ -486,6 +486,8 @@ MATRIX: dict[str, dict] = {
     "visits:visit": row(404, teacher_a=200, leader_b=200),
     "visits:accept": action(refused=404, post_teacher_a=403, post_leader_b=400),
     "visits:decline": action("leader_b", refused=404, post_teacher_a=403),
+    # The visitor withdraws her waiting request; the host school's leader may not.
+    "visits:withdraw": action("teacher_a", refused=404, post_leader_b=403),
     "visits:notes": action("teacher_a", refused=404, post_expert=403, post_leader_b=403),
     "visits:thank": action("teacher_a", refused=404, post_expert=403, post_leader_b=403),
     # External courses: the catalogue is everyone's; a request is its requester's alone; only the

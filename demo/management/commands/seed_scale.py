@@ -11,7 +11,9 @@ Beside the profiles it makes the activity the coordinator's pages read, in propo
 subject network per hub and subject with a third of staff as members; one session per 100
 profiles (two thirds past, with a register), about one booking per two people, release
 requests with their costs for a fifth of bookings, feedback on four in ten attended places,
-one need per five people and one or two log entries per three. ``--activity-only`` replaces
+one need per five people and one or two log entries per three; coaching (coaching/scale.py)
+and enquiry groups (enquiry/scale.py: one group at work per 50 profiles with about ten members
+each, and 2.5 published write-ups per group). ``--activity-only replaces
 just that activity on an existing synthetic community (a copy of a template database).
 
 It lives in the ``demo`` app, on top of every other, beside ``seed_demo``.
@@ -39,6 +41,7 @@ from cpd_sessions.models import (
     SessionDate,
 )
 from cpdhub.markup import render_markdown
+from enquiry.scale import remove_enquiry_at_scale, seed_enquiry_at_scale
 from experts.models import ContactRequest, ExpertiseArea, ExpertProfile, ProfileArea
 from experts.search import refresh_documents
 from experts.signals import paused
@@ -89,9 +92,26 @@ class Command(BaseCommand):
             default=None,
             help="Active coaching relationships (default: one per four staff; 0 for none).",
         )
+        # --- Enquiry (enquiry/scale.py) ---
+        parser.add_argument(
+            "--enquiry-groups",
+            type=int,
+            default=None,
+            help="Enquiry groups at work, about ten members each (default: one per fifty "
+            "profiles, 2,000 at 100,000; 0 for none).",
+        )
+        parser.add_argument(
+            "--enquiry-write-ups",
+            type=int,
+            default=None,
+            help="Finished groups with a published write-up (default: 2.5 per group at work).",
+        )
 
     def handle(self, *args, profiles: int, seed: int, activity_only: bool, **options) -> None:
         self.coaching_relationships = options.get("coaching_relationships")
+        self.enquiry_groups = options.get("enquiry_groups")
+        self.enquiry_write_ups = options.get("enquiry_write_ups")
+        self.profiles = profiles
         started = time.monotonic()
         rng = random.Random(seed)
         if activity_only:
@@ -220,10 +240,12 @@ class Command(BaseCommand):
             self.make_bookings(rng, staff, sessions)
             self.make_portfolios(rng, staff, areas, weights)
             self.make_coaching(rng, staff)
+            self.make_enquiry(rng, staff, areas)
         self.stdout.write(f"  activity in {time.monotonic() - started:.1f} s")
 
     def remove_activity(self) -> None:
         remove_coaching_at_scale()
+        remove_enquiry_at_scale()
         scale_users = User.objects.filter(email__endswith=".scale.test").values("pk")
         sessions = DevelopmentSession.objects.filter(title__startswith="Scale session ")
         bookings = Booking.objects.filter(session__in=sessions.values("pk"))
@@ -257,6 +279,25 @@ class Command(BaseCommand):
             relationships=wanted,
         )
         self.stdout.write("  coaching: " + ", ".join(f"{n:,} {what}" for what, n in made.items()))
+
+    # --- Enquiry at scale (enquiry/scale.py) -------------------------------------------------
+
+    def make_enquiry(self, rng, staff, areas) -> None:
+        groups = getattr(self, "enquiry_groups", None)
+        profiles = getattr(self, "profiles", None) or len(staff)
+        groups = profiles // 50 if groups is None else groups
+        if not groups:
+            return
+        write_ups = getattr(self, "enquiry_write_ups", None)
+        write_ups = groups * 5 // 2 if write_ups is None else write_ups
+        made = seed_enquiry_at_scale(
+            rng,
+            [(user, school) for user, school, _ in staff],
+            areas,
+            groups=groups,
+            write_ups=write_ups,
+        )
+        self.stdout.write("  enquiry: " + ", ".join(f"{n:,} {what}" for what, n in made.items()))
 
     def make_networks(self, rng, staff, hub_ids) -> dict[int, list[int]]:
         """Three subject networks per hub; a third of each hub's staff are members of one."""

@@ -1,7 +1,10 @@
 """A lesson-study cycle's forms, as a browser renders and submits them (tests/webtest.py):
 two members from two schools run a cycle from its case pupils to its discussion."""
 
+import datetime
+
 import pytest
+from django.utils import timezone
 
 from cpd_sessions.models import DevelopmentSession, ReleaseRequest
 from enquiry import cycles
@@ -50,10 +53,20 @@ def test_members_run_a_cycle_from_case_pupils_to_the_discussion(app, personas):
     form = form_for(page, "enquiry:cycle_plan", **where)
     form["plan"] = "Fractions on a number line, starting from halves"
     form["lesson_date"] = "2026-03-03"
+    form["lesson_start"] = "10:40"
+    form["lesson_end"] = "10:00"
+    assert "must end after it starts" in form.submit(expect_errors=True).text
+    form = form_for(page, "enquiry:cycle_plan", **where)
+    form["plan"] = "Fractions on a number line, starting from halves"
+    form["lesson_date"] = "2026-03-03"
+    form["lesson_start"] = "10:40"
+    form["lesson_end"] = "11:40"
     form["host_school"] = str(personas.owner.school_id)
     page = form.submit().follow()
     cycle.refresh_from_db()
     assert cycle.host_school == personas.owner.school
+    assert (cycle.lesson_start, cycle.lesson_end) == (datetime.time(10, 40), datetime.time(11, 40))
+    assert "Tuesday 3 March 2026, 10:40 to 11:40" in page.text
 
     member = app.sign_in(personas.outsider).get(cycle.get_absolute_url())
     for kind, text in (("observation", "She drew a bar model"), ("interview", "Halves first")):
@@ -89,6 +102,14 @@ def test_an_observer_from_another_school_books_release_through_the_usual_approva
         host_school=personas.owner.school,
     )  # fmt: skip
     where = {"pk": made.pk, "number": 1}
+    # No times yet: nobody books release for a guessed school day.
+    page = app.sign_in(personas.outsider).get(cycle.get_absolute_url())
+    assert "Book release time to observe" not in page.text
+    cycles.cycle_plan_save(
+        cycle=cycle, by=personas.owner, plan="Zq8 plan", lesson_date=day,
+        host_school=personas.owner.school, lesson_start=datetime.time(13, 15),
+        lesson_end=datetime.time(14, 20),
+    )  # fmt: skip
     # The host school's own member has no release to ask for.
     host = app.sign_in(personas.owner).get(cycle.get_absolute_url())
     assert "Book release time to observe" not in host.text
@@ -103,6 +124,12 @@ def test_an_observer_from_another_school_books_release_through_the_usual_approva
         personas.owner.school,
     )
     assert booking_page.request.path == session.get_absolute_url()
+    local = timezone.localtime
+    assert (local(session.start).time(), local(session.end).time()) == (
+        datetime.time(13, 15),
+        datetime.time(14, 20),
+    )
+    assert local(session.start).date() == day
     # A second click uses the same session.
     again = app.get(cycle.get_absolute_url())
     form_for(again, "enquiry:cycle_release", **where).submit().follow()
