@@ -148,6 +148,20 @@ def seed(today: datetime.date | None = None) -> None:
         text="We will teach equivalent fractions with a bar model before any procedure, and "
         "compare the exit tickets of three pupils in each class.",
     )  # fmt: skip
+    LogEntry.objects.create(
+        group=fractions, author=colleague, kind=LogEntry.Kind.PROGRESS,
+        created_at=now - datetime.timedelta(days=10),
+        text="A bar model drawn by the pupils themselves before every equivalence question.",
+        result="Five of my eight who muddled 2/4 and 2/8 drew the bars and corrected themselves; "
+        "the other three still count the pieces, not their size.",
+    )  # fmt: skip
+    LogEntry.objects.create(
+        group=fractions, author=teacher, kind=LogEntry.Kind.PROGRESS,
+        created_at=now - datetime.timedelta(days=7),
+        text="Talk partners explaining 'which is bigger, 3/4 or 2/3?' on mini whiteboards.",
+        result="Nearly every pair used the bar model; pupil B chose 2/3 because 3 is the bigger "
+        "number, which we will plan for in the next research lesson.",
+    )  # fmt: skip
     plan = LogEntry(
         group=fractions, author=third, kind=LogEntry.Kind.FILE,
         created_at=now - datetime.timedelta(days=14),

@@ -78,7 +78,15 @@ class LogForm(forms.Form):
         label="What you want to record",
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="A note of what you did or saw, or a decision the group made. " + NO_PUPIL_NAMES,
+        help_text="A note of what you did or saw, a decision the group made, or what you tried in "
+        "your classroom. " + NO_PUPIL_NAMES,
+    )
+    result = forms.CharField(
+        label="What happened (with what you tried)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For \u201cWhat I tried and what happened\u201d: what the pupils did, said or "
+        "produced. Leave it blank if you do not know yet. " + NO_PUPIL_NAMES,
     )
     upload = forms.FileField(
         label="File",
@@ -91,6 +99,7 @@ class LogForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["text"].max_length = LogEntry.text.field.max_length
+        self.fields["result"].max_length = LogEntry.result.field.max_length
         worded_limits(self)
 
 

@@ -203,12 +203,14 @@ def log_file_path(instance: LogEntry, filename: str) -> str:
 
 
 class LogEntry(models.Model):
-    """The group's shared log: a note, a decision, or a file (served to members only, never
-    from MEDIA_URL)."""
+    """The group's shared log: a note, a decision, a member's progress (what they tried in
+    their classroom, and what happened), or a file (served to members only, never from
+    MEDIA_URL)."""
 
     class Kind(models.TextChoices):
         NOTE = "note", "Note"
         DECISION = "decision", "Decision"
+        PROGRESS = "progress", "What I tried and what happened"
         FILE = "file", "File"
 
     group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="log")
@@ -220,6 +222,8 @@ class LogEntry(models.Model):
     )
     kind = SingleLineCharField(max_length=10, choices=Kind.choices, default=Kind.NOTE)
     text = models.TextField(blank=True, max_length=LOG_TEXT_MAX, help_text=NO_PUPIL_NAMES)
+    # Progress only: what happened for pupils when the member tried it (blank: not known yet).
+    result = models.TextField(blank=True, max_length=LOG_TEXT_MAX, help_text=NO_PUPIL_NAMES)
     file = models.FileField(upload_to=log_file_path, max_length=200, blank=True)
     original_name = SingleLineCharField(max_length=200, blank=True)
     content_type = SingleLineCharField(max_length=100, blank=True)
@@ -231,9 +235,20 @@ class LogEntry(models.Model):
         indexes = [
             # The group page: its log, newest first.
             models.Index(fields=["group", "created_at"], name="enquiry_log_group_idx"),
+            # The group page: each member's latest progress.
+            models.Index(
+                fields=["group", "author", "-created_at"],
+                name="enquiry_log_progress_idx",
+                condition=Q(kind="progress"),
+            ),
         ]
         constraints = [
             length_check("enquiry_logentry", "text", LOG_TEXT_MAX),
+            length_check("enquiry_logentry", "result", LOG_TEXT_MAX),
+            # Only a progress entry says what happened.
+            models.CheckConstraint(
+                condition=Q(kind="progress") | Q(result=""), name="enquiry_log_result_is_progress"
+            ),
             # A file entry has its file; a note or decision has words.
             models.CheckConstraint(
                 condition=(Q(kind="file") & ~Q(file="")) | (~Q(kind="file") & ~Q(text="")),

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from portfolios.models import Goal, Need
 
@@ -33,6 +33,24 @@ def _members() -> Prefetch:
     )
 
 
+def _members_with_progress() -> Prefetch:
+    """The members, each with their latest progress in the group (what they tried, what
+    happened, when), read with them: following each other's progress costs no query."""
+    latest = LogEntry.objects.filter(
+        group_id=OuterRef("group_id"), author_id=OuterRef("user_id"), kind=LogEntry.Kind.PROGRESS
+    ).order_by("-created_at", "-pk")
+    return Prefetch(
+        "memberships",
+        queryset=Membership.objects.select_related("user__school")
+        .annotate(
+            progress_tried=Subquery(latest.values("text")[:1]),
+            progress_result=Subquery(latest.values("result")[:1]),
+            progress_at=Subquery(latest.values("created_at")[:1]),
+        )
+        .order_by("pk"),
+    )
+
+
 def _counted(groups: QuerySet[Group]) -> QuerySet[Group]:
     current = Q(memberships__left_at__isnull=True, memberships__user__isnull=False)
     return groups.annotate(
@@ -52,7 +70,7 @@ def group_for(user, pk: int) -> Group:
     return (
         Group.objects.filter(pk__in=_mine(user).values("group_id"))
         .select_related("owner")
-        .prefetch_related(_members(), "areas", "phases", "subjects")
+        .prefetch_related(_members_with_progress(), "areas", "phases", "subjects")
         .get(pk=pk)
     )
 

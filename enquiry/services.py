@@ -237,12 +237,17 @@ def group_update(
 
 
 @transaction.atomic
-def log_add(*, group: Group, by: User, kind: str, text: str = "", upload=None) -> LogEntry:
-    """A note, a decision or a file in the group's shared log. A file is checked like portfolio
-    evidence (types and size) and stored under a random name."""
+def log_add(
+    *, group: Group, by: User, kind: str, text: str = "", result: str = "", upload=None
+) -> LogEntry:
+    """A note, a decision, progress (what I tried, and what happened) or a file in the group's
+    shared log. A file is checked like portfolio evidence (types and size) and stored under a
+    random name."""
     permissions.require_can_write(by, group)
-    text = text.strip()
-    entry = LogEntry(group=group, author=by, kind=kind, text=text)
+    text, result = text.strip(), result.strip()
+    if kind != LogEntry.Kind.PROGRESS and result:
+        raise ValidationError({"result": "Say what happened only with what you tried."})
+    entry = LogEntry(group=group, author=by, kind=kind, text=text, result=result)
     if kind == LogEntry.Kind.FILE:
         if upload is None:
             raise ValidationError({"upload": "Choose the file to add."})
@@ -251,6 +256,8 @@ def log_add(*, group: Group, by: User, kind: str, text: str = "", upload=None) -
         except ValidationError as error:
             raise ValidationError({"upload": error.messages}) from None
         entry.size = upload.size
+    elif not text and kind == LogEntry.Kind.PROGRESS:
+        raise ValidationError({"text": "Say what you tried in your classroom."})
     elif not text:
         raise ValidationError({"text": "Write the note or decision."})
     elif upload is not None:

@@ -184,3 +184,41 @@ def test_a_published_write_up_is_found_in_the_library(app, personas):
     assert made.question in text_of(found)
     assert f"By {personas.owner.full_name}, {personas.outsider.full_name}" in text_of(found)
     assert WriteUp.objects.get().status == "published"
+
+
+def test_members_follow_each_others_progress_what_they_tried_and_what_happened(app, personas):
+    made = group(personas.owner, personas.outsider)
+    page = app.sign_in(personas.outsider).get(made.get_absolute_url())
+    assert "nothing shared yet" in text_of(page)
+    form = form_for(page, "enquiry:log_add", pk=made.pk)
+    form["kind"] = "note"
+    form["text"] = "A note"
+    form["result"] = "Only progress says what happened"
+    refused = form.submit(expect_errors=True)
+    assert refused.status_code == 400
+    assert "only with what you tried" in text_of(refused)
+    form = form_for(refused, "enquiry:log_add", pk=made.pk)
+    form["kind"] = "progress"
+    form["text"] = ""
+    form["result"] = "Pupils talked more"
+    refused = form.submit(expect_errors=True)
+    assert "Say what you tried in your classroom" in text_of(refused)
+    assert not LogEntry.objects.exists()
+    form = form_for(refused, "enquiry:log_add", pk=made.pk)
+    form["kind"] = "progress"
+    form["text"] = "Talk partners before every hinge question"
+    form["result"] = "Eight more pupils answered; two case pupils explained their method"
+    form.submit().follow()
+    # The next week's progress replaces it as where she has got to; the first stays in the log.
+    page = app.sign_in(personas.outsider).get(made.get_absolute_url())
+    form = form_for(page, "enquiry:log_add", pk=made.pk)
+    form["kind"] = "progress"
+    form["text"] = "Mini whiteboards for the hinge question"
+    form.submit().follow()
+    seen = text_of(app.sign_in(personas.owner).get(made.get_absolute_url()))
+    where = seen.split("Where each of us has got to")[1].split("The group's log")[0]
+    assert "Mini whiteboards for the hinge question" in where
+    assert "What happened: not known yet." in where
+    assert "Talk partners" not in where
+    assert "Eight more pupils answered" in seen  # still in the log, with what happened
+    assert "nothing shared yet" in where  # the owner has shared none
