@@ -25,7 +25,13 @@ def test_the_demo_shows_enquiry_and_is_idempotent(client, settings, tmp_path):
     assert mine.kind == "lesson_study"
     assert mine.school_count == 3
     assert mine.reading.count() == 2
-    assert sorted(mine.log.values_list("kind", flat=True)) == ["decision", "file", "note", "progress", "progress"]
+    assert sorted(mine.log.values_list("kind", flat=True)) == [
+        "decision",
+        "file",
+        "note",
+        "progress",
+        "progress",
+    ]
     assert [g.question for g in page.suggested] == [
         "Which routines help Year 3 pupils settle quickly after lunch?"
     ]
