@@ -152,6 +152,30 @@ def delivery_claim(*, delivery_id: int) -> bool:
     )
 
 
+def deliveries_claim(*, delivery_ids: list[int]) -> list[int]:
+    """Take many rows at once for this sender (pending → sending) with one UPDATE; returns
+    those this sender took, in order. A row another sender holds, or one already done, is left
+    out (on Postgres a concurrent claim waits for the row and then finds it taken)."""
+    stamp = timezone.now()
+    Delivery.objects.filter(_claimable(), pk__in=delivery_ids).update(
+        status=Delivery.Status.SENDING, claimed_at=stamp, attempts=F("attempts") + 1
+    )
+    taken = set(
+        Delivery.objects.filter(
+            pk__in=delivery_ids, status=Delivery.Status.SENDING, claimed_at=stamp
+        ).values_list("pk", flat=True)
+    )
+    return [pk for pk in delivery_ids if pk in taken]
+
+
+def deliveries_give_back_unsent(*, delivery_ids: list[int]) -> None:
+    """Rows a batch claimed but did not try (it stopped at a transient error): pending again,
+    their attempt not counted, for the batch's retry."""
+    Delivery.objects.filter(pk__in=delivery_ids, status=Delivery.Status.SENDING).update(
+        status=Delivery.Status.PENDING, claimed_at=None, attempts=F("attempts") - 1
+    )
+
+
 def delivery_mark_sent(*, delivery_id: int) -> None:
     Delivery.objects.filter(pk=delivery_id).update(
         status=Delivery.Status.SENT, sent_at=timezone.now(), last_error=""
@@ -421,11 +445,13 @@ def batch_send(*, kind: str, key: str, user_ids: list[int]) -> BatchResult:
         return result
     batch_build = kind_.build_batch
     contexts = batch_build([by_id[d.recipient_id] for d in todo], key) if batch_build else None
+    # One UPDATE claims the whole batch (not one per email): rows another worker holds are
+    # left to it.
+    claimed = set(deliveries_claim(delivery_ids=[d.pk for d in todo]))
+    todo = [d for d in todo if d.pk in claimed]
     connection = get_connection()
     with connection:
-        for delivery in todo:
-            if not delivery_claim(delivery_id=delivery.pk):
-                continue  # another worker has it
+        for done, delivery in enumerate(todo):
             delivery_id, user_id = delivery.pk, delivery.recipient_id
             delivery.recipient = by_id[user_id]
             if contexts is not None:
@@ -450,8 +476,12 @@ def batch_send(*, kind: str, key: str, user_ids: list[int]) -> BatchResult:
                 logger.warning(
                     "Batch %s %s stopped at delivery %s: %s", kind, key, delivery_id, exc
                 )
+                deliveries_give_back_unsent(delivery_ids=[d.pk for d in todo[done + 1 :]])
                 result.transient_error = exc
                 return result
+            except Exception:
+                deliveries_give_back_unsent(delivery_ids=[d.pk for d in todo[done + 1 :]])
+                raise
             result.sent += 1
     return result
 
