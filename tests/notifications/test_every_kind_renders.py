@@ -32,6 +32,7 @@ from cpd_sessions.emails import (
     will_change_key,
 )
 from cpd_sessions.models import Booking, DevelopmentSession, ReleaseRequest
+from cpdhub.academic_year import current_academic_year
 from enquiry import emails as enquiry_emails
 from enquiry.models import Group, Invitation, PeerVisit
 from experts.models import ContactRequest, ExpertiseArea
@@ -40,6 +41,12 @@ from notifications.models import Delivery
 from notifications.rendering import render_email
 from portfolios.models import Need
 from privacy.models import DataExport
+from quality import emails as quality_emails
+from quality import services as quality_services
+from quality import survey as quality_survey
+from quality.models import PeerReview, Survey, SurveyInvite
+from schoolyear import emails as schoolyear_emails
+from schoolyear.models import MeetingSeries, PlanDate, Team, TeamMeeting, YearPlan
 from tests.cpd_sessions.factories import SessionFactory, book, london, release_data
 from tests.experts.factories import ExpertProfileFactory
 from tests.factories import (
@@ -50,6 +57,8 @@ from tests.factories import (
     UserFactory,
 )
 from tests.portfolios.factories import EntryFactory, GoalFactory, NeedFactory, follow_up_for
+from tests.training.factories import expiring_in, requirement
+from training import emails as training_emails
 
 MARK = "Zoë O'Brien <Head> & Co"
 ESCAPED = "Zoë O&#x27;Brien &lt;Head&gt; &amp; Co"
@@ -352,10 +361,12 @@ def _enquiry(kind: str) -> Delivery:
 
 
 def _peer_visit(kind: str) -> Delivery:
-    """A request to visit a school, in the hostile words; waiting, or accepted with a host."""
+    """A request to visit a school, in the hostile words; waiting, accepted with a host, or
+    (accepted, then) withdrawn by the visitor."""
     host_school = SchoolFactory(name=f"Ashgrove & {MARK}")
     visitor, host = person(school=SchoolFactory()), person(school=host_school)
-    answered = kind == enquiry_emails.VISIT_ANSWER
+    withdrawn = kind == enquiry_emails.VISIT_WITHDRAWN
+    answered = kind == enquiry_emails.VISIT_ANSWER or withdrawn
     visit = PeerVisit.objects.create(
         visitor=visitor,
         visitor_school=visitor.school,
@@ -363,16 +374,88 @@ def _peer_visit(kind: str) -> Delivery:
         focus=f"Questioning: {MARK}",
         dates="Any Tuesday",
         why=f"To see {MARK}",
-        status="accepted" if answered else "asked",
+        status="withdrawn" if withdrawn else "accepted" if answered else "asked",
         host=host if answered else None,
         session=_session() if answered else None,
     )
+    if withdrawn:
+        return row(kind, f"{enquiry_emails.VISIT_WITHDRAWN}:{visit.pk}", host)
     if answered:
         return row(kind, enquiry_emails.visit_answer_key(visit.pk), visitor)
     return row(kind, enquiry_emails.visit_request_key(visit.pk), host)
 
 
+def _team_focus_reminder(kind: str) -> Delivery:
+    """A team (named in the hostile words) meeting in two days, with no focus yet."""
+    leader = person()
+    team = Team.objects.create(school=leader.school, name=f"English: {MARK}", leader=leader)
+    start = timezone.now() + datetime.timedelta(days=2)
+    series = MeetingSeries.objects.create(
+        team=team,
+        first_date=start.date(),
+        last_date=start.date(),
+        start_time=datetime.time(15, 30),
+        end_time=datetime.time(16, 30),
+    )
+    meeting = TeamMeeting.objects.create(
+        series=series, team=team, start=start, end=start + datetime.timedelta(hours=1)
+    )
+    return row(kind, schoolyear_emails.focus_key(meeting.pk), leader)
+
+
+def _year_date_changed(kind: str) -> Delivery:
+    """A published INSET day, titled in the hostile words, moved a week on."""
+    school = SchoolFactory(name=f"Ashgrove: {MARK}")
+    plan = YearPlan.objects.create(
+        school=school, academic_year=current_academic_year(), published_at=timezone.now()
+    )
+    day = timezone.localdate() + datetime.timedelta(days=30)
+    item = PlanDate.objects.create(
+        plan=plan, kind="inset", title=f"Coaching: {MARK}", start=day, end=day, sequence=1
+    )
+    was = day - datetime.timedelta(days=7)
+    return row(kind, schoolyear_emails.date_changed_key(item, was), person(school=school))
+
+
+def _quality(kind: str) -> Delivery:
+    """A school's review (the school named in the hostile words): its survey open, with an
+    invite waiting; or a CPD leader of another school invited to peer-review it."""
+    school = SchoolFactory(name=f"Ashgrove: {MARK}")
+    leader = person(school=school)
+    school.cpd_leaders.add(leader)
+    review = quality_services.review_start(school=school, year=current_academic_year(), by=leader)
+    if kind == quality_emails.SURVEY:
+        survey = Survey.objects.create(review=review, opened_by=leader)
+        teacher = person(school=school)
+        SurveyInvite.objects.create(
+            survey=survey,
+            user=teacher,
+            token_hash=quality_survey.token_hash(quality_survey.token_for(survey.pk, teacher.pk)),
+        )
+        return row(kind, quality_survey.survey_key(survey.pk), teacher)
+    reviewer = person(school=SchoolFactory())
+    peer = PeerReview.objects.create(review=review, reviewer=reviewer, invited_by=leader)
+    return row(kind, quality_emails.peer_invite_key(peer.pk, reviewer.pk), reviewer)
+
+
+def _training(kind: str) -> Delivery:
+    """Required training, titled in the hostile words, expiring in 20 days or expired today."""
+    teacher = person()
+    need = requirement(f"Safeguarding: {MARK}", school=teacher.school, months=12)
+    days = 20 if kind == training_emails.DUE else 0
+    completion = expiring_in(need, teacher, days)
+    key = training_emails.reminder_key(kind, teacher.pk, need.pk, completion.expires_on)
+    return row(kind, key, teacher)
+
+
 FACTORIES = {
+    "enquiry_visit_withdrawn": _peer_visit,
+    "team_focus_reminder": _team_focus_reminder,
+    "year_date_changed": _year_date_changed,
+    "quality_peer_invite": _quality,
+    "quality_survey": _quality,
+    "training_due": _training,
+    "training_expired": _training,
     "enquiry_visit_request": _peer_visit,
     "enquiry_visit_answer": _peer_visit,
     "enquiry_invitation": _enquiry,
