@@ -6,10 +6,12 @@ from __future__ import annotations
 from decimal import Decimal
 from urllib.parse import urlencode
 
-from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 from django.urls import reverse
 
+from cpdhub.shared_cache import shared
 from experts.extras import Extra, ExtraItem
+from experts.models import ExpertiseArea
 from hubs.models import School, User
 
 from .models import Course, CourseRequest, OutsideNetwork, Review
@@ -169,21 +171,40 @@ def networks_serving(school_ids) -> list[OutsideNetwork]:
     )
 
 
+@shared(
+    "outside-networks",
+    depends_on=(
+        OutsideNetwork,
+        OutsideNetwork.areas.through,
+        OutsideNetwork.schools.through,
+        ExpertiseArea,
+    ),
+)
+def _every_outside_network() -> list[OutsideNetwork]:
+    """Every outside network with its areas and the ids of the schools it serves: a few dozen
+    rows, the same for everyone, kept in the shared cache (a goal page reads them without a
+    query)."""
+    networks = list(OutsideNetwork.objects.prefetch_related("areas").order_by("name"))
+    served: dict[int, set[int]] = {}
+    for network_id, school_id in OutsideNetwork.schools.through.objects.values_list(
+        "outsidenetwork_id", "school_id"
+    ):
+        served.setdefault(network_id, set()).add(school_id)
+    for network in networks:
+        network.school_ids = frozenset(served.get(network.pk, ()))
+    return networks
+
+
 def networks_for_areas(user: User, area_ids) -> list[OutsideNetwork]:
-    """Outside networks working in these areas, those serving my school first (two queries)."""
-    area_ids = list(area_ids)
-    if not area_ids:
+    """Outside networks working in these areas, those serving my school first, at most three
+    (from the shared cache: no query once it is warm)."""
+    wanted = set(area_ids)
+    if not wanted:
         return []
-    serving = OutsideNetwork.schools.through.objects.filter(
-        outsidenetwork_id=OuterRef("pk"), school_id=user.school_id
-    )
-    return list(
-        OutsideNetwork.objects.filter(
-            pk__in=OutsideNetwork.areas.through.objects.filter(
-                expertisearea_id__in=area_ids
-            ).values("outsidenetwork_id")
-        )
-        .annotate(serves_me=Exists(serving))
-        .prefetch_related("areas")
-        .order_by("-serves_me", "name")[:3]
-    )
+    found = [
+        network
+        for network in _every_outside_network()
+        if wanted & {area.pk for area in network.areas.all()}
+    ]
+    found.sort(key=lambda network: (user.school_id not in network.school_ids, network.name))
+    return found[:3]

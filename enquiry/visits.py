@@ -68,7 +68,7 @@ def decided_by_words(school: School) -> str:
     leaders = [u.full_name for u in school.cpd_leaders.filter(is_active=True).order_by("pk")]
     if not leaders:
         return (
-            f"{school.name} has no CPD leader on CPD Hub, so the community coordinator decides "
+            f"{school.name} has no CPD leader signed up here, so the community coordinator decides "
             "your request."
         )
     names = ", ".join(leaders[:-1]) + (" or " if len(leaders) > 1 else "") + leaders[-1]

@@ -8,23 +8,21 @@ today only an import job's page (/imports/<id>/), which tests/e2e/test_onboardin
 with axe once the job has finished (a page that refreshes itself cannot be checked mid-way).
 """
 
+import io
+
 import pytest
 from django.core import signing
+from django.core.management import call_command
 from django.urls import reverse
 
-from coaching.demo import seed as seed_coaching
-from cpd_sessions.demo import seed as seed_sessions
 from cpd_sessions.models import Booking, DevelopmentSession
 from cpdhub.academic_year import current_academic_year
 from enquiry.demo import FRACTIONS
-from enquiry.demo import seed as seed_enquiry
 from enquiry.models import Group as EnquiryGroup
 from enquiry.models import WriteUp
-from experts.demo import seed as seed_experts
 from experts.models import ExpertProfile
 from hubs.models import School, SubjectNetwork, User
 from notifications.services import unsubscribe_token
-from portfolios.demo import seed as seed_portfolios
 from portfolios.models import Entry, Goal, ImpactFollowUp, Need
 from termly.links import CONFIRM_SALT
 from tests.factories import InvitationFactory
@@ -125,11 +123,7 @@ def _cells(role: str) -> tuple[list[str], list[str]]:
 
 @pytest.mark.parametrize("role", list(DEMO))
 def test_matrix_pages_have_no_serious_axe_violations(page, demo, role):
-    seed_experts()
-    seed_sessions()
-    seed_portfolios()
-    seed_coaching()
-    seed_enquiry()
+    call_command("seed_demo", stdout=io.StringIO())  # every app's part of the demo
     paths, phone = _cells(role)
     assert paths, f"no page of the matrix for {role}"
     if DEMO[role]:

@@ -121,7 +121,7 @@ def test_a_school_with_no_cpd_leader_the_coordinator_decides(
     form["why"] = "We are starting a new scheme"
     with django_capture_on_commit_callbacks(execute=True):
         done = form.submit().follow()
-    told = "has no CPD leader on CPD Hub, so the community coordinator decides"
+    told = "has no CPD leader signed up here, so the community coordinator decides"
     assert told in messages_on(done)
     assert told in done.text
     (mail,) = mailoutbox

@@ -83,12 +83,17 @@ TARGETS = [
     ("courses/views.py", "owner", "/outside-networks/", ["page"]),
     ("training/views.py", "leader", "training-matrix", ["status", "requirement", "page", "format"]),
     ("training/views.py", "leader", "training-print", ["status", "requirement"]),
+    ("schoolyear/views.py", "leader", "year-planner", ["year"]),
+    ("schoolyear/views.py", "leader", "year-priorities", ["year"]),
+    ("schoolyear/views.py", "coordinator", "/coordinator/year/", ["year"]),
 ]  # fmt: skip
 
 
 def url_of(name: str, personas) -> str:
     if name == "school-dashboard":
         return reverse("coordination:school_dashboard", args=[personas.school.urn])
+    if name.startswith("year-"):
+        return reverse(f"schoolyear:{name[5:]}", args=[personas.school.urn])
     if name.startswith("training-"):
         return reverse(f"training:{name[9:]}", args=[personas.school.urn])
     if name == "digest-preview":
