@@ -1,12 +1,9 @@
 """
 Collaborative enquiry and lesson study between schools: a group asks one question, its members
-(from any schools) keep a reading list and a shared log of their work, and write up what they
-found. A write-up is published to the community's library once every current member agrees.
-
-What is written inside a group (the log, the reading list's notes, a write-up's draft) is for its
-current members only (see permissions.py): leaders and the coordinator see counts, never words.
-A member who leaves, or whose account is erased, keeps what they wrote in the group, shown as
-"a former member", unless they delete it.
+(from any schools) keep a reading list and a shared log, and write up what they found, published
+to the library once every current member agrees. What is written inside a group is for its
+current members only (permissions.py): leaders and the coordinator see counts, never words. A
+member who leaves, or is erased, keeps what they wrote, shown as "a former member".
 """
 
 from __future__ import annotations
@@ -203,9 +200,8 @@ def log_file_path(instance: LogEntry, filename: str) -> str:
 
 
 class LogEntry(models.Model):
-    """The group's shared log: a note, a decision, a member's progress (what they tried in
-    their classroom, and what happened), or a file (served to members only, never from
-    MEDIA_URL)."""
+    """The group's shared log: a note, a decision, a member's progress (what they tried and
+    what happened), or a file (served to members only, never from MEDIA_URL)."""
 
     class Kind(models.TextChoices):
         NOTE = "note", "Note"
@@ -222,7 +218,6 @@ class LogEntry(models.Model):
     )
     kind = SingleLineCharField(max_length=10, choices=Kind.choices, default=Kind.NOTE)
     text = models.TextField(blank=True, max_length=LOG_TEXT_MAX, help_text=NO_PUPIL_NAMES)
-    # Progress only: what happened for pupils when the member tried it (blank: not known yet).
     result = models.TextField(blank=True, max_length=LOG_TEXT_MAX, help_text=NO_PUPIL_NAMES)
     file = models.FileField(upload_to=log_file_path, max_length=200, blank=True)
     original_name = SingleLineCharField(max_length=200, blank=True)
@@ -245,10 +240,6 @@ class LogEntry(models.Model):
         constraints = [
             length_check("enquiry_logentry", "text", LOG_TEXT_MAX),
             length_check("enquiry_logentry", "result", LOG_TEXT_MAX),
-            # Only a progress entry says what happened.
-            models.CheckConstraint(
-                condition=Q(kind="progress") | Q(result=""), name="enquiry_log_result_is_progress"
-            ),
             # A file entry has its file; a note or decision has words.
             models.CheckConstraint(
                 condition=(Q(kind="file") & ~Q(file="")) | (~Q(kind="file") & ~Q(text="")),

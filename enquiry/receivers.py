@@ -19,7 +19,7 @@ ERASED_VISIT = "A visit (the visitor's account was deleted)"
 VISIT_TEXTS = ("focus", "dates", "why", "notes", "thanks")
 TEXTS = {
     Group: ("question",),
-    LogEntry: ("text", "original_name"),
+    LogEntry: ("text", "result", "original_name"),
     ReadingItem: ("title", "url", "note"),
     WriteUp: ("question", "tried", "happened", "next_steps"),
 }

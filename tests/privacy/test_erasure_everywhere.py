@@ -73,6 +73,7 @@ ALLOWED = {
     ("cpd_sessions_developmentsession", "*"): (MARK, SESSIONS_STAY),
     ("enquiry_group", "question"): (MARK, ENQUIRY_STAYS),
     ("enquiry_logentry", "text"): (MARK, ENQUIRY_STAYS),
+    ("enquiry_logentry", "result"): (MARK, ENQUIRY_STAYS),
     ("enquiry_logentry", "original_name"): (MARK, ENQUIRY_STAYS),
     ("enquiry_readingitem", "title"): (MARK, ENQUIRY_STAYS),
     ("enquiry_readingitem", "url"): (MARK, ENQUIRY_STAYS),
