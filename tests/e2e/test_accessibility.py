@@ -41,6 +41,7 @@ PAGES = {
 def axe_violations(page) -> list[str]:
     # Evaluated through the DevTools protocol: the page's Content Security Policy (no inline
     # script) rightly refuses a <script> element added with axe's text in it.
+    page.wait_for_load_state()  # axe needs a document; a navigation may still be loading
     page.evaluate(AXE)
     result = page.evaluate(
         """() => axe.run(document, {runOnly: {type: 'tag',

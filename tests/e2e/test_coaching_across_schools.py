@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import Group
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from coaching import tasks
 from coaching.models import ActionStep
@@ -98,7 +99,7 @@ def test_coaching_across_two_schools(page, browser, world, mailoutbox, width):
     page.get_by_label("Notes").fill(NOTE)
     assert axe_violations(page) == []
     page.get_by_role("button", name="Save the observation").click()
-    assert page.get_by_text(NOTE).is_visible()
+    expect(page.get_by_text(NOTE)).to_be_visible()
 
     page.get_by_role("link", name="Record a meeting and set a step").click()
     page.get_by_label("Praise").fill(PRAISE)
@@ -108,7 +109,7 @@ def test_coaching_across_two_schools(page, browser, world, mailoutbox, width):
     page.get_by_label("Check back on").fill(tomorrow.isoformat())
     assert axe_violations(page) == []
     page.get_by_role("button", name="Save the meeting").click()
-    assert page.get_by_text(PRAISE).is_visible()
+    expect(page.get_by_text(PRAISE)).to_be_visible()
     step = ActionStep.objects.get(relationship=relationship)
     assert step.library_step.title == "Cold call after a pause"
     assert step.meeting.rehearsed
@@ -118,9 +119,11 @@ def test_coaching_across_two_schools(page, browser, world, mailoutbox, width):
     try:
         sign_in(phone, world["teacher"].email, PASSWORD)
         phone.goto(phone.base_url + "/coaching/")
-        assert phone.get_by_role("heading", name="My current step").is_visible()
-        assert phone.get_by_text("Ask, wait three seconds, then name the pupil.").first.is_visible()
-        assert phone.get_by_text(tomorrow.strftime("%-d %B %Y")).first.is_visible()
+        expect(phone.get_by_role("heading", name="My current step")).to_be_visible()
+        expect(
+            phone.get_by_text("Ask, wait three seconds, then name the pupil.").first
+        ).to_be_visible()
+        expect(phone.get_by_text(tomorrow.strftime("%-d %B %Y")).first).to_be_visible()
         assert axe_violations(phone) == []
 
         # The check-back reminder: the beat runs twice today, the teacher hears once.
@@ -137,7 +140,7 @@ def test_coaching_across_two_schools(page, browser, world, mailoutbox, width):
         phone.get_by_label("Your reflection").fill(REFLECTION)
         assert axe_violations(phone) == []
         phone.get_by_role("button", name="Copy it into my portfolio").click()
-        assert phone.get_by_text("In your portfolio log").is_visible()
+        expect(phone.get_by_text("In your portfolio log")).to_be_visible()
         step.refresh_from_db()
         assert step.status == "embedded"
         assert step.portfolio_entry.owner == world["teacher"]
@@ -150,9 +153,9 @@ def test_coaching_across_two_schools(page, browser, world, mailoutbox, width):
         sign_in(tab, world["leader"].email, PASSWORD)
         tab.goto(f"{tab.base_url}/schools/{world['school'].urn}/dashboard/")
         tab.get_by_role("link", name="Coaching at Meadowbank Primary").click()
-        assert tab.get_by_role("heading", name="Meadowbank Primary: coaching").is_visible()
+        expect(tab.get_by_role("heading", name="Meadowbank Primary: coaching")).to_be_visible()
         glance = tab.get_by_role("region", name="Coaching at a glance")
-        assert glance.get_by_role("row", name="People being coached fewer than 5").is_visible()
+        expect(glance.get_by_role("row", name="People being coached fewer than 5")).to_be_visible()
         assert axe_violations(tab) == []
         _shot(tab, "leader", width)
         seen = [tab.content()]

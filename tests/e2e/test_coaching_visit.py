@@ -7,6 +7,7 @@ teacher sees the visit's date on the relationship's page. Every page passes axe.
 """
 
 import pytest
+from playwright.sync_api import expect
 
 from coaching.models import Visit
 from cpd_sessions.models import Booking, BudgetEntry
@@ -72,14 +73,16 @@ def test_a_coach_plans_a_visit_and_their_own_leader_approves_the_release(page, w
     page.get_by_label("What for").select_option(label="To observe")
     assert axe_violations(page) == []
     page.get_by_role("button", name="Plan the visit, then book release time").click()
-    assert page.get_by_role("heading", name="Coaching visit to Meadowbank Primary").is_visible()
+    expect(page.get_by_role("heading", name="Coaching visit to Meadowbank Primary")).to_be_visible()
     page.get_by_label("Lessons needing cover").fill("2")
     page.get_by_label("Supply cost (£)").fill("90.00")
     page.get_by_label("Travel cost (£)").fill("12.60")
     page.get_by_label("The goal it serves").fill("Coaching across our schools")
     assert axe_violations(page) == []
     page.get_by_role("button", name="Ask for release and book").click()
-    assert page.get_by_text("Your place is held while your CPD leader decides").first.is_visible()
+    expect(
+        page.get_by_text("Your place is held while your CPD leader decides").first
+    ).to_be_visible()
     visit = Visit.objects.get()
     assert Booking.objects.get(session=visit.session).status == Booking.Status.PENDING
 
@@ -87,13 +90,13 @@ def test_a_coach_plans_a_visit_and_their_own_leader_approves_the_release(page, w
     _at(page, width)
     sign_in(page, world["coach_leader"].email, PASSWORD)
     page.goto(page.base_url + "/sessions/approvals/")
-    assert page.get_by_text("Coaching visit to Meadowbank Primary").first.is_visible()
+    expect(page.get_by_text("Coaching visit to Meadowbank Primary").first).to_be_visible()
     assert axe_violations(page) == []
     source = page.content()
     for words in ("Tom Ellis", "Ellis", SECRET_NOTE, SECRET_PRAISE):
         assert words not in source, words
     page.get_by_role("button", name="Approve Nadia Rahman").click()
-    assert page.get_by_text("Approved: Nadia Rahman is booked on.").is_visible()
+    expect(page.get_by_text("Approved: Nadia Rahman is booked on.")).to_be_visible()
     assert Booking.objects.get(session=visit.session).status == Booking.Status.CONFIRMED
     assert sum(e.amount for e in BudgetEntry.objects.filter(user=world["coach"])) > 0
 
@@ -102,6 +105,6 @@ def test_a_coach_plans_a_visit_and_their_own_leader_approves_the_release(page, w
     sign_in(page, world["teacher"].email, PASSWORD)
     page.goto(page.base_url + relationship.get_absolute_url())
     visits = page.get_by_role("region", name="Visits")
-    assert visits.get_by_text(f"{day:%A} {day.day} {day:%B %Y}, 09:00 to 11:30").is_visible()
+    expect(visits.get_by_text(f"{day:%A} {day.day} {day:%B %Y}, 09:00 to 11:30")).to_be_visible()
     assert not visits.get_by_text("Release time").count()
     assert axe_violations(page) == []

@@ -7,6 +7,7 @@ page passes axe.
 """
 
 import pytest
+from playwright.sync_api import expect
 
 from hubs.models import User
 from tests.conftest import verified
@@ -68,7 +69,7 @@ def test_an_enquiry_across_two_schools(page, browser, world, width):
     page.get_by_role("button", name="Start the group").click()
     page.get_by_label("Their email address").fill(world["member"].email)
     page.get_by_role("button", name="Invite them").click()
-    assert page.get_by_text("is invited").is_visible()
+    expect(page.get_by_text("is invited")).to_be_visible()
     _clean(page)
     group_url = page.url
 
@@ -80,7 +81,7 @@ def test_an_enquiry_across_two_schools(page, browser, world, width):
         other.get_by_role("button", name="Accept").first.click()
         other.get_by_label("What you want to record").fill(NOTE)
         other.get_by_role("button", name="Add to the log").click()
-        assert other.get_by_text(NOTE).is_visible()
+        expect(other.get_by_text(NOTE)).to_be_visible()
         other.get_by_role("link", name="Start the write-up").click()
         other.get_by_label("What we tried").fill("Bar models before any procedure")
         other.get_by_label("What happened for pupils").fill("Exit tickets improved")
@@ -91,11 +92,11 @@ def test_an_enquiry_across_two_schools(page, browser, world, width):
         context.close()
 
     page.goto(group_url)
-    assert page.get_by_text(NOTE).is_visible()
+    expect(page.get_by_text(NOTE)).to_be_visible()
     page.get_by_role("button", name="I agree to publish it as it stands").click()
-    assert page.get_by_text("the write-up is in the library").is_visible()
+    expect(page.get_by_text("the write-up is in the library")).to_be_visible()
     page.goto(page.base_url + "/enquiries/library/")
-    assert page.get_by_text("By Nadia Rahman, Tom Ellis").is_visible()
+    expect(page.get_by_text("By Nadia Rahman, Tom Ellis")).to_be_visible()
     _clean(page)
 
     context, leader = _tab(browser, page.base_url, width)
@@ -105,7 +106,7 @@ def test_an_enquiry_across_two_schools(page, browser, world, width):
         assert response.status == 404
         assert NOTE not in leader.content()
         leader.goto(f"{leader.base_url}/schools/{world['school'].urn}/enquiries/")
-        assert leader.get_by_role("heading", name="Meadowbank Primary: enquiry").is_visible()
+        expect(leader.get_by_role("heading", name="Meadowbank Primary: enquiry")).to_be_visible()
         assert NOTE not in leader.content()
         _clean(leader)
     finally:

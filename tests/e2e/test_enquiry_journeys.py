@@ -19,6 +19,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from cpd_sessions.models import Booking
 from enquiry import services
@@ -94,7 +95,7 @@ def _entry(page, form_name: str, text: str) -> None:
     form.get_by_label("Case pupil").select_option(label="A: Rarely explains their thinking")
     form.get_by_label(form_name).fill(text)
     form.get_by_role("button", name="Add").click()
-    assert page.get_by_text("It is added for case pupil A.").is_visible()
+    expect(page.get_by_text("It is added for case pupil A.")).to_be_visible()
 
 
 @pytest.mark.parametrize("width", [1280, 390])
@@ -105,7 +106,7 @@ def test_three_schools_run_a_lesson_study_cycle_and_publish_it(page, world, widt
     _as(page, world["tom"], width)
     page.goto(page.base_url + group.get_absolute_url())
     page.get_by_role("button", name="Start the next cycle").click()
-    assert page.get_by_role("heading", name="Lesson study cycle 1").is_visible()
+    expect(page.get_by_role("heading", name="Lesson study cycle 1")).to_be_visible()
     pupil = page.get_by_role("form", name="Choose a case pupil")
     pupil.get_by_label("Code").fill("a")
     pupil.get_by_label("Description").fill("Rarely explains their thinking")
@@ -119,7 +120,7 @@ def test_three_schools_run_a_lesson_study_cycle_and_publish_it(page, world, widt
     plan.get_by_label("Ends at").fill("11:40")
     plan.get_by_label("Host school").select_option(label="Meadowbank Primary")
     plan.get_by_role("button", name="Save the plan").click()
-    assert page.get_by_text(f"{day:%A} {day.day} {day:%B %Y}, 10:40 to 11:40").is_visible()
+    expect(page.get_by_text(f"{day:%A} {day.day} {day:%B %Y}, 10:40 to 11:40")).to_be_visible()
     _clean(page)
     cycle_url = page.url
 
@@ -128,18 +129,20 @@ def test_three_schools_run_a_lesson_study_cycle_and_publish_it(page, world, widt
     page.goto(cycle_url)
     page.get_by_role("button", name="Book release time to observe").click()
     heading = "Lesson study research lesson at Meadowbank Primary"
-    assert page.get_by_role("heading", name=heading).is_visible()
+    expect(page.get_by_role("heading", name=heading)).to_be_visible()
     page.get_by_label("Lessons needing cover").fill("1")
     page.get_by_label("Supply cost (£)").fill("90.00")
     page.get_by_label("Travel cost (£)").fill("0.00")
     page.get_by_label("The goal it serves").fill("Lesson study with two other schools")
     _clean(page)
     page.get_by_role("button", name="Ask for release and book").click()
-    assert page.get_by_text("Your place is held while your CPD leader decides").first.is_visible()
+    expect(
+        page.get_by_text("Your place is held while your CPD leader decides").first
+    ).to_be_visible()
 
     _as(page, world["femi"], width)
     page.goto(page.base_url + "/sessions/approvals/")
-    assert page.get_by_text(heading).first.is_visible()
+    expect(page.get_by_text(heading).first).to_be_visible()
     assert "Qz7" not in page.content()
     _clean(page)
     page.get_by_role("button", name="Approve Nadia Rahman").click()
@@ -159,7 +162,7 @@ def test_three_schools_run_a_lesson_study_cycle_and_publish_it(page, world, widt
     page.goto(cycle_url)
     page.get_by_role("textbox", name="The post-lesson discussion").fill(DISCUSSION)
     page.get_by_role("button", name="Save the discussion").click()
-    assert page.get_by_text("the next cycle may start").is_visible()
+    expect(page.get_by_text("the next cycle may start")).to_be_visible()
     _clean(page)
     assert Cycle.objects.get(group=group).status == Cycle.Status.DISCUSSED
 
@@ -174,7 +177,7 @@ def test_three_schools_run_a_lesson_study_cycle_and_publish_it(page, world, widt
         _as(page, world[person], width)
         page.goto(page.base_url + group.get_absolute_url())
         page.get_by_role("button", name="I agree to publish it as it stands").click()
-    assert page.get_by_text("the write-up is in the library").is_visible()
+    expect(page.get_by_text("the write-up is in the library")).to_be_visible()
     assert WriteUp.objects.get(group=group).is_published
 
     # Anyone finds it in the library by searching.
@@ -182,8 +185,8 @@ def test_three_schools_run_a_lesson_study_cycle_and_publish_it(page, world, widt
     page.goto(page.base_url + "/enquiries/library/")
     page.get_by_role("textbox", name="Search").fill("talk partners")
     page.get_by_role("button", name="Search").click()
-    assert page.get_by_role("link", name=QUESTION).is_visible()
-    assert page.get_by_text("Nadia Rahman").first.is_visible()
+    expect(page.get_by_role("link", name=QUESTION)).to_be_visible()
+    expect(page.get_by_text("Nadia Rahman").first).to_be_visible()
     _clean(page)
 
 
@@ -200,7 +203,7 @@ def test_a_peer_visit_asked_accepted_and_thanked(page, world, width):
     page.get_by_label("Why this visit").fill("We are starting talk partners in maths")
     _clean(page)
     page.get_by_role("button", name="Send the request").click()
-    assert page.get_by_text("CPD leader (Grace Mensah) decides your request").first.is_visible()
+    expect(page.get_by_text("CPD leader (Grace Mensah) decides your request").first).to_be_visible()
     visit_url = page.url
 
     _as(page, world["grace"], width)
@@ -212,6 +215,7 @@ def test_a_peer_visit_asked_accepted_and_thanked(page, world, width):
     page.get_by_label("Ends at").fill("11:00")
     _clean(page)
     page.get_by_role("button", name="Accept").click()
+    expect(page.get_by_text("Accepted: we have told the visitor")).to_be_visible()
     assert PeerVisit.objects.get().status == "accepted"
 
     _as(page, world["nadia"], width)
@@ -221,7 +225,7 @@ def test_a_peer_visit_asked_accepted_and_thanked(page, world, width):
     _clean(page)
 
     page.goto(page.base_url + profile.get_absolute_url())
-    assert page.get_by_text("Has helped 1").is_visible()
+    expect(page.get_by_text("Has helped 1")).to_be_visible()
 
 
 @pytest.mark.parametrize("width", [1280, 390])

@@ -12,6 +12,7 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth.models import Group
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from courses.models import CourseRequest, Review
 from cpd_sessions.budget import budget_set
@@ -83,11 +84,11 @@ def test_a_teacher_requests_a_recommended_course_and_her_leader_approves_on_a_ph
     sign_in(page, world["teacher"].email, PASSWORD)
     page.goto(page.base_url + "/courses/")
     card = page.get_by_role("article").filter(has_text="Questioning that makes every pupil")
-    assert card.get_by_text("Recommended by 2 colleagues").is_visible()
+    expect(card.get_by_text("Recommended by 2 colleagues")).to_be_visible()
     assert axe_violations(page) == []
     card.get_by_role("link", name="Questioning that makes every pupil think").click()
-    assert page.get_by_text("Grace Adeyemi").first.is_visible()
-    assert page.get_by_text("Would recommend it for KS2 teachers").first.is_visible()
+    expect(page.get_by_text("Grace Adeyemi").first).to_be_visible()
+    expect(page.get_by_text("Would recommend it for KS2 teachers").first).to_be_visible()
     assert axe_violations(page) == []
     page.get_by_role("link", name="Ask to attend").click()
     page.get_by_label("Date").fill(day.isoformat())
@@ -101,7 +102,7 @@ def test_a_teacher_requests_a_recommended_course_and_her_leader_approves_on_a_ph
     page.get_by_label("Why this course").fill("Hinge questions for my Year 4 class.")
     assert axe_violations(page) == []
     page.get_by_role("button", name="Send the request").click()
-    assert page.get_by_text("Your request has gone to your CPD leader.").is_visible()
+    expect(page.get_by_text("Your request has gone to your CPD leader.")).to_be_visible()
     request = CourseRequest.objects.get()
     assert request.booking.status == Booking.Status.PENDING
 
@@ -109,15 +110,16 @@ def test_a_teacher_requests_a_recommended_course_and_her_leader_approves_on_a_ph
     _at(page, 390)
     sign_in(page, world["leader"].email, PASSWORD)
     page.goto(page.base_url + "/sessions/approvals/")
-    assert page.get_by_text("External course: fee £195.00").is_visible()
-    assert page.get_by_text("£399.00").first.is_visible()
-    assert page.get_by_text("£201.00").first.is_visible()  # left after this approval
+    expect(page.get_by_text("External course: fee £195.00")).to_be_visible()
+    expect(page.get_by_text("£399.00").first).to_be_visible()
+    # left after this approval
+    expect(page.get_by_text("£201.00").first).to_be_visible()
     alternative = page.get_by_role("note")
-    assert alternative.get_by_text("Grace Adeyemi").is_visible()
+    expect(alternative.get_by_text("Grace Adeyemi")).to_be_visible()
     assert "Millbrook Academy offers questioning" in alternative.inner_text()
     assert axe_violations(page) == []
     page.get_by_role("button", name="Approve Sam Whitfield").click()
-    assert page.get_by_text("Approved: Sam Whitfield").first.is_visible()
+    expect(page.get_by_text("Approved: Sam Whitfield").first).to_be_visible()
     assert BudgetEntry.objects.get().amount == Decimal("399.00")
 
     # After the day: the teacher reviews the course, and it is logged in her portfolio.
@@ -137,6 +139,6 @@ def test_a_teacher_requests_a_recommended_course_and_her_leader_approves_on_a_ph
     page.get_by_label("What I will try in my teaching").fill("One hinge question a lesson")
     assert axe_violations(page) == []
     page.get_by_role("button", name="Save my review").click()
-    assert page.get_by_text("The course is logged in your portfolio.").is_visible()
+    expect(page.get_by_text("The course is logged in your portfolio.")).to_be_visible()
     assert Review.objects.filter(reviewer=world["teacher"], recommend=True).exists()
     assert Entry.objects.filter(owner=world["teacher"]).exists()

@@ -5,6 +5,7 @@ with a page that says the limit (before the server reads it). Both pages pass ax
 """
 
 import pytest
+from playwright.sync_api import expect
 
 from .conftest import E2E, sign_in
 from .test_accessibility import axe_violations
@@ -25,8 +26,8 @@ def test_todays_download_and_a_file_too_big(page, demo, settings, width, tmp_pat
     page.goto(page.base_url + "/me/data/")
     page.get_by_role("button", name="Prepare my download").click()
     page.goto(page.base_url + "/me/data/")  # built in-process (no broker in tests)
-    assert page.get_by_role("link", name="download the zip").is_visible()
-    assert page.get_by_text("A new one can be prepared tomorrow").is_visible()
+    expect(page.get_by_role("link", name="download the zip")).to_be_visible()
+    expect(page.get_by_text("A new one can be prepared tomorrow")).to_be_visible()
     assert page.get_by_role("button", name="Prepare my download").count() == 0
     assert axe_violations(page) == []
 
@@ -36,7 +37,7 @@ def test_todays_download_and_a_file_too_big(page, demo, settings, width, tmp_pat
     )
     page.get_by_label("Title").fill("Twilight on retrieval")
     page.locator("form[enctype='multipart/form-data'] button[type=submit]").last.click()
-    assert page.get_by_role("heading", name="That file is too big").is_visible()
-    assert page.get_by_text("the most the site accepts at once is 1.0").is_visible()
+    expect(page.get_by_role("heading", name="That file is too big")).to_be_visible()
+    expect(page.get_by_text("the most the site accepts at once is 1.0")).to_be_visible()
     assert axe_violations(page) == []
     page.screenshot(path=str(tmp_path / f"too-big-{width}.png"), full_page=True)

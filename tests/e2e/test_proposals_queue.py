@@ -6,6 +6,7 @@ phone.
 """
 
 import pytest
+from playwright.sync_api import expect
 
 from cpd_sessions.demo import seed as seed_sessions
 from cpd_sessions.models import DevelopmentSession
@@ -32,7 +33,7 @@ def test_the_coordinator_publishes_and_declines_from_the_queue(page, demo, width
     page.goto(page.base_url + "/coordinator/")
     page.get_by_role("link", name="2 proposed sessions waiting for you").click()
     assert page.url.endswith("/sessions/proposals/")
-    assert page.get_by_role("heading", name="2 proposals waiting").is_visible()
+    expect(page.get_by_role("heading", name="2 proposals waiting")).to_be_visible()
     assert axe_violations(page) == []
     assert page.evaluate("document.documentElement.scrollWidth") <= width
 
@@ -40,11 +41,11 @@ def test_the_coordinator_publishes_and_declines_from_the_queue(page, demo, width
     page.locator("summary", has_text=f"Decline “{second.title}”").click()
     page.get_by_label("Why not?").locator("visible=true").fill("We have one in the spring.")
     page.get_by_role("button", name="Decline with this reason").locator("visible=true").click()
-    assert page.get_by_text("is declined").is_visible()
+    expect(page.get_by_text("is declined")).to_be_visible()
     assert DevelopmentSession.objects.get(pk=second.pk).status == "declined"
 
     page.get_by_role("button", name=f"Publish “{waiting.title}”").click()
-    assert page.get_by_text("is published: colleagues can book it now").is_visible()
+    expect(page.get_by_text("is published: colleagues can book it now")).to_be_visible()
     assert DevelopmentSession.objects.get(pk=waiting.pk).status == "published"
-    assert page.get_by_text("Nothing is waiting").is_visible()
+    expect(page.get_by_text("Nothing is waiting")).to_be_visible()
     assert axe_violations(page) == []

@@ -8,6 +8,7 @@ Every page passes axe.
 """
 
 import pytest
+from playwright.sync_api import expect
 
 from hubs.models import User
 from quality import survey
@@ -60,7 +61,7 @@ def _answer_on_a_phone(browser, base_url: str, token: str) -> None:
         statements.nth(i).get_by_label("Embedded").check()
     assert axe_violations(tab) == []
     tab.get_by_role("button", name="Send my answers").click()
-    assert tab.get_by_role("heading", name="Thank you").is_visible()
+    expect(tab.get_by_role("heading", name="Thank you")).to_be_visible()
     phone.close()
 
 
@@ -74,19 +75,22 @@ def test_a_leader_runs_the_review_staff_answer_and_a_peer_reviews(browser, page,
     page.goto(f"{page.base_url}/schools/{school.urn}/review/")
     assert axe_violations(page) == []
     page.get_by_role("button", name="Start this year's review").click()
+    expect(page.get_by_role("link", name="Rate part 1")).to_be_visible()
     review = Review.objects.get()
     page.get_by_role("link", name="Rate part 1").click()
+    page.wait_for_url("**/part/1/")  # count() below does not wait for the new page
+    assert page.locator("fieldset").count() > 0
     for i in range(page.locator("fieldset").count()):
         page.locator("fieldset").nth(i).get_by_label("Embedded").check()
     page.locator("textarea").first.fill("Most sessions start from a pupil need.")
     assert axe_violations(page) == []
     page.get_by_role("button", name="Save part 1").click()
-    assert page.get_by_text("Part 1 is saved").is_visible()
+    expect(page.get_by_text("Part 1 is saved")).to_be_visible()
     rate_all(review, leader)  # the other parts, as part 1
     page.reload()
     page.get_by_role("button", name="Mark the self-review done").click()
     page.get_by_role("button", name="Open the staff survey").click()
-    assert page.get_by_text("The staff survey is open").is_visible()
+    expect(page.get_by_text("The staff survey is open")).to_be_visible()
     assert axe_violations(page) == []
 
     # Six staff answer on their phones; hidden at four, shown at five.
@@ -95,41 +99,43 @@ def test_a_leader_runs_the_review_staff_answer_and_a_peer_reviews(browser, page,
     for token in tokens[:4]:
         _answer_on_a_phone(browser, page.base_url, token)
     page.reload()
-    assert page.get_by_text("hidden until 5 or more staff have answered").is_visible()
+    expect(page.get_by_text("hidden until 5 or more staff have answered")).to_be_visible()
     assert page.locator("#survey-results").count() == 0
     _answer_on_a_phone(browser, page.base_url, tokens[4])
     page.reload()
-    assert page.locator("#survey-results").is_visible()
+    expect(page.locator("#survey-results")).to_be_visible()
     _answer_on_a_phone(browser, page.base_url, tokens[5])
     page.reload()
-    assert page.get_by_text("6 of 7 staff have answered").is_visible()
+    expect(page.get_by_text("6 of 7 staff have answered")).to_be_visible()
 
     # The leader invites a peer reviewer from another school.
     page.get_by_label("Peer reviewer").select_option(label="Femi Adeyemi (Hillcrest Primary)")
     page.get_by_role("button", name="Invite").click()
-    assert page.get_by_text("peer reviewer is invited").is_visible()
+    expect(page.get_by_text("peer reviewer is invited")).to_be_visible()
 
     # The reviewer reads the review and writes findings for each part.
     _at(page, width)
     sign_in(page, world["reviewer"].email, PASSWORD)
     page.goto(page.base_url + review.get_absolute_url())
-    assert page.locator("#survey-results").is_visible()
+    expect(page.locator("#survey-results")).to_be_visible()
     page.get_by_role("link", name="Write the findings").click()
+    page.wait_for_url("**/peer/findings/")  # .all() below does not wait for the new page
+    assert page.locator("textarea").count() > 0
     for i, box in enumerate(page.locator("textarea").all()):
         box.fill(f"Finding for part {i + 1}: strong coaching, weak evaluation.")
     assert axe_violations(page) == []
     page.get_by_role("button", name="Submit the report").click()
-    assert page.get_by_text("sent to the school to accept").is_visible()
+    expect(page.get_by_text("sent to the school to accept")).to_be_visible()
 
     # The leader accepts the report and adds an action.
     _at(page, width)
     sign_in(page, leader.email, PASSWORD)
     page.goto(page.base_url + review.get_absolute_url())
     page.get_by_role("button", name="Accept the report").click()
-    assert page.get_by_text("report is accepted").is_visible()
+    expect(page.get_by_text("report is accepted")).to_be_visible()
     page.locator("#id_text").fill("Check every session's effect on pupils")
     page.get_by_label("The part it addresses").select_option(index=0)
     page.get_by_role("button", name="Add the action").click()
-    assert page.get_by_text("added to the plan").is_visible()
+    expect(page.get_by_text("added to the plan")).to_be_visible()
     assert axe_violations(page) == []
     assert Action.objects.get().text == "Check every session's effect on pupils"

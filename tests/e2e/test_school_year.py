@@ -8,6 +8,7 @@ year on her phone; the leader's dashboard shows the three streams. Every page pa
 import datetime
 
 import pytest
+from playwright.sync_api import expect
 
 from hubs.models import Term, User
 from schoolyear import teams
@@ -87,7 +88,7 @@ def test_a_leader_plans_next_year_and_staff_see_it(page, browser, world, width):
         page.get_by_label("Title").fill(title)
         page.get_by_label("Date (first day)").fill(day)
         page.get_by_role("button", name="Add to the plan").click()
-        assert page.get_by_text("INSET day added").is_visible()
+        expect(page.get_by_text("INSET day added")).to_be_visible()
     _clean(page)
 
     for team in world["teams"]:
@@ -96,20 +97,20 @@ def test_a_leader_plans_next_year_and_staff_see_it(page, browser, world, width):
         page.get_by_label("First meeting").fill("2027-09-08")
         page.get_by_label("Last meeting on or before").fill("2027-12-15")
         page.get_by_role("button", name="Plan the meetings").click()
-        assert page.get_by_text("meetings planned").is_visible()
+        expect(page.get_by_text("meetings planned")).to_be_visible()
     _clean(page)
 
     page.goto(f"{page.base_url}/schools/{urn}/priorities/?year={YEAR}")
     for title in ("Questioning that makes every pupil think", "Reading across the curriculum"):
         page.get_by_label("Title").fill(title)
         page.get_by_role("button", name="Save the priority").click()
-        assert page.get_by_text("Priority saved").is_visible()
+        expect(page.get_by_text("Priority saved")).to_be_visible()
     _clean(page)
 
     page.goto(f"{page.base_url}/schools/{urn}/year/?year={YEAR}")
     # 3 November is an INSET day: the series skipped it, so no clash; publish.
     page.get_by_role("button", name=f"Publish {YEAR}/28 to staff").click()
-    assert page.get_by_text("is published").first.is_visible()
+    expect(page.get_by_text("is published").first).to_be_visible()
     _clean(page)
 
     # The head of English sets the first meeting's focus; the teacher says what she will try.
@@ -122,7 +123,7 @@ def test_a_leader_plans_next_year_and_staff_see_it(page, browser, world, width):
         tab.get_by_role("button", name="Save the meeting").click()
         tab.get_by_label("Nadia Rahman").check()
         tab.get_by_role("button", name="Save attendance").click()
-        assert tab.get_by_text("Attendance saved").is_visible()
+        expect(tab.get_by_text("Attendance saved")).to_be_visible()
         _clean(tab)
     finally:
         context.close()
@@ -133,17 +134,17 @@ def test_a_leader_plans_next_year_and_staff_see_it(page, browser, world, width):
         tab.get_by_role("link", name="Wednesday 8 September 2027, 15:30").click()
         tab.get_by_label("What I will try before next time").fill("Pre-teach three words")
         tab.get_by_role("button", name="Save what I will try").click()
-        assert tab.get_by_role("listitem").filter(has_text="Pre-teach three words").is_visible()
+        expect(tab.get_by_role("listitem").filter(has_text="Pre-teach three words")).to_be_visible()
         tab.goto(f"{tab.base_url}/schools/{urn}/year/?year={YEAR}")
-        assert tab.get_by_text("INSET: reading").first.is_visible()
+        expect(tab.get_by_text("INSET: reading").first).to_be_visible()
         assert tab.get_by_role("button", name="Add to the plan").count() == 0
         _clean(tab)
         tab.goto(tab.base_url + "/")
-        assert tab.get_by_role("link", name="English").first.is_visible()
+        expect(tab.get_by_role("link", name="English").first).to_be_visible()
     finally:
         context.close()
 
     page.goto(page.base_url + "/")
-    assert page.get_by_role("heading", name="Three streams this term").is_visible()
-    assert page.get_by_text("staff with an active goal").is_visible()
+    expect(page.get_by_role("heading", name="Three streams this term")).to_be_visible()
+    expect(page.get_by_text("staff with an active goal")).to_be_visible()
     _clean(page)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from hubs.models import User
 from tests.conftest import verified
@@ -77,7 +78,7 @@ def test_a_leader_records_an_overdue_completion_and_exports_the_matrix(page, wor
     page.get_by_label("Provider (optional)").fill("Local authority")
     _clean(page)
     page.get_by_role("button", name="Record it").click()
-    assert page.get_by_text("Training recorded for Tom Ellis").is_visible()
+    expect(page.get_by_text("Training recorded for Tom Ellis")).to_be_visible()
     page.get_by_role("link", name="Meadowbank Primary: staff training").click()
     row = page.get_by_role("row").filter(has_text="Tom Ellis")
     assert "Overdue" not in row.inner_text()
@@ -92,14 +93,14 @@ def test_a_leader_records_an_overdue_completion_and_exports_the_matrix(page, wor
     assert "First aid" not in text
     assert any("Tom Ellis" in line and "In date" in line for line in text.splitlines())
     page.get_by_role("link", name="Printable page for an inspection").click()
-    assert page.get_by_role(
-        "heading", name="Meadowbank Primary: staff training record"
-    ).is_visible()
+    expect(
+        page.get_by_role("heading", name="Meadowbank Primary: staff training record")
+    ).to_be_visible()
     assert "Safeguarding level 1" in page.inner_text("main")
     _clean(page)
     page.emulate_media(media="print")
-    assert not page.locator(".site-header").is_visible()
-    assert page.get_by_role("cell", name="In date").first.is_visible()
+    expect(page.locator(".site-header")).not_to_be_visible()
+    expect(page.get_by_role("cell", name="In date").first).to_be_visible()
     page.emulate_media(media="screen")
 
 
@@ -111,14 +112,14 @@ def test_a_teacher_records_their_own_completion_with_a_certificate_on_a_phone(
     certificate.write_bytes(b"%PDF-1.4 first aid certificate")
     sign_in(page, world["teacher"].email, PASSWORD)
     page.goto(page.base_url + "/training/")
-    assert page.get_by_text("Overdue").first.is_visible()
+    expect(page.get_by_text("Overdue").first).to_be_visible()
     _clean(page)
     page.get_by_role("combobox", name="Training").select_option(label="First aid")
     page.get_by_label("Date completed").fill(timezone.localdate().isoformat())
     page.get_by_label("Provider (optional)").fill("St John Ambulance")
     page.get_by_label("Certificate (optional)").set_input_files(str(certificate))
     page.get_by_role("button", name="Record it").click()
-    assert page.get_by_text("Your training is recorded").is_visible()
+    expect(page.get_by_text("Your training is recorded")).to_be_visible()
     _clean(page)
     made = Completion.objects.get(user=world["teacher"], requirement__title="First aid")
     assert made.original_name == "first-aid-certificate.pdf"
