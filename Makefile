@@ -19,9 +19,10 @@ $(BIN)/uv:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
 
-# Installs exactly what uv.lock pins (uv itself is in the lock, so it stays).
+# Installs exactly what uv.lock pins (uv itself is in the lock, so it stays); --inexact leaves
+# an optional group installed by hand (locust, for bench/load.py) in place.
 install: $(BIN)/uv
-	$(BIN)/uv sync --frozen --quiet
+	$(BIN)/uv sync --frozen --inexact --quiet
 
 migrate: install
 	$(BIN)/python manage.py migrate --noinput

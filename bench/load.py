@@ -667,7 +667,8 @@ else:
     from http.cookiejar import DefaultCookiePolicy
     from itertools import count
 
-    from locust import HttpUser, between, events, task
+    from locust import between, events, task
+    from locust.contrib.fasthttp import FastHttpUser
 
     _samples: list = []
 
@@ -697,11 +698,13 @@ else:
 
     # DEBUG off marks the session and CSRF cookies Secure; the bench talks plain HTTP to gunicorn,
     # as the TLS-terminating proxy in front of it does, so this process sends them anyway
-    # (requests copies the jar for each request, so only the class's policy reaches it).
+    # (the class's policy is what every jar consults).
     DefaultCookiePolicy.return_ok_secure = lambda self, cookie, request: True
 
-    class Person(HttpUser):
-        """Signed in once through the real form; requests alternate between the instances."""
+    class Person(FastHttpUser):
+        """Signed in once through the real form; requests alternate between the instances.
+        locust's gevent HTTP client, not `requests`: the load generator shares the two cores
+        with the server, and costs a fraction of the CPU per request this way."""
 
         abstract = True
 
@@ -712,10 +715,16 @@ else:
 
         def _get(self, url: str, name: str, params: dict | None = None) -> None:
             self._hop()
-            with self.client.get(url, params=params, name=name, catch_response=True) as response:
-                # Signed out (a session one instance cannot read) lands on the sign-in page.
-                if "/accounts/login/" in response.url:
-                    response.failure(f"{name}: signed out on {self.client.base_url}")
+            with self.client.get(
+                url, params=params, name=name, catch_response=True, allow_redirects=False
+            ) as response:
+                # Signed out (a session one instance cannot read) is sent to the sign-in page;
+                # no page of the mix redirects otherwise.
+                if response.status_code != 200:
+                    where = response.headers.get("Location", "")
+                    response.failure(
+                        f"{name}: {response.status_code} {where} on {self.client.base_url}"
+                    )
 
         def _sign_in(self) -> None:
             self._hop()

@@ -111,6 +111,11 @@ def _in_areas(queryset: QuerySet[DevelopmentSession], area_ids: Iterable[int]) -
     )
 
 
+# What a suggestion shows (portfolios/_session_suggestions.html): a pool of sixty is read for
+# a page that shows a few, so each row carries only these.
+SUGGESTED = ("title", "start", "format", "room", "venue_school__name")
+
+
 def suggestion_pools(
     user: User, area_ids: Iterable[int], limit: int
 ) -> tuple[list[DevelopmentSession], list[DevelopmentSession]]:
@@ -141,9 +146,12 @@ def suggestion_pools(
             )
         )
         .select_related("venue_school")
+        .only(*SUGGESTED)
         .prefetch_related(None)[:limit]
     )
-    banked = list(_in_areas(_recordings_of(visible), area_ids).prefetch_related(None)[:limit])
+    banked = list(
+        _in_areas(_recordings_of(visible), area_ids).only(*SUGGESTED).prefetch_related(None)[:limit]
+    )
     prefetch_related_objects(
         upcoming + banked, Prefetch("areas", queryset=ExpertiseArea.objects.order_by("name"))
     )

@@ -124,8 +124,10 @@ def refresh_documents(profile_ids: Iterable[int]) -> None:
 def copy_to_offers(profile_ids: Iterable[int]) -> None:
     """The offers carry their profile's order and live conditions (the directory's walks) and
     who offers them, school and phases (the suggestions' walks): one UPDATE, one read of the
-    phases and one UPDATE for each set of phases that changed."""
+    phases and one UPDATE for each set of phases that changed. What the walks found before is
+    forgotten (kept result pages, kept suggestions)."""
     ids = list(profile_ids)
+    forget_directory_results()
     profile = ExpertProfile.objects.filter(pk=OuterRef("profile_id"))
     ProfileArea.objects.filter(profile_id__in=ids).update(
         offerer_school=Subquery(profile.values("user__school")[:1]),

@@ -104,6 +104,13 @@ def _phases_changed(sender, instance, action, reverse, pk_set, **kwargs):
         copy_to_offers(set(named.values_list("profile_id", flat=True)))
 
 
+def _person_phases_changed(sender, action, **kwargs):
+    """A person's own phases order the experts suggested to them (portfolios/suggestions.py,
+    kept under the directory's version): the kept suggestions go."""
+    if action in {"post_add", "post_remove", "post_clear"}:
+        forget_directory_results()
+
+
 def _user_saved(sender, instance, update_fields=None, **kwargs):
     if not _active():
         return
@@ -160,6 +167,11 @@ def connect() -> None:
         _phases_changed,
         sender=ExpertProfile.phases.through,
         dispatch_uid="experts.results.phases",
+    )
+    m2m_changed.connect(
+        _person_phases_changed,
+        sender=User.phases.through,
+        dispatch_uid="experts.results.person_phases",
     )
     post_save.connect(_user_saved, sender=User, dispatch_uid="experts.doc.user")
     post_save.connect(_area_saved, sender=ExpertiseArea, dispatch_uid="experts.doc.area")

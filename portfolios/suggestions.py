@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
     Case,
@@ -22,10 +24,12 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Concat
 from django.db.models.lookups import Contains
+from django.utils import timezone
 
 from cpd_sessions import listing
 from cpd_sessions.models import DevelopmentSession
 from experts.models import ExpertiseArea, ExpertProfile, ProfileArea, term_window_start
+from experts.search import results_version
 from hubs.models import School, User
 
 from .models import Goal, Need
@@ -91,6 +95,21 @@ def suggest_experts(user: User, areas, limit: int = SUGGESTIONS) -> list[ExpertP
     by_pk = {a.pk: a for a in areas}
     if not by_pk or limit <= 0:
         return []
+    # Kept in the shared cache under the directory's version, which any change to a profile,
+    # its offers or the person's phases replaces (experts/search.py; no signal: within the
+    # directory's minute), and under what else the answer depends on: me, my school, the areas.
+    key = (
+        f"suggest-experts:{results_version()}:{timezone.localdate()}:{user.pk}:"
+        f"{user.school_id}:{limit}:{','.join(map(str, sorted(by_pk)))}"
+    )
+    found = cache.get(key)
+    if found is None:
+        found = _walk_offers(user, by_pk, limit)
+        cache.set(key, found, settings.CPDHUB_DIRECTORY_CACHE_SECONDS)
+    return found
+
+
+def _walk_offers(user: User, by_pk: dict, limit: int) -> list[ExpertProfile]:
     other_school = (
         ~Q(offerer_school_id=user.school_id) if user.school_id else Q(offerer_school__isnull=False)
     )
@@ -205,12 +224,15 @@ def suggest_sessions(user: User, wanted: dict) -> dict:
     pool, banked = listing.suggestion_pools(user, all_ids, limit=SUGGESTION_POOL)
 
     offered: set[int] = set()
+    # Each session's areas read once (a related manager made per goal per session cost more
+    # than the rest of the sharing out).
+    areas_of = {s.pk: {a.pk for a in s.areas.all()} for s in (*pool, *banked)}
 
     def matching(sessions, ids, limit):
         # Each session once on a page: under the first goal or need that wants it.
-        found = [
-            s for s in sessions if s.pk not in offered and any(a.pk in ids for a in s.areas.all())
-        ][:limit]
+        found = [s for s in sessions if s.pk not in offered and not areas_of[s.pk].isdisjoint(ids)][
+            :limit
+        ]
         offered.update(s.pk for s in found)
         return found
 

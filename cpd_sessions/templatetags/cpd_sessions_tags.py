@@ -2,6 +2,7 @@ from django import template
 
 from cpd_sessions import approvals, booking, meetings
 from cpd_sessions.listing import my_next_sessions as _my_next_sessions
+from cpdhub.kept_html import KeptCards
 
 register = template.Library()
 
@@ -45,3 +46,32 @@ def needs_release_for(session, user) -> bool:
     must approve release time? Reads the card's prefetched dates (no query)."""
     school = getattr(user, "school", None)
     return booking.in_school_day([(d.start, d.end) for d in session.dates.all()], school)
+
+
+_session_cards = KeptCards("cpd_sessions/_card.html")
+
+
+@register.simple_tag
+def session_card(session, user) -> str:
+    """A session card, drawn once for what it shows (cpdhub/kept_html.py): the viewer's own
+    part of it (their booking, whether it needs their release) is in the key."""
+    venue = session.venue_school
+    consultant = session.consultant
+    shows = (
+        session.pk,
+        session.title,
+        session.kind,
+        session.format,
+        session.status,
+        venue.name if venue is not None else None,
+        session.start,
+        tuple((d.start, d.end) for d in session.dates.all()),
+        tuple(str(area) for area in session.areas.all()),
+        tuple(str(lead) for lead in session.leads.all()),
+        str(consultant) if consultant is not None else None,
+        session.capacity,
+        getattr(session, "seats_taken", None),
+        getattr(session, "my_status", None),
+        needs_release_for(session, user),
+    )
+    return _session_cards.render(shows, {"session": session, "user": user})

@@ -252,6 +252,7 @@ def test_the_suggestions_are_those_of_the_old_query(community):
 
 def test_the_suggestions_follow_people_who_move_change_phases_hide_confirm_or_leave(community):
     rng, schools, phases, areas, experts, viewers = community
+    assert_same_as_the_oracle(viewers, areas)  # and the suggestions are kept (the shared cache)
     for profile in rng.sample(experts, 25):
         user = profile.user
         change = rng.randrange(5)
@@ -285,6 +286,7 @@ def test_the_suggestions_follow_people_who_move_change_phases_hide_confirm_or_le
 
 def test_a_command_copies_every_offerer_again_after_writes_without_signals(community):
     _rng, schools, _phases, areas, experts, viewers = community
+    assert_same_as_the_oracle(viewers, areas)  # and the suggestions are kept (the shared cache)
     # Bulk writes send no signal: the offers' copies lag until the command runs.
     ExpertProfile.phases.through.objects.filter(expertprofile__in=experts[:30]).delete()
     User.objects.filter(expert_profile__in=experts[30:50]).update(school=schools[4])
@@ -305,6 +307,10 @@ def test_the_query_tests_only_the_offer_rows_so_every_plan_starts_from_the_areas
     suggestions.suggest_experts(viewers[2], areas[:2])  # the term dates cached
     with CaptureQueriesContext(connection) as captured:
         assert suggestions.suggest_experts(viewers[2], areas[:2])
+    assert captured.captured_queries == []  # kept in the shared cache
+    by_pk = {area.pk: area for area in areas[:2]}
+    with CaptureQueriesContext(connection) as captured:
+        assert suggestions._walk_offers(viewers[2], by_pk, suggestions.SUGGESTIONS)
     assert len(captured.captured_queries) == 1
     sql = captured.captured_queries[0]["sql"]
     assert "experts_expertprofile_phases" not in sql

@@ -1,0 +1,38 @@
+"""The directory's card, drawn once for what it shows (cpdhub/kept_html.py): nothing on it
+depends on the viewer."""
+
+from django import template
+
+from cpdhub.kept_html import KeptCards
+
+register = template.Library()
+cards = KeptCards("experts/_card.html")
+
+
+def _shows(expert, about: str, stale: bool) -> tuple:
+    """Every value the card's template reads."""
+    user = expert.user
+    school = user.school
+    hub = school.hub if school is not None else None
+    return (
+        expert.pk,
+        user.first_name,
+        user.last_name,
+        user.job_role,
+        school.name if school is not None else None,
+        hub.name if hub is not None else None,
+        expert.headline,
+        expert.last_confirmed_at,
+        tuple((offer.area.name, *offer.offer_labels) for offer in expert.offers.all()),
+        expert.helped_count,
+        getattr(expert, "sessions_run", None),
+        bool(stale),
+        about or "",
+    )
+
+
+@register.simple_tag
+def expert_card(expert, about: str = "", stale: bool = False) -> str:
+    return cards.render(
+        _shows(expert, about, stale), {"expert": expert, "about": about, "stale": stale}
+    )
