@@ -514,7 +514,18 @@ MATRIX: dict[str, dict] = {
     "quality:share": action("leader_a", refused=404, post_leader_b=403),
     "quality:survey_open": action("leader_a", refused=404, post_leader_b=403),
     "quality:survey_close": action("leader_a", refused=404, post_leader_b=403),
-    "quality:reviewer_invite": action(refused=404, post_leader_a=400, post_leader_b=403),
+    # The peer reviewer's invitation: the school's leader or the coordinator (a page of its
+    # own, showing the stage, not the review); the reviewer reads the review, does not invite.
+    "quality:reviewer_invite": row(
+        404,
+        post=404,
+        leader_a=200,
+        coordinator=200,
+        leader_b=403,
+        post_leader_a=400,
+        post_coordinator=400,
+        post_leader_b=403,
+    ),
     "quality:visit_plan": action(refused=404, post_leader_a=403, post_leader_b=400),
     "quality:findings": row(
         404, leader_a=403, leader_b=200, post=404, post_leader_a=403, post_leader_b=302
