@@ -465,7 +465,12 @@ def evaluation_email(delivery) -> registry.Email | None:
             "session": session,
             "dates": list(session.dates.all()),
             "evaluation": evaluation_of(session),
-            "session_url": absolute_url(session.get_absolute_url()),
+            # The summary's own page: reachable by everyone it is sent to, the attendees'
+            # CPD leaders included, whether or not the session is in their scope.
+            "session_url": absolute_url(
+                reverse("cpd_sessions:evaluation", kwargs={"pk": session.pk})
+            ),
+            "session_link": "Read the summary online",
         }
     )
 

@@ -151,6 +151,18 @@ def is_involved(user: User, session: DevelopmentSession) -> bool:
     return took_part.filter(condition).exists()
 
 
+def shared_session(pk: int) -> DevelopmentSession | None:
+    """An evaluated session whose summary has been shared, with its dates and leads (for the
+    summary's own page, whoever may see the session itself)."""
+    return (
+        evaluated()
+        .filter(pk=pk, evaluation_shared_at__isnull=False)
+        .select_related("venue_school")
+        .prefetch_related("dates", "leads")
+        .first()
+    )
+
+
 def evaluated() -> QuerySet[DevelopmentSession]:
     """Sessions that are evaluated: they went ahead and are not someone's private visit."""
     return DevelopmentSession.objects.filter(

@@ -43,6 +43,7 @@ urlpatterns = [
     ),
     path("<int:pk>/apologies/", views_attendance.apology, name="apology"),
     path("<int:pk>/will-change/", views_attendance.will_change, name="will_change"),
+    path("<int:pk>/evaluation/", views_attendance.evaluation_summary, name="evaluation"),
     path("<int:pk>/certificate/<int:booking_pk>/", views.certificate, name="certificate_for"),
     path("<int:pk>/calendar.ics", views.session_ics, name="ics"),
 ]

@@ -1,20 +1,21 @@
 """
 The session's people after booking: apologies for one meeting of a series (the person booked),
-certificates of attendance emailed to everyone present at once (a lead or a coordinator), and
-the leads' "what we will change" for the evaluation shared back.
+certificates of attendance emailed to everyone present at once (a lead or a coordinator), the
+leads' "what we will change" for the evaluation shared back, and the shared summary's own page.
 """
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import dateformat, timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from cpdhub.forms import errors_to_form
 
-from . import apologies, certificates, permissions
+from . import apologies, certificates, evaluation, permissions
 from .evaluation_sharing import will_change_set
 from .forms import ApologyForm, WillChangeForm
 from .lifecycle import SessionRefused
@@ -99,3 +100,32 @@ def will_change(request, pk: int):
         else "Saved: the session's page shows what you will change.",
     )
     return redirect(session)
+
+
+@require_safe
+def evaluation_summary(request, pk: int):
+    """
+    The shared summary on a page of its own (the email's link): for the session's leads, the
+    people who attended, their schools' CPD leaders and the coordinators, whether or not the
+    session is in their scope; it shows the summary only (what the email said, and the six-week
+    levels as they come in). Before it is shared, and for everyone else: 404.
+    """
+    session = evaluation.shared_session(pk)
+    if session is None:
+        raise Http404("No such evaluation.")
+    user = request.user
+    took_part = not permissions.can_see_attendees(user, session) and evaluation.is_involved(
+        user, session
+    )
+    if not permissions.can_see_evaluation(user, session, took_part=took_part):
+        raise Http404("No such evaluation.")
+    return render(
+        request,
+        "cpd_sessions/evaluation.html",
+        {
+            "session": session,
+            "dates": list(session.dates.all()),
+            "evaluation": evaluation.evaluation_of(session),
+            "session_visible": DevelopmentSession.objects.visible_to(user).filter(pk=pk).exists(),
+        },
+    )

@@ -22,6 +22,7 @@ from hubs.models import School, User
 
 from . import emails, permissions
 from .models import Finding, Level, Part, PeerReview, Review
+from .selectors import NOT_UNDER_WAY, is_under_way
 
 TITLE_MAX = DevelopmentSession._meta.get_field("title").max_length
 
@@ -43,10 +44,16 @@ def reviewer_choices(school: School) -> list[User]:
 
 @transaction.atomic
 def reviewer_invite(*, review: Review, by: User, reviewer: User) -> PeerReview:
-    """Invite (or change) the review's peer reviewer: a CPD leader of another school. They are
-    emailed once for this review."""
+    """Invite (or change) the review's peer reviewer: a CPD leader of another school, chosen by
+    the school's CPD leaders or the coordinator while the review is under way. They are emailed
+    once for this review."""
     permissions.require_can_invite_reviewer(by, review.school)
-    if reviewer.school_id == review.school_id or not reviewer.led_school_ids:
+    # The review's row, locked: a report submitted at the same moment is seen.
+    current = Review.objects.select_for_update().get(pk=review.pk)
+    if not is_under_way(current):
+        raise ValidationError(NOT_UNDER_WAY)
+    led = reviewer.led_school_ids
+    if reviewer.school_id == review.school_id or not led or review.school_id in led:
         raise ValidationError({"reviewer": "Choose a CPD leader from another school."})
     peer, _ = PeerReview.objects.update_or_create(
         review=review,

@@ -199,6 +199,20 @@ def stage(review: Review | None) -> str:
     return "Self-review under way"
 
 
+NOT_UNDER_WAY = (
+    "A peer reviewer is invited while the review is under way: this year's review, before the "
+    "reviewer has submitted the report."
+)
+
+
+def is_under_way(review: Review) -> bool:
+    """A reviewer is invited (or changed) while the review is under way: this academic year's
+    review whose peer review report has not been submitted (from the review with its peer
+    review loaded)."""
+    peer = getattr(review, "peer_review", None)
+    return review.year == current_academic_year() and (peer is None or peer.submitted_at is None)
+
+
 # --- The coordinator's page ------------------------------------------------------------------
 
 
@@ -208,6 +222,8 @@ class SchoolLine:
     review: Review | None
     stage: str
     survey_answers: object
+    # The coordinator may invite (or change) the peer reviewer: the review is under way.
+    may_invite: bool = False
 
 
 @dataclass
@@ -263,6 +279,7 @@ def community(page: Page, year: int | None = None) -> Community:
             review=reviews.get(s.pk),
             stage=stage(reviews.get(s.pk)),
             survey_answers=protect(answered.get(surveys[s.pk].pk, 0)) if s.pk in surveys else "",
+            may_invite=s.pk in reviews and is_under_way(reviews[s.pk]),
         )
         for s in on_page
     ]

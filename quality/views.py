@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -60,6 +61,9 @@ def school(request, urn: int):
             "year": year,
             "leads": permissions.leads(request.user, found),
             "stage": selectors.stage(this_year),
+            "may_invite": this_year is not None
+            and permissions.can_invite_reviewer(request.user, found)
+            and selectors.is_under_way(this_year),
         },
     )
 
@@ -87,7 +91,11 @@ def _page(request, review: Review, status: int = 200, **forms):
         "actions": list(review.actions.select_related("part", "owner").order_by("done", "pk")),
         "stage": selectors.stage(review),
         "reviewer_form": forms.get("reviewer_form")
-        or (ReviewerForm(people=peer.reviewer_choices(review.school)) if leads else None),
+        or (
+            ReviewerForm(people=peer.reviewer_choices(review.school))
+            if leads and selectors.is_under_way(review)
+            else None
+        ),
         "visit_form": forms.get("visit_form") or (VisitForm() if is_reviewer else None),
         "action_form": forms.get("action_form")
         or (
@@ -193,12 +201,29 @@ def survey_close(request, urn: int, year: int):
     )
 
 
-@require_POST
+def _invite_review(request, urn: int, year: int) -> Review:
+    """The review a peer reviewer is invited to: found by whoever may read it or invite to it
+    (the coordinator invites without reading: levels and completion only); 404 for the rest."""
+    found = selectors.review_for(_school(urn), year)
+    user = request.user
+    if found is None or not (
+        permissions.can_read(user, found) or permissions.can_invite_reviewer(user, found.school)
+    ):
+        raise Http404("No such review.")
+    permissions.require_can_invite_reviewer(user, found.school)
+    return found
+
+
 def reviewer_invite(request, urn: int, year: int):
-    found = _review(request, urn, year)
-    permissions.require_can_invite_reviewer(request.user, found.school)
-    form = ReviewerForm(request.POST, people=peer.reviewer_choices(found.school))
-    if form.is_valid():
+    """Invite (or change) the peer reviewer: the school's CPD leaders (also on the review's
+    page) and the coordinator (from /coordinator/quality/). The page shows the school, the
+    stage and the reviewer, never the review's words."""
+    found = _invite_review(request, urn, year)
+    form = ReviewerForm(
+        request.POST if request.method == "POST" else None,
+        people=peer.reviewer_choices(found.school),
+    )
+    if request.method == "POST" and form.is_valid():
         try:
             peer.reviewer_invite(
                 review=found, by=request.user, reviewer=form.cleaned_data["reviewer"]
@@ -207,8 +232,25 @@ def reviewer_invite(request, urn: int, year: int):
             errors_to_form(form, error)
         else:
             messages.success(request, "The peer reviewer is invited: we have emailed them.")
-            return redirect(found)
-    return _page(request, found, status=400, reviewer_form=form)
+            if permissions.can_read(request.user, found):
+                return redirect(found)
+            return redirect("quality:school", urn=found.school.urn)
+    return render(
+        request,
+        "quality/invite.html",
+        {
+            "review": found,
+            "school": found.school,
+            "peer": getattr(found, "peer_review", None),
+            "stage": selectors.stage(found),
+            "under_way": selectors.is_under_way(found),
+            "form": form,
+            "back": found.get_absolute_url()
+            if permissions.can_read(request.user, found)
+            else reverse("quality:school", kwargs={"urn": found.school.urn}),
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 def _peer(request, found: Review):

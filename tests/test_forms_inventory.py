@@ -84,6 +84,10 @@ SELF_POSTING = {
     "quality/findings.html": (
         "quality/test_forms_webtest.py::test_peer_review_invite_visit_findings_accept"
     ),
+    "quality/invite.html": (
+        "quality/test_forms_webtest.py::"
+        "test_the_coordinator_invites_a_peer_reviewer_from_the_communitys_page"
+    ),
     "quality/survey.html": (
         "quality/test_forms_webtest.py::test_leader_opens_the_survey_and_staff_answer_by_their_link"
     ),

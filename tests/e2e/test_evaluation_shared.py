@@ -6,6 +6,8 @@ the journey passes axe.
 """
 
 import datetime
+import re
+from urllib.parse import urlsplit
 
 import pytest
 from django.utils import timezone
@@ -101,5 +103,17 @@ def test_a_session_ends_and_its_summary_reaches_everyone_once(page, demo, width,
     expect(summary).to_contain_text("3 of the 4 people who attended gave feedback.")
     expect(summary).to_contain_text(SHARED)
     expect(summary).to_contain_text("Planning time by phase next time.")
+    expect(summary).not_to_contain_text(PRIVATE)
+    assert axe_violations(page) == []
+
+    # The email's link opens the summary on a page of its own.
+    link = re.search(r"Read the summary online: (\S+)", mail.body).group(1)
+    page.goto(page.base_url + urlsplit(link).path)
+    page.wait_for_url("**/evaluation/")
+    expect(
+        page.get_by_role("heading", name="What people thought of Adapting tasks")
+    ).to_be_visible()
+    summary = page.locator("section", has=page.locator("#evaluation-heading"))
+    expect(summary).to_contain_text(SHARED)
     expect(summary).not_to_contain_text(PRIVATE)
     assert axe_violations(page) == []

@@ -73,6 +73,14 @@ def _kwargs(role: str, user: User | None) -> dict:
         "number": 1 if fractions and role == "teacher_a" else None,  # its lesson-study cycle
         "pk:writeup": getattr(WriteUp.objects.filter(status="published").first(), "pk", None),
         "pk:session": session.pk,
+        # The demo session whose summary is shared, which the demo teacher attended.
+        "pk:evaluated": getattr(
+            DevelopmentSession.objects.filter(
+                evaluation_shared_at__isnull=False, bookings__user=teacher
+            ).first(),
+            "pk",
+            None,
+        ),
         "pk:profile": profile.pk,
         "profile": profile.pk,
         "pk:goal": getattr(Goal.objects.filter(owner=teacher).first(), "pk", None),

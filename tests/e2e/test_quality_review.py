@@ -8,11 +8,13 @@ Every page passes axe.
 """
 
 import pytest
+from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
-from hubs.models import User
-from quality import survey
-from quality.models import Action, Review
+from cpdhub.academic_year import current_academic_year
+from hubs.models import COORDINATORS_GROUP, User
+from quality import services, survey
+from quality.models import Action, PeerReview, Review
 from tests.conftest import verified
 from tests.factories import HubFactory, SchoolFactory, UserFactory
 from tests.quality.factories import rate_all
@@ -139,3 +141,28 @@ def test_a_leader_runs_the_review_staff_answer_and_a_peer_reviews(browser, page,
     expect(page.get_by_text("added to the plan")).to_be_visible()
     assert axe_violations(page) == []
     assert Action.objects.get().text == "Check every session's effect on pupils"
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_coordinator_invites_a_peer_reviewer_from_the_communitys_page(page, world, width):
+    school, leader = world["school"], world["leader"]
+    review = services.review_start(school=school, year=current_academic_year(), by=leader)
+    rate_all(review, leader)
+    coordinator = _person(None, "Helen", "Okafor")
+    coordinator.groups.add(Group.objects.get(name=COORDINATORS_GROUP))
+    _at(page, width)
+    sign_in(page, coordinator.email, PASSWORD)
+    page.goto(f"{page.base_url}/coordinator/quality/")
+    page.get_by_role("link", name="Invite a peer reviewer for Meadowbank Primary").click()
+    page.wait_for_url("**/peer/invite/")
+    expect(
+        page.get_by_role("heading", name="Invite a peer reviewer: Meadowbank Primary")
+    ).to_be_visible()
+    assert axe_violations(page) == []
+    page.get_by_label("Peer reviewer").select_option(label="Femi Adeyemi (Hillcrest Primary)")
+    page.get_by_role("button", name="Invite").click()
+    expect(page.get_by_text("peer reviewer is invited")).to_be_visible()
+    expect(page.get_by_text("Peer reviewer invited")).to_be_visible()
+    expect(page.get_by_text("Private comment")).to_have_count(0)
+    assert axe_violations(page) == []
+    assert PeerReview.objects.get().reviewer == world["reviewer"]

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
@@ -11,7 +12,7 @@ from quality import survey
 from quality.models import Action, Finding, PeerReview, Rating, Review, SurveyResponse
 from tests.webtest import form_for, messages_on, text_of
 
-from .factories import rate_all, review_of, staff
+from .factories import SECRET_COMMENT, rate_all, review_of, staff
 
 pytestmark = pytest.mark.django_db
 
@@ -130,3 +131,35 @@ def test_an_empty_action_is_refused_on_the_form(app, personas):
     refused = form.submit(status=400)
     assert "There is a problem" in text_of(refused)
     assert not Action.objects.exists()
+
+
+def test_the_coordinator_invites_a_peer_reviewer_from_the_communitys_page(
+    app, personas, django_capture_on_commit_callbacks
+):
+    review = review_of(personas)
+    rate_all(review, personas.leader)
+    page = app.sign_in(personas.coordinator).get(reverse("quality:community"))
+    page = page.click(href=reverse("quality:reviewer_invite", kwargs=_kw(review)))
+    # The page shows the school and how far it has got, never the review's words.
+    assert SECRET_COMMENT not in page.text
+    assert personas.other_leader.full_name in text_of(page)
+    refused = form_for(page, "").submit(status=400)
+    assert "There is a problem" in text_of(refused)
+    assert not PeerReview.objects.exists()
+    form = form_for(refused, "")
+    form["reviewer"] = str(personas.other_leader.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        done = form.submit().follow()
+    assert "peer reviewer is invited" in messages_on(done)
+    # Back on the school's page: the stage, not the review (the school has not shared it).
+    assert done.request.path == reverse("quality:school", kwargs={"urn": personas.school.urn})
+    assert "Peer reviewer invited" in text_of(done)
+    assert SECRET_COMMENT not in done.text
+    peer = PeerReview.objects.get()
+    assert (peer.reviewer, peer.invited_by) == (personas.other_leader, personas.coordinator)
+    (sent,) = mail.outbox
+    assert sent.to == [personas.other_leader.email]
+    assert personas.coordinator.full_name in sent.body
+    assert personas.school.name in sent.alternatives[0][0]
+    # The coordinator still cannot open the review itself.
+    app.get(review.get_absolute_url(), status=404)

@@ -2,6 +2,7 @@
 with many (criteria rated, actions, survey answers, schools and their reviews)."""
 
 import pytest
+from django.urls import reverse
 
 from cpdhub.academic_year import current_academic_year
 from quality import peer, services
@@ -13,6 +14,7 @@ pytestmark = pytest.mark.django_db
 
 BUDGET = 40
 COMMUNITY_BUDGET = 15
+INVITE_BUDGET = 12
 
 
 def _grow(personas, review, n: int) -> None:
@@ -58,3 +60,19 @@ def test_coordinator_page_same_with_one_school_and_many(client, personas, count_
     many = count_queries("/coordinator/quality/")
     assert few == many
     assert many <= COMMUNITY_BUDGET
+
+
+def test_invite_page_same_with_one_reviewer_to_suggest_and_many(client, personas, count_queries):
+    review = review_of(personas)
+    client.force_login(personas.coordinator)
+    url = reverse(
+        "quality:reviewer_invite", kwargs={"urn": personas.school.urn, "year": review.year}
+    )
+    few = count_queries(url)
+    for _ in range(15):
+        school = SchoolFactory()
+        school.cpd_leaders.add(UserFactory(school=school))
+    peer.reviewer_invite(review=review, by=personas.coordinator, reviewer=personas.other_leader)
+    many = count_queries(url)
+    assert few == many
+    assert many <= INVITE_BUDGET

@@ -6,15 +6,27 @@ import datetime
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
 from cpd_sessions.models import DevelopmentSession
+from cpdhub.academic_year import current_academic_year
+from hubs.models import User
 from notifications.models import Delivery
 from quality import peer, selectors, services, survey
-from quality.models import Action, Framework, Part, Review, SurveyInvite, SurveyResponse
+from quality.models import (
+    Action,
+    Framework,
+    Part,
+    PeerReview,
+    Review,
+    SurveyInvite,
+    SurveyResponse,
+)
 from quality.reference import SOURCE_URL
+from tests.factories import SchoolFactory, UserFactory
 
-from .factories import answer, open_survey, rate_all, review_of, staff
+from .factories import SECRET_COMMENT, answer, open_survey, rate_all, review_of, staff
 
 pytestmark = pytest.mark.django_db
 
@@ -219,3 +231,75 @@ def test_share_opens_the_report_to_the_coordinator_only(personas):
     assert not permissions.can_read(personas.other_leader, review)
     with pytest.raises(PermissionDenied):
         services.review_share(review=review, by=personas.coordinator, shared=False)
+
+
+def test_the_coordinator_invites_with_the_same_refusals(personas):
+    review = review_of(personas)
+    # No reviewer from the school itself, whoever invites.
+    for who in (personas.leader, personas.colleague):
+        with pytest.raises(ValidationError):
+            peer.reviewer_invite(review=review, by=personas.coordinator, reviewer=who)
+    # A leader of another school who also leads this one is of the school too.
+    personas.school.cpd_leaders.add(personas.other_leader)
+    with pytest.raises(ValidationError):
+        peer.reviewer_invite(review=review, by=personas.coordinator, reviewer=personas.other_leader)
+    personas.school.cpd_leaders.remove(personas.other_leader)
+    personas.other_leader = User.objects.get(pk=personas.other_leader.pk)  # leads one again
+    # Nobody else invites: a teacher, another school's leader.
+    for who in (personas.owner, personas.other_leader, personas.outsider):
+        with pytest.raises(PermissionDenied):
+            peer.reviewer_invite(review=review, by=who, reviewer=personas.other_leader)
+    assert not PeerReview.objects.exists()
+    made = peer.reviewer_invite(
+        review=review, by=personas.coordinator, reviewer=personas.other_leader
+    )
+    assert made.invited_by == personas.coordinator
+    # Once the reviewer has submitted the report, the reviewer no longer changes.
+    parts = list(review.framework.parts.all())
+    peer.findings_save(
+        peer=made,
+        by=personas.other_leader,
+        findings={p.pk: {"level": None, "text": "Seen"} for p in parts},
+        submit=True,
+    )
+    third = UserFactory(school=SchoolFactory(name="Third School"))
+    third.school.cpd_leaders.add(third)
+    for who in (personas.coordinator, personas.leader):
+        with pytest.raises(ValidationError, match="under way"):
+            peer.reviewer_invite(review=review, by=who, reviewer=third)
+    assert PeerReview.objects.get().reviewer == personas.other_leader
+
+
+def test_no_reviewer_is_invited_to_last_years_review(personas):
+    last = review_of(personas, year=current_academic_year() - 1)
+    with pytest.raises(ValidationError, match="under way"):
+        peer.reviewer_invite(review=last, by=personas.coordinator, reviewer=personas.other_leader)
+    assert not PeerReview.objects.exists()
+
+
+def test_the_invite_page_is_the_leaders_and_the_coordinators_only(client, personas):
+    review = review_of(personas)
+    rate_all(review, personas.leader)
+    url = reverse(
+        "quality:reviewer_invite", kwargs={"urn": personas.school.urn, "year": review.year}
+    )
+    data = {"reviewer": personas.other_leader.pk}
+    for who in (personas.owner, personas.colleague, personas.outsider, personas.other_leader):
+        client.force_login(who)
+        assert client.get(url).status_code == 404
+        assert client.post(url, data).status_code == 404
+    assert not PeerReview.objects.exists()
+    client.force_login(personas.coordinator)
+    page = client.get(url)
+    assert page.status_code == 200
+    assert SECRET_COMMENT not in page.content.decode()
+    # The invited reviewer reads the review, and still does not invite.
+    assert client.post(url, data).status_code == 302
+    client.force_login(personas.other_leader)
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"reviewer": personas.other_leader.pk}).status_code == 403
+    # The community's page links each school under way to it.
+    client.force_login(personas.coordinator)
+    community = client.get(reverse("quality:community")).content.decode()
+    assert f'href="{url}"' in community
+    assert SECRET_COMMENT not in community

@@ -175,6 +175,10 @@ NOT_CRAWLED = {
         "the year (tests/schoolyear/test_forms_webtest.py)"
     ),
     "sessions/<int:pk>/apologies/": "a series booked; fuzzed in tests/cpd_sessions/test_input.py",
+    "sessions/<int:pk>/evaluation/": (
+        "the shared summary's page, linked from its email only; no input (tests/cpd_sessions/"
+        "test_evaluation_page.py)"
+    ),
     "sessions/<int:pk>/will-change/": (
         "a lead's ended session (the crawl may open a future one); fuzzed in "
         "tests/cpd_sessions/test_evaluation.py"

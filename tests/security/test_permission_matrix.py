@@ -198,6 +198,11 @@ MATRIX: dict[str, dict] = {
     # is to come, so everyone is refused and nothing changes (an ended session's leads write
     # it, others are refused: tests/cpd_sessions/test_evaluation.py).
     "cpd_sessions:will_change": action(),
+    # The shared summary of a session of the other hub's network that teacher A attended: its
+    # lead, teacher A, her CPD leader (who cannot see the session) and the coordinator.
+    "cpd_sessions:evaluation": row(
+        404, teacher_a=200, leader_a=200, teacher_other_hub=200, coordinator=200
+    ),
     "cpd_sessions:ics": row(404, teacher_a=200, expert=200, coordinator=200),
     # The portfolio: private to its owner.
     "portfolios:home": everyone(),
@@ -514,7 +519,18 @@ MATRIX: dict[str, dict] = {
     "quality:share": action("leader_a", refused=404, post_leader_b=403),
     "quality:survey_open": action("leader_a", refused=404, post_leader_b=403),
     "quality:survey_close": action("leader_a", refused=404, post_leader_b=403),
-    "quality:reviewer_invite": action(refused=404, post_leader_a=400, post_leader_b=403),
+    # The peer reviewer's invitation: the school's leader or the coordinator (a page of its
+    # own, showing the stage, not the review); the reviewer reads the review, does not invite.
+    "quality:reviewer_invite": row(
+        404,
+        post=404,
+        leader_a=200,
+        coordinator=200,
+        leader_b=403,
+        post_leader_a=400,
+        post_coordinator=400,
+        post_leader_b=403,
+    ),
     "quality:visit_plan": action(refused=404, post_leader_a=403, post_leader_b=400),
     "quality:findings": row(
         404, leader_a=403, leader_b=200, post=404, post_leader_a=403, post_leader_b=302
@@ -607,6 +623,7 @@ OBJECT = {
     "experts:contact": "profile",
     "cpd_sessions:release_decide": "release",
     "cpd_sessions:feedback": "session",
+    "cpd_sessions:evaluation": "evaluated",
     "cpd_sessions:feed": "feed",
     "cpd_sessions:": "session",
     "portfolios:goal": "goal",

@@ -18,7 +18,7 @@ from coaching import library as coaching_library
 from coaching import services as coaching_services
 from coaching import visits as coaching_visits
 from courses import services as courses_services
-from cpd_sessions.models import CalendarFeed
+from cpd_sessions.models import CalendarFeed, DevelopmentSession
 from cpdhub.academic_year import current_academic_year
 from enquiry import cycles as enquiry_cycles
 from enquiry import services as enquiry_services
@@ -130,6 +130,22 @@ def build_world() -> World:
         leads=[u["expert"]],
     )
     booking = book(session, u["teacher_a"], release=release_data())
+    # A session of a subject network of the other hub (teacher A a member): she attended and its
+    # summary is shared. Her CPD leader cannot see the session, and reads its summary.
+    south_network = SubjectNetworkFactory(
+        name="Fieldwork network", slug="fieldwork-south", hub=south
+    )
+    south_network.members.add(u["teacher_a"])
+    evaluated = SessionFactory(
+        title="Fieldwork that lasts", scope=DevelopmentSession.Scope.NETWORK,
+        network=south_network, leads=[u["teacher_other_hub"]],
+    )  # fmt: skip
+    book(evaluated, u["teacher_a"])
+    ended = timezone.now() - datetime.timedelta(days=15)
+    evaluated.dates.update(start=ended - datetime.timedelta(hours=1), end=ended)
+    DevelopmentSession.objects.filter(pk=evaluated.pk).update(
+        start=ended - datetime.timedelta(hours=1), end=ended, evaluation_shared_at=timezone.now()
+    )
     feed = CalendarFeed.objects.create(user=u["teacher_a"])
 
     goal = GoalFactory(owner=u["teacher_a"])
@@ -290,6 +306,7 @@ def build_world() -> World:
     world = World(users=u)
     world.kwargs = {
         "pk:session": session.pk,
+        "pk:evaluated": evaluated.pk,
         "pk:request": request.pk,
         "pk:release": booking.release.pk,
         "user_id": u["teacher_a"].pk,
