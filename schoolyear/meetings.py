@@ -120,8 +120,8 @@ def series_create(
 def series_remove(*, series: MeetingSeries, by: User) -> None:
     """A series and its meetings taken off; the members are told once when meetings of it
     still to come were published (``removals``), and their feeds drop them."""
-    series = MeetingSeries.objects.select_for_update().select_related("team__school").get(
-        pk=series.pk
+    series = (
+        MeetingSeries.objects.select_for_update().select_related("team__school").get(pk=series.pk)
     )
     require_can_edit_team(by, series.team)
     published = set(

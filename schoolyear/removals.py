@@ -74,9 +74,8 @@ def series_removed(series: MeetingSeries, *, published_years: set[int]) -> Remov
 
 def meeting_removed(meeting: TeamMeeting) -> RemovedItem | None:
     day = timezone.localtime(meeting.start).date()
-    if meeting.start < timezone.now() or not is_published(
-        meeting.team.school_id, academic_year_of(day)
-    ):
+    year = academic_year_of(day)
+    if meeting.start < timezone.now() or not is_published(meeting.team.school_id, year):
         return None
     removed = RemovedItem.objects.create(
         school_id=meeting.team.school_id,
