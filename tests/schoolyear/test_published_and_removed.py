@@ -52,9 +52,11 @@ def test_a_series_made_before_publishing_and_one_after_reach_the_feed_only_once_
     before = _series(team, personas.colleague, title="Before")
     assert not any("English" in s for s in _summaries(client, personas.owner))
     page = selectors.team_page(team)  # as a member sees it: nothing of a draft year
-    assert page.upcoming == [] and page.recent == []
+    assert page.upcoming == []
+    assert page.recent == []
     leader_page = selectors.team_page(team, drafts=True)  # its leader: the drafts, marked
-    assert leader_page.upcoming and all(m.is_draft for m in leader_page.upcoming)
+    assert leader_page.upcoming
+    assert all(m.is_draft for m in leader_page.upcoming)
     assert selectors.my_teams(personas.owner)[0].next_start is None
 
     plan.plan_publish(school=personas.school, by=personas.leader, year=2026)
@@ -215,13 +217,15 @@ def test_taking_off_a_published_series_or_meeting_tells_its_members_once(
     with django_capture_on_commit_callbacks(execute=True):
         meetings.meeting_remove(meeting=meeting, by=personas.colleague)
     members = {personas.owner.email, personas.colleague.email}
-    assert {m.to[0] for m in mailoutbox} == members and len(mailoutbox) == 2
+    assert {m.to[0] for m in mailoutbox} == members
+    assert len(mailoutbox) == 2
     assert "Team meeting taken off" in mailoutbox[0].subject
     with django_capture_on_commit_callbacks(execute=True):
         meetings.series_remove(series=series, by=personas.leader)
     assert len(mailoutbox) == 4
     assert "Team meetings taken off" in mailoutbox[-1].subject
-    assert not MeetingSeries.objects.exists() and not TeamMeeting.objects.exists()
+    assert not MeetingSeries.objects.exists()
+    assert not TeamMeeting.objects.exists()
     assert not any("English" in s for s in _summaries(client, personas.owner))
     assert personas.leader.email not in {m.to[0] for m in mailoutbox}  # not a member
 
