@@ -95,7 +95,8 @@ class StaffResult:
             text += f" {errors} row(s) with errors {verb} left out: download them to correct."
         if self.joined or self.teams_made:
             text += (
-                f" {self.joined} {'person' if self.joined == 1 else 'people'} {verb} added to "
+                f" {self.joined} {'person' if self.joined == 1 else 'people'} "
+                f"{'was' if verb == 'were' and self.joined == 1 else verb} added to "
                 f"their department's team ({self.teams_made} new team(s))."
             )
         if self.welcomed:
