@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from icalendar import Calendar, Event
 
@@ -149,26 +150,26 @@ def feed_items(user: User) -> list[tuple[DevelopmentSession, Booking | None]]:
         .prefetch_related("session__dates")
     )
     booked = {b.session_id for b in bookings}
-    led = (
-        DevelopmentSession.objects.filter(leads=user)
+    # The sessions I lead, and the upcoming meetings of my subject networks (so members have
+    # the next one in their calendar before they book, without the join link: that is for
+    # people with a place), in one query.
+    now = timezone.now()
+    mine = DevelopmentSession.objects.filter(
+        Q(leads=user)
+        | Q(network__members=user, status=DevelopmentSession.Status.PUBLISHED, end__gte=now)
+    ).values("pk")
+    leads = DevelopmentSession.leads.through.objects.filter(
+        developmentsession_id=OuterRef("pk"), user_id=user.pk
+    )
+    sessions = list(
+        DevelopmentSession.objects.filter(pk__in=mine)
         .exclude(pk__in=booked)
+        .annotate(is_lead=Exists(leads))
         .select_related("venue_school")
         .prefetch_related("dates")
     )
-    led = list(led)
-    # The upcoming meetings of my subject networks, so members have the next one in their
-    # calendar before they book (without the join link: that is for people with a place).
-    known = booked | {s.pk for s in led}
-    meetings = (
-        DevelopmentSession.objects.filter(
-            network__members=user,
-            status=DevelopmentSession.Status.PUBLISHED,
-            end__gte=timezone.now(),
-        )
-        .exclude(pk__in=known)
-        .select_related("venue_school")
-        .prefetch_related("dates")
-    )
+    led = [s for s in sessions if s.is_lead]
+    meetings = [s for s in sessions if not s.is_lead]
     for meeting in meetings:
         meeting.feed_as_member = True
     return (

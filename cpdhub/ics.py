@@ -35,9 +35,18 @@ def day(value: datetime.date) -> str:
 
 def fold(line: str) -> str:
     """A content line folded to lines of at most 75 octets (a space starts each fold)."""
-    if len(line) <= LIMIT and line.isascii():
-        return line
-    parts: list[str] = []
+    if line.isascii():
+        if len(line) <= LIMIT:
+            return line
+        parts, pos, width = [], 0, LIMIT
+        while len(line) - pos > width:
+            cut = pos + width
+            cut -= line[cut - 1] == "\\"  # an escape is not split across a fold
+            parts.append(line[pos:cut])
+            pos, width = cut, LIMIT - 1
+        parts.append(line[pos:])
+        return "\r\n ".join(parts)
+    parts = []
     current: list[str] = []
     size = 0
     for char in line:

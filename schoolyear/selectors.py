@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 from functools import reduce
 from operator import or_
 
-from django.db.models import Count, Min, Q
+from django.db.models import Case, Count, Exists, Min, OuterRef, Q, When
+from django.db.models.functions import ExtractMonth, ExtractYear
+from django.db.models.lookups import GreaterThanOrEqual
 from django.utils import timezone
 
 from coaching.models import Meeting as CoachingMeeting
@@ -60,6 +62,20 @@ def published_spans(plans, *, school="team__school_id", start="start") -> Q | No
         first, last = year_span(year)
         spans.append(Q(**{school: school_id, f"{start}__gte": first}) & Q(**{f"{start}__lt": last}))
     return reduce(or_, spans) if spans else None
+
+
+def in_published_year(school: str = "team__school_id", start: str = "start") -> Exists:
+    """The same rule as ``published_spans`` inside the query (no query of its own): a plan of
+    the meeting's school for the academic year its start falls in (London), published."""
+    tz = timezone.get_default_timezone()
+    year = ExtractYear(OuterRef(start), tzinfo=tz)
+    month = ExtractMonth(OuterRef(start), tzinfo=tz)
+    academic = Case(When(GreaterThanOrEqual(month, 8), then=year), default=year - 1)
+    return Exists(
+        YearPlan.objects.filter(
+            school_id=OuterRef(school), published_at__isnull=False, academic_year=academic
+        )
+    )
 
 
 def published_years(school: School) -> set[int]:
