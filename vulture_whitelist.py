@@ -102,3 +102,6 @@ _.lasts, _.badge
 _.twilight_hours_used, _.twilight_hours_planned, _.meetings_held, _.meetings_with_focus
 _.meetings_planned, _.with_coaching, _.published_by, _.YEAR_GROUP
 _.with_follow_up
+# The three streams' coaching windows and a meeting's draft mark (templates); when an item was
+# taken off (RemovedItem, kept for its email).
+_.coaching_windows, _.is_draft, _.removed_at

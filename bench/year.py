@@ -8,13 +8,14 @@ DATABASE_URL.
 
 Makes (once, kept for the next run) the school "Year Bench Academy" with 200 staff, 30 teams
 of 7 (every member of staff in one team, some in two) each with a fortnightly series across
-the academic year (about 600 meetings), six INSET days, three twilights, a protected week and
-two priorities, published; and the current academic year's terms when there are none. Times,
-in BENCH_ROUNDS (10) rounds: the planner (``/schools/<urn>/year/``) as the CPD leader (the
-draft view, with clashes), and as a member of staff (published view); a person's calendar
-feed (``/sessions/feed/<token>.ics``) for a member of three teams. Prints the load average,
-p50, p95 and max in ms and the most queries of each, against the targets (planner p95 <=
-300 ms and <= 15 queries; the feed p95 <= 100 ms).
+the academic year (about 600 meetings), six INSET days, three twilights, a protected week, a
+coaching window and two priorities, published; and the current academic year's terms when
+there are none. Times, in BENCH_ROUNDS (10) rounds: the planner (``/schools/<urn>/year/``) as
+the CPD leader (the draft view, with clashes and the coaching counted in each window), and as
+a member of staff (published view); a person's calendar feed
+(``/sessions/feed/<token>.ics``) for a member of three teams. Prints the load average, p50,
+p95 and max in ms and the most queries of each, against the targets (planner p95 <= 300 ms
+and <= 15 queries; the feed p95 <= 100 ms).
 """
 
 import datetime
@@ -41,7 +42,13 @@ from cpd_sessions.models import CalendarFeed  # noqa: E402
 from cpdhub.academic_year import current_academic_year  # noqa: E402
 from hubs.models import School, Term, User  # noqa: E402
 from schoolyear import meetings, plan  # noqa: E402
-from schoolyear.models import MeetingSeries, Team, TeamMeeting, TeamMembership  # noqa: E402
+from schoolyear.models import (  # noqa: E402
+    MeetingSeries,
+    PlanDate,
+    Team,
+    TeamMeeting,
+    TeamMembership,
+)
 
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "10"))
 URN = 999101
@@ -123,6 +130,16 @@ def build(year: int) -> School:
     return school
 
 
+def coaching_window(school: School, year: int) -> None:
+    """A coaching window (added to a bench school made before there were any)."""
+    if not PlanDate.objects.filter(plan__school=school, kind=PlanDate.Kind.COACHING).exists():
+        leader = school.cpd_leaders.order_by("pk").first()
+        plan.date_add(
+            school=school, by=leader, kind=PlanDate.Kind.COACHING, title="Coaching cycle 1",
+            start=datetime.date(year, 11, 2), end=datetime.date(year, 12, 11),
+        )  # fmt: skip
+
+
 def time_page(client: Client, url: str) -> tuple[float, int]:
     with CaptureQueriesContext(connection) as ctx:
         started = time.perf_counter()
@@ -136,6 +153,7 @@ def time_page(client: Client, url: str) -> tuple[float, int]:
 def main() -> None:
     year = current_academic_year()
     school = build(year)
+    coaching_window(school, year)
     staff = list(User.objects.filter(school=school).order_by("pk"))
     leader, person = staff[0], staff[7]
     feed, _ = CalendarFeed.objects.get_or_create(user=person)

@@ -12,10 +12,15 @@ class SchoolYearConfig(AppConfig):
 
     def ready(self) -> None:
         from cpd_sessions.calendar import register_feed_source  # noqa: PLC0415 -- AppConfig.ready
+        from hubs.onboarding.departments import (  # noqa: PLC0415 -- AppConfig.ready
+            register_department_handler,
+        )
 
         from . import tasks  # noqa: F401, PLC0415 -- AppConfig.ready: Celery's discovery
         from .calendar import feed_events  # noqa: PLC0415 -- AppConfig.ready
         from .emails import register_emails  # noqa: PLC0415 -- AppConfig.ready
+        from .teams import departments_join  # noqa: PLC0415 -- AppConfig.ready
 
         register_emails()
         register_feed_source(feed_events)
+        register_department_handler(departments_join)

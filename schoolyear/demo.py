@@ -1,8 +1,8 @@
 """
 The school's year for the demo: the demo leader's school has this year and next year planned
-and published (INSET days, a twilight, a protected reporting week, two priorities), three teams
-with fortnightly meeting series, and the demo teacher in one of them. Next year's terms are
-added when missing. Idempotent: teams, dates and priorities are found by name; a team's series
+and published (INSET days, a twilight, a protected reporting week, a coaching window, two
+priorities), three teams with fortnightly meeting series, and the demo teacher in one of them.
+Next year's terms are added when missing. Idempotent: teams, dates and priorities are found by name; a team's series
 is made once.
 """
 
@@ -41,6 +41,9 @@ PRIORITIES = [
 ]  # fmt: skip
 
 
+LENGTH = {PlanDate.Kind.PROTECTED: 4, PlanDate.Kind.COACHING: 39}  # days after the first
+
+
 def _first(day: datetime.date, weekday: int) -> datetime.date:
     return day + datetime.timedelta(days=(weekday - day.weekday()) % 7)
 
@@ -64,6 +67,9 @@ def _year(school: School, leader: User, year: int) -> None:
         (PlanDate.Kind.TWILIGHT, "Twilight: reading fluency", _first(autumn.start + datetime.timedelta(days=30), 1),
          datetime.time(15, 45), datetime.time(17, 15)),
     ]  # fmt: skip
+    # The individuals stream: a coaching window of six weeks in the second half of autumn.
+    cycle = _first(autumn.start + datetime.timedelta(days=56), 0)
+    wanted.append((PlanDate.Kind.COACHING, "Coaching cycle 1", cycle, None, None))
     if later:
         wanted.append(
             (PlanDate.Kind.INSET, "INSET: subject leadership", later[0].start, None, None)
@@ -77,7 +83,7 @@ def _year(school: School, leader: User, year: int) -> None:
             continue
         plan.date_add(
             school=school, by=leader, kind=kind, title=title, start=start,
-            end=start + datetime.timedelta(days=4) if kind == PlanDate.Kind.PROTECTED else None,
+            end=start + datetime.timedelta(days=LENGTH[kind]) if kind in LENGTH else None,
             start_time=start_time, end_time=end_time,
         )  # fmt: skip
     for title, areas, category, why in PRIORITIES:

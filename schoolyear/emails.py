@@ -5,6 +5,8 @@ What the school's year sends, through the ledger (registered in SchoolYearConfig
   (key ``team_focus_reminder:<meeting>``): once per meeting however often the beat runs.
 - ``year_date_changed``: a published INSET day or twilight moved, to the school's staff (key
   ``year_date_changed:<date>:<sequence>:<old day>``): once per change.
+- ``year_item_removed``: a published date, a team's series or meeting taken off, to the people
+  it concerned (key ``year_item_removed:<removed item>``): once per removal.
 """
 
 from __future__ import annotations
@@ -20,10 +22,11 @@ from notifications.categories import Category
 from notifications.rendering import absolute_url
 from notifications.services import send_templated_mail
 
-from .models import PlanDate, TeamMeeting
+from .models import PlanDate, RemovedItem, TeamMeeting
 
 FOCUS = "team_focus_reminder"
 DATE_CHANGED = "year_date_changed"
+REMOVED = "year_item_removed"
 
 
 def focus_key(meeting_id: int) -> str:
@@ -89,6 +92,32 @@ def date_changed_email(delivery) -> registry.Email | None:
     )
 
 
+def removed_key(removed_id: int) -> str:
+    return f"{REMOVED}:{removed_id}"
+
+
+def mail_item_removed(removed: RemovedItem, *, to: list[str]) -> list:
+    return send_templated_mail(REMOVED, to=to, key=removed_key(removed.pk))
+
+
+def removed_email(delivery) -> registry.Email | None:
+    removed = (
+        RemovedItem.objects.select_related("school")
+        .filter(pk=int(delivery.key.split(":")[1]))
+        .first()
+    )
+    if removed is None:
+        return None
+    return registry.Email(
+        context={
+            "removed": removed,
+            "school": removed.school,
+            "planner_url": planner_url(removed.school, removed.academic_year),
+        }
+    )
+
+
 def register_emails() -> None:
     registry.register(FOCUS, category=Category.REMINDERS, build=focus_email)
     registry.register(DATE_CHANGED, category=Category.ESSENTIAL, build=date_changed_email)
+    registry.register(REMOVED, category=Category.ESSENTIAL, build=removed_email)

@@ -7,14 +7,14 @@ about one to four people: cpdhub/small_numbers.py):
   its category (a fixed number of queries whatever the number of priorities);
 - the three streams for the term: whole-school time used and planned, team meetings held with
   a teaching-and-learning focus, and individuals with an active goal, a coaching step or a
-  follow-up answered this term.
+  follow-up answered this term, and the term's coaching windows.
 """
 
 from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.utils import timezone
 
@@ -102,6 +102,7 @@ class Streams:
     with_goal: object
     with_coaching: object
     with_follow_up: object  # answered a six-week follow-up this term
+    coaching_windows: list = field(default_factory=list)  # this term's, in order
 
 
 def streams(school: School, today: datetime.date | None = None) -> Streams | None:
@@ -112,13 +113,17 @@ def streams(school: School, today: datetime.date | None = None) -> Streams | Non
         return None
     inset_used = inset_planned = 0
     hours_used = hours_planned = 0.0
+    windows = []
     for item in PlanDate.objects.filter(
         plan__school=school,
-        kind__in=[PlanDate.Kind.INSET, PlanDate.Kind.TWILIGHT],
+        kind__in=[PlanDate.Kind.INSET, PlanDate.Kind.TWILIGHT, PlanDate.Kind.COACHING],
         start__lte=term.end,
         end__gte=term.start,
     ):
         past = item.end < today
+        if item.kind == PlanDate.Kind.COACHING:
+            windows.append(item)
+            continue
         if item.kind == PlanDate.Kind.INSET:
             days = (item.end - item.start).days + 1
             inset_used += days if past else 0
@@ -179,4 +184,5 @@ def streams(school: School, today: datetime.date | None = None) -> Streams | Non
         with_goal=protect(goals),
         with_coaching=protect(coaching),
         with_follow_up=protect(follow_ups),
+        coaching_windows=sorted(windows, key=lambda w: w.start),
     )

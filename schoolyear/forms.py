@@ -135,16 +135,23 @@ class TryForm(forms.Form):
 
 class PlanDateForm(forms.Form):
     kind = forms.ChoiceField(choices=PlanDate.Kind.choices)
-    title = SingleLineFormField(max_length=120, help_text="For example: INSET: assessment.")
+    title = SingleLineFormField(
+        max_length=120,
+        help_text="For example: INSET: assessment, or Coaching cycle 1 (a coaching window).",
+    )
     start = forms.DateField(label="Date (first day)", widget=DATE)
-    end = forms.DateField(label="Last day (protected weeks)", widget=DATE, required=False)
+    end = forms.DateField(
+        label="Last day (protected weeks, coaching windows)", widget=DATE, required=False
+    )
     start_time = forms.TimeField(label="Starts at (twilights)", widget=TIME, required=False)
     end_time = forms.TimeField(label="Ends at (twilights)", widget=TIME, required=False)
 
 
 class MoveForm(forms.Form):
     start = forms.DateField(label="New date", widget=DATE)
-    end = forms.DateField(label="Last day (protected weeks)", widget=DATE, required=False)
+    end = forms.DateField(
+        label="Last day (protected weeks, coaching windows)", widget=DATE, required=False
+    )
     start_time = forms.TimeField(label="Starts at (twilights)", widget=TIME, required=False)
     end_time = forms.TimeField(label="Ends at (twilights)", widget=TIME, required=False)
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 from hubs.models import User
 from hubs.term_dates import all_terms
 
-from . import emails
+from . import emails, removals
 from .models import (
     MeetingAttendance,
     MeetingSeries,
@@ -26,6 +26,7 @@ from .models import (
     TeamMeeting,
     TeamMembership,
     TryNext,
+    YearPlan,
 )
 from .permissions import require_can_edit_team
 
@@ -113,6 +114,32 @@ def series_create(
         for day in days
     )
     return series
+
+
+@transaction.atomic
+def series_remove(*, series: MeetingSeries, by: User) -> None:
+    """A series and its meetings taken off; the members are told once when meetings of it
+    still to come were published (``removals``), and their feeds drop them."""
+    series = (
+        MeetingSeries.objects.select_for_update().select_related("team__school").get(pk=series.pk)
+    )
+    require_can_edit_team(by, series.team)
+    published = set(
+        YearPlan.objects.filter(
+            school_id=series.team.school_id, published_at__isnull=False
+        ).values_list("academic_year", flat=True)
+    )
+    removals.series_removed(series, published_years=published)
+    series.delete()
+
+
+@transaction.atomic
+def meeting_remove(*, meeting: TeamMeeting, by: User) -> None:
+    """One meeting taken off (the rest of its series stays); told once, as above."""
+    meeting = TeamMeeting.objects.select_related("team__school", "series").get(pk=meeting.pk)
+    require_can_edit_team(by, meeting.team)
+    removals.meeting_removed(meeting)
+    meeting.delete()
 
 
 @transaction.atomic

@@ -244,12 +244,15 @@ class YearPlan(models.Model):
 
 
 class PlanDate(models.Model):
-    """A whole-school date: an INSET day, a twilight (with its times) or a protected week."""
+    """A date of the plan: an INSET day, a twilight (with its times) or a protected week (the
+    whole school), or a coaching window (the individuals stream: weeks set aside for coaching
+    cycles, e.g. "Coaching cycle 1", 2 November to 11 December)."""
 
     class Kind(models.TextChoices):
         INSET = "inset", "INSET day"
         TWILIGHT = "twilight", "Twilight"
         PROTECTED = "protected", "Protected week"
+        COACHING = "coaching", "Coaching window"
 
     plan = models.ForeignKey(YearPlan, on_delete=models.CASCADE, related_name="dates")
     kind = SingleLineCharField(max_length=10, choices=Kind.choices)
@@ -303,3 +306,24 @@ class CommunityDate(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class RemovedItem(models.Model):
+    """What a published date, series or meeting was, kept when it is taken off so the email
+    telling the people it concerned can say what is off (the row itself is gone). No names."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
+    academic_year = models.PositiveSmallIntegerField()
+    what = SingleLineCharField(max_length=60)  # "INSET day", "Coaching window", "Team meeting"
+    title = SingleLineCharField(max_length=240)
+    start = models.DateField()
+    end = models.DateField()
+    start_time = models.TimeField(null=True, blank=True)
+    end_time = models.TimeField(null=True, blank=True)
+    removed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-removed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.what}: {self.title} (taken off)"

@@ -1,8 +1,9 @@
 """
-The year plan's writes: whole-school dates (INSET days, twilights, protected weeks) added,
-moved and taken off; the plan published; priorities written; the coordinator's community-wide
-dates proposed and a school adopting one. Moving or taking off a date of a published plan
-emails the school's staff once per change (the ledger's key names the date and its sequence).
+The year plan's writes: its dates (INSET days, twilights, protected weeks, coaching windows)
+added, moved and taken off; the plan published; priorities written; the coordinator's
+community-wide dates proposed and a school adopting one. Moving a date of a published plan
+emails the school's staff once per change (the ledger's key names the date and its sequence);
+taking one off emails them once too (``removals``), and the feed drops it.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from django.utils import timezone
 from cpdhub.academic_year import academic_year_of
 from hubs.models import School, User
 
-from . import emails
+from . import emails, removals
 from .models import CommunityDate, PlanDate, Priority, YearPlan
 from .permissions import require_can_plan, require_coordinator
 
@@ -26,13 +27,22 @@ def plan_for(school: School, year: int) -> YearPlan:
     return plan
 
 
+RANGED = {PlanDate.Kind.PROTECTED: 31, PlanDate.Kind.COACHING: 16 * 7}  # the longest, in days
+
+
 def _clean_date(kind, start, end, start_time, end_time) -> tuple:
-    if kind != PlanDate.Kind.PROTECTED:
+    if kind not in RANGED:
         end = start
     if end is None or end < start:
         raise ValidationError({"end": "The last day is on or after the first."})
-    if (end - start).days > 31:
-        raise ValidationError({"end": "A protected period is a month at most."})
+    if (end - start).days > RANGED.get(kind, 0):
+        raise ValidationError(
+            {
+                "end": "A coaching window is 16 weeks at most."
+                if kind == PlanDate.Kind.COACHING
+                else "A protected period is a month at most."
+            }
+        )
     if academic_year_of(start) != academic_year_of(end):
         raise ValidationError({"end": "Keep a date within one academic year."})
     if kind == PlanDate.Kind.TWILIGHT:
@@ -103,7 +113,12 @@ def date_move(
 
 @transaction.atomic
 def date_remove(*, item: PlanDate, by: User) -> None:
+    """Taken off the plan; once published, the school's staff are told once (not for a
+    protected week, which is in nobody's calendar) and the feed drops it."""
+    item = PlanDate.objects.select_for_update().select_related("plan__school").get(pk=item.pk)
     require_can_plan(by, item.plan.school)
+    if item.plan.published_at is not None and item.kind != PlanDate.Kind.PROTECTED:
+        removals.date_removed(item)
     item.delete()
 
 

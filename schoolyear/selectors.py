@@ -1,7 +1,9 @@
 """
 Reads for the school's year: a team as its members and leaders see it, a person's teams, the
 year planner (one page, a fixed number of queries whatever the number of meetings), and the
-clashes shown while planning.
+clashes shown while planning. Staff see a team's meetings only in years whose plan is
+published (``published_plans``, ``published_spans``); the team's leader and the school's CPD
+leaders see the drafts too, marked as drafts.
 """
 
 from __future__ import annotations
@@ -9,12 +11,18 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import reduce
+from operator import or_
 
-from django.db.models import Count, Min, Q
+from django.db.models import Case, Count, Exists, Min, OuterRef, Q, When
+from django.db.models.functions import ExtractMonth, ExtractYear
+from django.db.models.lookups import GreaterThanOrEqual
 from django.utils import timezone
 
+from coaching.models import Meeting as CoachingMeeting
+from coaching.models import Observation
 from cpd_sessions.models import Booking, DevelopmentSession
-from cpdhub.academic_year import year_dates
+from cpdhub.academic_year import academic_year_of, year_dates, year_span
 from cpdhub.small_numbers import protect
 from hubs.models import School, Term, User
 from hubs.permissions import is_cpd_leader_of
@@ -32,6 +40,56 @@ from .models import (
     TryNext,
     YearPlan,
 )
+
+
+def published_plans(user: User) -> list[tuple[int, int, int]]:
+    """(plan, school, academic year) of the published plans of my school and my teams' schools
+    (one query)."""
+    mine = Q(school__teams__memberships__user=user)
+    if user.school_id:
+        mine |= Q(school_id=user.school_id)
+    return list(
+        YearPlan.objects.filter(mine, published_at__isnull=False)
+        .values_list("pk", "school_id", "academic_year")
+        .distinct()
+    )
+
+
+def published_spans(plans, *, school="team__school_id", start="start") -> Q | None:
+    """Meetings in a published year of their school (None: there is no such year)."""
+    spans = []
+    for _, school_id, year in plans:
+        first, last = year_span(year)
+        spans.append(Q(**{school: school_id, f"{start}__gte": first}) & Q(**{f"{start}__lt": last}))
+    return reduce(or_, spans) if spans else None
+
+
+def in_published_year(school: str = "team__school_id", start: str = "start") -> Exists:
+    """The same rule as ``published_spans`` inside the query (no query of its own): a plan of
+    the meeting's school for the academic year its start falls in (London), published."""
+    tz = timezone.get_default_timezone()
+    year = ExtractYear(OuterRef(start), tzinfo=tz)
+    month = ExtractMonth(OuterRef(start), tzinfo=tz)
+    academic = Case(When(GreaterThanOrEqual(month, 8), then=year), default=year - 1)
+    return Exists(
+        YearPlan.objects.filter(
+            school_id=OuterRef(school), published_at__isnull=False, academic_year=academic
+        )
+    )
+
+
+def published_years(school: School) -> set[int]:
+    return set(
+        YearPlan.objects.filter(school=school, published_at__isnull=False).values_list(
+            "academic_year", flat=True
+        )
+    )
+
+
+def meeting_is_published(meeting: TeamMeeting, years: set[int] | None = None) -> bool:
+    if years is None:
+        years = published_years(meeting.team.school)
+    return academic_year_of(timezone.localtime(meeting.start).date()) in years
 
 
 def team_for(user: User, pk: int) -> Team:
@@ -57,10 +115,14 @@ class TeamPage:
     recent: list[TeamMeeting]
     booked: object  # members with a session to come ("fewer than 5" under five)
     with_goal: object  # members with an active goal this year
+    published: set[int] = field(default_factory=set)  # academic years whose plan is published
 
 
-def team_page(team: Team) -> TeamPage:
+def team_page(team: Team, *, drafts: bool = False) -> TeamPage:
+    """``drafts``: the team's leader and CPD leaders see meetings of a year not yet published
+    (marked); its members see only the published years' meetings."""
     now = timezone.now()
+    published = published_years(team.school)
     members = list(
         User.objects.filter(team_memberships__team=team).order_by("last_name", "first_name")
     )
@@ -82,18 +144,26 @@ def team_page(team: Team) -> TeamPage:
         .count()
     )
     meetings = TeamMeeting.objects.filter(team=team).select_related("priority")
+    if not drafts:
+        spans = published_spans([(None, team.school_id, y) for y in published])
+        meetings = meetings.filter(spans) if spans is not None else meetings.none()
+    upcoming = list(meetings.filter(start__gte=now).order_by("start")[:6])
+    recent = list(
+        meetings.filter(start__lt=now)
+        .annotate(came=Count("attendance", distinct=True))
+        .order_by("-start")[:6]
+    )
+    for meeting in (*upcoming, *recent):
+        meeting.is_draft = not meeting_is_published(meeting, published)
     return TeamPage(
         team=team,
         members=members,
         series=list(team.series.annotate(meeting_count=Count("meetings"))),
-        upcoming=list(meetings.filter(start__gte=now).order_by("start")[:6]),
-        recent=list(
-            meetings.filter(start__lt=now)
-            .annotate(came=Count("attendance", distinct=True))
-            .order_by("-start")[:6]
-        ),
+        upcoming=upcoming,
+        recent=recent,
         booked=protect(booked),
         with_goal=protect(with_goal),
+        published=published,
     )
 
 
@@ -102,11 +172,13 @@ def meeting_tries(meeting: TeamMeeting) -> list[TryNext]:
 
 
 def my_teams(user: User) -> list[Team]:
-    """The teams I belong to, each with the time of its next meeting (one query)."""
+    """The teams I belong to, each with the time of its next published meeting (two queries)."""
+    spans = published_spans(published_plans(user), school="school_id", start="meetings__start")
+    upcoming = Q(meetings__start__gte=timezone.now()) & (spans if spans is not None else Q(pk=None))
     return list(
         Team.objects.filter(memberships__user=user)
         .select_related("school")
-        .annotate(next_start=Min("meetings__start", filter=Q(meetings__start__gte=timezone.now())))
+        .annotate(next_start=Min("meetings__start", filter=upcoming))
         .order_by("name")
     )
 
@@ -126,6 +198,7 @@ BADGES = {
     "inset": "INSET",
     "twilight": "Twilight",
     "protected": "Protected",
+    "coaching": "Coaching",
     "session": "Session",
     "team": "Team",
     "term": "Term",
@@ -149,6 +222,7 @@ class Planner:
     series: list[MeetingSeries]
     sessions: list[DevelopmentSession]
     priorities: list[Priority]
+    windows: list[PlanDate]  # coaching windows (the individuals stream), each with .coaching
     months: list[Month]
     clashes: list[str]
     proposals: list[CommunityDate]
@@ -228,7 +302,10 @@ def planner(school: School, year: int, *, draft: bool) -> Planner:
         put(max(term.start, first), "term", f"{term.name} begins", term)
         put(min(term.end, last), "term", f"{term.name} ends", term)
     for item in dates:
-        put(item.start, item.kind, item.title, item)
+        label = item.title
+        if item.kind == PlanDate.Kind.COACHING:
+            label = f"{item.title} (to {item.end:%a} {item.end.day} {item.end:%b})"
+        put(item.start, item.kind, label, item)
     for session in sessions:
         put(timezone.localtime(session.start).date(), "session", session.title, session)
     per_month: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0])
@@ -245,13 +322,17 @@ def planner(school: School, year: int, *, draft: bool) -> Planner:
     for month in months:
         month.items.sort(key=lambda i: (i[0], i[1], i[3]))
 
+    windows = [d for d in dates if d.kind == PlanDate.Kind.COACHING]
+    if draft and windows:
+        _count_coaching(school, windows)
     return Planner(
         school=school,
         year=year,
         plan=plan,
         show=show,
         terms=terms,
-        dates=dates,
+        dates=[d for d in dates if d.kind != PlanDate.Kind.COACHING],
+        windows=windows,
         series=series,
         sessions=sessions,
         priorities=priorities,
@@ -261,12 +342,33 @@ def planner(school: School, year: int, *, draft: bool) -> Planner:
     )
 
 
+def _count_coaching(school: School, windows: list[PlanDate]) -> None:
+    """How many coaching observations and meetings of the school's teachers fall in each
+    window (counts only, for its CPD leaders; two queries)."""
+    first, last = min(w.start for w in windows), max(w.end for w in windows)
+    days = [
+        *Observation.objects.filter(teacher__school=school, date__range=(first, last))
+        .values_list("date", flat=True),
+        *CoachingMeeting.objects.filter(teacher__school=school, date__range=(first, last))
+        .values_list("date", flat=True),
+    ]  # fmt: skip
+    for window in windows:
+        window.coaching = sum(window.start <= day <= window.end for day in days)
+
+
 def clashes(dates: list[PlanDate], series: list[MeetingSeries], sessions) -> list[str]:
     """What to look at while planning: a team meeting on an INSET day, a team meeting or a
-    session in a protected week, a twilight on an INSET day."""
+    session in a protected week, a twilight on an INSET day, a coaching window that overlaps a
+    protected week or another coaching window."""
     inset = {day: d for d in dates if d.kind == PlanDate.Kind.INSET for day in _days(d)}
     protected = {day: d for d in dates if d.kind == PlanDate.Kind.PROTECTED for day in _days(d)}
     out = []
+    windows = [d for d in dates if d.kind == PlanDate.Kind.COACHING]
+    weeks = [d for d in dates if d.kind == PlanDate.Kind.PROTECTED]
+    for index, window in enumerate(windows):
+        for other in [*weeks, *windows[index + 1 :]]:
+            if window.start <= other.end and other.start <= window.end:
+                out.append(f"The coaching window “{window.title}” overlaps {other.title}.")
     for s in series:
         for day in s.days:
             when = f"{day:%A} {day.day} {day:%B %Y}"

@@ -1,6 +1,9 @@
-"""Teams: set up by the school's CPD leaders; members added by them or the team's leader."""
+"""Teams: set up by the school's CPD leaders; members added by them or the team's leader, or
+by a staff import's Department column (``departments_join``)."""
 
 from __future__ import annotations
+
+from collections import defaultdict
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -65,3 +68,41 @@ def member_remove(*, team: Team, by: User, user: User) -> None:
     if user.pk == team.leader_id:
         raise ValidationError("Choose another leader before taking the leader out of the team.")
     TeamMembership.objects.filter(team=team, user=user).delete()
+
+
+def departments_join(rows: list[tuple[int, int, str]]) -> tuple[int, int]:
+    """A staff import's Department column (registered with hubs.onboarding.departments; the
+    import has checked who may import and hands over only its own school's people): each person
+    joins their school's team of that name (matched whatever the case), made as a department
+    team when the school has none. Someone already in it is left as they are. Another school's
+    teams and people are never touched: each row's person must be staff of the row's school.
+    Returns (people added to a team, teams made); a few queries per school in the file."""
+    by_school: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    for school_id, user_id, name in rows:
+        if name.strip():
+            by_school[school_id].append((user_id, name.strip()))
+    joined = made = 0
+    for school_id, pairs in by_school.items():
+        staff = set(
+            User.objects.filter(school_id=school_id, pk__in=[u for u, _ in pairs]).values_list(
+                "pk", flat=True
+            )
+        )
+        teams = {t.name.lower(): t for t in Team.objects.filter(school_id=school_id)}
+        new: dict[str, Team] = {}
+        for user_id, name in pairs:
+            if user_id in staff and name.lower() not in teams and name.lower() not in new:
+                new[name.lower()] = Team(school_id=school_id, name=name, kind=Team.Kind.DEPARTMENT)
+        Team.objects.bulk_create(list(new.values()))  # one line of text, 100 at most: staff.py
+        teams |= new
+        known = set(
+            TeamMembership.objects.filter(team__school_id=school_id, user_id__in=staff).values_list(
+                "team_id", "user_id"
+            )
+        )
+        wanted = {(teams[n.lower()].pk, u) for u, n in pairs if u in staff} - known
+        TeamMembership.objects.bulk_create(
+            [TeamMembership(team_id=t, user_id=u) for t, u in wanted], ignore_conflicts=True
+        )
+        joined, made = joined + len(wanted), made + len(new)
+    return joined, made

@@ -10,7 +10,17 @@ urlpatterns = [
     path("teams/<int:pk>/members/", views.member_add, name="member_add"),
     path("teams/<int:pk>/members/<int:user_id>/remove/", views.member_remove, name="member_remove"),
     path("teams/<int:pk>/series/", views.series_new, name="series_new"),
+    path(
+        "teams/<int:pk>/series/<int:series_pk>/remove/",
+        views.series_remove,
+        name="series_remove",
+    ),
     path("teams/<int:pk>/meetings/<int:meeting_pk>/", views.meeting, name="meeting"),
+    path(
+        "teams/<int:pk>/meetings/<int:meeting_pk>/remove/",
+        views.meeting_remove,
+        name="meeting_remove",
+    ),
     path("teams/<int:pk>/meetings/<int:meeting_pk>/edit/", views.meeting_edit, name="meeting_edit"),
     path(
         "teams/<int:pk>/meetings/<int:meeting_pk>/attendance/",

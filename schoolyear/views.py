@@ -32,7 +32,7 @@ from .forms import (
     TeamForm,
     TryForm,
 )
-from .models import CommunityDate, PlanDate, Team, TeamMeeting, TeamMembership
+from .models import CommunityDate, MeetingSeries, PlanDate, Team, TeamMeeting, TeamMembership
 
 
 def _team(request, pk: int) -> Team:
@@ -72,7 +72,7 @@ def _year(request) -> int:
 def _team_page(request, team: Team, **forms):
     may_edit = permissions.can_edit_team(request.user, team)
     context = {
-        "page": selectors.team_page(team),
+        "page": selectors.team_page(team, drafts=may_edit),
         "may_edit": may_edit,
         "may_choose_leader": permissions.can_plan(request.user, team.school),
     }
@@ -148,6 +148,26 @@ def series_new(request, pk: int):
             messages.success(request, f"{series.meetings.count()} meetings planned.")
             return redirect(team)
     return _team_page(request, team, series_form=form)
+
+
+@require_POST
+def series_remove(request, pk: int, series_pk: int):
+    team = _team(request, pk)
+    permissions.require_can_edit_team(request.user, team)
+    series = get_object_or_404(MeetingSeries, team=team, pk=series_pk)
+    meetings.series_remove(series=series, by=request.user)
+    messages.success(request, f"“{series.title}” and its meetings are taken off.")
+    return redirect(team)
+
+
+@require_POST
+def meeting_remove(request, pk: int, meeting_pk: int):
+    team = _team(request, pk)
+    meeting = _meeting(team, meeting_pk)
+    permissions.require_can_edit_team(request.user, team)
+    meetings.meeting_remove(meeting=meeting, by=request.user)
+    messages.success(request, "The meeting is taken off.")
+    return redirect(team)
 
 
 def _meeting_page(request, team: Team, meeting: TeamMeeting, **forms):
@@ -322,7 +342,10 @@ def date_remove(request, urn: int, pk: int):
     school = _school(request, urn, plan_it=True)
     item = _date(school, pk)
     plan.date_remove(item=item, by=request.user)
-    messages.success(request, f"{item.title} taken off the plan.")
+    told = item.plan.published_at is not None and item.kind != PlanDate.Kind.PROTECTED
+    messages.success(
+        request, f"{item.title} taken off the plan." + (" Staff are told by email." if told else "")
+    )
     return redirect(_planner_url(school, item.plan.academic_year))
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import csv
 import re
 import secrets
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import BinaryIO
 
 from allauth.account.models import EmailAddress
@@ -40,8 +40,20 @@ from ..models import (
     canonical_email,
 )
 from ..services import email_domain, invitations_create_many
+from .departments import join_departments
 from .files import ImportFileError, cell, open_csv_text
 from .job_titles import RESPONSIBILITY_WORDS, ROLE_WORDS
+from .staff_result import MAX_ERRORS_SHOWN, Outcome, StaffResult, StaffRow
+
+__all__ = [
+    "FIELDS",
+    "MAX_ERRORS_SHOWN",
+    "Outcome",
+    "StaffResult",
+    "StaffRow",
+    "role_map_clean",
+    "staff_import",
+]
 
 FIELDS = {
     "email": "Email",
@@ -50,6 +62,7 @@ FIELDS = {
     "job_role": "Job role",
     "subjects": "Subjects",
     "school_urn": "School URN",
+    "department": "Department",
 }
 ALIASES = {
     "email": ["email", "work email", "email address", "school email", "e-mail", "work e-mail"],
@@ -58,117 +71,12 @@ ALIASES = {
     "job_role": ["role", "staff role", "job title", "job role", "post"],
     "subjects": ["subjects", "subject", "subjects taught"],
     "school_urn": ["school urn", "urn"],
+    "department": ["department", "team", "dept"],
 }
 REQUIRED = ["email", "first_name", "last_name"]
 MAX_ROWS = 20_000  # staff rows a file may hold (a large MAT's whole staff is a few thousand)
-MAX_SHOWN = 500  # rows without an error kept for the preview page (the counts cover every row)
-MAX_ERRORS_SHOWN = 500  # rows with an error kept; the rest are in the download of rejected rows
 MAX_UNKNOWN_ROLES = 50  # distinct unrecognised job titles offered for mapping
 CHUNK = 1000  # rows checked and written together: a few queries per chunk, not per row
-
-
-class Outcome:
-    NEW = "new"
-    UPDATED = "updated"
-    UNCHANGED = "unchanged"
-    INVITED = "invited"
-    ERROR = "error"
-
-
-@dataclass
-class StaffRow:
-    line: int
-    email: str
-    name: str
-    outcome: str
-    message: str = ""
-
-
-@dataclass
-class StaffResult:
-    dry_run: bool = True
-    import_good_rows: bool = False
-    rows: list[StaffRow] = field(default_factory=list)
-    counts: dict[str, int] = field(default_factory=dict)
-    unmapped: list[str] = field(default_factory=list)
-    # Unrecognised job titles and how many rows have each (the first MAX_UNKNOWN_ROLES).
-    unknown_roles: dict[str, int] = field(default_factory=dict)
-    welcomed: int = 0
-    _shown: dict[bool, int] = field(default_factory=dict)
-
-    @property
-    def ok(self) -> bool:
-        return not self.counts.get(Outcome.ERROR)
-
-    @property
-    def errors(self) -> int:
-        return self.counts.get(Outcome.ERROR, 0)
-
-    @property
-    def good(self) -> int:
-        return self.done - self.errors
-
-    @property
-    def written(self) -> bool:
-        """Whether the good rows are (or would be, in a preview) saved."""
-        return self.ok or self.import_good_rows
-
-    @property
-    def done(self) -> int:
-        return sum(self.counts.values())
-
-    @property
-    def not_listed(self) -> int:
-        """Rows counted but not kept in the result (the page says how many)."""
-        return self.done - len(self.rows)
-
-    def add(self, row: StaffRow) -> None:
-        """Count every row; keep the first MAX_ERRORS_SHOWN errors and MAX_SHOWN others, so
-        the stored result and its page stay small whatever the file's size."""
-        self.counts[row.outcome] = self.counts.get(row.outcome, 0) + 1
-        error = row.outcome == Outcome.ERROR
-        shown = self._shown.get(error, 0)
-        if shown < (MAX_ERRORS_SHOWN if error else MAX_SHOWN):
-            self._shown[error] = shown + 1
-            self.rows.append(row)
-
-    def summary(self) -> str:
-        c = self.counts
-        errors = c.get(Outcome.ERROR, 0)
-        if not self.written:
-            return (
-                f"{errors} row(s) have errors, so nothing was imported. Correct the file and "
-                "upload it again"
-                + (", or import the good rows and download the rest." if self.good else ".")
-            )
-        verb = "would be" if self.dry_run else "were"
-        text = (
-            f"{c.get(Outcome.NEW, 0)} new account(s) {verb} made, {c.get(Outcome.UPDATED, 0)} "
-            f"updated, {c.get(Outcome.UNCHANGED, 0)} unchanged and "
-            f"{c.get(Outcome.INVITED, 0)} invited."
-        )
-        if errors:
-            text += f" {errors} row(s) with errors {verb} left out: download them to correct."
-        if self.welcomed:
-            text += f" {self.welcomed} welcome email(s) {verb} sent."
-        return text
-
-    def as_json(self) -> dict:
-        """What an import job keeps: bounded by the caps above, whatever the file's size."""
-        return {
-            "ok": self.ok,
-            "dry_run": self.dry_run,
-            "import_good_rows": self.import_good_rows,
-            "summary": self.summary(),
-            "counts": self.counts,
-            "good": self.good,
-            "errors": self.errors,
-            "unmapped": self.unmapped[:100],
-            "unknown_roles": self.unknown_roles,
-            "not_listed": self.not_listed,
-            "welcomed": self.welcomed,
-            "rows": [asdict(row) for row in self.rows],
-        }
 
 
 def recognise_columns(header: list[str], column_map: dict[str, str] | None = None) -> dict:
@@ -302,6 +210,8 @@ def staff_import(
             ) from None
         if chunk:
             _chunk(chunk, context, result, header=header, rejected=rejected)
+        if result.written:
+            result.joined, result.teams_made = join_departments(context.departments)
         if result.written and welcome and context.welcome:
             result.welcomed = welcome_send(user_ids=context.welcome)
         if dry_run or not result.written:
@@ -335,6 +245,7 @@ class _Context:
     result: StaffResult
     seen: dict[str, int] = field(default_factory=dict)
     welcome: list[int] = field(default_factory=list)  # who is offered the welcome email
+    departments: list[tuple[int, int, str]] = field(default_factory=list)  # school, user, team
 
 
 @dataclass
@@ -348,6 +259,7 @@ class _Person:
     target: School
     chosen: set[int]
     responsibility: str = ""
+    department: str = ""
 
 
 def _check(line: int, row: dict, context: _Context) -> _Person | StaffRow:
@@ -394,6 +306,8 @@ def _check(line: int, row: dict, context: _Context) -> _Person | StaffRow:
             f"Unknown job role “{row['job_role'][:60]}”: choose which of ours it is below the "
             "list, or use one of: " + ", ".join(User.JobRole.labels) + "."
         )
+    if len(row.get("department", "")) > 100:
+        return refuse("The department is longer than 100 characters.")
     wanted = [s.strip().lower() for s in re.split(r"[;,/]", row.get("subjects", ""))]
     wanted = [s for s in wanted if s]
     unknown = [s for s in wanted if s not in context.subjects]
@@ -409,6 +323,7 @@ def _check(line: int, row: dict, context: _Context) -> _Person | StaffRow:
         target=target,
         chosen={context.subjects[s].pk for s in wanted},
         responsibility=RESPONSIBILITY_WORDS.get(_key(row.get("job_role", "")), ""),
+        department=row.get("department", ""),
     )
 
 
@@ -513,6 +428,14 @@ def _write(people: list[_Person], context: _Context) -> None:
         and p.mailbox in known
         and known[p.mailbox].last_login is None
         and known[p.mailbox].is_active
+    )
+    made = {id(person): user for person, user in new_users}
+    context.departments.extend(
+        (p.target.pk, (made.get(id(p)) or known[p.mailbox]).pk, p.department)
+        for p in people
+        if p.department
+        and p.out.outcome in (Outcome.NEW, Outcome.UPDATED, Outcome.UNCHANGED)
+        and (id(p) in made or p.mailbox in known)
     )
     invitations_create_many(
         invitations=[(p.target, p.email) for p in invitations], invited_by=context.by

@@ -2,9 +2,12 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from cpdhub.academic_year import current_academic_year
 from hubs.demo import DEMO_PASSWORD
 from hubs.models import Hub, LoneRangerInvitation, School, SubjectNetwork, Term, User
 from notifications.models import Delivery
+from schoolyear.demo import DEMO_URN
+from schoolyear.models import PlanDate
 
 pytestmark = pytest.mark.django_db
 
@@ -132,3 +135,20 @@ def test_the_demo_teachers_attended_sessions_are_in_his_portfolio(
     client.force_login(teacher)
     page = client.get("/portfolio/").content.decode()
     assert "Whole-class feedback that cuts marking" in page
+
+
+def test_the_demo_year_has_one_coaching_window_in_the_published_plan(client):
+    call_command("seed_demo")
+    call_command("seed_demo")
+    year = current_academic_year()
+    windows = PlanDate.objects.filter(
+        plan__school__urn=DEMO_URN, plan__academic_year=year, kind="coaching"
+    )
+    assert windows.count() == 1
+    window = windows.get()
+    assert window.title == "Coaching cycle 1"
+    assert window.plan.published_at is not None
+    assert (window.end - window.start).days == 39
+    client.login(username="teacher@demo.test", password=DEMO_PASSWORD)
+    page = client.get(f"/schools/{DEMO_URN}/year/?year={year}").content.decode()
+    assert "Coaching cycle 1" in page

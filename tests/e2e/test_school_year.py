@@ -89,6 +89,14 @@ def test_a_leader_plans_next_year_and_staff_see_it(page, browser, world, width):
         page.get_by_label("Date (first day)").fill(day)
         page.get_by_role("button", name="Add to the plan").click()
         expect(page.get_by_text("INSET day added")).to_be_visible()
+    # The individuals stream: a coaching window of six weeks.
+    page.get_by_label("Kind").select_option("coaching")
+    page.get_by_label("Title").fill("Coaching cycle 1")
+    page.get_by_label("Date (first day)").fill("2027-11-01")
+    page.get_by_label("Last day (protected weeks, coaching windows)").fill("2027-12-10")
+    page.get_by_role("button", name="Add to the plan").click()
+    expect(page.get_by_text("Coaching window added")).to_be_visible()
+    expect(page.get_by_role("cell", name="Coaching cycle 1", exact=True)).to_be_visible()
     _clean(page)
 
     for team in world["teams"]:
@@ -137,6 +145,7 @@ def test_a_leader_plans_next_year_and_staff_see_it(page, browser, world, width):
         expect(tab.get_by_role("listitem").filter(has_text="Pre-teach three words")).to_be_visible()
         tab.goto(f"{tab.base_url}/schools/{urn}/year/?year={YEAR}")
         expect(tab.get_by_text("INSET: reading").first).to_be_visible()
+        expect(tab.get_by_role("cell", name="Coaching cycle 1", exact=True)).to_be_visible()
         assert tab.get_by_role("button", name="Add to the plan").count() == 0
         _clean(tab)
         tab.goto(tab.base_url + "/")

@@ -46,7 +46,14 @@ from quality import services as quality_services
 from quality import survey as quality_survey
 from quality.models import PeerReview, Survey, SurveyInvite
 from schoolyear import emails as schoolyear_emails
-from schoolyear.models import MeetingSeries, PlanDate, Team, TeamMeeting, YearPlan
+from schoolyear.models import (
+    MeetingSeries,
+    PlanDate,
+    RemovedItem,
+    Team,
+    TeamMeeting,
+    YearPlan,
+)
 from tests.cpd_sessions.factories import SessionFactory, book, london, release_data
 from tests.experts.factories import ExpertProfileFactory
 from tests.factories import (
@@ -417,6 +424,17 @@ def _year_date_changed(kind: str) -> Delivery:
     return row(kind, schoolyear_emails.date_changed_key(item, was), person(school=school))
 
 
+def _year_item_removed(kind: str) -> Delivery:
+    """A published coaching window, titled in the hostile words, taken off the plan."""
+    school = SchoolFactory(name=f"Ashgrove: {MARK}")
+    day = timezone.localdate() + datetime.timedelta(days=30)
+    removed = RemovedItem.objects.create(
+        school=school, academic_year=current_academic_year(), what="Coaching window",
+        title=f"Coaching: {MARK}", start=day, end=day + datetime.timedelta(days=20),
+    )  # fmt: skip
+    return row(kind, schoolyear_emails.removed_key(removed.pk), person(school=school))
+
+
 def _quality(kind: str) -> Delivery:
     """A school's review (the school named in the hostile words): its survey open, with an
     invite waiting; or a CPD leader of another school invited to peer-review it."""
@@ -452,6 +470,7 @@ FACTORIES = {
     "enquiry_visit_withdrawn": _peer_visit,
     "team_focus_reminder": _team_focus_reminder,
     "year_date_changed": _year_date_changed,
+    "year_item_removed": _year_item_removed,
     "quality_peer_invite": _quality,
     "quality_survey": _quality,
     "training_due": _training,

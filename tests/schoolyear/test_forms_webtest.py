@@ -152,3 +152,38 @@ def test_a_leader_plans_the_year_moves_a_date_publishes_and_adopts_a_community_d
     page = app.sign_in(personas.owner).get(f"/schools/{urn}/year/?year=2026")
     assert "INSET: assessment" in text_of(page)
     assert not page.forms or all("date_add" not in (f.action or "") for f in page.forms.values())
+
+
+def test_a_team_leader_takes_off_a_meeting_then_the_series_and_a_leader_adds_a_coaching_window(
+    app, personas, series, mailoutbox
+):
+    from unittest import mock  # noqa: PLC0415 -- only here
+
+    september = datetime.datetime(2026, 9, 1, 12, tzinfo=datetime.UTC)
+    team = series.team
+    with mock.patch("django.utils.timezone.now", return_value=september):
+        page = app.sign_in(personas.colleague).get(team.get_absolute_url())
+        assert "Draft" in text_of(page)
+        first = series.meetings.order_by("start").first()
+        form = form_for(page, "schoolyear:meeting_remove", pk=team.pk, meeting_pk=first.pk)
+        page = form.submit().follow()
+        assert "The meeting is taken off." in messages_on(page)
+        assert not series.meetings.filter(pk=first.pk).exists()
+        form = form_for(page, "schoolyear:series_remove", pk=team.pk, series_pk=series.pk)
+        page = form.submit().follow()
+        assert "are taken off" in messages_on(page)
+        assert not MeetingSeries.objects.exists()
+        assert not mailoutbox  # a draft year: nobody had them
+
+        urn = personas.school.urn
+        page = app.sign_in(personas.leader).get(f"/schools/{urn}/year/?year=2026")
+        form = form_for(page, "schoolyear:date_add", urn=urn)
+        form["kind"] = "coaching"
+        form["title"] = "Coaching cycle 1"
+        form["start"] = "2026-11-02"
+        form["end"] = "2026-12-11"
+        page = form.submit().follow()
+        window = PlanDate.objects.get(kind="coaching")
+        assert window.end == datetime.date(2026, 12, 11)
+        assert "Coaching cycle 1" in text_of(page)
+        assert "0 observations and meetings" in text_of(page)

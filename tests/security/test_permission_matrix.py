@@ -377,6 +377,8 @@ MATRIX: dict[str, dict] = {
         refused=404, post_teacher_a=403, post_colleague_a=400, post_leader_a=400
     ),
     "schoolyear:meeting_edit": action("colleague_a", "leader_a", refused=404, post_teacher_a=403),
+    "schoolyear:series_remove": action("colleague_a", "leader_a", refused=404, post_teacher_a=403),
+    "schoolyear:meeting_remove": action("colleague_a", "leader_a", refused=404, post_teacher_a=403),
     "schoolyear:attendance": action("colleague_a", "leader_a", refused=404, post_teacher_a=403),
     # "What I will try": the team's members, each their own.
     "schoolyear:try": action("teacher_a", "colleague_a", refused=404, post_leader_a=403),

@@ -360,6 +360,7 @@ def build_world() -> World:
         "person_id": u["teacher_a"].pk,
         "pk:team": team.pk,
         "meeting_pk": team_meeting.pk,
+        "series_pk": series.pk,
         "pk:plandate": plan_date.pk,
         "pk:communitydate": community_date.pk,
     }

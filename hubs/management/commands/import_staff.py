@@ -8,7 +8,8 @@ from hubs.onboarding.staff import Outcome, staff_import
 class Command(BaseCommand):
     help = (
         "Import staff from an MIS or spreadsheet CSV: each row is checked and listed; a file "
-        "with any error imports nothing. Addresses outside the school's domains are invited."
+        "with any error imports nothing. Addresses outside the school's domains are invited. An "
+        "optional Department (or Team) column puts each person in the school's team of that name."
     )
 
     def add_arguments(self, parser) -> None:
