@@ -21,7 +21,14 @@ from portfolios.models import Goal
 from portfolios.suggestions import suggest_experts
 
 from . import permissions, selectors, services
-from .forms import CourseFilterForm, CourseForm, HideForm, RequestForm, ReviewForm
+from .forms import (
+    CourseFilterForm,
+    CourseForm,
+    HideForm,
+    RequestForm,
+    ReviewForm,
+    course_days,
+)
 from .models import Course, CourseRequest, OutsideNetwork
 
 PER_PAGE = 20
@@ -149,13 +156,13 @@ def request_new(request, pk: int):
     course = _course(request, pk)
     permissions.require_can_request(request.user)
     goals = Goal.objects.filter(owner=request.user, status=Goal.Status.ACTIVE).order_by("title")
-    initial = {"fee": course.cost}
-    if course.starts_on:
-        initial["date"] = course.starts_on
-    form = RequestForm(request.POST or None, goals=goals, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    form = RequestForm(request.POST or None, goals=goals, initial={"fee": course.cost})
+    days = course_days(request.POST or None, starts_on=course.starts_on)
+    if request.method == "POST" and form.is_valid() & days.is_valid():
         try:
-            services.course_request_create(by=request.user, course=course, **form.cleaned_data)
+            services.course_request_create(
+                by=request.user, course=course, days=days.days(), **form.cleaned_data
+            )
         except ValidationError as error:
             errors_to_form(form, error)
         else:
@@ -163,11 +170,18 @@ def request_new(request, pk: int):
                 request, "Your request has gone to your CPD leader. You will be emailed the answer."
             )
             return redirect("courses:requests")
+    failed = request.method == "POST" and (form.errors or not days.is_valid())
     return render(
         request,
         "courses/request_form.html",
-        {"form": form, "course": course, "has_goals": goals.exists()},
-        status=400 if form.errors else 200,
+        {
+            "form": form,
+            "days": days,
+            "more_open": any(f.has_changed() for f in days.forms[1:]) if days.is_bound else False,
+            "course": course,
+            "has_goals": goals.exists(),
+        },
+        status=400 if failed else 200,
     )
 
 

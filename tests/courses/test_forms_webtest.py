@@ -74,7 +74,7 @@ def test_request_with_cover_approved_by_the_leader_then_reviewed_and_logged(
     budget_set(
         user=personas.owner,
         academic_year=academic_year_of(london(14)),
-        allocated=Decimal("600"),
+        allocated=Decimal("1000"),
         by=personas.leader,
     )
     page = app.sign_in(personas.owner).get(course.get_absolute_url())
@@ -82,10 +82,13 @@ def test_request_with_cover_approved_by_the_leader_then_reviewed_and_logged(
     page = page.click("Ask to attend")
     form = form_for(page, "")
     assert form["fee"].value == "195.00"  # the course's cost, to start from
-    form["date"] = day().isoformat()
-    form["start_time"] = "09:00"
-    form["end_time"] = "15:30"
-    form["supply_cost"] = "180.00"
+    # Three days, not in a row (the first is the course's next date, to start from).
+    assert form["day-0-date"].value == course.starts_on.isoformat()
+    for n, offset in enumerate((14, 21, 35)):
+        form[f"day-{n}-date"] = day(offset).isoformat()
+        form[f"day-{n}-start_time"] = "09:00"
+        form[f"day-{n}-end_time"] = "15:30"
+    form["supply_cost"] = "540.00"
     form["travel_cost"] = "24.00"
     form["cover_lessons"] = "5"
     form["cover_notes"] = "Year 4, all day"
@@ -97,20 +100,38 @@ def test_request_with_cover_approved_by_the_leader_then_reviewed_and_logged(
     assert "Waiting for a decision" in text_of(done)
     request = CourseRequest.objects.get()
     assert [m.to for m in mailoutbox] == [[personas.leader.email]]
+    session = request.booking.session
+    assert [timezone.localdate(d.start) for d in session.dates.all()] == [
+        day(14),
+        day(21),
+        day(35),
+    ]
+    assert (session.start, session.end) == (
+        session.dates.first().start,
+        session.dates.last().end,
+    )
+    assert "supply £540.00 over 3 days" in mailoutbox[0].body
 
-    # The leader sees the cost against the budget and the colleague who offers the same.
+    # The leader sees every day, the cost against the budget and the colleague who offers the
+    # same.
     page = app.sign_in(personas.leader).get("/sessions/approvals/")
     text = text_of(page)
     assert "External course: fee £195.00" in text
-    assert "£399.00" in text  # fee, supply and travel
-    assert "After this approval £201.00" in text
+    assert "3 days:" in text
+    for offset in (14, 21, 35):
+        assert f"{day(offset):%A} {day(offset).day} {day(offset):%B %Y}, 09:00" in text
+    assert "supply £540.00 over 3 days" in text
+    assert "£759.00" in text  # fee, supply and travel
+    assert "After this approval £241.00" in text
     assert "In the community: Grace Adeyemi at Thornbury High School offers questioning" in text
     form = form_for(page, "cpd_sessions:release_decide", pk=request.booking.release.pk)
     with django_capture_on_commit_callbacks(execute=True):
         form.submit().follow()
     assert ReleaseRequest.objects.get().decision == ReleaseRequest.Decision.APPROVED
-    assert BudgetEntry.objects.get().amount == Decimal("399.00")
+    assert BudgetEntry.objects.get().amount == Decimal("759.00")
     assert mailoutbox[-1].to == [personas.owner.email]
+    assert mailoutbox[-1].subject.startswith("Request to attend approved: Questioning in depth")
+    assert "over 3 days" in mailoutbox[-1].body
 
     # After the day: her review, and the course in her portfolio with a follow-up.
     past = timezone.now() - datetime.timedelta(days=1)
@@ -139,9 +160,9 @@ def test_a_request_with_mistakes_is_refused_and_nothing_is_saved(app, personas):
     goal = GoalFactory(owner=personas.owner)
     page = app.sign_in(personas.owner).get(f"/courses/{course.pk}/request/")
     form = form_for(page, "")
-    form["date"] = day(-5).isoformat()
-    form["start_time"] = "09:00"
-    form["end_time"] = "15:30"
+    form["day-0-date"] = day(-5).isoformat()
+    form["day-0-start_time"] = "09:00"
+    form["day-0-end_time"] = "15:30"
     form["fee"] = "4000"
     form["supply_cost"] = "900"
     form["travel_cost"] = "900"
@@ -152,9 +173,56 @@ def test_a_request_with_mistakes_is_refused_and_nothing_is_saved(app, personas):
     form = form_for(refused, "")
     form["fee"] = "100"
     refused = form.submit(status=400)
-    assert "A meeting cannot be in the past" in text_of(refused)
+    assert "Day 1, date: This day is in the past: choose a later date." in text_of(refused)
     assert not CourseRequest.objects.exists()
     assert not DevelopmentSession.objects.exists()
+
+
+def test_a_request_on_several_days_says_what_is_wrong_with_each_day(app, personas):
+    """The same day twice, a day that ends before it starts, a day in the past: a message for
+    each, the days kept as typed, nothing saved; then the days put right are saved together."""
+    course = make_course(personas.coordinator)
+    goal = GoalFactory(owner=personas.owner)
+    page = app.sign_in(personas.owner).get(f"/courses/{course.pk}/request/")
+    form = form_for(page, "")
+    rows = [(day(14), "09:00", "15:30"), (day(14), "09:00", "15:30"), (day(21), "15:00", "09:00")]
+    rows.append((day(-5), "09:00", "12:00"))
+    for n, (date, start, end) in enumerate(rows):
+        form[f"day-{n}-date"] = date.isoformat()
+        form[f"day-{n}-start_time"] = start
+        form[f"day-{n}-end_time"] = end
+    form["supply_cost"] = "3500"  # more than £1,000 a day over three days
+    form["goal"] = str(goal.pk)
+    form["why"] = "Because"
+    refused = form.submit(status=400)
+    text = text_of(refused)
+    assert "Day 3, ends at: The course must end after it starts on this day." in text
+    assert "Day 4, date: This day is in the past: choose a later date." in text
+    assert refused.html.find("details", class_="more-days").has_attr("open")
+    assert not DevelopmentSession.objects.exists()
+    form = form_for(refused, "")
+    form["day-2-end_time"] = "15:30"
+    form["day-3-date"] = ""
+    form["day-3-start_time"] = ""
+    form["day-3-end_time"] = ""
+    refused = form.submit(status=400)
+    assert "Day 2, date: The same date as day 1: give each day once." in text_of(refused)
+    form = form_for(refused, "")
+    form["day-1-date"] = day(28).isoformat()
+    refused = form.submit(status=400)
+    assert "Cover is at most £1,000.00 a day: £3,000.00 over 3 days." in text_of(refused)
+    assert not DevelopmentSession.objects.exists()
+    assert not CourseRequest.objects.exists()
+    form = form_for(refused, "")
+    form["supply_cost"] = "540"
+    form.submit().follow()
+    request = CourseRequest.objects.get()
+    assert [timezone.localdate(d.start) for d in request.booking.session.dates.all()] == [
+        day(14),
+        day(21),
+        day(28),
+    ]
+    assert request.booking.release.supply_cost == Decimal("540.00")
 
 
 def test_cancelling_an_approved_request_refunds_once(app, personas):
