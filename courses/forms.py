@@ -222,6 +222,8 @@ CourseDays = forms.formset_factory(
     absolute_max=MAX_COURSE_DAYS,
     validate_max=True,
 )
+
+
 def course_days(data=None, *, starts_on=None) -> BaseCourseDays:
     initial = [{"date": starts_on}] if starts_on else None
     return CourseDays(data, prefix="day", initial=initial)

@@ -3,8 +3,9 @@ Writes of the courses app, each one transaction.
 
 A request to attend is not a second queue: it makes a private session of kind "External course"
 (``cpd_sessions.session_changes.private_session_create``: the course's title and provider, its
-days (one, or several: three days, not consecutive), its fee, its areas) and books it for the requester with a release request (fee, supply,
-travel, cover, and the goal it serves), through ``cpd_sessions.booking.booking_create``. The
+days (one, or several: three days, not consecutive), its fee, its areas) and books it for the
+requester with one release request (fee, supply cover for all the days, travel, and the goal it
+serves), through ``cpd_sessions.booking.booking_create``. The
 request then waits in the CPD leader's approvals queue, is decided with the usual emails, and
 charges (or refunds) the person's CPD budget through the usual ledger. Cancelling it cancels
 the booking: the ledger refunds what was charged, once.
