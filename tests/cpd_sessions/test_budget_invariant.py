@@ -2,8 +2,9 @@
 The budget invariant as a property: after any sequence of bookings, release
 requests, approvals (over budget with confirmation too), declines after approval, cancellations,
 session cancellations, capacity changes and promotions, and requests to attend an external
-course on one day or several (courses: a release request on a private session, approved, declined
-or cancelled by the person), for every person and year: allocated - Σ(ledger) == the remaining the pages show, and
+course on one day or several (courses: a release request on a private session, approved,
+declined or cancelled by the person), for every person and year: allocated - Σ(ledger) == the
+remaining the pages show, and
 Σ(ledger) == Σ(approved releases of confirmed bookings of sessions not cancelled); a cancelled
 approved course request is refunded exactly once.
 """
