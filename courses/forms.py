@@ -20,10 +20,10 @@ from cpdhub import querystring
 from cpdhub.singleline import SingleLineFormField
 from cpdhub.textbounds import worded_limits
 from experts.models import ExpertiseArea
-from hubs.models import Phase
+from hubs.models import Phase, School
 from portfolios.models import Goal
 
-from .models import MAX_COURSE_COST, TEXT_MAX, Course, Review
+from .models import MAX_COURSE_COST, TEXT_MAX, Course, OutsideNetwork, Review
 from .selectors import COST_BANDS, SORTS
 from .services import MAX_COURSE_DAYS
 
@@ -299,6 +299,27 @@ class RequestForm(forms.Form):
                 f"{format_money(MAX_RELEASE_TOTAL)}."
             )
         return data
+
+
+class NetworkForm(forms.ModelForm):
+    """An outside network, as the coordinator keeps it."""
+
+    class Meta:
+        model = OutsideNetwork
+        formfield_callback = _formfield
+        fields = ["name", "kind", "link", "contact", "description", "schools", "areas"]
+        widgets = {
+            "schools": forms.CheckboxSelectMultiple,
+            "areas": forms.CheckboxSelectMultiple,
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {"link": "Its website, starting https://"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["schools"].queryset = School.objects.order_by("name")
+        self.fields["areas"].queryset = ExpertiseArea.objects.order_by("name")
+        worded_limits(self)
 
 
 class HideForm(forms.Form):

@@ -35,7 +35,7 @@ from portfolios.receivers import session_date_and_hours
 from portfolios.services import entry_create_from_attendance
 
 from . import permissions
-from .models import Course, CourseRequest, Provider, Review
+from .models import Course, CourseRequest, OutsideNetwork, Provider, Review
 
 TITLE_MAX = DevelopmentSession._meta.get_field("title").max_length
 SESSION_FORMAT = {
@@ -52,6 +52,7 @@ def session_title(course: Course) -> str:
 
 def _search_text(course: Course) -> str:
     words = [course.title, course.provider.name, *(a.name for a in course.areas.all())]
+    words.append(course.description)
     return " ".join(words).lower()
 
 
@@ -314,3 +315,48 @@ def course_request_cancel(*, request: CourseRequest, by: User) -> None:
         booking_cancel(booking=booking, by=by)
     except SessionRefused as error:
         raise ValidationError(str(error)) from None
+
+
+# --- Outside networks (the coordinator keeps the list) ---
+
+
+@transaction.atomic
+def network_save(
+    *,
+    by: User,
+    network: OutsideNetwork | None = None,
+    name: str,
+    kind: str,
+    link: str = "",
+    contact: str = "",
+    description: str = "",
+    schools=(),
+    areas=(),
+) -> OutsideNetwork:
+    """Add an outside network (``network`` None) or change one: its name, kind, link, contact,
+    the schools it serves and its areas."""
+    permissions.require_can_keep_networks(by)
+    name = " ".join(name.split())
+    others = OutsideNetwork.objects.filter(name__iexact=name)
+    if network is not None:
+        others = others.exclude(pk=network.pk)
+    if others.exists():
+        raise ValidationError({"name": "A network of that name is listed already."})
+    network = network or OutsideNetwork()
+    network.name = name
+    network.kind = kind
+    network.link = link
+    network.contact = contact.strip()
+    network.description = description.strip()
+    network.full_clean()
+    network.save()
+    network.schools.set(schools)
+    network.areas.set(areas)
+    return network
+
+
+@transaction.atomic
+def network_remove(*, by: User, network: OutsideNetwork) -> None:
+    """Take an outside network off the list (the schools and areas stay)."""
+    permissions.require_can_keep_networks(by)
+    OutsideNetwork.objects.filter(pk=network.pk).delete()

@@ -25,6 +25,7 @@ from .forms import (
     CourseFilterForm,
     CourseForm,
     HideForm,
+    NetworkForm,
     RequestForm,
     ReviewForm,
     course_days,
@@ -216,13 +217,60 @@ def network_list(request):
     return render(
         request,
         "courses/networks.html",
-        {"page_obj": page_of(request, selectors.outside_networks(), per_page=PER_PAGE)},
+        {
+            "page_obj": page_of(request, selectors.outside_networks(), per_page=PER_PAGE),
+            "may_keep": permissions.can_keep_networks(request.user),
+        },
     )
 
 
-def network_detail(request, pk: int):
+def _network(pk: int) -> OutsideNetwork:
     try:
-        network = selectors.outside_network(pk)
+        return selectors.outside_network(pk)
     except OutsideNetwork.DoesNotExist:
         raise Http404 from None
-    return render(request, "courses/network.html", {"network": network})
+
+
+def network_detail(request, pk: int):
+    return render(
+        request,
+        "courses/network.html",
+        {
+            "network": _network(pk),
+            "may_keep": permissions.can_keep_networks(request.user),
+        },
+    )
+
+
+def network_form(request, pk: int | None = None):
+    """Add an outside network, or change one: the coordinator's."""
+    permissions.require_can_keep_networks(request.user)
+    network = _network(pk) if pk is not None else None
+    form = NetworkForm(request.POST or None, instance=network)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.network_save(by=request.user, network=network, **form.cleaned_data)
+        except ValidationError as error:
+            errors_to_form(form, error)
+        else:
+            messages.success(
+                request, f"“{saved.name}” is {'changed' if network else 'on the list'}."
+            )
+            return redirect(saved)
+    return render(
+        request,
+        "courses/network_form.html",
+        {"form": form, "network": network},
+        status=400 if form.errors else 200,
+    )
+
+
+def network_remove(request, pk: int):
+    """Remove an outside network: a page asks first, the POST removes it."""
+    permissions.require_can_keep_networks(request.user)
+    network = _network(pk)
+    if request.method == "POST":
+        services.network_remove(by=request.user, network=network)
+        messages.success(request, f"“{network.name}” is removed from the list.")
+        return redirect("outside_networks:list")
+    return render(request, "courses/network_remove.html", {"network": network})

@@ -12,11 +12,12 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from courses.models import Course, CourseRequest, Review
+from courses.models import Course, CourseRequest, OutsideNetwork, Review
 from cpd_sessions.budget import budget_set
 from cpd_sessions.models import Booking, BudgetEntry, DevelopmentSession, ReleaseRequest
 from cpdhub.academic_year import academic_year_of
 from experts.models import ExpertiseArea
+from hubs.models import School
 from portfolios.models import Entry, ImpactFollowUp
 from tests.cpd_sessions.factories import london
 from tests.experts.factories import ExpertProfileFactory, offer
@@ -24,7 +25,7 @@ from tests.factories import UserFactory
 from tests.portfolios.factories import GoalFactory
 from tests.webtest import form_for, messages_on, text_of
 
-from .factories import make_course, make_request
+from .factories import make_course, make_network, make_request
 
 pytestmark = pytest.mark.django_db
 
@@ -250,3 +251,84 @@ def test_the_coordinator_hides_a_course_and_lists_it_again(app, personas):
     done = form_for(done, "courses:hide", pk=course.pk).submit().follow()
     assert "The course is listed again." in messages_on(done)
     assert not Course.objects.get().is_hidden
+
+
+def test_the_coordinator_adds_changes_and_removes_a_network(app, personas):
+    """In the product, not the admin: an empty list says so, the coordinator adds a network
+    (a name twice is refused), changes it, and removes it after being asked."""
+    page = app.sign_in(personas.coordinator).get("/outside-networks/")
+    assert "No outside network is listed yet." in text_of(page)
+    page = page.click("Add an outside network")
+    form = form_for(page, "")
+    form["name"] = "Northgate Maths Hub"
+    form["kind"] = "maths_hub"
+    form["link"] = "not a link"
+    form["contact"] = "hub@northgate.example"
+    schools = list(School.objects.order_by("name"))
+    form.get("schools", index=schools.index(personas.school)).checked = True
+    refused = form.submit(status=400)
+    assert "Link: Enter a valid URL." in text_of(refused)
+    assert not OutsideNetwork.objects.exists()
+    form = form_for(refused, "")
+    form["link"] = "https://northgate.example"
+    done = form.submit().follow()
+    assert "“Northgate Maths Hub” is on the list." in messages_on(done)
+    network = OutsideNetwork.objects.get()
+    assert list(network.schools.all()) == [personas.school]
+    assert (network.kind, network.contact) == ("maths_hub", "hub@northgate.example")
+
+    # A second network of the same name (whatever the case) is refused.
+    form = form_for(app.get("/outside-networks/new/"), "")
+    form["name"] = "northgate maths hub"
+    form["kind"] = "other"
+    refused = form.submit(status=400)
+    assert "A network of that name is listed already." in text_of(refused)
+    assert OutsideNetwork.objects.count() == 1
+
+    page = done.click("Change", href=f"/outside-networks/{network.pk}/edit/")
+    form = form_for(page, "")
+    assert form["name"].value == "Northgate Maths Hub"
+    form["name"] = "Northgate and Riverside Maths Hub"
+    questioning = ExpertiseArea.objects.get(slug="questioning")
+    form.get(
+        "areas", index=list(ExpertiseArea.objects.order_by("name")).index(questioning)
+    ).checked = True
+    done = form.submit().follow()
+    assert "“Northgate and Riverside Maths Hub” is changed." in messages_on(done)
+    network.refresh_from_db()
+    assert list(network.areas.all()) == [questioning]
+    assert "Northgate and Riverside Maths Hub" in text_of(
+        app.get(f"/schools/{personas.school.urn}/")
+    )
+
+    page = done.click("Remove", href=f"/outside-networks/{network.pk}/remove/")
+    assert "Remove Northgate and Riverside Maths Hub?" in text_of(page)
+    assert OutsideNetwork.objects.exists()  # asking removes nothing
+    done = form_for(page, "").submit().follow()
+    assert "is removed from the list" in messages_on(done)
+    assert not OutsideNetwork.objects.exists()
+    assert "No outside network is listed yet." in text_of(done)
+
+
+def test_everyone_else_reads_networks_but_cannot_keep_them(app, personas):
+    network = make_network(schools=[personas.school])
+    for person in (personas.owner, personas.leader, personas.other_leader):
+        signed_in = app.sign_in(person)
+        page = signed_in.get(network.get_absolute_url())
+        assert "Northgate Maths Hub" in text_of(page)
+        assert f"/outside-networks/{network.pk}/edit/" not in page.text
+        assert "Add an outside network" not in text_of(signed_in.get("/outside-networks/"))
+        for url in ("/outside-networks/new/", f"/outside-networks/{network.pk}/edit/"):
+            signed_in.get(url, status=403)
+        signed_in.get(f"/outside-networks/{network.pk}/remove/", status=403)
+    # A write posted by hand, with the CSRF token of another page: refused, nothing changed.
+    page = app.sign_in(personas.leader).get("/courses/new/")
+    token = form_for(page, "")["csrfmiddlewaretoken"].value
+    app.post(f"/outside-networks/{network.pk}/remove/", {"csrfmiddlewaretoken": token}, status=403)
+    app.post(
+        f"/outside-networks/{network.pk}/edit/",
+        {"csrfmiddlewaretoken": token, "name": "Taken over", "kind": "other"},
+        status=403,
+    )
+    network.refresh_from_db()
+    assert network.name == "Northgate Maths Hub"
