@@ -171,7 +171,7 @@ def request_new(request, pk: int):
                 request, "Your request has gone to your CPD leader. You will be emailed the answer."
             )
             return redirect("courses:requests")
-    failed = request.method == "POST" and (form.errors or not days.is_valid())
+    failed = days.is_bound and (bool(form.errors) or not days.is_valid())
     return render(
         request,
         "courses/request_form.html",
