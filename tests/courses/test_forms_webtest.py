@@ -99,6 +99,8 @@ def test_request_with_cover_approved_by_the_leader_then_reviewed_and_logged(
         done = form.submit().follow()
     assert "Your request has gone to your CPD leader." in messages_on(done)
     assert "Waiting for a decision" in text_of(done)
+    assert "supply £540.00 over 3 days" in text_of(done)  # my requests: every day, the total
+    assert f"{day(35):%A} {day(35).day} {day(35):%B %Y}, 09:00 to 15:30" in text_of(done)
     request = CourseRequest.objects.get()
     assert [m.to for m in mailoutbox] == [[personas.leader.email]]
     session = request.booking.session
