@@ -180,17 +180,20 @@ def seed() -> None:
     )
     goal = Goal.objects.filter(owner=teacher, status=Goal.Status.ACTIVE).order_by("pk").first()
     if first is not None and goal is not None and not live.exists():
+        # A course on three days, not in a row: a day, a second a week later, a third after a
+        # fortnight of trying it in class.
+        day_one = _next_weekday(today + datetime.timedelta(weeks=3))
+        days = [day_one, _next_weekday(day_one + datetime.timedelta(weeks=1))]
+        days.append(_next_weekday(days[-1] + datetime.timedelta(weeks=2)))
         services.course_request_create(
             by=teacher,
             course=first,
-            date=_next_weekday(today + datetime.timedelta(weeks=3)),
-            start_time=datetime.time(9, 0),
-            end_time=datetime.time(15, 30),
+            days=[(day, datetime.time(9, 0), datetime.time(15, 30)) for day in days],
             fee=first.cost,
-            travel_cost=Decimal("24.00"),
-            supply_cost=Decimal("180.00"),
-            cover_lessons=5,
-            cover_notes="Year 4, all day: supply teacher",
+            travel_cost=Decimal("72.00"),
+            supply_cost=Decimal("540.00"),
+            cover_lessons=15,
+            cover_notes="Year 4, the three days: supply teacher",
             why="Our questioning goal: the course shows hinge questions in KS2 lessons.",
             goal=goal,
         )

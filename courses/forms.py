@@ -8,6 +8,7 @@ from django import forms
 from django.db import models
 from django.utils import timezone
 
+from cpd_sessions import lifecycle
 from cpd_sessions.models.limits import (
     MAX_COVER_LESSONS,
     MAX_RELEASE_TOTAL,
@@ -19,11 +20,12 @@ from cpdhub import querystring
 from cpdhub.singleline import SingleLineFormField
 from cpdhub.textbounds import worded_limits
 from experts.models import ExpertiseArea
-from hubs.models import Phase
+from hubs.models import Phase, School
 from portfolios.models import Goal
 
-from .models import MAX_COURSE_COST, TEXT_MAX, Course, Review
+from .models import MAX_COURSE_COST, TEXT_MAX, Course, OutsideNetwork, Review
 from .selectors import COST_BANDS, SORTS
+from .services import MAX_COURSE_DAYS
 
 
 class DateInput(forms.DateInput):
@@ -155,12 +157,82 @@ class ReviewForm(forms.ModelForm):
         return day
 
 
-class RequestForm(forms.Form):
-    """A request to attend: the day, the costs and cover, why, and the goal it serves."""
+class CourseDayForm(forms.Form):
+    """One day of the course: its date and hours."""
 
-    date = forms.DateField(label="Date", widget=DateInput())
+    date = forms.DateField(label="Date", required=True, widget=DateInput())
     start_time = forms.TimeField(label="Starts at", widget=TimeInput())
     end_time = forms.TimeField(label="Ends at", widget=TimeInput())
+
+    def clean_date(self):
+        day = self.cleaned_data["date"]
+        if day < timezone.localdate():
+            raise forms.ValidationError("This day is in the past: choose a later date.")
+        if day > timezone.localdate() + lifecycle.HORIZON:
+            raise forms.ValidationError("Choose a date within the next two years.")
+        return day
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start_time"), data.get("end_time")
+        if start and end and end <= start:
+            self.add_error("end_time", "The course must end after it starts on this day.")
+        return data
+
+
+class BaseCourseDays(forms.BaseFormSet):
+    """The course's days: the first is needed, the others only when filled in; each date once."""
+
+    default_error_messages = {
+        "too_few_forms": "Give the day the course runs (or each of its days).",
+        "too_many_forms": f"A request covers at most {MAX_COURSE_DAYS} days.",
+    }
+
+    def clean(self):
+        if any(self.errors):
+            return
+        seen: dict = {}
+        for number, form in enumerate(self.forms, start=1):
+            day = form.cleaned_data.get("date")
+            if day is None:
+                continue
+            if day in seen:
+                form.add_error("date", f"The same date as day {seen[day]}: give each day once.")
+            else:
+                seen[day] = number
+        if not seen:
+            raise forms.ValidationError("Give the day the course runs (or each of its days).")
+
+    def days(self) -> list[tuple]:
+        """(date, start, end) of each day given, in date order."""
+        return sorted(
+            (f.cleaned_data["date"], f.cleaned_data["start_time"], f.cleaned_data["end_time"])
+            for f in self.forms
+            if f.cleaned_data.get("date")
+        )
+
+
+CourseDays = forms.formset_factory(
+    CourseDayForm,
+    formset=BaseCourseDays,
+    extra=MAX_COURSE_DAYS - 1,
+    min_num=1,
+    validate_min=True,
+    max_num=MAX_COURSE_DAYS,
+    absolute_max=MAX_COURSE_DAYS,
+    validate_max=True,
+)
+
+
+def course_days(data=None, *, starts_on=None) -> BaseCourseDays:
+    initial = [{"date": starts_on}] if starts_on else None
+    return CourseDays(data, prefix="day", initial=initial)
+
+
+class RequestForm(forms.Form):
+    """A request to attend: the costs and cover for all its days, why, and the goal it serves
+    (the days themselves are ``CourseDays``, beside it)."""
+
     fee = forms.DecimalField(
         label="Course fee (£)",
         min_value=Decimal(0),
@@ -179,20 +251,21 @@ class RequestForm(forms.Form):
         help_text=f"At most {format_money(MAX_TRAVEL)}.",
     )
     supply_cost = forms.DecimalField(
-        label="Cover or supply (£)",
+        label="Cover or supply, all days (£)",
         min_value=Decimal(0),
-        max_value=MAX_SUPPLY_PER_DAY,
+        max_value=MAX_SUPPLY_PER_DAY * MAX_COURSE_DAYS,
         decimal_places=2,
         max_digits=9,
         initial=Decimal(0),
-        help_text=f"At most {format_money(MAX_SUPPLY_PER_DAY)} for the day.",
+        help_text=f"The total for every day of the course: at most "
+        f"{format_money(MAX_SUPPLY_PER_DAY)} a day.",
     )
     cover_lessons = forms.IntegerField(
         label="Lessons needing cover",
         min_value=0,
         max_value=MAX_COVER_LESSONS,
         initial=0,
-        help_text=f"At most {MAX_COVER_LESSONS}.",
+        help_text=f"Over all the days; at most {MAX_COVER_LESSONS}.",
     )
     cover_notes = SingleLineFormField(
         label="Cover details",
@@ -226,6 +299,27 @@ class RequestForm(forms.Form):
                 f"{format_money(MAX_RELEASE_TOTAL)}."
             )
         return data
+
+
+class NetworkForm(forms.ModelForm):
+    """An outside network, as the coordinator keeps it."""
+
+    class Meta:
+        model = OutsideNetwork
+        formfield_callback = _formfield
+        fields = ["name", "kind", "link", "contact", "description", "schools", "areas"]
+        widgets = {
+            "schools": forms.CheckboxSelectMultiple,
+            "areas": forms.CheckboxSelectMultiple,
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {"link": "Its website, starting https://"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["schools"].queryset = School.objects.order_by("name")
+        self.fields["areas"].queryset = ExpertiseArea.objects.order_by("name")
+        worded_limits(self)
 
 
 class HideForm(forms.Form):

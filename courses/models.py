@@ -73,7 +73,8 @@ class Course(models.Model):
     recommended_by = models.PositiveIntegerField(default=0, editable=False)
     review_count = models.PositiveIntegerField(default=0, editable=False)
     rating_total = models.PositiveIntegerField(default=0, editable=False)
-    # Lower-case title, provider and areas: what the search box matches (``services``).
+    # Lower-case title, provider, areas and description: what the search box matches
+    # (``services``); on Postgres a trigram index serves it (migration 0002).
     search_text = models.TextField(default="", editable=False)
     created_at = models.DateTimeField(default=timezone.now)
 

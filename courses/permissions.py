@@ -60,3 +60,13 @@ def can_cancel_request(user: User, request: CourseRequest) -> bool:
 def require_can_cancel_request(user: User, request: CourseRequest) -> None:
     if not can_cancel_request(user, request):
         raise PermissionDenied("Only the person who asked can cancel this request.")
+
+
+def can_keep_networks(user: User) -> bool:
+    """Only the coordinator adds, changes and removes outside networks; everyone reads them."""
+    return user.is_authenticated and user.is_coordinator
+
+
+def require_can_keep_networks(user: User) -> None:
+    if not can_keep_networks(user):
+        raise PermissionDenied("Only the coordinator keeps the list of outside networks.")

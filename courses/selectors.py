@@ -104,10 +104,12 @@ def my_review(user: User, course: Course) -> Review | None:
 
 
 def my_requests(user: User) -> QuerySet[CourseRequest]:
-    """My requests to attend, newest first, with their course, booking, session and release."""
+    """My requests to attend, newest first, with their course, booking, session (and its days)
+    and release."""
     return (
         CourseRequest.objects.filter(requester=user)
         .select_related("course__provider", "goal", "booking__session", "booking__release")
+        .prefetch_related("booking__session__dates")
         .order_by("-created_at", "-pk")
     )
 

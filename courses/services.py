@@ -3,8 +3,9 @@ Writes of the courses app, each one transaction.
 
 A request to attend is not a second queue: it makes a private session of kind "External course"
 (``cpd_sessions.session_changes.private_session_create``: the course's title and provider, its
-day, its fee, its areas) and books it for the requester with a release request (fee, supply,
-travel, cover, and the goal it serves), through ``cpd_sessions.booking.booking_create``. The
+days (one, or several: three days, not consecutive), its fee, its areas) and books it for the
+requester with one release request (fee, supply cover for all the days, travel, and the goal it
+serves), through ``cpd_sessions.booking.booking_create``. The
 request then waits in the CPD leader's approvals queue, is decided with the usual emails, and
 charges (or refunds) the person's CPD budget through the usual ledger. Cancelling it cancels
 the booking: the ledger refunds what was charged, once.
@@ -13,25 +14,28 @@ the booking: the ledger refunds what was charged, once.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q, Sum
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
 from cpd_sessions import session_changes
 from cpd_sessions.booking import BookingRefused, booking_cancel, booking_create
 from cpd_sessions.lifecycle import SessionRefused
 from cpd_sessions.models import Booking, DevelopmentSession, ReleaseRequest
-from cpd_sessions.models.limits import MAX_GOAL_LENGTH
+from cpd_sessions.models.limits import MAX_GOAL_LENGTH, MAX_SUPPLY_PER_DAY
+from cpd_sessions.money import format_money
 from hubs.models import User
 from portfolios.models import Goal
 from portfolios.receivers import session_date_and_hours
 from portfolios.services import entry_create_from_attendance
 
 from . import permissions
-from .models import Course, CourseRequest, Provider, Review
+from .models import Course, CourseRequest, OutsideNetwork, Provider, Review
 
 TITLE_MAX = DevelopmentSession._meta.get_field("title").max_length
 SESSION_FORMAT = {
@@ -48,6 +52,7 @@ def session_title(course: Course) -> str:
 
 def _search_text(course: Course) -> str:
     words = [course.title, course.provider.name, *(a.name for a in course.areas.all())]
+    words.append(course.description)
     return " ".join(words).lower()
 
 
@@ -203,14 +208,38 @@ def _moment(day: datetime.date, time: datetime.time) -> datetime.datetime:
     return datetime.datetime.combine(day, time, tzinfo=timezone.get_current_timezone())
 
 
+# A course runs on one day or several (three days, not consecutive): at most this many.
+MAX_COURSE_DAYS = 10
+
+CourseDay = tuple[datetime.date, datetime.time, datetime.time]
+
+
+def _day(day: datetime.date) -> str:
+    return f"{day:%A} {day.day} {day:%B %Y}"
+
+
+def course_days_errors(days: Sequence[CourseDay]) -> str:
+    """What is wrong with a request's days, in one sentence (the form says it day by day)."""
+    if not days:
+        return "Give the day the course runs (or each of its days)."
+    if len(days) > MAX_COURSE_DAYS:
+        return f"A request covers at most {MAX_COURSE_DAYS} days."
+    seen: set[datetime.date] = set()
+    for day, start_time, end_time in days:
+        if day in seen:
+            return f"{_day(day)} is given twice: give each day once."
+        seen.add(day)
+        if end_time <= start_time:
+            return f"On {_day(day)} the course must end after it starts."
+    return ""
+
+
 @transaction.atomic
 def course_request_create(
     *,
     by: User,
     course: Course,
-    date: datetime.date,
-    start_time: datetime.time,
-    end_time: datetime.time,
+    days: Sequence[CourseDay],
     fee: Decimal,
     travel_cost: Decimal = Decimal(0),
     supply_cost: Decimal = Decimal(0),
@@ -219,15 +248,25 @@ def course_request_create(
     why: str,
     goal: Goal,
 ) -> CourseRequest:
-    """Ask my CPD leader to let me attend ``course`` on ``date``: its private session, booked
-    with a release request for the fee, supply and travel (the leader is emailed)."""
+    """Ask my CPD leader to let me attend ``course`` on its ``days`` (date, start, end; one or
+    several): its private session on those dates, booked with one release request for the fee,
+    the supply cover of all the days and travel (the leader is emailed)."""
     permissions.require_can_request(by)
     if not permissions.can_see_course(by, course):
         raise ValidationError("This course is not in the list.")
     if goal is None or goal.owner_id != by.pk:
         raise ValidationError({"goal": "Choose one of your own goals."})
-    if end_time <= start_time:
-        raise ValidationError({"end_time": "The course must end after it starts."})
+    problem = course_days_errors(days)
+    if problem:
+        raise ValidationError({"days": problem})
+    if supply_cost > MAX_SUPPLY_PER_DAY * len(days):
+        raise ValidationError(
+            {
+                "supply_cost": f"Cover is at most {format_money(MAX_SUPPLY_PER_DAY)} a day: "
+                f"{format_money(MAX_SUPPLY_PER_DAY * len(days))} over {len(days)} "
+                f"day{pluralize(len(days))}."
+            }
+        )
     why = why.strip()
     if not why:
         raise ValidationError({"why": "Say why this course, so your CPD leader can decide."})
@@ -237,15 +276,14 @@ def course_request_create(
             title=session_title(course),
             kind=DevelopmentSession.Kind.EXTERNAL_COURSE,
             venue_school=None,
-            start=_moment(date, start_time),
-            end=_moment(date, end_time),
+            dates=[(_moment(day, start), _moment(day, end)) for day, start, end in days],
             format=SESSION_FORMAT[course.format],
             fee=fee,
             areas=list(course.areas.all()),
         )
     except ValidationError as error:
         if hasattr(error, "error_dict") and "first_date" in error.error_dict:
-            raise ValidationError({"date": error.error_dict["first_date"]}) from None
+            raise ValidationError({"days": error.error_dict["first_date"]}) from None
         raise
     goal_text = f"{goal.title}: {why}"[:MAX_GOAL_LENGTH]
     try:
@@ -277,3 +315,48 @@ def course_request_cancel(*, request: CourseRequest, by: User) -> None:
         booking_cancel(booking=booking, by=by)
     except SessionRefused as error:
         raise ValidationError(str(error)) from None
+
+
+# --- Outside networks (the coordinator keeps the list) ---
+
+
+@transaction.atomic
+def network_save(
+    *,
+    by: User,
+    network: OutsideNetwork | None = None,
+    name: str,
+    kind: str,
+    link: str = "",
+    contact: str = "",
+    description: str = "",
+    schools=(),
+    areas=(),
+) -> OutsideNetwork:
+    """Add an outside network (``network`` None) or change one: its name, kind, link, contact,
+    the schools it serves and its areas."""
+    permissions.require_can_keep_networks(by)
+    name = " ".join(name.split())
+    others = OutsideNetwork.objects.filter(name__iexact=name)
+    if network is not None:
+        others = others.exclude(pk=network.pk)
+    if others.exists():
+        raise ValidationError({"name": "A network of that name is listed already."})
+    network = network or OutsideNetwork()
+    network.name = name
+    network.kind = kind
+    network.link = link
+    network.contact = contact.strip()
+    network.description = description.strip()
+    network.full_clean()
+    network.save()
+    network.schools.set(schools)
+    network.areas.set(areas)
+    return network
+
+
+@transaction.atomic
+def network_remove(*, by: User, network: OutsideNetwork) -> None:
+    """Take an outside network off the list (the schools and areas stay)."""
+    permissions.require_can_keep_networks(by)
+    OutsideNetwork.objects.filter(pk=network.pk).delete()

@@ -21,7 +21,15 @@ from portfolios.models import Goal
 from portfolios.suggestions import suggest_experts
 
 from . import permissions, selectors, services
-from .forms import CourseFilterForm, CourseForm, HideForm, RequestForm, ReviewForm
+from .forms import (
+    CourseFilterForm,
+    CourseForm,
+    HideForm,
+    NetworkForm,
+    RequestForm,
+    ReviewForm,
+    course_days,
+)
 from .models import Course, CourseRequest, OutsideNetwork
 
 PER_PAGE = 20
@@ -149,13 +157,13 @@ def request_new(request, pk: int):
     course = _course(request, pk)
     permissions.require_can_request(request.user)
     goals = Goal.objects.filter(owner=request.user, status=Goal.Status.ACTIVE).order_by("title")
-    initial = {"fee": course.cost}
-    if course.starts_on:
-        initial["date"] = course.starts_on
-    form = RequestForm(request.POST or None, goals=goals, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    form = RequestForm(request.POST or None, goals=goals, initial={"fee": course.cost})
+    days = course_days(request.POST or None, starts_on=course.starts_on)
+    if request.method == "POST" and form.is_valid() & days.is_valid():
         try:
-            services.course_request_create(by=request.user, course=course, **form.cleaned_data)
+            services.course_request_create(
+                by=request.user, course=course, days=days.days(), **form.cleaned_data
+            )
         except ValidationError as error:
             errors_to_form(form, error)
         else:
@@ -163,11 +171,18 @@ def request_new(request, pk: int):
                 request, "Your request has gone to your CPD leader. You will be emailed the answer."
             )
             return redirect("courses:requests")
+    failed = days.is_bound and (bool(form.errors) or not days.is_valid())
     return render(
         request,
         "courses/request_form.html",
-        {"form": form, "course": course, "has_goals": goals.exists()},
-        status=400 if form.errors else 200,
+        {
+            "form": form,
+            "days": days,
+            "more_open": any(f.has_changed() for f in days.forms[1:]) if days.is_bound else False,
+            "course": course,
+            "has_goals": goals.exists(),
+        },
+        status=400 if failed else 200,
     )
 
 
@@ -202,13 +217,60 @@ def network_list(request):
     return render(
         request,
         "courses/networks.html",
-        {"page_obj": page_of(request, selectors.outside_networks(), per_page=PER_PAGE)},
+        {
+            "page_obj": page_of(request, selectors.outside_networks(), per_page=PER_PAGE),
+            "may_keep": permissions.can_keep_networks(request.user),
+        },
     )
 
 
-def network_detail(request, pk: int):
+def _network(pk: int) -> OutsideNetwork:
     try:
-        network = selectors.outside_network(pk)
+        return selectors.outside_network(pk)
     except OutsideNetwork.DoesNotExist:
         raise Http404 from None
-    return render(request, "courses/network.html", {"network": network})
+
+
+def network_detail(request, pk: int):
+    return render(
+        request,
+        "courses/network.html",
+        {
+            "network": _network(pk),
+            "may_keep": permissions.can_keep_networks(request.user),
+        },
+    )
+
+
+def network_form(request, pk: int | None = None):
+    """Add an outside network, or change one: the coordinator's."""
+    permissions.require_can_keep_networks(request.user)
+    network = _network(pk) if pk is not None else None
+    form = NetworkForm(request.POST or None, instance=network)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.network_save(by=request.user, network=network, **form.cleaned_data)
+        except ValidationError as error:
+            errors_to_form(form, error)
+        else:
+            messages.success(
+                request, f"“{saved.name}” is {'changed' if network else 'on the list'}."
+            )
+            return redirect(saved)
+    return render(
+        request,
+        "courses/network_form.html",
+        {"form": form, "network": network},
+        status=400 if form.errors else 200,
+    )
+
+
+def network_remove(request, pk: int):
+    """Remove an outside network: a page asks first, the POST removes it."""
+    permissions.require_can_keep_networks(request.user)
+    network = _network(pk)
+    if request.method == "POST":
+        services.network_remove(by=request.user, network=network)
+        messages.success(request, f"“{network.name}” is removed from the list.")
+        return redirect("outside_networks:list")
+    return render(request, "courses/network_remove.html", {"network": network})

@@ -157,22 +157,26 @@ def private_session_create(
     title: str,
     kind: str,
     venue_school,
-    start: datetime.datetime,
-    end: datetime.datetime,
+    start: datetime.datetime | None = None,
+    end: datetime.datetime | None = None,
+    dates: Sequence[tuple[datetime.datetime, datetime.datetime]] = (),
     capacity: int = 1,
     format: str = DevelopmentSession.Format.IN_PERSON,
     fee=None,
     areas: Iterable = (),
 ) -> DevelopmentSession:
     """
-    A published private session on one date (a visit that needs release time: a coach going to
-    another school; an external course, whose ``fee`` is then the booker's to ask for). Nobody
+    A published private session on one date (``start``, ``end``: a visit that needs release
+    time, a coach going to another school), or on several (``dates``: an external course that
+    runs on three days, whose ``fee`` is then the booker's to ask for). Nobody
     but its proposer, the people booked on it and the coordinators sees it (``visible_to``); it
     is never listed, suggested or announced, so nothing is sent here. The person then books it
     (the usual form, or the calling app), which asks their CPD leader for release. The caller
     (coaching, enquiry, courses) decides who may plan one and words the title: no private notes.
     ``areas`` let the approvals page name colleagues in the community who offer the same.
     """
+    dates = sorted(dates) if dates else [(start, end)]
+    start, end = dates[0][0], dates[-1][1]
     session = DevelopmentSession(
         title=title,
         kind=kind,
@@ -187,9 +191,11 @@ def private_session_create(
         fee=fee or 0,
         cost_split=DevelopmentSession.CostSplit.ATTENDEES,
     )
-    _check_session(session, [(start, end)])
+    _check_session(session, dates)
     session.save()
-    SessionDate.objects.create(session=session, start=start, end=end)
+    SessionDate.objects.bulk_create(
+        [SessionDate(session=session, start=s, end=e) for s, e in dates]
+    )
     if areas:
         session.areas.set(areas)
     return session

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import prefetch_related_objects
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -62,6 +63,8 @@ def approvals(request):
     queue = approvals_search(request.user, show=show, q=q)
     page = page_of(request, queue)
     rows = list(page)
+    # A private session's days (an external course on three days): one query for the page.
+    prefetch_related_objects(rows, "booking__session__dates")
     approval_effects(rows)  # the page's own rows, with their effects
     community_offers(rows)  # an external course: colleagues who offer the same, to ask first
     return render(

@@ -75,6 +75,12 @@ SELF_POSTING = {
     "courses/review_form.html": (
         "courses/test_forms_webtest.py::test_request_with_cover_approved_by_the_leader_then_reviewed_and_logged"
     ),
+    "courses/network_form.html": (
+        "courses/test_forms_webtest.py::test_the_coordinator_adds_changes_and_removes_a_network"
+    ),
+    "courses/network_remove.html": (
+        "courses/test_forms_webtest.py::test_the_coordinator_adds_changes_and_removes_a_network"
+    ),
     "quality/school.html": (
         "quality/test_forms_webtest.py::test_leader_starts_rates_and_finishes_the_self_review"
     ),

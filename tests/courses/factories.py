@@ -27,12 +27,16 @@ def make_course(by, *, title="Questioning in depth", provider="Northern Institut
     return services.course_add(by=by, title=title, provider_name=provider, **data)
 
 
-def make_request(by, course, goal, *, days=14, **extra):
-    day = timezone.localdate(london(days, 9, 0))
+def course_days(*offsets, start=datetime.time(9, 0), end=datetime.time(15, 30)) -> list:
+    """(date, start, end) for days this many days from now."""
+    return [(timezone.localdate(london(n, 9, 0)), start, end) for n in offsets]
+
+
+def make_request(by, course, goal, *, days=14, dates=None, **extra):
+    """``days``: how far ahead its one day is (or the list of its days); ``dates``: offsets of
+    several days."""
     data = {
-        "date": day,
-        "start_time": datetime.time(9, 0),
-        "end_time": datetime.time(15, 30),
+        "days": days if isinstance(days, list) else course_days(*(dates or [days])),
         "fee": course.cost,
         "travel_cost": Decimal("20.00"),
         "supply_cost": Decimal("180.00"),

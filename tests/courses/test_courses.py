@@ -27,7 +27,7 @@ from tests.experts.factories import ExpertProfileFactory, offer
 from tests.factories import UserFactory
 from tests.portfolios.factories import GoalFactory
 
-from .factories import area, make_course, make_network, make_request, review
+from .factories import area, course_days, make_course, make_network, make_request, review
 
 pytestmark = pytest.mark.django_db
 
@@ -201,7 +201,7 @@ def test_a_request_needs_my_own_goal_a_future_date_and_a_school(personas):
     assert "goal" in refused.value.message_dict
     with pytest.raises(ValidationError) as refused:
         make_request(personas.owner, course, GoalFactory(owner=personas.owner), days=-3)
-    assert "date" in refused.value.message_dict
+    assert "days" in refused.value.message_dict
     with pytest.raises(PermissionDenied):
         make_request(personas.coordinator, course, GoalFactory(owner=personas.coordinator))
     assert not ReleaseRequest.objects.exists()
@@ -215,8 +215,7 @@ def test_an_evening_course_still_asks_the_leader(personas):
         personas.owner,
         course,
         GoalFactory(owner=personas.owner),
-        start_time=datetime.time(18, 0),
-        end_time=datetime.time(20, 0),
+        days=course_days(14, start=datetime.time(18, 0), end=datetime.time(20, 0)),
     )
     assert request.booking.status == Booking.Status.PENDING
     assert request.booking.release.decision == ReleaseRequest.Decision.PENDING

@@ -2,8 +2,9 @@
 The budget invariant as a property: after any sequence of bookings, release
 requests, approvals (over budget with confirmation too), declines after approval, cancellations,
 session cancellations, capacity changes and promotions, and requests to attend an external
-course (courses: a release request on a private session, approved, declined or cancelled by the
-person), for every person and year: allocated - Σ(ledger) == the remaining the pages show, and
+course on one day or several (courses: a release request on a private session, approved,
+declined or cancelled by the person), for every person and year: allocated - Σ(ledger) == the
+remaining the pages show, and
 Σ(ledger) == Σ(approved releases of confirmed bookings of sessions not cancelled); a cancelled
 approved course request is refunded exactly once.
 """
@@ -34,6 +35,8 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
 REFUSED = (BookingRefused, DecisionRefused, PermissionDenied)
 COSTS = st.sampled_from(["0.00", "45.10", "90.00", "180.30", "999.99"])
+# The days of a course request, as days from now: one day, or three not in a row.
+COURSE_DAYS = [(10,), (10, 12, 17)]
 
 
 def test_budget_ledger_always_adds_up(personas):
@@ -109,12 +112,14 @@ def test_budget_ledger_always_adds_up(personas):
                 .first()
             )
 
-        @rule(p=st.integers(0, 3), fee=COSTS, supply=COSTS)
-        def request_course(self, p, fee, supply):
-            """An external course (the fee is the person's alone, whatever the hours)."""
+        @rule(p=st.integers(0, 3), fee=COSTS, supply=COSTS, days=st.sampled_from(COURSE_DAYS))
+        def request_course(self, p, fee, supply, days):
+            """An external course (the fee is the person's alone, whatever the hours), on one
+            day or several (three days, not in a row: one charge, one refund, as for one)."""
             make_request(
-                people[p], self.course, self.goals[p], days=10, fee=Decimal(fee),
-                supply_cost=min(Decimal(supply), Decimal("1000")), travel_cost=Decimal("12.50"),
+                people[p], self.course, self.goals[p], dates=days, fee=Decimal(fee),
+                supply_cost=min(Decimal(supply) * len(days), Decimal("1000") * len(days)),
+                travel_cost=Decimal("12.50"),
             )  # fmt: skip
 
         @rule(p=st.integers(0, 3), approve=st.booleans(), over=st.booleans())
@@ -218,6 +223,16 @@ def test_budget_ledger_always_adds_up(personas):
                     assert len([e for e in entries if e.kind == BudgetEntry.Kind.REFUND]) <= 1
                     if request.booking.release.decision == ReleaseRequest.Decision.APPROVED:
                         assert len([e for e in entries if e.kind == "charge"]) == 1
+                # An approved course request, on one day or several, is one charge of its total.
+                for request in CourseRequest.objects.filter(
+                    requester=person,
+                    booking__status=Booking.Status.CONFIRMED,
+                    booking__release__decision=ReleaseRequest.Decision.APPROVED,
+                ).select_related("booking__release"):
+                    release = request.booking.release
+                    entries = list(release.budget_entries.all())
+                    assert [e.kind for e in entries] == ["charge"]
+                    assert entries[0].amount == release.total_cost
                 # Refunds never exceed charges for any release.
                 for release in ReleaseRequest.objects.filter(booking__user=person):
                     net = sum(release.budget_entries.values_list("amount", flat=True), Decimal(0))

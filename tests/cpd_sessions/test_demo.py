@@ -1,3 +1,4 @@
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -52,6 +53,13 @@ def test_seed_demo_adds_sessions_of_every_kind_and_is_idempotent():
         ("teacher@demo.test", "external_course"),
         ("expert@demo.test", "coaching_visit"),
     }
+    # The external course runs on three days, not in a row: one request, one release.
+    course = DevelopmentSession.objects.get(
+        kind="external_course", bookings__user__email="teacher@demo.test"
+    )
+    days = [d.start.date() for d in course.dates.all()]
+    assert len(days) == 3
+    assert days[1] - days[0] != datetime.timedelta(days=1)
     assert ReleaseRequest.objects.filter(
         decision="approved", decided_by__email="leader@demo.test"
     ).exists()

@@ -7,6 +7,7 @@ portfolio. Every page passes axe.
 """
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -68,6 +69,11 @@ def world(db):
     return {"teacher": teacher, "leader": leader, "course": course, "goal": goal}
 
 
+def day_field(label: str, number: int) -> re.Pattern:
+    """A day's field by its label, "Date, day 2" (day 12 is not day 1)."""
+    return re.compile(rf"^{label} ?, day {number}$")
+
+
 def _at(page, width: int):
     page.context.clear_cookies()
     page.set_viewport_size({"width": width, "height": 900})
@@ -78,6 +84,7 @@ def test_a_teacher_requests_a_recommended_course_and_her_leader_approves_on_a_ph
     page, world, width
 ):
     day = timezone.localdate(london(14, 9, 0))
+    second = timezone.localdate(london(21, 9, 0))
 
     # The teacher finds the course two colleagues recommend, and asks to attend with cover.
     _at(page, width)
@@ -91,10 +98,16 @@ def test_a_teacher_requests_a_recommended_course_and_her_leader_approves_on_a_ph
     expect(page.get_by_text("Would recommend it for KS2 teachers").first).to_be_visible()
     assert axe_violations(page) == []
     page.get_by_role("link", name="Ask to attend").click()
-    page.get_by_label("Date").fill(day.isoformat())
-    page.get_by_label("Starts at").fill("09:00")
-    page.get_by_label("Ends at").fill("15:30")
-    page.get_by_label("Cover or supply (£)").fill("180.00")
+    # Two days, a week apart: the second under "More days of the same course".
+    page.get_by_label(day_field("Date", 1)).fill(day.isoformat())
+    page.get_by_label(day_field("Starts at", 1)).fill("09:00")
+    page.get_by_label(day_field("Ends at", 1)).fill("15:30")
+    page.get_by_text("More days of the same course").click()
+    expect(page.get_by_label(day_field("Date", 2))).to_be_visible()
+    page.get_by_label(day_field("Date", 2)).fill(second.isoformat())
+    page.get_by_label(day_field("Starts at", 2)).fill("09:00")
+    page.get_by_label(day_field("Ends at", 2)).fill("15:30")
+    page.get_by_label("Cover or supply, all days (£)").fill("180.00")
     page.get_by_label("Travel (£)").fill("24.00")
     page.get_by_label("Lessons needing cover").fill("5")
     page.get_by_label("Cover details").fill("Year 4, all day")
@@ -105,12 +118,15 @@ def test_a_teacher_requests_a_recommended_course_and_her_leader_approves_on_a_ph
     expect(page.get_by_text("Your request has gone to your CPD leader.")).to_be_visible()
     request = CourseRequest.objects.get()
     assert request.booking.status == Booking.Status.PENDING
+    assert request.booking.session.dates.count() == 2
 
     # The leader, on a phone: the cost against the budget, and a colleague to ask first.
     _at(page, 390)
     sign_in(page, world["leader"].email, PASSWORD)
     page.goto(page.base_url + "/sessions/approvals/")
     expect(page.get_by_text("External course: fee £195.00")).to_be_visible()
+    expect(page.get_by_text("2 days:")).to_be_visible()
+    expect(page.get_by_text("over 2 days")).to_be_visible()
     expect(page.get_by_text("£399.00").first).to_be_visible()
     # left after this approval
     expect(page.get_by_text("£201.00").first).to_be_visible()

@@ -15,6 +15,7 @@ from django.core import signing
 from django.core.management import call_command
 from django.urls import reverse
 
+from courses.models import OutsideNetwork
 from cpd_sessions.models import Booking, DevelopmentSession
 from cpdhub.academic_year import current_academic_year
 from enquiry.demo import FRACTIONS
@@ -89,6 +90,7 @@ def _kwargs(role: str, user: User | None) -> dict:
             ImpactFollowUp.objects.filter(entry__owner=teacher).first(), "pk", None
         ),
         "pk:need": getattr(Need.objects.filter(owner=teacher).first(), "pk", None),
+        "pk:outsidenetwork": getattr(OutsideNetwork.objects.order_by("pk").first(), "pk", None),
         "year": current_academic_year(),
         "user_id": teacher.pk,
         "urn": school.urn,

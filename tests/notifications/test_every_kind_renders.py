@@ -54,6 +54,7 @@ from schoolyear.models import (
     TeamMeeting,
     YearPlan,
 )
+from tests.courses.factories import make_course, make_request
 from tests.cpd_sessions.factories import SessionFactory, book, london, release_data
 from tests.experts.factories import ExpertProfileFactory
 from tests.factories import (
@@ -545,3 +546,54 @@ def test_text_and_subject_are_not_escaped_and_html_is(db, kind):
 def test_the_subject_keeps_an_ampersand_and_apostrophe(db):
     subject, _, _ = rendered("booking_confirmed")
     assert subject == f"You are booked on: Maths & English: {MARK}"
+
+
+# --- A request to attend an external course: the decision speaks of the course ---
+
+
+def _course_decided(approve: bool) -> Delivery:
+    """A request to attend a course on three days, decided, with hostile words in its title,
+    provider and reason."""
+    teacher = person()
+    leader = person(school=teacher.school)
+    teacher.school.cpd_leaders.add(leader)
+    course = make_course(
+        person(), title=f"Questioning: {MARK}", provider=f"Acme & {MARK}", attended=True
+    )
+    request = make_request(teacher, course, GoalFactory(owner=teacher), dates=[14, 21, 35])
+    approvals.release_decide(
+        release=request.booking.release,
+        by=leader,
+        approve=approve,
+        allow_over_budget=True,
+        reason="" if approve else f"No cover: {MARK}",
+    )
+    booking = Booking.objects.get(pk=request.booking_id)
+    return row("release_decided", booking_mail_key(booking, "release_decided"), booking.user)
+
+
+@pytest.mark.parametrize("approve", [True, False])
+def test_a_course_decision_speaks_of_the_course_and_a_sessions_of_release_time(db, approve):
+    email = registry.get("release_decided").build(_course_decided(approve))
+    subject, text, html = render_email("release_decided", email.context)
+    word = "approved" if approve else "declined"
+    assert subject.startswith(f"Request to attend {word}: Questioning: {MARK} (Acme & {MARK}")
+    assert "release" not in (subject + text).lower()
+    assert f"your request to attend Questioning: {MARK}, run by Acme & {MARK}, on 3 days" in text
+    assert "Questioning: " + ESCAPED in html
+    assert "Acme &amp; " + ESCAPED in html
+    assert text.count(":00 to 15:30") == 3  # each of its days
+    if approve:
+        assert "The costs, £395.00, are charged to your CPD budget: fee £195.00, cover " in text
+        assert "over 3 days" in text
+        assert "over 3 days" in html
+    else:
+        assert f"so nothing is charged (£395.00 asked). The reason: No cover: {MARK}" in text
+    for entity in ENTITIES:
+        assert entity not in text
+        assert entity not in subject
+
+    # A community session's decision still speaks of release time.
+    subject, text, _ = rendered("release_decided")
+    assert subject.startswith("Release declined: Maths & English")
+    assert "could not approve release time this time" in text

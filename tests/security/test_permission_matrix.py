@@ -507,8 +507,13 @@ MATRIX: dict[str, dict] = {
     "courses:request": everyone(post=200, coordinator=403, post_coordinator=403),
     "courses:requests": everyone(),
     "courses:request_cancel": action("teacher_a", refused=404),
+    # Outside networks: everyone reads them; only the coordinator adds, changes and removes one
+    # (removing asks first: the GET is the question, the POST removes).
     "outside_networks:list": everyone(),
     "outside_networks:detail": everyone(),
+    "outside_networks:new": only(COORDINATOR, post=403, post_coordinator=200),
+    "outside_networks:edit": only(COORDINATOR, post=403, post_coordinator=200),
+    "outside_networks:remove": only(COORDINATOR, post=403, post_coordinator=302),
     # CPD reviews: school A's review is found by its CPD leader and its peer reviewer (school
     # B's leader) only; the coordinator sees the school's levels, and the review itself only
     # once shared (it is not here). Each write: the school's leader, or the reviewer.
