@@ -105,3 +105,6 @@ _.with_follow_up
 # The three streams' coaching windows and a meeting's draft mark (templates); when an item was
 # taken off (RemovedItem, kept for its email).
 _.coaching_windows, _.is_draft, _.removed_at
+# A course's days (a formset's messages, read by Django); the coordinator's invite link on
+# /coordinator/quality/ (read by the template).
+_.default_error_messages, _.may_invite
