@@ -105,16 +105,13 @@ def _may_see(person: _Person, session) -> bool:
     )
 
 
-def _suits(person: _Person, session) -> bool:
-    """The sessions list's "suits me", the same rule (cpd_sessions.suitability)."""
-    return suitability.suits(
-        suitability.audience_in_memory(session),
-        suitability.Person(
-            job_role=person.user.job_role,
-            phases=frozenset(person.phases),
-            subjects=frozenset(person.subjects),
-            areas=frozenset(person.areas),
-        ),
+def _audience_of(person: _Person) -> suitability.Person:
+    """The person as the sessions list's "suits me" reads them (cpd_sessions.suitability)."""
+    return suitability.Person(
+        job_role=person.user.job_role,
+        phases=frozenset(person.phases),
+        subjects=frozenset(person.subjects),
+        areas=frozenset(person.areas),
     )
 
 
@@ -152,6 +149,10 @@ def build_many(user_ids: list[int], term: Term | None) -> dict[int, dict]:
         "portfolio_url": absolute_url("/portfolio/"),
         "site_url": absolute_url("/"),
     }
+    # Each upcoming session's leads and audience read once for the batch: asked per person they
+    # made a related manager per session per person, which grew with the community.
+    lead_ids = {s.pk: {lead.pk for lead in s.leads.all()} for s in upcoming}
+    audiences = {s.pk: suitability.audience_in_memory(s) for s in upcoming}
     contexts = {}
     for pk, person in people.items():
         near = [
@@ -165,13 +166,14 @@ def build_many(user_ids: list[int], term: Term | None) -> dict[int, dict]:
         ]
         near.sort(key=lambda p: (-p.created_at.timestamp(), p.pk))
         mine = taken.get(pk, set())
+        audience = _audience_of(person)
         sessions = [
             s
             for s in upcoming
             if s.pk not in mine
-            and not any(lead.pk == pk for lead in s.leads.all())
+            and pk not in lead_ids[s.pk]
             and _may_see(person, s)
-            and _suits(person, s)
+            and suitability.suits(audiences[s.pk], audience)
         ]
         contexts[pk] = {
             "person": person.user,
