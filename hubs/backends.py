@@ -10,6 +10,8 @@ from allauth.account.auth_backends import AuthenticationBackend as AllauthBacken
 from django.contrib.auth.backends import ModelBackend as DjangoModelBackend
 from django.db.models import Exists, OuterRef
 
+from cpdhub.prepared import Prepared
+
 from .models import COORDINATORS_GROUP, School, User
 
 
@@ -30,9 +32,18 @@ def users_for_requests():
     )
 
 
+# Asked on every signed-in request: its SQL is written once per process (cpdhub/prepared.py).
+_the_user = Prepared(lambda pk: users_for_requests().filter(pk=pk), -7_000_001)
+
+
 class _LoadsOnce:
     def get_user(self, user_id):
-        user = users_for_requests().filter(pk=user_id).first()
+        try:
+            pk = int(user_id)
+        except (TypeError, ValueError):
+            return None
+        found = _the_user(pk)
+        user = found[0] if found else None
         return user if user is not None and self.user_can_authenticate(user) else None
 
 

@@ -41,8 +41,8 @@ def oracle(user):
     return queryset.filter(pk__in=ids)
 
 
-@pytest.mark.django_db
-def test_every_person_sees_what_the_join_based_query_showed():
+def _community() -> dict:
+    """A session of every scope and state, and a person in every relation to them."""
     north, south = HubFactory(), HubFactory()
     north_school, south_school = SchoolFactory(hub=north), SchoolFactory(hub=south)
     lone_school = SchoolFactory(hub=None)
@@ -94,7 +94,12 @@ def test_every_person_sees_what_the_join_based_query_showed():
             )
             Booking.objects.create(session=theirs, user=people["booked"])
             assert plain.pk != theirs.pk
+    return people
 
+
+@pytest.mark.django_db
+def test_every_person_sees_what_the_join_based_query_showed():
+    people = _community()
     for name, person in people.items():
         person.refresh_from_db()
         seen = set(DevelopmentSession.objects.visible_to(person).values_list("pk", flat=True))
@@ -103,3 +108,59 @@ def test_every_person_sees_what_the_join_based_query_showed():
         assert seen, name  # every person sees something: the comparison is not vacuous
     everyone = DevelopmentSession.objects.count()
     assert len(set(DevelopmentSession.objects.visible_to(people["no school"]))) < everyone
+
+
+def _values(obj) -> dict | None:
+    return None if obj is None else {k: v for k, v in obj.__dict__.items() if k[0] != "_"}
+
+
+def _shown(session) -> dict:
+    """What the session page reads of a session: its fields, annotations and related rows."""
+    return {
+        "fields": _values(session),
+        "related": {
+            name: _values(getattr(session, name))
+            for name in ("proposed_by", "school", "hub", "network", "venue_school", "consultant")
+        },
+        "network hub": session.network.hub_id if session.network else None,
+        "many": {
+            name: sorted(o.pk for o in getattr(session, name).all())
+            for name in ("leads", "areas", "dates", "phases", "subjects")
+        },
+    }
+
+
+@pytest.mark.django_db
+def test_the_session_page_finds_what_visible_to_finds_for_every_kind_of_viewer(
+    django_assert_max_num_queries,
+):
+    """The session page's query is prepared once per kind of viewer (cpdhub/prepared.py): for
+    every person, loaded as a request loads them, and every session, it finds the session
+    exactly when ``visible_to`` does, with the same fields, annotations and related rows as the
+    queryset it was prepared from."""
+    from cpd_sessions.listing import session_for, viewer_shape, with_list_data
+    from hubs.backends import ModelBackend
+
+    people = _community()
+    sessions = list(DevelopmentSession.objects.order_by("pk"))
+    shapes = set()
+    for name, person in people.items():
+        viewer = ModelBackend().get_user(person.pk)
+        shapes.add(viewer_shape(viewer))
+        visible = with_list_data(DevelopmentSession.objects.visible_to(viewer), viewer).select_related(
+            "proposed_by", "school", "hub", "network__hub"
+        ).prefetch_related("phases", "subjects")
+        expected = {s.pk: s for s in visible}
+        for session in sessions:
+            if session.pk in expected:
+                with django_assert_max_num_queries(6):  # the session, then its five lists
+                    found = session_for(session.pk, viewer)
+                assert _shown(found) == _shown(expected[session.pk]), (name, session.pk)
+            else:
+                with pytest.raises(DevelopmentSession.DoesNotExist):
+                    session_for(session.pk, viewer)
+        assert expected, name
+    # Coordinator, school in a hub, school in no hub, no school: every shape was compared.
+    assert shapes == {(True, True, True), (False, True, True), (False, True, False), (False, False, False)}
+    with pytest.raises(DevelopmentSession.DoesNotExist):
+        session_for(2**63, ModelBackend().get_user(people["lead"].pk))
