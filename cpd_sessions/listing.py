@@ -5,6 +5,7 @@ portfolio's, the termly digest's) draw on.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Collection, Iterable
 
 from django.db.models import (
@@ -65,16 +66,22 @@ def viewer_shape(user: User) -> tuple[bool, bool, bool]:
     )
 
 
-def _stand_in_viewer(shape: tuple[bool, bool, bool]) -> User:
+def _viewer(shape: tuple[bool, bool, bool], pk: int, school_pk, hub_pk) -> User:
+    """A person with these ids, as ``visible_to`` reads them (for a prepared query's build)."""
     coordinator, has_school, in_hub = shape
-    school = School(pk=_SCHOOL, hub_id=_HUB if in_hub else None) if has_school else None
-    viewer = User(pk=_VIEWER, is_active=True, school=school)
+    school = School(pk=school_pk, hub_id=hub_pk if in_hub else None) if has_school else None
+    viewer = User(pk=pk, is_active=True, school=school)
     viewer.in_coordinators_group = coordinator
     return viewer
 
 
-def _session_page_query(shape, session_pk, *_ids) -> QuerySet[DevelopmentSession]:
-    viewer = _stand_in_viewer(shape)
+def _viewer_ids(user: User) -> tuple:
+    school = user.school
+    return user.pk, school.pk if school else None, school.hub_id if school else None
+
+
+def _session_page_query(shape, session_pk, *viewer_ids) -> QuerySet[DevelopmentSession]:
+    viewer = _viewer(shape, *viewer_ids)
     return (
         with_list_data(DevelopmentSession.objects.visible_to(viewer), viewer)
         .select_related("proposed_by", "school", "hub", "network__hub")
@@ -92,14 +99,7 @@ def session_for(pk: int, user: User) -> DevelopmentSession:
     """One session the user may see (DoesNotExist otherwise, which views turn into 404)."""
     if not -(2**63) <= pk < 2**63:  # an address no row can have (Postgres's bigint)
         raise DevelopmentSession.DoesNotExist("No such session.")
-    school = user.school
-    found = _session_page(
-        pk,
-        user.pk,
-        school.pk if school else None,
-        school.hub_id if school else None,
-        shape=viewer_shape(user),
-    )
+    found = _session_page(pk, *_viewer_ids(user), shape=viewer_shape(user))
     if not found:
         raise DevelopmentSession.DoesNotExist("No such session, or not one this person may see.")
     return found[0]
@@ -162,6 +162,52 @@ def _in_areas(queryset: QuerySet[DevelopmentSession], area_ids: Iterable[int]) -
 SUGGESTED = ("title", "start", "format", "room", "venue_school__name")
 
 
+def _pools_query(shape, now, *ids_and_areas) -> QuerySet[DevelopmentSession]:
+    """One of the two suggestion pools (``shape``: which, the viewer's kind, how many areas,
+    how many sessions), for a viewer's ids and the areas' ids."""
+    which, viewer_kind, areas, limit = shape
+    viewer = _viewer(viewer_kind, *ids_and_areas[:3])
+    area_ids = ids_and_areas[3 : 3 + areas]
+    # Private sessions (a coaching visit) are never suggested.
+    visible = DevelopmentSession.objects.visible_to(viewer).listed()
+    if which == "banked":
+        return (
+            _in_areas(_recordings_of(visible), area_ids)
+            .only(*SUGGESTED)
+            .prefetch_related(None)[:limit]
+        )
+    return (
+        _in_areas(visible.upcoming(now), area_ids)
+        # Never what I have booked, wait for, or lead.
+        .exclude(
+            Exists(
+                Booking.objects.filter(
+                    session=OuterRef("pk"), user=viewer, status__in=Booking.ACTIVE
+                )
+            )
+        )
+        .exclude(
+            Exists(
+                DevelopmentSession.leads.through.objects.filter(
+                    developmentsession=OuterRef("pk"), user=viewer
+                )
+            )
+        )
+        .select_related("venue_school")
+        .only(*SUGGESTED)
+        .prefetch_related(None)[:limit]
+    )
+
+
+# Most of the goal, need and portfolio pages' CPU was building these two queries: their SQL is
+# written once per kind of viewer, number of areas (rounded up to a power of two, the list
+# padded with its first area) and pool size. More areas than that are asked as built.
+_MOST_AREAS = 64
+_NOW = datetime.datetime(1900, 1, 1, 0, 0, 7, tzinfo=datetime.UTC)
+_AREAS = tuple(-7_200_000 - i for i in range(_MOST_AREAS))
+_pools = Prepared(_pools_query, _NOW, _VIEWER, _SCHOOL, _HUB, *_AREAS, shaped=True)
+
+
 def suggestion_pools(
     user: User, area_ids: Iterable[int], limit: int
 ) -> tuple[list[DevelopmentSession], list[DevelopmentSession]]:
@@ -171,33 +217,20 @@ def suggestion_pools(
     first, and the recordings bank as they may see it, newest first; each with its areas. Three
     queries: the two lists, then the areas of both at once.
     """
-    area_ids = list(area_ids)
+    area_ids = sorted(set(area_ids))
     if not area_ids:
         return [], []
-    # Built once for both lists; private sessions (a coaching visit) are never suggested.
-    visible = DevelopmentSession.objects.visible_to(user).listed()
-    upcoming = list(
-        _in_areas(visible.upcoming(), area_ids)
-        # Never what I have booked, wait for, or lead.
-        .exclude(
-            Exists(
-                Booking.objects.filter(session=OuterRef("pk"), user=user, status__in=Booking.ACTIVE)
-            )
-        )
-        .exclude(
-            Exists(
-                DevelopmentSession.leads.through.objects.filter(
-                    developmentsession=OuterRef("pk"), user=user
-                )
-            )
-        )
-        .select_related("venue_school")
-        .only(*SUGGESTED)
-        .prefetch_related(None)[:limit]
-    )
-    banked = list(
-        _in_areas(_recordings_of(visible), area_ids).only(*SUGGESTED).prefetch_related(None)[:limit]
-    )
+    now, ids, kind = timezone.now(), _viewer_ids(user), viewer_shape(user)
+    pools = []
+    for which in ("upcoming", "banked"):
+        if len(area_ids) > _MOST_AREAS:
+            shape = (which, kind, len(area_ids), limit)
+            pools.append(list(_pools_query(shape, now, *ids, *area_ids)))
+            continue
+        size = 1 << (len(area_ids) - 1).bit_length()
+        padded = area_ids + area_ids[:1] * (size - len(area_ids))
+        pools.append(_pools(now, *ids, *padded, shape=(which, kind, size, limit)))
+    upcoming, banked = pools
     prefetch_related_objects(
         upcoming + banked, Prefetch("areas", queryset=ExpertiseArea.objects.order_by("name"))
     )

@@ -13,10 +13,10 @@ Only for querysets whose shape does not depend on the values, or depends on them
 a ``shape`` the caller names (for example "the viewer has a school", which adds conditions):
 each shape is compiled on its own. Every parameter equal to a stand-in is replaced, so
 stand-ins are values no real row has (negative ids); anything the build reads that changes
-(the time now) must be a stand-in too, or it is frozen at the first call. A query without a shape must use every
-stand-in (checked when it is first compiled), a shaped one may leave some out. The queryset's
-``prefetch_related`` lookups are done as it would do them. Queries go through Django's cursor,
-so query counts and execute wrappers see them as usual.
+(the time now) must be a stand-in too, or it is frozen at the first call. A query without a
+shape must use every stand-in (checked when it is first compiled), a shaped one may leave some
+out. The queryset's ``prefetch_related`` lookups are done as it would do them. Queries go
+through Django's cursor, so query counts and execute wrappers see them as usual.
 """
 
 from __future__ import annotations
@@ -81,7 +81,8 @@ class _Plan:
 
     def rows(self, connection, values: tuple) -> list[list]:
         params = list(self.params)
-        for slots, value in zip(self.slots, values, strict=True):
+        # A shaped query may be given fewer values than stand-ins: the rest are not in its SQL.
+        for slots, value in zip(self.slots, values, strict=False):
             for slot in slots:
                 params[slot] = value
         with connection.cursor() as cursor:

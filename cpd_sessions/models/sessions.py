@@ -6,6 +6,7 @@ after-school twilights are one session with four dates, booked once.
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -121,9 +122,9 @@ class SessionQuerySet(models.QuerySet):
         bookings, their calendar, its page), whoever is looking, coordinators included."""
         return self.exclude(scope=DevelopmentSession.Scope.PRIVATE)
 
-    def upcoming(self) -> SessionQuerySet:
+    def upcoming(self, now: datetime.datetime | None = None) -> SessionQuerySet:
         return self.filter(
-            status=DevelopmentSession.Status.PUBLISHED, end__gte=timezone.now()
+            status=DevelopmentSession.Status.PUBLISHED, end__gte=now or timezone.now()
         ).order_by("start", "pk")
 
 

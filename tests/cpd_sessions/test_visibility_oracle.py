@@ -6,13 +6,18 @@ community with a session of every scope and state and a person in every relation
 give every person the same sessions.
 """
 
+import datetime
 import itertools
 
 import pytest
 from django.contrib.auth.models import Group
 from django.db.models import Q
+from django.utils import timezone
 
-from cpd_sessions.models import Booking, DevelopmentSession
+from cpd_sessions.listing import session_for, suggestion_pools, viewer_shape, with_list_data
+from cpd_sessions.models import RECORDING_SHAREABLE, Booking, DevelopmentSession
+from experts.models import ExpertiseArea
+from hubs.backends import ModelBackend
 from hubs.models import COORDINATORS_GROUP
 from tests.cpd_sessions.factories import SessionFactory
 from tests.factories import HubFactory, SchoolFactory, SubjectNetworkFactory, UserFactory
@@ -138,18 +143,17 @@ def test_the_session_page_finds_what_visible_to_finds_for_every_kind_of_viewer(
     every person, loaded as a request loads them, and every session, it finds the session
     exactly when ``visible_to`` does, with the same fields, annotations and related rows as the
     queryset it was prepared from."""
-    from cpd_sessions.listing import session_for, viewer_shape, with_list_data
-    from hubs.backends import ModelBackend
-
     people = _community()
     sessions = list(DevelopmentSession.objects.order_by("pk"))
     shapes = set()
     for name, person in people.items():
         viewer = ModelBackend().get_user(person.pk)
         shapes.add(viewer_shape(viewer))
-        visible = with_list_data(DevelopmentSession.objects.visible_to(viewer), viewer).select_related(
-            "proposed_by", "school", "hub", "network__hub"
-        ).prefetch_related("phases", "subjects")
+        visible = (
+            with_list_data(DevelopmentSession.objects.visible_to(viewer), viewer)
+            .select_related("proposed_by", "school", "hub", "network__hub")
+            .prefetch_related("phases", "subjects")
+        )
         expected = {s.pk: s for s in visible}
         for session in sessions:
             if session.pk in expected:
@@ -161,6 +165,76 @@ def test_the_session_page_finds_what_visible_to_finds_for_every_kind_of_viewer(
                     session_for(session.pk, viewer)
         assert expected, name
     # Coordinator, school in a hub, school in no hub, no school: every shape was compared.
-    assert shapes == {(True, True, True), (False, True, True), (False, True, False), (False, False, False)}
+    assert shapes == {
+        (True, True, True),
+        (False, True, True),
+        (False, True, False),
+        (False, False, False),
+    }
     with pytest.raises(DevelopmentSession.DoesNotExist):
         session_for(2**63, ModelBackend().get_user(people["lead"].pk))
+
+
+def _pools_oracle(person, area_ids, limit):
+    """The suggestion pools as plain querysets: what the prepared ones must give."""
+    visible = DevelopmentSession.objects.visible_to(person).listed()
+    in_areas = Q(areas__in=area_ids)
+    upcoming = (
+        visible.upcoming()
+        .filter(pk__in=DevelopmentSession.objects.filter(in_areas).values("pk"))
+        .exclude(
+            pk__in=Booking.objects.filter(user=person, status__in=Booking.ACTIVE).values("session")
+        )
+        .exclude(leads=person)
+    )
+    banked = (
+        visible.filter(RECORDING_SHAREABLE)
+        .exclude(status__in=[Status.PROPOSED, Status.CANCELLED])
+        .filter(pk__in=DevelopmentSession.objects.filter(in_areas).values("pk"))
+        .order_by("-start", "pk")
+    )
+    return [s.pk for s in upcoming[:limit]], [s.pk for s in banked[:limit]]
+
+
+@pytest.mark.django_db
+def test_the_suggestion_pools_are_the_sessions_each_person_may_be_offered(
+    django_assert_max_num_queries,
+):
+    """Prepared per kind of viewer and number of areas (padded to a power of two; more than 64
+    asked as built): every person, for one area, three, all of them and 65 ids, gets the sessions
+    the plain queries give, in their order, whatever the pool size."""
+    people = _community()
+    areas = list(ExpertiseArea.objects.order_by("pk")[:6])
+    sessions = list(DevelopmentSession.objects.order_by("pk"))
+    for i, session in enumerate(sessions):
+        session.areas.set(areas[i % 3 : i % 3 + 2] if i % 4 else [areas[5]])
+        if i % 3 == 0:
+            DevelopmentSession.objects.filter(pk=session.pk).update(
+                recording_url=f"https://video.example/{i}", recording_consent=True
+            )
+    # Some have finished (not upcoming; still recordings), one person leads or booked some.
+    DevelopmentSession.objects.filter(pk__in=[s.pk for s in sessions[::5]]).update(
+        start=timezone.now() - datetime.timedelta(days=3),
+        end=timezone.now() - datetime.timedelta(days=3, hours=-1),
+    )
+    ids = [a.pk for a in areas]
+    choices = [ids[:1], ids[1:4], ids, ids + [10**6 + i for i in range(59)]]
+    assert len(choices[-1]) == 65
+    compared = 0
+    for name, person in people.items():
+        viewer = ModelBackend().get_user(person.pk)
+        for area_ids in choices:
+            for limit in (3, 60):
+                with django_assert_max_num_queries(3):  # the two pools, then their areas
+                    upcoming, banked = suggestion_pools(viewer, area_ids, limit)
+                expected = _pools_oracle(viewer, area_ids, limit)
+                assert ([s.pk for s in upcoming], [s.pk for s in banked]) == expected, (
+                    name,
+                    len(area_ids),
+                    limit,
+                )
+                compared += len(expected[0]) + len(expected[1])
+                for session in upcoming + banked:
+                    assert session.venue_school_id is None or session.venue_school.name
+                    assert {a.pk for a in session.areas.all()} & set(area_ids)
+    assert compared > 500  # the comparison is not vacuous
