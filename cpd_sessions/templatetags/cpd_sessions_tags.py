@@ -51,13 +51,12 @@ def needs_release_for(session, user) -> bool:
 _session_cards = KeptCards("cpd_sessions/_card.html")
 
 
-@register.simple_tag
-def session_card(session, user) -> str:
-    """A session card, drawn once for what it shows (cpdhub/kept_html.py): the viewer's own
-    part of it (their booking, whether it needs their release) is in the key."""
+def _session_card_shows(session, user) -> tuple:
+    """Every value a session card shows: the viewer's own part of it (their booking, whether
+    it needs their release) included."""
     venue = session.venue_school
     consultant = session.consultant
-    shows = (
+    return (
         session.pk,
         session.title,
         session.kind,
@@ -74,4 +73,12 @@ def session_card(session, user) -> str:
         getattr(session, "my_status", None),
         needs_release_for(session, user),
     )
-    return _session_cards.render(shows, {"session": session, "user": user})
+
+
+@register.simple_tag
+def session_cards(sessions, user) -> str:
+    """A page of session cards, the kept ones asked of the shared cache at once."""
+    return _session_cards.render_many(
+        (_session_card_shows(session, user), {"session": session, "user": user})
+        for session in sessions
+    )

@@ -9,7 +9,7 @@ register = template.Library()
 cards = KeptCards("experts/_card.html")
 
 
-def _shows(expert, about: str, stale: bool) -> tuple:
+def _shows(expert, about: str) -> tuple:
     """Every value the card's template reads."""
     user = expert.user
     school = user.school
@@ -26,13 +26,13 @@ def _shows(expert, about: str, stale: bool) -> tuple:
         tuple((offer.area.name, *offer.offer_labels) for offer in expert.offers.all()),
         expert.helped_count,
         getattr(expert, "sessions_run", None),
-        bool(stale),
         about or "",
     )
 
 
 @register.simple_tag
-def expert_card(expert, about: str = "", stale: bool = False) -> str:
-    return cards.render(
-        _shows(expert, about, stale), {"expert": expert, "about": about, "stale": stale}
+def expert_cards(experts, about: str = "") -> str:
+    """A page of cards, the kept ones asked of the shared cache at once."""
+    return cards.render_many(
+        (_shows(expert, about), {"expert": expert, "about": about}) for expert in experts
     )

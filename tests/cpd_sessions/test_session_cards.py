@@ -24,7 +24,7 @@ def test_a_card_is_what_its_template_draws():
     viewer = UserFactory()
     loaded = _loaded(session.pk, viewer)
     drawn = render_to_string("cpd_sessions/_card.html", {"session": loaded, "user": viewer})
-    assert cpd_sessions_tags.session_card(loaded, viewer) == drawn
+    assert cpd_sessions_tags.session_cards([loaded], viewer) == drawn
     assert "Questioning in Year 4" in drawn
 
 
@@ -32,10 +32,14 @@ def test_each_viewer_sees_their_own_booking_and_a_change_shows_at_once():
     session = SessionFactory(title="Questioning in Year 4", capacity=10)
     booked, other = UserFactory(), UserFactory()
     book(session, booked)
-    assert "You are booked" in cpd_sessions_tags.session_card(_loaded(session.pk, booked), booked)
-    assert "You are booked" not in cpd_sessions_tags.session_card(_loaded(session.pk, other), other)
+    assert "You are booked" in cpd_sessions_tags.session_cards(
+        [_loaded(session.pk, booked)], booked
+    )
+    assert "You are booked" not in cpd_sessions_tags.session_cards(
+        [_loaded(session.pk, other)], other
+    )
     DevelopmentSession.objects.filter(pk=session.pk).update(title="Feedback in Year 5")
-    card = cpd_sessions_tags.session_card(_loaded(session.pk, other), other)
+    card = cpd_sessions_tags.session_cards([_loaded(session.pk, other)], other)
     assert "Feedback in Year 5" in card
     assert "Questioning" not in card
     assert "10 places, 1 taken" in card
