@@ -53,6 +53,7 @@ def session_list(user: User) -> QuerySet[DevelopmentSession]:
 
 # Stand-ins for the prepared queries below (cpdhub/prepared.py): ids no row has.
 _VIEWER, _SCHOOL, _HUB, _SESSION = -7_100_001, -7_100_002, -7_100_003, -7_100_004
+_NOW = datetime.datetime(1900, 1, 1, 0, 0, 7, tzinfo=datetime.UTC)
 
 
 def viewer_shape(user: User) -> tuple[bool, bool, bool]:
@@ -121,28 +122,43 @@ def _recordings_of(visible: QuerySet[DevelopmentSession]) -> QuerySet[Developmen
     )
 
 
-def my_next_sessions(user: User, limit: int = 5) -> list[DevelopmentSession]:
-    """Sessions I lead or hold a place on (or wait for), soonest first."""
+def _my_next_sessions_query(user_pk, now) -> QuerySet[DevelopmentSession]:
     # Two EXISTS, each found from the person's own rows (booking_user_status_idx, the leads'
     # user index): an OR across joins of leads and bookings made Postgres read every booking.
     mine = Exists(
         DevelopmentSession.leads.through.objects.filter(
-            developmentsession_id=OuterRef("pk"), user=user
+            developmentsession_id=OuterRef("pk"), user_id=user_pk
         )
     ) | Exists(
-        Booking.objects.filter(session_id=OuterRef("pk"), user=user, status__in=Booking.ACTIVE)
+        Booking.objects.filter(
+            session_id=OuterRef("pk"), user_id=user_pk, status__in=Booking.ACTIVE
+        )
     )
     # One query: the dashboard shows title, time and my status only.
-    return list(
-        DevelopmentSession.objects.filter(mine, end__gte=timezone.now())
+    return (
+        DevelopmentSession.objects.filter(mine, end__gte=now)
         .exclude(status=DevelopmentSession.Status.CANCELLED)
         .annotate(
             my_status=Subquery(
-                Booking.objects.filter(session=OuterRef("pk"), user=user).values("status")[:1]
+                Booking.objects.filter(session=OuterRef("pk"), user_id=user_pk).values("status")[:1]
             )
         )
-        .order_by("start", "pk")[:limit]
+        .order_by("start", "pk")
     )
+
+
+# On every dashboard: its SQL written once per process, for each number shown.
+_my_next = Prepared(
+    lambda limit, user_pk, now: _my_next_sessions_query(user_pk, now)[:limit],
+    _VIEWER,
+    _NOW,
+    shaped=True,
+)
+
+
+def my_next_sessions(user: User, limit: int = 5) -> list[DevelopmentSession]:
+    """Sessions I lead or hold a place on (or wait for), soonest first."""
+    return _my_next(user.pk, timezone.now(), shape=limit)
 
 
 # --- What suggestions draw on ---
@@ -203,7 +219,6 @@ def _pools_query(shape, now, *ids_and_areas) -> QuerySet[DevelopmentSession]:
 # written once per kind of viewer, number of areas (rounded up to a power of two, the list
 # padded with its first area) and pool size. More areas than that are asked as built.
 _MOST_AREAS = 64
-_NOW = datetime.datetime(1900, 1, 1, 0, 0, 7, tzinfo=datetime.UTC)
 _AREAS = tuple(-7_200_000 - i for i in range(_MOST_AREAS))
 _pools = Prepared(_pools_query, _NOW, _VIEWER, _SCHOOL, _HUB, *_AREAS, shaped=True)
 

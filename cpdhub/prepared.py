@@ -48,7 +48,10 @@ class _Plan:
         params = list(params)
         self.slots = []
         for stand_in in stand_ins:
-            found = [i for i, p in enumerate(params) if p == stand_in and type(p) is type(stand_in)]
+            # The driver may have wrapped it (psycopg's Int2 for a small integer column).
+            found = [
+                i for i, p in enumerate(params) if p == stand_in and isinstance(p, type(stand_in))
+            ]
             if not found and not shaped:
                 raise ValueError(
                     f"A prepared query's stand-in {stand_in!r} is not among its parameters."
@@ -84,7 +87,8 @@ class _Plan:
         # A shaped query may be given fewer values than stand-ins: the rest are not in its SQL.
         for slots, value in zip(self.slots, values, strict=False):
             for slot in slots:
-                params[slot] = value
+                wrapped = type(self.params[slot])
+                params[slot] = value if value is None or wrapped is type(value) else wrapped(value)
         with connection.cursor() as cursor:
             cursor.execute(self.sql, params)
             rows = [list(row) for row in cursor.fetchall()]

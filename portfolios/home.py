@@ -22,10 +22,12 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from cpd_sessions.budget import budget_from_subqueries, budget_subqueries
 from cpd_sessions.models import CpdBudget
 from cpdhub.academic_year import current_academic_year, year_dates
+from cpdhub.prepared import Prepared
 from hubs.models import User
 
 from .models import Entry, Goal, ImpactFollowUp, Need
@@ -93,6 +95,35 @@ def _with_goal_titles(entries: QuerySet[Entry]) -> QuerySet[Entry]:
     )
 
 
+# /portfolio/'s lists, their SQL written once per process (cpdhub/prepared.py) for a
+# stand-in owner, year and day.
+# (A year in range for the field: Django drops a condition on a value the column cannot hold.)
+_OWNER, _YEAR, _TODAY = -7_300_001, 1901, datetime.date(1900, 1, 3)
+_home_goals = Prepared(
+    lambda owner, year: with_progress(
+        Goal.objects.filter(owner_id=owner).filter(
+            Q(academic_year=year) | Q(status=Goal.Status.ACTIVE)
+        )
+    ).order_by("status", "-academic_year", "title"),
+    _OWNER,
+    _YEAR,
+)
+_home_needs = Prepared(
+    lambda owner: (
+        Need.objects.filter(owner_id=owner)
+        .select_related("area", "goal")
+        .order_by("status", "-created_at")[:50]
+    ),
+    _OWNER,
+)
+_home_entries = Prepared(
+    lambda owner: _with_goal_titles(my_entries(User(pk=owner)))[:RECENT_ENTRIES], _OWNER
+)
+_home_follow_ups = Prepared(
+    lambda owner, today: due_follow_ups(user=User(pk=owner), today=today)[:20], _OWNER, _TODAY
+)
+
+
 def portfolio_home(user: User, today: datetime.date | None = None) -> Portfolio:
     """
     /portfolio/ in ten queries whatever it holds: the year's figures, what is shared with me
@@ -129,28 +160,18 @@ def portfolio_home(user: User, today: datetime.date | None = None) -> Portfolio:
         )
         .get()
     )
-    goals = list(
-        with_progress(
-            Goal.objects.filter(owner=user).filter(
-                Q(academic_year=year) | Q(status=Goal.Status.ACTIVE)
-            )
-        ).order_by("status", "-academic_year", "title")
-    )
-    needs = list(
-        Need.objects.filter(owner=user)
-        .select_related("area", "goal")
-        .order_by("status", "-created_at")[:50]
-    )
+    goals = _home_goals(user.pk, year)
+    needs = _home_needs(user.pk)
     working_on: list[Goal | Need] = [g for g in goals if g.status == Goal.Status.ACTIVE]
     working_on += [n for n in needs if n.status == Need.Status.OPEN]
     found = suggest_sessions(user, {item: area_ids_of(item) for item in working_on})
     return Portfolio(
         year=year,
         goals=goals,
-        recent_entries=list(_with_goal_titles(my_entries(user))[:RECENT_ENTRIES]),
+        recent_entries=_home_entries(user.pk),
         entry_count=summary["year_entries"],
         hours=Decimal(summary["year_hours"] or 0).quantize(ZERO_HOURS),
-        follow_ups=list(due_follow_ups(user=user, today=today)[:20]),
+        follow_ups=_home_follow_ups(user.pk, today or timezone.localdate()),
         needs=needs,
         shared_count=summary["shared_goals"] + summary["shared_entries"],
         budget=budget_from_subqueries(summary, user, year),
@@ -166,6 +187,20 @@ class DashboardPanel:
     staff_needs: int | None = None
 
 
+# On every dashboard: the SQL of the card's two lists is written once per process.
+_panel_goals = Prepared(
+    lambda owner: (
+        with_progress(Goal.objects.filter(owner_id=owner, status=Goal.Status.ACTIVE))
+        .prefetch_related(None)  # the card shows no areas
+        .order_by("-academic_year", "title")[:5]
+    ),
+    _OWNER,
+)
+_panel_follow_ups = Prepared(
+    lambda owner, today: due_follow_ups(user=User(pk=owner), today=today)[:5], _OWNER, _TODAY
+)
+
+
 def dashboard_panel(user: User) -> DashboardPanel:
     return DashboardPanel(
         staff_needs=Need.objects.filter(
@@ -173,10 +208,6 @@ def dashboard_panel(user: User) -> DashboardPanel:
         ).count()
         if user.is_cpd_leader
         else None,
-        goals=list(
-            with_progress(Goal.objects.filter(owner=user, status=Goal.Status.ACTIVE))
-            .prefetch_related(None)  # the card shows no areas
-            .order_by("-academic_year", "title")[:5]
-        ),
-        follow_ups=list(due_follow_ups(user=user)[:5]),
+        goals=_panel_goals(user.pk),
+        follow_ups=_panel_follow_ups(user.pk, timezone.localdate()),
     )
