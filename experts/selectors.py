@@ -16,6 +16,7 @@ from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Window
 from django.db.models.functions import Now, RowNumber
 from django.utils import timezone
 
+from cpdhub.prepared import Prepared
 from cpdhub.row_counts import count_per_row
 from hubs.models import Term
 
@@ -44,14 +45,27 @@ def with_card_data(queryset: QuerySet[ExpertProfile]) -> QuerySet[ExpertProfile]
     )
 
 
-def profile_for(pk: int, viewer) -> ExpertProfile:
-    """A profile the viewer may see: any visible one, or their own whatever its state."""
+def _profile_page_query(pk: int, viewer_pk: int, today: datetime.date) -> QuerySet:
     base = with_card_data(ExpertProfile.objects.all()).prefetch_related("subjects", "phases")
     # The list trusts the profile's copy of the person's active flag (kept by signals); a single
     # profile also checks the person's own row, so even a bulk update that bypassed the signals
     # never shows a deactivated colleague's page.
     # Plain conditions on this one row (live_q), never "pk IN (every visible profile)".
-    return base.filter(live_q() | Q(user=viewer), user__is_active=True).get(pk=pk)
+    return base.filter(live_q(today) | Q(user_id=viewer_pk), user__is_active=True, pk=pk)
+
+
+# A profile page's query, its SQL written once per process (cpdhub/prepared.py).
+_profile_page = Prepared(_profile_page_query, -7_400_001, -7_400_002, datetime.date(1900, 1, 4))
+
+
+def profile_for(pk: int, viewer) -> ExpertProfile:
+    """A profile the viewer may see: any visible one, or their own whatever its state."""
+    if not -(2**63) <= pk < 2**63:  # an address no row can have (Postgres's bigint)
+        raise ExpertProfile.DoesNotExist("No such profile.")
+    found = _profile_page(pk, viewer.pk, timezone.localdate())
+    if not found:
+        raise ExpertProfile.DoesNotExist("No such profile, or not one this person may see.")
+    return found[0]
 
 
 def requests_this_term(profile: ExpertProfile) -> int:
