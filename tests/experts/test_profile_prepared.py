@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from experts.models import ExpertProfile, live_q
-from experts.selectors import profile_for, with_card_data
+from experts.selectors import cards_of, profile_for, with_card_data
 from hubs.models import Phase, Subject, Term, User
 from tests.factories import UserFactory
 
@@ -78,3 +78,18 @@ def test_every_viewer_finds_the_profiles_the_plain_query_finds():
     assert found_any == len(viewers) + 3
     with pytest.raises(ExpertProfile.DoesNotExist):
         profile_for(2**63, viewers[0])
+
+
+def test_a_pages_cards_are_what_the_plain_query_gives_for_any_number_of_ids():
+    profiles = [ExpertProfileFactory() for _ in range(25)]
+    for i, profile in enumerate(profiles):
+        offer(profile, "questioning", coaching=bool(i % 2))
+        if i % 3:
+            offer(profile, "feedback")
+    ids = [p.pk for p in profiles]
+    for chosen in ([], ids[:1], ids[3:10], ids[:20], ids, [ids[4], 10**9, ids[2]]):
+        plain = {c.pk: c for c in with_card_data(ExpertProfile.objects.filter(pk__in=chosen))}
+        found = cards_of(chosen)
+        assert {pk: _shown(c) for pk, c in found.items()} == {
+            pk: _shown(c) for pk, c in plain.items()
+        }, len(chosen)
