@@ -60,11 +60,20 @@ def _session_or_404(pk: int, user) -> DevelopmentSession:
 
 
 def session_list(request):
+    filtered = any(value for name, value in request.GET.items() if name != "page")
     sessions = SessionFilter(
-        request.GET or None, queryset=listing.session_list(request.user), user=request.user
+        request.GET or None,
+        # Without filters the list is read by prepared queries (listing.UpcomingSessions).
+        queryset=listing.session_list(request.user)
+        if filtered
+        else DevelopmentSession.objects.none(),
+        user=request.user,
     )
     invalid = sessions.is_bound and not sessions.is_valid()
-    rows = DevelopmentSession.objects.none() if invalid else sessions.qs
+    if invalid:
+        rows = DevelopmentSession.objects.none()
+    else:
+        rows = sessions.qs if filtered else listing.UpcomingSessions(request.user)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,

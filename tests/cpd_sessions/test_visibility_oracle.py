@@ -14,7 +14,14 @@ from django.contrib.auth.models import Group
 from django.db.models import Q
 from django.utils import timezone
 
-from cpd_sessions.listing import session_for, suggestion_pools, viewer_shape, with_list_data
+from cpd_sessions.listing import (
+    UpcomingSessions,
+    session_for,
+    session_list,
+    suggestion_pools,
+    viewer_shape,
+    with_list_data,
+)
 from cpd_sessions.models import RECORDING_SHAREABLE, Booking, DevelopmentSession
 from experts.models import ExpertiseArea
 from hubs.backends import ModelBackend
@@ -238,3 +245,22 @@ def test_the_suggestion_pools_are_the_sessions_each_person_may_be_offered(
                     assert session.venue_school_id is None or session.venue_school.name
                     assert {a.pk for a in session.areas.all()} & set(area_ids)
     assert compared > 500  # the comparison is not vacuous
+
+
+@pytest.mark.django_db
+def test_the_unfiltered_list_counts_and_pages_as_the_plain_query_for_every_kind_of_viewer():
+    """The sessions list without filters is read by prepared queries, per kind of viewer and
+    page: each person's count and pages are those of ``session_list``, cards' values included."""
+    people = _community()
+    for name, person in people.items():
+        viewer = ModelBackend().get_user(person.pk)
+        plain = session_list(viewer)
+        listed = UpcomingSessions(viewer)
+        assert listed.count() == plain.count(), name
+        assert listed.count(), name  # not vacuous: everyone has something upcoming
+        for rows in (slice(0, 3), slice(3, 7), slice(0, 20), slice(200, 220)):
+            found, expected = listed[rows], list(plain[rows])
+            assert [_shown(s)["fields"] for s in found] == [
+                _shown(s)["fields"] for s in expected
+            ], (name, rows)
+            assert [_shown(s)["many"] for s in found] == [_shown(s)["many"] for s in expected]
