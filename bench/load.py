@@ -66,7 +66,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from common import deeper, teacher_queries, teacher_search  # bench/common.py
+from common import deeper, machine_speed, teacher_queries, teacher_search  # bench/common.py
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
@@ -477,6 +477,7 @@ def run() -> None:
         meter.start()
         load = " ".join(Path("/proc/loadavg").read_text().split()[:3])
         print(f"Load average at the start: {load}")
+        print(f"Machine speed: {machine_speed():.0f} ms for the Python loop of bench/common.py")
         subprocess.run(  # noqa: S603 -- locust on this file
             [
                 str(locust),

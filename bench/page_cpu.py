@@ -42,7 +42,7 @@ import django  # noqa: E402
 
 django.setup()
 
-from common import deeper, teacher_queries, teacher_search  # noqa: E402
+from common import deeper, machine_speed, teacher_queries, teacher_search  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
@@ -205,7 +205,7 @@ def main() -> None:
         f"\nWeighted mean per GET of the mix: {weighted:.1f} ms of Python CPU, "
         f"{weighted_pg:.1f} ms of Postgres CPU, "
         f"{weighted_calls:,.0f} function calls ({ROUNDS} of each kind; load average "
-        f"{os.getloadavg()[0]:.1f})"
+        f"{os.getloadavg()[0]:.1f}; machine speed {machine_speed():.0f} ms, bench/common.py)"
     )
 
 
