@@ -45,13 +45,41 @@ def with_card_data(queryset: QuerySet[ExpertProfile]) -> QuerySet[ExpertProfile]
     )
 
 
-# A directory page's cards by id (twenty at most), their SQL written once per process: the
-# ids are padded with the first to twenty (a repeated id changes nothing in "IN").
+# A directory page's cards by id (twenty at most), and their offers, their SQL written once
+# per process: the ids are padded with the first to twenty (a repeated id changes nothing in
+# "IN"). Django's prefetch of the offers (a related manager and queryset per card) cost more
+# than the rest of the cards together.
 CARDS_A_PAGE = 20
 _card_ids = tuple(-7_400_100 - i for i in range(CARDS_A_PAGE))
 _cards = Prepared(
-    lambda *ids: with_card_data(ExpertProfile.objects.filter(pk__in=ids).order_by()), *_card_ids
+    lambda *ids: with_card_data(
+        ExpertProfile.objects.filter(pk__in=ids).order_by()
+    ).prefetch_related(None),
+    *_card_ids,
 )
+_card_offers = Prepared(
+    lambda *ids: (
+        ProfileArea.objects.filter(profile_id__in=ids)
+        .select_related("area")
+        .order_by("area__name", "pk")
+    ),
+    *_card_ids,
+)
+
+
+def _with_offers(cards: list[ExpertProfile], offers: list[ProfileArea]) -> None:
+    """Each card's ``offers.all()`` answered from ``offers``, as ``prefetch_related`` leaves it."""
+    by_profile: dict[int, list[ProfileArea]] = defaultdict(list)
+    for offer in offers:
+        by_profile[offer.profile_id].append(offer)
+    cache_name = ExpertProfile.offers.rel.cache_name  # "offers"
+    for card in cards:
+        mine = ProfileArea.objects.none()
+        mine._result_cache = by_profile.get(card.pk, [])
+        mine._prefetch_done = True
+        card._prefetched_objects_cache = {cache_name: mine}
+        for offer in mine._result_cache:
+            offer.profile = card
 
 
 def cards_of(ids: list[int]) -> dict[int, ExpertProfile]:
@@ -59,9 +87,11 @@ def cards_of(ids: list[int]) -> dict[int, ExpertProfile]:
     if not ids:
         return {}
     if len(ids) > CARDS_A_PAGE:
-        found = with_card_data(ExpertProfile.objects.filter(pk__in=ids).order_by())
+        found = list(with_card_data(ExpertProfile.objects.filter(pk__in=ids).order_by()))
     else:
-        found = _cards(*ids, *ids[:1] * (CARDS_A_PAGE - len(ids)))
+        padded = (*ids, *ids[:1] * (CARDS_A_PAGE - len(ids)))
+        found = _cards(*padded)
+        _with_offers(found, _card_offers(*padded))
     return {card.pk: card for card in found}
 
 
