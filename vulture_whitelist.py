@@ -108,3 +108,6 @@ _.coaching_windows, _.is_draft, _.removed_at
 # A course's days (a formset's messages, read by Django); the coordinator's invite link on
 # /coordinator/quality/ (read by the template).
 _.default_error_messages, _.may_invite
+# A directory card's offers handed over as prefetch_related leaves them (read by Django's
+# related manager).
+_._prefetch_done, _._prefetched_objects_cache
