@@ -21,6 +21,7 @@ through Django's cursor, so query counts and execute wrappers see them as usual.
 
 from __future__ import annotations
 
+import datetime
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -36,6 +37,26 @@ from django.db.models.query import (
 )
 
 
+def _same(value):
+    return value
+
+
+def _forms(stand_in, connection) -> list[tuple[Any, Callable]]:
+    """How a stand-in may appear among the parameters, and how to put a value in that form:
+    as it is, or (dates and times, on SQLite) as the backend adapted it."""
+    forms: list[tuple[Any, Callable]] = [(stand_in, _same)]
+    if isinstance(stand_in, datetime.datetime):
+        adapt = connection.ops.adapt_datetimefield_value
+    elif isinstance(stand_in, datetime.date):
+        adapt = connection.ops.adapt_datefield_value
+    else:
+        return forms
+    adapted = adapt(stand_in)
+    if adapted is not stand_in and adapted != stand_in:
+        forms.append((adapted, adapt))
+    return forms
+
+
 class _Plan:
     def __init__(self, queryset: QuerySet, stand_ins: tuple, connection, shaped: bool) -> None:
         compiler = queryset.query.get_compiler(connection=connection)
@@ -48,9 +69,11 @@ class _Plan:
         params = list(params)
         self.slots = []
         for stand_in in stand_ins:
-            # The driver may have wrapped it (psycopg's Int2 for a small integer column).
             found = [
-                i for i, p in enumerate(params) if p == stand_in and isinstance(p, type(stand_in))
+                (i, adapt)
+                for form, adapt in _forms(stand_in, connection)
+                for i, p in enumerate(params)
+                if p == form and isinstance(p, type(form))
             ]
             if not found and not shaped:
                 raise ValueError(
@@ -86,9 +109,14 @@ class _Plan:
         params = list(self.params)
         # A shaped query may be given fewer values than stand-ins: the rest are not in its SQL.
         for slots, value in zip(self.slots, values, strict=False):
-            for slot in slots:
+            for slot, adapt in slots:
+                if value is None:
+                    params[slot] = None
+                    continue
+                value_here = adapt(value)
+                # The driver may have wrapped the stand-in (psycopg's Int2 for a small column).
                 wrapped = type(self.params[slot])
-                params[slot] = value if value is None or wrapped is type(value) else wrapped(value)
+                params[slot] = value_here if wrapped is type(value_here) else wrapped(value_here)
         with connection.cursor() as cursor:
             cursor.execute(self.sql, params)
             rows = [list(row) for row in cursor.fetchall()]

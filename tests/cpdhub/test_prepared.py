@@ -4,9 +4,12 @@ was written from gives, for every value and every shape, and the signed-in perso
 loads is the person the ORM loads, with what every page asks of them.
 """
 
+import datetime
+
 import pytest
 from django.contrib.auth.models import Group
 from django.db.models import Count
+from django.utils import timezone
 
 from cpdhub.prepared import Prepared
 from experts.models import ExpertProfile
@@ -111,3 +114,28 @@ def test_a_shape_that_can_match_nothing_asks_nothing(django_assert_num_queries):
     nothing = Prepared(lambda shape, pk: User.objects.none().filter(pk=pk), -7, shaped=True)
     with django_assert_num_queries(0):
         assert nothing(1, shape="none") == []
+
+
+def test_dates_and_times_are_put_in_as_the_backend_writes_them():
+    """SQLite's backend turns dates and times into text before the driver sees them: a stand-in
+    date or time is found and replaced in that form too (else "now" would stay the stand-in)."""
+    early, late = UserFactory(), UserFactory()
+    now = timezone.now()
+    User.objects.filter(pk=early.pk).update(date_joined=now - datetime.timedelta(days=30))
+    User.objects.filter(pk=late.pk).update(date_joined=now - datetime.timedelta(days=1))
+    stand_in = datetime.datetime(1900, 1, 1, 0, 0, 9, tzinfo=datetime.UTC)
+    joined_before = Prepared(
+        lambda when: User.objects.filter(date_joined__lt=when).order_by("pk"), stand_in
+    )
+    joined_since = Prepared(
+        lambda day: User.objects.filter(date_joined__date__gte=day).order_by("pk"),
+        datetime.date(1900, 1, 9),
+    )
+    for days in (40, 10, 0):
+        when = now - datetime.timedelta(days=days)
+        assert joined_before(when) == list(User.objects.filter(date_joined__lt=when).order_by("pk"))
+        assert joined_since(when.date()) == list(
+            User.objects.filter(date_joined__date__gte=when.date()).order_by("pk")
+        )
+    assert early in joined_before(now - datetime.timedelta(days=10))
+    assert late not in joined_before(now - datetime.timedelta(days=10))
