@@ -3,7 +3,6 @@ card's template, and a change to any shown value (even one written without a sig
 card at once."""
 
 import pytest
-from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.urls import reverse
 
@@ -76,26 +75,3 @@ def test_the_directory_shows_the_cards(client, profile):
     response = client.get(reverse("experts:directory"), {"q": "questioning"})
     assert response.status_code == 200
     assert "Grace Adeyemi" in response.content.decode()
-
-
-def test_a_card_one_process_drew_is_taken_from_the_shared_cache_by_another(profile, monkeypatch):
-    drawn = _card(profile.pk, "questioning")
-    # Another web process: nothing kept in it, and it cannot draw (so it must be given the card).
-    monkeypatch.setattr(expert_cards.cards, "kept", {})
-    monkeypatch.setattr(
-        expert_cards.cards, "template_name", "experts/no-such-template-to-draw-with.html"
-    )
-    assert _card(profile.pk, "questioning") == drawn
-    # A change to what it shows is a new key, drawn afresh (so here, not found to draw with).
-    ExpertProfile.objects.filter(pk=profile.pk).update(headline="Feedback that moves learning")
-    with pytest.raises(TemplateDoesNotExist):
-        _card(profile.pk, "questioning")
-
-
-def test_a_changed_template_is_a_new_shared_key(profile, monkeypatch):
-    expert = with_card_data(ExpertProfile.objects.filter(pk=profile.pk)).get()
-    shows = expert_cards._shows(expert, "")
-    before = expert_cards.cards._shared_key(shows)
-    monkeypatch.setattr(expert_cards.cards, "_version", None)
-    monkeypatch.setattr(expert_cards.cards, "template_name", "cpd_sessions/_card.html")
-    assert expert_cards.cards._shared_key(shows) != before
