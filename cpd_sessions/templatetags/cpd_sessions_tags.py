@@ -77,7 +77,7 @@ def _session_card_shows(session, user) -> tuple:
 
 @register.simple_tag
 def session_cards(sessions, user) -> str:
-    """A page of session cards, the kept ones asked of the shared cache at once."""
+    """A page of session cards, each drawn once per process for what it shows."""
     return _session_cards.render_many(
         (_session_card_shows(session, user), {"session": session, "user": user})
         for session in sessions

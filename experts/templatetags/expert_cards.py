@@ -32,7 +32,7 @@ def _shows(expert, about: str) -> tuple:
 
 @register.simple_tag
 def expert_cards(experts, about: str = "") -> str:
-    """A page of cards, the kept ones asked of the shared cache at once."""
+    """A page of cards, each drawn once per process for what it shows."""
     return cards.render_many(
         (_shows(expert, about), {"expert": expert, "about": about}) for expert in experts
     )
