@@ -254,19 +254,57 @@ SESSIONS = [
 ]
 
 
-def _when(days: int, hhmm: str, *, week: int = 0) -> datetime.datetime:
-    """A weekday ``days`` (and ``week`` weeks) from today, moved out of the holidays into the
-    next term when the term dates say so: nobody runs a twilight on 28 December."""
-    day = timezone.localdate() + datetime.timedelta(days=days, weeks=week)
-    terms = list(Term.objects.values_list("start", "end"))
-    if terms and not any(start <= day <= end for start, end in terms):
-        later = [start for start, _end in terms if start > day]
-        if later:
-            day = min(later) + datetime.timedelta(days=7 * week)
-    while day.weekday() >= 5:
-        day += datetime.timedelta(days=1)
+def meeting_days(
+    first: datetime.date,
+    meetings: int,
+    terms: list[tuple[datetime.date, datetime.date]],
+    *,
+    today: datetime.date,
+) -> list[datetime.date]:
+    """The days of a series of weekly ``meetings`` from ``first``, each on a school weekday in
+    term: nobody runs a twilight on 28 December. A meeting that falls in a holiday moves to the
+    next term's first weekday; the next is a week on from the one before it, and only ever moves
+    later, so a series never meets twice on a day nor runs backwards. A series over by ``today``
+    is laid out from its last meeting backwards, so that it stays in the past. With no term dates
+    that way, only weekends move."""
+    last = first + datetime.timedelta(weeks=meetings - 1)
+    forward = last >= today
+    step = datetime.timedelta(days=1 if forward else -1)
+    days: list[datetime.date] = []
+    day = first if forward else last
+    for _ in range(meetings):
+        while True:
+            if terms and not any(start <= day <= end for start, end in terms):
+                beyond = (
+                    (s for s, _e in terms if s > day)
+                    if forward
+                    else (e for _s, e in terms if e < day)
+                )
+                moved = (min if forward else max)(beyond, default=None)
+                if moved is None:  # no term that way: only weekends move
+                    terms = []
+                    continue
+                day = moved
+            if day.weekday() < 5:
+                break
+            day += step
+        days.append(day)
+        day += 7 * step
+    return days if forward else days[::-1]
+
+
+def _at(day: datetime.date, hhmm: str) -> datetime.datetime:
     hour, minute = (int(x) for x in hhmm.split(":"))
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
+
+
+def _dates(days: int, start: str, end: str, meetings: int = 1) -> list[tuple]:
+    """A series' (start, end) pairs: ``meetings`` weekly meetings from ``days`` from today."""
+    terms = list(Term.objects.values_list("start", "end"))
+    today = timezone.localdate()
+    first = today + datetime.timedelta(days=days)
+    series = meeting_days(first, meetings, terms, today=today)
+    return [(_at(d, start), _at(d, end)) for d in series]
 
 
 @transaction.atomic
@@ -306,7 +344,7 @@ def seed() -> None:
         extra,
     ) in SESSIONS:
         lead_user = accounts.get(lead) if isinstance(lead, str) else staff[lead] if lead else None
-        dates = [(_when(days, start, week=n), _when(days, end, week=n)) for n in range(meetings)]
+        dates = _dates(days, start, end, meetings)
         online = fmt in {F.ONLINE, F.HYBRID}
         past = days < 0
         session, _ = DevelopmentSession.objects.update_or_create(
@@ -354,6 +392,7 @@ def seed() -> None:
         sessions[title] = session
 
     # A proposal waiting for the coordinator to publish.
+    proposal_dates = _dates(40, "16:00", "17:00")
     proposal, _ = DevelopmentSession.objects.update_or_create(
         title="Phonics for Key Stage 2 catch-up (proposed)",
         defaults={
@@ -363,11 +402,11 @@ def seed() -> None:
             "capacity": 15,
             "status": DevelopmentSession.Status.PROPOSED,
             "proposed_by": staff[9],
-            "start": _when(40, "16:00"),
-            "end": _when(40, "17:00"),
+            "start": proposal_dates[0][0],
+            "end": proposal_dates[0][1],
         },
     )
-    set_dates(proposal, [(_when(40, "16:00"), _when(40, "17:00"))])
+    set_dates(proposal, proposal_dates)
     proposal.leads.set([staff[9]])
 
     teacher, leader = accounts["teacher@demo.test"], accounts["leader@demo.test"]
