@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass
-from json import loads
 
 from django.core.cache import cache
 from django.db import connection
@@ -39,6 +38,7 @@ from .emails import INTRODUCTION_KEY_PREFIX
 from .emails import KIND as INTRODUCTION
 from .filters import Filters
 from .models import NeedReply, SchoolFigures
+from .participation import counts_of
 
 
 @dataclass
@@ -178,7 +178,7 @@ def _needs_kept(filters: Filters) -> list[dict] | None:
     )
     if None in kept:
         return None
-    return [loads(needs) for needs in kept]
+    return [counts_of(needs) for needs in kept]
 
 
 def _coming_sessions():
