@@ -102,8 +102,16 @@ def team_for(user: User, pk: int) -> Team:
     raise Team.DoesNotExist
 
 
-def meeting_for(team: Team, pk: int) -> TeamMeeting:
-    return TeamMeeting.objects.select_related("series", "priority").get(team=team, pk=pk)
+def meeting_for(team: Team, pk: int, *, drafts: bool = False) -> TeamMeeting:
+    """One of the team's meetings. ``drafts``: as on the team's page, its leader and the
+    school's CPD leaders see a meeting of a year not yet published; a member, who cannot see
+    it listed, cannot open it by its address either (DoesNotExist)."""
+    meeting = TeamMeeting.objects.select_related("series", "priority", "team__school").get(
+        team=team, pk=pk
+    )
+    if not drafts and not meeting_is_published(meeting):
+        raise TeamMeeting.DoesNotExist("A meeting of a year its school has not yet published.")
+    return meeting
 
 
 @dataclass

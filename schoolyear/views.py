@@ -42,9 +42,9 @@ def _team(request, pk: int) -> Team:
         raise Http404 from None
 
 
-def _meeting(team: Team, pk: int) -> TeamMeeting:
+def _meeting(request, team: Team, pk: int) -> TeamMeeting:
     try:
-        return selectors.meeting_for(team, pk)
+        return selectors.meeting_for(team, pk, drafts=permissions.can_edit_team(request.user, team))
     except TeamMeeting.DoesNotExist:
         raise Http404 from None
 
@@ -163,7 +163,7 @@ def series_remove(request, pk: int, series_pk: int):
 @require_POST
 def meeting_remove(request, pk: int, meeting_pk: int):
     team = _team(request, pk)
-    meeting = _meeting(team, meeting_pk)
+    meeting = _meeting(request, team, meeting_pk)
     permissions.require_can_edit_team(request.user, team)
     meetings.meeting_remove(meeting=meeting, by=request.user)
     messages.success(request, "The meeting is taken off.")
@@ -204,13 +204,13 @@ def _meeting_page(request, team: Team, meeting: TeamMeeting, **forms):
 
 def meeting(request, pk: int, meeting_pk: int):
     team = _team(request, pk)
-    return _meeting_page(request, team, _meeting(team, meeting_pk))
+    return _meeting_page(request, team, _meeting(request, team, meeting_pk))
 
 
 @require_POST
 def meeting_edit(request, pk: int, meeting_pk: int):
     team = _team(request, pk)
-    meeting = _meeting(team, meeting_pk)
+    meeting = _meeting(request, team, meeting_pk)
     permissions.require_can_edit_team(request.user, team)
     form = MeetingForm(request.POST, meeting=meeting)
     if form.is_valid():
@@ -227,7 +227,7 @@ def meeting_edit(request, pk: int, meeting_pk: int):
 @require_POST
 def attendance(request, pk: int, meeting_pk: int):
     team = _team(request, pk)
-    meeting = _meeting(team, meeting_pk)
+    meeting = _meeting(request, team, meeting_pk)
     permissions.require_can_edit_team(request.user, team)
     form = AttendanceForm(request.POST, team=team)
     if form.is_valid():
@@ -242,7 +242,7 @@ def attendance(request, pk: int, meeting_pk: int):
 @require_POST
 def try_next(request, pk: int, meeting_pk: int):
     team = _team(request, pk)
-    meeting = _meeting(team, meeting_pk)
+    meeting = _meeting(request, team, meeting_pk)
     permissions.require_member(request.user, team)
     form = TryForm(request.POST)
     if form.is_valid():

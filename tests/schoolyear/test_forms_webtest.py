@@ -5,6 +5,7 @@ import datetime
 import pytest
 
 from experts.models import ExpertiseArea
+from schoolyear import plan
 from schoolyear.models import (
     CommunityDate,
     MeetingAttendance,
@@ -80,6 +81,9 @@ def test_a_team_leader_sets_the_focus_and_members_say_what_they_will_try(app, pe
     form.submit().follow()
     assert list(MeetingAttendance.objects.values_list("user", flat=True)) == [personas.owner.pk]
 
+    # Members see the meeting once the school's year is published.
+    app.sign_in(personas.owner).get(url, status=404)
+    plan.plan_publish(school=personas.school, by=personas.leader, year=2026)
     page = app.sign_in(personas.owner).get(url)
     assert "schoolyear:meeting_edit" not in text_of(page)
     form = form_for(page, "schoolyear:try", pk=series.team_id, meeting_pk=meeting.pk)

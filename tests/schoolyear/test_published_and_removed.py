@@ -88,6 +88,24 @@ def test_the_team_page_shows_members_only_published_meetings_and_leaders_drafts_
     assert '<span class="badge">Draft</span>' in page
 
 
+def test_a_member_cannot_open_a_draft_years_meeting_by_its_address_until_it_is_published(
+    series, personas, client, on_1_september
+):
+    meeting = series.meetings.order_by("start").first()
+    url = meeting.get_absolute_url()
+    client.force_login(personas.owner)  # a member: the team's page lists none of them yet
+    assert client.get(url).status_code == 404
+    response = client.post(f"{url}try/", {"text": "Cold calling with a mini-whiteboard"})
+    assert response.status_code == 404
+    assert not meeting.tries.exists()
+    for reader in (personas.colleague, personas.leader):  # the team's leader, the CPD leader
+        client.force_login(reader)
+        assert client.get(url).status_code == 200
+    plan.plan_publish(school=personas.school, by=personas.leader, year=2026)
+    client.force_login(personas.owner)
+    assert client.get(url).status_code == 200
+
+
 def test_a_coaching_window_is_a_plan_item_of_its_own_in_the_individuals_stream(
     team, personas, client, on_1_september
 ):
