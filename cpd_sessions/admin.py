@@ -51,6 +51,14 @@ class SessionDateInline(admin.TabularInline):
         return obj is None
 
 
+def _https_links(field, **kwargs):
+    """A link typed without a scheme is an https one (as ``formfield_overrides`` below says for
+    the admin's own forms; this form is made before the admin applies them)."""
+    if isinstance(field, models.URLField):
+        kwargs.setdefault("assume_scheme", "https")
+    return field.formfield(**kwargs)
+
+
 class DevelopmentSessionAdminForm(forms.ModelForm):
     """The audience's job roles as ticks with their names, not the stored list ("[]")."""
 
@@ -65,6 +73,7 @@ class DevelopmentSessionAdminForm(forms.ModelForm):
     class Meta:
         model = DevelopmentSession
         fields = "__all__"  # noqa: DJ007 -- the admin's own form: every field, as before
+        formfield_callback = _https_links
 
 
 @admin.register(DevelopmentSession)
