@@ -136,6 +136,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "hubs.context_processors.community",
             ],
+            # {% keptfields %}: a filter form's fields drawn once per process for what they show.
+            "libraries": {"kept_html": "cpdhub.kept_html"},
         },
     },
 ]
