@@ -4,8 +4,10 @@ Django's form renderer with its commonest templates written in Python (``FORM_RE
 Django draws every widget, and every option of a select or a list of checkboxes, through a
 template include: a filter form with its hubs, networks and areas (some 250 options) costs
 about 50,000 Python calls and a fifth of a page's CPU. This renderer produces the same bytes as
-Django's templates (``django/forms/widgets/*.html``, ``django/forms/label.html``) for the
-inputs, selects, checkbox and radio lists, text areas and labels, and hands every other template
+Django's templates (``django/forms/widgets/*.html``, ``django/forms/label.html``,
+``field.html``, ``div.html``, ``errors/list/*.html``) for the inputs, selects, checkbox and
+radio lists, text areas, labels, a field with its label, help and errors, a whole form and its
+error lists, and hands every other template
 (and any widget with a template of its own) to Django. ``tests/cpdhub/test_form_renderer.py``
 renders every built-in widget both ways, with generated names, values, labels and attributes,
 and requires the same output.
@@ -164,6 +166,61 @@ def _label(context: dict) -> str:
     return f"<{tag}{_attrs(context.get('attrs') or {})}>{_var(context['label'])}</{tag}>"
 
 
+def _error_list(context: dict) -> str:
+    """``django/forms/errors/list/default.html`` (``ul.html``)."""
+    errors = context["errors"]
+    if not errors:
+        return ""
+    field_id = errors.field_id
+    id_attr = f' id="{_var(field_id)}_error"' if field_id else ""
+    items = "".join(f"<li>{_var(error)}</li>" for error in errors)
+    return f'<ul class="{_var(context["error_class"])}"{id_attr}>{items}</ul>'
+
+
+def _field(context: dict) -> str:
+    """``django/forms/field.html``: a field's label (a legend for a list of choices), help
+    text, errors and widget."""
+    field = context["field"]
+    fieldset = field.use_fieldset
+    parts = []
+    if fieldset:
+        described = field.aria_describedby
+        aria = f' aria-describedby="{_var(described)}"' if described else ""
+        parts.append(f"\n  <fieldset{aria}>\n  {field.legend_tag() if field.label else ''}\n")
+    else:
+        parts.append(f"\n  {field.label_tag() if field.label else ''}\n")
+    help_text = ""
+    if field.help_text:
+        auto_id = field.auto_id
+        id_attr = f' id="{_var(auto_id)}_helptext"' if auto_id else ""
+        help_text = f'<div class="helptext"{id_attr}>{field.help_text}</div>'
+    parts.append(f"\n{help_text}\n{_var(field.errors)}\n{_var(field)}")
+    parts.append("</fieldset>\n" if fieldset else "\n")
+    return "".join(parts)
+
+
+def _form(context: dict) -> str:
+    """``django/forms/div.html``: a form's errors, then each field in a div, hidden fields with
+    the last."""
+    errors, fields, hidden = context["errors"], context["fields"], context["hidden_fields"]
+    hidden_html = "".join(_var(field) for field in hidden)
+    parts = [_var(errors), "\n"]
+    if errors and not fields:
+        parts.append(f"\n  <div>{hidden_html}</div>\n")
+    parts.append("\n")
+    for number, (field, _errors) in enumerate(fields, start=1):
+        classes = field.css_classes()
+        class_attr = f' class="{_var(classes)}"' if classes else ""
+        parts.append(f"\n  <div{class_attr}>\n    {_var(field.as_field_group())}\n    ")
+        if number == len(fields):
+            parts.append(f"\n      {hidden_html}\n    ")
+        parts.append("\n</div>\n")
+    parts.append("\n")
+    if not fields and not errors:
+        parts.append(f"\n  {hidden_html}\n")
+    return "".join(parts)
+
+
 def _widget(draw: Callable[[dict], str | None]) -> Callable[[dict], str | None]:
     return lambda context: draw(context["widget"])
 
@@ -176,6 +233,10 @@ _DRAW: dict[str, Callable[[dict], str | None]] = {
     WIDGETS + "select.html": _widget(_select),
     WIDGETS + "textarea.html": _widget(_textarea),
     "django/forms/label.html": _label,
+    "django/forms/field.html": _field,
+    "django/forms/div.html": _form,
+    "django/forms/errors/list/default.html": _error_list,
+    "django/forms/errors/list/ul.html": _error_list,
 }
 
 

@@ -130,3 +130,75 @@ def test_the_sessions_filter_is_drawn_as_django_draws_it(query):
         drawn[label] = "".join(str(field) + field.label_tag() for field in form)
     assert drawn["fast"] == drawn["django"]
     assert "<select" in drawn["fast"]
+
+
+class Marked(forms.Form):
+    """Every branch of field.html and div.html: help text, required and error classes, a list
+    of choices drawn as a fieldset (with and without help), hidden fields (one with an error),
+    a field with no label, and the form's own errors."""
+
+    required_css_class = "required"
+    error_css_class = "has-error"
+
+    title = forms.CharField(
+        label="Title <b>", help_text="At most <em>80</em> letters", max_length=5
+    )
+    days = forms.MultipleChoiceField(
+        choices=[("mon", "Monday"), ("tue", "Tuesday")],
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Tick the days you can come",
+    )
+    level = forms.ChoiceField(choices=[("1", "One"), ("2", "Two")], widget=forms.RadioSelect)
+    unlabelled = forms.CharField(label="", required=False)
+    token = forms.CharField(widget=forms.HiddenInput)
+    next = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def clean(self):
+        if self.data.get("title") == "no":
+            raise forms.ValidationError("Not <that> title.")
+        return super().clean()
+
+
+class OnlyHidden(forms.Form):
+    token = forms.CharField(widget=forms.HiddenInput)
+
+
+MARKED_DATA = [
+    None,
+    {},
+    {"title": "far too long", "days": ["mon", "sun"], "level": "3", "token": "x"},
+    {"title": "no", "days": ["tue"], "level": "1", "token": "x", "next": "/a?b=<c>"},
+    {"title": "ok", "days": ["mon"], "level": "2"},  # only the hidden field has an error
+]
+
+
+@pytest.mark.parametrize("data", MARKED_DATA)
+@pytest.mark.parametrize("auto_id", ["id_%s", "", "f-%s"])
+def test_a_form_and_each_field_group_are_drawn_as_django_draws_them(data, auto_id):
+    fast = Marked(data, auto_id=auto_id, renderer=FAST)
+    django = Marked(data, auto_id=auto_id, renderer=DJANGO)
+    assert str(fast) == str(django)
+    assert str(fast.non_field_errors()) == str(django.non_field_errors())
+    for fast_field, django_field in zip(fast, django, strict=True):
+        assert fast_field.as_field_group() == django_field.as_field_group()
+        assert str(fast_field.errors) == str(django_field.errors)
+
+
+@pytest.mark.parametrize("data", [None, {}, {"token": "x"}])
+def test_a_form_of_hidden_fields_only_is_drawn_as_django_draws_it(data):
+    assert str(OnlyHidden(data, renderer=FAST)) == str(OnlyHidden(data, renderer=DJANGO))
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    label=st.one_of(words, words.map(mark_safe)),
+    help_text=st.one_of(st.just(""), words, words.map(mark_safe)),
+    value=words,
+    required=st.booleans(),
+)
+def test_any_field_group_is_drawn_as_django_draws_it(label, help_text, value, required):
+    class One(forms.Form):
+        field = forms.CharField(label=label, help_text=help_text, required=required, max_length=3)
+
+    data = {"field": value}
+    assert str(One(data, renderer=FAST)) == str(One(data, renderer=DJANGO))
