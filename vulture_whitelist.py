@@ -111,3 +111,5 @@ _.default_error_messages, _.may_invite
 # A directory card's offers handed over as prefetch_related leaves them (read by Django's
 # related manager).
 _._prefetch_done, _._prefetched_objects_cache
+# Where today falls in its term (hubs/term_dates.py TermPosition): read by the dashboard's template.
+_.week
