@@ -366,7 +366,10 @@ MATRIX: dict[str, dict] = {
     # A's CPD leaders see it; its leader and the CPD leaders edit it; everyone else, another
     # school's leader and the coordinator included, gets 404 (team notes are the team's).
     "schoolyear:team": row(404, teacher_a=200, colleague_a=200, leader_a=200),
-    "schoolyear:meeting": row(404, teacher_a=200, colleague_a=200, leader_a=200),
+    # Its meeting is in a year school A has not published (the world's plan is a draft): the
+    # team's leader and the CPD leaders see and edit it; a member (teacher A) cannot open it,
+    # nor post to it, until the year is published (404, as for everyone else).
+    "schoolyear:meeting": row(404, colleague_a=200, leader_a=200),
     "schoolyear:team_edit": action("colleague_a", "leader_a", refused=404, post_teacher_a=403),
     "schoolyear:member_remove": action("colleague_a", "leader_a", refused=404, post_teacher_a=403),
     # An empty form: shown again (400) to those who may, nothing written.
@@ -376,12 +379,13 @@ MATRIX: dict[str, dict] = {
     "schoolyear:series_new": action(
         refused=404, post_teacher_a=403, post_colleague_a=400, post_leader_a=400
     ),
-    "schoolyear:meeting_edit": action("colleague_a", "leader_a", refused=404, post_teacher_a=403),
+    "schoolyear:meeting_edit": action("colleague_a", "leader_a", refused=404),
     "schoolyear:series_remove": action("colleague_a", "leader_a", refused=404, post_teacher_a=403),
-    "schoolyear:meeting_remove": action("colleague_a", "leader_a", refused=404, post_teacher_a=403),
-    "schoolyear:attendance": action("colleague_a", "leader_a", refused=404, post_teacher_a=403),
-    # "What I will try": the team's members, each their own.
-    "schoolyear:try": action("teacher_a", "colleague_a", refused=404, post_leader_a=403),
+    "schoolyear:meeting_remove": action("colleague_a", "leader_a", refused=404),
+    "schoolyear:attendance": action("colleague_a", "leader_a", refused=404),
+    # "What I will try": the team's members, each their own (of this draft year's meeting, the
+    # member who leads the team; teacher A once the year is published: tests/schoolyear).
+    "schoolyear:try": action("colleague_a", refused=404, post_leader_a=403),
     # The planner: school A's staff and the coordinator see it; its CPD leaders plan it (403
     # for the others who see it, 404 for everyone else).
     "schoolyear:planner": row(404, teacher_a=200, colleague_a=200, leader_a=200, coordinator=200),
