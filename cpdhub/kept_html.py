@@ -23,6 +23,17 @@ from django.utils.safestring import SafeString, mark_safe
 KEPT = 4000
 
 
+def _kept_in(kept: dict, size: int, key: Hashable, draw) -> str:
+    """What ``kept`` holds under ``key``, or ``draw()`` kept there (emptied when full: no
+    order to keep)."""
+    found = kept.get(key)
+    if found is None:
+        if len(kept) >= size:
+            kept.clear()
+        found = kept[key] = draw()
+    return found
+
+
 class KeptCards:
     def __init__(self, template_name: str, size: int = KEPT) -> None:
         self.template_name = template_name
@@ -32,15 +43,15 @@ class KeptCards:
     def render_many(self, cards: Iterable[tuple[Hashable, dict]]) -> SafeString:
         """Each card's HTML, one after another (each card: every value its template reads from
         its context, and the context): kept ones as kept, the rest drawn and kept."""
-        html = []
-        for shows, context in cards:
-            found = self.kept.get(shows)
-            if found is None:
-                found = str(get_template(self.template_name).render(context))
-                if len(self.kept) >= self.size:
-                    self.kept.clear()
-                self.kept[shows] = found
-            html.append(found)
+        html = [
+            _kept_in(
+                self.kept,
+                self.size,
+                shows,
+                lambda context=context: str(get_template(self.template_name).render(context)),
+            )
+            for shows, context in cards
+        ]
         return mark_safe("".join(html))  # noqa: S308 - the template's own output, escaped there
 
 
@@ -105,13 +116,7 @@ class KeptFieldsNode(Node):
         if shown is None:
             return self.nodelist.render(context)
         key = (self.origin.name, self.token.position, shown)  # this block, these fields
-        html = _kept_fields.get(key)
-        if html is None:
-            html = self.nodelist.render(context)
-            if len(_kept_fields) >= KEPT_FORMS:
-                _kept_fields.clear()
-            _kept_fields[key] = html
-        return html
+        return _kept_in(_kept_fields, KEPT_FORMS, key, lambda: self.nodelist.render(context))
 
 
 register = Library()
